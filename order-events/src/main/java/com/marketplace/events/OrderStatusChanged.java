@@ -1,0 +1,38 @@
+package com.marketplace.events;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** Payload of an {@code OrderStatusChanged} event: the order moved from {@code previousStatus} to {@code status}. */
+public record OrderStatusChanged(
+        long orderId,
+        String orderNumber,
+        long buyerId,
+        String buyerEmail,
+        List<Long> sellerIds,
+        OrderStatus previousStatus,
+        OrderStatus status,
+        BigDecimal totalAmount,
+        String currency,
+        Instant changedAt) implements OrderEventPayload {
+
+    public OrderStatusChanged {
+        Payloads.requirePositive(orderId, "orderId");
+        Payloads.requirePositive(buyerId, "buyerId");
+        Objects.requireNonNull(orderNumber, "orderNumber");
+        Objects.requireNonNull(buyerEmail, "buyerEmail");
+        sellerIds = List.copyOf(Objects.requireNonNull(sellerIds, "sellerIds"));
+        Objects.requireNonNull(previousStatus, "previousStatus");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(totalAmount, "totalAmount");
+        Objects.requireNonNull(currency, "currency");
+        Objects.requireNonNull(changedAt, "changedAt");
+    }
+
+    @Override
+    public EventType eventType() {
+        return EventType.ORDER_STATUS_CHANGED;
+    }
+}

@@ -1,0 +1,139 @@
+package com.marketplace.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    private final EventCodec codec = EventCodec.INSTANCE;
+
+    @Test
+    void orderCreatedGoldenSampleDecodesToExactValuesAndEncodesBackIdentically() throws IOException {
+        String golden = golden("order-created.json");
+
+        EventEnvelope envelope = codec.decodeEnvelope(golden);
+
+        assertThat(envelope.eventId()).isEqualTo(UUID.fromString("3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10"));
+        assertThat(envelope.type()).isEqualTo(EventType.ORDER_CREATED);
+        assertThat(envelope.key()).isEqualTo("42");
+        assertThat(envelope.occurredAt()).isEqualTo(Instant.parse("2026-11-25T10:15:30.123Z"));
+        OrderCreated payload = (OrderCreated) envelope.payload();
+        assertThat(payload.totalAmount()).isEqualTo(new BigDecimal("3000.10"));
+        assertThat(payload.items()).extracting(OrderItem::unitPrice)
+                .containsExactly(new BigDecimal("1500.00"), new BigDecimal("0.10"));
+        assertThat(payload.sellerIds()).containsExactly(7L, 9L);
+        assertThat(payload.status()).isEqualTo(OrderStatus.PENDING);
+        assertThat(codec.encodeToString(envelope)).isEqualTo(golden);
+    }
+
+    @Test
+    void orderStatusChangedGoldenSampleRoundTrips() throws IOException {
+        String golden = golden("order-status-changed.json");
+
+        EventEnvelope envelope = codec.decodeEnvelope(golden);
+
+        OrderStatusChanged payload = (OrderStatusChanged) envelope.payload();
+        assertThat(payload.previousStatus()).isEqualTo(OrderStatus.PENDING);
+        assertThat(payload.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(payload.totalAmount()).isEqualTo(new BigDecimal("3000.10"));
+        assertThat(codec.encodeToString(envelope)).isEqualTo(golden);
+    }
+
+    @Test
+    void roundTripKeepsDecimalScaleExactly() {
+        OrderCreated payload = new OrderCreated(5, "ORD-5", 3, "x@y.z", List.of(2L),
+                List.of(new OrderItem(1, 2, 3, new BigDecimal("0.10"))), new BigDecimal("0.30"), "EUR",
+                OrderStatus.PENDING, Instant.parse("2026-01-01T00:00:00Z"));
+        EventEnvelope envelope = EventEnvelope.of(UUID.randomUUID(), Instant.parse("2026-01-01T00:00:01Z"), payload);
+
+        EventEnvelope decoded = codec.decodeEnvelope(codec.encode(envelope));
+
+        assertThat(decoded).isEqualTo(envelope);
+        assertThat(decoded.payload().totalAmount().scale()).isEqualTo(2);
+        assertThat(codec.encodeToString(envelope)).contains("\"totalAmount\":0.30");
+    }
+
+    @Test
+    void unknownFieldsAreToleratedOnRead() throws IOException {
+        String withExtras = golden("order-created.json")
+                .replace("\"schemaVersion\":1", "\"schemaVersion\":1,\"traceId\":\"abc\"")
+                .replace("\"currency\":\"KRW\"", "\"currency\":\"KRW\",\"channel\":\"web\"");
+
+        assertThat(codec.decodeEnvelope(withExtras)).isEqualTo(codec.decodeEnvelope(golden("order-created.json")));
+    }
+
+    @Test
+    void unknownEventTypeIsReportedAsSuch() throws IOException {
+        String json = golden("order-created.json").replace("\"OrderCreated\"", "\"OrderRefunded\"");
+
+        assertThatThrownBy(() -> codec.decodeEnvelope(json))
+                .isInstanceOfSatisfying(EventDecodingException.class,
+                        e -> assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.UNKNOWN_EVENT_TYPE));
+    }
+
+    @Test
+    void newerSchemaVersionIsReportedAsUnsupported() throws IOException {
+        String json = golden("order-created.json").replace("\"schemaVersion\":1", "\"schemaVersion\":2");
+
+        assertThatThrownBy(() -> codec.decodeEnvelope(json))
+                .isInstanceOfSatisfying(EventDecodingException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION));
+    }
+
+    @Test
+    void malformedInputIsReportedAsMalformed() throws IOException {
+        String golden = golden("order-created.json");
+        List<String> bad = List.of(
+                "not json",
+                "[]",
+                "{}",
+                golden.replace("\"3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10\"", "\"nope\""),
+                golden.replace("\"aggregateId\":\"42\"", "\"aggregateId\":\"43\""),
+                golden.replace("\"orderId\":42", "\"orderId\":\"x\""),
+                golden.replace("\"status\":\"PENDING\"", "\"status\":\"LOST\""),
+                golden.replace(",\"buyerEmail\":\"buyer@example.com\"", ""));
+
+        for (String json : bad) {
+            assertThatThrownBy(() -> codec.decodeEnvelope(json)).as(json)
+                    .isInstanceOfSatisfying(EventDecodingException.class,
+                            e -> assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.MALFORMED));
+        }
+    }
+
+    @Test
+    void derivedIdsAreDeterministicAndDistinctPerRecipient() {
+        UUID source = UUID.fromString("3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10");
+
+        assertThat(DerivedIds.emailId(source)).isEqualTo(DerivedIds.emailId(source));
+        assertThat(DerivedIds.notificationId(source, RecipientType.SELLER, 7))
+                .isEqualTo(DerivedIds.notificationId(source, RecipientType.SELLER, 7))
+                .isNotEqualTo(DerivedIds.notificationId(source, RecipientType.SELLER, 9))
+                .isNotEqualTo(DerivedIds.notificationId(source, RecipientType.BUYER, 7));
+    }
+
+    @Test
+    void statusMachineAllowsOnlyTheContractTransitions() {
+        assertThat(OrderStatus.PENDING.nextStatuses()).containsExactlyInAnyOrder(OrderStatus.PAID, OrderStatus.CANCELLED);
+        assertThat(OrderStatus.PAID.nextStatuses()).containsExactlyInAnyOrder(OrderStatus.SHIPPED, OrderStatus.CANCELLED);
+        assertThat(OrderStatus.SHIPPED.nextStatuses()).containsExactly(OrderStatus.DELIVERED);
+        assertThat(OrderStatus.DELIVERED.isTerminal()).isTrue();
+        assertThat(OrderStatus.CANCELLED.isTerminal()).isTrue();
+        assertThat(OrderStatus.PAID.canTransitionTo(OrderStatus.PAID)).isFalse();
+        assertThat(OrderStatus.SHIPPED.canTransitionTo(OrderStatus.CANCELLED)).isFalse();
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = EventCodecTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+}
