@@ -1,9 +1,9 @@
 package com.marketplace.gateway.outbox;
 
+import com.marketplace.gateway.db.UtcTimestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 
 /**
  * JDBC access to {@code outbox_events}. Every method works on the caller's connection and
@@ -24,15 +24,14 @@ public final class JdbcOutboxRepository {
      */
     public void insert(Connection conn, NewOutboxEvent event) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
-            Timestamp createdAt = Timestamp.from(event.createdAt());
             ps.setString(1, event.eventId().toString());
             ps.setString(2, event.aggregateType());
             ps.setString(3, event.aggregateId());
             ps.setString(4, event.eventType());
             ps.setString(5, event.envelopeJson());
             ps.setString(6, OutboxStatus.PENDING.name());
-            ps.setTimestamp(7, createdAt);
-            ps.setTimestamp(8, createdAt);
+            UtcTimestamps.bind(ps, 7, event.createdAt());
+            UtcTimestamps.bind(ps, 8, event.createdAt());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("outbox insert affected no row for event " + event.eventId());
             }
