@@ -27,8 +27,9 @@ CREATE TABLE order_items (
 CREATE INDEX idx_order_items_order ON order_items (order_id);
 
 -- One row per Idempotency-Key: the hash of the request it was first used with and the order it made.
+-- The key is stored as bytes so it compares exactly (case-sensitive) on MySQL, MariaDB and H2.
 CREATE TABLE idempotency_keys (
-    idempotency_key  VARCHAR(255) NOT NULL PRIMARY KEY,
+    idempotency_key  VARBINARY(255) NOT NULL PRIMARY KEY,
     request_hash     CHAR(64)     NOT NULL,
     order_id         BIGINT       NOT NULL,
     created_at       DATETIME(6)  NOT NULL,

@@ -3,24 +3,108 @@ package com.marketplace.gateway.outbox;
 import com.marketplace.gateway.db.UtcTimestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
- * JDBC access to {@code outbox_events}. Every method works on the caller's connection and
- * transaction; none opens, commits or rolls back one.
+ * JDBC access to {@code outbox_events} and {@code outbox_leases}. Every method works on the
+ * caller's connection and transaction; none opens, commits or rolls back one.
+ *
+ * <p>Claiming follows three rules. Rows are selected by status and due time, never by an id
+ * watermark, so a row whose transaction commits late is still picked up. A row is claimable only
+ * while no earlier event of the same aggregate is unfinished (PENDING, leased or FAILED), so
+ * events of one order leave in outbox order whatever the number of relays. A claim is a lease
+ * ({@code claimed_by}, {@code claimed_until}); every later update of the row is fenced on
+ * {@code claimed_by}, so a relay whose lease expired and was re-claimed cannot overwrite the
+ * newer owner's work.
  */
 public final class JdbcOutboxRepository {
 
     private static final String INSERT = """
             INSERT INTO outbox_events
-                (event_id, aggregate_type, aggregate_id, event_type, payload, status,
+                (event_id, aggregate_type, aggregate_id, event_type, schema_version, payload, status,
                  created_at, retry_count, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""";
+
+    private static final String SELECT_CLAIMABLE = """
+            SELECT o.id, o.event_id, o.aggregate_id, o.event_type, o.schema_version, o.payload,
+                   o.retry_count, o.created_at
+            FROM outbox_events o
+            WHERE o.status = 'PENDING'
+              AND o.next_attempt_at <= ?
+              AND (o.claimed_until IS NULL OR o.claimed_until < ?)
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox_events e
+                  WHERE e.aggregate_type = o.aggregate_type
+                    AND e.aggregate_id = o.aggregate_id
+                    AND e.id < o.id
+                    AND e.status <> 'PROCESSED')
+            ORDER BY o.id
+            LIMIT ?
+            FOR UPDATE SKIP LOCKED""";
+
+    private static final String SET_LEASE = """
+            UPDATE outbox_events SET claimed_by = ?, claimed_until = ?
+            WHERE status = 'PENDING' AND id IN (%s)""";
+
+    private static final String MARK_PROCESSED = """
+            UPDATE outbox_events
+            SET status = 'PROCESSED', processed_at = ?, claimed_by = NULL, claimed_until = NULL
+            WHERE status = 'PENDING' AND claimed_by = ? AND id IN (%s)""";
+
+    private static final String RECORD_FAILURE = """
+            UPDATE outbox_events
+            SET status = ?, retry_count = retry_count + 1, next_attempt_at = ?, last_error = ?,
+                claimed_by = NULL, claimed_until = NULL
+            WHERE status = 'PENDING' AND claimed_by = ? AND id = ?""";
+
+    private static final String RELEASE = """
+            UPDATE outbox_events SET claimed_by = NULL, claimed_until = NULL
+            WHERE status = 'PENDING' AND claimed_by = ? AND id IN (%s)""";
+
+    private static final String SELECT_EXPIRED_PROCESSED = """
+            SELECT id FROM outbox_events
+            WHERE status = 'PROCESSED' AND processed_at < ?
+            ORDER BY id
+            LIMIT ?""";
+
+    private static final String DELETE_BY_IDS = "DELETE FROM outbox_events WHERE status = 'PROCESSED' AND id IN (%s)";
+
+    private static final String COUNT_UNFINISHED = """
+            SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest
+            FROM outbox_events
+            WHERE status IN ('PENDING', 'FAILED')
+            GROUP BY status""";
+
+    private static final String SELECT_FAILED = """
+            SELECT event_id, aggregate_type, aggregate_id, event_type, retry_count, last_error, created_at
+            FROM outbox_events
+            WHERE status = 'FAILED'
+            ORDER BY id
+            LIMIT ?""";
+
+    private static final String RETRY_FAILED = """
+            UPDATE outbox_events
+            SET status = 'PENDING', retry_count = 0, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL
+            WHERE status = 'FAILED' AND event_id = ?""";
+
+    private static final String ACQUIRE_LEASE = """
+            UPDATE outbox_leases SET owner = ?, lease_until = ?
+            WHERE name = ? AND (lease_until < ? OR owner = ?)""";
+
+    private static final int MAX_ERROR_LENGTH = 1000;
 
     /**
      * Inserts a PENDING row, due at once, in the caller's transaction.
      *
-     * @throws java.sql.SQLIntegrityConstraintViolationException when the eventId already exists
+     * @throws SQLException an integrity violation when the eventId already exists
      */
     public void insert(Connection conn, NewOutboxEvent event) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
@@ -28,13 +112,231 @@ public final class JdbcOutboxRepository {
             ps.setString(2, event.aggregateType());
             ps.setString(3, event.aggregateId());
             ps.setString(4, event.eventType());
-            ps.setString(5, event.envelopeJson());
-            ps.setString(6, OutboxStatus.PENDING.name());
-            UtcTimestamps.bind(ps, 7, event.createdAt());
+            ps.setInt(5, event.schemaVersion());
+            ps.setString(6, event.envelopeJson());
+            ps.setString(7, OutboxStatus.PENDING.name());
             UtcTimestamps.bind(ps, 8, event.createdAt());
+            UtcTimestamps.bind(ps, 9, event.createdAt());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("outbox insert affected no row for event " + event.eventId());
             }
         }
+    }
+
+    /**
+     * Selects up to {@code limit} claimable rows in id order, skipping rows another transaction
+     * has locked, and leases them to {@code relayId} until {@code leaseUntil}. Call it in a short
+     * transaction of its own and commit before publishing: no database lock is held across Kafka I/O.
+     */
+    public List<OutboxRow> claim(Connection conn, String relayId, Instant now, Instant leaseUntil, int limit)
+            throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>(limit);
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_CLAIMABLE)) {
+            UtcTimestamps.bind(ps, 1, now);
+            UtcTimestamps.bind(ps, 2, now);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapRow(rs));
+                }
+            }
+        }
+        if (!rows.isEmpty()) {
+            setLease(conn, relayId, leaseUntil, rows);
+        }
+        return rows;
+    }
+
+    private static void setLease(Connection conn, String relayId, Instant leaseUntil, List<OutboxRow> rows)
+            throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(SET_LEASE, rows.size()))) {
+            ps.setString(1, relayId);
+            UtcTimestamps.bind(ps, 2, leaseUntil);
+            bindIds(ps, 3, rows.stream().map(OutboxRow::id).toList());
+            int updated = ps.executeUpdate();
+            if (updated != rows.size()) {
+                throw new SQLException("leased " + updated + " of " + rows.size() + " locked outbox rows");
+            }
+        }
+    }
+
+    /**
+     * Marks rows PROCESSED if they are still PENDING and leased to {@code relayId}.
+     *
+     * @return how many rows were marked; fewer than asked means the others were fenced off
+     */
+    public int markProcessed(Connection conn, String relayId, Collection<Long> ids, Instant now) throws SQLException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(MARK_PROCESSED, ids.size()))) {
+            UtcTimestamps.bind(ps, 1, now);
+            ps.setString(2, relayId);
+            bindIds(ps, 3, ids);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Records a failed attempt of a row leased to {@code relayId}: the retry count goes up, the
+     * lease is released, and the row either waits until {@code nextAttemptAt} (PENDING) or is
+     * parked (FAILED).
+     *
+     * @return whether the row was still this relay's to update
+     */
+    public boolean recordFailure(Connection conn, String relayId, long id, OutboxStatus newStatus,
+            Instant nextAttemptAt, String error) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(RECORD_FAILURE)) {
+            ps.setString(1, newStatus.name());
+            UtcTimestamps.bind(ps, 2, nextAttemptAt);
+            ps.setString(3, truncate(error));
+            ps.setString(4, relayId);
+            ps.setLong(5, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Gives up {@code relayId}'s lease on rows it will not publish, so they are claimable at once. */
+    public int release(Connection conn, String relayId, Collection<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(RELEASE, ids.size()))) {
+            ps.setString(1, relayId);
+            bindIds(ps, 2, ids);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Deletes at most {@code limit} PROCESSED rows processed before {@code cutoff}; returns how many. */
+    public int deleteProcessedBefore(Connection conn, Instant cutoff, int limit) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_EXPIRED_PROCESSED)) {
+            UtcTimestamps.bind(ps, 1, cutoff);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(DELETE_BY_IDS, ids.size()))) {
+            bindIds(ps, 1, ids);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Counts PENDING and FAILED rows and finds the creation time of the oldest PENDING one. */
+    public OutboxCounts counts(Connection conn) throws SQLException {
+        long pending = 0;
+        long failed = 0;
+        Instant oldestPending = null;
+        try (PreparedStatement ps = conn.prepareStatement(COUNT_UNFINISHED);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (OutboxStatus.PENDING.name().equals(rs.getString("status"))) {
+                    pending = rs.getLong("n");
+                    oldestPending = UtcTimestamps.read(rs, "oldest");
+                } else {
+                    failed = rs.getLong("n");
+                }
+            }
+        }
+        return new OutboxCounts(pending, failed, oldestPending);
+    }
+
+    /** The oldest FAILED rows, at most {@code limit}. */
+    public List<FailedOutboxEvent> findFailed(Connection conn, int limit) throws SQLException {
+        List<FailedOutboxEvent> failed = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_FAILED)) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    failed.add(new FailedOutboxEvent(
+                            UUID.fromString(rs.getString("event_id")),
+                            rs.getString("aggregate_type"),
+                            rs.getString("aggregate_id"),
+                            rs.getString("event_type"),
+                            rs.getInt("retry_count"),
+                            rs.getString("last_error"),
+                            UtcTimestamps.read(rs, "created_at")));
+                }
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Puts a FAILED row back to PENDING with a fresh attempt budget, due at {@code now}.
+     *
+     * @return false when no FAILED row has that eventId
+     */
+    public boolean retryFailed(Connection conn, UUID eventId, Instant now) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(RETRY_FAILED)) {
+            UtcTimestamps.bind(ps, 1, now);
+            ps.setString(2, eventId.toString());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Takes or renews the named lease for {@code owner} until {@code until}, if it is free,
+     * expired or already {@code owner}'s.
+     *
+     * @return whether {@code owner} holds the lease now
+     */
+    public boolean acquireLease(Connection conn, String name, String owner, Instant now, Instant until)
+            throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(ACQUIRE_LEASE)) {
+            ps.setString(1, owner);
+            UtcTimestamps.bind(ps, 2, until);
+            ps.setString(3, name);
+            UtcTimestamps.bind(ps, 4, now);
+            ps.setString(5, owner);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The status of the row with this eventId, if there is one. */
+    public Optional<OutboxStatus> statusOf(Connection conn, UUID eventId) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT status FROM outbox_events WHERE event_id = ?")) {
+            ps.setString(1, eventId.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(OutboxStatus.valueOf(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    private static OutboxRow mapRow(ResultSet rs) throws SQLException {
+        return new OutboxRow(
+                rs.getLong("id"),
+                UUID.fromString(rs.getString("event_id")),
+                rs.getString("aggregate_id"),
+                rs.getString("event_type"),
+                rs.getInt("schema_version"),
+                rs.getString("payload"),
+                rs.getInt("retry_count"),
+                UtcTimestamps.read(rs, "created_at"));
+    }
+
+    private static String withIdList(String sqlTemplate, int count) {
+        return sqlTemplate.formatted(String.join(", ", Collections.nCopies(count, "?")));
+    }
+
+    private static void bindIds(PreparedStatement ps, int firstIndex, Collection<Long> ids) throws SQLException {
+        int index = firstIndex;
+        for (long id : ids) {
+            ps.setLong(index++, id);
+        }
+    }
+
+    private static String truncate(String error) {
+        if (error == null || error.length() <= MAX_ERROR_LENGTH) {
+            return error;
+        }
+        return error.substring(0, MAX_ERROR_LENGTH);
     }
 }

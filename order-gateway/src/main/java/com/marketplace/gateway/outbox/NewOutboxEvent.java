@@ -15,6 +15,7 @@ public record NewOutboxEvent(
         String aggregateType,
         String aggregateId,
         String eventType,
+        int schemaVersion,
         String envelopeJson,
         Instant createdAt) {
 
@@ -30,6 +31,6 @@ public record NewOutboxEvent(
     /** The outbox row for an envelope; the row's creation time is the event's occurrence time. */
     public static NewOutboxEvent from(EventEnvelope envelope) {
         return new NewOutboxEvent(envelope.eventId(), envelope.aggregateType(), envelope.aggregateId(),
-                envelope.eventType(), EventCodec.INSTANCE.encodeToString(envelope), envelope.occurredAt());
+                envelope.eventType(), envelope.schemaVersion(), EventCodec.INSTANCE.encodeToString(envelope), envelope.occurredAt());
     }
 }

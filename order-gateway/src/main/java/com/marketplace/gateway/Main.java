@@ -1,0 +1,34 @@
+package com.marketplace.gateway;
+
+import com.marketplace.gateway.config.ConfigException;
+import com.marketplace.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the gateway from environment variables (ARCHITECTURE §7); stops it on SIGTERM/Ctrl-C. */
+public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        log.info("Starting order gateway with {}", config);
+        try {
+            GatewayApp app = GatewayApp.create(config).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "gateway-shutdown"));
+        } catch (RuntimeException e) {
+            log.error("Order gateway failed to start: {}", e.getMessage(), e);
+            System.exit(1);
+        }
+    }
+}

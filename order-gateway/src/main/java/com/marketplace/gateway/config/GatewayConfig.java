@@ -1,0 +1,135 @@
+package com.marketplace.gateway.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The gateway's configuration (ARCHITECTURE §7), validated on construction.
+ *
+ * @throws ConfigException from the constructor and {@link #fromEnv(Map)} when a value is invalid;
+ *         the message is one line naming the variable
+ */
+public record GatewayConfig(
+        int httpPort,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        String kafkaBootstrapServers,
+        boolean relayEnabled,
+        Duration outboxPollInterval,
+        int outboxBatchSize,
+        int outboxMaxAttempts,
+        Duration outboxRetention,
+        int topicPartitions,
+        int topicReplicationFactor,
+        Optional<String> adminToken) {
+
+    public static final String HTTP_PORT = "HTTP_PORT";
+    public static final String DB_URL = "DB_URL";
+    public static final String DB_USER = "DB_USER";
+    public static final String DB_PASSWORD = "DB_PASSWORD";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String RELAY_ENABLED = "RELAY_ENABLED";
+    public static final String OUTBOX_POLL_INTERVAL = "OUTBOX_POLL_INTERVAL";
+    public static final String OUTBOX_BATCH_SIZE = "OUTBOX_BATCH_SIZE";
+    public static final String OUTBOX_MAX_ATTEMPTS = "OUTBOX_MAX_ATTEMPTS";
+    public static final String OUTBOX_RETENTION = "OUTBOX_RETENTION";
+    public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
+    public static final String TOPIC_REPLICATION_FACTOR = "TOPIC_REPLICATION_FACTOR";
+    public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
+
+    private static final int MAX_BATCH_SIZE = 10_000;
+    private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+
+    public GatewayConfig {
+        requireRange(HTTP_PORT, httpPort, 0, 65_535);
+        requireText(DB_URL, dbUrl);
+        if (!dbUrl.startsWith("jdbc:")) {
+            throw new ConfigException(DB_URL, "must be a JDBC URL starting with 'jdbc:'");
+        }
+        requireText(DB_USER, dbUser);
+        Objects.requireNonNull(dbPassword, DB_PASSWORD);
+        requireBootstrapServers(kafkaBootstrapServers);
+        requirePositive(OUTBOX_POLL_INTERVAL, outboxPollInterval);
+        requireRange(OUTBOX_BATCH_SIZE, outboxBatchSize, 1, MAX_BATCH_SIZE);
+        requireRange(OUTBOX_MAX_ATTEMPTS, outboxMaxAttempts, 1, 1_000);
+        requirePositive(OUTBOX_RETENTION, outboxRetention);
+        requireRange(TOPIC_PARTITIONS, topicPartitions, 1, 10_000);
+        requireRange(TOPIC_REPLICATION_FACTOR, topicReplicationFactor, 1, Short.MAX_VALUE);
+        Objects.requireNonNull(adminToken, ADMIN_TOKEN);
+        if (adminToken.isPresent() && adminToken.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new ConfigException(ADMIN_TOKEN, "must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters when set");
+        }
+    }
+
+    /** Reads every variable of ARCHITECTURE §7 for the gateway, applying the documented defaults. */
+    public static GatewayConfig fromEnv(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+        return new GatewayConfig(
+                r.integer(HTTP_PORT, 7070),
+                r.string(DB_URL, "jdbc:mysql://localhost:3306/marketplace"),
+                r.string(DB_USER, "root"),
+                r.raw(DB_PASSWORD, ""),
+                r.string(KAFKA_BOOTSTRAP_SERVERS, "localhost:9092"),
+                r.bool(RELAY_ENABLED, true),
+                r.duration(OUTBOX_POLL_INTERVAL, Duration.ofSeconds(1)),
+                r.integer(OUTBOX_BATCH_SIZE, 500),
+                r.integer(OUTBOX_MAX_ATTEMPTS, 10),
+                r.duration(OUTBOX_RETENTION, Duration.ofDays(7)),
+                r.integer(TOPIC_PARTITIONS, 3),
+                r.integer(TOPIC_REPLICATION_FACTOR, 1),
+                r.optional(ADMIN_TOKEN));
+    }
+
+    /** Kafka producer settings for the outbox relay: acks=all and idempotence, per ARCHITECTURE §1. */
+    public Properties kafkaProducerProperties() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", kafkaBootstrapServers);
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        return props;
+    }
+
+    /** Secrets are masked so the config can be logged. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser
+                + ", dbPassword=" + (dbPassword.isEmpty() ? "<empty>" : "***")
+                + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", relayEnabled=" + relayEnabled
+                + ", outboxPollInterval=" + outboxPollInterval + ", outboxBatchSize=" + outboxBatchSize
+                + ", outboxMaxAttempts=" + outboxMaxAttempts + ", outboxRetention=" + outboxRetention
+                + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
+                + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>") + "]";
+    }
+
+    private static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException(name, "must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static void requireText(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(name, "must not be empty");
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new ConfigException(name, "must be a positive duration, was " + value);
+        }
+    }
+
+    private static void requireBootstrapServers(String value) {
+        requireText(KAFKA_BOOTSTRAP_SERVERS, value);
+        for (String server : value.split(",")) {
+            if (!server.trim().matches("[^:\\s]+:\\d{1,5}")) {
+                throw new ConfigException(KAFKA_BOOTSTRAP_SERVERS,
+                        "must be a comma-separated list of host:port, was '" + EnvReader.printable(value) + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package com.marketplace.gateway.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.marketplace.events.EventCodec;
+
+/**
+ * The HTTP layer's JSON: the contract's mapper ({@link EventCodec#newMapper()}) for responses, and a
+ * strict copy for requests that rejects anything but exactly-typed input: strings for numbers,
+ * numbers for strings, floats for integers, booleans, nulls for primitives, unknown fields,
+ * duplicate fields and trailing tokens.
+ */
+public final class ApiJson {
+
+    private final ObjectMapper responses;
+    private final ObjectMapper requests;
+
+    public ApiJson() {
+        this.responses = EventCodec.newMapper();
+        this.requests = strict(EventCodec.newMapper());
+    }
+
+    private static ObjectMapper strict(ObjectMapper base) {
+        JsonMapper mapper = ((JsonMapper) base).rebuild()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(type)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        return mapper;
+    }
+
+    /** Reads a request body strictly. @throws JsonProcessingException for any deviation */
+    public <T> T readRequest(String json, Class<T> type) throws JsonProcessingException {
+        return requests.readValue(json, type);
+    }
+
+    /** Writes a response body as UTF-8 JSON. */
+    public byte[] write(Object value) {
+        try {
+            return responses.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+}

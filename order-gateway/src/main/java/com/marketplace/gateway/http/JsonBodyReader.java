@@ -1,0 +1,131 @@
+package com.marketplace.gateway.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.marketplace.gateway.order.FieldError;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Reads a JSON request body: only {@code application/json} (UTF-8) is accepted (else 415), at most
+ * {@link #MAX_BODY_BYTES} (else 413), valid UTF-8 and strictly typed JSON (else 400).
+ */
+public final class JsonBodyReader {
+
+    /** 64 KiB. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final int MAX_FIELD_PATH = 100;
+
+    private final ApiJson json;
+
+    public JsonBodyReader(ApiJson json) {
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** @throws ProblemException with status 400, 413 or 415 */
+    public <T> T read(Context ctx, Class<T> type) {
+        requireJsonContentType(ctx.header("Content-Type"));
+        String text = decodeUtf8(readBounded(ctx));
+        try {
+            return json.readRequest(text, type);
+        } catch (JsonProcessingException e) {
+            throw describe(e);
+        }
+    }
+
+    private static void requireJsonContentType(String contentType) {
+        if (contentType == null) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+        }
+        String[] parts = contentType.split(";");
+        boolean json = parts[0].trim().equalsIgnoreCase("application/json");
+        for (int i = 1; i < parts.length && json; i++) {
+            String param = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");
+            if (param.startsWith("charset=") && !param.equals("charset=utf-8")) {
+                json = false;
+            }
+        }
+        if (!json) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type must be application/json (UTF-8)");
+        }
+    }
+
+    private static byte[] readBounded(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private static ProblemException tooLarge() {
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
+                "request body must be at most " + MAX_BODY_BYTES + " bytes");
+    }
+
+    private static String decodeUtf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "request body is not valid UTF-8");
+        }
+    }
+
+    /** A client-safe description: the field path and kind of error, never Java type names. */
+    private static ProblemException describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return validation(path(unknown), "is not a known field");
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return validation(path(mapping), "has the wrong type or an invalid value");
+        }
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return new ProblemException(ProblemType.MALFORMED_REQUEST, "request body is not a valid JSON document" + where);
+    }
+
+    private static ProblemException validation(String field, String message) {
+        return new ProblemException(Problem.validation("request body has invalid fields",
+                List.of(new FieldError(field, message))));
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        if (path.length() > MAX_FIELD_PATH) {
+            path.setLength(MAX_FIELD_PATH);
+            path.append('…');
+        }
+        return path.length() == 0 ? "body" : path.toString();
+    }
+}

@@ -1,0 +1,148 @@
+package com.marketplace.gateway.order;
+
+import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.outbox.OutboxNotifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Order use cases. Every change writes its outbox event in the same transaction as the order rows;
+ * the {@link OutboxNotifier} is told only after that transaction has committed.
+ */
+public final class OrderService {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderService.class);
+
+    private final OrderTransactions transactions;
+    private final OutboxNotifier notifier;
+    private final OrderMetrics metrics;
+    private final Clock clock;
+    private final Supplier<UUID> eventIds;
+
+    /**
+     * @param eventIds source of event ids (random UUIDs in production; tests may inject collisions)
+     */
+    public OrderService(OrderTransactions transactions, OutboxNotifier notifier, OrderMetrics metrics,
+                        Clock clock, Supplier<UUID> eventIds) {
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.notifier = Objects.requireNonNull(notifier, "notifier");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
+    }
+
+    /** A service with the system UTC clock and random event ids. */
+    public OrderService(OrderTransactions transactions, OutboxNotifier notifier, OrderMetrics metrics) {
+        this(transactions, notifier, metrics, Clock.systemUTC(), UUID::randomUUID);
+    }
+
+    /**
+     * Creates an order, or with an idempotency key already used for the same request returns the
+     * order that request created.
+     *
+     * @param idempotencyKey the client's key, or null
+     * @throws ValidationException for invalid input or key
+     * @throws IdempotencyKeyReuseException when the key was used with a different request
+     */
+    public CreateOrderResult create(NewOrderRequest request, String idempotencyKey) {
+        NewOrder order = OrderValidator.validate(request);
+        if (idempotencyKey == null) {
+            return new CreateOrderResult(insert(order, null), false);
+        }
+        String key = OrderValidator.checkIdempotencyKey(idempotencyKey);
+        String hash = RequestFingerprint.of(order);
+        Optional<Order> earlier = replay(key, hash);
+        if (earlier.isPresent()) {
+            return new CreateOrderResult(earlier.get(), true);
+        }
+        try {
+            return new CreateOrderResult(insert(order, new IdempotencyRecord(key, hash, 0, now())), false);
+        } catch (DuplicateIdempotencyKeyException raceLost) {
+            log.debug("Concurrent request with the same idempotency key won; returning its order");
+            Order winner = replay(key, hash).orElseThrow(
+                    () -> new StorageException("idempotency key vanished after a conflict", raceLost));
+            return new CreateOrderResult(winner, true);
+        }
+    }
+
+    /** @throws OrderNotFoundException when there is no such order */
+    public Order get(long orderId) {
+        return transactions.inTransaction(store -> store.find(orderId))
+                .orElseThrow(() -> new OrderNotFoundException(orderId));
+    }
+
+    /**
+     * Moves the order to the named status under a row lock. Same status: no change, no event.
+     *
+     * @throws ValidationException for an unknown status
+     * @throws OrderNotFoundException when there is no such order
+     * @throws IllegalStatusTransitionException when the transition is not legal
+     */
+    public StatusChangeResult changeStatus(long orderId, String statusName) {
+        OrderStatus target = OrderValidator.parseStatus(statusName);
+        StatusChangeResult result = transactions.inTransaction(store -> {
+            Order current = store.findForUpdate(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+            if (current.status() == target) {
+                return new StatusChangeResult(current, current.status());
+            }
+            if (!current.status().canTransitionTo(target)) {
+                throw new IllegalStatusTransitionException(orderId, current.status(), target);
+            }
+            Order updated = current.withStatus(target, now());
+            store.updateStatus(orderId, target, updated.updatedAt());
+            store.appendEvent(OrderEvents.statusChanged(updated, current.status(), eventIds.get()));
+            return new StatusChangeResult(updated, current.status());
+        });
+        if (result.changed()) {
+            afterCommit();
+            metrics.statusChanged(result.previousStatus(), target);
+            log.debug("Order {} moved to {}", orderId, target);
+        }
+        return result;
+    }
+
+    private Order insert(NewOrder order, IdempotencyRecord claim) {
+        Instant now = now();
+        Order created = transactions.inTransaction(store -> {
+            Order saved = store.insert(order, now);
+            store.appendEvent(OrderEvents.created(saved, eventIds.get()));
+            if (claim != null) {
+                store.saveIdempotencyKey(new IdempotencyRecord(claim.key(), claim.requestHash(), saved.orderId(), now));
+            }
+            return saved;
+        });
+        afterCommit();
+        metrics.orderCreated();
+        log.debug("Order {} created as {}", created.orderId(), created.orderNumber());
+        return created;
+    }
+
+    private Optional<Order> replay(String key, String hash) {
+        return transactions.inTransaction(store -> store.findIdempotencyKey(key).map(record -> {
+            if (!record.requestHash().equals(hash)) {
+                throw new IdempotencyKeyReuseException();
+            }
+            return store.find(record.orderId()).orElseThrow(() -> new StorageException(
+                    "order " + record.orderId() + " of an idempotency key is missing", null));
+        }));
+    }
+
+    private void afterCommit() {
+        try {
+            notifier.eventsCommitted();
+        } catch (RuntimeException e) {
+            log.warn("Outbox notifier failed; the relay will pick the events up on its next poll", e);
+        }
+    }
+
+    private Instant now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+    }
+}

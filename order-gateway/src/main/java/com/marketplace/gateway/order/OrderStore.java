@@ -1,0 +1,31 @@
+package com.marketplace.gateway.order;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderStatus;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The order store as seen from inside one transaction (see {@link OrderTransactions}). Failures are
+ * reported as {@link StorageException}, except where a method says otherwise.
+ */
+public interface OrderStore {
+
+    /** Inserts the order and its items, assigns id and order number, and returns the stored order. */
+    Order insert(NewOrder order, Instant now);
+
+    Optional<Order> find(long orderId);
+
+    /** Like {@link #find(long)} but locks the order row until the transaction ends. */
+    Optional<Order> findForUpdate(long orderId);
+
+    void updateStatus(long orderId, OrderStatus status, Instant now);
+
+    /** Writes the event to the outbox, to be published after commit. */
+    void appendEvent(EventEnvelope event);
+
+    Optional<IdempotencyRecord> findIdempotencyKey(String key);
+
+    /** @throws DuplicateIdempotencyKeyException when the key is already stored (possibly by a concurrent transaction) */
+    void saveIdempotencyKey(IdempotencyRecord record);
+}

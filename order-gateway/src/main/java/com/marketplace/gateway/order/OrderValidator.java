@@ -1,0 +1,168 @@
+package com.marketplace.gateway.order;
+
+import com.marketplace.events.OrderItem;
+import com.marketplace.events.OrderStatus;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The input rules of the order API (ARCHITECTURE §3): ids &gt; 0; 1–100 items; quantity 1–10,000;
+ * unitPrice &gt; 0, ≤ 1,000,000,000, at most 2 decimal places; email syntactically valid, ≤ 254
+ * characters; currency three upper-case letters. Every check reports the field's JSON path.
+ */
+public final class OrderValidator {
+
+    public static final int MAX_ITEMS = 100;
+    public static final int MAX_QUANTITY = 10_000;
+    public static final BigDecimal MAX_UNIT_PRICE = new BigDecimal("1000000000");
+    public static final int MAX_EMAIL_LENGTH = 254;
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    public static final String IDEMPOTENCY_KEY_FIELD = "Idempotency-Key";
+
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Pattern EMAIL_LOCAL = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern DOMAIN_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]+");
+
+    private OrderValidator() {
+    }
+
+    /** @throws ValidationException listing every broken rule */
+    public static NewOrder validate(NewOrderRequest request) {
+        if (request == null) {
+            throw new ValidationException("body", "must be a JSON object");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        requirePositive(errors, "buyerId", request.buyerId());
+        checkEmail(errors, request.buyerEmail());
+        checkCurrency(errors, request.currency());
+        checkItems(errors, request.items());
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        List<OrderItem> items = request.items().stream()
+                .map(i -> new OrderItem(i.productId(), i.sellerId(), i.quantity(), i.unitPrice().setScale(2)))
+                .toList();
+        return new NewOrder(request.buyerId(), request.buyerEmail(), request.currency(), items);
+    }
+
+    /** The status named by {@code value}. @throws ValidationException for a missing or unknown status */
+    public static OrderStatus parseStatus(String value) {
+        if (value == null) {
+            throw new ValidationException("status", "is required");
+        }
+        for (OrderStatus status : OrderStatus.values()) {
+            if (status.name().equals(value)) {
+                return status;
+            }
+        }
+        throw new ValidationException("status", "must be one of " + List.of(OrderStatus.values()));
+    }
+
+    /** The order id in a path segment. @throws ValidationException unless it is a positive integer */
+    public static long parseOrderId(String value) {
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like a non-positive id
+        }
+        throw new ValidationException("orderId", "must be a positive integer");
+    }
+
+    /** @throws ValidationException unless the key is 1–255 visible ASCII characters */
+    public static String checkIdempotencyKey(String key) {
+        if (key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new ValidationException(IDEMPOTENCY_KEY_FIELD,
+                    "must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters");
+        }
+        return key;
+    }
+
+    private static void checkItems(List<FieldError> errors, List<NewOrderRequest.Item> items) {
+        if (items == null) {
+            errors.add(new FieldError("items", "is required"));
+        } else if (items.isEmpty() || items.size() > MAX_ITEMS) {
+            errors.add(new FieldError("items", "must contain 1-" + MAX_ITEMS + " items"));
+        } else {
+            for (int i = 0; i < items.size(); i++) {
+                checkItem(errors, "items[" + i + "]", items.get(i));
+            }
+        }
+    }
+
+    private static void checkItem(List<FieldError> errors, String path, NewOrderRequest.Item item) {
+        if (item == null) {
+            errors.add(new FieldError(path, "must be an object"));
+            return;
+        }
+        requirePositive(errors, path + ".productId", item.productId());
+        requirePositive(errors, path + ".sellerId", item.sellerId());
+        Integer quantity = item.quantity();
+        if (quantity == null) {
+            errors.add(new FieldError(path + ".quantity", "is required"));
+        } else if (quantity < 1 || quantity > MAX_QUANTITY) {
+            errors.add(new FieldError(path + ".quantity", "must be between 1 and " + MAX_QUANTITY));
+        }
+        checkUnitPrice(errors, path + ".unitPrice", item.unitPrice());
+    }
+
+    private static void checkUnitPrice(List<FieldError> errors, String field, BigDecimal price) {
+        if (price == null) {
+            errors.add(new FieldError(field, "is required"));
+        } else if (price.signum() <= 0 || price.compareTo(MAX_UNIT_PRICE) > 0) {
+            errors.add(new FieldError(field, "must be greater than 0 and at most 1000000000"));
+        } else if (price.stripTrailingZeros().scale() > 2) {
+            errors.add(new FieldError(field, "must have at most 2 decimal places"));
+        }
+    }
+
+    private static void requirePositive(List<FieldError> errors, String field, Long value) {
+        if (value == null) {
+            errors.add(new FieldError(field, "is required"));
+        } else if (value <= 0) {
+            errors.add(new FieldError(field, "must be greater than 0"));
+        }
+    }
+
+    private static void checkCurrency(List<FieldError> errors, String currency) {
+        if (currency == null) {
+            errors.add(new FieldError("currency", "is required"));
+        } else if (!CURRENCY.matcher(currency).matches()) {
+            errors.add(new FieldError("currency", "must be a 3-letter upper-case currency code"));
+        }
+    }
+
+    private static void checkEmail(List<FieldError> errors, String email) {
+        if (email == null) {
+            errors.add(new FieldError("buyerEmail", "is required"));
+        } else if (email.length() > MAX_EMAIL_LENGTH) {
+            errors.add(new FieldError("buyerEmail", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
+        } else if (!isValidEmail(email)) {
+            errors.add(new FieldError("buyerEmail", "must be a valid email address"));
+        }
+    }
+
+    /** local@domain: a dot-atom local part of at most 64 characters and a domain of two or more DNS labels. */
+    static boolean isValidEmail(String email) {
+        int at = email.lastIndexOf('@');
+        if (at <= 0 || at > 64 || at == email.length() - 1) {
+            return false;
+        }
+        String local = email.substring(0, at);
+        String[] labels = email.substring(at + 1).split("\\.", -1);
+        if (!EMAIL_LOCAL.matcher(local).matches() || labels.length < 2) {
+            return false;
+        }
+        for (String label : labels) {
+            if (!DOMAIN_LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,169 @@
+package com.marketplace.gateway.order.jdbc;
+
+import com.marketplace.events.OrderItem;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.db.UtcTimestamps;
+import com.marketplace.gateway.order.NewOrder;
+import com.marketplace.gateway.order.Order;
+import com.marketplace.gateway.order.OrderNumbers;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * JDBC access to {@code orders} and {@code order_items}. Works on the caller's connection and
+ * transaction; never opens, commits or rolls back one.
+ */
+public final class JdbcOrderRepository {
+
+    private static final String INSERT_ORDER = """
+            INSERT INTO orders
+                (order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String UPDATE_ORDER_NUMBER = "UPDATE orders SET order_number = ? WHERE id = ?";
+    private static final String INSERT_ITEM = """
+            INSERT INTO order_items (order_id, product_id, seller_id, quantity, unit_price)
+            VALUES (?, ?, ?, ?, ?)""";
+    private static final String SELECT_ORDER = """
+            SELECT id, order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at
+            FROM orders WHERE id = ?""";
+    private static final String SELECT_ORDER_FOR_UPDATE = SELECT_ORDER + " FOR UPDATE";
+    private static final String SELECT_ITEMS = """
+            SELECT product_id, seller_id, quantity, unit_price
+            FROM order_items WHERE order_id = ? ORDER BY id""";
+    private static final String UPDATE_STATUS = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?";
+
+    /**
+     * Inserts a PENDING order and its items, then sets its order number from the generated id.
+     *
+     * @return the stored order
+     */
+    public Order insert(Connection conn, NewOrder order, Instant now) throws SQLException {
+        long id = insertOrderRow(conn, order, now);
+        String orderNumber = OrderNumbers.of(id, now);
+        updateOrderNumber(conn, id, orderNumber);
+        insertItems(conn, id, order.items());
+        return new Order(id, orderNumber, order.buyerId(), order.buyerEmail(), order.currency(),
+                OrderStatus.PENDING, order.totalAmount(), order.items(), now, now);
+    }
+
+    public Optional<Order> find(Connection conn, long orderId) throws SQLException {
+        return select(conn, SELECT_ORDER, orderId);
+    }
+
+    /** Like {@link #find} and locks the order row until the transaction ends. */
+    public Optional<Order> findForUpdate(Connection conn, long orderId) throws SQLException {
+        return select(conn, SELECT_ORDER_FOR_UPDATE, orderId);
+    }
+
+    public void updateStatus(Connection conn, long orderId, OrderStatus status, Instant now) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(UPDATE_STATUS)) {
+            ps.setString(1, status.name());
+            UtcTimestamps.bind(ps, 2, now);
+            ps.setLong(3, orderId);
+            requireOneRow(ps.executeUpdate(), "status update of order " + orderId);
+        }
+    }
+
+    private long insertOrderRow(Connection conn, NewOrder order, Instant now) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_ORDER, Statement.RETURN_GENERATED_KEYS)) {
+            // unique placeholder until the id-based number is set in the same transaction
+            ps.setString(1, "TMP-" + UUID.randomUUID().toString().replace("-", ""));
+            ps.setLong(2, order.buyerId());
+            ps.setString(3, order.buyerEmail());
+            ps.setString(4, order.currency());
+            ps.setString(5, OrderStatus.PENDING.name());
+            ps.setBigDecimal(6, order.totalAmount());
+            UtcTimestamps.bind(ps, 7, now);
+            UtcTimestamps.bind(ps, 8, now);
+            requireOneRow(ps.executeUpdate(), "order insert");
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("order insert returned no generated id");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static void updateOrderNumber(Connection conn, long id, String orderNumber) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(UPDATE_ORDER_NUMBER)) {
+            ps.setString(1, orderNumber);
+            ps.setLong(2, id);
+            requireOneRow(ps.executeUpdate(), "order number update of order " + id);
+        }
+    }
+
+    private static void insertItems(Connection conn, long orderId, List<OrderItem> items) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_ITEM)) {
+            for (OrderItem item : items) {
+                ps.setLong(1, orderId);
+                ps.setLong(2, item.productId());
+                ps.setLong(3, item.sellerId());
+                ps.setInt(4, item.quantity());
+                ps.setBigDecimal(5, item.unitPrice());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int count : counts) {
+                // rewriteBatchedStatements reports SUCCESS_NO_INFO instead of 1
+                if (count != 1 && count != Statement.SUCCESS_NO_INFO) {
+                    throw new SQLException("order item insert affected " + count + " rows for order " + orderId);
+                }
+            }
+        }
+    }
+
+    private Optional<Order> select(Connection conn, String sql, long orderId) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setLong(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(map(rs, items(conn, orderId)));
+            }
+        }
+    }
+
+    private static List<OrderItem> items(Connection conn, long orderId) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_ITEMS)) {
+            ps.setLong(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<OrderItem> items = new ArrayList<>();
+                while (rs.next()) {
+                    items.add(new OrderItem(rs.getLong("product_id"), rs.getLong("seller_id"),
+                            rs.getInt("quantity"), rs.getBigDecimal("unit_price")));
+                }
+                return items;
+            }
+        }
+    }
+
+    private static Order map(ResultSet rs, List<OrderItem> items) throws SQLException {
+        return new Order(
+                rs.getLong("id"),
+                rs.getString("order_number"),
+                rs.getLong("buyer_id"),
+                rs.getString("buyer_email"),
+                rs.getString("currency"),
+                OrderStatus.valueOf(rs.getString("status")),
+                rs.getBigDecimal("total_amount"),
+                items,
+                UtcTimestamps.read(rs, "created_at"),
+                UtcTimestamps.read(rs, "updated_at"));
+    }
+
+    private static void requireOneRow(int count, String what) throws SQLException {
+        if (count != 1) {
+            throw new SQLException(what + " affected " + count + " rows, expected 1");
+        }
+    }
+}

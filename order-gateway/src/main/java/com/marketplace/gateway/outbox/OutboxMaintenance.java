@@ -1,0 +1,106 @@
+package com.marketplace.gateway.outbox;
+
+import com.marketplace.gateway.db.Transactions;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background upkeep of the outbox: refreshes the backlog gauges every few seconds and deletes
+ * PROCESSED rows older than the retention. Cleanup runs on one instance at a time (a lease in
+ * {@code outbox_leases}) and deletes in bounded batches, each in its own short transaction, so it
+ * never holds many locks or a long transaction next to live traffic.
+ */
+public final class OutboxMaintenance implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxMaintenance.class);
+    static final String CLEANUP_LEASE = "cleanup";
+    static final int CLEANUP_BATCH = 5_000;
+    private static final Duration COUNTS_EVERY = Duration.ofSeconds(5);
+    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+
+    private final Transactions tx;
+    private final JdbcOutboxRepository repository;
+    private final OutboxMetrics metrics;
+    private final Duration retention;
+    private final String owner;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outbox-maintenance");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public OutboxMaintenance(Transactions tx, JdbcOutboxRepository repository, OutboxMetrics metrics,
+            Duration retention, String owner, Clock clock) {
+        this.tx = tx;
+        this.repository = repository;
+        this.metrics = metrics;
+        this.retention = retention;
+        this.owner = owner;
+        this.clock = clock;
+    }
+
+    public void start() {
+        scheduler.scheduleWithFixedDelay(() -> quietly("backlog refresh", this::refreshCounts),
+                0, COUNTS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> quietly("cleanup", this::cleanup),
+                CLEANUP_EVERY.toMillis(), CLEANUP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the backlog counts into the gauges. */
+    public OutboxCounts refreshCounts() throws SQLException {
+        OutboxCounts counts = tx.inTransaction(repository::counts);
+        metrics.backlog(counts);
+        return counts;
+    }
+
+    /**
+     * Deletes PROCESSED rows older than the retention if this instance holds the cleanup lease.
+     *
+     * @return rows deleted (0 when another instance holds the lease)
+     */
+    public int cleanup() throws SQLException {
+        Instant now = clock.instant();
+        Instant leaseUntil = now.plus(CLEANUP_EVERY.multipliedBy(2));
+        if (!tx.inTransaction(conn -> repository.acquireLease(conn, CLEANUP_LEASE, owner, now, leaseUntil))) {
+            log.debug("Outbox cleanup skipped: another instance holds the lease");
+            return 0;
+        }
+        Instant cutoff = now.minus(retention);
+        int total = 0;
+        int deleted;
+        do {
+            deleted = tx.inTransaction(conn -> repository.deleteProcessedBefore(conn, cutoff, CLEANUP_BATCH));
+            total += deleted;
+        } while (deleted == CLEANUP_BATCH && clock.instant().isBefore(leaseUntil));
+        if (total > 0) {
+            log.info("Outbox cleanup deleted {} PROCESSED rows older than {}", total, cutoff);
+        }
+        return total;
+    }
+
+    private static void quietly(String what, SqlTask task) {
+        try {
+            task.run();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Outbox {} failed: {}", what, e.toString());
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlTask {
+        Object run() throws SQLException;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,62 @@
+package com.marketplace.gateway.outbox;
+
+import com.marketplace.gateway.db.Transactions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The outbox's runtime parts wired together for one gateway instance: the relay (also the commit
+ * notifier), backlog gauges and cleanup, and the operator actions. {@link #start()} launches the
+ * background threads; {@link #close()} stops them, letting the batch in flight finish.
+ */
+public final class OutboxModule implements AutoCloseable {
+
+    private final OutboxRelay relay;
+    private final OutboxMaintenance maintenance;
+    private final OutboxAdmin admin;
+
+    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, OutboxAdmin admin) {
+        this.relay = relay;
+        this.maintenance = maintenance;
+        this.admin = admin;
+    }
+
+    /**
+     * @param kafkaProps      client properties with at least {@code bootstrap.servers}
+     * @param topicPartitions partitions of the order topics when they have to be created
+     * @param replication     replication factor of the order topics when they have to be created
+     */
+    public static OutboxModule create(Transactions tx, MeterRegistry registry, RelaySettings settings,
+            Duration retention, Properties kafkaProps, int topicPartitions, int replication, Clock clock) {
+        JdbcOutboxRepository repository = new JdbcOutboxRepository();
+        OutboxMetrics metrics = new OutboxMetrics(registry, clock);
+        OutboxRelay relay = new OutboxRelay(tx, repository, OutboxPublisher.create(kafkaProps, clock), settings,
+                metrics, clock)
+                .beforeFirstRound(() -> OutboxTopics.ensureExist(kafkaProps, topicPartitions, replication));
+        OutboxMaintenance maintenance = new OutboxMaintenance(tx, repository, metrics, retention,
+                settings.relayId(), clock);
+        return new OutboxModule(relay, maintenance, new OutboxAdmin(tx, repository, relay, clock));
+    }
+
+    public void start() {
+        relay.start();
+        maintenance.start();
+    }
+
+    /** Told after each committed order transaction; wakes the relay. */
+    public OutboxNotifier notifier() {
+        return relay;
+    }
+
+    public OutboxAdmin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        maintenance.close();
+        relay.close();
+    }
+}

@@ -1,0 +1,175 @@
+package com.marketplace.gateway.outbox;
+
+import com.marketplace.events.EventHeaders;
+import com.marketplace.events.EventType;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes claimed outbox rows to Kafka: key = orderId, value = the stored envelope bytes,
+ * headers {@code event-id}, {@code event-type}, {@code schema-version}. A round sends the whole
+ * batch asynchronously, flushes once and then reads every acknowledgement, so a batch costs one
+ * round trip, not one per record. The producer is idempotent with {@code acks=all} and at most 5
+ * requests in flight, which keeps per-partition order across internal retries.
+ */
+public final class OutboxPublisher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
+
+    private final Producer<String, byte[]> producer;
+    private final Clock clock;
+
+    public OutboxPublisher(Producer<String, byte[]> producer, Clock clock) {
+        this.producer = producer;
+        this.clock = clock;
+    }
+
+    /** A publisher with its own producer configured by {@link #producerProperties(Properties)}. */
+    public static OutboxPublisher create(Properties base, Clock clock) {
+        return new OutboxPublisher(
+                new KafkaProducer<>(producerProperties(base), new StringSerializer(), new ByteArraySerializer()),
+                clock);
+    }
+
+    /**
+     * The relay's producer settings on top of {@code base} (which must hold bootstrap.servers).
+     * Delivery guarantees (acks, idempotence, in-flight limit) are fixed; timeouts and batching
+     * given in {@code base} win over the defaults here.
+     */
+    public static Properties producerProperties(Properties base) {
+        Properties props = new Properties();
+        props.putAll(base);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        return props;
+    }
+
+    /**
+     * Publishes {@code rows} in order and waits for every acknowledgement (bounded by the
+     * producer's delivery timeout). Never throws for a per-record failure; each row gets an outcome.
+     * When a send fails at once with a retriable error (e.g. no metadata: broker unreachable),
+     * the rest of the batch is not attempted and comes back as NOT_SENT.
+     */
+    public List<PublishOutcome> publish(List<OutboxRow> rows) {
+        List<Future<?>> futures = new ArrayList<>(rows.size());
+        for (OutboxRow row : rows) {
+            Future<?> future = send(row);
+            futures.add(future);
+            if (failedAtOnceRetriably(future)) {
+                break;
+            }
+        }
+        flush();
+        List<PublishOutcome> outcomes = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            outcomes.add(i < futures.size() ? outcomeOf(rows.get(i), futures.get(i)) : PublishOutcome.notSent(rows.get(i)));
+        }
+        return outcomes;
+    }
+
+    private Future<?> send(OutboxRow row) {
+        try {
+            return producer.send(toRecord(row));
+        } catch (KafkaException | IllegalArgumentException | IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void flush() {
+        try {
+            producer.flush();
+        } catch (KafkaException e) {
+            log.warn("Producer flush failed: {}", e.toString());
+        }
+    }
+
+    /** The record published for a row: topic by event type, key = orderId, value = stored envelope, identity headers. */
+    public static ProducerRecord<String, byte[]> toRecord(OutboxRow row) {
+        String topic = EventType.fromWireName(row.eventType())
+                .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + row.eventType() + "'"))
+                .topic();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(new RecordHeader(EventHeaders.EVENT_ID, utf8(row.eventId().toString())));
+        headers.add(new RecordHeader(EventHeaders.EVENT_TYPE, utf8(row.eventType())));
+        headers.add(new RecordHeader(EventHeaders.SCHEMA_VERSION, utf8(Integer.toString(row.schemaVersion()))));
+        return new ProducerRecord<>(topic, null, row.aggregateId(), utf8(row.payload()), headers);
+    }
+
+    private PublishOutcome outcomeOf(OutboxRow row, Future<?> future) {
+        try {
+            future.get();
+            return PublishOutcome.acked(row, clock.instant());
+        } catch (ExecutionException e) {
+            Exception cause = e.getCause() instanceof Exception ex ? ex : e;
+            return PublishOutcome.failed(row, classify(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PublishOutcome.failed(row, PublishOutcome.Result.RETRIABLE, e);
+        }
+    }
+
+    private static boolean failedAtOnceRetriably(Future<?> future) {
+        if (!future.isDone()) {
+            return false;
+        }
+        try {
+            future.get();
+            return false;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RetriableException;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Failures that resending the same bytes can never fix are non-retriable; all others are retried. */
+    static PublishOutcome.Result classify(Exception error) {
+        boolean permanent = error instanceof RecordTooLargeException
+                || error instanceof RecordBatchTooLargeException
+                || error instanceof SerializationException
+                || error instanceof InvalidTopicException
+                || error instanceof IllegalArgumentException;
+        return permanent ? PublishOutcome.Result.NON_RETRIABLE : PublishOutcome.Result.RETRIABLE;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Flushes what is in flight and closes the producer. */
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

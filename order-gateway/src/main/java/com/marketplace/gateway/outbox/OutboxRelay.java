@@ -1,0 +1,241 @@
+package com.marketplace.gateway.outbox;
+
+import com.marketplace.gateway.db.Transactions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves outbox rows to Kafka: claim a batch in a short transaction, publish it, then record the
+ * outcome in a second short transaction. No database lock is held while talking to Kafka.
+ *
+ * <p>Guarantees: every committed row is published at least once (a crash after the acks and
+ * before the mark re-sends the batch once the lease expires; duplicates carry the same eventId and
+ * are removed downstream). Events of one order are published in outbox order. A row fails over to
+ * FAILED after {@code maxAttempts} retriable failures, or at once for a failure that can never
+ * heal; a FAILED row holds back later events of its order and nothing else.
+ *
+ * <p>The relay runs on one thread of its own. {@link #eventsCommitted()} wakes it, so a new event
+ * normally leaves within milliseconds; the poll interval is only the fallback for rows written by
+ * other instances and for retries.
+ */
+public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
+
+    private final Transactions tx;
+    private final JdbcOutboxRepository repository;
+    private final OutboxPublisher publisher;
+    private final RelaySettings settings;
+    private final OutboxMetrics metrics;
+    private final Clock clock;
+    private final RetryBackoff backoff;
+    private final Semaphore wakeup = new Semaphore(0);
+    private final Thread thread;
+    private Runnable beforeFirstRound = () -> { };
+    private volatile boolean running;
+    private int consecutiveErrors;
+    private volatile boolean lastRoundClean = true;
+
+    public OutboxRelay(Transactions tx, JdbcOutboxRepository repository, OutboxPublisher publisher,
+            RelaySettings settings, OutboxMetrics metrics, Clock clock) {
+        this.tx = tx;
+        this.repository = repository;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.backoff = new RetryBackoff(settings.backoffBase(), settings.backoffMax());
+        this.thread = new Thread(this::loop, "outbox-relay-" + settings.relayId());
+    }
+
+    /**
+     * Work the relay thread must finish before its first round, retried with backoff until it
+     * succeeds or the relay is closed (e.g. creating the topics while the broker is still down).
+     */
+    public OutboxRelay beforeFirstRound(Runnable task) {
+        this.beforeFirstRound = task;
+        return this;
+    }
+
+    /** Starts the relay thread. */
+    public void start() {
+        running = true;
+        thread.start();
+        log.info("Outbox relay {} started (batch {}, poll {})", settings.relayId(), settings.batchSize(),
+                settings.pollInterval());
+    }
+
+    /** Wakes the relay; cheap and non-blocking, called after every committed order transaction. */
+    @Override
+    public void eventsCommitted() {
+        if (wakeup.availablePermits() == 0) {
+            wakeup.release();
+        }
+    }
+
+    /**
+     * One relay round: claim, publish, record outcomes.
+     *
+     * @return the number of rows claimed (0 when nothing was due)
+     */
+    public int runOnce() throws SQLException {
+        List<OutboxRow> batch = claim();
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        complete(publisher.publish(batch));
+        return batch.size();
+    }
+
+    /** Claims the next batch for this relay in a transaction of its own. */
+    public List<OutboxRow> claim() throws SQLException {
+        Instant now = clock.instant();
+        return tx.inTransaction(conn -> repository.claim(conn, settings.relayId(), now,
+                now.plus(settings.lease()), settings.batchSize()));
+    }
+
+    /** Records what happened to a published batch, fenced on this relay's lease. */
+    public void complete(List<PublishOutcome> outcomes) throws SQLException {
+        Instant now = clock.instant();
+        List<Long> acked = new ArrayList<>(outcomes.size());
+        List<Long> notSent = new ArrayList<>();
+        List<PublishOutcome> failures = new ArrayList<>();
+        for (PublishOutcome outcome : outcomes) {
+            switch (outcome.result()) {
+                case ACKED -> acked.add(outcome.row().id());
+                case NOT_SENT -> notSent.add(outcome.row().id());
+                default -> failures.add(outcome);
+            }
+        }
+        int marked = tx.inTransaction(conn -> {
+            int n = repository.markProcessed(conn, settings.relayId(), acked, now);
+            for (PublishOutcome failure : failures) {
+                recordFailure(conn, failure, now);
+            }
+            repository.release(conn, settings.relayId(), notSent);
+            return n;
+        });
+        lastRoundClean = acked.size() == outcomes.size();
+        recordMetrics(outcomes, acked.size(), marked);
+    }
+
+    private void recordFailure(Connection conn, PublishOutcome failure, Instant now) throws SQLException {
+        OutboxRow row = failure.row();
+        int attempts = row.retryCount() + 1;
+        boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE || attempts >= settings.maxAttempts();
+        OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
+        String error = String.valueOf(failure.error());
+        if (repository.recordFailure(conn, settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts), error)) {
+            if (park) {
+                metrics.failed();
+                log.error("Outbox event {} of order {} parked as FAILED after {} attempt(s): {}",
+                        row.eventId(), row.aggregateId(), attempts, error);
+            } else {
+                metrics.retried();
+                log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
+            }
+        }
+    }
+
+    private void recordMetrics(List<PublishOutcome> outcomes, int ackedCount, int marked) {
+        metrics.published(marked);
+        if (marked < ackedCount) {
+            metrics.fenced(ackedCount - marked);
+            log.warn("Relay {}: {} acknowledged rows were re-claimed by another relay (lease expired)",
+                    settings.relayId(), ackedCount - marked);
+        }
+        for (PublishOutcome outcome : outcomes) {
+            if (outcome.result() == PublishOutcome.Result.ACKED) {
+                metrics.commitToAck(outcome.row().createdAt(), outcome.ackedAt());
+            }
+        }
+    }
+
+    private void loop() {
+        prepare();
+        while (running) {
+            int claimed = runSafely();
+            // a full, clean batch means more is probably waiting: go again at once
+            if (claimed < settings.batchSize() || !lastRoundClean) {
+                awaitWakeup(idleWait());
+            }
+        }
+        log.info("Outbox relay {} stopped", settings.relayId());
+    }
+
+    private void prepare() {
+        while (running) {
+            try {
+                beforeFirstRound.run();
+                consecutiveErrors = 0;
+                return;
+            } catch (RuntimeException e) {
+                consecutiveErrors++;
+                log.warn("Outbox relay not ready yet ({} attempts): {}", consecutiveErrors, e.toString());
+                awaitWakeup(idleWait());
+            }
+        }
+    }
+
+    private int runSafely() {
+        try {
+            int claimed = runOnce();
+            consecutiveErrors = 0;
+            return claimed;
+        } catch (SQLException | RuntimeException e) {
+            consecutiveErrors++;
+            log.warn("Outbox relay round failed ({} in a row): {}", consecutiveErrors, e.toString());
+            return 0;
+        }
+    }
+
+    private Duration idleWait() {
+        if (consecutiveErrors == 0) {
+            return settings.pollInterval();
+        }
+        Duration wait = settings.pollInterval().multipliedBy(1L << Math.min(consecutiveErrors, 5));
+        return wait.compareTo(MAX_IDLE_BACKOFF) > 0 ? MAX_IDLE_BACKOFF : wait;
+    }
+
+    private void awaitWakeup(Duration timeout) {
+        try {
+            if (wakeup.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                wakeup.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /**
+     * Stops after the round in flight has been published and recorded, then closes the producer
+     * (which flushes). Waits at most a lease for the round; rows of an unfinished round stay
+     * leased and are re-sent by any relay once the lease expires.
+     */
+    @Override
+    public void close() {
+        running = false;
+        eventsCommitted();
+        try {
+            thread.join(settings.lease().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+    }
+
+    public String relayId() {
+        return settings.relayId();
+    }
+}

@@ -1,0 +1,36 @@
+package com.marketplace.gateway.outbox;
+
+import java.time.Instant;
+
+/**
+ * What happened to one claimed row in a publish round.
+ *
+ * @param ackedAt when the broker acknowledged it (ACKED only)
+ * @param error   the failure (failures only)
+ */
+public record PublishOutcome(OutboxRow row, Result result, Instant ackedAt, Exception error) {
+
+    /** The possible results of publishing one row. */
+    public enum Result {
+        /** Written to all in-sync replicas. */
+        ACKED,
+        /** Failed in a way that may heal (broker down, timeout): retry later. */
+        RETRIABLE,
+        /** Can never succeed as it is (too large, unknown event type): park as FAILED now. */
+        NON_RETRIABLE,
+        /** Not attempted because the round was cut short: release without counting an attempt. */
+        NOT_SENT
+    }
+
+    static PublishOutcome acked(OutboxRow row, Instant at) {
+        return new PublishOutcome(row, Result.ACKED, at, null);
+    }
+
+    static PublishOutcome failed(OutboxRow row, Result result, Exception error) {
+        return new PublishOutcome(row, result, null, error);
+    }
+
+    static PublishOutcome notSent(OutboxRow row) {
+        return new PublishOutcome(row, Result.NOT_SENT, null, null);
+    }
+}

@@ -1,0 +1,68 @@
+package com.marketplace.gateway.outbox;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a relay claims and retries.
+ *
+ * @param relayId       this relay's identity, written to {@code claimed_by}; unique per running relay
+ * @param batchSize     rows claimed per round
+ * @param pollInterval  fallback wait between rounds when not woken by a commit
+ * @param lease         how long a claim is exclusive; must outlast a whole publish round
+ * @param maxAttempts   attempts before a row is parked as FAILED
+ * @param backoffBase   delay after the first failed attempt; doubles per attempt, with jitter
+ * @param backoffMax    upper bound of the retry delay
+ */
+public record RelaySettings(
+        String relayId,
+        int batchSize,
+        Duration pollInterval,
+        Duration lease,
+        int maxAttempts,
+        Duration backoffBase,
+        Duration backoffMax) {
+
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(90);
+    public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(500);
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
+
+    public RelaySettings {
+        Objects.requireNonNull(relayId, "relayId");
+        if (batchSize < 1 || maxAttempts < 1) {
+            throw new IllegalArgumentException("batchSize and maxAttempts must be >= 1");
+        }
+        requirePositive(pollInterval, "pollInterval");
+        requirePositive(lease, "lease");
+        requirePositive(backoffBase, "backoffBase");
+        requirePositive(backoffMax, "backoffMax");
+    }
+
+    /** Settings with the default lease and backoff. */
+    public static RelaySettings of(String relayId, int batchSize, Duration pollInterval, int maxAttempts) {
+        return new RelaySettings(relayId, batchSize, pollInterval, DEFAULT_LEASE, maxAttempts,
+                DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX);
+    }
+
+    public RelaySettings withRelayId(String id) {
+        return new RelaySettings(id, batchSize, pollInterval, lease, maxAttempts, backoffBase, backoffMax);
+    }
+
+    public RelaySettings withPollInterval(Duration interval) {
+        return new RelaySettings(relayId, batchSize, interval, lease, maxAttempts, backoffBase, backoffMax);
+    }
+
+    public RelaySettings withLease(Duration newLease) {
+        return new RelaySettings(relayId, batchSize, pollInterval, newLease, maxAttempts, backoffBase, backoffMax);
+    }
+
+    public RelaySettings withBackoff(Duration base, Duration max) {
+        return new RelaySettings(relayId, batchSize, pollInterval, lease, maxAttempts, base, max);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+}

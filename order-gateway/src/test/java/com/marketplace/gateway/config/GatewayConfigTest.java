@@ -1,0 +1,104 @@
+package com.marketplace.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+    @Test
+    void emptyEnvironmentGivesTheDocumentedDefaults() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of());
+
+        assertThat(config.httpPort()).isEqualTo(7070);
+        assertThat(config.dbUrl()).isEqualTo("jdbc:mysql://localhost:3306/marketplace");
+        assertThat(config.dbUser()).isEqualTo("root");
+        assertThat(config.dbPassword()).isEmpty();
+        assertThat(config.kafkaBootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.relayEnabled()).isTrue();
+        assertThat(config.outboxPollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.outboxBatchSize()).isEqualTo(500);
+        assertThat(config.outboxMaxAttempts()).isEqualTo(10);
+        assertThat(config.outboxRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.topicPartitions()).isEqualTo(3);
+        assertThat(config.topicReplicationFactor()).isEqualTo(1);
+        assertThat(config.adminToken()).isEmpty();
+    }
+
+    @Test
+    void everyVariableIsRead() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.ofEntries(
+                Map.entry("HTTP_PORT", "8080"),
+                Map.entry("DB_URL", "jdbc:h2:mem:x;MODE=MySQL"),
+                Map.entry("DB_USER", "app"),
+                Map.entry("DB_PASSWORD", "secret"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9093"),
+                Map.entry("RELAY_ENABLED", "FALSE"),
+                Map.entry("OUTBOX_POLL_INTERVAL", "PT0.25S"),
+                Map.entry("OUTBOX_BATCH_SIZE", "50"),
+                Map.entry("OUTBOX_MAX_ATTEMPTS", "3"),
+                Map.entry("OUTBOX_RETENTION", "P1D"),
+                Map.entry("TOPIC_PARTITIONS", "6"),
+                Map.entry("TOPIC_REPLICATION_FACTOR", "3"),
+                Map.entry("ADMIN_TOKEN", "0123456789abcdef")));
+
+        assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret",
+                "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1), 6, 3,
+                Optional.of("0123456789abcdef")));
+        assertThat(config.toString()).doesNotContain("secret", "0123456789abcdef");
+        assertThat(config.kafkaProducerProperties())
+                .containsEntry("bootstrap.servers", "k1:9092,k2:9093")
+                .containsEntry("acks", "all");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "HTTP_PORT|abc",
+            "HTTP_PORT|70000",
+            "HTTP_PORT|-1",
+            "DB_URL|mysql://nohost",
+            "KAFKA_BOOTSTRAP_SERVERS|localhost",
+            "KAFKA_BOOTSTRAP_SERVERS|a:1,,b:2",
+            "RELAY_ENABLED|yes",
+            "OUTBOX_POLL_INTERVAL|1s",
+            "OUTBOX_POLL_INTERVAL|PT0S",
+            "OUTBOX_POLL_INTERVAL|-PT1S",
+            "OUTBOX_BATCH_SIZE|0",
+            "OUTBOX_BATCH_SIZE|1.5",
+            "OUTBOX_MAX_ATTEMPTS|0",
+            "OUTBOX_RETENTION|7 days",
+            "TOPIC_PARTITIONS|0",
+            "TOPIC_REPLICATION_FACTOR|40000",
+            "ADMIN_TOKEN|short",
+    })
+    void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of(variable, value)))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> {
+                    assertThat(((ConfigException) e).variable()).isEqualTo(variable);
+                    assertThat(e.getMessage()).contains(variable).doesNotContain("\n");
+                });
+    }
+
+    @Test
+    void blankValuesMeanDefaults() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of("HTTP_PORT", " ", "ADMIN_TOKEN", ""));
+
+        assertThat(config.httpPort()).isEqualTo(7070);
+        assertThat(config.adminToken()).isEmpty();
+    }
+
+    @Test
+    void constructorValidatesToo() {
+        assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", "localhost:9092", true,
+                Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), 3, 1, Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("OUTBOX_BATCH_SIZE");
+    }
+}

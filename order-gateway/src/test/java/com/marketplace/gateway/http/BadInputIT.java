@@ -1,0 +1,161 @@
+package com.marketplace.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marketplace.gateway.support.RunningGateway;
+import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.gateway.support.TestOrders;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every bad request is answered 4xx with problem+json, and nothing is written. */
+class BadInputIT {
+
+    private static final String JSON = "application/json";
+    private static final String ORDERS = "/api/v1/orders";
+    private static final String VALID = TestOrders.json(1);
+    private static RunningGateway gateway;
+    private static long existingOrderId;
+
+    @BeforeAll
+    static void startGatewayWithOneOrder() {
+        TestDatabase.clean();
+        gateway = RunningGateway.start();
+        existingOrderId = gateway.app().orderService().create(TestOrders.request(1), null).order().orderId();
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        gateway.close();
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                post("malformed JSON", "{\"buyerId\":1,", 400),
+                post("not JSON at all", "hello", 400),
+                post("empty body", "", 400),
+                post("JSON array instead of object", "[]", 400),
+                post("JSON null", "null", 400),
+                post("trailing tokens", VALID + " {}", 400),
+                post("deeply nested arrays", "[".repeat(5000), 400),
+                post("buyerId as string", VALID.replace("\"buyerId\":1", "\"buyerId\":\"1\""), 400),
+                post("buyerId as float", VALID.replace("\"buyerId\":1", "\"buyerId\":1.5"), 400),
+                post("buyerId integral float", VALID.replace("\"buyerId\":1", "\"buyerId\":1.0"), 400),
+                post("buyerId overflowing long", VALID.replace("\"buyerId\":1", "\"buyerId\":99999999999999999999"), 400),
+                post("buyerId negative", VALID.replace("\"buyerId\":1", "\"buyerId\":-1"), 400),
+                post("buyerId zero", VALID.replace("\"buyerId\":1", "\"buyerId\":0"), 400),
+                post("buyerId missing", VALID.replace("\"buyerId\":1,", ""), 400),
+                post("buyerId null", VALID.replace("\"buyerId\":1", "\"buyerId\":null"), 400),
+                post("items missing", "{\"buyerId\":1,\"buyerEmail\":\"a@b.co\",\"currency\":\"KRW\"}", 400),
+                post("items empty", "{\"buyerId\":1,\"buyerEmail\":\"a@b.co\",\"currency\":\"KRW\",\"items\":[]}", 400),
+                post("101 items", withItems(101), 400),
+                post("item null", "{\"buyerId\":1,\"buyerEmail\":\"a@b.co\",\"currency\":\"KRW\",\"items\":[null]}", 400),
+                post("quantity zero", VALID.replace("\"quantity\":2", "\"quantity\":0"), 400),
+                post("quantity 10001", VALID.replace("\"quantity\":2", "\"quantity\":10001"), 400),
+                post("quantity as float", VALID.replace("\"quantity\":2", "\"quantity\":2.5"), 400),
+                post("quantity overflowing int", VALID.replace("\"quantity\":2", "\"quantity\":3000000000"), 400),
+                post("unitPrice zero", VALID.replace("1500.00", "0"), 400),
+                post("unitPrice negative", VALID.replace("1500.00", "-1500.00"), 400),
+                post("unitPrice above limit", VALID.replace("1500.00", "1000000000.01"), 400),
+                post("unitPrice overflowing", VALID.replace("1500.00", "1E+400"), 400),
+                post("unitPrice 3 decimals", VALID.replace("1500.00", "1500.123"), 400),
+                post("unitPrice as string", VALID.replace("1500.00", "\"1500.00\""), 400),
+                post("productId non-numeric", VALID.replace("\"productId\":10", "\"productId\":\"abc\""), 400),
+                post("sellerId boolean", VALID.replace("\"sellerId\":7", "\"sellerId\":true"), 400),
+                post("sellerId negative", VALID.replace("\"sellerId\":7", "\"sellerId\":-7"), 400),
+                post("email invalid", VALID.replace("buyer1@example.com", "not-an-email"), 400),
+                post("email too long", VALID.replace("buyer1@example.com", "a".repeat(250) + "@b.com"), 400),
+                post("email SQL-looking", VALID.replace("buyer1@example.com", "a@b.c'; DROP TABLE orders; --"), 400),
+                post("currency SQL-looking", VALID.replace("\"KRW\"", "\"'; DELETE FROM orders; --\""), 400),
+                post("currency lower case", VALID.replace("\"KRW\"", "\"krw\""), 400),
+                post("currency four letters", VALID.replace("\"KRW\"", "\"KRWX\""), 400),
+                post("currency as number", VALID.replace("\"KRW\"", "123"), 400),
+                post("unknown field", VALID.replace("{\"buyerId\"", "{\"admin\":true,\"buyerId\""), 400),
+                post("duplicate field", VALID.replace("{\"buyerId\":1", "{\"buyerId\":1,\"buyerId\":2"), 400),
+                request("oversize body", "POST", ORDERS, JSON, oversize(), 413),
+                request("non-UTF-8 bytes", "POST", ORDERS, JSON, latin1Body(), 400),
+                request("wrong content type", "POST", ORDERS, "text/plain", bytes(VALID), 415),
+                request("form content type", "POST", ORDERS, "application/x-www-form-urlencoded", bytes(VALID), 415),
+                request("non-UTF-8 charset", "POST", ORDERS, "application/json; charset=ISO-8859-1", bytes(VALID), 415),
+                request("idempotency key too long", "POST", ORDERS, JSON, bytes(VALID), 400,
+                        "Idempotency-Key", "k".repeat(300)),
+                request("unknown order id", "GET", ORDERS + "/999999999", null, new byte[0], 404),
+                request("non-numeric order id", "GET", ORDERS + "/abc", null, new byte[0], 400),
+                request("zero order id", "GET", ORDERS + "/0", null, new byte[0], 400),
+                request("order id overflowing", "GET", ORDERS + "/99999999999999999999", null, new byte[0], 400),
+                put("unknown status", "{\"status\":\"SHIPPING\"}", 400),
+                put("lower-case status", "{\"status\":\"paid\"}", 400),
+                put("status missing", "{}", 400),
+                put("status as number", "{\"status\":1}", 400),
+                put("illegal transition", "{\"status\":\"DELIVERED\"}", 409),
+                request("status of unknown order", "PUT", ORDERS + "/999999999/status", JSON,
+                        bytes("{\"status\":\"PAID\"}"), 404),
+                request("unknown route", "GET", "/api/v2/orders", null, new byte[0], 404),
+                request("unsupported method", "DELETE", ORDERS + "/{id}", null, new byte[0], 404));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badRequestIsAnswered4xxProblemJsonAndWritesNothing(String name, String method, String path,
+                                                           String contentType, byte[] body, int expectedStatus,
+                                                           String[] headers) throws Exception {
+        Map<String, Long> before = TestDatabase.rowCounts();
+
+        HttpResponse<String> response = gateway.sendBytes(method,
+                path.replace("{id}", Long.toString(existingOrderId)), contentType, body, headers);
+
+        assertThat(response.statusCode()).as(name).isEqualTo(expectedStatus);
+        assertThat(response.headers().firstValue("Content-Type")).as(name)
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = new ObjectMapper().readTree(response.body());
+        assertThat(problem.path("status").asInt()).isEqualTo(expectedStatus);
+        assertThat(problem.path("type").asText()).isNotBlank();
+        assertThat(problem.path("title").asText()).isNotBlank();
+        assertThat(problem.path("detail").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("java.", "Exception", "jackson", "SQL");
+        assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
+    private static Arguments post(String name, String json, int status) {
+        return request(name, "POST", ORDERS, JSON, bytes(json), status);
+    }
+
+    private static Arguments put(String name, String json, int status) {
+        return request(name, "PUT", ORDERS + "/{id}/status", JSON, bytes(json), status);
+    }
+
+    private static Arguments request(String name, String method, String path, String contentType, byte[] body,
+                                     int status, String... headers) {
+        return Arguments.of(name, method, path, contentType, body, status, headers);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String withItems(int count) {
+        String items = IntStream.rangeClosed(1, count)
+                .mapToObj(i -> "{\"productId\":" + i + ",\"sellerId\":1,\"quantity\":1,\"unitPrice\":1.00}")
+                .collect(Collectors.joining(","));
+        return "{\"buyerId\":1,\"buyerEmail\":\"a@b.co\",\"currency\":\"KRW\",\"items\":[" + items + "]}";
+    }
+
+    private static byte[] oversize() {
+        return bytes(withItems(1).replace("\"a@b.co\"", "\"a@b.co\",\"padding\":\"" + "x".repeat(70_000) + "\""));
+    }
+
+    private static byte[] latin1Body() {
+        return VALID.replace("buyer1@example.com", "bü@example.com").getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,113 @@
+package com.marketplace.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.gateway.support.Concurrently;
+import com.marketplace.gateway.support.RunningGateway;
+import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.gateway.support.TestOrders;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** POST /api/v1/orders with an Idempotency-Key: one order per key, whatever the timing. */
+class IdempotencyIT {
+
+    private static final String ORDERS = "/api/v1/orders";
+    private static RunningGateway gateway;
+
+    @BeforeAll
+    static void startGateway() {
+        gateway = RunningGateway.start();
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        gateway.close();
+    }
+
+    @BeforeEach
+    void cleanDatabase() {
+        TestDatabase.clean();
+    }
+
+    @Test
+    void postWithSameIdempotencyKeyReturnsFirstOrder() {
+        HttpResponse<String> first = gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-1");
+        HttpResponse<String> second = gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-1");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(second.statusCode()).isEqualTo(201);
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(second.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertOneOrderOneEventOneKey();
+    }
+
+    @Test
+    void reformattedSameBodyIsTheSameRequest() {
+        String reformatted = TestOrders.json(1).replace(",", " , ").replace("1500.00", "1500");
+        HttpResponse<String> first = gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-1");
+        HttpResponse<String> second = gateway.postJson(ORDERS, reformatted, "Idempotency-Key", "k-1");
+
+        assertThat(second.statusCode()).isEqualTo(201);
+        assertThat(second.body()).isEqualTo(first.body());
+        assertOneOrderOneEventOneKey();
+    }
+
+    @Test
+    void postWithSameKeyAndDifferentBodyIsRejectedWith422() {
+        gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-1");
+
+        HttpResponse<String> other = gateway.postJson(ORDERS, TestOrders.json(2), "Idempotency-Key", "k-1");
+
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(other.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(other.body()).contains("\"status\":422");
+        assertOneOrderOneEventOneKey();
+    }
+
+    @Test
+    void concurrentPostsWithOneKeyCreateExactlyOneOrder() {
+        for (int round = 0; round < 5; round++) {
+            TestDatabase.clean();
+            String key = "race-" + round;
+
+            List<HttpResponse<String>> responses = Concurrently.run(8,
+                    thread -> () -> gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", key));
+
+            assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(201));
+            assertThat(responses.stream().map(r -> r.headers().firstValue("Location").orElseThrow()).distinct())
+                    .hasSize(1);
+            assertOneOrderOneEventOneKey();
+        }
+    }
+
+    @Test
+    void keysDifferingOnlyInCaseAreDifferentKeys() {
+        gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "abc");
+        HttpResponse<String> upper = gateway.postJson(ORDERS, TestOrders.json(2), "Idempotency-Key", "ABC");
+
+        assertThat(upper.statusCode()).isEqualTo(201);
+        assertThat(TestDatabase.count("orders")).isEqualTo(2);
+    }
+
+    @Test
+    void postsWithoutKeyAlwaysCreateNewOrders() {
+        gateway.postJson(ORDERS, TestOrders.json(1));
+        gateway.postJson(ORDERS, TestOrders.json(1));
+
+        assertThat(TestDatabase.count("orders")).isEqualTo(2);
+        assertThat(TestDatabase.count("idempotency_keys")).isZero();
+    }
+
+    private static void assertOneOrderOneEventOneKey() {
+        assertThat(TestDatabase.count("orders")).isEqualTo(1);
+        assertThat(TestDatabase.count("order_items")).isEqualTo(2);
+        assertThat(TestDatabase.count("outbox_events")).isEqualTo(1);
+        assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(1);
+    }
+}

@@ -1,0 +1,66 @@
+package com.marketplace.gateway.order;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** A single-threaded in-memory order store for unit tests of the service's rules (no rollback). */
+final class InMemoryOrderTransactions implements OrderTransactions, OrderStore {
+
+    final Map<Long, Order> orders = new HashMap<>();
+    final List<EventEnvelope> events = new ArrayList<>();
+    final Map<String, IdempotencyRecord> keys = new HashMap<>();
+    private long nextId = 1;
+
+    @Override
+    public <T> T inTransaction(Function<OrderStore, T> work) {
+        return work.apply(this);
+    }
+
+    @Override
+    public Order insert(NewOrder order, Instant now) {
+        long id = nextId++;
+        Order stored = new Order(id, OrderNumbers.of(id, now), order.buyerId(), order.buyerEmail(),
+                order.currency(), OrderStatus.PENDING, order.totalAmount(), order.items(), now, now);
+        orders.put(id, stored);
+        return stored;
+    }
+
+    @Override
+    public Optional<Order> find(long orderId) {
+        return Optional.ofNullable(orders.get(orderId));
+    }
+
+    @Override
+    public Optional<Order> findForUpdate(long orderId) {
+        return find(orderId);
+    }
+
+    @Override
+    public void updateStatus(long orderId, OrderStatus status, Instant now) {
+        orders.computeIfPresent(orderId, (id, order) -> order.withStatus(status, now));
+    }
+
+    @Override
+    public void appendEvent(EventEnvelope event) {
+        events.add(event);
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyKey(String key) {
+        return Optional.ofNullable(keys.get(key));
+    }
+
+    @Override
+    public void saveIdempotencyKey(IdempotencyRecord record) {
+        if (keys.putIfAbsent(record.key(), record) != null) {
+            throw new DuplicateIdempotencyKeyException(record.key(), null);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package com.marketplace.gateway.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.gateway.db.Transactions;
+import com.marketplace.gateway.db.UtcTimestamps;
+import com.marketplace.gateway.support.MutableClock;
+import com.marketplace.gateway.support.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Outbox cleanup and backlog counts against the test database. */
+class OutboxMaintenanceIT {
+
+    private static final Duration RETENTION = Duration.ofDays(7);
+    private final Transactions tx = OutboxFixtures.tx();
+    private final JdbcOutboxRepository repository = new JdbcOutboxRepository();
+    private final MutableClock clock = new MutableClock();
+
+    @BeforeEach
+    void clean() throws Exception {
+        TestDatabase.clean();
+        tx.inTransaction(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE outbox_leases SET owner = NULL, lease_until = '1970-01-01 00:00:00'")) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Test
+    void cleanupDeletesOnlyProcessedRowsOlderThanTheRetention() throws Exception {
+        Instant now = clock.instant();
+        List<UUID> oldProcessed = insert(6_000, "PROCESSED", now.minus(RETENTION).minus(1, ChronoUnit.HOURS));
+        List<UUID> recentProcessed = insert(5, "PROCESSED", now.minus(RETENTION).plus(1, ChronoUnit.HOURS));
+        List<UUID> oldPending = insert(3, "PENDING", null);
+        List<UUID> oldFailed = insert(2, "FAILED", null);
+
+        int deleted = maintenance("instance-a").cleanup();
+
+        assertThat(deleted).isEqualTo(oldProcessed.size());
+        assertThat(TestDatabase.count("outbox_events"))
+                .isEqualTo(recentProcessed.size() + oldPending.size() + oldFailed.size());
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isEqualTo(recentProcessed.size());
+    }
+
+    @Test
+    void onlyOneInstanceAtATimeCleansUp() throws Exception {
+        insert(10, "PROCESSED", clock.instant().minus(RETENTION).minus(1, ChronoUnit.DAYS));
+
+        int byA = maintenance("instance-a").cleanup();
+        insert(10, "PROCESSED", clock.instant().minus(RETENTION).minus(1, ChronoUnit.DAYS));
+        int byB = maintenance("instance-b").cleanup();
+        int byAAgain = maintenance("instance-a").cleanup();
+
+        assertThat(byA).isEqualTo(10);
+        assertThat(byB).as("lease held by instance-a").isZero();
+        assertThat(byAAgain).isEqualTo(10);
+    }
+
+    @Test
+    void backlogCountsPendingFailedAndOldestPendingAge() throws Exception {
+        insert(4, "PENDING", null);
+        insert(2, "FAILED", null);
+        insert(3, "PROCESSED", clock.instant());
+
+        OutboxCounts counts = maintenance("instance-a").refreshCounts();
+
+        assertThat(counts.pending()).isEqualTo(4);
+        assertThat(counts.failed()).isEqualTo(2);
+        assertThat(counts.oldestPendingCreatedAt()).isEqualTo(OutboxFixtures.BASE);
+    }
+
+    private OutboxMaintenance maintenance(String owner) {
+        return new OutboxMaintenance(tx, repository, new OutboxMetrics(new SimpleMeterRegistry(), clock), RETENTION,
+                owner, clock);
+    }
+
+    private List<UUID> insert(int count, String status, Instant processedAt) throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        List<EventEnvelope> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            EventEnvelope e = OutboxFixtures.event(900_000 + TestDatabase.count("outbox_events") + i, 0);
+            events.add(e);
+            ids.add(e.eventId());
+        }
+        OutboxFixtures.insert(events);
+        tx.inTransaction(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE outbox_events SET status = ?, processed_at = ? WHERE event_id = ?")) {
+                for (UUID id : ids) {
+                    ps.setString(1, status);
+                    UtcTimestamps.bind(ps, 2, processedAt);
+                    ps.setString(3, id.toString());
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        });
+        return ids;
+    }
+}

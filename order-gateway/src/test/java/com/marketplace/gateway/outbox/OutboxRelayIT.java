@@ -1,0 +1,247 @@
+package com.marketplace.gateway.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.Topics;
+import com.marketplace.gateway.outbox.PublishedEvents.Published;
+import com.marketplace.gateway.support.MutableClock;
+import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The outbox relay against a real broker and the test database. */
+class OutboxRelayIT {
+
+    private static final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build();
+    private final List<OutboxRelay> relays = new ArrayList<>();
+    private final List<OutboxPublisher> publishers = new ArrayList<>();
+    private final JdbcOutboxRepository repository = new JdbcOutboxRepository();
+
+    @BeforeAll
+    static void startBroker() {
+        broker.start();
+        broker.createTopics(3, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void cleanDatabase() {
+        TestDatabase.clean();
+    }
+
+    @AfterEach
+    void stopRelays() {
+        relays.forEach(OutboxRelay::close);
+        publishers.forEach(OutboxPublisher::close);
+    }
+
+    @ParameterizedTest(name = "{0} relay(s)")
+    @ValueSource(ints = {1, 2, 4})
+    void everyEventArrivesOnceAndInOutboxOrderPerOrder(int relayCount) {
+        // Given relays running while 5,000 events of 200 orders are committed
+        for (int i = 0; i < relayCount; i++) {
+            startRelay(settings("relay-" + i), Clock.systemUTC());
+        }
+        long firstOrder = relayCount * 100_000L;
+        List<EventEnvelope> events = OutboxFixtures.insertRounds(firstOrder, 200, 25, 100);
+        relays.forEach(OutboxRelay::eventsCommitted);
+
+        // Then every event arrives exactly once
+        List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(),
+                events.stream().map(EventEnvelope::eventId).toList(), Duration.ofSeconds(120));
+        List<Published> ours = published.stream()
+                .filter(p -> Long.parseLong(p.key()) >= firstOrder && Long.parseLong(p.key()) < firstOrder + 200)
+                .toList();
+        assertThat(ours).hasSize(5_000);
+        assertThat(PublishedEvents.countsByEventId(ours).values()).allMatch(n -> n == 1);
+        // and each order's events sit on one partition per topic, in outbox order
+        assertOutboxOrderPerOrder(ours);
+        await().atMost(Duration.ofSeconds(10)).until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 5_000);
+    }
+
+    @Test
+    void rowOfALateCommittingTransactionIsStillPublished() throws Exception {
+        startRelay(settings("relay-late"), Clock.systemUTC());
+        EventEnvelope late = OutboxFixtures.event(1, 0);
+        try (Connection held = TestDatabase.dataSource().getConnection()) {
+            // Given a transaction that inserted an outbox row (lower id) and has not committed
+            held.setAutoCommit(false);
+            repository.insert(held, NewOutboxEvent.from(late));
+            // When 1,000 later rows commit and are published meanwhile
+            List<EventEnvelope> others = new ArrayList<>();
+            for (long order = 2; order < 1_002; order++) {
+                others.add(OutboxFixtures.event(order, 0));
+            }
+            OutboxFixtures.insert(others);
+            relays.get(0).eventsCommitted();
+            PublishedEvents.awaitAll(broker.bootstrapServers(),
+                    others.stream().map(EventEnvelope::eventId).toList(), Duration.ofSeconds(60));
+            assertThat(OutboxFixtures.statusOf(late.eventId())).isNull();
+            held.commit();
+        }
+        relays.get(0).eventsCommitted();
+
+        // Then the late row is published too
+        PublishedEvents.awaitAll(broker.bootstrapServers(), List.of(late.eventId()), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "PROCESSED".equals(OutboxFixtures.statusOf(late.eventId())));
+    }
+
+    @Test
+    void crashAfterAcksBeforeMarkResendsOnceTheLeaseExpires() throws Exception {
+        MutableClock clock = new MutableClock();
+        List<EventEnvelope> events = OutboxFixtures.insertRounds(5_000, 50, 2, 100);
+        OutboxRelay crashing = newRelay(settings("relay-crashing").withLease(Duration.ofSeconds(30)), clock);
+
+        // Given a relay that claimed and published a batch, then died before marking it
+        List<OutboxRow> claimed = crashing.claim();
+        List<PublishOutcome> outcomes = newPublisher(clock).publish(claimed);
+        assertThat(outcomes).allMatch(o -> o.result() == PublishOutcome.Result.ACKED);
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isZero();
+
+        // When another relay runs after the lease expired
+        clock.advance(Duration.ofSeconds(31));
+        OutboxRelay survivor = newRelay(settings("relay-survivor"), clock);
+        while (survivor.runOnce() > 0) {
+            // drain
+        }
+
+        // Then nothing is lost: every event is published, those of the crashed batch twice
+        List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(),
+                events.stream().map(EventEnvelope::eventId).toList(), Duration.ofSeconds(30));
+        Map<UUID, Long> counts = PublishedEvents.countsByEventId(published);
+        assertThat(events).allMatch(e -> counts.getOrDefault(e.eventId(), 0L) >= 1);
+        assertThat(claimed).allMatch(r -> counts.get(r.eventId()) == 2);
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isEqualTo(events.size());
+    }
+
+    @Test
+    void zombieRelayWhoseLeaseWasTakenOverCannotMarkRows() throws Exception {
+        MutableClock clock = new MutableClock();
+        OutboxFixtures.insertRounds(6_000, 10, 1, 100);
+        OutboxRelay zombie = newRelay(settings("relay-zombie").withLease(Duration.ofSeconds(10)), clock);
+        List<OutboxRow> zombieBatch = zombie.claim();
+        List<PublishOutcome> zombieOutcomes = newPublisher(clock).publish(zombieBatch);
+
+        // Given the zombie's lease expired and another relay re-claimed the rows
+        clock.advance(Duration.ofSeconds(11));
+        OutboxRelay successor = newRelay(settings("relay-successor"), clock);
+        assertThat(successor.claim()).hasSameSizeAs(zombieBatch);
+
+        // When the zombie wakes up and records its acks
+        zombie.complete(zombieOutcomes);
+
+        // Then its marks are fenced off: the rows stay PENDING and leased to the successor
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isZero();
+        assertThat(TestDatabase.queryLong(
+                "SELECT COUNT(*) FROM outbox_events WHERE claimed_by = 'relay-successor' AND status = 'PENDING'"))
+                .isEqualTo(zombieBatch.size());
+    }
+
+    @Test
+    void commitWakesTheRelayLongBeforeThePollInterval() {
+        OutboxRelay relay = startRelay(settings("relay-wake").withPollInterval(Duration.ofMinutes(10)), Clock.systemUTC());
+        EventEnvelope event = OutboxFixtures.event(7_000, 0);
+
+        OutboxFixtures.insert(List.of(event));
+        relay.eventsCommitted();
+
+        PublishedEvents.awaitAll(broker.bootstrapServers(), List.of(event.eventId()), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void poisonRowIsParkedAndHoldsBackOnlyItsOwnOrder() throws Exception {
+        // Given order 8000's first event is larger than the producer may send
+        EventEnvelope poison = OutboxFixtures.event(8_000, 0);
+        EventEnvelope parked = OutboxFixtures.event(8_000, 1);
+        EventEnvelope other = OutboxFixtures.event(8_001, 0);
+        insertWithPayload(poison, oversizedPayload());
+        OutboxFixtures.insert(List.of(parked, other));
+
+        // When a relay runs
+        OutboxRelay relay = startRelay(settings("relay-poison"), Clock.systemUTC());
+        relay.eventsCommitted();
+
+        // Then the poison row is FAILED, the later event of its order waits, the other order flows
+        PublishedEvents.awaitAll(broker.bootstrapServers(), List.of(other.eventId()), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "FAILED".equals(OutboxFixtures.statusOf(poison.eventId())));
+        assertThat(OutboxFixtures.column("last_error", poison.eventId())).contains("RecordTooLarge");
+        assertThat(OutboxFixtures.statusOf(parked.eventId())).isEqualTo("PENDING");
+        assertThat(PublishedEvents.readAll(broker.bootstrapServers()))
+                .noneMatch(p -> p.eventId().equals(parked.eventId()) || p.eventId().equals(poison.eventId()));
+    }
+
+    private void insertWithPayload(EventEnvelope envelope, String payload) throws Exception {
+        NewOutboxEvent row = NewOutboxEvent.from(envelope);
+        NewOutboxEvent big = new NewOutboxEvent(row.eventId(), row.aggregateType(), row.aggregateId(),
+                row.eventType(), row.schemaVersion(), payload, row.createdAt());
+        OutboxFixtures.tx().inTransaction(conn -> {
+            repository.insert(conn, big);
+            return null;
+        });
+    }
+
+    /** 2 MiB: over the producer's default max.request.size of 1 MiB. */
+    static String oversizedPayload() {
+        return "{\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+    }
+
+    private static void assertOutboxOrderPerOrder(List<Published> published) {
+        Map<String, List<Published>> byTopicAndKey = published.stream()
+                .collect(Collectors.groupingBy(p -> p.topic() + "/" + p.key()));
+        byTopicAndKey.forEach((topicAndKey, records) -> {
+            assertThat(records.stream().map(Published::partition).distinct()).as(topicAndKey).hasSize(1);
+            List<Published> byOffset = records.stream().sorted(Comparator.comparingLong(Published::offset)).toList();
+            assertThat(byOffset).extracting(Published::occurredAt).as(topicAndKey).isSorted();
+        });
+    }
+
+    private static RelaySettings settings(String relayId) {
+        return RelaySettings.of(relayId, 500, Duration.ofMillis(200), 10)
+                .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1));
+    }
+
+    private OutboxRelay startRelay(RelaySettings settings, Clock clock) {
+        OutboxRelay relay = newRelay(settings, clock);
+        relay.start();
+        return relay;
+    }
+
+    private OutboxRelay newRelay(RelaySettings settings, Clock clock) {
+        OutboxRelay relay = new OutboxRelay(OutboxFixtures.tx(), repository, newPublisher(clock), settings,
+                new OutboxMetrics(new SimpleMeterRegistry(), clock), clock);
+        relays.add(relay);
+        return relay;
+    }
+
+    private OutboxPublisher newPublisher(Clock clock) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        OutboxPublisher publisher = OutboxPublisher.create(props, clock);
+        publishers.add(publisher);
+        return publisher;
+    }
+}

@@ -1,0 +1,87 @@
+package com.marketplace.gateway.support;
+
+import com.marketplace.gateway.GatewayApp;
+import com.marketplace.gateway.outbox.OutboxNotifier;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** The real gateway on a free port over {@link TestDatabase}, with a small HTTP client for it. */
+public final class RunningGateway implements AutoCloseable {
+
+    private final GatewayApp app;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningGateway(GatewayApp app) {
+        this.app = app;
+    }
+
+    public static RunningGateway start() {
+        return start(OutboxNotifier.NONE);
+    }
+
+    public static RunningGateway start(OutboxNotifier notifier) {
+        GatewayApp app = GatewayApp.create(TestDatabase.gatewayConfig(), TestDatabase.dataSource(), notifier);
+        return new RunningGateway(app.start(0));
+    }
+
+    public GatewayApp app() {
+        return app;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://localhost:" + app.port() + path);
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public HttpResponse<String> postJson(String path, String json, String... headers) {
+        return send(builder(path, "application/json", headers)
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
+    public HttpResponse<String> putJson(String path, String json) {
+        return send(builder(path, "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
+    /** Any method, content type and raw body bytes. */
+    public HttpResponse<String> sendBytes(String method, String path, String contentType, byte[] body,
+                                          String... headers) {
+        return send(builder(path, contentType, headers)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    private HttpRequest.Builder builder(String path, String contentType, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        return builder;
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + request, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
