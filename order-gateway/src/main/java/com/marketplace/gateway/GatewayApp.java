@@ -5,6 +5,7 @@ import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.DatabaseHealth;
 import com.marketplace.gateway.db.Migrations;
 import com.marketplace.gateway.db.Transactions;
+import com.marketplace.gateway.http.AdminController;
 import com.marketplace.gateway.http.ApiJson;
 import com.marketplace.gateway.http.ErrorMapper;
 import com.marketplace.gateway.http.HealthController;
@@ -19,12 +20,18 @@ import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
 import com.marketplace.gateway.outbox.JdbcOutboxRepository;
+import com.marketplace.gateway.outbox.OutboxAdmin;
+import com.marketplace.gateway.outbox.OutboxModule;
 import com.marketplace.gateway.outbox.OutboxNotifier;
+import com.marketplace.gateway.outbox.RelaySettings;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +49,8 @@ public final class GatewayApp {
     private final HikariDataSource ownedDataSource;
     private final PrometheusMeterRegistry meterRegistry;
     private final OrderService orderService;
+    private final OutboxModule outbox;
+    private final OutboxAdmin outboxAdmin;
     private final Javalin javalin;
 
     private GatewayApp(GatewayConfig config, DataSource dataSource, HikariDataSource ownedDataSource,
@@ -51,9 +60,28 @@ public final class GatewayApp {
         this.ownedDataSource = ownedDataSource;
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Migrations.migrate(dataSource);
-        this.orderService = new OrderService(orderTransactions(dataSource), notifier,
+        Transactions tx = new Transactions(dataSource);
+        this.outbox = config.relayEnabled() ? outboxModule(config, tx, meterRegistry) : null;
+        OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
+        OutboxNotifier allNotifiers = () -> {
+            relayNotifier.eventsCommitted();
+            notifier.eventsCommitted();
+        };
+        this.orderService = new OrderService(orderTransactions(tx), allNotifiers,
                 new MicrometerOrderMetrics(meterRegistry));
+        this.outboxAdmin = new OutboxAdmin(tx, new JdbcOutboxRepository(), relayNotifier, Clock.systemUTC());
         this.javalin = createJavalin();
+    }
+
+    /** The relay and its upkeep for this instance; each instance has its own relay id. */
+    private static OutboxModule outboxModule(GatewayConfig config, Transactions tx, PrometheusMeterRegistry registry) {
+        String relayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
+        RelaySettings settings = RelaySettings.of(relayId, config.outboxBatchSize(), config.outboxPollInterval(),
+                config.outboxMaxAttempts());
+        Properties kafka = config.kafkaProducerProperties();
+        kafka.put("client.id", relayId);
+        return OutboxModule.create(tx, registry, settings, config.outboxRetention(), kafka,
+                config.topicPartitions(), config.topicReplicationFactor(), Clock.systemUTC());
     }
 
     /** The production wiring: a pool on {@code DB_URL}, owned and closed by this app. */
@@ -72,8 +100,8 @@ public final class GatewayApp {
         return new GatewayApp(config, dataSource, null, notifier);
     }
 
-    private static JdbcOrderTransactions orderTransactions(DataSource dataSource) {
-        return new JdbcOrderTransactions(new Transactions(dataSource), new JdbcOrderRepository(),
+    private static JdbcOrderTransactions orderTransactions(Transactions tx) {
+        return new JdbcOrderTransactions(tx, new JdbcOrderRepository(),
                 new JdbcIdempotencyRepository(), new JdbcOutboxRepository());
     }
 
@@ -82,6 +110,7 @@ public final class GatewayApp {
         OrderController orders = new OrderController(orderService, new JsonBodyReader(json), json);
         HealthController health = new HealthController(new DatabaseHealth(dataSource), json);
         MetricsController metrics = new MetricsController(meterRegistry);
+        AdminController admin = new AdminController(outboxAdmin, config.adminToken(), json);
         ErrorMapper errors = new ErrorMapper(json);
         HttpMetrics httpMetrics = new HttpMetrics(meterRegistry);
         return Javalin.create(cfg -> {
@@ -89,7 +118,7 @@ public final class GatewayApp {
             cfg.http.maxRequestSize = JsonBodyReader.MAX_BODY_BYTES;
             cfg.requestLogger.http(httpMetrics::record);
             errors.register(cfg.routes);
-            Routes.register(cfg.routes, orders, health, metrics);
+            Routes.register(cfg.routes, orders, health, metrics, admin);
         });
     }
 
@@ -106,19 +135,24 @@ public final class GatewayApp {
         return this;
     }
 
-    /**
-     * The single place where the outbox relay is started when {@code RELAY_ENABLED} is true (and
-     * where {@link #stop()} must stop it). The relay is not part of this build yet.
-     */
+    /** Starts the outbox relay and its upkeep when {@code RELAY_ENABLED} is true. */
     private void startRelayIfEnabled() {
-        if (config.relayEnabled()) {
-            log.warn("RELAY_ENABLED=true but this build has no outbox relay yet: outbox rows stay PENDING");
+        if (outbox != null) {
+            outbox.start();
+        } else {
+            log.info("Outbox relay disabled (RELAY_ENABLED=false): another instance must publish the outbox");
         }
     }
 
-    /** Stops HTTP and closes the pool if this app owns it. */
+    /**
+     * Stops HTTP first (no new orders), then the relay (its batch in flight is published and
+     * recorded), then closes the pool if this app owns it.
+     */
     public void stop() {
         javalin.stop();
+        if (outbox != null) {
+            outbox.close();
+        }
         if (ownedDataSource != null) {
             ownedDataSource.close();
         }

@@ -9,12 +9,14 @@ public final class Routes {
     }
 
     public static void register(RoutesConfig routes, OrderController orders, HealthController health,
-                                MetricsController metrics) {
+                                MetricsController metrics, AdminController admin) {
         routes.post(OrderController.ORDERS_PATH, orders::create);
         routes.get(OrderController.ORDERS_PATH + "/{orderId}", orders::get);
         routes.put(OrderController.ORDERS_PATH + "/{orderId}/status", orders::changeStatus);
         routes.get("/health/live", health::live);
         routes.get("/health/ready", health::ready);
         routes.get("/metrics", metrics::scrape);
+        routes.get(AdminController.FAILED_PATH, admin::failed);
+        routes.post(AdminController.RETRY_PATH, admin::retry);
     }
 }

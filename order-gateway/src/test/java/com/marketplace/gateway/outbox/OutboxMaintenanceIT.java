@@ -27,14 +27,8 @@ class OutboxMaintenanceIT {
     private final MutableClock clock = new MutableClock();
 
     @BeforeEach
-    void clean() throws Exception {
+    void clean() {
         TestDatabase.clean();
-        tx.inTransaction(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "UPDATE outbox_leases SET owner = NULL, lease_until = '1970-01-01 00:00:00'")) {
-                return ps.executeUpdate();
-            }
-        });
     }
 
     @Test

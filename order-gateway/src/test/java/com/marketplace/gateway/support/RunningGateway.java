@@ -1,6 +1,7 @@
 package com.marketplace.gateway.support;
 
 import com.marketplace.gateway.GatewayApp;
+import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.outbox.OutboxNotifier;
 import java.io.IOException;
 import java.net.URI;
@@ -25,7 +26,12 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(OutboxNotifier notifier) {
-        GatewayApp app = GatewayApp.create(TestDatabase.gatewayConfig(), TestDatabase.dataSource(), notifier);
+        return start(TestDatabase.gatewayConfig(), notifier);
+    }
+
+    /** The gateway with the given configuration (on {@link TestDatabase}'s pool). */
+    public static RunningGateway start(GatewayConfig config, OutboxNotifier notifier) {
+        GatewayApp app = GatewayApp.create(config, TestDatabase.dataSource(), notifier);
         return new RunningGateway(app.start(0));
     }
 

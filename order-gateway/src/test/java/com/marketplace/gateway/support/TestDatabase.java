@@ -26,6 +26,8 @@ public final class TestDatabase {
     /** Child tables before their parents. */
     private static final List<String> TABLES_IN_DELETE_ORDER =
             List.of("idempotency_keys", "order_items", "orders", "outbox_events");
+    private static final String RESET_LEASES =
+            "UPDATE outbox_leases SET owner = NULL, lease_until = '1970-01-01 00:00:00'";
 
     private static final String URL = env("TEST_DB_URL", H2_URL);
     private static final String USER = env("TEST_DB_USER", "sa");
@@ -61,12 +63,18 @@ public final class TestDatabase {
 
     /** A gateway configuration on this database, HTTP on a free port, relay off. */
     public static GatewayConfig gatewayConfig() {
+        return gatewayConfig(Map.of());
+    }
+
+    /** {@link #gatewayConfig()} with some variables set otherwise (e.g. the relay on, an admin token). */
+    public static GatewayConfig gatewayConfig(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put(GatewayConfig.HTTP_PORT, "0");
         env.put(GatewayConfig.DB_URL, URL);
         env.put(GatewayConfig.DB_USER, USER);
         env.put(GatewayConfig.DB_PASSWORD, PASSWORD);
         env.put(GatewayConfig.RELAY_ENABLED, "false");
+        env.putAll(overrides);
         return GatewayConfig.fromEnv(env);
     }
 
@@ -76,6 +84,7 @@ public final class TestDatabase {
             for (String table : TABLES_IN_DELETE_ORDER) {
                 st.executeUpdate("DELETE FROM " + table);
             }
+            st.executeUpdate(RESET_LEASES);
         } catch (SQLException e) {
             throw new IllegalStateException("cleaning the test database failed", e);
         }

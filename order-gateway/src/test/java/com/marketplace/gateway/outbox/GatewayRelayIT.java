@@ -1,0 +1,169 @@
+package com.marketplace.gateway.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderCreated;
+import com.marketplace.gateway.config.GatewayConfig;
+import com.marketplace.gateway.outbox.PublishedEvents.Published;
+import com.marketplace.gateway.support.RunningGateway;
+import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.gateway.support.TestOrders;
+import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The gateway with its relay on, end to end over HTTP, against a real broker that can go down. */
+class GatewayRelayIT {
+
+    private static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    private static final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build();
+
+    @BeforeAll
+    static void startBroker() {
+        broker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void cleanDatabase() {
+        TestDatabase.clean();
+    }
+
+    @Test
+    void createdOrderIsPublishedWithItsEnvelopeAndIdentityHeaders() {
+        try (RunningGateway gateway = RunningGateway.start(relayConfig(Map.of()), OutboxNotifier.NONE)) {
+            HttpResponse<String> created = gateway.postJson("/api/v1/orders", TestOrders.json(41));
+            assertThat(created.statusCode()).isEqualTo(201);
+            UUID eventId = onlyEventId();
+
+            Published published = PublishedEvents.awaitAll(broker.bootstrapServers(), List.of(eventId),
+                    Duration.ofSeconds(30)).stream().filter(p -> p.eventId().equals(eventId)).findFirst().orElseThrow();
+
+            EventEnvelope envelope = EventCodec.INSTANCE.decodeEnvelope(published.value());
+            assertThat(envelope.payload()).isInstanceOf(OrderCreated.class);
+            assertThat(published.key()).isEqualTo(envelope.aggregateId());
+            assertThat(published.topic()).isEqualTo(envelope.type().topic());
+            await().atMost(Duration.ofSeconds(10)).until(() -> "PROCESSED".equals(OutboxFixtures.statusOf(eventId)));
+            assertThat(gateway.get("/metrics").body())
+                    .contains("outbox_published_total", "outbox_pending", "outbox_commit_to_ack_seconds");
+        }
+    }
+
+    @Test
+    void ordersTakenWhileTheBrokerIsDownArePublishedWhenItReturns() {
+        try (RunningGateway gateway = RunningGateway.start(relayConfig(Map.of()), OutboxNotifier.NONE)) {
+            // Given the relay has published once (topics exist, producer connected)
+            assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(1)).statusCode()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
+
+            // When the broker is down, 500 orders are still accepted
+            broker.stop();
+            for (int i = 0; i < 500; i++) {
+                assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(1000 + i)).statusCode()).isEqualTo(201);
+            }
+            assertThat(OutboxFixtures.countByStatus(OutboxStatus.PENDING)).isEqualTo(500);
+            broker.start();
+
+            // Then every event is published once the broker is back, none FAILED
+            List<UUID> eventIds = allEventIds();
+            PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds, Duration.ofSeconds(150));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 501);
+            assertThat(OutboxFixtures.countByStatus(OutboxStatus.FAILED)).isZero();
+        } finally {
+            broker.start();
+        }
+    }
+
+    @Test
+    void adminCanListAndRequeueFailedEventsOnlyWithTheToken() throws Exception {
+        try (RunningGateway gateway = RunningGateway.start(
+                TestDatabase.gatewayConfig(Map.of(GatewayConfig.ADMIN_TOKEN, ADMIN_TOKEN)), OutboxNotifier.NONE)) {
+            assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(5)).statusCode()).isEqualTo(201);
+            UUID eventId = onlyEventId();
+            OutboxFixtures.tx().inTransaction(conn -> conn.createStatement().executeUpdate(
+                    "UPDATE outbox_events SET status = 'FAILED', retry_count = 10, last_error = 'boom'"));
+
+            assertThat(adminGet(gateway, null).statusCode()).isEqualTo(401);
+            assertThat(adminGet(gateway, "Bearer wrong-token-wrong-token").statusCode()).isEqualTo(401);
+            HttpResponse<String> list = adminGet(gateway, "Bearer " + ADMIN_TOKEN);
+            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.body()).contains(eventId.toString(), "boom");
+
+            assertThat(adminRetry(gateway, eventId.toString(), null).statusCode()).isEqualTo(401);
+            assertThat(adminRetry(gateway, eventId.toString(), "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(200);
+            assertThat(OutboxFixtures.statusOf(eventId)).isEqualTo("PENDING");
+            assertThat(OutboxFixtures.column("retry_count", eventId)).isEqualTo("0");
+            assertThat(adminRetry(gateway, eventId.toString(), "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(409);
+            assertThat(adminRetry(gateway, UUID.randomUUID().toString(), "Bearer " + ADMIN_TOKEN).statusCode())
+                    .isEqualTo(404);
+            assertThat(adminRetry(gateway, "not-a-uuid", "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void adminEndpointsDoNotExistWithoutAConfiguredToken() {
+        try (RunningGateway gateway = RunningGateway.start()) {
+            HttpResponse<String> response = adminGet(gateway, "Bearer anything-at-all-here");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    ct -> assertThat(ct).startsWith("application/problem+json"));
+        }
+    }
+
+    private static HttpResponse<String> adminGet(RunningGateway gateway, String authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(gateway.uri("/api/v1/admin/outbox/failed")).GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return gateway.send(builder.build());
+    }
+
+    private static HttpResponse<String> adminRetry(RunningGateway gateway, String eventId, String authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(gateway.uri("/api/v1/admin/outbox/" + eventId + "/retry"))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return gateway.send(builder.build());
+    }
+
+    private static GatewayConfig relayConfig(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(extra);
+        env.put(GatewayConfig.RELAY_ENABLED, "true");
+        env.put(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        env.put(GatewayConfig.OUTBOX_POLL_INTERVAL, "PT0.2S");
+        return TestDatabase.gatewayConfig(env);
+    }
+
+    private static UUID onlyEventId() {
+        List<UUID> ids = allEventIds();
+        assertThat(ids).hasSize(1);
+        return ids.get(0);
+    }
+
+    private static List<UUID> allEventIds() {
+        List<UUID> ids = new ArrayList<>();
+        for (String payload : TestDatabase.outboxPayloads("OrderCreated")) {
+            ids.add(EventCodec.INSTANCE.decodeEnvelope(payload).eventId());
+        }
+        return ids;
+    }
+}
