@@ -77,10 +77,20 @@ public final class OutboxPublisher implements AutoCloseable {
     /**
      * Publishes {@code rows} in order and waits for every acknowledgement (bounded by the
      * producer's delivery timeout). Never throws for a per-record failure; each row gets an outcome.
-     * When a send fails at once with a retriable error (e.g. no metadata: broker unreachable),
-     * the rest of the batch is not attempted and comes back as NOT_SENT.
      */
     public List<PublishOutcome> publish(List<OutboxRow> rows) {
+        Sent sent = send(rows);
+        flush();
+        return sent.awaitOutcomes();
+    }
+
+    /**
+     * Hands {@code rows} to the producer in order without waiting, so the caller can do other
+     * work (claim the next batch, record the previous one) while they are in flight. When a send
+     * fails at once with a retriable error (e.g. no metadata: broker unreachable), the rest of the
+     * batch is not attempted and comes back as NOT_SENT.
+     */
+    public Sent send(List<OutboxRow> rows) {
         List<Future<?>> futures = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
             Future<?> future = send(row);
@@ -89,12 +99,38 @@ public final class OutboxPublisher implements AutoCloseable {
                 break;
             }
         }
-        flush();
-        List<PublishOutcome> outcomes = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            outcomes.add(i < futures.size() ? outcomeOf(rows.get(i), futures.get(i)) : PublishOutcome.notSent(rows.get(i)));
+        return new Sent(this, rows, futures);
+    }
+
+    /** A batch handed to the producer; {@link #awaitOutcomes()} waits for its acknowledgements. */
+    public static final class Sent {
+
+        /** An empty batch, usable as a marker. */
+        public static final Sent NOTHING = new Sent(null, List.of(), List.of());
+
+        private final OutboxPublisher publisher;
+        private final List<OutboxRow> rows;
+        private final List<Future<?>> futures;
+
+        private Sent(OutboxPublisher publisher, List<OutboxRow> rows, List<Future<?>> futures) {
+            this.publisher = publisher;
+            this.rows = rows;
+            this.futures = futures;
         }
-        return outcomes;
+
+        public List<OutboxRow> rows() {
+            return rows;
+        }
+
+        /** Waits for every record's acknowledgement or failure and returns one outcome per row, in order. */
+        public List<PublishOutcome> awaitOutcomes() {
+            List<PublishOutcome> outcomes = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                outcomes.add(i < futures.size() ? publisher.outcomeOf(rows.get(i), futures.get(i))
+                        : PublishOutcome.notSent(rows.get(i)));
+            }
+            return outcomes;
+        }
     }
 
     private Future<?> send(OutboxRow row) {

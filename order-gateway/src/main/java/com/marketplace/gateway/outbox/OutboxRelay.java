@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * FAILED after {@code maxAttempts} retriable failures, or at once for a failure that can never
  * heal; a FAILED row holds back later events of its order and nothing else.
  *
- * <p>The relay runs on one thread of its own. {@link #eventsCommitted()} wakes it, so a new event
+ * <p>The relay runs on two threads of its own (claim and send; await and record).
+ * {@link #eventsCommitted()} wakes it, so a new event
  * normally leaves within milliseconds; the poll interval is only the fallback for rows written by
  * other instances and for retries.
  */
@@ -31,6 +34,8 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
+    private static final int IN_FLIGHT_BATCHES = 2;
+    private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
     private final Transactions tx;
     private final JdbcOutboxRepository repository;
@@ -41,6 +46,9 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     private final RetryBackoff backoff;
     private final Semaphore wakeup = new Semaphore(0);
     private final Thread thread;
+    private final Thread completer;
+    /** Batches handed to the producer and not yet recorded; bounded, so claiming cannot run far ahead. */
+    private final BlockingQueue<OutboxPublisher.Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private Runnable beforeFirstRound = () -> { };
     private volatile boolean running;
     private int consecutiveErrors;
@@ -56,6 +64,7 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
         this.clock = clock;
         this.backoff = new RetryBackoff(settings.backoffBase(), settings.backoffMax());
         this.thread = new Thread(this::loop, "outbox-relay-" + settings.relayId());
+        this.completer = new Thread(this::completeLoop, "outbox-relay-acks-" + settings.relayId());
     }
 
     /**
@@ -70,6 +79,7 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     /** Starts the relay thread. */
     public void start() {
         running = true;
+        completer.start();
         thread.start();
         log.info("Outbox relay {} started (batch {}, poll {})", settings.relayId(), settings.batchSize(),
                 settings.pollInterval());
@@ -161,16 +171,73 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
         }
     }
 
+    /**
+     * The claiming thread: claim a batch, hand it to the producer, queue it for the completer,
+     * repeat at once while batches come back full. A second thread waits for the acknowledgements
+     * and records them, so claiming batch N+1, publishing batch N and recording batch N-1 overlap.
+     * Ordering still holds: a batch in flight is still PENDING, so the head-of-order rule keeps
+     * later events of its orders out of the next claim.
+     */
     private void loop() {
         prepare();
         while (running) {
-            int claimed = runSafely();
+            List<OutboxRow> next = claimSafely();
+            if (!next.isEmpty() && !enqueue(publisher.send(next))) {
+                break;
+            }
             // a full, clean batch means more is probably waiting: go again at once
-            if (claimed < settings.batchSize() || !lastRoundClean) {
+            if (next.size() < settings.batchSize() || !lastRoundClean) {
                 awaitWakeup(idleWait());
             }
         }
+        enqueue(END_OF_STREAM);
+        log.info("Outbox relay {} stopped claiming", settings.relayId());
+    }
+
+    private boolean enqueue(OutboxPublisher.Sent sent) {
+        try {
+            inFlight.put(sent);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The completer thread: records each batch's outcomes in order, until the claiming thread ends. */
+    private void completeLoop() {
+        try {
+            for (OutboxPublisher.Sent sent = inFlight.take(); sent != END_OF_STREAM; sent = inFlight.take()) {
+                completeSafely(sent);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         log.info("Outbox relay {} stopped", settings.relayId());
+    }
+
+    private List<OutboxRow> claimSafely() {
+        try {
+            List<OutboxRow> rows = claim();
+            consecutiveErrors = 0;
+            return rows;
+        } catch (SQLException | RuntimeException e) {
+            consecutiveErrors++;
+            log.warn("Outbox claim failed ({} in a row): {}", consecutiveErrors, e.toString());
+            return List.of();
+        }
+    }
+
+    /** Records a batch's outcomes; if the database is unreachable its rows stay leased and are re-sent after the lease. */
+    private void completeSafely(OutboxPublisher.Sent sent) {
+        try {
+            complete(sent.awaitOutcomes());
+        } catch (SQLException | RuntimeException e) {
+            consecutiveErrors++;
+            lastRoundClean = false;
+            log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
+                    sent.rows().size(), e.toString());
+        }
     }
 
     private void prepare() {
@@ -184,18 +251,6 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
                 log.warn("Outbox relay not ready yet ({} attempts): {}", consecutiveErrors, e.toString());
                 awaitWakeup(idleWait());
             }
-        }
-    }
-
-    private int runSafely() {
-        try {
-            int claimed = runOnce();
-            consecutiveErrors = 0;
-            return claimed;
-        } catch (SQLException | RuntimeException e) {
-            consecutiveErrors++;
-            log.warn("Outbox relay round failed ({} in a row): {}", consecutiveErrors, e.toString());
-            return 0;
         }
     }
 
@@ -229,6 +284,7 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
         eventsCommitted();
         try {
             thread.join(settings.lease().toMillis());
+            completer.join(settings.lease().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
