@@ -1,0 +1,41 @@
+package com.marketplace.localstack;
+
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar local-stack/target/local-stack.jar [--demo N]}; Ctrl-C stops everything cleanly. */
+public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LocalStackOptions options;
+        try {
+            options = LocalStackOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("local-stack: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalStack stack = new LocalStack(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        try {
+            stack.start();
+        } catch (RuntimeException e) {
+            log.error("Local stack failed to start: {}", e.getMessage(), e);
+            System.exit(1);
+        }
+        log.info("Ready. Try: curl -s -XPOST {}/api/v1/orders -H 'Content-Type: application/json' -d "
+                + "'{\"buyerId\":1,\"buyerEmail\":\"a@b.c\",\"currency\":\"KRW\",\"items\":[{\"productId\":10,"
+                + "\"sellerId\":7,\"quantity\":2,\"unitPrice\":1500.00}]}'   (Ctrl-C stops)", stack.gatewayUrl());
+        stopped.await();
+    }
+}
