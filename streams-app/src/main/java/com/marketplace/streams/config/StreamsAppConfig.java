@@ -1,0 +1,191 @@
+package com.marketplace.streams.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import com.marketplace.events.Topics;
+
+/**
+ * Configuration of the streams app, read from environment variables (ARCHITECTURE §7) and
+ * validated when constructed: an invalid value throws {@link InvalidConfigException} whose
+ * one-line message names the variable.
+ *
+ * <p>Variables and defaults: {@code HTTP_PORT} [7071], {@code KAFKA_BOOTSTRAP_SERVERS}
+ * [localhost:9092], {@code APPLICATION_ID} [marketplace-streams], {@code STATE_DIR}
+ * [./data/streams-state], {@code APPLICATION_SERVER} [localhost:7071], {@code DEDUPE_RETENTION}
+ * [P7D], {@code PROCESSING_GUARANTEE} [exactly_once_v2; or at_least_once],
+ * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1].
+ */
+public record StreamsAppConfig(
+        int httpPort,
+        String bootstrapServers,
+        String applicationId,
+        Path stateDir,
+        String applicationServer,
+        Duration dedupeRetention,
+        String processingGuarantee,
+        int numStandbyReplicas,
+        int topicPartitions,
+        short topicReplicationFactor) {
+
+    public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
+    public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
+    /** Commit interval under exactly_once_v2: the latency of read_committed consumers downstream. */
+    public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(100);
+    /** Commit interval under at_least_once: how much may be reprocessed after a crash. */
+    public static final Duration ALOS_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:(\\d{1,5})");
+    private static final Pattern APPLICATION_ID_CHARS = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
+
+    public StreamsAppConfig {
+        requirePort("HTTP_PORT", httpPort);
+        requireNonBlank("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        for (String server : bootstrapServers.split(",")) {
+            requireHostPort("KAFKA_BOOTSTRAP_SERVERS", server.trim());
+        }
+        requireNonBlank("APPLICATION_ID", applicationId);
+        if (!APPLICATION_ID_CHARS.matcher(applicationId).matches()) {
+            throw new InvalidConfigException("APPLICATION_ID may only contain letters, digits, '.', '_' and '-', was '"
+                    + applicationId + "'");
+        }
+        if (stateDir == null) {
+            throw new InvalidConfigException("STATE_DIR must not be empty");
+        }
+        requireHostPort("APPLICATION_SERVER", applicationServer);
+        requirePositive("DEDUPE_RETENTION", dedupeRetention);
+        if (!EXACTLY_ONCE_V2.equals(processingGuarantee) && !AT_LEAST_ONCE.equals(processingGuarantee)) {
+            throw new InvalidConfigException("PROCESSING_GUARANTEE must be " + EXACTLY_ONCE_V2 + " or "
+                    + AT_LEAST_ONCE + ", was '" + processingGuarantee + "'");
+        }
+        requireRange("NUM_STANDBY_REPLICAS", numStandbyReplicas, 0, 10);
+        requireRange("TOPIC_PARTITIONS", topicPartitions, 1, 10_000);
+        requireRange("TOPIC_REPLICATION_FACTOR", topicReplicationFactor, 1, 10);
+    }
+
+    /** The configuration with every default (a broker on localhost:9092). */
+    public static StreamsAppConfig defaults() {
+        return fromEnv(Map.of());
+    }
+
+    /**
+     * Reads the configuration from environment variables; absent or blank variables take their default.
+     *
+     * @throws InvalidConfigException naming the first invalid variable
+     */
+    public static StreamsAppConfig fromEnv(Map<String, String> env) {
+        return new StreamsAppConfig(
+                parse(env, "HTTP_PORT", "7071", Integer::parseInt),
+                value(env, "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                value(env, "APPLICATION_ID", "marketplace-streams"),
+                parse(env, "STATE_DIR", "./data/streams-state", Path::of),
+                value(env, "APPLICATION_SERVER", "localhost:7071"),
+                parse(env, "DEDUPE_RETENTION", "P7D", Duration::parse),
+                value(env, "PROCESSING_GUARANTEE", EXACTLY_ONCE_V2),
+                parse(env, "NUM_STANDBY_REPLICAS", "0", Integer::parseInt),
+                parse(env, "TOPIC_PARTITIONS", "3", Integer::parseInt),
+                parse(env, "TOPIC_REPLICATION_FACTOR", "1", Short::parseShort));
+    }
+
+    /** A copy pointing at other brokers and another state directory (tests, local stack). */
+    public StreamsAppConfig withKafka(String servers, Path directory) {
+        return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+    }
+
+    /** A copy with another dedupe retention. */
+    public StreamsAppConfig withDedupeRetention(Duration retention) {
+        return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
+                retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+    }
+
+    /** A copy with another application id (each benchmark or test run gets its own consumer group). */
+    public StreamsAppConfig withApplicationId(String id) {
+        return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+    }
+
+    public boolean exactlyOnce() {
+        return EXACTLY_ONCE_V2.equals(processingGuarantee);
+    }
+
+    /** The Kafka Streams properties of this configuration. */
+    public Properties toStreamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().normalize().toString());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, numStandbyReplicas);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                (exactlyOnce() ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL).toMillis());
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Failures the topology does not route itself (an unexpected exception in a processor, an
+        // unreadable internal record) are dead-lettered by Kafka's own handlers instead of stopping the app.
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+
+    private static String value(Map<String, String> env, String name, String defaultValue) {
+        String raw = env.get(name);
+        return raw == null || raw.isBlank() ? defaultValue : raw.trim();
+    }
+
+    private static <T> T parse(Map<String, String> env, String name, String defaultValue, Function<String, T> parser) {
+        String raw = value(env, name, defaultValue);
+        try {
+            return parser.apply(raw);
+        } catch (NumberFormatException | DateTimeParseException | java.nio.file.InvalidPathException e) {
+            throw new InvalidConfigException(name + " is not a valid value: '" + raw + "'", e);
+        }
+    }
+
+    private static void requirePort(String name, int port) {
+        requireRange(name, port, 1, 65_535);
+    }
+
+    private static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidConfigException(name + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static void requireNonBlank(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigException(name + " must not be empty");
+        }
+    }
+
+    private static void requireHostPort(String name, String value) {
+        requireNonBlank(name, value);
+        var matcher = HOST_PORT.matcher(value);
+        if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < 1 || Integer.parseInt(matcher.group(1)) > 65_535) {
+            throw new InvalidConfigException(name + " must be host:port, was '" + value + "'");
+        }
+    }
+
+    private static void requirePositive(String name, Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new InvalidConfigException(name + " must be a positive ISO-8601 duration, was " + duration);
+        }
+    }
+}

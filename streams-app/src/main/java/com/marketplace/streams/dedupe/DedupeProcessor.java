@@ -1,0 +1,86 @@
+package com.marketplace.streams.dedupe;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.StoreNames;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards an order event only the first time its {@code eventId} is seen within the retention
+ * period; a repeat within retention is dropped.
+ *
+ * <p>The store ({@link StoreNames#DEDUPE}) is a window store keyed by eventId holding the record
+ * timestamp at which the event was first seen. Its segments expire with stream time, so the store
+ * holds at most one retention period of eventIds and never grows without bound. An event is a
+ * duplicate when the same eventId was seen within {@code retention} of its timestamp.
+ *
+ * <p><b>Assumption:</b> duplicates carry the same record key (the orderId, checked upstream by the
+ * decoder) and are published to the same topic (one topic per event type), so they land in the
+ * same partition and therefore in the same task and the same store instance. No repartitioning
+ * happens before this processor.
+ */
+public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnvelope, EventEnvelope> {
+
+    private static final Logger log = LoggerFactory.getLogger(DedupeProcessor.class);
+
+    private final Duration retention;
+    private FixedKeyProcessorContext<String, EventEnvelope> context;
+    private WindowStore<String, Long> seen;
+
+    /**
+     * @param retention how long an eventId is remembered
+     * @throws IllegalArgumentException when retention is not positive
+     */
+    public DedupeProcessor(Duration retention) {
+        this.retention = requireValidRetention(retention);
+    }
+
+    /**
+     * @return {@code retention} when it is positive
+     * @throws IllegalArgumentException otherwise
+     */
+    public static Duration requireValidRetention(Duration retention) {
+        Objects.requireNonNull(retention, "retention");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("dedupe retention must be positive, was " + retention);
+        }
+        return retention;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, EventEnvelope> context) {
+        this.context = context;
+        this.seen = context.getStateStore(StoreNames.DEDUPE);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, EventEnvelope> record) {
+        String eventId = record.value().eventId().toString();
+        if (isDuplicate(eventId, record.timestamp())) {
+            log.debug("dropping duplicate event {} of order {}", eventId, record.key());
+            return;
+        }
+        remember(eventId, record.timestamp());
+        context.forward(record);
+    }
+
+    /** Whether {@code eventId} was seen within the retention period around {@code timestamp}. */
+    boolean isDuplicate(String eventId, long timestamp) {
+        long from = Math.max(0, timestamp - retention.toMillis());
+        try (WindowStoreIterator<Long> hits = seen.fetch(eventId, from, timestamp + retention.toMillis())) {
+            return hits.hasNext();
+        }
+    }
+
+    /** Records that {@code eventId} was seen at {@code timestamp}. */
+    void remember(String eventId, long timestamp) {
+        seen.put(eventId, timestamp, timestamp);
+    }
+}

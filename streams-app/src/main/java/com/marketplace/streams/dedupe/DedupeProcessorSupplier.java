@@ -1,0 +1,31 @@
+package com.marketplace.streams.dedupe;
+
+import com.marketplace.events.EventEnvelope;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/** Supplies {@link DedupeProcessor}s and connects them to {@code dedupe-store}. */
+public final class DedupeProcessorSupplier implements FixedKeyProcessorSupplier<String, EventEnvelope, EventEnvelope> {
+
+    private final Duration retention;
+    private final StoreBuilder<?> store;
+
+    /** @throws IllegalArgumentException when retention is not positive */
+    public DedupeProcessorSupplier(Duration retention) {
+        this.retention = DedupeProcessor.requireValidRetention(retention);
+        this.store = DedupeStore.builder(retention);
+    }
+
+    @Override
+    public FixedKeyProcessor<String, EventEnvelope, EventEnvelope> get() {
+        return new DedupeProcessor(retention);
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        return Set.of(store);
+    }
+}

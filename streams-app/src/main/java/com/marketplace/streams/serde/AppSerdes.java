@@ -1,0 +1,77 @@
+package com.marketplace.streams.serde;
+
+import com.marketplace.events.AnalyticsEvent;
+import com.marketplace.events.EmailMessage;
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.Notification;
+import com.marketplace.streams.stats.BuyerStats;
+import com.marketplace.streams.stats.OrderContribution;
+import com.marketplace.streams.stats.OrderState;
+import com.marketplace.streams.stats.SellerStats;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every serde of the topology, built once. Keys are strings (orderId, status, eventId) or longs
+ * (sellerId, buyerId); values of the contract and of the state stores are JSON through
+ * {@link EventCodec}; raw input values are bytes so a bad record can be dead-lettered as received.
+ */
+public final class AppSerdes {
+
+    private final Serde<String> string = Serdes.String();
+    private final Serde<Long> longs = Serdes.Long();
+    private final Serde<byte[]> bytes = Serdes.ByteArray();
+    private final Serde<EventEnvelope> envelope = JsonSerde.withReader(EventCodec.INSTANCE::decodeEnvelope);
+    private final Serde<EmailMessage> email = JsonSerde.of(EmailMessage.class);
+    private final Serde<Notification> notification = JsonSerde.of(Notification.class);
+    private final Serde<AnalyticsEvent> analytics = JsonSerde.of(AnalyticsEvent.class);
+    private final Serde<OrderState> orderState = JsonSerde.of(OrderState.class);
+    private final Serde<OrderContribution> contribution = JsonSerde.of(OrderContribution.class);
+    private final Serde<SellerStats> sellerStats = JsonSerde.of(SellerStats.class);
+    private final Serde<BuyerStats> buyerStats = JsonSerde.of(BuyerStats.class);
+
+    public Serde<String> string() {
+        return string;
+    }
+
+    public Serde<Long> longs() {
+        return longs;
+    }
+
+    public Serde<byte[]> bytes() {
+        return bytes;
+    }
+
+    public Serde<EventEnvelope> envelope() {
+        return envelope;
+    }
+
+    public Serde<EmailMessage> email() {
+        return email;
+    }
+
+    public Serde<Notification> notification() {
+        return notification;
+    }
+
+    public Serde<AnalyticsEvent> analytics() {
+        return analytics;
+    }
+
+    public Serde<OrderState> orderState() {
+        return orderState;
+    }
+
+    public Serde<OrderContribution> contribution() {
+        return contribution;
+    }
+
+    public Serde<SellerStats> sellerStats() {
+        return sellerStats;
+    }
+
+    public Serde<BuyerStats> buyerStats() {
+        return buyerStats;
+    }
+}

@@ -1,0 +1,45 @@
+package com.marketplace.streams.serde;
+
+import com.marketplace.events.EventCodec;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A serde writing values as UTF-8 JSON through the contract's {@link EventCodec}. A null value
+ * (tombstone) is written and read as null. Reading bytes that are not a valid value throws
+ * {@link com.marketplace.events.EventDecodingException}.
+ *
+ * @param <T> the record type
+ */
+public final class JsonSerde<T> implements Serde<T> {
+
+    private final Serializer<T> serializer;
+    private final Deserializer<T> deserializer;
+
+    private JsonSerde(Function<byte[], T> reader) {
+        this.serializer = (topic, value) -> value == null ? null : EventCodec.INSTANCE.encode(value);
+        this.deserializer = (topic, bytes) -> bytes == null ? null : reader.apply(bytes);
+    }
+
+    /** A serde for a record type with a fixed class. */
+    public static <T> JsonSerde<T> of(Class<T> type) {
+        return new JsonSerde<>(bytes -> EventCodec.INSTANCE.decode(bytes, type));
+    }
+
+    /** A serde with a custom reader, e.g. the envelope whose payload type depends on its content. */
+    public static <T> JsonSerde<T> withReader(Function<byte[], T> reader) {
+        return new JsonSerde<>(reader);
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return serializer;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return deserializer;
+    }
+}

@@ -1,0 +1,34 @@
+package com.marketplace.streams.stats;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * Statistics of one seller (value of {@code seller-stats-store}): the number of orders with the
+ * seller's items (cancelled ones included), the items sold and the revenue of orders that are not
+ * cancelled.
+ */
+public record SellerStats(long sellerId, long orders, long itemsSold, BigDecimal revenue) {
+
+    /** Zero revenue with the scale of the contract's amounts. */
+    public static final BigDecimal ZERO_AMOUNT = new BigDecimal("0.00");
+
+    public SellerStats {
+        Objects.requireNonNull(revenue, "revenue");
+    }
+
+    /** No orders yet. */
+    public static SellerStats empty() {
+        return new SellerStats(0, 0, 0, ZERO_AMOUNT);
+    }
+
+    /** These stats with {@code c} added. */
+    public SellerStats plus(long seller, OrderContribution c) {
+        return new SellerStats(seller, orders + 1, itemsSold + c.countedItems(), revenue.add(c.countedAmount()));
+    }
+
+    /** These stats with {@code c} removed. */
+    public SellerStats minus(long seller, OrderContribution c) {
+        return new SellerStats(seller, orders - 1, itemsSold - c.countedItems(), revenue.subtract(c.countedAmount()));
+    }
+}

@@ -1,0 +1,82 @@
+package com.marketplace.streams.topology;
+
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.EventDecodingException;
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.EventHeaders;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the envelope of every input record. A record that cannot be used is forwarded as a
+ * {@link DecodedEvent#failed failure} carrying the DLQ headers ({@link EventHeaders#DLQ_ERROR},
+ * message and source topic/partition/offset) so the topology writes it to the DLQ and goes on.
+ * Errors: the codec's reasons (MALFORMED, UNKNOWN_EVENT_TYPE, UNSUPPORTED_SCHEMA_VERSION) and
+ * {@link #KEY_MISMATCH} when the record key is not the envelope's orderId: deduplication and the
+ * per-order state rely on all events of an order sharing the key, so such a record is refused.
+ */
+public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], DecodedEvent> {
+
+    /** DLQ error for a record whose key is not its envelope's aggregateId (orderId). */
+    public static final String KEY_MISMATCH = "KEY_MISMATCH";
+    static final int MAX_MESSAGE_LENGTH = 1_000;
+
+    private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
+
+    private FixedKeyProcessorContext<String, DecodedEvent> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, DecodedEvent> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, byte[]> record) {
+        EventEnvelope event;
+        try {
+            event = EventCodec.INSTANCE.decodeEnvelope(record.value());
+        } catch (EventDecodingException e) {
+            deadLetter(record, e.reason().name(), e.getMessage());
+            return;
+        }
+        if (!event.key().equals(record.key())) {
+            deadLetter(record, KEY_MISMATCH, "record key '" + record.key() + "' is not the envelope's aggregateId '"
+                    + event.key() + "'");
+            return;
+        }
+        context.forward(record.withValue(DecodedEvent.of(event)));
+    }
+
+    private void deadLetter(FixedKeyRecord<String, byte[]> record, String error, String message) {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        add(headers, EventHeaders.DLQ_ERROR, error);
+        add(headers, EventHeaders.DLQ_ERROR_MESSAGE, truncate(message));
+        context.recordMetadata().ifPresent(source -> addSource(headers, source));
+        log.warn("dead-lettering record key={} from {}: {} {}", record.key(), context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"), error, truncate(message));
+        context.forward(record.withValue(DecodedEvent.failed(record.value())).withHeaders(headers));
+    }
+
+    private static void addSource(Headers headers, RecordMetadata source) {
+        add(headers, EventHeaders.DLQ_SOURCE_TOPIC, source.topic());
+        add(headers, EventHeaders.DLQ_SOURCE_PARTITION, Integer.toString(source.partition()));
+        add(headers, EventHeaders.DLQ_SOURCE_OFFSET, Long.toString(source.offset()));
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String truncate(String message) {
+        String text = String.valueOf(message).replace('\n', ' ');
+        return text.length() <= MAX_MESSAGE_LENGTH ? text : text.substring(0, MAX_MESSAGE_LENGTH);
+    }
+}

@@ -1,0 +1,78 @@
+package com.marketplace.streams.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StreamsAppConfigTest {
+
+    @Test
+    void defaultsMatchTheArchitecture() {
+        StreamsAppConfig config = StreamsAppConfig.fromEnv(Map.of());
+
+        assertThat(config.httpPort()).isEqualTo(7071);
+        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.applicationId()).isEqualTo("marketplace-streams");
+        assertThat(config.stateDir()).isEqualTo(Path.of("./data/streams-state"));
+        assertThat(config.applicationServer()).isEqualTo("localhost:7071");
+        assertThat(config.dedupeRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(config.topicPartitions()).isEqualTo(3);
+        assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
+    }
+
+    @Test
+    void valuesAreReadFromTheEnvironment() {
+        StreamsAppConfig config = StreamsAppConfig.fromEnv(Map.of("HTTP_PORT", "8081",
+                "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9093", "APPLICATION_ID", "other",
+                "STATE_DIR", "/var/lib/streams", "APPLICATION_SERVER", "host-2:8081",
+                "DEDUPE_RETENTION", "PT1M", "PROCESSING_GUARANTEE", "at_least_once", "NUM_STANDBY_REPLICAS", "1"));
+
+        assertThat(config.httpPort()).isEqualTo(8081);
+        assertThat(config.dedupeRetention()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.exactlyOnce()).isFalse();
+        assertThat(config.numStandbyReplicas()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "HTTP_PORT|abc", "HTTP_PORT|0", "HTTP_PORT|70000",
+            "KAFKA_BOOTSTRAP_SERVERS|no-port", "APPLICATION_ID|has space",
+            "APPLICATION_SERVER|localhost", "DEDUPE_RETENTION|7 days", "DEDUPE_RETENTION|PT0S",
+            "DEDUPE_RETENTION|-P1D", "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
+            "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x"})
+    void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
+        assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(variable + " ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void streamsPropertiesUseExactlyOnceAndTheConfiguredLocation() {
+        Properties props = StreamsAppConfig.fromEnv(Map.of("STATE_DIR", "target/state",
+                "APPLICATION_SERVER", "h:1", "NUM_STANDBY_REPLICAS", "2")).toStreamsProperties();
+
+        assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("h:1");
+        assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(Path.of("target/state").toAbsolutePath().toString());
+        assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(2);
+        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+        assertThat(props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("marketplace.dlq");
+        new StreamsConfig(props);
+    }
+
+    @Test
+    void defaultStateDirIsNotUnderTmp() {
+        assertThat(StreamsAppConfig.defaults().toStreamsProperties().getProperty(StreamsConfig.STATE_DIR_CONFIG))
+                .doesNotStartWith("/tmp");
+    }
+}

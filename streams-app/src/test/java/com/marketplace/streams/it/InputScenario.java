@@ -1,0 +1,78 @@
+package com.marketplace.streams.it;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderCreated;
+import com.marketplace.events.OrderItem;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.streams.topology.Events;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A reproducible stream of order events: orders with random items and random lifecycles, plus
+ * re-sent copies of random earlier events (as an at-least-once relay would produce).
+ */
+public final class InputScenario {
+
+    private static final List<List<OrderStatus>> PATHS = List.of(
+            List.of(), List.of(OrderStatus.PAID), List.of(OrderStatus.PAID, OrderStatus.SHIPPED),
+            List.of(OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED),
+            List.of(OrderStatus.CANCELLED), List.of(OrderStatus.PAID, OrderStatus.CANCELLED));
+
+    /** Every distinct event, in publication order per order. */
+    public final List<EventEnvelope> unique = new ArrayList<>();
+    /** What is sent: the distinct events plus duplicates, each duplicate after its original. */
+    public final List<EventEnvelope> sends;
+
+    public InputScenario(long seed, int uniqueEvents, int duplicates, Instant base) {
+        Random random = new Random(seed);
+        for (long orderId = 1; unique.size() < uniqueEvents; orderId++) {
+            addOrder(random, orderId, base.plusSeconds(orderId * 2), uniqueEvents);
+        }
+        sends = withDuplicates(random, duplicates);
+    }
+
+    private void addOrder(Random random, long orderId, Instant createdAt, int limit) {
+        List<OrderItem> items = new ArrayList<>();
+        for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
+            long seller = 1 + random.nextInt(20);
+            items.add(new OrderItem(seller * 100 + i, seller, 1 + random.nextInt(5),
+                    BigDecimal.valueOf(100 + random.nextInt(100_000), 2)));
+        }
+        EventEnvelope creation = Events.created(orderId, 1 + random.nextInt(50), createdAt, items);
+        unique.add(creation);
+        OrderStatus previous = OrderStatus.PENDING;
+        int step = 1;
+        for (OrderStatus next : PATHS.get(random.nextInt(PATHS.size()))) {
+            if (unique.size() >= limit) {
+                return;
+            }
+            unique.add(Events.changed(creation, previous, next, createdAt.plusSeconds(step++)));
+            previous = next;
+        }
+    }
+
+    private List<EventEnvelope> withDuplicates(Random random, int duplicates) {
+        record Slot(double position, EventEnvelope event) {
+        }
+        List<Slot> slots = new ArrayList<>();
+        for (int i = 0; i < unique.size(); i++) {
+            slots.add(new Slot(i, unique.get(i)));
+        }
+        for (int d = 0; d < duplicates; d++) {
+            int original = random.nextInt(unique.size());
+            slots.add(new Slot(original + 0.5 + random.nextDouble() * (unique.size() - original), unique.get(original)));
+        }
+        return slots.stream().sorted(Comparator.comparingDouble(Slot::position)).map(Slot::event).toList();
+    }
+
+    /** The creation payloads of all orders. */
+    public List<OrderCreated> creations() {
+        return unique.stream().filter(e -> e.payload() instanceof OrderCreated)
+                .map(e -> (OrderCreated) e.payload()).toList();
+    }
+}

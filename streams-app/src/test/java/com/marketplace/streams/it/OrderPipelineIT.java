@@ -1,0 +1,195 @@
+package com.marketplace.streams.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.events.AnalyticsEvent;
+import com.marketplace.events.DerivedIds;
+import com.marketplace.events.EmailMessage;
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.Notification;
+import com.marketplace.events.OrderCreated;
+import com.marketplace.events.RecipientType;
+import com.marketplace.events.StoreNames;
+import com.marketplace.events.Topics;
+import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.serde.AppSerdes;
+import com.marketplace.streams.stats.OrdersPerMinute;
+import com.marketplace.streams.topology.OrderTopology;
+import com.marketplace.streams.topology.TopicProvisioner;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole topology against a real in-process broker with exactly_once_v2: 2,000 input records of
+ * which 10% are re-sent duplicates. Each output topic, read committed, holds exactly one record per
+ * expected id, and the statistics stores equal the values computed directly from the input.
+ */
+class OrderPipelineIT {
+
+    private static final int UNIQUE_EVENTS = 1_800;
+    private static final int DUPLICATES = 200;
+    private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(3);
+    private static final String APPLICATION_ID = "marketplace-streams-it";
+
+    private static EmbeddedKafkaBroker broker;
+    private static KafkaStreams streams;
+    private static InputScenario scenario;
+    private static final AppSerdes SERDES = new AppSerdes();
+
+    @BeforeAll
+    static void runPipeline() {
+        broker = EmbeddedKafkaBroker.builder().build();
+        broker.start();
+        StreamsAppConfig config = StreamsAppConfig.defaults()
+                .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", UUID.randomUUID().toString()))
+                .withApplicationId(APPLICATION_ID);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            new TopicProvisioner(admin, 3, (short) 1).createMissing(Duration.ofSeconds(30));
+        }
+        streams = new KafkaStreams(OrderTopology.build(config), config.toStreamsProperties());
+        streams.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        scenario = new InputScenario(42, UNIQUE_EVENTS, DUPLICATES, Instant.now().truncatedTo(ChronoUnit.MINUTES)
+                .minus(Duration.ofHours(1)));
+        produce(scenario.sends);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void inputHasTheAdvertisedShape() {
+        assertThat(scenario.sends).hasSize(2_000);
+        assertThat(new HashSet<>(scenario.sends.stream().map(EventEnvelope::eventId).toList())).hasSize(UNIQUE_EVENTS);
+    }
+
+    @Test
+    void everyOutputTopicHoldsExactlyOneRecordPerExpectedId() {
+        Set<UUID> expectedEmails = new HashSet<>();
+        Set<UUID> expectedNotifications = new HashSet<>();
+        Set<UUID> expectedAnalytics = new HashSet<>();
+        for (EventEnvelope event : scenario.unique) {
+            expectedEmails.add(DerivedIds.emailId(event.eventId()));
+            expectedAnalytics.add(event.eventId());
+            expectedNotifications.add(DerivedIds.notificationId(event.eventId(), RecipientType.BUYER,
+                    event.payload().buyerId()));
+            if (event.payload() instanceof OrderCreated created) {
+                created.items().forEach(item -> expectedNotifications.add(
+                        DerivedIds.notificationId(event.eventId(), RecipientType.SELLER, item.sellerId())));
+            }
+        }
+
+        awaitInputCommitted();
+        awaitOutput(Topics.EMAIL, expectedEmails.size(), SERDES.email(), EmailMessage::emailId, expectedEmails);
+        awaitOutput(Topics.NOTIFICATION, expectedNotifications.size(), SERDES.notification(),
+                Notification::notificationId, expectedNotifications);
+        awaitOutput(Topics.ANALYTICS, expectedAnalytics.size(), SERDES.analytics(), AnalyticsEvent::sourceEventId,
+                expectedAnalytics);
+        assertThat(OutputReader.readCommittedBytes(broker.bootstrapServers(), Topics.DLQ)).isEmpty();
+    }
+
+    @Test
+    void statisticsEqualTheValuesComputedFromTheInput() {
+        ExpectedStats expected = new ExpectedStats(scenario);
+
+        await().atMost(PROCESSING_TIMEOUT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(nonZero(readAll(StoreNames.STATUS_COUNTS))).isEqualTo(expected.statusCounts);
+            assertThat(readAll(StoreNames.SELLER_STATS)).usingRecursiveComparison()
+                    .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(expected.sellers);
+            assertThat(readAll(StoreNames.BUYER_STATS)).usingRecursiveComparison()
+                    .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(expected.buyers);
+            assertThat(ordersPerMinute()).isEqualTo(expected.ordersPerMinute);
+        });
+    }
+
+    /** Under exactly_once_v2 the outputs of a record commit with its input offset: once every input
+     *  offset is committed, every output of the first sub-topology is visible to read_committed readers. */
+    private static void awaitInputCommitted() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            await().atMost(PROCESSING_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> admin
+                    .listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum() == scenario.sends.size());
+        }
+    }
+
+    private static <V> void awaitOutput(String topic, int expectedCount, org.apache.kafka.common.serialization.Serde<V> serde,
+                                        Function<V, UUID> id, Set<UUID> expectedIds) {
+        List<ConsumerRecord<String, V>> records =
+                OutputReader.readCommitted(broker.bootstrapServers(), topic, serde.deserializer());
+        List<UUID> ids = records.stream().map(r -> id.apply(r.value())).toList();
+        assertThat(ids).as(topic).hasSize(expectedCount).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(ids)).as(topic).isEqualTo(expectedIds);
+    }
+
+    private static <K, V> Map<K, V> readAll(String store) {
+        var view = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()));
+        Map<K, V> all = new TreeMap<>();
+        try (var it = view.all()) {
+            it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+        }
+        return all;
+    }
+
+    private static Map<String, Long> nonZero(Map<String, Long> counts) {
+        Map<String, Long> result = new TreeMap<>(counts);
+        result.values().removeIf(count -> count == 0);
+        return result;
+    }
+
+    private static Map<Long, Long> ordersPerMinute() {
+        var view = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.ORDERS_PER_MINUTE,
+                QueryableStoreTypes.<String, Long>windowStore()));
+        Map<Long, Long> windows = new TreeMap<>();
+        Instant now = Instant.now();
+        try (var it = view.fetch(OrdersPerMinute.KEY, now.minus(Duration.ofHours(3)), now.plus(Duration.ofHours(3)))) {
+            it.forEachRemaining(kv -> windows.put(kv.key, kv.value));
+        }
+        return windows;
+    }
+
+    private static void produce(List<EventEnvelope> events) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (EventEnvelope event : events) {
+                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
+            }
+            producer.flush();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package com.marketplace.streams.topology;
+
+import static com.marketplace.streams.topology.Events.T0;
+import static com.marketplace.streams.topology.Events.changed;
+import static com.marketplace.streams.topology.Events.created;
+import static com.marketplace.streams.topology.Events.item;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.streams.stats.BuyerStats;
+import com.marketplace.streams.stats.OrderState;
+import com.marketplace.streams.stats.OrdersPerMinute;
+import com.marketplace.streams.stats.SellerStats;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The statistics stores of {@link OrderTopology}, asserted directly. */
+class OrderStatsTopologyTest {
+
+    private TopologyFixture fx = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    @Test
+    void lifecycleMovesTheStatusCountsAndKeepsRevenue() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00"), item(9, 1, "250.50")));
+
+        fx.send(order);
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("PENDING", 1L));
+        fx.send(changed(order, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("PAID", 1L));
+        fx.send(changed(order, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plusSeconds(2)));
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("SHIPPED", 1L));
+        fx.send(changed(order, OrderStatus.SHIPPED, OrderStatus.DELIVERED, T0.plusSeconds(3)));
+
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("DELIVERED", 1L));
+        assertThat(fx.sellerStats().get(7L)).isEqualTo(new SellerStats(7, 1, 2, new BigDecimal("3000.00")));
+        assertThat(fx.sellerStats().get(9L)).isEqualTo(new SellerStats(9, 1, 1, new BigDecimal("250.50")));
+        assertThat(fx.buyerStats().get(1L)).isEqualTo(new BuyerStats(1, 1, new BigDecimal("3250.50")));
+        assertThat(fx.orderStates().get("42").status()).isEqualTo(OrderStatus.DELIVERED);
+    }
+
+    @Test
+    void cancellationMovesTheCountAndRemovesRevenueButKeepsTheOrder() {
+        EventEnvelope cancelled = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
+        EventEnvelope kept = created(43, 1, T0.plusSeconds(1), List.of(item(7, 1, "100.00")));
+        fx.send(cancelled);
+        fx.send(kept);
+        fx.send(changed(cancelled, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(2)));
+
+        fx.send(changed(cancelled, OrderStatus.PAID, OrderStatus.CANCELLED, T0.plusSeconds(3)));
+
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("CANCELLED", 1L, "PENDING", 1L));
+        assertThat(fx.sellerStats().get(7L)).isEqualTo(new SellerStats(7, 2, 1, new BigDecimal("100.00")));
+        assertThat(fx.buyerStats().get(1L)).isEqualTo(new BuyerStats(1, 2, new BigDecimal("100.00")));
+    }
+
+    @Test
+    void statusChangeBeforeCreationIsHeldAndCompletedWithTheLatestStatus() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
+        EventEnvelope paid = changed(order, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1));
+
+        fx.send(paid);
+
+        OrderState partial = fx.orderStates().get("42");
+        assertThat(partial.isComplete()).isFalse();
+        assertThat(partial.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(fx.statusCounts()).isEmpty();
+        assertThat(fx.sellerStats().get(7L)).isNull();
+        assertThat(fx.buyerStats().get(1L)).isNull();
+
+        fx.send(order, T0.plusSeconds(2));
+
+        assertThat(fx.orderStates().get("42").isComplete()).isTrue();
+        assertThat(fx.orderStates().get("42").status()).isEqualTo(OrderStatus.PAID);
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("PAID", 1L));
+        assertThat(fx.sellerStats().get(7L)).isEqualTo(new SellerStats(7, 1, 2, new BigDecimal("3000.00")));
+        assertThat(fx.buyerStats().get(1L)).isEqualTo(new BuyerStats(1, 1, new BigDecimal("3000.00")));
+    }
+
+    @Test
+    void olderStatusChangeArrivingLateDoesNotMoveTheOrderBackwards() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
+        EventEnvelope paid = changed(order, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1));
+        EventEnvelope cancelledEvent = changed(order, OrderStatus.PAID, OrderStatus.CANCELLED, T0.plusSeconds(2));
+        fx.send(order);
+        fx.send(cancelledEvent);
+
+        fx.send(paid, T0.plusSeconds(3));
+
+        assertThat(fx.orderStates().get("42").status()).isEqualTo(OrderStatus.CANCELLED);
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("CANCELLED", 1L));
+        assertThat(fx.buyerStats().get(1L).totalSpent()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void everyArrivalOrderOfAnOrdersEventsGivesTheSameStats() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00"), item(9, 1, "10.00")));
+        List<EventEnvelope> events = List.of(order,
+                changed(order, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)),
+                changed(order, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plusSeconds(2)),
+                changed(order, OrderStatus.SHIPPED, OrderStatus.DELIVERED, T0.plusSeconds(3)));
+        for (List<EventEnvelope> arrival : permutations(events)) {
+            try (TopologyFixture run = new TopologyFixture()) {
+                Instant at = T0;
+                for (EventEnvelope event : arrival) {
+                    at = at.plusMillis(10);
+                    run.send(event, at);
+                }
+                assertThat(run.statusCounts()).as("arrival %s", arrival).isEqualTo(Map.of("DELIVERED", 1L));
+                assertThat(run.sellerStats().get(7L)).isEqualTo(new SellerStats(7, 1, 2, new BigDecimal("3000.00")));
+                assertThat(run.sellerStats().get(9L)).isEqualTo(new SellerStats(9, 1, 1, new BigDecimal("10.00")));
+                assertThat(run.buyerStats().get(1L)).isEqualTo(new BuyerStats(1, 1, new BigDecimal("3010.00")));
+            }
+        }
+    }
+
+    @Test
+    void createdOrdersAreCountedInOneMinuteWindowsByCreationTime() {
+        Instant minute = Instant.parse("2026-11-25T10:15:00Z");
+        fx.send(created(1, 1, minute.plusSeconds(5), List.of(item(7, 1, "1.00"))));
+        fx.send(created(2, 1, minute.plusSeconds(59), List.of(item(7, 1, "1.00"))));
+        fx.send(created(3, 1, minute.plusSeconds(60), List.of(item(7, 1, "1.00"))));
+        // published late: counted in the minute it was created in
+        fx.send(created(4, 1, minute.plusSeconds(30), List.of(item(7, 1, "1.00"))), minute.plusSeconds(200));
+        EventEnvelope statusOnly = created(5, 1, minute.plusSeconds(61), List.of(item(7, 1, "1.00")));
+        fx.send(changed(statusOnly, OrderStatus.PENDING, OrderStatus.PAID, minute.plusSeconds(62)));
+
+        List<KeyValue<Long, Long>> windows = new ArrayList<>();
+        try (var it = fx.ordersPerMinute().fetch(OrdersPerMinute.KEY, minute.minusSeconds(60), minute.plusSeconds(300))) {
+            it.forEachRemaining(windows::add);
+        }
+        assertThat(windows).containsExactly(
+                KeyValue.pair(minute.toEpochMilli(), 3L),
+                KeyValue.pair(minute.plusSeconds(60).toEpochMilli(), 1L));
+    }
+
+    @Test
+    void ordersPerMinuteWindowsAreRetainedForADayThenDropped() {
+        // Windows expire by whole store segments (half the retention), so a window lives 24 to 36 hours.
+        // The record cache may still serve an expired window until it is evicted, so it is off here
+        // to observe the store itself.
+        Properties noCache = new Properties();
+        noCache.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        fx.close();
+        fx = new TopologyFixture(Duration.ofDays(7), noCache);
+        Instant minute = Instant.parse("2026-11-25T10:15:00Z");
+        fx.send(created(1, 1, minute, List.of(item(7, 1, "1.00"))));
+        fx.send(created(2, 1, minute.plus(Duration.ofHours(23)), List.of(item(7, 1, "1.00"))));
+        assertThat(windowStarts(minute, minute.plus(Duration.ofDays(3)))).hasSize(2);
+
+        fx.send(created(3, 1, minute.plus(Duration.ofHours(37)), List.of(item(7, 1, "1.00"))));
+
+        assertThat(windowStarts(minute, minute.plus(Duration.ofDays(3)))).containsExactly(
+                minute.plus(Duration.ofHours(23)).toEpochMilli(), minute.plus(Duration.ofHours(37)).toEpochMilli());
+    }
+
+    private List<Long> windowStarts(Instant from, Instant to) {
+        List<Long> starts = new ArrayList<>();
+        try (var it = fx.ordersPerMinute().fetch(OrdersPerMinute.KEY, from, to)) {
+            it.forEachRemaining(kv -> starts.add(kv.key));
+        }
+        return starts;
+    }
+
+    private static <T> List<List<T>> permutations(List<T> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        List<List<T>> result = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            List<T> rest = new ArrayList<>(items);
+            T head = rest.remove(i);
+            for (List<T> tail : permutations(rest)) {
+                List<T> permutation = new ArrayList<>();
+                permutation.add(head);
+                permutation.addAll(tail);
+                result.add(permutation);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,216 @@
+package com.marketplace.streams.topology;
+
+import static com.marketplace.streams.topology.Events.T0;
+import static com.marketplace.streams.topology.Events.changed;
+import static com.marketplace.streams.topology.Events.created;
+import static com.marketplace.streams.topology.Events.item;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.events.AnalyticsEvent;
+import com.marketplace.events.DerivedIds;
+import com.marketplace.events.EmailMessage;
+import com.marketplace.events.EmailTemplate;
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.Notification;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.events.RecipientType;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Fan-out and dedupe paths of {@link OrderTopology}, through {@link org.apache.kafka.streams.TopologyTestDriver}. */
+class OrderTopologyTest {
+
+    private final TopologyFixture fx = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    @Test
+    void orderCreatedProducesConfirmationEmailAndAnalytics() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
+
+        fx.send(order);
+
+        var email = fx.email.readKeyValue();
+        assertThat(email.key).isEqualTo("42");
+        assertThat(email.value).isEqualTo(new EmailMessage(DerivedIds.emailId(order.eventId()), order.eventId(),
+                EmailTemplate.ORDER_CONFIRMATION, "buyer1@example.com", 42, "ORD-42", null, OrderStatus.PENDING,
+                new BigDecimal("3000.00"), "KRW"));
+        var analytics = fx.analytics.readKeyValue();
+        assertThat(analytics.key).isEqualTo("42");
+        assertThat(analytics.value).isEqualTo(new AnalyticsEvent(order.eventId(), "OrderCreated", 42, 1, List.of(7L),
+                OrderStatus.PENDING, new BigDecimal("3000.00"), "KRW", T0));
+        assertThat(fx.email.isEmpty()).isTrue();
+        assertThat(fx.analytics.isEmpty()).isTrue();
+    }
+
+    @Test
+    void orderCreatedNotifiesBuyerAndEachDistinctSellerOnce() {
+        EventEnvelope order = created(42, 1, T0,
+                List.of(item(7, 1, "10.00"), item(9, 1, "20.00"), item(7, 3, "5.00")));
+
+        fx.send(order);
+
+        List<Notification> notifications = fx.notification.readValuesToList();
+        assertThat(notifications).hasSize(1 + 2);
+        assertThat(notifications).extracting(Notification::recipientType, Notification::recipientId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(RecipientType.BUYER, 1L),
+                        org.assertj.core.groups.Tuple.tuple(RecipientType.SELLER, 7L),
+                        org.assertj.core.groups.Tuple.tuple(RecipientType.SELLER, 9L));
+        assertThat(notifications).allSatisfy(n -> {
+            assertThat(n.sourceEventId()).isEqualTo(order.eventId());
+            assertThat(n.kind()).isEqualTo("OrderCreated");
+            assertThat(n.orderId()).isEqualTo(42);
+            assertThat(n.notificationId())
+                    .isEqualTo(DerivedIds.notificationId(order.eventId(), n.recipientType(), n.recipientId()));
+        });
+    }
+
+    @Test
+    void statusChangeProducesStatusEmailOneBuyerNotificationAndAnalytics() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 1, "10.00"), item(9, 1, "20.00")));
+        fx.send(order);
+        drainOutputs();
+        EventEnvelope paid = changed(order, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(5));
+
+        fx.send(paid);
+
+        EmailMessage email = fx.email.readValue();
+        assertThat(email.template()).isEqualTo(EmailTemplate.ORDER_STATUS_CHANGED);
+        assertThat(email.emailId()).isEqualTo(DerivedIds.emailId(paid.eventId()));
+        assertThat(email.previousStatus()).isEqualTo(OrderStatus.PENDING);
+        assertThat(email.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(email.to()).isEqualTo("buyer1@example.com");
+        List<Notification> notifications = fx.notification.readValuesToList();
+        assertThat(notifications).singleElement().satisfies(n -> {
+            assertThat(n.recipientType()).isEqualTo(RecipientType.BUYER);
+            assertThat(n.kind()).isEqualTo("OrderStatusChanged");
+        });
+        AnalyticsEvent analytics = fx.analytics.readValue();
+        assertThat(analytics.eventType()).isEqualTo("OrderStatusChanged");
+        assertThat(analytics.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(analytics.sellerIds()).containsExactly(7L, 9L);
+    }
+
+    @Test
+    void duplicateEventIdIsDroppedEverywhereWithinRetention() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
+        fx.send(order);
+        drainOutputs();
+
+        fx.send(order, T0.plus(Duration.ofDays(6)));
+
+        assertThat(fx.email.isEmpty()).isTrue();
+        assertThat(fx.notification.isEmpty()).isTrue();
+        assertThat(fx.analytics.isEmpty()).isTrue();
+        assertThat(fx.dlq.isEmpty()).isTrue();
+        assertThat(fx.buyerStats().get(1L).orders()).isEqualTo(1);
+        assertThat(fx.sellerStats().get(7L).orders()).isEqualTo(1);
+        assertThat(fx.statusCounts()).containsExactlyEntriesOf(java.util.Map.of("PENDING", 1L));
+    }
+
+    @Test
+    void duplicatesShareTheOrderKeySoTheyMeetInTheSameTask() {
+        // Given the same event published twice by the relay: same topic, same key (orderId)
+        EventEnvelope paidOrder = created(42, 1, T0, List.of(item(7, 1, "10.00")));
+        EventEnvelope paid = changed(paidOrder, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1));
+        fx.send(paidOrder);
+        fx.send(paid);
+        drainOutputs();
+
+        // When it arrives again, interleaved with other orders' events
+        fx.send(created(43, 2, T0.plusSeconds(2), List.of(item(8, 1, "1.00"))));
+        fx.send(paid, T0.plusSeconds(3));
+
+        // Then it is dropped: the dedupe store of that key's task remembers it
+        assertThat(fx.email.readValuesToList()).extracting(EmailMessage::orderId).containsExactly(43L);
+        assertThat(fx.dedupedEventIds()).contains(paid.eventId().toString());
+    }
+
+    @Test
+    void sameEventIdAfterRetentionIsAcceptedAgainAndTheStoreShrinks() {
+        try (TopologyFixture shortRetention = new TopologyFixture(Duration.ofMinutes(1))) {
+            EventEnvelope first = created(42, 1, T0, List.of(item(7, 1, "10.00")));
+            EventEnvelope second = created(43, 1, T0.plusSeconds(10), List.of(item(7, 1, "10.00")));
+            shortRetention.send(first);
+            shortRetention.send(second);
+            assertThat(shortRetention.dedupedEventIds())
+                    .containsExactlyInAnyOrder(first.eventId().toString(), second.eventId().toString());
+            shortRetention.email.readValuesToList();
+
+            // time passes far beyond the retention: an unrelated event advances stream time
+            EventEnvelope later = created(44, 1, T0.plus(Duration.ofMinutes(10)), List.of(item(7, 1, "10.00")));
+            shortRetention.send(later);
+            assertThat(shortRetention.dedupedEventIds()).containsExactly(later.eventId().toString());
+
+            shortRetention.send(first, T0.plus(Duration.ofMinutes(10)));
+
+            assertThat(shortRetention.email.readValuesToList()).extracting(EmailMessage::sourceEventId)
+                    .containsExactly(later.eventId(), first.eventId());
+            assertThat(shortRetention.dedupedEventIds())
+                    .containsExactlyInAnyOrder(later.eventId().toString(), first.eventId().toString());
+            // the state is idempotent: the replayed creation does not count the order twice
+            assertThat(shortRetention.buyerStats().get(1L).orders()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void poisonRecordGoesToDlqWithHeadersAndTheNextGoodRecordIsProcessed() {
+        fx.created.pipeInput("13", "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8), T0);
+        EventEnvelope good = created(14, 1, T0.plusSeconds(1), List.of(item(7, 1, "10.00")));
+        fx.send(good);
+
+        var dead = fx.dlq.readRecord();
+        assertThat(dead.key()).isEqualTo("13");
+        assertThat(new String(dead.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{not json");
+        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_ERROR)).isEqualTo("MALFORMED");
+        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_ERROR_MESSAGE)).contains("not JSON");
+        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_SOURCE_TOPIC))
+                .isEqualTo(com.marketplace.events.Topics.ORDER_CREATED);
+        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(fx.dlq.isEmpty()).isTrue();
+        assertThat(fx.email.readValue().sourceEventId()).isEqualTo(good.eventId());
+        assertThat(fx.orderStates().get("14")).isNotNull();
+    }
+
+    @Test
+    void unknownEventTypeAndNewerSchemaVersionAreDeadLettered() {
+        EventEnvelope order = created(15, 1, T0, List.of(item(7, 1, "10.00")));
+        String json = com.marketplace.events.EventCodec.INSTANCE.encodeToString(order);
+        fx.created.pipeInput("15", json.replace("\"OrderCreated\"", "\"OrderExploded\"").getBytes(), T0);
+        fx.created.pipeInput("15", json.replace("\"schemaVersion\":1", "\"schemaVersion\":2").getBytes(), T0);
+
+        assertThat(fx.dlq.readRecordsToList()).extracting(r -> header(r, com.marketplace.events.EventHeaders.DLQ_ERROR))
+                .containsExactly("UNKNOWN_EVENT_TYPE", "UNSUPPORTED_SCHEMA_VERSION");
+        assertThat(fx.email.isEmpty()).isTrue();
+        assertThat(fx.orderStates().get("15")).isNull();
+    }
+
+    @Test
+    void recordWhoseKeyIsNotTheOrderIdIsDeadLettered() {
+        EventEnvelope order = created(16, 1, T0, List.of(item(7, 1, "10.00")));
+        fx.created.pipeInput("999", com.marketplace.events.EventCodec.INSTANCE.encode(order), T0);
+
+        assertThat(header(fx.dlq.readRecord(), com.marketplace.events.EventHeaders.DLQ_ERROR))
+                .isEqualTo(DecodeProcessor.KEY_MISMATCH);
+        assertThat(fx.email.isEmpty()).isTrue();
+        assertThat(fx.dedupedEventIds()).isEmpty();
+    }
+
+    private static String header(org.apache.kafka.streams.test.TestRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void drainOutputs() {
+        fx.email.readValuesToList();
+        fx.notification.readValuesToList();
+        fx.analytics.readValuesToList();
+    }
+}
