@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings (system properties): {@code bench.dbUrl} [jdbc:mysql://127.0.0.1:3306/marketplace_bench],
  * {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.events} [100000],
- * {@code bench.batchSize} [500]. The database is created when missing and its outbox emptied first.
+ * {@code bench.batchSize} [500], {@code bench.relays} [1] relays draining side by side. The database is created when missing and its outbox emptied first.
  */
 public final class RelayBenchmark {
 
@@ -117,19 +118,24 @@ public final class RelayBenchmark {
         base.put("bootstrap.servers", bootstrap);
         Clock clock = Clock.systemUTC();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        OutboxRelay relay = new OutboxRelay(tx, new JdbcOutboxRepository(), OutboxPublisher.create(base, clock),
-                RelaySettings.of("bench-relay", batchSize, Duration.ofSeconds(1), 10),
-                new OutboxMetrics(registry, clock), clock);
+        OutboxMetrics metrics = new OutboxMetrics(registry, clock);
+        List<OutboxRelay> relays = new ArrayList<>();
+        for (int i = 0; i < Integer.getInteger("bench.relays", 1); i++) {
+            relays.add(new OutboxRelay(tx, new JdbcOutboxRepository(), OutboxPublisher.create(base, clock),
+                    RelaySettings.of("bench-relay-" + i, batchSize, Duration.ofSeconds(1), 10), metrics, clock));
+        }
         Counter published = registry.get("outbox.published").counter();
         long start = System.nanoTime();
-        relay.start();
-        relay.eventsCommitted();
+        relays.forEach(OutboxRelay::start);
+        relays.forEach(OutboxRelay::eventsCommitted);
         while (published.count() < envelopes.size()) {
             Thread.sleep(5);
         }
         double elapsed = seconds(start);
-        relay.close();
+        relays.forEach(OutboxRelay::close);
         double perSecond = envelopes.size() / elapsed;
+        registry.find("outbox.round").timers().forEach(t -> log.info("Relay {} rounds: {} taking {} ms on average",
+                t.getId().getTag("phase"), t.count(), String.format("%.1f", t.mean(TimeUnit.MILLISECONDS))));
         log.info("Relay drained {} PENDING rows in {} s = {} events/s", envelopes.size(),
                 String.format("%.2f", elapsed), Math.round(perSecond));
         return perSecond;

@@ -23,7 +23,8 @@ import java.util.UUID;
  * events of one order leave in outbox order whatever the number of relays. A claim is a lease
  * ({@code claimed_by}, {@code claimed_until}); every later update of the row is fenced on
  * {@code claimed_by}, so a relay whose lease expired and was re-claimed cannot overwrite the
- * newer owner's work.
+ * newer owner's work. A row nobody holds has {@code claimed_by = ''} and {@code claimed_until} at
+ * the epoch.
  */
 public final class JdbcOutboxRepository {
 
@@ -39,7 +40,7 @@ public final class JdbcOutboxRepository {
             FROM outbox_events o
             WHERE o.status = 'PENDING'
               AND o.next_attempt_at <= ?
-              AND (o.claimed_until IS NULL OR o.claimed_until < ?)
+              AND o.claimed_until < ?
               AND NOT EXISTS (
                   SELECT 1 FROM outbox_events e
                   WHERE e.aggregate_type = o.aggregate_type
@@ -56,17 +57,17 @@ public final class JdbcOutboxRepository {
 
     private static final String MARK_PROCESSED = """
             UPDATE outbox_events
-            SET status = 'PROCESSED', processed_at = ?, claimed_by = NULL, claimed_until = NULL
+            SET status = 'PROCESSED', processed_at = ?, claimed_by = '', claimed_until = ?
             WHERE status = 'PENDING' AND claimed_by = ? AND id IN (%s)""";
 
     private static final String RECORD_FAILURE = """
             UPDATE outbox_events
             SET status = ?, retry_count = retry_count + 1, next_attempt_at = ?, last_error = ?,
-                claimed_by = NULL, claimed_until = NULL
+                claimed_by = '', claimed_until = ?
             WHERE status = 'PENDING' AND claimed_by = ? AND id = ?""";
 
     private static final String RELEASE = """
-            UPDATE outbox_events SET claimed_by = NULL, claimed_until = NULL
+            UPDATE outbox_events SET claimed_by = '', claimed_until = ?
             WHERE status = 'PENDING' AND claimed_by = ? AND id IN (%s)""";
 
     private static final String SELECT_EXPIRED_PROCESSED = """
@@ -92,7 +93,7 @@ public final class JdbcOutboxRepository {
 
     private static final String RETRY_FAILED = """
             UPDATE outbox_events
-            SET status = 'PENDING', retry_count = 0, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL
+            SET status = 'PENDING', retry_count = 0, next_attempt_at = ?, claimed_by = '', claimed_until = ?
             WHERE status = 'FAILED' AND event_id = ?""";
 
     private static final String ACQUIRE_LEASE = """
@@ -100,6 +101,8 @@ public final class JdbcOutboxRepository {
             WHERE name = ? AND (lease_until < ? OR owner = ?)""";
 
     private static final int MAX_ERROR_LENGTH = 1000;
+    /** {@code claimed_until} of a row nobody holds (the columns are never NULL; see migration V3). */
+    static final Instant NOT_LEASED = Instant.EPOCH;
 
     /**
      * Inserts a PENDING row, due at once, in the caller's transaction.
@@ -171,8 +174,9 @@ public final class JdbcOutboxRepository {
         }
         try (PreparedStatement ps = conn.prepareStatement(withIdList(MARK_PROCESSED, ids.size()))) {
             UtcTimestamps.bind(ps, 1, now);
-            ps.setString(2, relayId);
-            bindIds(ps, 3, ids);
+            UtcTimestamps.bind(ps, 2, NOT_LEASED);
+            ps.setString(3, relayId);
+            bindIds(ps, 4, ids);
             return ps.executeUpdate();
         }
     }
@@ -190,8 +194,9 @@ public final class JdbcOutboxRepository {
             ps.setString(1, newStatus.name());
             UtcTimestamps.bind(ps, 2, nextAttemptAt);
             ps.setString(3, truncate(error));
-            ps.setString(4, relayId);
-            ps.setLong(5, id);
+            UtcTimestamps.bind(ps, 4, NOT_LEASED);
+            ps.setString(5, relayId);
+            ps.setLong(6, id);
             return ps.executeUpdate() == 1;
         }
     }
@@ -202,8 +207,9 @@ public final class JdbcOutboxRepository {
             return 0;
         }
         try (PreparedStatement ps = conn.prepareStatement(withIdList(RELEASE, ids.size()))) {
-            ps.setString(1, relayId);
-            bindIds(ps, 2, ids);
+            UtcTimestamps.bind(ps, 1, NOT_LEASED);
+            ps.setString(2, relayId);
+            bindIds(ps, 3, ids);
             return ps.executeUpdate();
         }
     }
@@ -277,7 +283,8 @@ public final class JdbcOutboxRepository {
     public boolean retryFailed(Connection conn, UUID eventId, Instant now) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(RETRY_FAILED)) {
             UtcTimestamps.bind(ps, 1, now);
-            ps.setString(2, eventId.toString());
+            UtcTimestamps.bind(ps, 2, NOT_LEASED);
+            ps.setString(3, eventId.toString());
             return ps.executeUpdate() == 1;
         }
     }

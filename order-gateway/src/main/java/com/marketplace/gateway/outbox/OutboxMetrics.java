@@ -22,6 +22,8 @@ public final class OutboxMetrics {
     private final Counter failed;
     private final Counter fenced;
     private final Timer commitToAck;
+    private final Timer claimRound;
+    private final Timer recordRound;
     private final AtomicReference<OutboxCounts> counts = new AtomicReference<>(new OutboxCounts(0, 0, null));
 
     public OutboxMetrics(MeterRegistry registry, Clock clock) {
@@ -41,6 +43,10 @@ public final class OutboxMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5))
                 .register(registry);
+        this.claimRound = Timer.builder("outbox.round")
+                .tag("phase", "claim").description("Claim transaction of one relay round").register(registry);
+        this.recordRound = Timer.builder("outbox.round")
+                .tag("phase", "record").description("Waiting for acks and recording one relay round").register(registry);
         Gauge.builder("outbox.pending", counts, c -> c.get().pending())
                 .description("Outbox rows waiting to be published").register(registry);
         Gauge.builder("outbox.failed", counts, c -> c.get().failed())
@@ -68,6 +74,14 @@ public final class OutboxMetrics {
 
     void commitToAck(Instant committedAt, Instant ackedAt) {
         commitToAck.record(Duration.between(committedAt, ackedAt));
+    }
+
+    Timer claimTimer() {
+        return claimRound;
+    }
+
+    Timer recordTimer() {
+        return recordRound;
     }
 
     void backlog(OutboxCounts snapshot) {

@@ -110,8 +110,11 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     /** Claims the next batch for this relay in a transaction of its own. */
     public List<OutboxRow> claim() throws SQLException {
         Instant now = clock.instant();
-        return tx.inTransaction(conn -> repository.claim(conn, settings.relayId(), now,
+        long start = System.nanoTime();
+        List<OutboxRow> rows = tx.inTransaction(conn -> repository.claim(conn, settings.relayId(), now,
                 now.plus(settings.lease()), settings.batchSize()));
+        metrics.claimTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return rows;
     }
 
     /** Records what happened to a published batch, fenced on this relay's lease. */
@@ -230,8 +233,10 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
 
     /** Records a batch's outcomes; if the database is unreachable its rows stay leased and are re-sent after the lease. */
     private void completeSafely(OutboxPublisher.Sent sent) {
+        long start = System.nanoTime();
         try {
             complete(sent.awaitOutcomes());
+            metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         } catch (SQLException | RuntimeException e) {
             consecutiveErrors++;
             lastRoundClean = false;

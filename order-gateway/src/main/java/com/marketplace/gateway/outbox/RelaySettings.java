@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * How a relay claims and retries.
  *
- * @param relayId       this relay's identity, written to {@code claimed_by}; unique per running relay
+ * @param relayId       this relay's identity, written to {@code claimed_by}; unique per running relay,
+ *                      1-40 printable ASCII characters
  * @param batchSize     rows claimed per round
  * @param pollInterval  fallback wait between rounds when not woken by a commit
  * @param lease         how long a claim is exclusive; must outlast a whole publish round
@@ -23,12 +24,18 @@ public record RelaySettings(
         Duration backoffBase,
         Duration backoffMax) {
 
+    /** Width of {@code outbox_events.claimed_by}. */
+    public static final int MAX_RELAY_ID_LENGTH = 40;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(90);
     public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(500);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
 
     public RelaySettings {
         Objects.requireNonNull(relayId, "relayId");
+        boolean printableAscii = relayId.chars().allMatch(c -> c > 32 && c < 127);
+        if (relayId.isEmpty() || relayId.length() > MAX_RELAY_ID_LENGTH || !printableAscii) {
+            throw new IllegalArgumentException("relayId must be 1-" + MAX_RELAY_ID_LENGTH + " printable ASCII characters");
+        }
         if (batchSize < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("batchSize and maxAttempts must be >= 1");
         }
