@@ -35,6 +35,12 @@ public final class DataSources {
             config.addDataSourceProperty("prepStmtCacheSqlLimit", "4096");
             config.addDataSourceProperty("useServerPrepStmts", "false");
             config.addDataSourceProperty("rewriteBatchedStatements", "true");
+            // skip round trips for session state the driver already knows (autocommit, isolation)
+            config.addDataSourceProperty("useLocalSessionState", "true");
+            config.addDataSourceProperty("useLocalTransactionState", "true");
+            config.addDataSourceProperty("elideSetAutoCommits", "true");
+            config.addDataSourceProperty("cacheServerConfiguration", "true");
+            config.addDataSourceProperty("maintainTimeStats", "false");
         }
         return new HikariDataSource(config);
     }

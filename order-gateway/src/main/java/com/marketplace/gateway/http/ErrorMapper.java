@@ -3,6 +3,7 @@ package com.marketplace.gateway.http;
 import com.marketplace.gateway.order.IdempotencyKeyReuseException;
 import com.marketplace.gateway.order.IllegalStatusTransitionException;
 import com.marketplace.gateway.order.OrderNotFoundException;
+import com.marketplace.gateway.order.StorageException;
 import com.marketplace.gateway.order.ValidationException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Maps every exception to an {@code application/problem+json} response, once: validation → 400,
- * not found → 404, illegal transition → 409, reused idempotency key → 422, transport problems as
- * raised, anything else → 500 with a body that reveals nothing internal.
+ * not found → 404, illegal transition → 409, reused idempotency key → 422, database unavailable →
+ * 503 with Retry-After, transport problems as raised, anything else → 500 with a body that reveals
+ * nothing internal.
  */
 public final class ErrorMapper {
 
@@ -37,6 +39,7 @@ public final class ErrorMapper {
                 write(ctx, Problem.of(ProblemType.ILLEGAL_TRANSITION, e.getMessage())));
         routes.exception(IdempotencyKeyReuseException.class, (e, ctx) ->
                 write(ctx, Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage())));
+        routes.exception(StorageException.class, this::storageUnavailable);
         routes.exception(HttpResponseException.class, this::httpResponse);
         routes.exception(Exception.class, this::unexpected);
     }
@@ -56,6 +59,24 @@ public final class ErrorMapper {
         } else {
             write(ctx, problem);
         }
+    }
+
+    /**
+     * The database failed or no connection was free in time (overload): the request did not
+     * happen and may be retried, so 503 with Retry-After rather than 500.
+     */
+    private void storageUnavailable(StorageException e, Context ctx) {
+        log.warn("Database unavailable serving {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
+        ctx.header("Retry-After", "1");
+        write(ctx, Problem.of(ProblemType.SERVICE_UNAVAILABLE, "the database is unavailable; retry later"));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     private void unexpected(Exception e, Context ctx) {

@@ -149,11 +149,24 @@ class OrderHttpRoundTripIT {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(view.status("/health/ready")).isEqualTo(503));
             assertThat(view.status("/health/live")).isEqualTo(200);
+            HttpResponse<String> create = view.post("/api/v1/orders", TestOrders.json(3));
+            assertThat(create.statusCode()).as("database down is unavailable, not an internal error").isEqualTo(503);
+            assertThat(create.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(create.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
         }
     }
 
     /** Plain HTTP access to an app this test started itself. */
     private record RunningGatewayView(GatewayApp app) implements AutoCloseable {
+
+        HttpResponse<String> post(String path, String json) throws Exception {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + app.port() + path))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
 
         int status(String path) throws Exception {
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
