@@ -3,29 +3,39 @@ package com.marketplace.localstack;
 import com.marketplace.gateway.GatewayApp;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.streams.StreamsApp;
+import com.marketplace.streams.config.StreamsAppConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole system in one JVM: a real Kafka broker (KRaft) in-process, the order gateway with its
- * outbox relay on an H2 file database in MySQL mode. Components start in dependency order and
- * stop in reverse order; {@link #close()} is safe to call more than once.
+ * outbox relay on an H2 file database in MySQL mode, and the streams app with its query API (state
+ * under the data directory). Components start in dependency order and stop in reverse order;
+ * {@link #close()} is safe to call more than once.
  */
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration STREAMS_READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final LocalStackOptions options;
     private EmbeddedKafkaBroker broker;
     private GatewayApp gateway;
+    private StreamsApp streams;
 
     public LocalStack(LocalStackOptions options) {
         this.options = options;
     }
 
-    /** Starts broker, then gateway; returns once each answers. */
+    /** Starts broker, gateway, then the streams app; returns once each answers (streams: RUNNING). */
     public LocalStack start() {
         broker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())
@@ -35,7 +45,43 @@ public final class LocalStack implements AutoCloseable {
         log.info("Kafka broker ready at {} (data in {})", broker.bootstrapServers(), broker.logDir());
         gateway = GatewayApp.create(GatewayConfig.fromEnv(gatewayEnv())).start();
         log.info("Order gateway ready at {} (H2 database {})", gatewayUrl(), options.dbUrl());
+        streams = StreamsApp.create(streamsConfig()).start();
+        awaitStreamsRunning();
+        log.info("Streams app ready at {} (state in {})", streamsUrl(), streams.config().stateDir().toAbsolutePath());
         return this;
+    }
+
+    private StreamsAppConfig streamsConfig() {
+        int port = options.streamsPort() == 0 ? freePort() : options.streamsPort();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("STATE_DIR", options.dataDir().resolve("streams-state").toAbsolutePath().toString());
+        return StreamsAppConfig.fromEnv(env).withHttp(port, "localhost:" + port);
+    }
+
+    /** The query API must know its port before it starts: it advertises it as application.server. */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the streams app", e);
+        }
+    }
+
+    private void awaitStreamsRunning() {
+        long deadline = System.nanoTime() + STREAMS_READY_TIMEOUT.toNanos();
+        while (streams.streams().state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !streams.streams().state().isRunningOrRebalancing()) {
+                throw new IllegalStateException("streams app did not reach RUNNING (state "
+                        + streams.streams().state() + ")");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the streams app", e);
+            }
+        }
     }
 
     private Map<String, String> gatewayEnv() {
@@ -53,13 +99,21 @@ public final class LocalStack implements AutoCloseable {
         return "http://localhost:" + gateway.port();
     }
 
+    public String streamsUrl() {
+        return "http://localhost:" + streams.port();
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }
 
-    /** Stops the gateway (its relay finishes the batch in flight), then the broker. */
+    /** Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker. */
     @Override
     public synchronized void close() {
+        if (streams != null) {
+            streams.stop();
+            streams = null;
+        }
         if (gateway != null) {
             gateway.stop();
             gateway = null;

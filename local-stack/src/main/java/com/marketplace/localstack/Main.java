@@ -4,7 +4,10 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar local-stack/target/local-stack.jar [--demo N]}; Ctrl-C stops everything cleanly. */
+/**
+ * {@code java -jar local-stack/target/local-stack.jar [--demo N]}: starts the local stack, runs the
+ * demo traffic when asked, and waits; Ctrl-C stops everything cleanly.
+ */
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -33,9 +36,21 @@ public final class Main {
             log.error("Local stack failed to start: {}", e.getMessage(), e);
             System.exit(1);
         }
+        if (options.demoOrders() > 0) {
+            runDemo(stack, options.demoOrders());
+        }
+        log.info("Stats API at {}/api/v1/stats/status-counts", stack.streamsUrl());
         log.info("Ready. Try: curl -s -XPOST {}/api/v1/orders -H 'Content-Type: application/json' -d "
                 + "'{\"buyerId\":1,\"buyerEmail\":\"a@b.c\",\"currency\":\"KRW\",\"items\":[{\"productId\":10,"
                 + "\"sellerId\":7,\"quantity\":2,\"unitPrice\":1500.00}]}'   (Ctrl-C stops)", stack.gatewayUrl());
         stopped.await();
+    }
+
+    private static void runDemo(LocalStack stack, int orders) throws InterruptedException {
+        try {
+            new DemoTraffic(stack.gatewayUrl(), stack.streamsUrl(), System.nanoTime()).run(orders);
+        } catch (IllegalStateException e) {
+            log.error("Demo traffic failed: {}", e.getMessage());
+        }
     }
 }

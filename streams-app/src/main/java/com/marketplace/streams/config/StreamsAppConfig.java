@@ -108,6 +108,21 @@ public record StreamsAppConfig(
                 retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
     }
 
+    /**
+     * A copy serving HTTP on {@code port} and advertising {@code server} (host:port) to the other
+     * instances; {@code server} must reach this instance's HTTP port.
+     */
+    public StreamsAppConfig withHttp(int port, String server) {
+        return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+    }
+
+    /** A copy with another number of standby replicas per stateful task. */
+    public StreamsAppConfig withStandbyReplicas(int standbys) {
+        return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
+                dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor);
+    }
+
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,

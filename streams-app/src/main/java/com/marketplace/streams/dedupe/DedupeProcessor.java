@@ -4,6 +4,7 @@ import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.StoreNames;
 import java.time.Duration;
 import java.util.Objects;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -25,14 +26,27 @@ import org.slf4j.LoggerFactory;
  * decoder) and are published to the same topic (one topic per event type), so they land in the
  * same partition and therefore in the same task and the same store instance. No repartitioning
  * happens before this processor.
+ *
+ * <p>Every dropped duplicate is recorded on a Kafka Streams sensor of the task: metric
+ * {@value #DROPPED_METRIC} (and {@code dropped-duplicates-rate}) in group {@value #METRICS_GROUP},
+ * so the count is part of the client's metrics without the topology knowing any metrics library.
  */
 public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnvelope, EventEnvelope> {
 
     private static final Logger log = LoggerFactory.getLogger(DedupeProcessor.class);
 
+    /** Scope of the drop sensor; Kafka Streams names its metrics group {@code stream-<scope>-metrics}. */
+    public static final String METRICS_SCOPE = "dedupe";
+    /** The metrics group holding the drop count. */
+    public static final String METRICS_GROUP = "stream-" + METRICS_SCOPE + "-metrics";
+    /** The cumulative number of duplicates dropped, per task. */
+    public static final String DROPPED_METRIC = "dropped-duplicates-total";
+    private static final String DROPPED_OPERATION = "dropped-duplicates";
+
     private final Duration retention;
     private FixedKeyProcessorContext<String, EventEnvelope> context;
     private WindowStore<String, Long> seen;
+    private Sensor dropped;
 
     /**
      * @param retention how long an eventId is remembered
@@ -58,6 +72,16 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     public void init(FixedKeyProcessorContext<String, EventEnvelope> context) {
         this.context = context;
         this.seen = context.getStateStore(StoreNames.DEDUPE);
+        this.dropped = context.metrics().addRateTotalSensor(METRICS_SCOPE, context.taskId().toString(),
+                DROPPED_OPERATION, Sensor.RecordingLevel.INFO);
+    }
+
+    @Override
+    public void close() {
+        if (dropped != null) {
+            context.metrics().removeSensor(dropped);
+            dropped = null;
+        }
     }
 
     @Override
@@ -65,6 +89,7 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
         String eventId = record.value().eventId().toString();
         if (isDuplicate(eventId, record.timestamp())) {
             log.debug("dropping duplicate event {} of order {}", eventId, record.key());
+            dropped.record();
             return;
         }
         remember(eventId, record.timestamp());

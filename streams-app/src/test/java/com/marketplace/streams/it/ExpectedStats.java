@@ -25,11 +25,14 @@ public final class ExpectedStats {
     public final Map<Long, SellerStats> sellers = new TreeMap<>();
     public final Map<Long, BuyerStats> buyers = new TreeMap<>();
     public final Map<Long, Long> ordersPerMinute = new TreeMap<>();
+    /** The final status of every order, by orderId. */
+    public final Map<Long, OrderStatus> orderStatus = new TreeMap<>();
 
     public ExpectedStats(InputScenario scenario) {
         Map<Long, OrderStatus> finalStatus = latestStatuses(scenario);
         for (OrderCreated order : scenario.creations()) {
             OrderStatus status = finalStatus.getOrDefault(order.orderId(), order.status());
+            orderStatus.put(order.orderId(), status);
             boolean cancelled = status == OrderStatus.CANCELLED;
             statusCounts.merge(status.name(), 1L, Long::sum);
             addBuyer(order, cancelled);

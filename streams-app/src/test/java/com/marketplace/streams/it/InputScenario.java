@@ -29,11 +29,20 @@ public final class InputScenario {
     public final List<EventEnvelope> sends;
 
     public InputScenario(long seed, int uniqueEvents, int duplicates, Instant base) {
+        this(seed, uniqueEvents, Long.MAX_VALUE, duplicates, base);
+    }
+
+    private InputScenario(long seed, int uniqueEvents, long maxOrders, int duplicates, Instant base) {
         Random random = new Random(seed);
-        for (long orderId = 1; unique.size() < uniqueEvents; orderId++) {
+        for (long orderId = 1; unique.size() < uniqueEvents && orderId <= maxOrders; orderId++) {
             addOrder(random, orderId, base.plusSeconds(orderId * 2), uniqueEvents);
         }
         sends = withDuplicates(random, duplicates);
+    }
+
+    /** Exactly {@code orders} orders (ids 1..orders), each with its whole random lifecycle. */
+    public static InputScenario ofOrders(long seed, int orders, int duplicates, Instant base) {
+        return new InputScenario(seed, Integer.MAX_VALUE, orders, duplicates, base);
     }
 
     private void addOrder(Random random, long orderId, Instant createdAt, int limit) {

@@ -1,0 +1,118 @@
+package com.marketplace.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marketplace.events.EventCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole local stack on random ports and a temporary data directory: orders and status changes
+ * posted to the gateway show up in the streams app's stats API within seconds.
+ */
+class LocalStackIT {
+
+    private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = EventCodec.newMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TempDir
+    static Path dataDir;
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = new LocalStack(new LocalStackOptions(dataDir, 0, 0, 0, 0)).start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void ordersAndStatusChangesPostedToTheGatewayAppearInTheStatsApi() throws Exception {
+        Map<String, Long> counts = statusCounts();
+        long first = createOrder(901, 71, 2, "1500.00");
+        long second = createOrder(901, 72, 1, "99.99");
+        long third = createOrder(902, 71, 3, "10.00");
+        changeStatus(first, "PAID");
+        changeStatus(second, "CANCELLED");
+        changeStatus(first, "SHIPPED");
+        counts.merge("PENDING", 1L, Long::sum);
+        counts.merge("SHIPPED", 1L, Long::sum);
+        counts.merge("CANCELLED", 1L, Long::sum);
+
+        await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(statusCounts()).isEqualTo(counts);
+            assertThat(stats("/api/v1/stats/sellers/71").toString())
+                    .isEqualTo("{\"sellerId\":71,\"orders\":2,\"itemsSold\":5,\"revenue\":3030.00}");
+            assertThat(stats("/api/v1/stats/sellers/72").toString())
+                    .isEqualTo("{\"sellerId\":72,\"orders\":1,\"itemsSold\":0,\"revenue\":0.00}");
+            assertThat(stats("/api/v1/stats/buyers/901").toString())
+                    .isEqualTo("{\"buyerId\":901,\"orders\":2,\"totalSpent\":3000.00}");
+            JsonNode state = stats("/api/v1/orders/" + third + "/state");
+            assertThat(state.get("status").asText()).isEqualTo("PENDING");
+            assertThat(state.get("buyerId").asLong()).isEqualTo(902);
+        });
+        assertThat(request("GET", stack.streamsUrl() + "/health/ready", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void demoTrafficIsReflectedInTheStats() throws Exception {
+        assertThat(new DemoTraffic(stack.gatewayUrl(), stack.streamsUrl(), 5).run(20)).isTrue();
+    }
+
+    /** Status counts so far (other tests share the stack); every status is present. */
+    private static Map<String, Long> statusCounts() throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        stats("/api/v1/stats/status-counts").fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
+        assertThat(counts.keySet()).containsExactly("PENDING", "PAID", "SHIPPED", "DELIVERED", "CANCELLED");
+        return counts;
+    }
+
+    private static long createOrder(long buyer, long seller, int quantity, String unitPrice) throws Exception {
+        String body = "{\"buyerId\":" + buyer + ",\"buyerEmail\":\"b" + buyer + "@example.com\",\"currency\":\"KRW\","
+                + "\"items\":[{\"productId\":1,\"sellerId\":" + seller + ",\"quantity\":" + quantity
+                + ",\"unitPrice\":" + unitPrice + "}]}";
+        HttpResponse<String> response = request("POST", stack.gatewayUrl() + "/api/v1/orders", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readTree(response.body()).get("orderId").asLong();
+    }
+
+    private static void changeStatus(long orderId, String status) throws Exception {
+        HttpResponse<String> response = request("PUT", stack.gatewayUrl() + "/api/v1/orders/" + orderId + "/status",
+                "{\"status\":\"" + status + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static JsonNode stats(String path) throws Exception {
+        HttpResponse<String> response = request("GET", stack.streamsUrl() + path, null);
+        assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> request(String method, String url, String body)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

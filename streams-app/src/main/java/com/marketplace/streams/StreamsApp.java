@@ -1,0 +1,196 @@
+package com.marketplace.streams;
+
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.dedupe.DedupeProcessor;
+import com.marketplace.streams.http.ApiJson;
+import com.marketplace.streams.http.ErrorMapper;
+import com.marketplace.streams.http.HealthController;
+import com.marketplace.streams.http.HttpMetrics;
+import com.marketplace.streams.http.MetricsController;
+import com.marketplace.streams.http.Routes;
+import com.marketplace.streams.http.StatsController;
+import com.marketplace.streams.query.HttpForwarder;
+import com.marketplace.streams.query.StoreQueries;
+import com.marketplace.streams.topology.OrderTopology;
+import com.marketplace.streams.topology.TopicProvisioner;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One streams-app instance wired together: the topology in a {@link KafkaStreams} client, the
+ * interactive-query HTTP API over its stores, and the metrics registry. {@link #create} builds
+ * everything and starts nothing; {@link #start()} creates missing topics, then serves HTTP (queries
+ * answer 503 until the client is RUNNING) and starts Kafka Streams; {@link #stop()} closes both.
+ *
+ * <p>{@code APPLICATION_SERVER} must name the host and port other instances reach this
+ * instance's HTTP server on: keyed queries are forwarded there.
+ */
+public final class StreamsApp {
+
+    /** Bound of a forwarded query's connect and of the whole request. */
+    public static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final StreamsAppConfig config;
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final StoreQueries queries;
+    private final Javalin javalin;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private StreamsApp(StreamsAppConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.streams = new KafkaStreams(OrderTopology.build(config), config.toStreamsProperties());
+        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meterRegistry);
+        registerDedupeDrops();
+        HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
+        this.queries = new StoreQueries(streams, self, new HttpForwarder(self, FORWARD_TIMEOUT), Clock.systemUTC());
+        this.javalin = createJavalin();
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread died; shutting down this instance", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener(this::onStateChange);
+    }
+
+    /** Builds the instance for {@code config}; nothing runs until {@link #start()}. */
+    public static StreamsApp create(StreamsAppConfig config) {
+        return new StreamsApp(config);
+    }
+
+    private void registerDedupeDrops() {
+        FunctionCounter.builder("dedupe.dropped.events", streams, StreamsApp::droppedDuplicates)
+                .description("Order events dropped as duplicates of an eventId already seen")
+                .register(meterRegistry);
+    }
+
+    private static double droppedDuplicates(KafkaStreams streams) {
+        return streams.metrics().entrySet().stream()
+                .filter(e -> DedupeProcessor.METRICS_GROUP.equals(e.getKey().group())
+                        && DedupeProcessor.DROPPED_METRIC.equals(e.getKey().name()))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
+    private Javalin createJavalin() {
+        ApiJson json = new ApiJson();
+        StatsController stats = new StatsController(queries, json);
+        HealthController health = new HealthController(streams, json);
+        MetricsController metrics = new MetricsController(meterRegistry);
+        ErrorMapper errors = new ErrorMapper(json);
+        HttpMetrics httpMetrics = new HttpMetrics(meterRegistry);
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.requestLogger.http(httpMetrics::record);
+            errors.register(cfg.routes);
+            Routes.register(cfg.routes, stats, health, metrics);
+        });
+    }
+
+    private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
+        log.info("streams state {} -> {}", oldState, newState);
+        if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
+            terminated.countDown();
+        }
+    }
+
+    /** Starts on the configured {@code HTTP_PORT}. */
+    public StreamsApp start() {
+        return start(config.httpPort());
+    }
+
+    /**
+     * Creates missing topics, serves HTTP on {@code port} (0 = a free port, see {@link #port()}),
+     * then starts Kafka Streams. {@code APPLICATION_SERVER} should name the port actually served.
+     *
+     * @throws IllegalStateException when the broker cannot be reached to prepare the topics
+     */
+    public StreamsApp start(int port) {
+        createTopics();
+        javalin.start(port);
+        log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
+                config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),
+                config.applicationServer());
+        streams.start();
+        return this;
+    }
+
+    private void createTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            new TopicProvisioner(admin, config.topicPartitions(), config.topicReplicationFactor())
+                    .createMissing(ADMIN_TIMEOUT);
+        }
+    }
+
+    /**
+     * Stops HTTP (no new queries), then closes Kafka Streams: commits, and leaves the group so the
+     * other instances take over its tasks at once (promoting their standbys) instead of after the
+     * session timeout. Calling it again does nothing.
+     */
+    public void stop() {
+        if (stopped.getAndSet(true)) {
+            return;
+        }
+        javalin.stop();
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+        streamsMetrics.close();
+        terminated.countDown();
+        log.info("streams app stopped");
+    }
+
+    /**
+     * Blocks until Kafka Streams stops on its own (ERROR, or NOT_RUNNING) or {@link #stop()} is called.
+     *
+     * @return whether the client ended in ERROR
+     */
+    public boolean awaitTermination() throws InterruptedException {
+        terminated.await();
+        return streams.state() == KafkaStreams.State.ERROR;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The registry behind {@code /metrics}. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public StoreQueries queries() {
+        return queries;
+    }
+
+    public StreamsAppConfig config() {
+        return config;
+    }
+}

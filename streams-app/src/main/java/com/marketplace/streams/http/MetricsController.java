@@ -1,0 +1,22 @@
+package com.marketplace.streams.http;
+
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Objects;
+
+/** {@code GET /metrics}: the registry in Prometheus text format. */
+public final class MetricsController {
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+
+    public MetricsController(PrometheusMeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Answers the scrape. */
+    public void scrape(Context ctx) {
+        ctx.status(200).contentType(PROMETHEUS_TEXT).result(registry.scrape());
+    }
+}

@@ -1,0 +1,70 @@
+package com.marketplace.streams.http;
+
+import com.marketplace.events.OrderStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses and validates request parameters; every violation is a 400 {@link ProblemException}. */
+final class RequestParams {
+
+    /** The longest orders-per-minute range a client may ask for: the store's retention. */
+    static final Duration MAX_RANGE = Duration.ofHours(24);
+
+    private RequestParams() {
+    }
+
+    /** A positive decimal id. */
+    static long id(String name, String raw) {
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the rule
+        }
+        throw invalid(name + " must be a positive integer, was '" + raw + "'");
+    }
+
+    /** A required ISO-8601 instant such as {@code 2026-11-25T10:15:00Z}. */
+    static Instant instant(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw invalid("query parameter '" + name + "' is required (an ISO-8601 instant)");
+        }
+        try {
+            return Instant.parse(raw.trim());
+        } catch (DateTimeParseException e) {
+            throw invalid(name + " must be an ISO-8601 instant such as 2026-11-25T10:15:00Z, was '" + raw + "'");
+        }
+    }
+
+    /** Checks {@code from < to} and a range of at most {@link #MAX_RANGE}. */
+    static void requireRange(Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            throw invalid("'from' must be before 'to'");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw invalid("the range from 'from' to 'to' must be at most 24 hours");
+        }
+    }
+
+    /** A comma-separated list of status names. */
+    static List<OrderStatus> statuses(String raw) {
+        List<OrderStatus> statuses = new ArrayList<>();
+        for (String name : raw.split(",")) {
+            try {
+                statuses.add(OrderStatus.valueOf(name.trim()));
+            } catch (IllegalArgumentException e) {
+                throw invalid("unknown status '" + name + "'");
+            }
+        }
+        return statuses;
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(ProblemType.INVALID_PARAMETER, detail);
+    }
+}

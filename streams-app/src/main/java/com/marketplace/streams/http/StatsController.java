@@ -1,0 +1,83 @@
+package com.marketplace.streams.http;
+
+import com.marketplace.events.OrderStatus;
+import com.marketplace.streams.query.Origin;
+import com.marketplace.streams.query.QueryPaths;
+import com.marketplace.streams.query.StoreQueries;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The interactive-query endpoints: translates HTTP to {@link StoreQueries} calls and back. A
+ * request carrying {@link QueryPaths#FORWARDED_HEADER} is answered from local stores only.
+ * Response bodies are the store records themselves ({@code SellerStats}, {@code BuyerStats},
+ * {@code OrderState}), whose JSON is the contract of ARCHITECTURE §6.
+ */
+public final class StatsController {
+
+    private final StoreQueries queries;
+    private final ApiJson json;
+
+    public StatsController(StoreQueries queries, ApiJson json) {
+        this.queries = Objects.requireNonNull(queries, "queries");
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** {@code GET /api/v1/stats/status-counts}: every status with its count, in lifecycle order. */
+    public void statusCounts(Context ctx) {
+        String requested = ctx.queryParam(QueryPaths.STATUSES_PARAM);
+        Map<OrderStatus, Long> counts;
+        if (origin(ctx) == Origin.FORWARDED) {
+            counts = queries.localStatusCounts(requested == null
+                    ? Arrays.asList(OrderStatus.values()) : RequestParams.statuses(requested));
+        } else {
+            counts = queries.statusCounts();
+        }
+        Map<String, Long> body = new LinkedHashMap<>();
+        counts.forEach((status, count) -> body.put(status.name(), count));
+        ok(ctx, body);
+    }
+
+    /** {@code GET /api/v1/stats/sellers/{sellerId}}. */
+    public void seller(Context ctx) {
+        long sellerId = RequestParams.id("sellerId", ctx.pathParam("sellerId"));
+        found(ctx, queries.sellerStats(sellerId, origin(ctx)), "seller " + sellerId);
+    }
+
+    /** {@code GET /api/v1/stats/buyers/{buyerId}}. */
+    public void buyer(Context ctx) {
+        long buyerId = RequestParams.id("buyerId", ctx.pathParam("buyerId"));
+        found(ctx, queries.buyerStats(buyerId, origin(ctx)), "buyer " + buyerId);
+    }
+
+    /** {@code GET /api/v1/orders/{orderId}/state}. */
+    public void orderState(Context ctx) {
+        long orderId = RequestParams.id("orderId", ctx.pathParam("orderId"));
+        found(ctx, queries.orderState(orderId, origin(ctx)), "order " + orderId);
+    }
+
+    /** {@code GET /api/v1/stats/orders-per-minute?from=ISO&to=ISO}. */
+    public void ordersPerMinute(Context ctx) {
+        Instant from = RequestParams.instant("from", ctx.queryParam("from"));
+        Instant to = RequestParams.instant("to", ctx.queryParam("to"));
+        RequestParams.requireRange(from, to);
+        ok(ctx, queries.ordersPerMinute(from, to, origin(ctx)));
+    }
+
+    private void found(Context ctx, Optional<?> value, String what) {
+        ok(ctx, value.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, what + " is not known")));
+    }
+
+    private void ok(Context ctx, Object body) {
+        ctx.status(200).contentType(ApiJson.CONTENT_TYPE).result(json.write(body));
+    }
+
+    private static Origin origin(Context ctx) {
+        return ctx.header(QueryPaths.FORWARDED_HEADER) == null ? Origin.CLIENT : Origin.FORWARDED;
+    }
+}

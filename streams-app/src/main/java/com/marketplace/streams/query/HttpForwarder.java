@@ -1,0 +1,79 @@
+package com.marketplace.streams.query;
+
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.EventDecodingException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Forwarder} over HTTP/1.1 with {@link java.net.http.HttpClient}: connect and whole-request
+ * timeouts are both {@code timeout}, so a forwarded query never hangs. The request carries
+ * {@link QueryPaths#FORWARDED_HEADER} with this instance's address.
+ */
+public final class HttpForwarder implements Forwarder {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpForwarder.class);
+
+    private final HttpClient client;
+    private final String self;
+    private final Duration timeout;
+
+    /**
+     * @param self    this instance's {@code application.server}, sent as the forwarding marker
+     * @param timeout bound of the connect and of the whole request
+     */
+    public HttpForwarder(HostInfo self, Duration timeout) {
+        this.self = Objects.requireNonNull(self, "self").host() + ":" + self.port();
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
+    }
+
+    @Override
+    public <T> Optional<T> get(HostInfo host, String pathAndQuery, Class<T> type) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                .timeout(timeout)
+                .header(QueryPaths.FORWARDED_HEADER, self)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        HttpResponse<byte[]> response = send(host, request);
+        return switch (response.statusCode()) {
+            case 200 -> Optional.of(decode(host, response.body(), type));
+            case 404 -> Optional.empty();
+            default -> throw new StoreUnavailableException("instance " + host + " answered "
+                    + response.statusCode() + " to a forwarded query");
+        };
+    }
+
+    private HttpResponse<byte[]> send(HostInfo host, HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            log.debug("forwarded query to {} failed: {}", host, e.toString());
+            throw new StoreUnavailableException("instance " + host + " did not answer in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for instance " + host, e);
+        }
+    }
+
+    private static <T> T decode(HostInfo host, byte[] body, Class<T> type) {
+        try {
+            return EventCodec.INSTANCE.decode(body, type);
+        } catch (EventDecodingException e) {
+            throw new StoreUnavailableException("instance " + host + " sent an unreadable answer", e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package com.marketplace.streams.query;
+
+/**
+ * Paths of the interactive-query API (ARCHITECTURE §6). The HTTP routes serve them and a forwarded
+ * query calls the same path on the instance that owns the key, with {@link #FORWARDED_HEADER} set.
+ */
+public final class QueryPaths {
+
+    public static final String STATUS_COUNTS = "/api/v1/stats/status-counts";
+    public static final String SELLER_STATS = "/api/v1/stats/sellers/{sellerId}";
+    public static final String BUYER_STATS = "/api/v1/stats/buyers/{buyerId}";
+    public static final String ORDERS_PER_MINUTE = "/api/v1/stats/orders-per-minute";
+    public static final String ORDER_STATE = "/api/v1/orders/{orderId}/state";
+
+    /**
+     * Marks a request forwarded by another instance (value: the sender's host:port). Such a
+     * request is answered from local stores only and never forwarded again.
+     */
+    public static final String FORWARDED_HEADER = "X-Forwarded-By-Instance";
+    /** Query parameter of a forwarded status-count request: the statuses the receiver must answer for. */
+    public static final String STATUSES_PARAM = "statuses";
+
+    private QueryPaths() {
+    }
+
+    /** {@code template} with its single {@code {…}} path parameter replaced by {@code id}. */
+    public static String withId(String template, long id) {
+        return template.replaceFirst("\\{[^}]+}", Long.toString(id));
+    }
+}

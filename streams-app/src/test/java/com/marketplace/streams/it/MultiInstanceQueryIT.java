@@ -1,0 +1,363 @@
+package com.marketplace.streams.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderCreated;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.events.StoreNames;
+import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.streams.StreamsApp;
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.query.QueryPaths;
+import com.marketplace.streams.query.WindowCount;
+import com.marketplace.streams.stats.BuyerStats;
+import com.marketplace.streams.stats.OrderState;
+import com.marketplace.streams.stats.SellerStats;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two streams-app instances (same application id, one standby replica each) against one real
+ * broker, fed the events of 500 orders with re-sent duplicates. Every key is asked on both
+ * instances and must give the same answer, equal to the value computed directly from the input;
+ * then one instance stops and the other must answer every key, correct or 503 meanwhile.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiInstanceQueryIT {
+
+    private static final int ORDERS = 500;
+    private static final int DUPLICATES = 50;
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
+
+    private static final QueryHttp http = new QueryHttp();
+    private static EmbeddedKafkaBroker broker;
+    private static StreamsApp first;
+    private static StreamsApp second;
+    private static InputScenario scenario;
+    private static ExpectedStats expected;
+    private static Instant base;
+
+    @BeforeAll
+    static void startTwoInstancesAndFeedThem() {
+        broker = EmbeddedKafkaBroker.builder().build();
+        broker.start();
+        String applicationId = "iq-it-" + UUID.randomUUID().toString().substring(0, 8);
+        Path state = Path.of("target", "it-state", applicationId);
+        first = startInstance(applicationId, state.resolve("first"));
+        second = startInstance(applicationId, state.resolve("second"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> isRunning(first) && isRunning(second));
+        base = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
+        scenario = InputScenario.ofOrders(11, ORDERS, DUPLICATES, base);
+        expected = new ExpectedStats(scenario);
+        produce(scenario.sends);
+        await().atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() ->
+                statusCountsOn(first).equals(expectedStatusCounts()) && statusCountsOn(second).equals(expectedStatusCounts()));
+    }
+
+    private static StreamsApp startInstance(String applicationId, Path stateDir) {
+        int port = QueryHttp.freePort();
+        StreamsAppConfig config = StreamsAppConfig.defaults()
+                .withKafka(broker.bootstrapServers(), stateDir)
+                .withApplicationId(applicationId)
+                .withHttp(port, "localhost:" + port)
+                .withStandbyReplicas(1);
+        return StreamsApp.create(config).start();
+    }
+
+    @AfterAll
+    static void stopAll() {
+        for (StreamsApp app : new StreamsApp[] {first, second}) {
+            if (app != null) {
+                app.stop();
+            }
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyKeyGivesTheSameCorrectAnswerOnBothInstances() {
+        assertThat(scenario.creations()).hasSize(ORDERS);
+        assertThat(ownersOfAllOrders()).as("both instances own keys, so half the queries are forwarded")
+                .containsExactlyInAnyOrder(hostOf(first), hostOf(second));
+        for (StreamsApp app : List.of(first, second)) {
+            expected.sellers.forEach((id, stats) -> assertSeller(app, id, stats));
+            expected.buyers.forEach((id, stats) -> assertBuyer(app, id, stats));
+            for (OrderCreated order : scenario.creations()) {
+                assertOrder(app, order);
+            }
+        }
+        for (long orderId = 1; orderId <= ORDERS; orderId += 7) {
+            String path = QueryPaths.withId(QueryPaths.ORDER_STATE, orderId);
+            assertThat(http.get(first.port(), path).body()).isEqualTo(http.get(second.port(), path).body());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void statusCountsAreSummedOverInstancesWithEveryStatusPresent() {
+        Map<String, Long> counts = expectedStatusCounts();
+        assertThat(counts.keySet()).containsExactly("PENDING", "PAID", "SHIPPED", "DELIVERED", "CANCELLED");
+        assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(ORDERS);
+        assertThat(statusCountsOn(first)).isEqualTo(counts);
+        assertThat(statusCountsOn(second)).isEqualTo(counts);
+    }
+
+    @Test
+    @Order(3)
+    void ordersPerMinuteAreCorrectOnBothInstances() {
+        String path = QueryPaths.ORDERS_PER_MINUTE + "?from=" + base.minus(Duration.ofMinutes(5))
+                + "&to=" + base.plus(Duration.ofHours(2));
+        Map<Long, Long> expectedWindows = expected.ordersPerMinute;
+        for (StreamsApp app : List.of(first, second)) {
+            HttpResponse<String> response = http.get(app.port(), path);
+            assertThat(response.statusCode()).isEqualTo(200);
+            WindowCount[] windows = EventCodec.INSTANCE.decode(response.body().getBytes(), WindowCount[].class);
+            Map<Long, Long> actual = new TreeMap<>();
+            for (WindowCount window : windows) {
+                actual.put(window.windowStart().toEpochMilli(), window.count());
+            }
+            assertThat(actual).isEqualTo(expectedWindows);
+        }
+        String narrow = QueryPaths.ORDERS_PER_MINUTE + "?from=" + base.plus(Duration.ofMinutes(2))
+                + "&to=" + base.plus(Duration.ofMinutes(3));
+        assertThat(http.get(first.port(), narrow).body()).isEqualTo("[{\"windowStart\":\""
+                + base.plus(Duration.ofMinutes(2)) + "\",\"count\":" + expectedWindows.get(
+                base.plus(Duration.ofMinutes(2)).toEpochMilli()) + "}]");
+    }
+
+    @Test
+    @Order(4)
+    void unknownKeysAre404AndInvalidParametersAre400() {
+        for (StreamsApp app : List.of(first, second)) {
+            assertProblem(http.get(app.port(), "/api/v1/stats/sellers/987654"), 404);
+            assertProblem(http.get(app.port(), "/api/v1/stats/buyers/987654"), 404);
+            assertProblem(http.get(app.port(), "/api/v1/orders/987654/state"), 404);
+            assertProblem(http.get(app.port(), "/api/v1/no-such-route"), 404);
+            for (String bad : List.of("/api/v1/stats/sellers/0", "/api/v1/stats/sellers/abc",
+                    "/api/v1/stats/buyers/-1", "/api/v1/orders/1.5/state", "/api/v1/orders/99999999999999999999/state",
+                    QueryPaths.ORDERS_PER_MINUTE, QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-25T10:00:00Z",
+                    QueryPaths.ORDERS_PER_MINUTE + "?from=yesterday&to=2026-11-25T10:00:00Z",
+                    QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-25T10:00:00Z&to=2026-11-25T10:00:00Z",
+                    QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-25T11:00:00Z&to=2026-11-25T10:00:00Z",
+                    QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-24T09:59:59Z&to=2026-11-25T10:00:00Z")) {
+                assertProblem(http.get(app.port(), bad), 400);
+            }
+            assertThat(http.get(app.port(), "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(http.get(app.port(), "/health/live").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aForwardedQueryToANonOwnerIsAnswered503AndNotForwardedAgain() {
+        long orderOfSecond = orderOwnedBy(second);
+        double servedBySecond = stateRequestsServed(second);
+        HttpResponse<String> response = http.get(first.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, orderOfSecond),
+                QueryPaths.FORWARDED_HEADER, "localhost:1");
+        assertProblem(response, 503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+
+        HttpResponse<String> plain = http.get(first.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, orderOfSecond));
+        assertThat(plain.statusCode()).isEqualTo(200);
+        // only the unmarked query reaches the owner: exactly one request more, and it stays one
+        await().atMost(Duration.ofSeconds(5)).during(Duration.ofMillis(500))
+                .until(() -> stateRequestsServed(second) == servedBySecond + 1);
+
+        HttpResponse<String> gather = http.get(first.port(), QueryPaths.STATUS_COUNTS + "?statuses="
+                + String.join(",", "PENDING", "PAID", "SHIPPED", "DELIVERED", "CANCELLED"),
+                QueryPaths.FORWARDED_HEADER, "localhost:1");
+        assertThat(gather.statusCode()).as("first does not own all five statuses").isIn(200, 503);
+        if (statusOwners().size() == 2) {
+            assertProblem(gather, 503);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void metricsExposeStreamsClientHttpTimingsAndDedupeDrops() {
+        String scrape = http.get(first.port(), "/metrics").body() + http.get(second.port(), "/metrics").body();
+        assertThat(scrape).contains("kafka_stream_thread_", "http_server_requests_seconds_count",
+                "route=\"/api/v1/stats/sellers/{sellerId}\"", "dedupe_dropped_events_total");
+        double drops = first.meterRegistry().get("dedupe.dropped.events").functionCounter().count()
+                + second.meterRegistry().get("dedupe.dropped.events").functionCounter().count();
+        assertThat(drops).isPositive().isLessThanOrEqualTo(DUPLICATES);
+    }
+
+    @Test
+    @Order(7)
+    void afterOneInstanceStopsTheOtherAnswersEveryKeyAndOnlyCorrectOr503Meanwhile() {
+        second.stop();
+        List<Integer> unavailable = new ArrayList<>();
+        await().atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            int unavailableInPass = fullPassOn(first);
+            unavailable.add(unavailableInPass);
+            return unavailableInPass == 0;
+        });
+        assertThat(isRunning(first)).isTrue();
+        assertThat(ownersOfAllOrders()).containsExactly(hostOf(first));
+        assertThat(unavailable).as("passes until every key answered (503s per pass)").isNotEmpty();
+    }
+
+    /** Asks every key once; every answer must be the correct one or a 503 with Retry-After. */
+    private static int fullPassOn(StreamsApp app) {
+        int unavailable = 0;
+        unavailable += correctOr503(http.get(app.port(), QueryPaths.STATUS_COUNTS),
+                body -> assertThat(parseCounts(body)).isEqualTo(expectedStatusCounts()));
+        for (var seller : expected.sellers.entrySet()) {
+            unavailable += correctOr503(http.get(app.port(), QueryPaths.withId(QueryPaths.SELLER_STATS, seller.getKey())),
+                    body -> assertStats(EventCodec.INSTANCE.decode(body.getBytes(), SellerStats.class), seller.getValue()));
+        }
+        for (var buyer : expected.buyers.entrySet()) {
+            unavailable += correctOr503(http.get(app.port(), QueryPaths.withId(QueryPaths.BUYER_STATS, buyer.getKey())),
+                    body -> assertStats(EventCodec.INSTANCE.decode(body.getBytes(), BuyerStats.class), buyer.getValue()));
+        }
+        for (OrderCreated order : scenario.creations()) {
+            unavailable += correctOr503(http.get(app.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, order.orderId())),
+                    body -> assertOrderState(EventCodec.INSTANCE.decode(body.getBytes(), OrderState.class), order));
+        }
+        return unavailable;
+    }
+
+    private static int correctOr503(HttpResponse<String> response, java.util.function.Consumer<String> check) {
+        assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isIn(200, 503);
+        if (response.statusCode() == 503) {
+            assertThat(response.headers().firstValue("Retry-After")).contains("1");
+            return 1;
+        }
+        check.accept(response.body());
+        return 0;
+    }
+
+    private static void assertSeller(StreamsApp app, long sellerId, SellerStats expectedStats) {
+        HttpResponse<String> response = http.get(app.port(), QueryPaths.withId(QueryPaths.SELLER_STATS, sellerId));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertStats(EventCodec.INSTANCE.decode(response.body().getBytes(), SellerStats.class), expectedStats);
+    }
+
+    private static void assertBuyer(StreamsApp app, long buyerId, BuyerStats expectedStats) {
+        HttpResponse<String> response = http.get(app.port(), QueryPaths.withId(QueryPaths.BUYER_STATS, buyerId));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertStats(EventCodec.INSTANCE.decode(response.body().getBytes(), BuyerStats.class), expectedStats);
+    }
+
+    private static void assertOrder(StreamsApp app, OrderCreated order) {
+        HttpResponse<String> response = http.get(app.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, order.orderId()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertOrderState(EventCodec.INSTANCE.decode(response.body().getBytes(), OrderState.class), order);
+    }
+
+    private static void assertStats(Object actual, Object expectedStats) {
+        assertThat(actual).usingRecursiveComparison()
+                .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(expectedStats);
+    }
+
+    private static void assertOrderState(OrderState state, OrderCreated order) {
+        assertThat(state.orderId()).isEqualTo(order.orderId());
+        assertThat(state.created()).isTrue();
+        assertThat(state.status()).isEqualTo(expected.orderStatus.get(order.orderId()));
+        assertThat(state.buyerId()).isEqualTo(order.buyerId());
+        assertThat(state.sellerIds()).isEqualTo(order.sellerIds());
+        assertThat(state.totalAmount()).isEqualByComparingTo(order.totalAmount());
+        assertThat(state.currency()).isEqualTo(order.currency());
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("\"status\":" + status);
+    }
+
+    private static Map<String, Long> expectedStatusCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (OrderStatus status : OrderStatus.values()) {
+            counts.put(status.name(), expected.statusCounts.getOrDefault(status.name(), 0L));
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> statusCountsOn(StreamsApp app) {
+        HttpResponse<String> response = http.get(app.port(), QueryPaths.STATUS_COUNTS);
+        return response.statusCode() == 200 ? parseCounts(response.body()) : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> parseCounts(String body) {
+        Map<String, Number> raw = EventCodec.INSTANCE.decode(body.getBytes(), LinkedHashMap.class);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        raw.forEach((status, count) -> counts.put(status, count.longValue()));
+        return counts;
+    }
+
+    private static Set<HostInfo> ownersOfAllOrders() {
+        return scenario.creations().stream().map(order -> first.streams().queryMetadataForKey(StoreNames.ORDER_STATE,
+                Long.toString(order.orderId()), new StringSerializer()).activeHost()).collect(Collectors.toSet());
+    }
+
+    private static Set<HostInfo> statusOwners() {
+        return java.util.Arrays.stream(OrderStatus.values()).map(status -> first.streams().queryMetadataForKey(
+                StoreNames.STATUS_COUNTS, status.name(), new StringSerializer()).activeHost()).collect(Collectors.toSet());
+    }
+
+    private static long orderOwnedBy(StreamsApp app) {
+        return scenario.creations().stream().map(OrderCreated::orderId)
+                .filter(id -> hostOf(app).equals(first.streams().queryMetadataForKey(StoreNames.ORDER_STATE,
+                        Long.toString(id), new StringSerializer()).activeHost()))
+                .findFirst().orElseThrow();
+    }
+
+    private static double stateRequestsServed(StreamsApp app) {
+        var timer = app.meterRegistry().find("http_server_requests").tag("route", QueryPaths.ORDER_STATE).timers();
+        return timer.stream().mapToDouble(t -> t.count()).sum();
+    }
+
+    private static HostInfo hostOf(StreamsApp app) {
+        return HostInfo.buildFromEndpoint(app.config().applicationServer());
+    }
+
+    private static boolean isRunning(StreamsApp app) {
+        return app.streams().state() == KafkaStreams.State.RUNNING;
+    }
+
+    private static void produce(List<EventEnvelope> events) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (EventEnvelope event : events) {
+                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
+            }
+            producer.flush();
+        }
+    }
+}
