@@ -5,7 +5,6 @@ import com.marketplace.gateway.outbox.OutboxAdmin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,14 +34,14 @@ public final class AdminController {
     }
 
     /** {@code GET /api/v1/admin/outbox/failed?limit=N}: the oldest FAILED events. */
-    public void failed(Context ctx) throws SQLException {
+    public void failed(Context ctx) {
         authorize(ctx);
         List<FailedOutboxEvent> events = admin.failed(limit(ctx));
         ctx.status(200).contentType("application/json").result(json.write(Map.of("events", events)));
     }
 
     /** {@code POST /api/v1/admin/outbox/{eventId}/retry}: requeue one FAILED event. */
-    public void retry(Context ctx) throws SQLException {
+    public void retry(Context ctx) {
         authorize(ctx);
         UUID eventId = eventId(ctx.pathParam("eventId"));
         switch (admin.retry(eventId)) {

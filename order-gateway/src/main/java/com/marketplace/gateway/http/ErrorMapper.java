@@ -4,6 +4,7 @@ import com.marketplace.gateway.order.IdempotencyKeyReuseException;
 import com.marketplace.gateway.order.IllegalStatusTransitionException;
 import com.marketplace.gateway.order.OrderNotFoundException;
 import com.marketplace.gateway.order.StorageException;
+import com.marketplace.gateway.outbox.OutboxStorageException;
 import com.marketplace.gateway.order.ValidationException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -40,6 +41,7 @@ public final class ErrorMapper {
         routes.exception(IdempotencyKeyReuseException.class, (e, ctx) ->
                 write(ctx, Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage())));
         routes.exception(StorageException.class, this::storageUnavailable);
+        routes.exception(OutboxStorageException.class, this::storageUnavailable);
         routes.exception(HttpResponseException.class, this::httpResponse);
         routes.exception(Exception.class, this::unexpected);
     }
@@ -65,7 +67,7 @@ public final class ErrorMapper {
      * The database failed or no connection was free in time (overload): the request did not
      * happen and may be retried, so 503 with Retry-After rather than 500.
      */
-    private void storageUnavailable(StorageException e, Context ctx) {
+    private void storageUnavailable(RuntimeException e, Context ctx) {
         log.warn("Database unavailable serving {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
         ctx.header("Retry-After", "1");
         write(ctx, Problem.of(ProblemType.SERVICE_UNAVAILABLE, "the database is unavailable; retry later"));

@@ -25,19 +25,33 @@ public final class OutboxAdmin {
         this.clock = clock;
     }
 
-    public List<FailedOutboxEvent> failed(int limit) throws SQLException {
-        return tx.inTransaction(conn -> repository.findFailed(conn, limit));
+    /** @throws OutboxStorageException when the database fails */
+    public List<FailedOutboxEvent> failed(int limit) {
+        try {
+            return tx.inTransaction(conn -> repository.findFailed(conn, limit));
+        } catch (SQLException e) {
+            throw new OutboxStorageException("listing FAILED outbox events failed (SQLState " + e.getSQLState() + ")", e);
+        }
     }
 
-    /** Requeues a FAILED event with a fresh attempt budget and wakes the relay. */
-    public RetryResult retry(UUID eventId) throws SQLException {
-        RetryResult result = tx.inTransaction(conn -> {
-            if (repository.retryFailed(conn, eventId, clock.instant())) {
-                return RetryResult.REQUEUED;
-            }
-            Optional<OutboxStatus> status = repository.statusOf(conn, eventId);
-            return status.isEmpty() ? RetryResult.NOT_FOUND : RetryResult.NOT_FAILED;
-        });
+    /**
+     * Requeues a FAILED event with a fresh attempt budget and wakes the relay.
+     *
+     * @throws OutboxStorageException when the database fails
+     */
+    public RetryResult retry(UUID eventId) {
+        RetryResult result;
+        try {
+            result = tx.inTransaction(conn -> {
+                if (repository.retryFailed(conn, eventId, clock.instant())) {
+                    return RetryResult.REQUEUED;
+                }
+                Optional<OutboxStatus> status = repository.statusOf(conn, eventId);
+                return status.isEmpty() ? RetryResult.NOT_FOUND : RetryResult.NOT_FAILED;
+            });
+        } catch (SQLException e) {
+            throw new OutboxStorageException("requeueing outbox event failed (SQLState " + e.getSQLState() + ")", e);
+        }
         if (result == RetryResult.REQUEUED) {
             notifier.eventsCommitted();
         }
