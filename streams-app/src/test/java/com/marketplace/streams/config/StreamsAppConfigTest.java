@@ -71,8 +71,10 @@ class StreamsAppConfigTest {
     }
 
     @Test
-    void defaultStateDirIsNotUnderTmp() {
-        assertThat(StreamsAppConfig.defaults().toStreamsProperties().getProperty(StreamsConfig.STATE_DIR_CONFIG))
-                .doesNotStartWith("/tmp");
+    void defaultStateDirIsUnderTheWorkingDirectoryNotKafkasTempDirDefault() {
+        String stateDir = StreamsAppConfig.defaults().toStreamsProperties().getProperty(StreamsConfig.STATE_DIR_CONFIG);
+
+        // Kafka's own default is under java.io.tmpdir, which many hosts wipe on reboot
+        assertThat(stateDir).isEqualTo(Path.of("data", "streams-state").toAbsolutePath().normalize().toString());
     }
 }
