@@ -1,5 +1,6 @@
 package com.marketplace.gateway.http;
 
+import com.marketplace.http.MetricsController;
 import io.javalin.config.RoutesConfig;
 
 /** Every route of the gateway, declared in one place. */

@@ -1,5 +1,6 @@
 package com.marketplace.streams.http;
 
+import com.marketplace.http.MetricsController;
 import com.marketplace.streams.query.QueryPaths;
 import io.javalin.config.RoutesConfig;
 

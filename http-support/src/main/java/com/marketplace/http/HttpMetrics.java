@@ -1,4 +1,4 @@
-package com.marketplace.gateway.http;
+package com.marketplace.http;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
