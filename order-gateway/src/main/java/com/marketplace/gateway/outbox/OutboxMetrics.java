@@ -24,6 +24,7 @@ public final class OutboxMetrics {
     private final Timer commitToAck;
     private final Timer claimRound;
     private final Timer recordRound;
+    private final Timer awaitAcks;
     private final AtomicReference<OutboxCounts> counts = new AtomicReference<>(new OutboxCounts(0, 0, null));
 
     public OutboxMetrics(MeterRegistry registry, Clock clock) {
@@ -45,8 +46,11 @@ public final class OutboxMetrics {
                 .register(registry);
         this.claimRound = Timer.builder("outbox.round")
                 .tag("phase", "claim").description("Claim transaction of one relay round").register(registry);
+        this.awaitAcks = Timer.builder("outbox.round")
+                .tag("phase", "await-acks").description("Waiting for the broker's acks of one relay round")
+                .register(registry);
         this.recordRound = Timer.builder("outbox.round")
-                .tag("phase", "record").description("Waiting for acks and recording one relay round").register(registry);
+                .tag("phase", "record").description("Recording the outcome of one relay round").register(registry);
         Gauge.builder("outbox.pending", counts, c -> c.get().pending())
                 .description("Outbox rows waiting to be published").register(registry);
         Gauge.builder("outbox.failed", counts, c -> c.get().failed())
@@ -78,6 +82,10 @@ public final class OutboxMetrics {
 
     Timer claimTimer() {
         return claimRound;
+    }
+
+    Timer awaitAcksTimer() {
+        return awaitAcks;
     }
 
     Timer recordTimer() {

@@ -235,8 +235,11 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     private void completeSafely(OutboxPublisher.Sent sent) {
         long start = System.nanoTime();
         try {
-            complete(sent.awaitOutcomes());
-            metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            List<PublishOutcome> outcomes = sent.awaitOutcomes();
+            long acked = System.nanoTime();
+            metrics.awaitAcksTimer().record(acked - start, TimeUnit.NANOSECONDS);
+            complete(outcomes);
+            metrics.recordTimer().record(System.nanoTime() - acked, TimeUnit.NANOSECONDS);
         } catch (SQLException | RuntimeException e) {
             consecutiveErrors++;
             lastRoundClean = false;
