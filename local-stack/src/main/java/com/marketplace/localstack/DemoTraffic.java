@@ -142,8 +142,17 @@ public final class DemoTraffic {
         return counts;
     }
 
+    /** The status counts, or null while the stats API is not answering yet (refused, 503). */
     private Map<OrderStatus, Long> tryStatusCounts() {
-        HttpResponse<String> response = request("GET", streamsUrl + "/api/v1/stats/status-counts", null);
+        HttpResponse<String> response;
+        try {
+            response = request("GET", streamsUrl + "/api/v1/stats/status-counts", null);
+        } catch (IllegalStateException notAnswering) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw notAnswering;
+            }
+            return null;
+        }
         if (response.statusCode() != 200) {
             return null;
         }

@@ -30,13 +30,22 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private GatewayApp gateway;
     private StreamsApp streams;
+    private boolean closed;
 
     public LocalStack(LocalStackOptions options) {
         this.options = options;
     }
 
-    /** Starts broker, gateway, then the streams app; returns once each answers (streams: RUNNING). */
-    public LocalStack start() {
+    /**
+     * Starts broker, gateway, then the streams app; returns once each answers (streams: RUNNING).
+     * Synchronized with {@link #close()}, so a Ctrl-C during start-up stops whatever has started.
+     *
+     * @throws IllegalStateException when the stack was closed already
+     */
+    public synchronized LocalStack start() {
+        if (closed) {
+            throw new IllegalStateException("local stack already closed");
+        }
         broker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())
                 .logDir(options.dataDir().resolve("kafka").toAbsolutePath())
@@ -107,21 +116,30 @@ public final class LocalStack implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker. */
+    /**
+     * Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker.
+     * Each is stopped even if stopping an earlier one failed.
+     */
     @Override
     public synchronized void close() {
-        if (streams != null) {
-            streams.stop();
-            streams = null;
-        }
-        if (gateway != null) {
-            gateway.stop();
-            gateway = null;
-        }
-        if (broker != null) {
-            broker.close();
-            broker = null;
-        }
+        closed = true;
+        stopQuietly("streams app", streams == null ? null : streams::stop);
+        streams = null;
+        stopQuietly("order gateway", gateway == null ? null : gateway::stop);
+        gateway = null;
+        stopQuietly("Kafka broker", broker == null ? null : broker::close);
+        broker = null;
         log.info("Local stack stopped");
+    }
+
+    private static void stopQuietly(String component, Runnable stop) {
+        if (stop == null) {
+            return;
+        }
+        try {
+            stop.run();
+        } catch (RuntimeException e) {
+            log.warn("Stopping the {} failed: {}", component, e.toString());
+        }
     }
 }

@@ -36,6 +36,15 @@ public record Order(
         return items.stream().map(OrderItem::sellerId).distinct().sorted().toList();
     }
 
+    /**
+     * The order as it was when created: every order starts PENDING with {@code updatedAt} equal to
+     * {@code createdAt}, and nothing else of an order ever changes. This is what an idempotent
+     * replay answers, whatever happened to the order since.
+     */
+    public Order asCreated() {
+        return withStatus(OrderStatus.PENDING, createdAt);
+    }
+
     /** This order in {@code newStatus}, updated at {@code now}. */
     public Order withStatus(OrderStatus newStatus, Instant now) {
         return new Order(orderId, orderNumber, buyerId, buyerEmail, currency, newStatus, totalAmount, items,

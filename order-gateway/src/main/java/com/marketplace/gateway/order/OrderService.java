@@ -129,7 +129,7 @@ public final class OrderService {
             if (!record.requestHash().equals(hash)) {
                 throw new IdempotencyKeyReuseException();
             }
-            return store.find(record.orderId()).orElseThrow(() -> new StorageException(
+            return store.find(record.orderId()).map(Order::asCreated).orElseThrow(() -> new StorageException(
                     "order " + record.orderId() + " of an idempotency key is missing", null));
         }));
     }

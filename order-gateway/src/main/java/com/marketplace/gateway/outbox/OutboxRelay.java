@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,8 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private Runnable beforeFirstRound = () -> { };
     private volatile boolean running;
-    private int consecutiveErrors;
+    /** Failed rounds in a row, on either thread; drives the idle back-off. */
+    private final AtomicInteger consecutiveErrors = new AtomicInteger();
     private volatile boolean lastRoundClean = true;
 
     public OutboxRelay(Transactions tx, JdbcOutboxRepository repository, OutboxPublisher publisher,
@@ -193,8 +195,27 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
                 awaitWakeup(idleWait());
             }
         }
-        enqueue(END_OF_STREAM);
+        endStream();
         log.info("Outbox relay {} stopped claiming", settings.relayId());
+    }
+
+    /**
+     * Tells the completer that nothing more comes, even if this thread was interrupted: without the
+     * marker the completer would wait forever. The completer keeps draining, so the put returns.
+     */
+    private void endStream() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            inFlight.put(END_OF_STREAM);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            inFlight.clear();
+            inFlight.offer(END_OF_STREAM);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private boolean enqueue(OutboxPublisher.Sent sent) {
@@ -222,11 +243,10 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     private List<OutboxRow> claimSafely() {
         try {
             List<OutboxRow> rows = claim();
-            consecutiveErrors = 0;
+            consecutiveErrors.set(0);
             return rows;
         } catch (SQLException | RuntimeException e) {
-            consecutiveErrors++;
-            log.warn("Outbox claim failed ({} in a row): {}", consecutiveErrors, e.toString());
+            log.warn("Outbox claim failed ({} in a row): {}", consecutiveErrors.incrementAndGet(), e.toString());
             return List.of();
         }
     }
@@ -241,7 +261,7 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
             complete(outcomes);
             metrics.recordTimer().record(System.nanoTime() - acked, TimeUnit.NANOSECONDS);
         } catch (SQLException | RuntimeException e) {
-            consecutiveErrors++;
+            consecutiveErrors.incrementAndGet();
             lastRoundClean = false;
             log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
                     sent.rows().size(), e.toString());
@@ -252,21 +272,22 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
         while (running) {
             try {
                 beforeFirstRound.run();
-                consecutiveErrors = 0;
+                consecutiveErrors.set(0);
                 return;
             } catch (RuntimeException e) {
-                consecutiveErrors++;
-                log.warn("Outbox relay not ready yet ({} attempts): {}", consecutiveErrors, e.toString());
+                log.warn("Outbox relay not ready yet ({} attempts): {}", consecutiveErrors.incrementAndGet(),
+                        e.toString());
                 awaitWakeup(idleWait());
             }
         }
     }
 
     private Duration idleWait() {
-        if (consecutiveErrors == 0) {
+        int errors = consecutiveErrors.get();
+        if (errors == 0) {
             return settings.pollInterval();
         }
-        Duration wait = settings.pollInterval().multipliedBy(1L << Math.min(consecutiveErrors, 5));
+        Duration wait = settings.pollInterval().multipliedBy(1L << Math.min(errors, 5));
         return wait.compareTo(MAX_IDLE_BACKOFF) > 0 ? MAX_IDLE_BACKOFF : wait;
     }
 

@@ -47,6 +47,19 @@ class IdempotencyIT {
     }
 
     @Test
+    void replayAfterAStatusChangeStillReturnsTheFirstAnswer() {
+        HttpResponse<String> first = gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-paid");
+        String location = first.headers().firstValue("Location").orElseThrow();
+        assertThat(gateway.putJson(location + "/status", "{\"status\":\"PAID\"}").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> replay = gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-paid");
+
+        assertThat(replay.statusCode()).isEqualTo(201);
+        assertThat(replay.body()).isEqualTo(first.body()).contains("\"status\":\"PENDING\"");
+        assertThat(gateway.get(location).body()).contains("\"status\":\"PAID\"");
+    }
+
+    @Test
     void reformattedSameBodyIsTheSameRequest() {
         String reformatted = TestOrders.json(1).replace(",", " , ").replace("1500.00", "1500");
         HttpResponse<String> first = gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-1");

@@ -163,12 +163,20 @@ class OutboxRelayIT {
 
     @Test
     void commitWakesTheRelayLongBeforeThePollInterval() {
-        OutboxRelay relay = startRelay(settings("relay-wake").withPollInterval(Duration.ofMinutes(10)), Clock.systemUTC());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboxRelay relay = newRelay(settings("relay-wake").withPollInterval(Duration.ofMinutes(10)),
+                Clock.systemUTC(), registry);
+        relay.start();
+        // Given the relay has found nothing to do and gone to sleep for its 10-minute poll interval
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> registry.get("outbox.round").tag("phase", "claim").timer().count() >= 1);
         EventEnvelope event = OutboxFixtures.event(7_000, 0);
 
+        // When a transaction commits an event and tells the relay
         OutboxFixtures.insert(List.of(event));
         relay.eventsCommitted();
 
+        // Then it is published within seconds, not minutes
         PublishedEvents.awaitAll(broker.bootstrapServers(), List.of(event.eventId()), Duration.ofSeconds(10));
     }
 
@@ -231,8 +239,12 @@ class OutboxRelayIT {
     }
 
     private OutboxRelay newRelay(RelaySettings settings, Clock clock) {
+        return newRelay(settings, clock, new SimpleMeterRegistry());
+    }
+
+    private OutboxRelay newRelay(RelaySettings settings, Clock clock, SimpleMeterRegistry registry) {
         OutboxRelay relay = new OutboxRelay(OutboxFixtures.tx(), repository, newPublisher(clock), settings,
-                new OutboxMetrics(new SimpleMeterRegistry(), clock), clock);
+                new OutboxMetrics(registry, clock), clock);
         relays.add(relay);
         return relay;
     }

@@ -10,6 +10,8 @@ import java.util.List;
 /** Parses and validates request parameters; every violation is a 400 {@link ProblemException}. */
 final class RequestParams {
 
+    private static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
+
     /** The longest orders-per-minute range a client may ask for: the store's retention. */
     static final Duration MAX_RANGE = Duration.ofHours(24);
 
@@ -29,16 +31,24 @@ final class RequestParams {
         throw invalid(name + " must be a positive integer, was '" + raw + "'");
     }
 
-    /** A required ISO-8601 instant such as {@code 2026-11-25T10:15:00Z}. */
+    /**
+     * A required ISO-8601 instant such as {@code 2026-11-25T10:15:00Z}, between 1970 and 9999 (window
+     * stores address time in epoch milliseconds; far-away years would overflow them).
+     */
     static Instant instant(String name, String raw) {
         if (raw == null || raw.isBlank()) {
             throw invalid("query parameter '" + name + "' is required (an ISO-8601 instant)");
         }
+        Instant instant;
         try {
-            return Instant.parse(raw.trim());
+            instant = Instant.parse(raw.trim());
         } catch (DateTimeParseException e) {
             throw invalid(name + " must be an ISO-8601 instant such as 2026-11-25T10:15:00Z, was '" + raw + "'");
         }
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST_INSTANT)) {
+            throw invalid(name + " must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        }
+        return instant;
     }
 
     /** Checks {@code from < to} and a range of at most {@link #MAX_RANGE}. */

@@ -6,6 +6,8 @@ import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,10 +153,15 @@ public final class StoreQueries {
         Function<Integer, List<WindowCount>> local = partition ->
                 start.isAfter(end) ? List.of() : readWindows(partition, start, end);
         Function<HostInfo, Optional<List<WindowCount>>> remote = owner -> forwarder
-                .get(owner, QueryPaths.ORDERS_PER_MINUTE + "?from=" + from + "&to=" + to, WindowCount[].class)
+                .get(owner, QueryPaths.ORDERS_PER_MINUTE + "?from=" + encode(from) + "&to=" + encode(to),
+                        WindowCount[].class)
                 .map(List::of);
         return lookup(StoreNames.ORDERS_PER_MINUTE, OrdersPerMinute.KEY, STRINGS, origin, local, remote)
                 .orElse(List.of());
+    }
+
+    private static String encode(Instant instant) {
+        return URLEncoder.encode(instant.toString(), StandardCharsets.UTF_8);
     }
 
     private List<WindowCount> readWindows(int partition, Instant start, Instant end) {

@@ -170,7 +170,9 @@ class MultiInstanceQueryIT {
                     QueryPaths.ORDERS_PER_MINUTE + "?from=yesterday&to=2026-11-25T10:00:00Z",
                     QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-25T10:00:00Z&to=2026-11-25T10:00:00Z",
                     QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-25T11:00:00Z&to=2026-11-25T10:00:00Z",
-                    QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-24T09:59:59Z&to=2026-11-25T10:00:00Z")) {
+                    QueryPaths.ORDERS_PER_MINUTE + "?from=2026-11-24T09:59:59Z&to=2026-11-25T10:00:00Z",
+                    QueryPaths.ORDERS_PER_MINUTE + "?from=%2B100000000-01-01T00:00:00Z&to=%2B100000000-01-01T01:00:00Z",
+                    QueryPaths.ORDERS_PER_MINUTE + "?from=1969-12-31T23:00:00Z&to=1969-12-31T23:30:00Z")) {
                 assertProblem(http.get(app.port(), bad), 400);
             }
             assertThat(http.get(app.port(), "/health/ready").statusCode()).isEqualTo(200);
