@@ -7,20 +7,18 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * The outbox's runtime parts wired together for one gateway instance: the relay (also the commit
- * notifier), backlog gauges and cleanup, and the operator actions. {@link #start()} launches the
- * background threads; {@link #close()} stops them, letting the batch in flight finish.
+ * The outbox's background parts wired together for one gateway instance: the relay (also the
+ * commit notifier) and its upkeep (backlog gauges, cleanup). {@link #start()} launches the
+ * threads; {@link #close()} stops them, letting the batch in flight finish.
  */
 public final class OutboxModule implements AutoCloseable {
 
     private final OutboxRelay relay;
     private final OutboxMaintenance maintenance;
-    private final OutboxAdmin admin;
 
-    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, OutboxAdmin admin) {
+    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance) {
         this.relay = relay;
         this.maintenance = maintenance;
-        this.admin = admin;
     }
 
     /**
@@ -37,7 +35,7 @@ public final class OutboxModule implements AutoCloseable {
                 .beforeFirstRound(() -> OutboxTopics.ensureExist(kafkaProps, topicPartitions, replication));
         OutboxMaintenance maintenance = new OutboxMaintenance(tx, repository, metrics, retention,
                 settings.relayId(), clock);
-        return new OutboxModule(relay, maintenance, new OutboxAdmin(tx, repository, relay, clock));
+        return new OutboxModule(relay, maintenance);
     }
 
     public void start() {
@@ -48,10 +46,6 @@ public final class OutboxModule implements AutoCloseable {
     /** Told after each committed order transaction; wakes the relay. */
     public OutboxNotifier notifier() {
         return relay;
-    }
-
-    public OutboxAdmin admin() {
-        return admin;
     }
 
     @Override
