@@ -98,15 +98,20 @@ public final class RelayBenchmark {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 OutboxPublisher.producerProperties(base), new StringSerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(BASELINE_TOPIC);
-            long start = System.nanoTime();
-            for (OutboxRow row : rows) {
-                ProducerRecord<String, byte[]> r = OutboxPublisher.toRecord(row);
-                producer.send(new ProducerRecord<>(BASELINE_TOPIC, null, r.key(), r.value(), r.headers()));
+            // The first pass warms up the JIT and the broker's log segments; the second is measured,
+            // so the relay is compared with the producer at its best.
+            double perSecond = 0;
+            for (String pass : List.of("warm-up", "measured")) {
+                long start = System.nanoTime();
+                for (OutboxRow row : rows) {
+                    ProducerRecord<String, byte[]> r = OutboxPublisher.toRecord(row);
+                    producer.send(new ProducerRecord<>(BASELINE_TOPIC, null, r.key(), r.value(), r.headers()));
+                }
+                producer.flush();
+                perSecond = rows.size() / seconds(start);
+                log.info("Baseline idempotent acks=all producer ({}): {} records in {} s = {} records/s", pass,
+                        rows.size(), String.format("%.2f", seconds(start)), Math.round(perSecond));
             }
-            producer.flush();
-            double perSecond = rows.size() / seconds(start);
-            log.info("Baseline idempotent acks=all producer: {} records in {} s = {} records/s", rows.size(),
-                    String.format("%.2f", seconds(start)), Math.round(perSecond));
             return perSecond;
         }
     }
@@ -169,7 +174,7 @@ public final class RelayBenchmark {
 
     private static void emptyOutbox(HikariDataSource db) throws SQLException {
         try (Connection conn = db.getConnection(); Statement st = conn.createStatement()) {
-            st.executeUpdate("DELETE FROM outbox_events");
+            st.executeUpdate("TRUNCATE TABLE outbox_events");
         }
     }
 

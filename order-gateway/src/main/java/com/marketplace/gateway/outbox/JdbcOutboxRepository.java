@@ -25,6 +25,12 @@ import java.util.UUID;
  * {@code claimed_by}, so a relay whose lease expired and was re-claimed cannot overwrite the
  * newer owner's work. A row nobody holds has {@code claimed_by = ''} and {@code claimed_until} at
  * the epoch.
+ *
+ * <p>Only PENDING rows ever carry a lease: claiming sets it on rows it has just locked as PENDING,
+ * and every move out of PENDING (processed, failed, released) clears it. So {@code claimed_by = ?}
+ * alone fences an update, and the updates find their rows by primary key. (With
+ * {@code status = 'PENDING'} in those predicates the optimizer picks the status index instead, and
+ * since marking changes that index's key it has to collect the rows in a temporary buffer first.)
  */
 public final class JdbcOutboxRepository {
 
@@ -53,26 +59,27 @@ public final class JdbcOutboxRepository {
 
     private static final String SET_LEASE = """
             UPDATE outbox_events SET claimed_by = ?, claimed_until = ?
-            WHERE status = 'PENDING' AND id IN (%s)""";
+            WHERE id IN (%s)""";
 
     private static final String MARK_PROCESSED = """
             UPDATE outbox_events
             SET status = 'PROCESSED', processed_at = ?, claimed_by = '', claimed_until = ?
-            WHERE status = 'PENDING' AND claimed_by = ? AND id IN (%s)""";
+            WHERE claimed_by = ? AND id IN (%s)""";
 
     private static final String RECORD_FAILURE = """
             UPDATE outbox_events
             SET status = ?, retry_count = retry_count + 1, next_attempt_at = ?, last_error = ?,
                 claimed_by = '', claimed_until = ?
-            WHERE status = 'PENDING' AND claimed_by = ? AND id = ?""";
+            WHERE claimed_by = ? AND id = ?""";
 
     private static final String RELEASE = """
             UPDATE outbox_events SET claimed_by = '', claimed_until = ?
-            WHERE status = 'PENDING' AND claimed_by = ? AND id IN (%s)""";
+            WHERE claimed_by = ? AND id IN (%s)""";
 
-    private static final String SELECT_EXPIRED_PROCESSED = """
-            SELECT id FROM outbox_events
-            WHERE status = 'PROCESSED' AND processed_at < ?
+    /** The oldest PROCESSED rows by id; the caller keeps those processed before the cutoff. */
+    private static final String SELECT_OLDEST_PROCESSED = """
+            SELECT id, processed_at FROM outbox_events
+            WHERE status = 'PROCESSED'
             ORDER BY id
             LIMIT ?""";
 
@@ -214,15 +221,24 @@ public final class JdbcOutboxRepository {
         }
     }
 
-    /** Deletes at most {@code limit} PROCESSED rows processed before {@code cutoff}; returns how many. */
-    public int deleteProcessedBefore(Connection conn, Instant cutoff, int limit) throws SQLException {
+    /**
+     * Deletes the rows processed before {@code cutoff} among the {@code window} oldest PROCESSED rows
+     * (by id); returns how many. Rows are processed roughly in id order, so the expired ones sit at
+     * the front of the (status, id) index: walking that window finds them without an index on
+     * {@code processed_at}, which marking would otherwise have to update for every row. A row that
+     * was processed late (retried after FAILED) does not stop the walk; it is skipped until it
+     * expires itself. A window with nothing expired means the rest is younger than the cutoff.
+     */
+    public int deleteProcessedBefore(Connection conn, Instant cutoff, int window) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement(SELECT_EXPIRED_PROCESSED)) {
-            UtcTimestamps.bind(ps, 1, cutoff);
-            ps.setInt(2, limit);
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_OLDEST_PROCESSED)) {
+            ps.setInt(1, window);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                    Instant processedAt = UtcTimestamps.read(rs, "processed_at");
+                    if (processedAt != null && processedAt.isBefore(cutoff)) {
+                        ids.add(rs.getLong("id"));
+                    }
                 }
             }
         }

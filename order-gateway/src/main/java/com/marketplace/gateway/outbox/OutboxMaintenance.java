@@ -79,7 +79,7 @@ public final class OutboxMaintenance implements AutoCloseable {
         do {
             deleted = tx.inTransaction(conn -> repository.deleteProcessedBefore(conn, cutoff, CLEANUP_BATCH));
             total += deleted;
-        } while (deleted == CLEANUP_BATCH && clock.instant().isBefore(leaseUntil));
+        } while (deleted > 0 && clock.instant().isBefore(leaseUntil));
         if (total > 0) {
             log.info("Outbox cleanup deleted {} PROCESSED rows older than {}", total, cutoff);
         }

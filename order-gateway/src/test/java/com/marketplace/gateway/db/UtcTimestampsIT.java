@@ -25,12 +25,11 @@ class UtcTimestampsIT {
         try (Connection conn = TestDatabase.dataSource().getConnection()) {
             try (PreparedStatement ps = conn.prepareStatement("""
                     INSERT INTO outbox_events (event_id, aggregate_type, aggregate_id, event_type, payload, status,
-                        created_at, processed_at, retry_count, next_attempt_at)
+                        created_at, retry_count, next_attempt_at)
                     VALUES ('00000000-0000-0000-0000-00000000000a', 'Order', '1', 'OrderCreated', '{}', 'PENDING',
-                        ?, ?, 0, ?)""")) {
+                        ?, 0, ?)""")) {
                 UtcTimestamps.bind(ps, 1, written);
-                UtcTimestamps.bind(ps, 2, null);
-                UtcTimestamps.bind(ps, 3, written);
+                UtcTimestamps.bind(ps, 2, written);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = conn.prepareStatement(
@@ -39,8 +38,22 @@ class UtcTimestampsIT {
                 try (ResultSet rs = ps.executeQuery()) {
                     assertThat(rs.next()).isTrue();
                     assertThat(UtcTimestamps.read(rs, "created_at")).isEqualTo(written);
-                    assertThat(UtcTimestamps.read(rs, "processed_at")).isNull();
+                    assertThat(UtcTimestamps.read(rs, "processed_at")).as("not processed yet").isEqualTo(Instant.EPOCH);
                 }
+            }
+        }
+    }
+
+    @Test
+    void nullBindsAndReadsAsNull() throws SQLException {
+        try (Connection conn = TestDatabase.dataSource().getConnection();
+                PreparedStatement ps = conn.prepareStatement(
+                        "SELECT ? IS NULL AS bound_null, CAST(NULL AS DATETIME(6)) AS read_null")) {
+            UtcTimestamps.bind(ps, 1, null);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean("bound_null")).isTrue();
+                assertThat(UtcTimestamps.read(rs, "read_null")).isNull();
             }
         }
     }

@@ -48,6 +48,33 @@ class OutboxMaintenanceIT {
     }
 
     @Test
+    void aRowProcessedLateDoesNotHoldBackOlderOnesBehindIt() throws Exception {
+        Instant now = clock.instant();
+        Instant expired = now.minus(RETENTION).minus(1, ChronoUnit.HOURS);
+        // Lowest ids, processed recently (e.g. retried after FAILED): kept, and not in the way.
+        List<UUID> processedLate = insert(3, "PROCESSED", now.minus(1, ChronoUnit.HOURS));
+        List<UUID> oldProcessed = insert(OutboxMaintenance.CLEANUP_BATCH + 10, "PROCESSED", expired);
+
+        int deleted = maintenance("instance-a").cleanup();
+
+        assertThat(deleted).isEqualTo(oldProcessed.size());
+        assertThat(TestDatabase.count("outbox_events")).isEqualTo(processedLate.size());
+    }
+
+    @Test
+    void cleanupStopsAtTheFirstWindowWithNothingExpired() throws Exception {
+        Instant now = clock.instant();
+        insert(OutboxMaintenance.CLEANUP_BATCH, "PROCESSED", now.minus(1, ChronoUnit.HOURS));
+        // Expired, but behind a whole window of younger rows: left for a later run, once those expire.
+        List<UUID> behindTheWindow = insert(4, "PROCESSED", now.minus(RETENTION).minus(1, ChronoUnit.HOURS));
+
+        int deleted = maintenance("instance-a").cleanup();
+
+        assertThat(deleted).isZero();
+        assertThat(TestDatabase.count("outbox_events")).isEqualTo(OutboxMaintenance.CLEANUP_BATCH + behindTheWindow.size());
+    }
+
+    @Test
     void onlyOneInstanceAtATimeCleansUp() throws Exception {
         insert(10, "PROCESSED", clock.instant().minus(RETENTION).minus(1, ChronoUnit.DAYS));
 
@@ -93,7 +120,7 @@ class OutboxMaintenanceIT {
                     "UPDATE outbox_events SET status = ?, processed_at = ? WHERE event_id = ?")) {
                 for (UUID id : ids) {
                     ps.setString(1, status);
-                    UtcTimestamps.bind(ps, 2, processedAt);
+                    UtcTimestamps.bind(ps, 2, processedAt == null ? Instant.EPOCH : processedAt);
                     ps.setString(3, id.toString());
                     ps.addBatch();
                 }
