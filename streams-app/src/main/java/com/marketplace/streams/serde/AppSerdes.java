@@ -14,8 +14,9 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Every serde of the topology, built once. Keys are strings (orderId, status, eventId) or longs
- * (sellerId, buyerId); values of the contract and of the state stores are JSON through
- * {@link EventCodec}; raw input values are bytes so a bad record can be dead-lettered as received.
+ * (sellerId, buyerId); values of the contract are JSON through {@link EventCodec}, values of the
+ * state stores JSON with numeric instants ({@link JsonSerde#ofStateValue(Class)}); raw input
+ * values are bytes so a bad record can be dead-lettered as received.
  */
 public final class AppSerdes {
 
@@ -26,10 +27,10 @@ public final class AppSerdes {
     private final Serde<EmailMessage> email = JsonSerde.of(EmailMessage.class);
     private final Serde<Notification> notification = JsonSerde.of(Notification.class);
     private final Serde<AnalyticsEvent> analytics = JsonSerde.of(AnalyticsEvent.class);
-    private final Serde<OrderState> orderState = JsonSerde.of(OrderState.class);
-    private final Serde<OrderContribution> contribution = JsonSerde.of(OrderContribution.class);
-    private final Serde<SellerStats> sellerStats = JsonSerde.of(SellerStats.class);
-    private final Serde<BuyerStats> buyerStats = JsonSerde.of(BuyerStats.class);
+    private final Serde<OrderState> orderState = JsonSerde.ofStateValue(OrderState.class);
+    private final Serde<OrderContribution> contribution = JsonSerde.ofStateValue(OrderContribution.class);
+    private final Serde<SellerStats> sellerStats = JsonSerde.ofStateValue(SellerStats.class);
+    private final Serde<BuyerStats> buyerStats = JsonSerde.ofStateValue(BuyerStats.class);
 
     public Serde<String> string() {
         return string;
