@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings (system properties): {@code bench.dbUrl} [jdbc:mysql://127.0.0.1:3306/marketplace_bench],
  * {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.events} [100000],
- * {@code bench.batchSize} [500], {@code bench.relays} [1] relays draining side by side. The database is created when missing and its outbox emptied first.
+ * {@code bench.batchSize} [500], {@code bench.relays} [1] relays draining side by side,
+ * {@code bench.producer.<setting>} producer settings for both producers (e.g.
+ * {@code -Dbench.producer.compression.type=none}). The database is created when missing and its outbox emptied first.
  */
 public final class RelayBenchmark {
 
@@ -91,7 +93,7 @@ public final class RelayBenchmark {
     }
 
     private static double baselineProducer(String bootstrap, List<EventEnvelope> envelopes) {
-        Properties base = new Properties();
+        Properties base = producerOverrides();
         base.put("bootstrap.servers", bootstrap);
         base.put("client.id", "bench-baseline");
         List<OutboxRow> rows = asRows(envelopes);
@@ -119,7 +121,7 @@ public final class RelayBenchmark {
     private static double drainWithRelay(Transactions tx, String bootstrap, List<EventEnvelope> envelopes,
             int batchSize) throws Exception {
         insertBacklog(tx, envelopes);
-        Properties base = new Properties();
+        Properties base = producerOverrides();
         base.put("bootstrap.servers", bootstrap);
         Clock clock = Clock.systemUTC();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -159,6 +161,15 @@ public final class RelayBenchmark {
             });
         }
         log.info("Backlog of {} PENDING rows written in {} s", envelopes.size(), String.format("%.1f", seconds(start)));
+    }
+
+    /** Producer settings given as {@code -Dbench.producer.<setting>=<value>}, for both producers. */
+    private static Properties producerOverrides() {
+        Properties props = new Properties();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("bench.producer."))
+                .forEach(name -> props.put(name.substring("bench.producer.".length()), System.getProperty(name)));
+        return props;
     }
 
     private static List<OutboxRow> asRows(List<EventEnvelope> envelopes) {

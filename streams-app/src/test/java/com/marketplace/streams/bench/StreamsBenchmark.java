@@ -57,6 +57,7 @@ public final class StreamsBenchmark {
             double passThrough = run(broker.bootstrapServers(), "bench-pass-through", passThroughTopology(), records);
             StreamsAppConfig config = config(broker.bootstrapServers(), "bench-full");
             double full = run(broker.bootstrapServers(), config.applicationId(), OrderTopology.build(config), records);
+            printWritesPerInput(broker.bootstrapServers(), records);
             System.out.printf("pass-through: %,.0f events/s%nfull topology: %,.0f events/s (%.2f x pass-through)%n",
                     passThrough, full, full / passThrough);
         }
@@ -107,6 +108,32 @@ public final class StreamsBenchmark {
             long slack = Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) ? 0 : 1;
             return e.getValue() != null && e.getValue().offset() >= end - slack;
         });
+    }
+
+    /**
+     * What the runs wrote, per input record and topic: end offsets, so records plus one
+     * transaction marker per partition and commit. Explains the gap to the pass-through, which
+     * writes one record per input.
+     */
+    private static void printWritesPerInput(String bootstrap, int records) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            var partitions = admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().values().stream()
+                    .filter(t -> !Topics.ORDER_EVENT_TOPICS.contains(t.name()) && !t.name().startsWith("__"))
+                    .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
+                    .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            var ends = admin.listOffsets(partitions).all().get();
+            var perTopic = new java.util.TreeMap<String, Long>();
+            ends.forEach((tp, info) -> perTopic.merge(tp.topic(), info.offset(), Long::sum));
+            long total = 0;
+            for (var e : perTopic.entrySet()) {
+                System.out.printf("  writes per input  %-70s %6.2f%n", e.getKey(), (double) e.getValue() / records);
+                if (!e.getKey().equals(PASS_THROUGH_OUTPUT)) {
+                    total += e.getValue();
+                }
+            }
+            System.out.printf("full topology writes %.1f offsets (records + commit markers) per input record%n",
+                    (double) total / records);
+        }
     }
 
     private static long inputCommitted(Admin admin, String group) throws Exception {
