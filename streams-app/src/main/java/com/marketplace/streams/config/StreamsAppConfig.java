@@ -41,6 +41,8 @@ public record StreamsAppConfig(
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
     /** Commit interval under exactly_once_v2: the latency of read_committed consumers downstream. */
     public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(100);
+    /** Record cache shared by the stores of one instance. */
+    public static final long STATE_CACHE_BYTES = 32L * 1024 * 1024;
     /** Commit interval under at_least_once: how much may be reprocessed after a crash. */
     public static final Duration ALOS_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
@@ -154,6 +156,10 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
+        // A record cache of 32 MiB instead of Kafka's 10 MiB: more updates of the same key collapse
+        // between commits, so fewer changelog and repartition records are written (measured: 7.9 ->
+        // 7.3 writes per input record, ~10% more throughput).
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, STATE_CACHE_BYTES);
         // No producer compression (Kafka's default). Every commit closes small batches on some 30
         // output, repartition and changelog partitions, and lz4 set up a compressor for each one:
         // measured on the reference machine, the full topology ran ~40% faster without it.

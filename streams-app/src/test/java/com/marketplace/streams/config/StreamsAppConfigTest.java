@@ -67,7 +67,10 @@ class StreamsAppConfigTest {
         assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(2);
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
         assertThat(props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("marketplace.dlq");
-        new StreamsConfig(props);
+        assertThat(new StreamsConfig(props).getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG))
+                .isEqualTo(32L * 1024 * 1024);
+        assertThat(new StreamsConfig(props).originalsWithPrefix(StreamsConfig.PRODUCER_PREFIX))
+                .as("no producer compression").doesNotContainKey("compression.type");
     }
 
     @Test
