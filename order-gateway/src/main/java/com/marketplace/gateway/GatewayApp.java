@@ -78,7 +78,7 @@ public final class GatewayApp {
         String relayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
         RelaySettings settings = RelaySettings.of(relayId, config.outboxBatchSize(), config.outboxPollInterval(),
                 config.outboxMaxAttempts());
-        Properties kafka = config.kafkaProducerProperties();
+        Properties kafka = config.kafkaClientProperties();
         kafka.put("client.id", relayId);
         return OutboxModule.create(tx, registry, settings, config.outboxRetention(), kafka,
                 config.topicPartitions(), config.topicReplicationFactor(), Clock.systemUTC());

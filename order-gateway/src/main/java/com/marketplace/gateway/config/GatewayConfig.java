@@ -84,12 +84,13 @@ public record GatewayConfig(
                 r.optional(ADMIN_TOKEN));
     }
 
-    /** Kafka producer settings for the outbox relay: acks=all and idempotence, per ARCHITECTURE §1. */
-    public Properties kafkaProducerProperties() {
+    /**
+     * Kafka client settings of this deployment (where the brokers are). The relay's delivery
+     * guarantees are not configuration: {@code OutboxPublisher.producerProperties} adds them.
+     */
+    public Properties kafkaClientProperties() {
         Properties props = new Properties();
         props.put("bootstrap.servers", kafkaBootstrapServers);
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
         return props;
     }
 

@@ -3,6 +3,7 @@ package com.marketplace.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marketplace.gateway.outbox.OutboxPublisher;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -52,9 +53,10 @@ class GatewayConfigTest {
                 "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1), 6, 3,
                 Optional.of("0123456789abcdef")));
         assertThat(config.toString()).doesNotContain("secret", "0123456789abcdef");
-        assertThat(config.kafkaProducerProperties())
+        assertThat(OutboxPublisher.producerProperties(config.kafkaClientProperties()))
                 .containsEntry("bootstrap.servers", "k1:9092,k2:9093")
-                .containsEntry("acks", "all");
+                .containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", "true");
     }
 
     @ParameterizedTest(name = "{0}={1}")
