@@ -2,6 +2,8 @@ package com.marketplace.gateway.http;
 
 import com.marketplace.gateway.outbox.FailedOutboxEvent;
 import com.marketplace.gateway.outbox.OutboxAdmin;
+import com.marketplace.http.ProblemException;
+import com.marketplace.http.ProblemType;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,7 +50,7 @@ public final class AdminController {
             case REQUEUED -> ctx.status(200).contentType("application/json")
                     .result(json.write(Map.of("eventId", eventId, "status", "PENDING")));
             case NOT_FOUND -> throw new ProblemException(ProblemType.NOT_FOUND, "no outbox event " + eventId);
-            case NOT_FAILED -> throw new ProblemException(ProblemType.NOT_FAILED,
+            case NOT_FAILED -> throw new ProblemException(OrderApiProblems.NOT_FAILED,
                     "outbox event " + eventId + " is not FAILED");
         }
     }
@@ -60,7 +62,7 @@ public final class AdminController {
         String given = Objects.requireNonNullElse(ctx.header("Authorization"), "");
         if (!MessageDigest.isEqual(expectedAuthorization.get(), given.getBytes(StandardCharsets.UTF_8))) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ProblemException(ProblemType.UNAUTHORIZED, "a valid admin bearer token is required");
+            throw new ProblemException(OrderApiProblems.UNAUTHORIZED, "a valid admin bearer token is required");
         }
     }
 
@@ -77,7 +79,7 @@ public final class AdminController {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ProblemException(ProblemType.MALFORMED_REQUEST, "limit must be an integer from 1 to " + MAX_LIMIT);
+        throw new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "limit must be an integer from 1 to " + MAX_LIMIT);
     }
 
     private static UUID eventId(String raw) {
@@ -89,6 +91,6 @@ public final class AdminController {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new ProblemException(ProblemType.MALFORMED_REQUEST, "eventId must be a UUID");
+        throw new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "eventId must be a UUID");
     }
 }

@@ -1,6 +1,8 @@
 package com.marketplace.gateway.http;
 
 import com.marketplace.gateway.db.DatabaseHealth;
+import com.marketplace.http.ProblemException;
+import com.marketplace.http.ProblemType;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Objects;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.marketplace.gateway.order.FieldError;
+import com.marketplace.http.ProblemException;
+import com.marketplace.http.ProblemType;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,8 @@ public final class JsonBodyReader {
 
     /** 64 KiB. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** A too-large body up to this size is read to its end before the 413 (see {@link #swallowIfSmall}). */
+    static final int MAX_SWALLOW_BYTES = 1024 * 1024;
 
     private static final int MAX_FIELD_PATH = 100;
 
@@ -64,17 +68,36 @@ public final class JsonBodyReader {
 
     private static byte[] readBounded(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > MAX_BODY_BYTES) {
+                swallowIfSmall(in, declared);
+                throw tooLarge();
+            }
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
+                swallowIfSmall(in, declared);
                 throw tooLarge();
             }
             return body;
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    /**
+     * Reads and drops the rest of a body that is too large but not huge, so the client finishes
+     * sending and reads the 413; answering while it still sends closes the connection under it and
+     * the client sees a broken pipe instead (Tomcat's {@code maxSwallowSize} does the same).
+     */
+    private static void swallowIfSmall(InputStream in, long declared) throws IOException {
+        if (declared > MAX_SWALLOW_BYTES) {
+            return;
+        }
+        byte[] buffer = new byte[8192];
+        long left = MAX_SWALLOW_BYTES;
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= n;
         }
     }
 
@@ -91,7 +114,7 @@ public final class JsonBodyReader {
                     .decode(ByteBuffer.wrap(body))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "request body is not valid UTF-8");
+            throw new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "request body is not valid UTF-8");
         }
     }
 
@@ -105,11 +128,11 @@ public final class JsonBodyReader {
         }
         String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return new ProblemException(ProblemType.MALFORMED_REQUEST, "request body is not a valid JSON document" + where);
+        return new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "request body is not a valid JSON document" + where);
     }
 
     private static ProblemException validation(String field, String message) {
-        return new ProblemException(Problem.validation("request body has invalid fields",
+        return new ProblemException(OrderApiProblems.validation("request body has invalid fields",
                 List.of(new FieldError(field, message))));
     }
 

@@ -1,5 +1,7 @@
 package com.marketplace.streams.http;
 
+import com.marketplace.http.ProblemException;
+import com.marketplace.http.ProblemType;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Objects;

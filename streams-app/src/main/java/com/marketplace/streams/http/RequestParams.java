@@ -1,6 +1,7 @@
 package com.marketplace.streams.http;
 
 import com.marketplace.events.OrderStatus;
+import com.marketplace.http.ProblemException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -75,6 +76,6 @@ final class RequestParams {
     }
 
     private static ProblemException invalid(String detail) {
-        return new ProblemException(ProblemType.INVALID_PARAMETER, detail);
+        return new ProblemException(QueryApiProblems.INVALID_PARAMETER, detail);
     }
 }

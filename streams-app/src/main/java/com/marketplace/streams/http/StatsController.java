@@ -1,6 +1,8 @@
 package com.marketplace.streams.http;
 
 import com.marketplace.events.OrderStatus;
+import com.marketplace.http.ProblemException;
+import com.marketplace.http.ProblemType;
 import com.marketplace.streams.query.Origin;
 import com.marketplace.streams.query.QueryPaths;
 import com.marketplace.streams.query.StoreQueries;

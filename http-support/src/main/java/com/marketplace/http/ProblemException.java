@@ -1,8 +1,8 @@
-package com.marketplace.gateway.http;
+package com.marketplace.http;
 
 import java.util.Objects;
 
-/** Ends a request with the given problem; thrown by the HTTP layer for transport-level errors. */
+/** Ends a request with the given problem (bad parameter, unknown key, unavailable dependency). */
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
