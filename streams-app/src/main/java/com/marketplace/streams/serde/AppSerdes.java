@@ -6,7 +6,8 @@ import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Notification;
 import com.marketplace.streams.stats.BuyerStats;
-import com.marketplace.streams.stats.OrderContribution;
+import com.marketplace.streams.stats.ContributionChange;
+import com.marketplace.streams.stats.OrderContributions;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.SellerStats;
 import org.apache.kafka.common.serialization.Serde;
@@ -28,7 +29,8 @@ public final class AppSerdes {
     private final Serde<Notification> notification = JsonSerde.of(Notification.class);
     private final Serde<AnalyticsEvent> analytics = JsonSerde.of(AnalyticsEvent.class);
     private final Serde<OrderState> orderState = JsonSerde.ofStateValue(OrderState.class);
-    private final Serde<OrderContribution> contribution = JsonSerde.ofStateValue(OrderContribution.class);
+    private final Serde<OrderContributions> orderContributions = JsonSerde.ofStateValue(OrderContributions.class);
+    private final Serde<ContributionChange> contributionChange = JsonSerde.ofStateValue(ContributionChange.class);
     private final Serde<SellerStats> sellerStats = JsonSerde.ofStateValue(SellerStats.class);
     private final Serde<BuyerStats> buyerStats = JsonSerde.ofStateValue(BuyerStats.class);
 
@@ -64,8 +66,12 @@ public final class AppSerdes {
         return orderState;
     }
 
-    public Serde<OrderContribution> contribution() {
-        return contribution;
+    public Serde<OrderContributions> orderContributions() {
+        return orderContributions;
+    }
+
+    public Serde<ContributionChange> contributionChange() {
+        return contributionChange;
     }
 
     public Serde<SellerStats> sellerStats() {

@@ -27,4 +27,10 @@ public record BuyerStats(long buyerId, long orders, BigDecimal totalSpent) {
     public BuyerStats minus(long buyer, OrderContribution c) {
         return new BuyerStats(buyer, orders - 1, totalSpent.subtract(c.countedAmount()));
     }
+
+    /** These stats with {@code change} applied: its {@code before} removed, its {@code after} added. */
+    public BuyerStats apply(long buyer, ContributionChange change) {
+        BuyerStats stats = change.before() == null ? this : minus(buyer, change.before());
+        return change.after() == null ? stats : stats.plus(buyer, change.after());
+    }
 }

@@ -31,4 +31,10 @@ public record SellerStats(long sellerId, long orders, long itemsSold, BigDecimal
     public SellerStats minus(long seller, OrderContribution c) {
         return new SellerStats(seller, orders - 1, itemsSold - c.countedItems(), revenue.subtract(c.countedAmount()));
     }
+
+    /** These stats with {@code change} applied: its {@code before} removed, its {@code after} added. */
+    public SellerStats apply(long seller, ContributionChange change) {
+        SellerStats stats = change.before() == null ? this : minus(seller, change.before());
+        return change.after() == null ? stats : stats.plus(seller, change.after());
+    }
 }

@@ -7,12 +7,10 @@ import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
-import com.marketplace.streams.stats.OrderContribution;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
 import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,7 +25,6 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -42,16 +39,14 @@ import org.apache.kafka.streams.state.WindowStore;
  *   → dedupe (dedupe-store) → first-seen events
  *       ├→ marketplace.email, marketplace.notification, marketplace.analytics
  *       ├→ order-state-store ─┬→ status-counts-store   (groupBy status, count with subtractor)
- *       │                     ├→ buyer-stats-store     (groupBy buyer, add/subtract contributions)
- *       │                     └→ order-seller-lines-store → seller-stats-store
+ *       │                     └→ order-contributions-store: contribution changes (creation, cancellation)
+ *       │                           ├→ buyer-stats-store   (by buyer: subtract before, add after)
+ *       │                           └→ seller-stats-store  (by seller: subtract before, add after)
  *       └→ orders-per-minute-store (created orders, 1-minute windows by createdAt)
  * </pre>
  * Every processor, store and internal topic is named explicitly.
  */
 public final class OrderTopology {
-
-    /** Internal store: (orderId/sellerId) → that seller's contribution of a complete order. */
-    public static final String ORDER_SELLER_LINES_STORE = "order-seller-lines-store";
 
     private OrderTopology() {
     }
@@ -66,8 +61,7 @@ public final class OrderTopology {
         KTable<String, OrderState> complete = orderStates(events, serdes)
                 .filter((orderId, state) -> state.isComplete(), Named.as("complete-orders"));
         statusCounts(complete, serdes);
-        buyerStats(complete, serdes);
-        sellerStats(complete, serdes);
+        partyStats(complete, serdes);
         ordersPerMinute(events, serdes);
         return builder.build();
     }
@@ -116,44 +110,31 @@ public final class OrderTopology {
                                 .withKeySerde(serdes.string()).withValueSerde(serdes.longs()));
     }
 
-    private static void buyerStats(KTable<String, OrderState> complete, AppSerdes serdes) {
-        complete.groupBy((orderId, state) -> KeyValue.pair(state.buyerId(), OrderContribution.ofBuyer(state)),
-                        Grouped.with("buyer-stats-by-buyer", serdes.longs(), serdes.contribution()))
-                .aggregate(BuyerStats::empty,
-                        (buyerId, contribution, stats) -> stats.plus(buyerId, contribution),
-                        (buyerId, contribution, stats) -> stats.minus(buyerId, contribution),
+    /**
+     * Buyer and seller statistics. An order has several sellers, and a KTable groupBy maps a row to
+     * one key, so instead of grouping the order table {@link ContributionChanges} sends, per party,
+     * how the order's contribution changed; most status changes change none and send nothing.
+     */
+    private static void partyStats(KTable<String, OrderState> complete, AppSerdes serdes) {
+        var changes = complete.toStream(Named.as("complete-order-changes"))
+                .process(ContributionChanges.supplier(serdes.orderContributions()), Named.as("contribution-changes"))
+                .split(Named.as("contribution-changes-"))
+                .branch((party, change) -> change.party() == PartyChange.Party.SELLER, Branched.as("seller"))
+                .defaultBranch(Branched.as("buyer"));
+        changes.get("contribution-changes-buyer")
+                .mapValues(PartyChange::change, Named.as("buyer-contribution-change"))
+                .groupByKey(Grouped.with("buyer-contributions-by-buyer", serdes.longs(), serdes.contributionChange()))
+                .aggregate(BuyerStats::empty, (buyerId, change, stats) -> stats.apply(buyerId, change),
                         Named.as("buyer-stats"),
                         Materialized.<Long, BuyerStats, KeyValueStore<Bytes, byte[]>>as(StoreNames.BUYER_STATS)
                                 .withKeySerde(serdes.longs()).withValueSerde(serdes.buyerStats()));
-    }
-
-    private static void sellerStats(KTable<String, OrderState> complete, AppSerdes serdes) {
-        // An order has several sellers and a KTable groupBy maps a row to one key, so the order is
-        // first split into one table row per (order, seller); grouping those rows by seller keeps
-        // the add/subtract semantics of a grouped table.
-        complete.toStream(Named.as("complete-order-changes"))
-                .flatMap((orderId, state) -> sellerLines(state), Named.as("order-seller-lines"))
-                .repartition(Repartitioned.with(serdes.string(), serdes.contribution()).withName("order-seller-lines"))
-                .toTable(Named.as("order-seller-lines-table"),
-                        Materialized.<String, OrderContribution, KeyValueStore<Bytes, byte[]>>as(ORDER_SELLER_LINES_STORE)
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.contribution()))
-                .groupBy((line, contribution) -> KeyValue.pair(contribution.partyId(), contribution),
-                        Grouped.with("seller-stats-by-seller", serdes.longs(), serdes.contribution()))
-                .aggregate(SellerStats::empty,
-                        (sellerId, contribution, stats) -> stats.plus(sellerId, contribution),
-                        (sellerId, contribution, stats) -> stats.minus(sellerId, contribution),
+        changes.get("contribution-changes-seller")
+                .mapValues(PartyChange::change, Named.as("seller-contribution-change"))
+                .groupByKey(Grouped.with("seller-contributions-by-seller", serdes.longs(), serdes.contributionChange()))
+                .aggregate(SellerStats::empty, (sellerId, change, stats) -> stats.apply(sellerId, change),
                         Named.as("seller-stats"),
                         Materialized.<Long, SellerStats, KeyValueStore<Bytes, byte[]>>as(StoreNames.SELLER_STATS)
                                 .withKeySerde(serdes.longs()).withValueSerde(serdes.sellerStats()));
-    }
-
-    private static List<KeyValue<String, OrderContribution>> sellerLines(OrderState state) {
-        if (state == null) {
-            return List.of();
-        }
-        return OrderContribution.ofSellers(state).stream()
-                .map(line -> KeyValue.pair(line.orderId() + "/" + line.partyId(), line))
-                .toList();
     }
 
     private static void ordersPerMinute(KStream<String, EventEnvelope> events, AppSerdes serdes) {
