@@ -5,7 +5,8 @@
 #    over the same pre-loaded input (default 200,000 records, 10% duplicates).
 # 2. DedupeStoreSizeBenchmark: dedupe-store size after N records (default 1,000,000) with 7-day vs
 #    1-minute retention (TopologyTestDriver, 100 records per second of event time).
-# Set SKIP_BUILD=1 to reuse an earlier build.
+# Set SKIP_BUILD=1 to reuse an earlier build; BENCH_JAVA_OPTS passes system properties, e.g.
+# BENCH_JAVA_OPTS=-Dbench.openOrders=5000 (status changes far from their creation, see StreamsBenchmark).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -13,5 +14,5 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
       -Dmdep.includeScope=test -pl order-events,embedded-kafka,streams-app
 fi
 CP="streams-app/target/test-classes:streams-app/target/classes:$(cat streams-app/target/test.classpath)"
-java -Xmx2g -cp "$CP" com.marketplace.streams.bench.StreamsBenchmark "${1:-200000}"
+java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$CP" com.marketplace.streams.bench.StreamsBenchmark "${1:-200000}"
 java -Xmx2g -cp "$CP" com.marketplace.streams.bench.DedupeStoreSizeBenchmark "${2:-1000000}"

@@ -26,27 +26,39 @@ final class BenchEvents {
     }
 
     static void generate(int count, double duplicateRatio, long spacingMillis, Instant start, Consumer<Input> sink) {
+        generate(count, duplicateRatio, spacingMillis, start, 1, sink);
+    }
+
+    /**
+     * As above with {@code openOrders} orders in progress at a time, taking turns: an order's PAID
+     * and SHIPPED then come {@code openOrders} records after its previous event instead of right
+     * after it (1 = one order at a time).
+     */
+    static void generate(int count, double duplicateRatio, long spacingMillis, Instant start, int openOrders,
+                         Consumer<Input> sink) {
         Random random = new Random(7);
         Input previous = null;
-        EventEnvelope creation = null;
-        int step = 0;
+        EventEnvelope[] creations = new EventEnvelope[openOrders];
+        int[] steps = new int[openOrders];
+        int turn = 0;
         for (int i = 0; i < count; i++) {
             long timestamp = start.toEpochMilli() + i * spacingMillis;
             if (previous != null && random.nextDouble() < duplicateRatio) {
                 sink.accept(new Input(previous.topic(), previous.key(), previous.value(), timestamp));
                 continue;
             }
+            int slot = turn++ % openOrders;
             EventEnvelope event;
             Instant at = Instant.ofEpochMilli(timestamp);
-            if (creation == null || step == 3) {
-                creation = Events.created(i + 1L, 1 + random.nextInt(1_000), at, items(random));
-                event = creation;
-                step = 1;
+            if (creations[slot] == null || steps[slot] == 3) {
+                creations[slot] = Events.created(i + 1L, 1 + random.nextInt(1_000), at, items(random));
+                event = creations[slot];
+                steps[slot] = 1;
             } else {
-                OrderStatus from = step == 1 ? OrderStatus.PENDING : OrderStatus.PAID;
-                OrderStatus to = step == 1 ? OrderStatus.PAID : OrderStatus.SHIPPED;
-                event = Events.changed(creation, from, to, at);
-                step++;
+                OrderStatus from = steps[slot] == 1 ? OrderStatus.PENDING : OrderStatus.PAID;
+                OrderStatus to = steps[slot] == 1 ? OrderStatus.PAID : OrderStatus.SHIPPED;
+                event = Events.changed(creations[slot], from, to, at);
+                steps[slot]++;
             }
             previous = new Input(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event), timestamp);
             sink.accept(previous);

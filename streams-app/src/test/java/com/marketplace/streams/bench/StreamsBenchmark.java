@@ -37,7 +37,9 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * {@code streams-app/bench.sh} runs it (see the script for arguments).
  * Argument: number of input records (default 200,000; 10% of them duplicates). The system property
  * {@code bench.streams} (e.g. {@code commit.interval.ms=1000,num.stream.threads=2}) overrides
- * Kafka Streams settings for both runs.
+ * Kafka Streams settings for both runs; {@code bench.openOrders} [1] sets how many orders are in
+ * progress at a time (with 5,000, an order's status changes come ~5,000 records apart, more than a
+ * commit interval, instead of right after its creation).
  */
 public final class StreamsBenchmark {
 
@@ -189,7 +191,7 @@ public final class StreamsBenchmark {
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             Instant start = Instant.now().minusMillis(records * spacingMillis);
-            BenchEvents.generate(records, 0.10, spacingMillis, start, input ->
+            BenchEvents.generate(records, 0.10, spacingMillis, start, Integer.getInteger("bench.openOrders", 1), input ->
                     producer.send(new ProducerRecord<>(input.topic(), null, input.timestamp(), input.key(), input.value())));
         }
     }
