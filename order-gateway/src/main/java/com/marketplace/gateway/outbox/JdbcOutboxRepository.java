@@ -76,10 +76,10 @@ public final class JdbcOutboxRepository {
             UPDATE outbox_events SET claimed_by = '', claimed_until = ?
             WHERE claimed_by = ? AND id IN (%s)""";
 
-    /** The oldest PROCESSED rows by id; the caller keeps those processed before the cutoff. */
-    private static final String SELECT_OLDEST_PROCESSED = """
-            SELECT id, processed_at FROM outbox_events
-            WHERE status = 'PROCESSED'
+    /** PROCESSED rows after an id, in id order; the caller keeps those processed before the cutoff. */
+    private static final String SELECT_PROCESSED_AFTER = """
+            SELECT id, created_at, processed_at FROM outbox_events
+            WHERE status = 'PROCESSED' AND id > ?
             ORDER BY id
             LIMIT ?""";
 
@@ -222,33 +222,54 @@ public final class JdbcOutboxRepository {
     }
 
     /**
-     * Deletes the rows processed before {@code cutoff} among the {@code window} oldest PROCESSED rows
-     * (by id); returns how many. Rows are processed roughly in id order, so the expired ones sit at
-     * the front of the (status, id) index: walking that window finds them without an index on
-     * {@code processed_at}, which marking would otherwise have to update for every row. A row that
-     * was processed late (retried after FAILED) does not stop the walk; it is skipped until it
-     * expires itself. A window with nothing expired means the rest is younger than the cutoff.
+     * One page of cleanup: reads up to {@code window} PROCESSED rows with an id above
+     * {@code afterId}, in id order, and deletes those processed before {@code cutoff}.
+     *
+     * <p>Walking the (status, id) index this way finds expired rows without an index on
+     * {@code processed_at}, which marking would otherwise have to update for every row. Rows are
+     * processed roughly in id order, so expired ones come first; a row processed late (retried after
+     * FAILED) is stepped over and kept until it expires itself. The walk can stop at a row created
+     * after the cutoff: every later row was created later still, and no row is processed before it
+     * is created, so none of them has expired ({@link CleanupPage#more()} is false).
      */
-    public int deleteProcessedBefore(Connection conn, Instant cutoff, int window) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement(SELECT_OLDEST_PROCESSED)) {
-            ps.setInt(1, window);
+    public CleanupPage deleteProcessedBefore(Connection conn, Instant cutoff, long afterId, int window)
+            throws SQLException {
+        List<Long> expired = new ArrayList<>();
+        int read = 0;
+        long lastId = afterId;
+        boolean lastCreatedBeforeCutoff = false;
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_PROCESSED_AFTER)) {
+            ps.setLong(1, afterId);
+            ps.setInt(2, window);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Instant processedAt = UtcTimestamps.read(rs, "processed_at");
-                    if (processedAt != null && processedAt.isBefore(cutoff)) {
-                        ids.add(rs.getLong("id"));
+                    read++;
+                    lastId = rs.getLong("id");
+                    lastCreatedBeforeCutoff = UtcTimestamps.read(rs, "created_at").isBefore(cutoff);
+                    if (UtcTimestamps.read(rs, "processed_at").isBefore(cutoff)) {
+                        expired.add(lastId);
                     }
                 }
             }
         }
-        if (ids.isEmpty()) {
-            return 0;
+        int deleted = 0;
+        if (!expired.isEmpty()) {
+            try (PreparedStatement ps = conn.prepareStatement(withIdList(DELETE_BY_IDS, expired.size()))) {
+                bindIds(ps, 1, expired);
+                deleted = ps.executeUpdate();
+            }
         }
-        try (PreparedStatement ps = conn.prepareStatement(withIdList(DELETE_BY_IDS, ids.size()))) {
-            bindIds(ps, 1, ids);
-            return ps.executeUpdate();
-        }
+        return new CleanupPage(deleted, lastId, read == window && lastCreatedBeforeCutoff);
+    }
+
+    /**
+     * What one cleanup page did.
+     *
+     * @param deleted rows deleted
+     * @param lastId  the highest id read: the next page starts after it
+     * @param more    whether later rows may still hold expired ones
+     */
+    public record CleanupPage(int deleted, long lastId, boolean more) {
     }
 
     /** Counts PENDING and FAILED rows and finds the creation time of the oldest PENDING one. */

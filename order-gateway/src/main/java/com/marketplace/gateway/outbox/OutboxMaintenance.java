@@ -75,11 +75,12 @@ public final class OutboxMaintenance implements AutoCloseable {
         }
         Instant cutoff = now.minus(retention);
         int total = 0;
-        int deleted;
-        do {
-            deleted = tx.inTransaction(conn -> repository.deleteProcessedBefore(conn, cutoff, CLEANUP_BATCH));
-            total += deleted;
-        } while (deleted > 0 && clock.instant().isBefore(leaseUntil));
+        JdbcOutboxRepository.CleanupPage page = new JdbcOutboxRepository.CleanupPage(0, 0, true);
+        while (page.more() && clock.instant().isBefore(leaseUntil)) {
+            long afterId = page.lastId();
+            page = tx.inTransaction(conn -> repository.deleteProcessedBefore(conn, cutoff, afterId, CLEANUP_BATCH));
+            total += page.deleted();
+        }
         if (total > 0) {
             log.info("Outbox cleanup deleted {} PROCESSED rows older than {}", total, cutoff);
         }

@@ -62,16 +62,31 @@ class OutboxMaintenanceIT {
     }
 
     @Test
-    void cleanupStopsAtTheFirstWindowWithNothingExpired() throws Exception {
+    void aFullWindowOfRowsProcessedLateDoesNotHoldBackExpiredOnesBehindIt() throws Exception {
         Instant now = clock.instant();
+        // Created long ago (before the cutoff) but processed an hour ago: kept, and stepped over.
         insert(OutboxMaintenance.CLEANUP_BATCH, "PROCESSED", now.minus(1, ChronoUnit.HOURS));
-        // Expired, but behind a whole window of younger rows: left for a later run, once those expire.
-        List<UUID> behindTheWindow = insert(4, "PROCESSED", now.minus(RETENTION).minus(1, ChronoUnit.HOURS));
+        List<UUID> expired = insert(4, "PROCESSED", now.minus(RETENTION).minus(1, ChronoUnit.HOURS));
+
+        int deleted = maintenance("instance-a").cleanup();
+
+        assertThat(deleted).isEqualTo(expired.size());
+        assertThat(TestDatabase.count("outbox_events")).isEqualTo(OutboxMaintenance.CLEANUP_BATCH);
+    }
+
+    @Test
+    void theWalkEndsAtAWindowWhoseLastRowWasCreatedAfterTheCutoff() throws Exception {
+        Instant now = clock.instant();
+        Instant recent = now.minus(1, ChronoUnit.HOURS);
+        insert(OutboxMaintenance.CLEANUP_BATCH, "PROCESSED", recent, recent);
+        // Inconsistent on purpose (processed before created) to show the walk does not read on:
+        // real rows behind a row created after the cutoff cannot have expired.
+        List<UUID> behind = insert(4, "PROCESSED", now.minus(RETENTION).minus(1, ChronoUnit.HOURS), recent);
 
         int deleted = maintenance("instance-a").cleanup();
 
         assertThat(deleted).isZero();
-        assertThat(TestDatabase.count("outbox_events")).isEqualTo(OutboxMaintenance.CLEANUP_BATCH + behindTheWindow.size());
+        assertThat(TestDatabase.count("outbox_events")).isEqualTo(OutboxMaintenance.CLEANUP_BATCH + behind.size());
     }
 
     @Test
@@ -107,6 +122,11 @@ class OutboxMaintenanceIT {
     }
 
     private List<UUID> insert(int count, String status, Instant processedAt) throws Exception {
+        return insert(count, status, processedAt, null);
+    }
+
+    /** Inserts rows, then sets their status, processed_at and, when given, created_at. */
+    private List<UUID> insert(int count, String status, Instant processedAt, Instant createdAt) throws Exception {
         List<UUID> ids = new ArrayList<>();
         List<EventEnvelope> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -117,11 +137,13 @@ class OutboxMaintenanceIT {
         OutboxFixtures.insert(events);
         tx.inTransaction(conn -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "UPDATE outbox_events SET status = ?, processed_at = ? WHERE event_id = ?")) {
+                    "UPDATE outbox_events SET status = ?, processed_at = ?,"
+                            + " created_at = COALESCE(CAST(? AS DATETIME(6)), created_at) WHERE event_id = ?")) {
                 for (UUID id : ids) {
                     ps.setString(1, status);
                     UtcTimestamps.bind(ps, 2, processedAt == null ? Instant.EPOCH : processedAt);
-                    ps.setString(3, id.toString());
+                    UtcTimestamps.bind(ps, 3, createdAt);
+                    ps.setString(4, id.toString());
                     ps.addBatch();
                 }
                 return ps.executeBatch();

@@ -49,8 +49,8 @@ public final class JsonSerde<T> implements Serde<T> {
     }
 
     /**
-     * A serde for the values of a state store (and its changelog) of a fixed class: JSON as
-     * {@link #of(Class)}, instants as epoch seconds (see {@link #STATE_MAPPER}).
+     * A serde for internal values of a fixed class (state stores, their changelogs, repartition
+     * topics): JSON as {@link #of(Class)}, instants as epoch seconds (see {@link #STATE_MAPPER}).
      */
     public static <T> JsonSerde<T> ofStateValue(Class<T> type) {
         ObjectWriter writer = STATE_MAPPER.writerFor(type);

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one complete order adds to the statistics of one party (a seller or the buyer). Grouped
- * tables add it when an order enters a group and subtract the old one when the order changes, so
+ * What one complete order adds to the statistics of one party (a seller or the buyer). When it
+ * changes, the old one is subtracted and the new one added ({@link ContributionChange}), so
  * statistics always equal the sum over the current order states.
  *
  * <p>Semantics: an order counts in {@code orders} whatever its status (a cancelled order was
