@@ -68,6 +68,9 @@ public final class JsonBodyReader {
 
     private static byte[] readBounded(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES && "100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
+            throw tooLarge(); // the client waits for "100 Continue" before sending: nothing to read
+        }
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > MAX_BODY_BYTES) {
                 swallowIfSmall(in, declared);

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -124,6 +128,26 @@ class BadInputIT {
         assertThat(problem.path("title").asText()).isNotBlank();
         assertThat(problem.path("detail").asText()).isNotBlank();
         assertThat(response.body()).doesNotContain("java.", "Exception", "jackson", "SQL");
+        assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
+    @Test
+    void anOversizeBodyAnnouncedWithExpectContinueIsRefusedBeforeItIsSent() throws Exception {
+        Map<String, Long> before = TestDatabase.rowCounts();
+        String statusLine;
+        // A raw socket: JDK 17's HttpClient waits forever when the answer to "Expect: 100-continue"
+        // is a final status, which is exactly the answer under test.
+        try (Socket socket = new Socket("localhost", gateway.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST " + ORDERS + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + oversize().length + "\r\n"
+                    + "Expect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+        }
+
+        assertThat(statusLine).as("answered without the body being sent").startsWith("HTTP/1.1 413");
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
     }
 
