@@ -41,10 +41,10 @@ public record StreamsAppConfig(
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
     /** Commit interval under exactly_once_v2: the latency of read_committed consumers downstream. */
     public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(100);
-    /** Record cache shared by the stores of one instance. */
-    public static final long STATE_CACHE_BYTES = 32L * 1024 * 1024;
     /** Commit interval under at_least_once: how much may be reprocessed after a crash. */
     public static final Duration ALOS_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** Record cache shared by the stores of one instance. */
+    public static final long STATE_CACHE_BYTES = 32L * 1024 * 1024;
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:(\\d{1,5})");
     private static final Pattern APPLICATION_ID_CHARS = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
