@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath \
-      -Dmdep.includeScope=test -pl order-events,embedded-kafka,streams-app
+      -Dmdep.includeScope=test -pl streams-app -am
 fi
 CP="streams-app/target/test-classes:streams-app/target/classes:$(cat streams-app/target/test.classpath)"
 java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$CP" com.marketplace.streams.bench.StreamsBenchmark "${1:-200000}"
