@@ -1,7 +1,5 @@
 package com.marketplace.streams.bench;
 
-import com.marketplace.events.EventCodec;
-import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.StoreNames;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.streams.StreamsApp;
@@ -17,12 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -66,8 +59,8 @@ public final class QueryLatencyBenchmark {
         while (!(running(first) && running(second))) {
             Thread.sleep(100);
         }
-        produce(broker, InputScenario.ofOrders(3, ORDERS, 0,
-                Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1))).sends);
+        InputScenario.ofOrders(3, ORDERS, 0, Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1)))
+                .publish(broker.bootstrapServers());
         QueryHttp http = new QueryHttp();
         while (http.get(first.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, ORDERS)).statusCode() != 200
                 || http.get(second.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, ORDERS)).statusCode() != 200) {
@@ -124,16 +117,5 @@ public final class QueryLatencyBenchmark {
 
     private static boolean running(StreamsApp app) {
         return app.streams().state() == KafkaStreams.State.RUNNING;
-    }
-
-    private static void produce(EmbeddedKafkaBroker broker, List<EventEnvelope> events) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            for (EventEnvelope event : events) {
-                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
-            }
-            producer.flush();
-        }
     }
 }

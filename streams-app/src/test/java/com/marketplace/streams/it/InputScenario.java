@@ -1,5 +1,6 @@
 package com.marketplace.streams.it;
 
+import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
@@ -10,7 +11,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A reproducible stream of order events: orders with random items and random lifecycles, plus
@@ -80,6 +87,18 @@ public final class InputScenario {
     }
 
     /** The creation payloads of all orders. */
+    /** Sends {@link #sends} in order to their topics (key = orderId), idempotent and acks=all, as the relay does. */
+    public void publish(String bootstrapServers) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (EventEnvelope event : sends) {
+                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
+            }
+            producer.flush();
+        }
+    }
+
     public List<OrderCreated> creations() {
         return unique.stream().filter(e -> e.payload() instanceof OrderCreated)
                 .map(e -> (OrderCreated) e.payload()).toList();

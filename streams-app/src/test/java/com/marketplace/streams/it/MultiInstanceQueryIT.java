@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventCodec;
-import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
@@ -30,10 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -77,7 +72,7 @@ class MultiInstanceQueryIT {
         base = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
         scenario = InputScenario.ofOrders(11, ORDERS, DUPLICATES, base);
         expected = new ExpectedStats(scenario);
-        produce(scenario.sends);
+        scenario.publish(broker.bootstrapServers());
         await().atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() ->
                 statusCountsOn(first).equals(expectedStatusCounts()) && statusCountsOn(second).equals(expectedStatusCounts()));
     }
@@ -350,16 +345,5 @@ class MultiInstanceQueryIT {
 
     private static boolean isRunning(StreamsApp app) {
         return app.streams().state() == KafkaStreams.State.RUNNING;
-    }
-
-    private static void produce(List<EventEnvelope> events) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            for (EventEnvelope event : events) {
-                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
-            }
-            producer.flush();
-        }
     }
 }

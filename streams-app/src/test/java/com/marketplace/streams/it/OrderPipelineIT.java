@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.AnalyticsEvent;
 import com.marketplace.events.DerivedIds;
 import com.marketplace.events.EmailMessage;
-import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Notification;
 import com.marketplace.events.OrderCreated;
@@ -34,11 +33,6 @@ import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -78,7 +72,7 @@ class OrderPipelineIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         scenario = new InputScenario(42, UNIQUE_EVENTS, DUPLICATES, Instant.now().truncatedTo(ChronoUnit.MINUTES)
                 .minus(Duration.ofHours(1)));
-        produce(scenario.sends);
+        scenario.publish(broker.bootstrapServers());
     }
 
     @AfterAll
@@ -180,16 +174,5 @@ class OrderPipelineIT {
             it.forEachRemaining(kv -> windows.put(kv.key, kv.value));
         }
         return windows;
-    }
-
-    private static void produce(List<EventEnvelope> events) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            for (EventEnvelope event : events) {
-                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
-            }
-            producer.flush();
-        }
     }
 }
