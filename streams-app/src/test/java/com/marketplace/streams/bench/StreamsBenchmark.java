@@ -36,7 +36,9 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * size. Not a test.
  * {@code streams-app/bench.sh} runs it (see the script for arguments).
  * Argument: number of input records (default 200,000; 10% of them duplicates). The system property
- * {@code bench.streams} (e.g. {@code commit.interval.ms=1000,num.stream.threads=2}) overrides
+ * {@code bench.warmups} [1] sets how many runs of the full topology (own application ids) warm up
+ * the JVM's compilers before the two measured runs; {@code bench.streams} (e.g.
+ * {@code commit.interval.ms=1000,num.stream.threads=2}) overrides
  * Kafka Streams settings for both runs; {@code bench.openOrders} [1] sets how many orders are in
  * progress at a time (with 5,000, an order's status changes come ~5,000 records apart, more than a
  * commit interval, instead of right after its creation).
@@ -56,10 +58,15 @@ public final class StreamsBenchmark {
             long loadStart = System.nanoTime();
             produce(broker.bootstrapServers(), records);
             System.out.printf("loaded %,d records in %.1f s%n", records, seconds(loadStart));
+            for (int i = 1; i <= Integer.getInteger("bench.warmups", 1); i++) {
+                StreamsAppConfig warmup = config(broker.bootstrapServers(), "bench-warmup-" + i);
+                run(broker.bootstrapServers(), warmup.applicationId(), OrderTopology.build(warmup), records);
+            }
             double passThrough = run(broker.bootstrapServers(), "bench-pass-through", passThroughTopology(), records);
             StreamsAppConfig config = config(broker.bootstrapServers(), "bench-full");
+            Map<String, Long> before = writtenPerTopic(broker.bootstrapServers());
             double full = run(broker.bootstrapServers(), config.applicationId(), OrderTopology.build(config), records);
-            printWritesPerInput(broker.bootstrapServers(), records);
+            printWritesPerInput(before, writtenPerTopic(broker.bootstrapServers()), records);
             System.out.printf("pass-through: %,.0f events/s%nfull topology: %,.0f events/s (%.2f x pass-through)%n",
                     passThrough, full, full / passThrough);
         }
@@ -113,28 +120,33 @@ public final class StreamsBenchmark {
     }
 
     /**
-     * What the runs wrote, per input record and topic: end offsets, so records plus one
-     * transaction marker per partition and commit. Explains the gap to the pass-through, which
-     * writes one record per input.
+     * What the measured full run wrote, per input record and topic: the growth of end offsets, so
+     * records plus one transaction marker per partition and commit. Explains the gap to the
+     * pass-through, which writes one record per input.
      */
-    private static void printWritesPerInput(String bootstrap, int records) throws Exception {
+    private static void printWritesPerInput(Map<String, Long> before, Map<String, Long> after, int records) {
+        long total = 0;
+        for (var e : after.entrySet()) {
+            long written = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (written > 0) {
+                System.out.printf("  writes per input  %-70s %6.2f%n", e.getKey(), (double) written / records);
+                total += written;
+            }
+        }
+        System.out.printf("full topology writes %.1f offsets (records + commit markers) per input record%n",
+                (double) total / records);
+    }
+
+    /** End offsets summed per topic, input and broker-internal topics left out. */
+    private static Map<String, Long> writtenPerTopic(String bootstrap) throws Exception {
         try (Admin admin = admin(bootstrap)) {
             var partitions = admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().values().stream()
                     .filter(t -> !Topics.ORDER_EVENT_TOPICS.contains(t.name()) && !t.name().startsWith("__"))
                     .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
                     .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(partitions).all().get();
             var perTopic = new java.util.TreeMap<String, Long>();
-            ends.forEach((tp, info) -> perTopic.merge(tp.topic(), info.offset(), Long::sum));
-            long total = 0;
-            for (var e : perTopic.entrySet()) {
-                System.out.printf("  writes per input  %-70s %6.2f%n", e.getKey(), (double) e.getValue() / records);
-                if (!e.getKey().equals(PASS_THROUGH_OUTPUT)) {
-                    total += e.getValue();
-                }
-            }
-            System.out.printf("full topology writes %.1f offsets (records + commit markers) per input record%n",
-                    (double) total / records);
+            admin.listOffsets(partitions).all().get().forEach((tp, info) -> perTopic.merge(tp.topic(), info.offset(), Long::sum));
+            return perTopic;
         }
     }
 
