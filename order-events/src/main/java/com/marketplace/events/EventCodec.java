@@ -1,18 +1,20 @@
 package com.marketplace.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -53,7 +55,7 @@ public final class EventCodec {
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-                // keep 3000.10 as 3000.10 when reading through a JsonNode (the envelope is read in two steps)
+                // keep 3000.10 as 3000.10 when a caller reads through a JsonNode
                 .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .build();
     }
@@ -93,28 +95,170 @@ public final class EventCodec {
     /**
      * Reads an order event envelope, resolving the payload type from {@code eventType}.
      *
+     * <p>One pass over the bytes: the envelope's fields are read from the token stream and the
+     * payload is bound straight to its class when {@code eventType} and {@code schemaVersion} came
+     * before it (as this codec writes them); a payload that comes first is buffered and bound once
+     * they are known. The checks and their order do not depend on the field order.
+     *
      * @throws EventDecodingException MALFORMED for bad JSON or missing/invalid fields,
      *         UNKNOWN_EVENT_TYPE for an eventType this code does not know,
      *         UNSUPPORTED_SCHEMA_VERSION for a schemaVersion newer than {@link EventEnvelope#CURRENT_SCHEMA_VERSION}
      */
     public EventEnvelope decodeEnvelope(byte[] json) {
-        JsonNode tree = readTree(json);
-        EventType type = eventTypeOf(tree);
-        int version = schemaVersionOf(tree);
-        try {
-            return new EventEnvelope(
-                    UUID.fromString(requiredText(tree, "eventId")),
-                    type.wireName(),
-                    requiredText(tree, "aggregateType"),
-                    requiredText(tree, "aggregateId"),
-                    version,
-                    Instant.parse(requiredText(tree, "occurredAt")),
-                    mapper.treeToValue(requiredObject(tree, "payload"), payloadClass(type)));
+        if (json == null) {
+            throw malformed("null value", null);
+        }
+        EnvelopeFields fields = new EnvelopeFields();
+        try (JsonParser parser = mapper.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed("envelope is not a JSON object", null);
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                readField(parser, field, fields);
+            }
         } catch (EventDecodingException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
-            throw malformed("invalid envelope: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw malformed("not JSON: " + e.getMessage(), e);
         }
+        return fields.toEnvelope();
+    }
+
+    private void readField(JsonParser parser, String field, EnvelopeFields fields) throws IOException {
+        switch (field) {
+            case "eventId" -> fields.eventId = textOrNull(parser);
+            case "eventType" -> fields.eventType = textOrNull(parser);
+            case "aggregateType" -> fields.aggregateType = textOrNull(parser);
+            case "aggregateId" -> fields.aggregateId = textOrNull(parser);
+            case "occurredAt" -> fields.occurredAt = textOrNull(parser);
+            case "schemaVersion" -> fields.schemaVersion = integralOrNull(parser);
+            case "payload" -> fields.readPayload(parser);
+            default -> parser.skipChildren();
+        }
+    }
+
+    /** The envelope's fields as read so far; {@link #toEnvelope()} checks them. */
+    private final class EnvelopeFields {
+        private String eventId;
+        private String eventType;
+        private String aggregateType;
+        private String aggregateId;
+        private String occurredAt;
+        private Long schemaVersion;
+        private boolean payloadPresent;
+        private OrderEventPayload payload;
+        private TokenBuffer bufferedPayload;
+
+        void readPayload(JsonParser parser) throws IOException {
+            payloadPresent = parser.currentToken() == JsonToken.START_OBJECT;
+            payload = null;
+            bufferedPayload = null;
+            if (!payloadPresent) {
+                parser.skipChildren();
+                return;
+            }
+            Optional<EventType> type = eventType == null ? Optional.empty() : EventType.fromWireName(eventType);
+            if (type.isPresent() && schemaVersion != null && schemaVersion >= 1
+                    && schemaVersion <= EventEnvelope.CURRENT_SCHEMA_VERSION) {
+                payload = bindPayload(parser, type.get());
+            } else {
+                // type or version not known yet (or invalid): toEnvelope() decides once all is read
+                bufferedPayload = TokenBuffer.asCopyOfValue(parser);
+            }
+        }
+
+        EventEnvelope toEnvelope() {
+            EventType type = eventType();
+            int version = schemaVersion();
+            try {
+                return new EventEnvelope(
+                        UUID.fromString(required(eventId, "eventId")),
+                        type.wireName(),
+                        required(aggregateType, "aggregateType"),
+                        required(aggregateId, "aggregateId"),
+                        version,
+                        Instant.parse(required(occurredAt, "occurredAt")),
+                        payload(type));
+            } catch (EventDecodingException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw malformed("invalid envelope: " + e.getMessage(), e);
+            }
+        }
+
+        private EventType eventType() {
+            String name = required(eventType, "eventType");
+            return EventType.fromWireName(name).orElseThrow(() -> new EventDecodingException(
+                    EventDecodingException.Reason.UNKNOWN_EVENT_TYPE, "unknown eventType '" + name + "'"));
+        }
+
+        private int schemaVersion() {
+            if (schemaVersion == null || schemaVersion < 1) {
+                throw malformed("schemaVersion missing or not a positive integer", null);
+            }
+            if (schemaVersion > EventEnvelope.CURRENT_SCHEMA_VERSION) {
+                throw new EventDecodingException(EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+                        "schemaVersion " + schemaVersion + " is newer than supported "
+                                + EventEnvelope.CURRENT_SCHEMA_VERSION);
+            }
+            return schemaVersion.intValue();
+        }
+
+        private OrderEventPayload payload(EventType type) throws IOException {
+            if (!payloadPresent) {
+                throw malformed("field 'payload' missing or not an object", null);
+            }
+            if (bufferedPayload != null) {
+                try (JsonParser buffered = bufferedPayload.asParserOnFirstToken()) {
+                    payload = bindPayload(buffered, type);
+                }
+                bufferedPayload = null;
+            }
+            return payload;
+        }
+
+        private OrderEventPayload bindPayload(JsonParser parser, EventType type) {
+            try {
+                return mapper.readValue(parser, payloadClass(type));
+            } catch (IOException | RuntimeException e) {
+                throw malformed("invalid envelope: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The current value as text, or null when it is not a string (the caller reports it missing). */
+    private static String textOrNull(JsonParser parser) throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    /** The current value as an exact integer, or null when it is none (e.g. a string or 1.5). */
+    private static Long integralOrNull(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return parser.getLongValue();
+        }
+        if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            try {
+                return parser.getDecimalValue().longValueExact();
+            } catch (ArithmeticException notIntegral) {
+                return null;
+            }
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    private static String required(String value, String field) {
+        if (value == null) {
+            throw malformed("field '" + field + "' missing or not a string", null);
+        }
+        return value;
     }
 
     /** {@link #decodeEnvelope(byte[])} for a JSON string. */
@@ -122,61 +266,11 @@ public final class EventCodec {
         return decodeEnvelope(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private JsonNode readTree(byte[] json) {
-        if (json == null) {
-            throw malformed("null value", null);
-        }
-        try {
-            JsonNode tree = mapper.readTree(json);
-            if (tree == null || !tree.isObject()) {
-                throw malformed("envelope is not a JSON object", null);
-            }
-            return tree;
-        } catch (IOException e) {
-            throw malformed("not JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static EventType eventTypeOf(JsonNode tree) {
-        String name = requiredText(tree, "eventType");
-        return EventType.fromWireName(name).orElseThrow(() -> new EventDecodingException(
-                EventDecodingException.Reason.UNKNOWN_EVENT_TYPE, "unknown eventType '" + name + "'"));
-    }
-
-    private static int schemaVersionOf(JsonNode tree) {
-        JsonNode node = tree.get("schemaVersion");
-        if (node == null || !node.canConvertToExactIntegral() || node.asInt() < 1) {
-            throw malformed("schemaVersion missing or not a positive integer", null);
-        }
-        if (node.asInt() > EventEnvelope.CURRENT_SCHEMA_VERSION) {
-            throw new EventDecodingException(EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
-                    "schemaVersion " + node.asInt() + " is newer than supported "
-                            + EventEnvelope.CURRENT_SCHEMA_VERSION);
-        }
-        return node.asInt();
-    }
-
     private static Class<? extends OrderEventPayload> payloadClass(EventType type) {
         return switch (type) {
             case ORDER_CREATED -> OrderCreated.class;
             case ORDER_STATUS_CHANGED -> OrderStatusChanged.class;
         };
-    }
-
-    private static String requiredText(JsonNode tree, String field) {
-        JsonNode node = tree.get(field);
-        if (node == null || !node.isTextual()) {
-            throw malformed("field '" + field + "' missing or not a string", null);
-        }
-        return node.asText();
-    }
-
-    private static ObjectNode requiredObject(JsonNode tree, String field) {
-        JsonNode node = tree.get(field);
-        if (!(node instanceof ObjectNode object)) {
-            throw malformed("field '" + field + "' missing or not an object", null);
-        }
-        return object;
     }
 
     private static EventDecodingException malformed(String message, Throwable cause) {

@@ -72,6 +72,42 @@ class EventCodecTest {
     }
 
     @Test
+    void envelopeFieldsAreReadInAnyOrder() throws IOException {
+        String golden = golden("order-created.json");
+        String payload = golden.substring(golden.indexOf("\"payload\":"), golden.length() - 1);
+        String payloadFirst = "{" + payload + "," + golden.substring(1, golden.indexOf(",\"payload\":")) + "}";
+
+        EventEnvelope decoded = codec.decodeEnvelope(payloadFirst);
+
+        assertThat(payloadFirst).startsWith("{\"payload\":{");
+        assertThat(decoded).isEqualTo(codec.decodeEnvelope(golden));
+        assertThat(decoded.payload().totalAmount()).isEqualTo(new BigDecimal("3000.10"));
+        assertThat(codec.encodeToString(decoded)).isEqualTo(golden);
+    }
+
+    @Test
+    void errorReasonsDoNotDependOnFieldOrder() throws IOException {
+        String golden = golden("order-created.json");
+        String payload = golden.substring(golden.indexOf("\"payload\":"), golden.length() - 1);
+        String head = golden.substring(1, golden.indexOf(",\"payload\":"));
+        var cases = java.util.Map.of(
+                head.replace("\"OrderCreated\"", "\"OrderRefunded\""), EventDecodingException.Reason.UNKNOWN_EVENT_TYPE,
+                head.replace("\"schemaVersion\":1", "\"schemaVersion\":2"),
+                EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+                head.replace("\"schemaVersion\":1", "\"schemaVersion\":\"1\""), EventDecodingException.Reason.MALFORMED,
+                head.replace("\"eventId\":\"3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10\",", ""),
+                EventDecodingException.Reason.MALFORMED);
+
+        cases.forEach((envelopeFields, reason) -> {
+            for (String json : List.of("{" + envelopeFields + "," + payload + "}",
+                    "{" + payload + "," + envelopeFields + "}")) {
+                assertThatThrownBy(() -> codec.decodeEnvelope(json)).as(json)
+                        .isInstanceOfSatisfying(EventDecodingException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+            }
+        });
+    }
+
+    @Test
     void unknownEventTypeIsReportedAsSuch() throws IOException {
         String json = golden("order-created.json").replace("\"OrderCreated\"", "\"OrderRefunded\"");
 
@@ -100,7 +136,11 @@ class EventCodecTest {
                 golden.replace("\"aggregateId\":\"42\"", "\"aggregateId\":\"43\""),
                 golden.replace("\"orderId\":42", "\"orderId\":\"x\""),
                 golden.replace("\"status\":\"PENDING\"", "\"status\":\"LOST\""),
-                golden.replace(",\"buyerEmail\":\"buyer@example.com\"", ""));
+                golden.replace(",\"buyerEmail\":\"buyer@example.com\"", ""),
+                golden.replace("\"schemaVersion\":1", "\"schemaVersion\":1.5"),
+                golden.replace("\"payload\":{", "\"payload\":[{").replace("}}", "}]}"),
+                golden.substring(0, golden.length() - 10),
+                "null");
 
         for (String json : bad) {
             assertThatThrownBy(() -> codec.decodeEnvelope(json)).as(json)

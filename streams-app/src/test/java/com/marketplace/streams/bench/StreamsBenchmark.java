@@ -93,7 +93,8 @@ public final class StreamsBenchmark {
                 Thread.sleep(100);
             }
             double elapsed = seconds(start);
-            System.out.printf("%s: %,d records in %.1f s%n", applicationId, records, elapsed);
+            System.out.printf("%s: %,d records in %.1f s; its stream threads used %.1f µs CPU per record%n",
+                    applicationId, records, elapsed, streamThreadCpuNanos(applicationId) / 1e3 / records);
             if (topology.describe().toString().contains(StoreNames.DEDUPE)) {
                 System.out.printf("%s: dedupe-store holds %,d eventIds%n", applicationId, dedupeEntries(streams));
             }
@@ -154,6 +155,15 @@ public final class StreamsBenchmark {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                 .filter(e -> Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /** CPU time used so far by the live stream threads of {@code applicationId} (not its clients' I/O threads). */
+    private static long streamThreadCpuNanos(String applicationId) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
+                .sum();
     }
 
     static long dedupeEntries(KafkaStreams streams) {
