@@ -71,6 +71,8 @@ class StreamsAppConfigTest {
                 .isEqualTo(32L * 1024 * 1024);
         assertThat(new StreamsConfig(props).originalsWithPrefix(StreamsConfig.PRODUCER_PREFIX))
                 .as("no producer compression").doesNotContainKey("compression.type");
+        assertThat(new StreamsConfig(props).getProducerConfigs("client").get("batch.size"))
+                .isEqualTo(128 * 1024);
     }
 
     @Test
