@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Settings (system properties): {@code bench.dbUrl} [jdbc:mysql://127.0.0.1:3306/marketplace_bench],
  * {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.events} [100000],
  * {@code bench.batchSize} [500], {@code bench.relays} [1] relays draining side by side,
+ * {@code bench.warmupEvents} [20000] rows drained (then removed) before the measured drain,
  * {@code bench.producer.<setting>} producer settings for both producers (e.g.
  * {@code -Dbench.producer.compression.type=none}). The database is created when missing and its outbox emptied first.
  */
@@ -73,6 +74,13 @@ public final class RelayBenchmark {
             emptyOutbox(db);
             List<EventEnvelope> envelopes = envelopes(events);
             double baseline = baselineProducer(broker.bootstrapServers(), envelopes);
+            int warmupEvents = Integer.getInteger("bench.warmupEvents", 20_000);
+            if (warmupEvents > 0) {
+                // like the producer's warm-up pass: the measured drain should not pay for the JIT
+                log.info("Warm-up drain of {} rows", warmupEvents);
+                drainWithRelay(tx, broker.bootstrapServers(), envelopes(warmupEvents), batchSize);
+                emptyOutbox(db);
+            }
             double relay = drainWithRelay(tx, broker.bootstrapServers(), envelopes, batchSize);
             log.info("RESULT events={} batchSize={} relay={} events/s baselineProducer={} events/s ratio={}",
                     events, batchSize, Math.round(relay), Math.round(baseline), String.format("%.2f", relay / baseline));
