@@ -159,14 +159,21 @@ public final class EventCodec {
                 parser.skipChildren();
                 return;
             }
-            Optional<EventType> type = eventType == null ? Optional.empty() : EventType.fromWireName(eventType);
-            if (type.isPresent() && schemaVersion != null && schemaVersion >= 1
-                    && schemaVersion <= EventEnvelope.CURRENT_SCHEMA_VERSION) {
+            Optional<EventType> type = knownEventType();
+            if (type.isPresent() && supportedSchemaVersion()) {
                 payload = bindPayload(parser, type.get());
             } else {
-                // type or version not known yet (or invalid): toEnvelope() decides once all is read
+                // type or version not read yet (or invalid): toEnvelope() decides once all is read
                 bufferedPayload = TokenBuffer.asCopyOfValue(parser);
             }
+        }
+
+        private Optional<EventType> knownEventType() {
+            return eventType == null ? Optional.empty() : EventType.fromWireName(eventType);
+        }
+
+        private boolean supportedSchemaVersion() {
+            return schemaVersion != null && schemaVersion >= 1 && schemaVersion <= EventEnvelope.CURRENT_SCHEMA_VERSION;
         }
 
         EventEnvelope toEnvelope() {
@@ -190,7 +197,7 @@ public final class EventCodec {
 
         private EventType eventType() {
             String name = required(eventType, "eventType");
-            return EventType.fromWireName(name).orElseThrow(() -> new EventDecodingException(
+            return knownEventType().orElseThrow(() -> new EventDecodingException(
                     EventDecodingException.Reason.UNKNOWN_EVENT_TYPE, "unknown eventType '" + name + "'"));
         }
 
