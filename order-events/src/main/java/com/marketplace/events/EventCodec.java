@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -30,8 +31,9 @@ public final class EventCodec {
     /**
      * The contract's settings except that instants are written as epoch seconds with a nanosecond
      * fraction ({@code 1764115200.123456000}); both forms are read. Only for values that never leave
-     * a service (state stores, their changelogs, internal topics), where reading a number is much
-     * cheaper than parsing ISO-8601 text. Never for the contract's topics or HTTP bodies.
+     * a service (state stores, their changelogs, internal topics) and were written as JSON text,
+     * where reading a number is much cheaper than parsing ISO-8601 text. Never for the contract's
+     * topics or HTTP bodies.
      */
     public static final EventCodec NUMERIC_INSTANTS =
             new EventCodec(newMapper().enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
@@ -47,7 +49,16 @@ public final class EventCodec {
      * (e.g. an HTTP layer adding stricter read features). Changing it does not affect this codec.
      */
     public static ObjectMapper newMapper() {
-        return JsonMapper.builder()
+        return withContractSettings(JsonMapper.builder()).build();
+    }
+
+    /**
+     * Applies the contract's mapping settings (java.time support, ISO-8601 instants, exact
+     * decimals, unknown fields ignored) to a mapper builder of any data format, e.g. a binary one
+     * for values that never leave a service.
+     */
+    public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B withContractSettings(B builder) {
+        return builder
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -56,8 +67,7 @@ public final class EventCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
                 // keep 3000.10 as 3000.10 when a caller reads through a JsonNode
-                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-                .build();
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     }
 
     /** Writes any contract record (envelope, payload, output record) as UTF-8 JSON. */

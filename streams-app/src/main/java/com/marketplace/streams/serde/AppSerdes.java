@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Every serde of the topology, built once. Keys are strings (orderId, status, eventId) or longs
- * (sellerId, buyerId); values of the contract are JSON through {@link EventCodec}, values of the
- * state stores JSON with numeric instants ({@link JsonSerde#ofStateValue(Class)}); raw input
+ * (sellerId, buyerId); values of the contract are JSON through {@link EventCodec}, internal values
+ * of the state stores and repartition topics Smile ({@link StateValueSerde}); raw input
  * values are bytes so a bad record can be dead-lettered as received.
  */
 public final class AppSerdes {
@@ -28,11 +28,11 @@ public final class AppSerdes {
     private final Serde<EmailMessage> email = JsonSerde.of(EmailMessage.class);
     private final Serde<Notification> notification = JsonSerde.of(Notification.class);
     private final Serde<AnalyticsEvent> analytics = JsonSerde.of(AnalyticsEvent.class);
-    private final Serde<OrderState> orderState = JsonSerde.ofStateValue(OrderState.class);
-    private final Serde<OrderContributions> orderContributions = JsonSerde.ofStateValue(OrderContributions.class);
-    private final Serde<ContributionChange> contributionChange = JsonSerde.ofStateValue(ContributionChange.class);
-    private final Serde<SellerStats> sellerStats = JsonSerde.ofStateValue(SellerStats.class);
-    private final Serde<BuyerStats> buyerStats = JsonSerde.ofStateValue(BuyerStats.class);
+    private final Serde<OrderState> orderState = StateValueSerde.of(OrderState.class);
+    private final Serde<OrderContributions> orderContributions = StateValueSerde.of(OrderContributions.class);
+    private final Serde<ContributionChange> contributionChange = StateValueSerde.of(ContributionChange.class);
+    private final Serde<SellerStats> sellerStats = StateValueSerde.of(SellerStats.class);
+    private final Serde<BuyerStats> buyerStats = StateValueSerde.of(BuyerStats.class);
 
     public Serde<String> string() {
         return string;

@@ -7,7 +7,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A serde writing values as UTF-8 JSON through the contract's {@link EventCodec}. A null value
+ * A serde writing values as UTF-8 JSON through the contract's {@link EventCodec}: the contract's
+ * records on topics (internal values use {@link StateValueSerde}). A null value
  * (tombstone) is written and read as null. Reading bytes that are not a valid value throws
  * {@link com.marketplace.events.EventDecodingException}.
  *
@@ -30,18 +31,6 @@ public final class JsonSerde<T> implements Serde<T> {
     /** A serde for a record type with a fixed class. */
     public static <T> JsonSerde<T> of(Class<T> type) {
         return new JsonSerde<>(bytes -> EventCodec.INSTANCE.decode(bytes, type));
-    }
-
-    /**
-     * A serde for internal values of a fixed class (state stores, their changelogs, repartition
-     * topics): JSON as {@link #of(Class)}, but instants as epoch seconds
-     * ({@link EventCodec#NUMERIC_INSTANTS}). Store values are read back on every update of an order,
-     * and parsing ISO-8601 text was the largest single cost of doing so; values written before in
-     * ISO-8601 stay readable.
-     */
-    public static <T> JsonSerde<T> ofStateValue(Class<T> type) {
-        return new JsonSerde<>(EventCodec.NUMERIC_INSTANTS::encode,
-                bytes -> EventCodec.NUMERIC_INSTANTS.decode(bytes, type));
     }
 
     /** A serde with a custom reader, e.g. the envelope whose payload type depends on its content. */
