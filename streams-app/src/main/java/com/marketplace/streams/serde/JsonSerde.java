@@ -7,8 +7,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A serde writing values as UTF-8 JSON through the contract's {@link EventCodec}: the contract's
- * records on topics (internal values use {@link StateValueSerde}). A null value
+ * A serde writing values as UTF-8 JSON through the contract's {@link EventCodec}, for the
+ * contract's records on topics (internal values use {@link StateValueSerde}). A null value
  * (tombstone) is written and read as null. Reading bytes that are not a valid value throws
  * {@link com.marketplace.events.EventDecodingException}.
  *
@@ -19,13 +19,9 @@ public final class JsonSerde<T> implements Serde<T> {
     private final Serializer<T> serializer;
     private final Deserializer<T> deserializer;
 
-    private JsonSerde(Function<Object, byte[]> writer, Function<byte[], T> reader) {
-        this.serializer = (topic, value) -> value == null ? null : writer.apply(value);
-        this.deserializer = (topic, bytes) -> bytes == null ? null : reader.apply(bytes);
-    }
-
     private JsonSerde(Function<byte[], T> reader) {
-        this(EventCodec.INSTANCE::encode, reader);
+        this.serializer = (topic, value) -> value == null ? null : EventCodec.INSTANCE.encode(value);
+        this.deserializer = (topic, bytes) -> bytes == null ? null : reader.apply(bytes);
     }
 
     /** A serde for a record type with a fixed class. */
