@@ -5,7 +5,8 @@
 #    over the same pre-loaded input (default 200,000 records, 10% duplicates), measured after one
 #    warm-up run of the full topology (-Dbench.warmups=N).
 # 2. DedupeStoreSizeBenchmark: dedupe-store size after N records (default 1,000,000) with 7-day vs
-#    1-minute retention (TopologyTestDriver, 100 records per second of event time).
+#    1-minute retention (the dedupe stage alone, exactly_once_v2, in-process broker; 100 records per
+#    second of event time).
 # Set SKIP_BUILD=1 to reuse an earlier build; BENCH_JAVA_OPTS passes system properties, e.g.
 # BENCH_JAVA_OPTS=-Dbench.openOrders=5000 (status changes far from their creation, see StreamsBenchmark).
 set -euo pipefail
