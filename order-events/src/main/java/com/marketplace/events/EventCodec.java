@@ -22,26 +22,16 @@ import java.util.UUID;
  * The one JSON codec of the contract (UTF-8). Amounts are written as exact decimals with their
  * scale ({@code 3000.00}) and read as {@link java.math.BigDecimal}; instants are ISO-8601 strings;
  * unknown fields are ignored on read so producers can add fields without breaking consumers.
- * Thread-safe; use the shared {@link #INSTANCE} (or {@link #NUMERIC_INSTANTS} for internal values).
+ * Instants written as epoch seconds are read too. Thread-safe; use the shared {@link #INSTANCE}.
  */
 public final class EventCodec {
 
-    public static final EventCodec INSTANCE = new EventCodec(newMapper());
-
-    /**
-     * The contract's settings except that instants are written as epoch seconds with a nanosecond
-     * fraction ({@code 1764115200.123456000}); both forms are read. Only for values that never leave
-     * a service (state stores, their changelogs, internal topics) and were written as JSON text,
-     * where reading a number is much cheaper than parsing ISO-8601 text. Never for the contract's
-     * topics or HTTP bodies.
-     */
-    public static final EventCodec NUMERIC_INSTANTS =
-            new EventCodec(newMapper().enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
+    public static final EventCodec INSTANCE = new EventCodec();
 
     private final ObjectMapper mapper;
 
-    private EventCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
+    private EventCodec() {
+        this.mapper = newMapper();
     }
 
     /**
@@ -134,6 +124,11 @@ public final class EventCodec {
             throw malformed("not JSON: " + e.getMessage(), e);
         }
         return fields.toEnvelope();
+    }
+
+    /** {@link #decodeEnvelope(byte[])} for a JSON string. */
+    public EventEnvelope decodeEnvelope(String json) {
+        return decodeEnvelope(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private void readField(JsonParser parser, String field, EnvelopeFields fields) throws IOException {
@@ -276,11 +271,6 @@ public final class EventCodec {
             throw malformed("field '" + field + "' missing or not a string", null);
         }
         return value;
-    }
-
-    /** {@link #decodeEnvelope(byte[])} for a JSON string. */
-    public EventEnvelope decodeEnvelope(String json) {
-        return decodeEnvelope(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Class<? extends OrderEventPayload> payloadClass(EventType type) {

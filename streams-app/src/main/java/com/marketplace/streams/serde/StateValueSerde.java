@@ -65,7 +65,7 @@ public final class StateValueSerde<T> implements Serde<T> {
 
     private T decode(byte[] bytes) {
         if (!isSmile(bytes)) {
-            return EventCodec.NUMERIC_INSTANTS.decode(bytes, type);
+            return EventCodec.INSTANCE.decode(bytes, type);
         }
         try {
             return SMILE.readValue(bytes, type);
