@@ -1,12 +1,9 @@
 package com.marketplace.kafka.embedded;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +30,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +64,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String META_PROPERTIES = "meta.properties";
     private static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** The default (128 MiB) is sized for production clusters; 16 MiB still maps ~600k keys per segment. */
     private static final String CLEANER_DEDUPE_BUFFER_BYTES = String.valueOf(16 * 1024 * 1024);
@@ -231,34 +225,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void formatIfNeeded() {
-        if (Files.exists(logDir.resolve(META_PROPERTIES))) {
+        if (KraftStorage.isFormatted(logDir)) {
             log.debug("Kafka log dir {} is already formatted", logDir);
             return;
         }
         String clusterId = Uuid.randomUuid().toString();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            Files.createDirectories(logDir);
-            newFormatter(clusterId, printStream).run();
-        } catch (Exception e) {
-            throw new EmbeddedKafkaException("Could not format Kafka log dir " + logDir, e);
-        }
+        String output = KraftStorage.format(logDir, NODE_ID, clusterId, CONTROLLER_LISTENER);
         log.info("Formatted Kafka log dir {} with cluster id {}", logDir, clusterId);
-        log.debug("Formatter output: {}", output.toString(StandardCharsets.UTF_8));
-    }
-
-    private Formatter newFormatter(String clusterId, PrintStream printStream) {
-        String dir = logDir.toString();
-        return new Formatter()
-                .setPrintStream(printStream)
-                .setNodeId(NODE_ID)
-                .setClusterId(clusterId)
-                .setControllerListenerName(CONTROLLER_LISTENER)
-                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                .addDirectory(dir)
-                .setMetadataLogDirectory(dir)
-                // the node is a controller, so like `kafka-storage format` it writes the bootstrap snapshot
-                .setWriteBootstrapSnapshot(true);
+        log.debug("Formatter output: {}", output);
     }
 
     private Properties serverProperties() {

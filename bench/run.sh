@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The one benchmark command. Builds the jars, makes sure MariaDB is up (as CI does), and runs the
+# benchmark scenarios with the project's jars and Kafka brokers as processes of their own; the
+# report is written to docs/benchmarks/<date>.md with its plots and copied to docs/benchmarks/latest.md.
+#
+#   bench/run.sh [--quick] [--only SCENARIO[,SCENARIO...]] [-Dbench.setting=value ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=true ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
+if ! mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1; then
+  echo "MariaDB not running: starting it"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  for _ in $(seq 1 60); do
+    mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1 && break
+    sleep 1
+  done
+fi
+
+# the jars the scenarios start, and the class path of the bench module (which also runs kafka.Kafka)
+mvn -q -B package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt \
+  -Dmdep.includeScope=runtime
+
+exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+  -Dbench.quick="$quick" ${args[@]+"${args[@]}"} com.marketplace.bench.pipeline.PipelineBenchmark

@@ -1,0 +1,72 @@
+package com.marketplace.bench.pipeline;
+
+import com.marketplace.harness.ManagedProcess;
+import com.marketplace.harness.ProcessCpu;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** CPU used by each process, its busiest threads, and the whole machine between two readings. */
+final class CpuWindow {
+
+    /** Cores used per process (CPU seconds / wall seconds), busiest threads, machine busy fraction (0..1). */
+    record Usage(double wallSeconds, Map<String, Double> cores, Map<String, Map<String, Double>> threadCores,
+            double machineBusy, int machineCores) {
+
+        double pipelineCores() {
+            return cores.entrySet().stream().filter(e -> !e.getKey().equals("load client"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+    }
+
+    private final Map<String, Long> pids;
+    private final Map<String, Double> startCpu = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> startThreads = new LinkedHashMap<>();
+    private final double[] startMachine;
+    private final long startNanos;
+
+    private CpuWindow(Map<String, Long> pids) {
+        this.pids = pids;
+        pids.forEach((name, pid) -> {
+            startCpu.put(name, ProcessCpu.seconds(pid));
+            startThreads.put(name, ProcessCpu.threadSeconds(pid));
+        });
+        this.startMachine = ProcessCpu.machineSeconds();
+        this.startNanos = System.nanoTime();
+    }
+
+    static CpuWindow begin(Map<String, ManagedProcess> processes, Optional<Long> mariadb) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach((name, p) -> pids.put(name, p.pid()));
+        mariadb.ifPresent(pid -> pids.put("mariadb", pid));
+        pids.put("load client", ProcessHandle.current().pid());
+        return new CpuWindow(pids);
+    }
+
+    Usage end() {
+        double wall = (System.nanoTime() - startNanos) / 1e9;
+        double[] machine = ProcessCpu.machineSeconds();
+        Map<String, Double> cores = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> threads = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            cores.put(name, (ProcessCpu.seconds(pid) - startCpu.get(name)) / wall);
+            threads.put(name, busiestThreads(startThreads.get(name), ProcessCpu.threadSeconds(pid), wall));
+        });
+        int cpus = Runtime.getRuntime().availableProcessors();
+        double busy = (machine[0] - startMachine[0]) / Math.max(1e-9, machine[1] - startMachine[1]);
+        return new Usage(wall, cores, threads, busy, cpus);
+    }
+
+    private static Map<String, Double> busiestThreads(Map<String, Double> before, Map<String, Double> after, double wall) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        List<Map.Entry<String, Double>> sorted = after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0.0)) / wall))
+                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                .limit(6)
+                .toList();
+        sorted.forEach(e -> used.put(e.getKey(), e.getValue()));
+        return used;
+    }
+}

@@ -1,0 +1,171 @@
+package com.marketplace.bench.pipeline;
+
+import com.marketplace.events.Topics;
+import com.marketplace.harness.FreePorts;
+import com.marketplace.harness.HttpService;
+import com.marketplace.harness.JavaCommand;
+import com.marketplace.harness.KafkaCluster;
+import com.marketplace.harness.ManagedProcess;
+import com.marketplace.harness.ProcessCpu;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline under a steady load, every part a process of its own as a user runs it: a
+ * Kafka broker ({@code kafka.Kafka}), the order-gateway jar with its relay, one streams-app jar
+ * ({@code exactly_once_v2}) and MariaDB. Everything starts cold; as soon as both services are
+ * ready an open-loop client sends {@code bench.rate} orders/s for {@code bench.seconds}, and a
+ * {@code read_committed} consumer times each order's records from the moment its 201 arrived:
+ * 201 → {@code marketplace.order.created} (the relay) and 201 → {@code marketplace.email} (end to end).
+ * CPU is read per process from {@code /proc} over the load window.
+ *
+ * <p>Settings (system properties): {@code bench.rate} [200], {@code bench.seconds} [90],
+ * {@code bench.dbUrl} [jdbc:mysql://127.0.0.1:3306/marketplace_pipeline_bench] (dropped and created
+ * anew), {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.jars} [.] the
+ * directory holding {@code order-gateway/target} and {@code streams-app/target}, {@code bench.workDir}
+ * [bench/target/pipeline-bench], {@code bench.jfr} [false] records a JFR profile in every JVM,
+ * {@code bench.gateway.env.X} / {@code bench.streams.env.X} extra environment variables.
+ */
+public final class PipelineBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineBenchmark.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private PipelineBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PipelineResult result = run(PipelineSettings.fromSystemProperties());
+        System.out.println(result.toMarkdown());
+    }
+
+    /** Starts everything, runs the load, stops everything; returns the measurements. */
+    public static PipelineResult run(PipelineSettings s) throws Exception {
+        Path work = s.workDir();
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        recreateDatabase(s);
+        long coldStart = System.nanoTime();
+        try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, Map.of(), jvm(s, work, "kafka"));
+                HttpService gateway = startGateway(s, kafka, work);
+                HttpService streams = startStreams(s, kafka, work)) {
+            gateway.awaitReady(READY_TIMEOUT);
+            streams.awaitReady(READY_TIMEOUT);
+            Duration startup = Duration.ofNanos(System.nanoTime() - coldStart);
+            log.info("Pipeline ready {} ms after the broker was started", startup.toMillis());
+            Map<String, ManagedProcess> processes = new LinkedHashMap<>();
+            processes.put("gateway", gateway.process());
+            processes.put("broker", kafka.node(1));
+            processes.put("streams-app", streams.process());
+            try (RecordArrivals arrivals = new RecordArrivals(kafka.bootstrapServers(),
+                    List.of(Topics.ORDER_CREATED, Topics.EMAIL))) {
+                arrivals.start();
+                CpuWindow cpu = CpuWindow.begin(processes, mariadbPid());
+                long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+                List<OpenLoopOrders.Sent> sent = new OpenLoopOrders(gateway.uri("/")).run(s.rate(),
+                        Duration.ofSeconds(s.seconds()), start);
+                CpuWindow.Usage usage = cpu.end();
+                awaitArrivals(arrivals, sent);
+                return PipelineResult.of(s, startup, start, sent, arrivals, usage);
+            }
+        }
+    }
+
+    private static HttpService startGateway(PipelineSettings s, KafkaCluster kafka, Path work) {
+        int port = FreePorts.next();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HTTP_PORT", Integer.toString(port));
+        env.put("DB_URL", s.dbUrl());
+        env.put("DB_USER", s.dbUser());
+        env.put("DB_PASSWORD", s.dbPassword());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.putAll(s.gatewayEnv());
+        return HttpService.start("gateway", s.jars().resolve("order-gateway/target/order-gateway.jar"), port, env,
+                jvm(s, work, "gateway"), work);
+    }
+
+    private static HttpService startStreams(PipelineSettings s, KafkaCluster kafka, Path work) {
+        int port = FreePorts.next();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HTTP_PORT", Integer.toString(port));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("APPLICATION_SERVER", "127.0.0.1:" + port);
+        env.put("STATE_DIR", work.resolve("streams-state").toAbsolutePath().toString());
+        env.putAll(s.streamsEnv());
+        return HttpService.start("streams-app", s.jars().resolve("streams-app/target/streams-app.jar"), port, env,
+                jvm(s, work, "streams-app"), work);
+    }
+
+    private static List<String> jvm(PipelineSettings s, Path work, String name) {
+        List<String> options = new ArrayList<>(List.of("-Xms512m", "-Xmx1g"));
+        if (s.jfr()) {
+            options.addAll(JavaCommand.flightRecording(work.resolve(name + ".jfr")));
+        }
+        return options;
+    }
+
+    /** Waits until every created order has reached the email topic, or the drain timeout passes. */
+    private static void awaitArrivals(RecordArrivals arrivals, List<OpenLoopOrders.Sent> sent) throws InterruptedException {
+        long created = sent.stream().filter(OpenLoopOrders.Sent::created).count();
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && arrivals.orders(Topics.EMAIL) < created) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** The pid of the MariaDB server on port 3306 (the one started without its own --port), if it runs here. */
+    static Optional<Long> mariadbPid() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).stream().noneMatch(x -> x.startsWith("--port")))
+                        .orElse(true))
+                .map(ProcessHandle::pid)
+                .findFirst();
+    }
+
+    private static void recreateDatabase(PipelineSettings s) throws Exception {
+        String url = s.dbUrl();
+        int slash = url.indexOf('/', "jdbc:mysql://".length());
+        String server = url.substring(0, slash + 1);
+        String name = url.substring(slash + 1).split("[?;]")[0];
+        try (Connection conn = DriverManager.getConnection(server, s.dbUser(), s.dbPassword());
+                Statement st = conn.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS `" + name + "`");
+            st.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Latencies in microseconds, up to an hour, 3 significant digits. */
+    static Histogram newHistogram() {
+        return new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+    }
+
+    static double cpuOf(long pid) {
+        return ProcessCpu.seconds(pid);
+    }
+}

@@ -1,0 +1,125 @@
+package com.marketplace.bench.pipeline;
+
+import com.marketplace.events.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one pipeline run measured. Latencies in microseconds: {@code http} from the moment a
+ * request was due to its answer; {@code relay} from the 201 to the order's record on
+ * {@code marketplace.order.created}; {@code endToEnd} from the 201 to its record on
+ * {@code marketplace.email} (a record seen before the client read the 201 counts as 0).
+ */
+public record PipelineResult(PipelineSettings settings, Duration startup, int sent, int created, int answeredOther,
+        int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd,
+        List<Phase> timeline, CpuWindow.Usage cpu) {
+
+    /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
+    public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs) {
+    }
+
+    private static final int PHASE_SECONDS = 10;
+
+    static PipelineResult of(PipelineSettings s, Duration startup, long startNanos, List<OpenLoopOrders.Sent> sent,
+            RecordArrivals arrivals, CpuWindow.Usage cpu) {
+        Histogram http = PipelineBenchmark.newHistogram();
+        Histogram relay = PipelineBenchmark.newHistogram();
+        Histogram endToEnd = PipelineBenchmark.newHistogram();
+        int phases = (s.seconds() + PHASE_SECONDS - 1) / PHASE_SECONDS;
+        List<Histogram> perPhase = new ArrayList<>();
+        for (int i = 0; i < phases; i++) {
+            perPhase.add(PipelineBenchmark.newHistogram());
+        }
+        int created = 0;
+        int other = 0;
+        int lostRelay = 0;
+        int lostEndToEnd = 0;
+        for (OpenLoopOrders.Sent one : sent) {
+            http.recordValue(micros(one.answeredNanos() - one.dueNanos()));
+            if (!one.created()) {
+                other++;
+                continue;
+            }
+            created++;
+            Long onCreated = arrivals.seen(Topics.ORDER_CREATED, one.orderId());
+            Long onEmail = arrivals.seen(Topics.EMAIL, one.orderId());
+            if (onCreated == null) {
+                lostRelay++;
+            } else {
+                relay.recordValue(micros(onCreated - one.answeredNanos()));
+            }
+            if (onEmail == null) {
+                lostEndToEnd++;
+            } else {
+                long latency = micros(onEmail - one.answeredNanos());
+                endToEnd.recordValue(latency);
+                int phase = (int) Math.min(phases - 1, TimeUnit.NANOSECONDS.toSeconds(one.dueNanos() - startNanos) / PHASE_SECONDS);
+                perPhase.get(Math.max(0, phase)).recordValue(latency);
+            }
+        }
+        List<Phase> timeline = new ArrayList<>();
+        for (int i = 0; i < phases; i++) {
+            Histogram h = perPhase.get(i);
+            timeline.add(new Phase(i * PHASE_SECONDS, Math.min(s.seconds(), (i + 1) * PHASE_SECONDS), h.getTotalCount(),
+                    ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0));
+        }
+        return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
+                endToEnd, timeline, cpu);
+    }
+
+    private static long micros(long nanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos));
+    }
+
+    static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** CPU milliseconds the pipeline's processes (not the load client) spent per created order. */
+    public double cpuMillisPerOrder() {
+        return created == 0 ? Double.NaN : cpu.pipelineCores() * cpu.wallSeconds() * 1000 / created;
+    }
+
+    public String toMarkdown() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Pipeline at %d orders/s for %d s, cold start (ready %.1f s after the broker started)%n%n",
+                settings.rate(), settings.seconds(), startup.toMillis() / 1000.0));
+        out.append(String.format(Locale.ROOT, "orders sent %d, 201 %d, other answers %d, missing on order.created %d, missing on email %d%n%n",
+                sent, created, answeredOther, lostRelay, lostEndToEnd));
+        out.append("| latency (ms) | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|\n");
+        row(out, "HTTP POST (from due time)", http);
+        row(out, "201 → marketplace.order.created", relay);
+        row(out, "201 → marketplace.email", endToEnd);
+        out.append("\n| 201 → email, by period (s) | orders | p50 | p99 | max |\n|---|---|---|---|---|\n");
+        for (Phase p : timeline) {
+            out.append(String.format(Locale.ROOT, "| %d–%d | %d | %.1f | %.1f | %.1f |%n", p.fromSecond(), p.toSecond(),
+                    p.orders(), p.p50Ms(), p.p99Ms(), p.maxMs()));
+        }
+        out.append(String.format(Locale.ROOT, "%n| process | cores used | busiest threads (cores) |%n|---|---|---|%n"));
+        cpu.cores().forEach((name, cores) -> out.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", name, cores,
+                threads(cpu.threadCores().get(name)))));
+        out.append(String.format(Locale.ROOT, "%nmachine busy %.0f %% of %d cores; pipeline processes %.2f cores = %.2f ms CPU per order%n",
+                cpu.machineBusy() * 100, cpu.machineCores(), cpu.pipelineCores(), cpuMillisPerOrder()));
+        return out.toString();
+    }
+
+    private static String threads(Map<String, Double> threads) {
+        StringBuilder s = new StringBuilder();
+        threads.forEach((name, cores) -> {
+            if (cores >= 0.005) {
+                s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f", name, cores));
+            }
+        });
+        return s.toString();
+    }
+
+    private static void row(StringBuilder out, String name, Histogram h) {
+        out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |%n", name, ms(h, 50), ms(h, 90),
+                ms(h, 99), ms(h, 99.9), h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1000.0));
+    }
+}

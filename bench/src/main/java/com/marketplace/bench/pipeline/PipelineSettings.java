@@ -1,0 +1,36 @@
+package com.marketplace.bench.pipeline;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What one pipeline run does; see {@link PipelineBenchmark} for the system properties. */
+public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUser, String dbPassword, Path jars,
+        Path workDir, boolean jfr, Map<String, String> gatewayEnv, Map<String, String> streamsEnv) {
+
+    public static PipelineSettings fromSystemProperties() {
+        return new PipelineSettings(
+                Integer.getInteger("bench.rate", 200),
+                Integer.getInteger("bench.seconds", 90),
+                System.getProperty("bench.dbUrl", "jdbc:mysql://127.0.0.1:3306/marketplace_pipeline_bench"),
+                System.getProperty("bench.dbUser", "root"),
+                System.getProperty("bench.dbPassword", ""),
+                Path.of(System.getProperty("bench.jars", ".")),
+                Path.of(System.getProperty("bench.workDir", "bench/target/pipeline-bench")),
+                Boolean.getBoolean("bench.jfr"),
+                prefixed("bench.gateway.env."),
+                prefixed("bench.streams.env."));
+    }
+
+    public PipelineSettings withRate(int newRate) {
+        return new PipelineSettings(newRate, seconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, gatewayEnv,
+                streamsEnv);
+    }
+
+    private static Map<String, String> prefixed(String prefix) {
+        Map<String, String> env = new LinkedHashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).sorted()
+                .forEach(n -> env.put(n.substring(prefix.length()), System.getProperty(n)));
+        return env;
+    }
+}

@@ -1,0 +1,45 @@
+package com.marketplace.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command lines for Java processes: the same {@code java} as this JVM. */
+public final class JavaCommand {
+
+    private JavaCommand() {
+    }
+
+    /** The {@code java} executable of the running JVM. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code java <jvmOptions> -jar <jar> <args>}. */
+    public static List<String> jar(Path jar, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** {@code java <jvmOptions> -cp <this JVM's class path> <mainClass> <args>}. */
+    public static List<String> mainClass(String mainClass, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** JVM options that record a JFR profile of the whole run into {@code file}. */
+    public static List<String> flightRecording(Path file) {
+        return List.of("-XX:StartFlightRecording=settings=profile,filename=" + file.toAbsolutePath());
+    }
+}

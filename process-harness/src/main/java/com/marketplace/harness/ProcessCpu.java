@@ -1,0 +1,90 @@
+package com.marketplace.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * CPU time of processes and threads, read from Linux's {@code /proc} (user + system time). Values
+ * are cumulative since the process or thread started; take two readings and subtract.
+ */
+public final class ProcessCpu {
+
+    /** Clock ticks per second of {@code /proc/[pid]/stat}; 100 on every Linux this runs on. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcessCpu() {
+    }
+
+    /** CPU seconds used so far by process {@code pid} and all its threads; 0 if it has exited. */
+    public static double seconds(long pid) {
+        return readStat(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /**
+     * CPU seconds per thread name of process {@code pid} (threads with the same name are summed;
+     * Linux keeps the first 15 characters of a Java thread's name).
+     */
+    public static Map<String, Double> threadSeconds(long pid) {
+        Map<String, Double> byName = new TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> dirs = Files.list(tasks)) {
+            for (Path task : dirs.toList()) {
+                String name = threadName(task);
+                if (name != null) {
+                    byName.merge(name, readStat(task.resolve("stat")), Double::sum);
+                }
+            }
+        } catch (IOException e) {
+            return byName;
+        }
+        return byName;
+    }
+
+    /** Busy and total CPU seconds of the whole machine so far (all cores), from {@code /proc/stat}. */
+    public static double[] machineSeconds() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = cpu.trim().split("\\s+");
+            long total = 0;
+            List<Long> values = new ArrayList<>();
+            for (int i = 1; i < f.length; i++) {
+                long v = Long.parseLong(f[i]);
+                values.add(v);
+                if (i <= 8) { // user nice system idle iowait irq softirq steal (guest is already in user)
+                    total += v;
+                }
+            }
+            long idle = values.get(3) + values.get(4);
+            return new double[] {(total - idle) / TICKS_PER_SECOND, total / TICKS_PER_SECOND};
+        } catch (IOException e) {
+            return new double[] {0, 0};
+        }
+    }
+
+    private static String threadName(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static double readStat(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            // the command name (field 2) may contain spaces and parentheses: parse after the last ')'
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            long utime = Long.parseLong(f[11]);
+            long stime = Long.parseLong(f[12]);
+            return (utime + stime) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}
