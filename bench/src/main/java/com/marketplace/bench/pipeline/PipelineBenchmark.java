@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * anew), {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.jars} [.] the
  * directory holding {@code order-gateway/target} and {@code streams-app/target}, {@code bench.workDir}
  * [bench/target/pipeline-bench], {@code bench.jfr} [false] records a JFR profile in every JVM,
- * {@code bench.gateway.env.X} / {@code bench.streams.env.X} extra environment variables.
+ * {@code bench.gateway.env.X} / {@code bench.streams.env.X} extra environment variables,
+ * {@code bench.broker.X} broker properties.
  */
 public final class PipelineBenchmark {
 
@@ -60,7 +61,7 @@ public final class PipelineBenchmark {
         Files.createDirectories(work);
         recreateDatabase(s);
         long coldStart = System.nanoTime();
-        try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, Map.of(), jvm(s, work, "kafka"));
+        try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, s.brokerProperties(), jvm(s, work, "kafka"));
                 HttpService gateway = startGateway(s, kafka, work);
                 HttpService streams = startStreams(s, kafka, work)) {
             gateway.awaitReady(READY_TIMEOUT);
@@ -74,13 +75,25 @@ public final class PipelineBenchmark {
             try (RecordArrivals arrivals = new RecordArrivals(kafka.bootstrapServers(),
                     List.of(Topics.ORDER_CREATED, Topics.EMAIL))) {
                 arrivals.start();
-                CpuWindow cpu = CpuWindow.begin(processes, mariadbPid());
+                Optional<Long> mariadb = mariadbPid();
+                CpuWindow cpu = CpuWindow.begin(processes, mariadb);
+                List<CpuWindow.Usage> cpuTimeline = new java.util.concurrent.CopyOnWriteArrayList<>();
+                var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+                CpuWindow[] period = {CpuWindow.begin(processes, mariadb)};
+                sampler.scheduleAtFixedRate(() -> {
+                    cpuTimeline.add(period[0].end());
+                    period[0] = CpuWindow.begin(processes, mariadb);
+                }, PipelineResult.PHASE_SECONDS, PipelineResult.PHASE_SECONDS, TimeUnit.SECONDS);
                 long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-                List<OpenLoopOrders.Sent> sent = new OpenLoopOrders(gateway.uri("/")).run(s.rate(),
-                        Duration.ofSeconds(s.seconds()), start);
+                List<OpenLoopOrders.Sent> sent;
+                try {
+                    sent = new OpenLoopOrders(gateway.uri("/")).run(s.rate(), Duration.ofSeconds(s.seconds()), start);
+                } finally {
+                    sampler.shutdownNow();
+                }
                 CpuWindow.Usage usage = cpu.end();
                 awaitArrivals(arrivals, sent);
-                return PipelineResult.of(s, startup, start, sent, arrivals, usage);
+                return PipelineResult.of(s, startup, start, sent, arrivals, usage, cpuTimeline);
             }
         }
     }

@@ -20,13 +20,14 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         List<Phase> timeline, CpuWindow.Usage cpu) {
 
     /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
-    public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs) {
+    public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
+            CpuWindow.Usage cpu) {
     }
 
-    private static final int PHASE_SECONDS = 10;
+    static final int PHASE_SECONDS = 10;
 
     static PipelineResult of(PipelineSettings s, Duration startup, long startNanos, List<OpenLoopOrders.Sent> sent,
-            RecordArrivals arrivals, CpuWindow.Usage cpu) {
+            RecordArrivals arrivals, CpuWindow.Usage cpu, List<CpuWindow.Usage> cpuTimeline) {
         Histogram http = PipelineBenchmark.newHistogram();
         Histogram relay = PipelineBenchmark.newHistogram();
         Histogram endToEnd = PipelineBenchmark.newHistogram();
@@ -66,7 +67,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         for (int i = 0; i < phases; i++) {
             Histogram h = perPhase.get(i);
             timeline.add(new Phase(i * PHASE_SECONDS, Math.min(s.seconds(), (i + 1) * PHASE_SECONDS), h.getTotalCount(),
-                    ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0));
+                    ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0, i < cpuTimeline.size() ? cpuTimeline.get(i) : null));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
                 endToEnd, timeline, cpu);
@@ -95,10 +96,13 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         row(out, "HTTP POST (from due time)", http);
         row(out, "201 → marketplace.order.created", relay);
         row(out, "201 → marketplace.email", endToEnd);
-        out.append("\n| 201 → email, by period (s) | orders | p50 | p99 | max |\n|---|---|---|---|---|\n");
+        out.append("\n| period (s) | orders | 201 → email p50 | p99 | max | machine busy | cores: ");
+        out.append(String.join(" / ", cpu.cores().keySet())).append(" |\n|---|---|---|---|---|---|---|\n");
         for (Phase p : timeline) {
-            out.append(String.format(Locale.ROOT, "| %d–%d | %d | %.1f | %.1f | %.1f |%n", p.fromSecond(), p.toSecond(),
-                    p.orders(), p.p50Ms(), p.p99Ms(), p.maxMs()));
+            out.append(String.format(Locale.ROOT, "| %d–%d | %d | %.1f | %.1f | %.1f | %s | %s |%n", p.fromSecond(),
+                    p.toSecond(), p.orders(), p.p50Ms(), p.p99Ms(), p.maxMs(),
+                    p.cpu() == null ? "" : String.format(Locale.ROOT, "%.0f %%", p.cpu().machineBusy() * 100),
+                    p.cpu() == null ? "" : cores(p.cpu())));
         }
         out.append(String.format(Locale.ROOT, "%n| process | cores used | busiest threads (cores) |%n|---|---|---|%n"));
         cpu.cores().forEach((name, cores) -> out.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", name, cores,
@@ -106,6 +110,12 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         out.append(String.format(Locale.ROOT, "%nmachine busy %.0f %% of %d cores; pipeline processes %.2f cores = %.2f ms CPU per order%n",
                 cpu.machineBusy() * 100, cpu.machineCores(), cpu.pipelineCores(), cpuMillisPerOrder()));
         return out.toString();
+    }
+
+    private static String cores(CpuWindow.Usage usage) {
+        StringBuilder s = new StringBuilder();
+        usage.cores().values().forEach(c -> s.append(s.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", c)));
+        return s.toString();
     }
 
     private static String threads(Map<String, Double> threads) {

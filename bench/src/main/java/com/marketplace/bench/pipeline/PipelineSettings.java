@@ -6,7 +6,8 @@ import java.util.Map;
 
 /** What one pipeline run does; see {@link PipelineBenchmark} for the system properties. */
 public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUser, String dbPassword, Path jars,
-        Path workDir, boolean jfr, Map<String, String> gatewayEnv, Map<String, String> streamsEnv) {
+        Path workDir, boolean jfr, Map<String, String> gatewayEnv, Map<String, String> streamsEnv,
+        Map<String, String> brokerProperties) {
 
     public static PipelineSettings fromSystemProperties() {
         return new PipelineSettings(
@@ -19,12 +20,13 @@ public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUse
                 Path.of(System.getProperty("bench.workDir", "bench/target/pipeline-bench")),
                 Boolean.getBoolean("bench.jfr"),
                 prefixed("bench.gateway.env."),
-                prefixed("bench.streams.env."));
+                prefixed("bench.streams.env."),
+                prefixed("bench.broker."));
     }
 
     public PipelineSettings withRate(int newRate) {
         return new PipelineSettings(newRate, seconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, gatewayEnv,
-                streamsEnv);
+                streamsEnv, brokerProperties);
     }
 
     private static Map<String, String> prefixed(String prefix) {
