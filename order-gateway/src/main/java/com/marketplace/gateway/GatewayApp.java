@@ -21,6 +21,7 @@ import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
 import com.marketplace.gateway.outbox.JdbcOutboxRepository;
 import com.marketplace.gateway.outbox.OutboxAdmin;
+import com.marketplace.gateway.outbox.OutboxHandoff;
 import com.marketplace.gateway.outbox.OutboxModule;
 import com.marketplace.gateway.outbox.OutboxNotifier;
 import com.marketplace.gateway.outbox.RelaySettings;
@@ -63,11 +64,9 @@ public final class GatewayApp {
         Transactions tx = new Transactions(dataSource);
         this.outbox = config.relayEnabled() ? outboxModule(config, tx, meterRegistry) : null;
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
-        OutboxNotifier allNotifiers = () -> {
-            relayNotifier.eventsCommitted();
-            notifier.eventsCommitted();
-        };
-        this.orderService = new OrderService(orderTransactions(tx), allNotifiers,
+        // the order transactions tell the relay themselves what they wrote (OutboxHandoff)
+        OutboxHandoff handoff = outbox == null ? OutboxHandoff.NONE : outbox.handoff();
+        this.orderService = new OrderService(orderTransactions(tx, handoff), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
         this.outboxAdmin = new OutboxAdmin(tx, new JdbcOutboxRepository(), relayNotifier, Clock.systemUTC());
         this.javalin = createJavalin();
@@ -100,9 +99,9 @@ public final class GatewayApp {
         return new GatewayApp(config, dataSource, null, notifier);
     }
 
-    private static JdbcOrderTransactions orderTransactions(Transactions tx) {
+    private static JdbcOrderTransactions orderTransactions(Transactions tx, OutboxHandoff handoff) {
         return new JdbcOrderTransactions(tx, new JdbcOrderRepository(),
-                new JdbcIdempotencyRepository(), new JdbcOutboxRepository());
+                new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), handoff);
     }
 
     private Javalin createJavalin() {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,8 +38,14 @@ public final class JdbcOutboxRepository {
     private static final String INSERT = """
             INSERT INTO outbox_events
                 (event_id, aggregate_type, aggregate_id, event_type, schema_version, payload, status,
-                 created_at, retry_count, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""";
+                 created_at, retry_count, next_attempt_at, claimed_by, claimed_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""";
+
+    /** Whether an order has an event that is not PROCESSED yet (walks the aggregate index). */
+    private static final String SELECT_UNFINISHED_OF_AGGREGATE = """
+            SELECT 1 FROM outbox_events
+            WHERE aggregate_type = ? AND aggregate_id = ? AND status <> 'PROCESSED'
+            LIMIT 1""";
 
     private static final String SELECT_CLAIMABLE = """
             SELECT o.id, o.event_id, o.aggregate_id, o.event_type, o.schema_version, o.payload,
@@ -112,12 +119,24 @@ public final class JdbcOutboxRepository {
     static final Instant NOT_LEASED = Instant.EPOCH;
 
     /**
-     * Inserts a PENDING row, due at once, in the caller's transaction.
+     * Inserts a PENDING row, due at once and not leased, in the caller's transaction.
      *
      * @throws SQLException an integrity violation when the eventId already exists
      */
     public void insert(Connection conn, NewOutboxEvent event) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
+        insert(conn, event, null);
+    }
+
+    /**
+     * Inserts a PENDING row, due at once, in the caller's transaction; with a lease it is written
+     * already leased to that relay (see {@link OutboxHandoff}).
+     *
+     * @param lease the relay's lease, or null for a row any relay may claim
+     * @return the row's id
+     * @throws SQLException an integrity violation when the eventId already exists
+     */
+    public long insert(Connection conn, NewOutboxEvent event, OutboxHandoff.Lease lease) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, event.eventId().toString());
             ps.setString(2, event.aggregateType());
             ps.setString(3, event.aggregateId());
@@ -127,8 +146,27 @@ public final class JdbcOutboxRepository {
             ps.setString(7, OutboxStatus.PENDING.name());
             UtcTimestamps.bind(ps, 8, event.createdAt());
             UtcTimestamps.bind(ps, 9, event.createdAt());
+            ps.setString(10, lease == null ? "" : lease.relayId());
+            UtcTimestamps.bind(ps, 11, lease == null ? NOT_LEASED : lease.until());
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("outbox insert affected no row for event " + event.eventId());
+            }
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("outbox insert returned no id for event " + event.eventId());
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Whether the aggregate has an event that is not PROCESSED (PENDING, leased or FAILED). */
+    public boolean hasUnfinished(Connection conn, String aggregateType, String aggregateId) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_UNFINISHED_OF_AGGREGATE)) {
+            ps.setString(1, aggregateType);
+            ps.setString(2, aggregateId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         }
     }

@@ -33,4 +33,9 @@ public record NewOutboxEvent(
         return new NewOutboxEvent(envelope.eventId(), envelope.aggregateType(), envelope.aggregateId(),
                 envelope.eventType(), envelope.schemaVersion(), EventCodec.INSTANCE.encodeToString(envelope), envelope.occurredAt());
     }
+
+    /** The row as a relay publishes it, once inserted with {@code id}. */
+    public OutboxRow asRow(long id) {
+        return new OutboxRow(id, eventId, aggregateId, eventType, schemaVersion, envelopeJson, 0, createdAt);
+    }
 }

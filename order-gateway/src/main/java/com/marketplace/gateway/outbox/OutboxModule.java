@@ -43,8 +43,13 @@ public final class OutboxModule implements AutoCloseable {
         maintenance.start();
     }
 
-    /** Told after each committed order transaction; wakes the relay. */
+    /** Asks the relay for a claim round (e.g. after a FAILED row was put back to PENDING). */
     public OutboxNotifier notifier() {
+        return relay;
+    }
+
+    /** The direct path from order transactions to the relay. */
+    public OutboxHandoff handoff() {
         return relay;
     }
 

@@ -69,7 +69,6 @@ public final class OutboxPublisher implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
-        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
         return props;
     }

@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * FAILED after {@code maxAttempts} retriable failures, or at once for a failure that can never
  * heal; a FAILED row holds back later events of its order and nothing else.
  *
- * <p>The relay runs on two threads of its own (claim and send; await and record).
- * {@link #eventsCommitted()} wakes it, so a new event
- * normally leaves within milliseconds; the poll interval is only the fallback for rows written by
- * other instances and for retries.
+ * <p>The relay runs on two threads of its own (claim and send; await and record). Rows of this
+ * instance's transactions are usually handed to it right after their commit, already leased to it
+ * ({@link OutboxHandoff}): it sends them at once, without a claim round. {@link #eventsCommitted()}
+ * asks for a claim round for rows written unleased; the poll interval is only the fallback for rows
+ * written by other instances and for retries.
  */
-public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
+public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
@@ -46,6 +50,17 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     private final Clock clock;
     private final RetryBackoff backoff;
     private final Semaphore wakeup = new Semaphore(0);
+    /** Committed rows leased to this relay at insert, waiting to be sent in order of commit. */
+    private final ConcurrentLinkedQueue<OutboxRow> handedOver = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger handedOverCount = new AtomicInteger();
+    /** Set when rows may be waiting that only a claim round finds. */
+    private final AtomicBoolean claimWanted = new AtomicBoolean(true);
+    /**
+     * Set when unleased rows were committed: a claim round may have found them behind an event of
+     * their order still in flight, so one more round follows the next recorded batch.
+     */
+    private final AtomicBoolean unleasedCommitted = new AtomicBoolean();
+    private long lastClaimNanos;
     private final Thread thread;
     private final Thread completer;
     /** Batches handed to the producer and not yet recorded; bounded, so claiming cannot run far ahead. */
@@ -87,9 +102,41 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
                 settings.pollInterval());
     }
 
-    /** Wakes the relay; cheap and non-blocking, called after every committed order transaction. */
+    /** Asks for a claim round soon; cheap and non-blocking, called after a commit that wrote unleased rows. */
     @Override
     public void eventsCommitted() {
+        unleasedCommitted.set(true);
+        claimWanted.set(true);
+        wake();
+    }
+
+    /**
+     * A lease for rows about to be written in an order transaction, while this relay runs and has
+     * fewer than two batches of handed-over rows waiting.
+     */
+    @Override
+    public Optional<Lease> lease() {
+        if (!running || handedOverCount.get() >= 2 * settings.batchSize()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Lease(settings.relayId(), clock.instant().plus(settings.lease())));
+    }
+
+    /** Takes the committed leased rows of a transaction; they are sent on the next round. */
+    @Override
+    public void committed(List<OutboxRow> rows, boolean othersWritten) {
+        if (!rows.isEmpty()) {
+            handedOver.addAll(rows);
+            handedOverCount.addAndGet(rows.size());
+        }
+        if (othersWritten) {
+            unleasedCommitted.set(true);
+            claimWanted.set(true);
+        }
+        wake();
+    }
+
+    private void wake() {
         if (wakeup.availablePermits() == 0) {
             wakeup.release();
         }
@@ -185,18 +232,53 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
      */
     private void loop() {
         prepare();
+        lastClaimNanos = System.nanoTime();
         while (running) {
-            List<OutboxRow> next = claimSafely();
-            if (!next.isEmpty() && !enqueue(publisher.send(next))) {
+            List<OutboxRow> handed = takeHandedOver();
+            if (!handed.isEmpty() && !enqueue(publisher.send(handed))) {
                 break;
             }
-            // a full, clean batch means more is probably waiting: go again at once
-            if (next.size() < settings.batchSize() || !lastRoundClean) {
-                awaitWakeup(idleWait());
+            if (claimDue()) {
+                List<OutboxRow> claimed = claimSafely();
+                if (!claimed.isEmpty() && !enqueue(publisher.send(claimed))) {
+                    break;
+                }
+                // a full, clean batch means more is probably waiting: go again at once
+                if (claimed.size() == settings.batchSize() && lastRoundClean) {
+                    claimWanted.set(true);
+                }
+            }
+            if (handedOver.isEmpty() && !claimWanted.get()) {
+                awaitWakeup(untilNextClaim());
             }
         }
         endStream();
         log.info("Outbox relay {} stopped claiming", settings.relayId());
+    }
+
+    /** Up to a batch of handed-over rows, in the order they were committed. */
+    private List<OutboxRow> takeHandedOver() {
+        List<OutboxRow> rows = new ArrayList<>();
+        OutboxRow row;
+        while (rows.size() < settings.batchSize() && (row = handedOver.poll()) != null) {
+            rows.add(row);
+        }
+        handedOverCount.addAndGet(-rows.size());
+        return rows;
+    }
+
+    /** A claim round is due when asked for, or once the idle wait has passed since the last one. */
+    private boolean claimDue() {
+        if (claimWanted.getAndSet(false) || System.nanoTime() - lastClaimNanos >= idleWait().toNanos()) {
+            lastClaimNanos = System.nanoTime();
+            return true;
+        }
+        return false;
+    }
+
+    private Duration untilNextClaim() {
+        long left = idleWait().toNanos() - (System.nanoTime() - lastClaimNanos);
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), left));
     }
 
     /**
@@ -260,6 +342,10 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
             metrics.awaitAcksTimer().record(acked - start, TimeUnit.NANOSECONDS);
             complete(outcomes);
             metrics.recordTimer().record(System.nanoTime() - acked, TimeUnit.NANOSECONDS);
+            if (unleasedCommitted.getAndSet(false)) {
+                claimWanted.set(true);
+                wake();
+            }
         } catch (SQLException | RuntimeException e) {
             consecutiveErrors.incrementAndGet();
             lastRoundClean = false;
@@ -310,7 +396,7 @@ public final class OutboxRelay implements OutboxNotifier, AutoCloseable {
     @Override
     public void close() {
         running = false;
-        eventsCommitted();
+        wake();
         try {
             thread.join(settings.lease().toMillis());
             completer.join(settings.lease().toMillis());

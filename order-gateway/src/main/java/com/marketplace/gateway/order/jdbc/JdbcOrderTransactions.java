@@ -1,6 +1,7 @@
 package com.marketplace.gateway.order.jdbc;
 
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.EventType;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.gateway.db.SqlStates;
 import com.marketplace.gateway.db.Transactions;
@@ -13,9 +14,13 @@ import com.marketplace.gateway.order.OrderTransactions;
 import com.marketplace.gateway.order.StorageException;
 import com.marketplace.gateway.outbox.JdbcOutboxRepository;
 import com.marketplace.gateway.outbox.NewOutboxEvent;
+import com.marketplace.gateway.outbox.OutboxHandoff;
+import com.marketplace.gateway.outbox.OutboxRow;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,6 +29,10 @@ import java.util.function.Function;
  * {@link OrderTransactions} on JDBC: one {@link Transactions#inTransaction} per unit of work, with
  * the order, idempotency and outbox repositories bound to its connection. SQL failures become
  * {@link StorageException}; a duplicate idempotency key becomes {@link DuplicateIdempotencyKeyException}.
+ *
+ * <p>Outbox rows that no earlier unfinished event of their order precedes are written leased to
+ * this instance's relay and handed to it after the commit ({@link OutboxHandoff}); an order's first
+ * event always qualifies. The others are left to the relay's claim rounds.
  */
 public final class JdbcOrderTransactions implements OrderTransactions {
 
@@ -31,22 +40,41 @@ public final class JdbcOrderTransactions implements OrderTransactions {
     private final JdbcOrderRepository orders;
     private final JdbcIdempotencyRepository idempotencyKeys;
     private final JdbcOutboxRepository outbox;
+    private final OutboxHandoff handoff;
 
     public JdbcOrderTransactions(Transactions transactions, JdbcOrderRepository orders,
                                  JdbcIdempotencyRepository idempotencyKeys, JdbcOutboxRepository outbox) {
+        this(transactions, orders, idempotencyKeys, outbox, OutboxHandoff.NONE);
+    }
+
+    public JdbcOrderTransactions(Transactions transactions, JdbcOrderRepository orders,
+                                 JdbcIdempotencyRepository idempotencyKeys, JdbcOutboxRepository outbox,
+                                 OutboxHandoff handoff) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.orders = Objects.requireNonNull(orders, "orders");
         this.idempotencyKeys = Objects.requireNonNull(idempotencyKeys, "idempotencyKeys");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
     }
 
     @Override
     public <T> T inTransaction(Function<OrderStore, T> work) {
+        List<OutboxRow> leased = new ArrayList<>();
+        boolean[] unleasedWritten = {false};
+        T result;
         try {
-            return transactions.inTransaction(conn -> work.apply(new ConnectionOrderStore(conn)));
+            result = transactions.inTransaction(conn -> {
+                leased.clear();
+                unleasedWritten[0] = false;
+                return work.apply(new ConnectionOrderStore(conn, leased, unleasedWritten));
+            });
         } catch (SQLException e) {
             throw new StorageException("database transaction failed (SQLState " + e.getSQLState() + ")", e);
         }
+        if (!leased.isEmpty() || unleasedWritten[0]) {
+            handoff.committed(List.copyOf(leased), unleasedWritten[0]);
+        }
+        return result;
     }
 
     /** Runs one JDBC call, turning its checked failure into a {@link StorageException}. */
@@ -66,9 +94,13 @@ public final class JdbcOrderTransactions implements OrderTransactions {
     private final class ConnectionOrderStore implements OrderStore {
 
         private final Connection conn;
+        private final List<OutboxRow> leased;
+        private final boolean[] unleasedWritten;
 
-        ConnectionOrderStore(Connection conn) {
+        ConnectionOrderStore(Connection conn, List<OutboxRow> leased, boolean[] unleasedWritten) {
             this.conn = conn;
+            this.leased = leased;
+            this.unleasedWritten = unleasedWritten;
         }
 
         @Override
@@ -97,9 +129,27 @@ public final class JdbcOrderTransactions implements OrderTransactions {
         @Override
         public void appendEvent(EventEnvelope event) {
             run("outbox insert", () -> {
-                outbox.insert(conn, NewOutboxEvent.from(event));
+                NewOutboxEvent row = NewOutboxEvent.from(event);
+                Optional<OutboxHandoff.Lease> lease = headOfOrder(row) ? handoff.lease() : Optional.empty();
+                long id = outbox.insert(conn, row, lease.orElse(null));
+                if (lease.isPresent()) {
+                    leased.add(row.asRow(id));
+                } else {
+                    unleasedWritten[0] = true;
+                }
                 return null;
             });
+        }
+
+        /**
+         * Whether no earlier event of the row's order is unfinished, so it may leave at once. An
+         * order's earlier events were written under the order's row lock, which this transaction
+         * holds, so none can appear after the check. Once handed over, the row is its order's
+         * unfinished event, and later events of the order wait for it in the claim rounds.
+         */
+        private boolean headOfOrder(NewOutboxEvent row) throws SQLException {
+            return EventType.ORDER_CREATED.wireName().equals(row.eventType())
+                    || !outbox.hasUnfinished(conn, row.aggregateType(), row.aggregateId());
         }
 
         @Override

@@ -1,0 +1,165 @@
+package com.marketplace.gateway.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.Topics;
+import com.marketplace.gateway.config.GatewayConfig;
+import com.marketplace.gateway.db.Transactions;
+import com.marketplace.gateway.order.OrderMetrics;
+import com.marketplace.gateway.order.OrderService;
+import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
+import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
+import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
+import com.marketplace.gateway.outbox.PublishedEvents.Published;
+import com.marketplace.gateway.support.RunningGateway;
+import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.gateway.support.TestOrders;
+import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Rows handed from the order transaction straight to the relay, without a claim round. */
+class OutboxHandoffIT {
+
+    private static final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build();
+
+    @BeforeAll
+    static void startBroker() {
+        broker.start();
+        broker.createTopics(3, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void cleanDatabase() {
+        TestDatabase.clean();
+    }
+
+    @Test
+    void ordersAndTheirStatusChangesLeaveInOrderWithoutWaitingForAPoll() {
+        // Given a relay that polls only once a minute, so only the direct path and asked-for claim
+        // rounds can publish within the test
+        try (RunningGateway gateway = RunningGateway.start(relayConfig("PT60S"), OutboxNotifier.NONE)) {
+            List<Long> orders = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String location = gateway.postJson("/api/v1/orders", TestOrders.json(100 + i))
+                        .headers().firstValue("Location").orElseThrow();
+                orders.add(Long.parseLong(location.substring(location.lastIndexOf('/') + 1)));
+            }
+            List<UUID> created = allPayloads().stream().map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
+            PublishedEvents.awaitAll(broker.bootstrapServers(), created, Duration.ofSeconds(20));
+            // (the orders' events were handed over, not claimed: one claim round ran, at start-up)
+            assertThat(claimRounds(gateway)).isEqualTo(1);
+
+            // When each order at once moves on twice, often while its creation is still in flight
+            for (long order : orders) {
+                assertThat(gateway.putJson("/api/v1/orders/" + order + "/status", "{\"status\":\"PAID\"}").statusCode())
+                        .isEqualTo(200);
+                assertThat(gateway.putJson("/api/v1/orders/" + order + "/status", "{\"status\":\"SHIPPED\"}")
+                        .statusCode()).isEqualTo(200);
+            }
+
+            // Then all 60 events are published within seconds, each once, in order per order
+            List<UUID> eventIds = allPayloads().stream()
+                    .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
+            assertThat(eventIds).hasSize(60);
+            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
+                    Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
+            assertThat(PublishedEvents.countsByEventId(published).values()).allMatch(n -> n == 1);
+            Map<String, List<String>> typesByOrder = new HashMap<>();
+            for (Published p : published) {
+                EventEnvelope envelope = EventCodec.INSTANCE.decodeEnvelope(p.value());
+                typesByOrder.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(statusOf(envelope));
+            }
+            assertThat(typesByOrder).hasSize(20)
+                    .allSatisfy((order, statuses) -> assertThat(statuses).containsExactly("PENDING", "PAID", "SHIPPED"));
+        }
+    }
+
+    @Test
+    void rowsLeasedToARelayThatDiedArePublishedByAnotherOnceTheLeaseExpires() throws Exception {
+        // Given order transactions that lease their rows to a relay which dies before publishing
+        Transactions tx = OutboxFixtures.tx();
+        OutboxHandoff deadRelay = new OutboxHandoff() {
+            @Override
+            public Optional<Lease> lease() {
+                return Optional.of(new Lease("relay-dead", Instant.now().plusSeconds(2)));
+            }
+
+            @Override
+            public void committed(List<OutboxRow> rows, boolean othersWritten) {
+                // the process died here
+            }
+        };
+        OrderService orders = new OrderService(new JdbcOrderTransactions(tx, new JdbcOrderRepository(),
+                new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), deadRelay), OutboxNotifier.NONE,
+                OrderMetrics.NONE);
+        for (int i = 0; i < 10; i++) {
+            orders.create(TestOrders.request(200 + i), null);
+        }
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PENDING)).isEqualTo(10);
+        List<UUID> eventIds = allPayloads().stream()
+                .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
+
+        // When another relay runs
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", broker.bootstrapServers());
+        try (OutboxRelay survivor = new OutboxRelay(tx, new JdbcOutboxRepository(),
+                OutboxPublisher.create(kafka, Clock.systemUTC()),
+                RelaySettings.of("relay-survivor", 500, Duration.ofMillis(200), 10),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {
+            survivor.start();
+            // Then it leaves them alone while the lease holds, and publishes each once after it
+            assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isZero();
+            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
+                    Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
+            assertThat(PublishedEvents.countsByEventId(published)).hasSize(10).allSatisfy((id, n) -> assertThat(n).isOne());
+        }
+    }
+
+    private static long claimRounds(RunningGateway gateway) {
+        return gateway.get("/metrics").body().lines()
+                .filter(l -> l.startsWith("outbox_round_seconds_count{") && l.contains("phase=\"claim\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static List<String> allPayloads() {
+        List<String> payloads = new ArrayList<>(TestDatabase.outboxPayloads("OrderCreated"));
+        payloads.addAll(TestDatabase.outboxPayloads("OrderStatusChanged"));
+        return payloads;
+    }
+
+    private static String statusOf(EventEnvelope envelope) {
+        String json = EventCodec.INSTANCE.encodeToString(envelope);
+        int at = json.lastIndexOf("\"status\":\"");
+        return json.substring(at + 10, json.indexOf('"', at + 10));
+    }
+
+    private static GatewayConfig relayConfig(String pollInterval) {
+        Map<String, String> env = new HashMap<>();
+        env.put(GatewayConfig.RELAY_ENABLED, "true");
+        env.put(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        env.put(GatewayConfig.OUTBOX_POLL_INTERVAL, pollInterval);
+        return TestDatabase.gatewayConfig(env);
+    }
+}
