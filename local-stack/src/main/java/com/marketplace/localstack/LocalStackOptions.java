@@ -45,6 +45,14 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
                 demo);
     }
 
+    /**
+     * The file that receives every log line, the broker's and the Kafka clients' included; the
+     * console shows only the system's own. {@code logback.xml} names the same file.
+     */
+    public Path logFile() {
+        return dataDir.resolve("local-stack.log");
+    }
+
     /** The H2 file database in MySQL mode, under the data directory. */
     public String dbUrl() {
         return "jdbc:h2:file:" + dataDir.resolve("db").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
