@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What the local stack runs with. Defaults give the zero-setup layout of ARCHITECTURE §8: broker on
+ * What the local stack runs with. Defaults give the zero-setup layout of docs/architecture.md ("Components"): broker on
  * 9092, gateway on 7070, streams app on 7071, everything stored under {@code ./data}. The
  * environment may move the ports ({@code KAFKA_PORT}, {@code GATEWAY_PORT}, {@code STREAMS_PORT})
  * and the data directory ({@code DATA_DIR}); {@code --demo N} submits N sample orders.
