@@ -53,9 +53,14 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         return dataDir.resolve("local-stack.log");
     }
 
-    /** The H2 file database in MySQL mode, under the data directory. */
+    /**
+     * The H2 file database in MySQL mode, under the data directory. H2 would close it from its own
+     * shutdown hook, racing the relay's last round on Ctrl-C; the stack closes it instead, when the
+     * gateway's pool closes.
+     */
     public String dbUrl() {
-        return "jdbc:h2:file:" + dataDir.resolve("db").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+        return "jdbc:h2:file:" + dataDir.resolve("db").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     private static int integer(String name, String value) {
