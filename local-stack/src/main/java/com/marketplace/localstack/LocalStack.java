@@ -46,6 +46,8 @@ public final class LocalStack implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("local stack already closed");
         }
+        log.info("Starting the local stack; the broker's and Kafka clients' logs go to {}",
+                options.logFile().toAbsolutePath());
         broker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())
                 .logDir(options.dataDir().resolve("kafka").toAbsolutePath())

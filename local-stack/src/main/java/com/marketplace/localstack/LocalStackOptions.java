@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What the local stack runs with. Defaults give the zero-setup layout of ARCHITECTURE §8: broker on
+ * What the local stack runs with. Defaults give the zero-setup layout of docs/architecture.md ("Components"): broker on
  * 9092, gateway on 7070, streams app on 7071, everything stored under {@code ./data}. The
  * environment may move the ports ({@code KAFKA_PORT}, {@code GATEWAY_PORT}, {@code STREAMS_PORT})
  * and the data directory ({@code DATA_DIR}); {@code --demo N} submits N sample orders.
@@ -45,9 +45,22 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
                 demo);
     }
 
-    /** The H2 file database in MySQL mode, under the data directory. */
+    /**
+     * The file that receives every log line, the broker's and the Kafka clients' included; the
+     * console shows only the system's own. {@code logback.xml} names the same file.
+     */
+    public Path logFile() {
+        return dataDir.resolve("local-stack.log");
+    }
+
+    /**
+     * The H2 file database in MySQL mode, under the data directory. H2 would close it from its own
+     * shutdown hook, racing the relay's last round on Ctrl-C; the stack closes it instead, when the
+     * gateway's pool closes.
+     */
     public String dbUrl() {
-        return "jdbc:h2:file:" + dataDir.resolve("db").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+        return "jdbc:h2:file:" + dataDir.resolve("db").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     private static int integer(String name, String value) {

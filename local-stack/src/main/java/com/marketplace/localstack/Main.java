@@ -1,6 +1,9 @@
 package com.marketplace.localstack;
 
+import com.marketplace.events.Topics;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +14,8 @@ import org.slf4j.LoggerFactory;
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
+    private static final List<String> DEMO_TOPICS = Stream.concat(Topics.ORDER_EVENT_TOPICS.stream(),
+            Topics.OUTPUT_TOPICS.stream()).toList();
 
     private Main() {
     }
@@ -49,6 +54,7 @@ public final class Main {
     private static void runDemo(LocalStack stack, int orders) throws InterruptedException {
         try {
             new DemoTraffic(stack.gatewayUrl(), stack.streamsUrl(), System.nanoTime()).run(orders);
+            log.info("Topics: {} records (committed)", TopicCounts.committed(stack.bootstrapServers(), DEMO_TOPICS));
         } catch (IllegalStateException e) {
             log.error("Demo traffic failed: {}", e.getMessage());
         }

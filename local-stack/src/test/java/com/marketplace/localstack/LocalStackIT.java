@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marketplace.events.EventCodec;
+import com.marketplace.events.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,8 +78,28 @@ class LocalStackIT {
     }
 
     @Test
+    void anOrderReachesTheThreeOutputTopics() throws Exception {
+        List<String> topics = List.of(Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS);
+        Map<String, Long> before = settledCounts(topics);
+        createOrder(903, 73, 1, "5.00");
+        // one confirmation email, a notification to the buyer and one to the seller, one analytics record
+        Map<String, Long> expected = Map.of(Topics.EMAIL, before.get(Topics.EMAIL) + 1,
+                Topics.NOTIFICATION, before.get(Topics.NOTIFICATION) + 2, Topics.ANALYTICS, before.get(Topics.ANALYTICS) + 1);
+        await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(TopicCounts.committed(stack.bootstrapServers(), topics)).isEqualTo(expected));
+    }
+
+    @Test
     void demoTrafficIsReflectedInTheStats() throws Exception {
         assertThat(new DemoTraffic(stack.gatewayUrl(), stack.streamsUrl(), 5).run(20)).isTrue();
+    }
+
+    /** Committed record counts once earlier tests' transactions have all committed (two equal reads). */
+    private static Map<String, Long> settledCounts(List<String> topics) {
+        AtomicReference<Map<String, Long>> last = new AtomicReference<>(Map.of());
+        await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(500)).until(() ->
+                last.getAndSet(TopicCounts.committed(stack.bootstrapServers(), topics)).equals(last.get()));
+        return last.get();
     }
 
     /** Status counts so far (other tests share the stack); every status is present. */

@@ -5,7 +5,7 @@ import com.marketplace.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the gateway from environment variables (ARCHITECTURE §7); stops it on SIGTERM/Ctrl-C. */
+/** Starts the gateway from environment variables (docs/architecture.md, "Configuration and ports"); stops it on SIGTERM/Ctrl-C. */
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts one streams-app instance from the environment (ARCHITECTURE §7) and runs it until the JVM
+ * Starts one streams-app instance from the environment (docs/architecture.md, "Configuration and ports") and runs it until the JVM
  * is asked to stop. Exits with 2 on an invalid configuration and 1 when the instance cannot start
  * or its streams client dies.
  */

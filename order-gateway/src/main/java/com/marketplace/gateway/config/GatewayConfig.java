@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The gateway's configuration (ARCHITECTURE §7), validated on construction.
+ * The gateway's configuration (docs/architecture.md, "Configuration and ports"), validated on construction.
  *
  * @throws ConfigException from the constructor and {@link #fromEnv(Map)} when a value is invalid;
  *         the message is one line naming the variable
@@ -65,7 +65,7 @@ public record GatewayConfig(
         }
     }
 
-    /** Reads every variable of ARCHITECTURE §7 for the gateway, applying the documented defaults. */
+    /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */
     public static GatewayConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         return new GatewayConfig(

@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** The order JSON of ARCHITECTURE §3. */
+/** The order JSON of docs/architecture.md ("Order gateway HTTP API"). */
 public record OrderResponse(
         long orderId,
         String orderNumber,

@@ -7,7 +7,7 @@ import com.marketplace.events.OrderStatusChanged;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Builds the self-contained event envelopes (ARCHITECTURE §5) for order changes. */
+/** Builds the self-contained event envelopes (docs/architecture.md, "The event envelope") for order changes. */
 public final class OrderEvents {
 
     private OrderEvents() {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The input rules of the order API (ARCHITECTURE §3): ids &gt; 0; 1–100 items; quantity 1–10,000;
+ * The input rules of the order API (docs/architecture.md, "Order gateway HTTP API"): ids &gt; 0; 1–100 items; quantity 1–10,000;
  * unitPrice &gt; 0, ≤ 1,000,000,000, at most 2 decimal places; email syntactically valid, ≤ 254
  * characters; currency three upper-case letters. Every check reports the field's JSON path.
  */

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import com.marketplace.events.Topics;
 
 /**
- * Configuration of the streams app, read from environment variables (ARCHITECTURE §7) and
+ * Configuration of the streams app, read from environment variables (docs/architecture.md, "Configuration and ports") and
  * validated when constructed: an invalid value throws {@link InvalidConfigException} whose
  * one-line message names the variable.
  *

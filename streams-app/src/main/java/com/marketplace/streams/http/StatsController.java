@@ -18,7 +18,7 @@ import java.util.Optional;
  * The interactive-query endpoints: translates HTTP to {@link StoreQueries} calls and back. A
  * request carrying {@link QueryPaths#FORWARDED_HEADER} is answered from local stores only.
  * Response bodies are the store records themselves ({@code SellerStats}, {@code BuyerStats},
- * {@code OrderState}), whose JSON is the contract of ARCHITECTURE §6.
+ * {@code OrderState}), whose JSON is the contract of docs/architecture.md ("State stores and the query API").
  */
 public final class StatsController {
 

@@ -1,7 +1,7 @@
 package com.marketplace.streams.query;
 
 /**
- * Paths of the interactive-query API (ARCHITECTURE §6). The HTTP routes serve them and a forwarded
+ * Paths of the interactive-query API (docs/architecture.md, "State stores and the query API"). The HTTP routes serve them and a forwarded
  * query calls the same path on the instance that owns the key, with {@link #FORWARDED_HEADER} set.
  */
 public final class QueryPaths {

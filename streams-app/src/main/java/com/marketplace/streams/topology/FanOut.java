@@ -17,7 +17,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The records derived from one first-seen order event (ARCHITECTURE §5). Pure functions; ids are
+ * The records derived from one first-seen order event (docs/architecture.md, "Topics"). Pure functions; ids are
  * derived from the source eventId with {@link DerivedIds}, so reprocessing yields the same ids.
  */
 public final class FanOut {

@@ -1,0 +1,228 @@
+package com.marketplace.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marketplace.gateway.config.GatewayConfig;
+import com.marketplace.streams.config.StreamsAppConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks {@code docker-compose.yml} and the Dockerfiles without a Docker engine: every variable set
+ * for a service of ours is read by that component, the ones that must name another container do,
+ * published ports and health checks match the configured HTTP ports, and each Dockerfile copies
+ * the runnable jar the build writes. An IT because the jars exist only after {@code package}.
+ * The health-check paths themselves are requested from running services by {@link OpsKitIT}.
+ */
+class DockerComposeIT {
+
+    static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    /** Variables the JVM itself reads, allowed for every Java service. */
+    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+    private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(\\S+)\\s+(\\S+)\\s*$");
+    private static final Pattern ENTRYPOINT_JAR = Pattern.compile("(?m)^ENTRYPOINT\\s+\\[\"java\",\\s*\"-jar\",\\s*\"([^\"]+)\"\\]");
+    private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)(/\\S*)");
+
+    /** One of our runnable modules, as a compose service builds it. */
+    enum Component {
+        GATEWAY("order-gateway", "com.marketplace.gateway.Main"),
+        STREAMS("streams-app", "com.marketplace.streams.Main");
+
+        final String module;
+        final String mainClass;
+
+        Component(String module, String mainClass) {
+            this.module = module;
+            this.mainClass = mainClass;
+        }
+
+        /** The configuration the component builds from this environment (its record; equal when equivalent). */
+        Object config(Map<String, String> env) {
+            return this == GATEWAY ? GatewayConfig.fromEnv(env) : StreamsAppConfig.fromEnv(env);
+        }
+
+        int httpPort(Map<String, String> env) {
+            return this == GATEWAY ? GatewayConfig.fromEnv(env).httpPort() : StreamsAppConfig.fromEnv(env).httpPort();
+        }
+    }
+
+    /** A compose service built from one of our modules. */
+    record Service(String name, Component component, Map<String, String> env, JsonNode node) {
+    }
+
+    @Test
+    void everyVariableSetForAServiceIsReadByItsComponent() throws IOException {
+        List<String> unread = new ArrayList<>();
+        for (Service service : ourServices()) {
+            service.env().forEach((name, value) -> {
+                if (!JVM_VARIABLES.contains(name) && !isRead(service.component(), name, value)) {
+                    unread.add(service.name() + ": " + name);
+                }
+            });
+        }
+        assertThat(unread).as("variables no component reads").isEmpty();
+    }
+
+    @Test
+    void gatewayReachesTheDatabaseAndBrokerOfTheComposeFile() throws IOException {
+        JsonNode services = compose().get("services");
+        Map<String, String> mysql = environment(services.get("mysql"));
+        for (Service service : ourServices(Component.GATEWAY)) {
+            GatewayConfig config = GatewayConfig.fromEnv(service.env());
+            URI db = URI.create(config.dbUrl().substring("jdbc:".length()));
+            assertThat(services.has(db.getHost())).as("%s: DB_URL host %s is a service", service.name(), db.getHost()).isTrue();
+            assertThat(db.getPath()).isEqualTo("/" + mysql.get("MYSQL_DATABASE"));
+            assertThat(config.dbUser()).isEqualTo(mysql.get("MYSQL_USER"));
+            assertThat(config.dbPassword()).isEqualTo(mysql.get("MYSQL_PASSWORD"));
+            assertBrokersAreAdvertised(service.name(), config.kafkaBootstrapServers());
+            assertDependsOnHealthy(service, "mysql", "kafka");
+        }
+    }
+
+    @Test
+    void streamsInstancesAdvertiseThemselvesKeepStateOnAVolumeAndHaveStandbys() throws IOException {
+        List<Service> instances = ourServices(Component.STREAMS);
+        List<String> advertised = new ArrayList<>();
+        for (Service service : instances) {
+            StreamsAppConfig config = StreamsAppConfig.fromEnv(service.env());
+            assertThat(config.applicationServer()).as(service.name() + ": APPLICATION_SERVER")
+                    .isEqualTo(service.name() + ":" + config.httpPort());
+            advertised.add(config.applicationServer());
+            assertThat(volumeTargets(service.node())).as(service.name() + ": STATE_DIR on a volume")
+                    .contains(config.stateDir().toString());
+            assertBrokersAreAdvertised(service.name(), config.bootstrapServers());
+            if (instances.size() > 1) {
+                assertThat(config.numStandbyReplicas()).as(service.name() + ": NUM_STANDBY_REPLICAS").isPositive();
+            }
+            assertDependsOnHealthy(service, "kafka");
+        }
+        assertThat(advertised).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void publishedPortsAndHealthChecksUseTheConfiguredHttpPort() throws IOException {
+        for (Service service : ourServices()) {
+            int port = service.component().httpPort(service.env());
+            List<String> ports = new ArrayList<>();
+            service.node().get("ports").forEach(p -> ports.add(p.asText()));
+            assertThat(ports).as(service.name()).singleElement()
+                    .satisfies(p -> assertThat(p).endsWith(":" + port));
+            Matcher health = HEALTH_URL.matcher(service.node().get("healthcheck").get("test").toString());
+            assertThat(health.find()).as(service.name() + " has an HTTP health check").isTrue();
+            assertThat(Integer.parseInt(health.group(1))).isEqualTo(port);
+            assertThat(health.group(2)).startsWith("/health/");
+        }
+    }
+
+    @Test
+    void dockerfilesCopyAndRunTheJarTheBuildWrites() throws IOException {
+        for (Service service : ourServices()) {
+            Path context = REPOSITORY.resolve(service.node().get("build").asText()).normalize();
+            String dockerfile = Files.readString(context.resolve("Dockerfile"), StandardCharsets.UTF_8);
+            Matcher copy = COPY.matcher(dockerfile);
+            assertThat(copy.find()).as(context + "/Dockerfile copies the jar").isTrue();
+            String jar = "target/" + service.component().module + ".jar";
+            assertThat(copy.group(1)).isEqualTo(jar);
+            Matcher entrypoint = ENTRYPOINT_JAR.matcher(dockerfile);
+            assertThat(entrypoint.find()).as(context + "/Dockerfile runs java -jar").isTrue();
+            assertThat(entrypoint.group(1)).isEqualTo(copy.group(2));
+            try (JarFile built = new JarFile(context.resolve(jar).toFile())) {
+                assertThat(built.getManifest().getMainAttributes().getValue("Main-Class"))
+                        .isEqualTo(service.component().mainClass);
+            }
+        }
+    }
+
+    @Test
+    void everyServiceOfOursIsBuiltFromAModule() throws IOException {
+        assertThat(ourServices(Component.GATEWAY)).hasSize(1);
+        assertThat(ourServices(Component.STREAMS)).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Whether the component reads the variable: setting it to the compose value, or to another
+     * value, gives a configuration other than the defaults or is refused with a message naming it.
+     */
+    static boolean isRead(Component component, String name, String value) {
+        Object defaults = component.config(Map.of());
+        for (String probe : List.of(value, value + "1", "x")) {
+            try {
+                if (!component.config(Map.of(name, probe)).equals(defaults)) {
+                    return true;
+                }
+            } catch (RuntimeException refused) {
+                if (String.valueOf(refused.getMessage()).contains(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void assertBrokersAreAdvertised(String service, String bootstrapServers) throws IOException {
+        String advertised = environment(compose().get("services").get("kafka")).get("KAFKA_ADVERTISED_LISTENERS");
+        for (String server : bootstrapServers.split(",")) {
+            assertThat(advertised).as(service + ": KAFKA_BOOTSTRAP_SERVERS " + server + " is advertised")
+                    .contains("//" + server.trim());
+        }
+    }
+
+    private static void assertDependsOnHealthy(Service service, String... dependencies) {
+        for (String dependency : dependencies) {
+            assertThat(service.node().path("depends_on").path(dependency).path("condition").asText())
+                    .as(service.name() + " waits for " + dependency).isEqualTo("service_healthy");
+        }
+    }
+
+    private static List<String> volumeTargets(JsonNode service) {
+        List<String> targets = new ArrayList<>();
+        service.path("volumes").forEach(v -> {
+            String[] parts = v.asText().split(":");
+            targets.add(parts[1]);
+        });
+        return targets;
+    }
+
+    static JsonNode compose() throws IOException {
+        return new YAMLMapper().readTree(REPOSITORY.resolve("docker-compose.yml").toFile());
+    }
+
+    static List<Service> ourServices() throws IOException {
+        List<Service> services = new ArrayList<>();
+        compose().get("services").fields().forEachRemaining(entry -> {
+            String build = entry.getValue().path("build").asText("");
+            for (Component component : Component.values()) {
+                if (Path.of(build).normalize().equals(Path.of(component.module))) {
+                    services.add(new Service(entry.getKey(), component, environment(entry.getValue()), entry.getValue()));
+                }
+            }
+        });
+        return services;
+    }
+
+    static List<Service> ourServices(Component component) throws IOException {
+        return ourServices().stream().filter(s -> s.component() == component).toList();
+    }
+
+    /** A service's environment (map form), values as strings. */
+    static Map<String, String> environment(JsonNode service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        service.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        return env;
+    }
+
+}

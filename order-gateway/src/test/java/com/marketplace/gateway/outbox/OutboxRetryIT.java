@@ -1,0 +1,91 @@
+package com.marketplace.gateway.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.gateway.support.MutableClock;
+import com.marketplace.gateway.support.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retriable publish failures against a broker address where nothing listens: each failed attempt
+ * is counted and rescheduled with backoff, the row is not claimed again before it is due, and the
+ * last allowed attempt parks it as FAILED. Rounds are run one by one on a mutable clock.
+ */
+class OutboxRetryIT {
+
+    private static final int MAX_ATTEMPTS = 3;
+    private final JdbcOutboxRepository repository = new JdbcOutboxRepository();
+    private final MutableClock clock = new MutableClock();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private OutboxPublisher publisher;
+    private OutboxRelay relay;
+
+    @BeforeEach
+    void relayWithAnUnreachableBroker() throws IOException {
+        TestDatabase.clean();
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:" + unusedPort());
+        props.put("max.block.ms", "300");
+        props.put("request.timeout.ms", "200");
+        props.put("delivery.timeout.ms", "500");
+        publisher = OutboxPublisher.create(props, clock);
+        RelaySettings settings = RelaySettings.of("relay-retry", 10, Duration.ofSeconds(1), MAX_ATTEMPTS)
+                .withBackoff(Duration.ofSeconds(2), Duration.ofMinutes(1));
+        relay = new OutboxRelay(OutboxFixtures.tx(), repository, publisher, settings,
+                new OutboxMetrics(registry, clock), clock);
+    }
+
+    @AfterEach
+    void close() {
+        relay.close(); // closes the publisher too
+    }
+
+    @Test
+    void retriableFailuresAreRetriedWithBackoffThenParkedAsFailed() throws Exception {
+        // Given one pending event
+        EventEnvelope event = OutboxFixtures.event(9_100, 0);
+        OutboxFixtures.insert(List.of(event));
+
+        // When the first attempt fails, the row waits PENDING for its backoff (1-2 s after attempt 1)
+        assertThat(relay.runOnce()).isEqualTo(1);
+        assertAttempts(event, 1, "PENDING");
+        assertThat(relay.runOnce()).as("not due before its backoff").isZero();
+        clock.advance(Duration.ofSeconds(2));
+
+        // and the second one too (2-4 s after attempt 2)
+        assertThat(relay.runOnce()).isEqualTo(1);
+        assertAttempts(event, 2, "PENDING");
+        clock.advance(Duration.ofMillis(1_500));
+        assertThat(relay.runOnce()).as("the delay doubled").isZero();
+        clock.advance(Duration.ofMillis(2_500));
+
+        // Then the last allowed attempt parks it as FAILED, with the reason, and it is not claimed again
+        assertThat(relay.runOnce()).isEqualTo(1);
+        assertAttempts(event, MAX_ATTEMPTS, "FAILED");
+        assertThat(OutboxFixtures.column("last_error", event.eventId())).containsIgnoringCase("timeout");
+        clock.advance(Duration.ofHours(1));
+        assertThat(relay.runOnce()).isZero();
+        assertThat(registry.get("outbox.retries").counter().count()).isEqualTo(MAX_ATTEMPTS - 1);
+        assertThat(registry.get("outbox.failed.events").counter().count()).isEqualTo(1);
+    }
+
+    private static void assertAttempts(EventEnvelope event, int attempts, String status) {
+        assertThat(OutboxFixtures.statusOf(event.eventId())).isEqualTo(status);
+        assertThat(OutboxFixtures.column("retry_count", event.eventId())).isEqualTo(Integer.toString(attempts));
+    }
+
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
