@@ -9,6 +9,7 @@ import com.marketplace.gateway.outbox.OutboxNotifier;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
+import com.marketplace.http.testing.HostileRequests;
 import com.marketplace.http.testing.LogCapture;
 import com.marketplace.http.testing.RawHttp;
 import com.marketplace.http.testing.RawHttp.Answer;
@@ -34,6 +35,7 @@ class HostileRequestsIT {
     private static final String ADMIN_TOKEN = "hostile-admin-token-0123456789";
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int GENERATED_REQUESTS = 10_000;
     private static RunningGateway gateway;
     private static long orderId;
 
@@ -189,6 +191,45 @@ class HostileRequestsIT {
             assertThat(answer.status()).isBetween(400, 499);
             assertThat(problem(answer).path("detail").asText()).hasSizeLessThan(200);
         }
+    }
+
+    @Test
+    void tenThousandGeneratedHostileRequestsGetNo5xxOnlyProblemJsonErrorsAndWriteNothingWhenRejected() {
+        long seed = Long.getLong("hostile.seed", 20_261_125L);
+        HostileRequests requests = new HostileRequests(seed, List.of("/api/v1/orders", "/api/v1/orders/{id}",
+                "/api/v1/orders/{id}/status", "/api/v1/admin/outbox/failed", "/api/v1/admin/outbox/{id}/retry",
+                "/health/live", "/health/ready", "/metrics", "/{id}", "/api/v1/orders/{id}/{id}"),
+                List.of(TestOrders.json(3), "{\"status\":\"PAID\"}", "{\"status\":\"CANCELLED\"}"));
+        Map<String, Long> counts = TestDatabase.rowCounts();
+        int answered = 0;
+        for (int i = 0; i < GENERATED_REQUESTS; i++) {
+            HostileRequests.Request request = requests.next();
+            Answer answer = RawHttp.exchange(gateway.app().port(), request.bytes(), ANSWER_TIMEOUT);
+            String context = "seed " + seed + ", request " + i + ":\n" + request.printable() + "\nanswer: " + answer;
+            // 505 is the protocol's answer to an HTTP version other than 1.0/1.1, not a server failure
+            assertThat(answer.status()).as(context).satisfiesAnyOf(
+                    status -> assertThat(status).isLessThan(500), status -> assertThat(status).isEqualTo(505));
+            if (answer.closedWithoutAnswer()) {
+                assertThat(TestDatabase.rowCounts()).as(context).isEqualTo(counts);
+                continue;
+            }
+            answered++;
+            if (answer.status() >= 400) {
+                assertErrorIsProblemJson(request, answer, context);
+                assertThat(TestDatabase.rowCounts()).as(context).isEqualTo(counts);
+            } else {
+                counts = TestDatabase.rowCounts();
+            }
+        }
+        assertThat(answered).as("requests answered rather than cut off").isGreaterThan(GENERATED_REQUESTS * 9 / 10);
+    }
+
+    private static void assertErrorIsProblemJson(HostileRequests.Request request, Answer answer, String context) {
+        if (request.method().equals("HEAD")) {
+            return;
+        }
+        assertThat(answer.contentType()).as(context).startsWith("application/problem+json");
+        assertThat(problem(answer).path("status").asInt()).as(context).isEqualTo(answer.status());
     }
 
     private static String post(String path, int contentLength) {

@@ -10,6 +10,7 @@ import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.query.QueryPaths;
 import com.marketplace.http.testing.FreePorts;
+import com.marketplace.http.testing.HostileRequests;
 import com.marketplace.http.testing.RawHttp;
 import com.marketplace.http.testing.RawHttp.Answer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ class HostileQueryRequestsIT {
 
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int GENERATED_REQUESTS = 10_000;
     private static final List<String> ALL_STATUSES = List.of("PENDING", "PAID", "SHIPPED", "DELIVERED", "CANCELLED");
     private static EmbeddedKafkaBroker broker;
     private static StreamsApp app;
@@ -110,6 +112,33 @@ class HostileQueryRequestsIT {
             assertThat(answer.status()).isBetween(400, 499);
             assertThat(json(answer).path("detail").asText()).hasSizeLessThan(200);
         }
+    }
+
+    @Test
+    void tenThousandGeneratedHostileRequestsGetNo500AndOnlyProblemJsonErrors() {
+        long seed = Long.getLong("hostile.seed", 20_261_125L);
+        HostileRequests requests = new HostileRequests(seed, List.of(QueryPaths.STATUS_COUNTS,
+                "/api/v1/stats/sellers/{id}", "/api/v1/stats/buyers/{id}", QueryPaths.ORDERS_PER_MINUTE,
+                "/api/v1/orders/{id}/state", "/health/live", "/health/ready", "/metrics", "/{id}"),
+                List.of("{\"status\":\"PAID\"}"));
+        int answered = 0;
+        for (int i = 0; i < GENERATED_REQUESTS; i++) {
+            HostileRequests.Request request = requests.next();
+            Answer answer = RawHttp.exchange(app.port(), request.bytes(), ANSWER_TIMEOUT);
+            String context = "seed " + seed + ", request " + i + ":\n" + request.printable() + "\nanswer: " + answer;
+            // 503 is a store not answering yet (with Retry-After); 505 the answer to an HTTP version other than 1.x
+            assertThat(answer.status()).as(context).satisfiesAnyOf(
+                    status -> assertThat(status).isLessThan(500), status -> assertThat(status).isIn(503, 505));
+            if (answer.closedWithoutAnswer()) {
+                continue;
+            }
+            answered++;
+            if (answer.status() >= 400 && !request.method().equals("HEAD")) {
+                assertThat(answer.contentType()).as(context).startsWith("application/problem+json");
+                assertThat(json(answer).path("status").asInt()).as(context).isEqualTo(answer.status());
+            }
+        }
+        assertThat(answered).as("requests answered rather than cut off").isGreaterThan(GENERATED_REQUESTS * 9 / 10);
     }
 
     private static Answer get(String target) {
