@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -32,7 +33,7 @@ public final class ApiServer {
     private final PrometheusMeterRegistry registry;
     private final ProblemResponses problems;
     private final List<Consumer<RoutesConfig>> routes = new ArrayList<>();
-    private Supplier<Readiness> readiness = () -> Readiness.up(java.util.Map.of());
+    private Supplier<Readiness> readiness = () -> Readiness.up(Map.of());
     private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
 
     private ApiServer(ApiJson json, PrometheusMeterRegistry registry) {

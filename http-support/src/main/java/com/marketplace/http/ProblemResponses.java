@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ public final class ProblemResponses {
             case 503 -> Problem.of(ProblemType.SERVICE_UNAVAILABLE, "the service cannot answer now; retry later");
             case 505 -> Problem.of(ProblemType.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served");
             default -> status >= 400 && status < 500
-                    ? new Problem("about:blank", org.eclipse.jetty.http.HttpStatus.getMessage(status), status,
+                    ? new Problem("about:blank", HttpStatus.getMessage(status), status,
                             "the request cannot be served", null)
                     : Problem.of(ProblemType.INTERNAL_ERROR, "the request could not be completed");
         };

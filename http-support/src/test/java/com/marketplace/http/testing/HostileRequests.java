@@ -2,7 +2,6 @@ package com.marketplace.http.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -185,10 +184,5 @@ public final class HostileRequests {
 
     private <T> T pick(List<T> values) {
         return Objects.requireNonNull(values.get(random.nextInt(values.size())));
-    }
-
-    /** Convenience for callers that build template lists inline. */
-    public static List<String> templates(String... paths) {
-        return new ArrayList<>(List.of(paths));
     }
 }
