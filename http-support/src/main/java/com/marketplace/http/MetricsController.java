@@ -7,6 +7,8 @@ import java.util.Objects;
 /** {@code GET /metrics}: the registry in Prometheus text format. */
 public final class MetricsController {
 
+    public static final String PATH = "/metrics";
+
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;

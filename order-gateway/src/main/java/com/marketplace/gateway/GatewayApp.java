@@ -5,15 +5,15 @@ import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.DatabaseHealth;
 import com.marketplace.gateway.db.Migrations;
 import com.marketplace.gateway.db.Transactions;
+import com.marketplace.events.EventCodec;
 import com.marketplace.gateway.http.AdminController;
-import com.marketplace.gateway.http.ApiJson;
 import com.marketplace.gateway.http.ErrorMapper;
-import com.marketplace.gateway.http.HealthController;
-import com.marketplace.http.HttpMetrics;
 import com.marketplace.gateway.http.JsonBodyReader;
-import com.marketplace.http.MetricsController;
 import com.marketplace.gateway.http.OrderController;
 import com.marketplace.gateway.http.Routes;
+import com.marketplace.http.ApiJson;
+import com.marketplace.http.ApiServer;
+import com.marketplace.http.Readiness;
 import com.marketplace.gateway.metrics.MicrometerOrderMetrics;
 import com.marketplace.gateway.order.OrderService;
 import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
@@ -30,6 +30,7 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
@@ -105,20 +106,19 @@ public final class GatewayApp {
     }
 
     private Javalin createJavalin() {
-        ApiJson json = new ApiJson();
+        ApiJson json = new ApiJson(EventCodec.newMapper());
         OrderController orders = new OrderController(orderService, new JsonBodyReader(json), json);
-        HealthController health = new HealthController(new DatabaseHealth(dataSource), json);
-        MetricsController metrics = new MetricsController(meterRegistry);
         AdminController admin = new AdminController(outboxAdmin, config.adminToken(), json);
-        ErrorMapper errors = new ErrorMapper(json);
-        HttpMetrics httpMetrics = new HttpMetrics(meterRegistry);
-        return Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = JsonBodyReader.MAX_BODY_BYTES;
-            cfg.requestLogger.http(httpMetrics::record);
-            errors.register(cfg.routes);
-            Routes.register(cfg.routes, orders, health, metrics, admin);
-        });
+        DatabaseHealth database = new DatabaseHealth(dataSource);
+        ApiServer server = ApiServer.with(json, meterRegistry)
+                .maxRequestBytes(JsonBodyReader.MAX_BODY_BYTES)
+                .readiness(() -> database.isReachable()
+                        ? Readiness.up(Map.of()) : Readiness.down("database is not reachable"));
+        ErrorMapper errors = new ErrorMapper(server.problems());
+        return server.routes(routes -> {
+            errors.register(routes);
+            Routes.register(routes, orders, admin);
+        }).build();
     }
 
     /** Starts HTTP on the configured port. */

@@ -1,16 +1,18 @@
 package com.marketplace.streams;
 
+import com.marketplace.events.EventCodec;
+import com.marketplace.http.ApiJson;
+import com.marketplace.http.ApiServer;
+import com.marketplace.http.ClientInput;
+import com.marketplace.http.Readiness;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessor;
-import com.marketplace.streams.http.ApiJson;
-import com.marketplace.streams.http.ErrorMapper;
-import com.marketplace.streams.http.HealthController;
-import com.marketplace.http.HttpMetrics;
-import com.marketplace.http.MetricsController;
 import com.marketplace.streams.http.Routes;
 import com.marketplace.streams.http.StatsController;
 import com.marketplace.streams.query.HttpForwarder;
+import com.marketplace.streams.query.InstanceSecret;
 import com.marketplace.streams.query.StoreQueries;
+import com.marketplace.streams.query.StoreUnavailableException;
 import com.marketplace.streams.topology.OrderTopology;
 import com.marketplace.streams.topology.TopicProvisioner;
 import io.javalin.Javalin;
@@ -55,6 +57,7 @@ public final class StreamsApp {
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry meterRegistry;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final InstanceSecret secret;
     private final StoreQueries queries;
     private final Javalin javalin;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -68,7 +71,8 @@ public final class StreamsApp {
         streamsMetrics.bindTo(meterRegistry);
         registerDedupeDrops();
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
-        this.queries = new StoreQueries(streams, self, new HttpForwarder(self, FORWARD_TIMEOUT), Clock.systemUTC());
+        this.secret = InstanceSecret.of(config.instanceSecret());
+        this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT), Clock.systemUTC());
         this.javalin = createJavalin();
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread died; shutting down this instance", e);
@@ -97,18 +101,25 @@ public final class StreamsApp {
     }
 
     private Javalin createJavalin() {
-        ApiJson json = new ApiJson();
-        StatsController stats = new StatsController(queries, json);
-        HealthController health = new HealthController(streams, json);
-        MetricsController metrics = new MetricsController(meterRegistry);
-        ErrorMapper errors = new ErrorMapper(json);
-        HttpMetrics httpMetrics = new HttpMetrics(meterRegistry);
-        return Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.requestLogger.http(httpMetrics::record);
-            errors.register(cfg.routes);
-            Routes.register(cfg.routes, stats, health, metrics);
-        });
+        ApiJson json = new ApiJson(EventCodec.newMapper());
+        StatsController stats = new StatsController(queries, secret, json);
+        ApiServer server = ApiServer.with(json, meterRegistry).readiness(this::readiness);
+        return server.routes(routes -> {
+            // store unavailable (rebalancing, owner unreachable): 503 with Retry-After
+            routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                log.debug("answering 503 to {} {}: {}", ctx.method(), ClientInput.quote(ctx.path()), e.getMessage());
+                server.problems().unavailable(ctx, e.getMessage());
+            });
+            Routes.register(routes, stats);
+        }).build();
+    }
+
+    /** Ready when Kafka Streams is RUNNING. */
+    private Readiness readiness() {
+        KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.RUNNING
+                ? Readiness.up(Map.of("streams", state.name()))
+                : Readiness.down("streams is " + state + ", not RUNNING");
     }
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
@@ -135,6 +146,10 @@ public final class StreamsApp {
         log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
                 config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),
                 config.applicationServer());
+        if (!secret.configured()) {
+            log.info("INSTANCE_SECRET is not set: this instance answers no queries forwarded by other instances;"
+                    + " set the same INSTANCE_SECRET on every instance of {}", config.applicationId());
+        }
         streams.start();
         return this;
     }

@@ -2,12 +2,15 @@ package com.marketplace.gateway.http;
 
 import com.marketplace.gateway.outbox.FailedOutboxEvent;
 import com.marketplace.gateway.outbox.OutboxAdmin;
+import com.marketplace.http.ApiJson;
 import com.marketplace.http.ProblemException;
+import com.marketplace.http.RequestHeaders;
 import com.marketplace.http.ProblemType;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,8 +18,9 @@ import java.util.UUID;
 
 /**
  * Operator endpoints of the outbox, behind {@code Authorization: Bearer $ADMIN_TOKEN}. When no
- * token is configured the endpoints do not exist (404); a missing or wrong token is 401. The token
- * is compared in constant time.
+ * token is configured the endpoints do not exist (404); a missing or wrong token is 401. The
+ * scheme is case-insensitive (RFC 9110 §11.1), the token is compared in constant time, and two
+ * {@code Authorization} headers are a 400.
  */
 public final class AdminController {
 
@@ -26,12 +30,14 @@ public final class AdminController {
     private static final int MAX_LIMIT = 1_000;
 
     private final OutboxAdmin admin;
-    private final Optional<byte[]> expectedAuthorization;
+    private static final String BEARER = "bearer ";
+
+    private final Optional<byte[]> expectedToken;
     private final ApiJson json;
 
     public AdminController(OutboxAdmin admin, Optional<String> adminToken, ApiJson json) {
         this.admin = Objects.requireNonNull(admin, "admin");
-        this.expectedAuthorization = adminToken.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
+        this.expectedToken = adminToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.json = Objects.requireNonNull(json, "json");
     }
 
@@ -39,7 +45,7 @@ public final class AdminController {
     public void failed(Context ctx) {
         authorize(ctx);
         List<FailedOutboxEvent> events = admin.failed(limit(ctx));
-        ctx.status(200).contentType("application/json").result(json.write(Map.of("events", events)));
+        json.ok(ctx, Map.of("events", events));
     }
 
     /** {@code POST /api/v1/admin/outbox/{eventId}/retry}: requeue one FAILED event. */
@@ -47,8 +53,7 @@ public final class AdminController {
         authorize(ctx);
         UUID eventId = eventId(ctx.pathParam("eventId"));
         switch (admin.retry(eventId)) {
-            case REQUEUED -> ctx.status(200).contentType("application/json")
-                    .result(json.write(Map.of("eventId", eventId, "status", "PENDING")));
+            case REQUEUED -> json.ok(ctx, Map.of("eventId", eventId, "status", "PENDING"));
             case NOT_FOUND -> throw new ProblemException(ProblemType.NOT_FOUND, "no outbox event " + eventId);
             case NOT_FAILED -> throw new ProblemException(OrderApiProblems.NOT_FAILED,
                     "outbox event " + eventId + " is not FAILED");
@@ -56,11 +61,15 @@ public final class AdminController {
     }
 
     private void authorize(Context ctx) {
-        if (expectedAuthorization.isEmpty()) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "no resource at " + ctx.method() + " " + ctx.path());
+        if (expectedToken.isEmpty()) {
+            throw new ProblemException(ProblemType.NOT_FOUND, "no resource at this path");
         }
-        String given = Objects.requireNonNullElse(ctx.header("Authorization"), "");
-        if (!MessageDigest.isEqual(expectedAuthorization.get(), given.getBytes(StandardCharsets.UTF_8))) {
+        String given = RequestHeaders.single(ctx, "Authorization").orElse("");
+        boolean bearer = given.length() > BEARER.length()
+                && given.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER);
+        byte[] token = (bearer ? given.substring(BEARER.length()).strip() : "").getBytes(StandardCharsets.UTF_8);
+        boolean matches = MessageDigest.isEqual(expectedToken.get(), token);
+        if (!bearer || !matches) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ProblemException(OrderApiProblems.UNAUTHORIZED, "a valid admin bearer token is required");
         }

@@ -26,21 +26,20 @@ public final class ErrorMapper {
 
     private final ProblemResponses problems;
 
-    public ErrorMapper(ApiJson json) {
-        this.problems = new ProblemResponses(json::write);
+    /** @param problems the server's problem writer, which also maps what every API shares */
+    public ErrorMapper(ProblemResponses problems) {
+        this.problems = problems;
     }
 
-    /** Registers the handlers on the routes configuration. */
+    /** Registers the order API's handlers on the routes configuration. */
     public void register(RoutesConfig routes) {
-        problems.register(routes);
-        routes.exception(ValidationException.class, (e, ctx) ->
-                problems.write(ctx, OrderApiProblems.validation("request has invalid fields", e.errors())));
-        routes.exception(OrderNotFoundException.class, (e, ctx) ->
-                problems.write(ctx, Problem.of(ProblemType.NOT_FOUND, e.getMessage())));
-        routes.exception(IllegalStatusTransitionException.class, (e, ctx) ->
-                problems.write(ctx, Problem.of(OrderApiProblems.ILLEGAL_TRANSITION, e.getMessage())));
-        routes.exception(IdempotencyKeyReuseException.class, (e, ctx) ->
-                problems.write(ctx, Problem.of(OrderApiProblems.IDEMPOTENCY_KEY_REUSED, e.getMessage())));
+        problems.map(routes, ValidationException.class,
+                e -> OrderApiProblems.validation("request has invalid fields", e.errors()));
+        problems.map(routes, OrderNotFoundException.class, e -> Problem.of(ProblemType.NOT_FOUND, e.getMessage()));
+        problems.map(routes, IllegalStatusTransitionException.class,
+                e -> Problem.of(OrderApiProblems.ILLEGAL_TRANSITION, e.getMessage()));
+        problems.map(routes, IdempotencyKeyReuseException.class,
+                e -> Problem.of(OrderApiProblems.IDEMPOTENCY_KEY_REUSED, e.getMessage()));
         routes.exception(StorageException.class, this::storageUnavailable);
         routes.exception(OutboxStorageException.class, this::storageUnavailable);
     }

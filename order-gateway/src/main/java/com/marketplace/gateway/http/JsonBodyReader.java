@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.marketplace.gateway.order.FieldError;
+import com.marketplace.http.ApiJson;
+import com.marketplace.http.ClientInput;
 import com.marketplace.http.ProblemException;
 import com.marketplace.http.ProblemType;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -17,12 +18,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a JSON request body: only {@code application/json} (UTF-8) is accepted (else 415), at most
- * {@link #MAX_BODY_BYTES} (else 413), valid UTF-8 and strictly typed JSON (else 400).
+ * {@link #MAX_BODY_BYTES} (else 413), valid UTF-8 and strictly typed JSON (else 400). A body the
+ * client does not deliver completely (connection closed early, invalid chunk, silent past the
+ * server's idle timeout) is a 400 too, logged at debug.
  */
 public final class JsonBodyReader {
+
+    private static final Logger log = LoggerFactory.getLogger(JsonBodyReader.class);
 
     /** 64 KiB. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
@@ -83,7 +90,8 @@ public final class JsonBodyReader {
             }
             return body;
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
+            log.debug("Request body of {} {} could not be read: {}", ctx.method(), ClientInput.quote(ctx.path()), e.toString());
+            throw new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "the request body could not be read completely");
         }
     }
 

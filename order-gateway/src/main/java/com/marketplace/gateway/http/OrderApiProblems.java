@@ -12,7 +12,7 @@ import java.util.List;
 public final class OrderApiProblems {
 
     public static final ProblemType VALIDATION = ProblemType.of(400, "Validation failed", "validation-error");
-    public static final ProblemType MALFORMED_REQUEST = ProblemType.of(400, "Malformed request", "malformed-request");
+    public static final ProblemType MALFORMED_REQUEST = ProblemType.MALFORMED_REQUEST;
     public static final ProblemType UNAUTHORIZED = ProblemType.of(401, "Unauthorized", "unauthorized");
     public static final ProblemType ILLEGAL_TRANSITION =
             ProblemType.of(409, "Illegal status transition", "illegal-status-transition");

@@ -6,6 +6,8 @@ import com.marketplace.gateway.order.Order;
 import com.marketplace.gateway.order.OrderService;
 import com.marketplace.gateway.order.OrderValidator;
 import com.marketplace.gateway.order.StatusChangeResult;
+import com.marketplace.http.ApiJson;
+import com.marketplace.http.RequestHeaders;
 import io.javalin.http.Context;
 import java.util.Objects;
 
@@ -25,10 +27,14 @@ public final class OrderController {
         this.json = Objects.requireNonNull(json, "json");
     }
 
-    /** {@code POST /api/v1/orders}: 201 with Location, also when replayed for the same Idempotency-Key. */
+    /**
+     * {@code POST /api/v1/orders}: 201 with Location, also when replayed for the same
+     * Idempotency-Key; the key given twice is a 400.
+     */
     public void create(Context ctx) {
+        String idempotencyKey = RequestHeaders.single(ctx, IDEMPOTENCY_KEY_HEADER).orElse(null);
         NewOrderRequest request = bodies.read(ctx, NewOrderRequest.class);
-        CreateOrderResult result = orders.create(request, ctx.header(IDEMPOTENCY_KEY_HEADER));
+        CreateOrderResult result = orders.create(request, idempotencyKey);
         Order order = result.order();
         ctx.header("Location", ORDERS_PATH + "/" + order.orderId());
         respond(ctx, 201, order);
@@ -50,6 +56,6 @@ public final class OrderController {
     }
 
     private void respond(Context ctx, int status, Order order) {
-        ctx.status(status).contentType("application/json").result(json.write(OrderResponse.from(order)));
+        json.respond(ctx, status, OrderResponse.from(order));
     }
 }

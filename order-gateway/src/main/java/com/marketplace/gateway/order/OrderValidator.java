@@ -1,5 +1,6 @@
 package com.marketplace.gateway.order;
 
+import com.marketplace.events.DecimalIds;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
 import java.math.BigDecimal;
@@ -61,17 +62,15 @@ public final class OrderValidator {
         throw new ValidationException("status", "must be one of " + List.of(OrderStatus.values()));
     }
 
-    /** The order id in a path segment. @throws ValidationException unless it is a positive integer */
+    /**
+     * The order id in a path segment.
+     *
+     * @throws ValidationException unless it is a positive integer in ASCII digits, without sign or
+     *         leading zero ({@link DecimalIds})
+     */
     public static long parseOrderId(String value) {
-        try {
-            long id = Long.parseLong(value);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, like a non-positive id
-        }
-        throw new ValidationException("orderId", "must be a positive integer");
+        return DecimalIds.parse(value).orElseThrow(() ->
+                new ValidationException("orderId", "must be a positive integer in ASCII digits without sign or leading zero"));
     }
 
     /** @throws ValidationException unless the key is 1–255 visible ASCII characters */

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -23,7 +25,9 @@ import com.marketplace.events.Topics;
  * [localhost:9092], {@code APPLICATION_ID} [marketplace-streams], {@code STATE_DIR}
  * [./data/streams-state], {@code APPLICATION_SERVER} [localhost:7071], {@code DEDUPE_RETENTION}
  * [P7D], {@code PROCESSING_GUARANTEE} [exactly_once_v2; or at_least_once],
- * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1].
+ * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1],
+ * {@code INSTANCE_SECRET} [unset: this instance accepts no forwarded queries; at least 16 visible
+ * ASCII characters, the same on every instance of the application].
  */
 public record StreamsAppConfig(
         int httpPort,
@@ -35,7 +39,8 @@ public record StreamsAppConfig(
         String processingGuarantee,
         int numStandbyReplicas,
         int topicPartitions,
-        short topicReplicationFactor) {
+        short topicReplicationFactor,
+        Optional<String> instanceSecret) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
@@ -49,6 +54,7 @@ public record StreamsAppConfig(
     public static final int PRODUCER_BATCH_BYTES = 128 * 1024;
 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:(\\d{1,5})");
+    private static final Pattern SECRET_CHARS = Pattern.compile("[\\x21-\\x7E]{16,256}");
     private static final Pattern APPLICATION_ID_CHARS = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
 
     public StreamsAppConfig {
@@ -74,6 +80,10 @@ public record StreamsAppConfig(
         requireRange("NUM_STANDBY_REPLICAS", numStandbyReplicas, 0, 10);
         requireRange("TOPIC_PARTITIONS", topicPartitions, 1, 10_000);
         requireRange("TOPIC_REPLICATION_FACTOR", topicReplicationFactor, 1, 10);
+        Objects.requireNonNull(instanceSecret, "INSTANCE_SECRET");
+        if (instanceSecret.isPresent() && !SECRET_CHARS.matcher(instanceSecret.get()).matches()) {
+            throw new InvalidConfigException("INSTANCE_SECRET must be 16-256 visible ASCII characters when set");
+        }
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -97,19 +107,22 @@ public record StreamsAppConfig(
                 value(env, "PROCESSING_GUARANTEE", EXACTLY_ONCE_V2),
                 parse(env, "NUM_STANDBY_REPLICAS", "0", Integer::parseInt),
                 parse(env, "TOPIC_PARTITIONS", "3", Integer::parseInt),
-                parse(env, "TOPIC_REPLICATION_FACTOR", "1", Short::parseShort));
+                parse(env, "TOPIC_REPLICATION_FACTOR", "1", Short::parseShort),
+                Optional.ofNullable(value(env, "INSTANCE_SECRET", null)));
     }
 
     /** A copy pointing at other brokers and another state directory (tests, local stack). */
     public StreamsAppConfig withKafka(String servers, Path directory) {
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
-                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                instanceSecret);
     }
 
     /** A copy with another dedupe retention. */
     public StreamsAppConfig withDedupeRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
-                retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                instanceSecret);
     }
 
     /**
@@ -118,19 +131,40 @@ public record StreamsAppConfig(
      */
     public StreamsAppConfig withHttp(int port, String server) {
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
-                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                instanceSecret);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
     public StreamsAppConfig withStandbyReplicas(int standbys) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
-                dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
+                instanceSecret);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
-                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                instanceSecret);
+    }
+
+    /** A copy whose instances recognise each other's forwarded queries by {@code secret}. */
+    public StreamsAppConfig withInstanceSecret(String secret) {
+        return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                Optional.of(secret));
+    }
+
+    /** The secret is masked so the configuration can be logged. */
+    @Override
+    public String toString() {
+        return "StreamsAppConfig[httpPort=" + httpPort + ", bootstrapServers=" + bootstrapServers
+                + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", applicationServer="
+                + applicationServer + ", dedupeRetention=" + dedupeRetention + ", processingGuarantee="
+                + processingGuarantee + ", numStandbyReplicas=" + numStandbyReplicas + ", topicPartitions="
+                + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", instanceSecret="
+                + (instanceSecret.isPresent() ? "***" : "<unset>") + "]";
     }
 
     public boolean exactlyOnce() {

@@ -1,6 +1,8 @@
 package com.marketplace.streams.http;
 
+import com.marketplace.events.DecimalIds;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.http.ClientInput;
 import com.marketplace.http.ProblemException;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +10,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Parses and validates request parameters; every violation is a 400 {@link ProblemException}. */
+/**
+ * Parses and validates request parameters; every violation is a 400 {@link ProblemException}
+ * whose detail quotes the rejected input only truncated ({@link ClientInput}).
+ */
 final class RequestParams {
 
     private static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
@@ -19,17 +24,10 @@ final class RequestParams {
     private RequestParams() {
     }
 
-    /** A positive decimal id. */
+    /** A positive id in ASCII digits, without sign or leading zero ({@link DecimalIds}). */
     static long id(String name, String raw) {
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the rule
-        }
-        throw invalid(name + " must be a positive integer, was '" + raw + "'");
+        return DecimalIds.parse(raw).orElseThrow(() -> invalid(name
+                + " must be a positive integer in ASCII digits without sign or leading zero, was " + ClientInput.quote(raw)));
     }
 
     /**
@@ -44,7 +42,7 @@ final class RequestParams {
         try {
             instant = Instant.parse(raw.trim());
         } catch (DateTimeParseException e) {
-            throw invalid(name + " must be an ISO-8601 instant such as 2026-11-25T10:15:00Z, was '" + raw + "'");
+            throw invalid(name + " must be an ISO-8601 instant such as 2026-11-25T10:15:00Z, was " + ClientInput.quote(raw));
         }
         if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST_INSTANT)) {
             throw invalid(name + " must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
@@ -62,14 +60,14 @@ final class RequestParams {
         }
     }
 
-    /** A comma-separated list of status names. */
+    /** A comma-separated, non-empty list of status names. */
     static List<OrderStatus> statuses(String raw) {
         List<OrderStatus> statuses = new ArrayList<>();
-        for (String name : raw.split(",")) {
+        for (String name : raw.split(",", -1)) {
             try {
                 statuses.add(OrderStatus.valueOf(name.trim()));
             } catch (IllegalArgumentException e) {
-                throw invalid("unknown status '" + name + "'");
+                throw invalid("unknown status " + ClientInput.quote(name));
             }
         }
         return statuses;

@@ -1,8 +1,10 @@
 package com.marketplace.streams.http;
 
 import com.marketplace.events.OrderStatus;
+import com.marketplace.http.ApiJson;
 import com.marketplace.http.ProblemException;
 import com.marketplace.http.ProblemType;
+import com.marketplace.streams.query.InstanceSecret;
 import com.marketplace.streams.query.Origin;
 import com.marketplace.streams.query.QueryPaths;
 import com.marketplace.streams.query.StoreQueries;
@@ -16,17 +18,21 @@ import java.util.Optional;
 
 /**
  * The interactive-query endpoints: translates HTTP to {@link StoreQueries} calls and back. A
- * request carrying {@link QueryPaths#FORWARDED_HEADER} is answered from local stores only.
+ * request carrying {@link QueryPaths#FORWARDED_HEADER} and the {@link InstanceSecret} comes from
+ * another instance and is answered from local stores only; without the secret it is an outside
+ * request, whatever its headers say.
  * Response bodies are the store records themselves ({@code SellerStats}, {@code BuyerStats},
  * {@code OrderState}), whose JSON is the contract of docs/architecture.md ("State stores and the query API").
  */
 public final class StatsController {
 
     private final StoreQueries queries;
+    private final InstanceSecret secret;
     private final ApiJson json;
 
-    public StatsController(StoreQueries queries, ApiJson json) {
+    public StatsController(StoreQueries queries, InstanceSecret secret, ApiJson json) {
         this.queries = Objects.requireNonNull(queries, "queries");
+        this.secret = Objects.requireNonNull(secret, "secret");
         this.json = Objects.requireNonNull(json, "json");
     }
 
@@ -76,10 +82,12 @@ public final class StatsController {
     }
 
     private void ok(Context ctx, Object body) {
-        ctx.status(200).contentType(ApiJson.CONTENT_TYPE).result(json.write(body));
+        json.ok(ctx, body);
     }
 
-    private static Origin origin(Context ctx) {
-        return ctx.header(QueryPaths.FORWARDED_HEADER) == null ? Origin.CLIENT : Origin.FORWARDED;
+    private Origin origin(Context ctx) {
+        boolean fromInstance = ctx.header(QueryPaths.FORWARDED_HEADER) != null
+                && secret.matches(ctx.header(QueryPaths.INSTANCE_SECRET_HEADER));
+        return fromInstance ? Origin.FORWARDED : Origin.CLIENT;
     }
 }

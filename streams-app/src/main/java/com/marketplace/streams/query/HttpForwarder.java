@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link Forwarder} over HTTP/1.1 with {@link java.net.http.HttpClient}: connect and whole-request
  * timeouts are both {@code timeout}, so a forwarded query never hangs. The request carries
- * {@link QueryPaths#FORWARDED_HEADER} with this instance's address.
+ * {@link QueryPaths#FORWARDED_HEADER} with this instance's address and the shared
+ * {@link InstanceSecret}, by which the receiver knows it comes from another instance.
  */
 public final class HttpForwarder implements Forwarder {
 
@@ -25,14 +26,17 @@ public final class HttpForwarder implements Forwarder {
 
     private final HttpClient client;
     private final String self;
+    private final InstanceSecret secret;
     private final Duration timeout;
 
     /**
      * @param self    this instance's {@code application.server}, sent as the forwarding marker
+     * @param secret  what the instances share to recognise each other
      * @param timeout bound of the connect and of the whole request
      */
-    public HttpForwarder(HostInfo self, Duration timeout) {
+    public HttpForwarder(HostInfo self, InstanceSecret secret, Duration timeout) {
         this.self = Objects.requireNonNull(self, "self").host() + ":" + self.port();
+        this.secret = Objects.requireNonNull(secret, "secret");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -45,6 +49,7 @@ public final class HttpForwarder implements Forwarder {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
                 .timeout(timeout)
                 .header(QueryPaths.FORWARDED_HEADER, self)
+                .header(QueryPaths.INSTANCE_SECRET_HEADER, secret.value())
                 .header("Accept", "application/json")
                 .GET()
                 .build();

@@ -13,10 +13,13 @@ public final class QueryPaths {
     public static final String ORDER_STATE = "/api/v1/orders/{orderId}/state";
 
     /**
-     * Marks a request forwarded by another instance (value: the sender's host:port). Such a
-     * request is answered from local stores only and never forwarded again.
+     * Marks a request forwarded by another instance (value: the sender's host:port). Together
+     * with {@link #INSTANCE_SECRET_HEADER} such a request is answered from local stores only and
+     * never forwarded again; without it, it is an outside request.
      */
     public static final String FORWARDED_HEADER = "X-Forwarded-By-Instance";
+    /** Carries the {@link InstanceSecret} on a forwarded request. */
+    public static final String INSTANCE_SECRET_HEADER = "X-Instance-Secret";
     /** Query parameter of a forwarded status-count request: the statuses the receiver must answer for. */
     public static final String STATUSES_PARAM = "statuses";
 

@@ -1,6 +1,7 @@
 package com.marketplace.streams.bench;
 
 import com.marketplace.events.StoreNames;
+import com.marketplace.http.testing.FreePorts;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
@@ -106,7 +107,7 @@ public final class QueryLatencyBenchmark {
     }
 
     private static StreamsApp start(EmbeddedKafkaBroker broker, String applicationId, String name) {
-        int port = QueryHttp.freePort();
+        int port = FreePorts.freePort();
         StreamsAppConfig config = StreamsAppConfig.defaults()
                 .withKafka(broker.bootstrapServers(), Path.of("target", "bench-state", applicationId, name))
                 .withApplicationId(applicationId)

@@ -48,12 +48,22 @@ class StreamsAppConfigTest {
             "KAFKA_BOOTSTRAP_SERVERS|no-port", "APPLICATION_ID|has space",
             "APPLICATION_SERVER|localhost", "DEDUPE_RETENTION|7 days", "DEDUPE_RETENTION|PT0S",
             "DEDUPE_RETENTION|-P1D", "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
-            "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x"})
+            "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "INSTANCE_SECRET|too-short",
+            "INSTANCE_SECRET|has a space in the secret"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith(variable + " ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void theInstanceSecretIsOptionalAndNeverPrinted() {
+        assertThat(StreamsAppConfig.fromEnv(Map.of()).instanceSecret()).isEmpty();
+        StreamsAppConfig config = StreamsAppConfig.fromEnv(Map.of("INSTANCE_SECRET", "shared-by-all-instances"));
+
+        assertThat(config.instanceSecret()).contains("shared-by-all-instances");
+        assertThat(config.toString()).doesNotContain("shared-by-all-instances").contains("instanceSecret=***");
     }
 
     @Test

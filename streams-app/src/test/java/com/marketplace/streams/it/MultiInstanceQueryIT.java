@@ -7,6 +7,7 @@ import com.marketplace.events.EventCodec;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
+import com.marketplace.http.testing.FreePorts;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
@@ -51,6 +52,7 @@ class MultiInstanceQueryIT {
     private static final int ORDERS = 500;
     private static final int DUPLICATES = 50;
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
+    private static final String INSTANCE_SECRET = "multi-instance-it-secret";
 
     private static final QueryHttp http = new QueryHttp();
     private static EmbeddedKafkaBroker broker;
@@ -78,12 +80,13 @@ class MultiInstanceQueryIT {
     }
 
     private static StreamsApp startInstance(String applicationId, Path stateDir) {
-        int port = QueryHttp.freePort();
+        int port = FreePorts.freePort();
         StreamsAppConfig config = StreamsAppConfig.defaults()
                 .withKafka(broker.bootstrapServers(), stateDir)
                 .withApplicationId(applicationId)
                 .withHttp(port, "localhost:" + port)
-                .withStandbyReplicas(1);
+                .withStandbyReplicas(1)
+                .withInstanceSecret(INSTANCE_SECRET);
         return StreamsApp.create(config).start();
     }
 
@@ -181,7 +184,7 @@ class MultiInstanceQueryIT {
         long orderOfSecond = orderOwnedBy(second);
         double servedBySecond = stateRequestsServed(second);
         HttpResponse<String> response = http.get(first.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, orderOfSecond),
-                QueryPaths.FORWARDED_HEADER, "localhost:1");
+                QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, INSTANCE_SECRET);
         assertProblem(response, 503);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
 
@@ -193,11 +196,26 @@ class MultiInstanceQueryIT {
 
         HttpResponse<String> gather = http.get(first.port(), QueryPaths.STATUS_COUNTS + "?statuses="
                 + String.join(",", "PENDING", "PAID", "SHIPPED", "DELIVERED", "CANCELLED"),
-                QueryPaths.FORWARDED_HEADER, "localhost:1");
+                QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, INSTANCE_SECRET);
         assertThat(gather.statusCode()).as("first does not own all five statuses").isIn(200, 503);
         if (statusOwners().size() == 2) {
             assertProblem(gather, 503);
         }
+    }
+
+    @Test
+    @Order(5)
+    void theForwardingMarkerWithoutTheSecretIsAnOutsideRequest() {
+        long orderOfSecond = orderOwnedBy(second);
+        for (String secret : List.of("", "wrong-secret-wrong-secret", INSTANCE_SECRET.toUpperCase())) {
+            HttpResponse<String> response = http.get(first.port(),
+                    QueryPaths.withId(QueryPaths.ORDER_STATE, orderOfSecond),
+                    QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, secret);
+            assertThat(response.statusCode()).as("forwarded to the owner and answered").isEqualTo(200);
+        }
+        HttpResponse<String> counts = http.get(first.port(), QueryPaths.STATUS_COUNTS + "?statuses=,",
+                QueryPaths.FORWARDED_HEADER, "localhost:1");
+        assertThat(parseCounts(counts.body())).isEqualTo(expectedStatusCounts());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package com.marketplace.gateway.http;
+package com.marketplace.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,26 +9,32 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import com.marketplace.events.EventCodec;
+import io.javalin.http.Context;
 
 /**
- * The HTTP layer's JSON: the contract's mapper ({@link EventCodec#newMapper()}) for responses, and a
- * strict copy for requests that rejects anything but exactly-typed input: strings for numbers,
- * numbers for strings, floats for integers, booleans, nulls for primitives, unknown fields,
- * duplicate fields and trailing tokens.
+ * The JSON of an API: responses written with the service's mapper, and requests read by a strict
+ * copy of it that rejects anything but exactly-typed input: strings for numbers, numbers for
+ * strings, floats for integers, booleans, nulls for primitives, unknown fields, duplicate fields
+ * and trailing tokens. Every JSON answer of a handler goes through {@link #respond}.
  */
 public final class ApiJson {
+
+    public static final String CONTENT_TYPE = "application/json";
 
     private final ObjectMapper responses;
     private final ObjectMapper requests;
 
-    public ApiJson() {
-        this.responses = EventCodec.newMapper();
-        this.requests = strict(EventCodec.newMapper());
+    /** @param mapper the service's mapping settings (a {@link JsonMapper}); it is copied, not changed */
+    public ApiJson(ObjectMapper mapper) {
+        if (!(mapper instanceof JsonMapper json)) {
+            throw new IllegalArgumentException("an API's mapper is a JsonMapper, not " + mapper.getClass().getName());
+        }
+        this.responses = json.copy();
+        this.requests = strict(json);
     }
 
-    private static ObjectMapper strict(ObjectMapper base) {
-        JsonMapper mapper = ((JsonMapper) base).rebuild()
+    private static ObjectMapper strict(JsonMapper base) {
+        JsonMapper mapper = base.rebuild()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -55,12 +61,22 @@ public final class ApiJson {
         return requests.readValue(json, type);
     }
 
-    /** Writes a response body as UTF-8 JSON. */
+    /** Writes a body as UTF-8 JSON. */
     public byte[] write(Object value) {
         try {
             return responses.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /** Answers {@code status} with {@code body} as {@code application/json}. */
+    public void respond(Context ctx, int status, Object body) {
+        ctx.status(status).contentType(CONTENT_TYPE).result(write(body));
+    }
+
+    /** Answers 200 with {@code body} as {@code application/json}. */
+    public void ok(Context ctx, Object body) {
+        respond(ctx, 200, body);
     }
 }

@@ -1,0 +1,99 @@
+package com.marketplace.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+
+/**
+ * The HTTP server of a service, set up the same way for every API: request size limit, a short
+ * idle timeout (a client that stops sending mid-request is cut off after {@link #IDLE_TIMEOUT},
+ * not after Jetty's 30 s), method override off, every error as problem+json — also those Jetty
+ * raises before routing — request timings in {@code http_server_requests}, and the routes
+ * {@code /health/live}, {@code /health/ready} and {@code /metrics}. The service adds its own
+ * routes and exception mappings; {@link #build()} returns the server, not started.
+ */
+public final class ApiServer {
+
+    /** How long a connection may stay silent mid-request (or idle between requests) before it is closed. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default request size limit. */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final ApiJson json;
+    private final PrometheusMeterRegistry registry;
+    private final ProblemResponses problems;
+    private final List<Consumer<RoutesConfig>> routes = new ArrayList<>();
+    private Supplier<Readiness> readiness = () -> Readiness.up(Map.of());
+    private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+
+    private ApiServer(ApiJson json, PrometheusMeterRegistry registry) {
+        this.json = Objects.requireNonNull(json, "json");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.problems = new ProblemResponses(json::write);
+    }
+
+    /** A server answering JSON with {@code json} and exposing {@code registry} on {@code /metrics}. */
+    public static ApiServer with(ApiJson json, PrometheusMeterRegistry registry) {
+        return new ApiServer(json, registry);
+    }
+
+    /** The largest request (body included) the server accepts; larger ones are answered 413. */
+    public ApiServer maxRequestBytes(long bytes) {
+        this.maxRequestBytes = bytes;
+        return this;
+    }
+
+    /** What {@code /health/ready} reports. */
+    public ApiServer readiness(Supplier<Readiness> check) {
+        this.readiness = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /**
+     * The service's routes and exception mappings; {@code registration} gets the routes
+     * configuration and may write problems with {@link #problems()}.
+     */
+    public ApiServer routes(Consumer<RoutesConfig> registration) {
+        routes.add(Objects.requireNonNull(registration, "registration"));
+        return this;
+    }
+
+    /** The problem writer of this server, for the service's exception mappings. */
+    public ProblemResponses problems() {
+        return problems;
+    }
+
+    /** The configured server, not started. */
+    public Javalin build() {
+        HealthController health = new HealthController(readiness, json);
+        MetricsController metrics = new MetricsController(registry);
+        HttpMetrics httpMetrics = new HttpMetrics(registry);
+        ProblemErrorHandler errorPages = new ProblemErrorHandler(problems);
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = maxRequestBytes;
+            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT.toMillis()));
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(errorPages));
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(errorPages);
+                context.addFilter(new FilterHolder(new MethodOverrideFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
+            cfg.requestLogger.http(httpMetrics::record);
+            problems.register(cfg.routes);
+            routes.forEach(registration -> registration.accept(cfg.routes));
+            cfg.routes.get(HealthController.LIVE_PATH, health::live);
+            cfg.routes.get(HealthController.READY_PATH, health::ready);
+            cfg.routes.get(MetricsController.PATH, metrics::scrape);
+        });
+    }
+}

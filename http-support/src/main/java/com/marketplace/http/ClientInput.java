@@ -1,0 +1,29 @@
+package com.marketplace.http;
+
+/**
+ * Client input as it may appear in an error detail: at most {@link #MAX_ECHOED_CHARS} characters,
+ * control characters replaced, in single quotes. An error never echoes more than that of what it
+ * was sent, so an answer cannot be inflated or laced with text of the client's choosing.
+ */
+public final class ClientInput {
+
+    /** Characters of client input an error detail repeats. */
+    public static final int MAX_ECHOED_CHARS = 40;
+
+    private ClientInput() {
+    }
+
+    /** {@code raw} cut to {@link #MAX_ECHOED_CHARS} (then "…"), control characters as '?', quoted. */
+    public static String quote(String raw) {
+        if (raw == null) {
+            return "''";
+        }
+        StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_ECHOED_CHARS) + 3).append('\'');
+        int end = raw.offsetByCodePoints(0, Math.min(raw.codePointCount(0, raw.length()), MAX_ECHOED_CHARS));
+        raw.substring(0, end).codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        if (end < raw.length()) {
+            out.append('…');
+        }
+        return out.append('\'').toString();
+    }
+}
