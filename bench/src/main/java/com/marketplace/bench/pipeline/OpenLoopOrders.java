@@ -40,6 +40,31 @@ final class OpenLoopOrders {
         this.orders = base.resolve("/api/v1/orders");
     }
 
+    /**
+     * Runs the client's own code for {@code length} against a local stub answering 201, so that its
+     * JIT compilation is done before it measures and does not compete with the services under test.
+     */
+    static void warmUp(int rate, Duration length) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer stub = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 64);
+        java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+        stub.createContext("/api/v1/orders", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", "/api/v1/orders/" + ids.incrementAndGet());
+            exchange.sendResponseHeaders(201, -1);
+            exchange.close();
+        });
+        stub.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        stub.start();
+        try {
+            new OpenLoopOrders(URI.create("http://127.0.0.1:" + stub.getAddress().getPort() + "/"))
+                    .run(rate, length, System.nanoTime());
+        } finally {
+            stub.stop(0);
+            ((java.util.concurrent.ExecutorService) stub.getExecutor()).shutdownNow();
+        }
+    }
+
     /** Sends {@code rate} orders per second for {@code length}, then waits for every answer (at most 60 s). */
     List<Sent> run(int rate, Duration length, long startNanos) {
         long total = length.toSeconds() * rate;
