@@ -172,7 +172,29 @@ public record StreamsAppConfig(
         // 9.4k-11.3k -> 12.1k-12.6k input records/s).
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.putAll(membershipProperties());
         return props;
+    }
+
+    /** How long the group waits for an instance that stopped heartbeating before moving its tasks. */
+    public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Group membership that makes a restart quick. Static membership ({@code group.instance.id},
+     * derived from {@code APPLICATION_SERVER}, which is unique per instance already): an instance
+     * that comes back after a crash takes its old place at once, instead of waiting for the group to
+     * expire the dead member's session first. A session of {@link #SESSION_TIMEOUT} instead of
+     * Kafka's 45 s bounds how long the tasks of an instance that does not come back stay unserved.
+     */
+    private Map<String, Object> membershipProperties() {
+        return Map.of(
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), groupInstanceId(),
+                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) SESSION_TIMEOUT.toMillis());
+    }
+
+    /** {@code APPLICATION_SERVER} with every character a group instance id may not hold replaced by '_'. */
+    public String groupInstanceId() {
+        return applicationServer.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private static String value(Map<String, String> env, String name, String defaultValue) {

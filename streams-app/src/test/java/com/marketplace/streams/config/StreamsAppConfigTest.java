@@ -76,6 +76,16 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void eachInstanceIsAStaticGroupMemberNamedAfterItsServerWithAShortSession() {
+        StreamsConfig config = new StreamsConfig(StreamsAppConfig.fromEnv(Map.of("APPLICATION_SERVER", "streams-1:7071"))
+                .toStreamsProperties());
+
+        Map<String, Object> consumer = config.getMainConsumerConfigs("marketplace-streams", "client", 0);
+        assertThat(consumer.get("group.instance.id")).isEqualTo("streams-1_7071-0");
+        assertThat(consumer.get("session.timeout.ms")).isEqualTo(10_000);
+    }
+
+    @Test
     void defaultStateDirIsUnderTheWorkingDirectoryNotKafkasTempDirDefault() {
         String stateDir = StreamsAppConfig.defaults().toStreamsProperties().getProperty(StreamsConfig.STATE_DIR_CONFIG);
 
