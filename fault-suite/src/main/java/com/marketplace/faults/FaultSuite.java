@@ -1,10 +1,14 @@
 package com.marketplace.faults;
 
+import com.marketplace.faults.scenarios.BrokerDown;
 import com.marketplace.faults.scenarios.DatabaseDown;
 import com.marketplace.faults.scenarios.GatewayKill;
 import com.marketplace.faults.scenarios.RelayKill;
 import com.marketplace.faults.scenarios.RelayPause;
+import com.marketplace.faults.scenarios.StateWipe;
 import com.marketplace.faults.scenarios.StreamsKill;
+import com.marketplace.faults.scenarios.ThreeGateways;
+import com.marketplace.faults.scenarios.HeldTransaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +26,8 @@ public final class FaultSuite {
 
     /** Every scenario, in the order the suite runs them. */
     public static List<Scenario> all() {
-        return List.of(new RelayKill(), new GatewayKill(), new DatabaseDown(), new RelayPause(), new StreamsKill());
+        return List.of(new RelayKill(), new GatewayKill(), new BrokerDown(), new DatabaseDown(), new HeldTransaction(),
+                new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe());
     }
 
     public static void main(String[] args) {
