@@ -6,6 +6,7 @@ import com.marketplace.faults.scenarios.GatewayKill;
 import com.marketplace.faults.scenarios.RelayKill;
 import com.marketplace.faults.scenarios.RelayPause;
 import com.marketplace.faults.scenarios.StateWipe;
+import com.marketplace.faults.scenarios.StreamsFailover;
 import com.marketplace.faults.scenarios.StreamsKill;
 import com.marketplace.faults.scenarios.ThreeGateways;
 import com.marketplace.faults.scenarios.HeldTransaction;
@@ -27,7 +28,8 @@ public final class FaultSuite {
     /** Every scenario, in the order the suite runs them. */
     public static List<Scenario> all() {
         return List.of(new RelayKill(), new GatewayKill(), new BrokerDown(), new DatabaseDown(), new HeldTransaction(),
-                new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe());
+                new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe(),
+                new StreamsFailover());
     }
 
     public static void main(String[] args) {
