@@ -23,7 +23,8 @@ import com.marketplace.events.Topics;
  * [localhost:9092], {@code APPLICATION_ID} [marketplace-streams], {@code STATE_DIR}
  * [./data/streams-state], {@code APPLICATION_SERVER} [localhost:7071], {@code DEDUPE_RETENTION}
  * [P7D], {@code PROCESSING_GUARANTEE} [exactly_once_v2; or at_least_once],
- * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1].
+ * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1],
+ * {@code PARTIAL_ORDER_RETENTION} [P7D].
  */
 public record StreamsAppConfig(
         int httpPort,
@@ -35,7 +36,8 @@ public record StreamsAppConfig(
         String processingGuarantee,
         int numStandbyReplicas,
         int topicPartitions,
-        short topicReplicationFactor) {
+        short topicReplicationFactor,
+        Duration partialOrderRetention) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
@@ -74,6 +76,7 @@ public record StreamsAppConfig(
         requireRange("NUM_STANDBY_REPLICAS", numStandbyReplicas, 0, 10);
         requireRange("TOPIC_PARTITIONS", topicPartitions, 1, 10_000);
         requireRange("TOPIC_REPLICATION_FACTOR", topicReplicationFactor, 1, 10);
+        requirePositive("PARTIAL_ORDER_RETENTION", partialOrderRetention);
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -97,19 +100,22 @@ public record StreamsAppConfig(
                 value(env, "PROCESSING_GUARANTEE", EXACTLY_ONCE_V2),
                 parse(env, "NUM_STANDBY_REPLICAS", "0", Integer::parseInt),
                 parse(env, "TOPIC_PARTITIONS", "3", Integer::parseInt),
-                parse(env, "TOPIC_REPLICATION_FACTOR", "1", Short::parseShort));
+                parse(env, "TOPIC_REPLICATION_FACTOR", "1", Short::parseShort),
+                parse(env, "PARTIAL_ORDER_RETENTION", "P7D", Duration::parse));
     }
 
     /** A copy pointing at other brokers and another state directory (tests, local stack). */
     public StreamsAppConfig withKafka(String servers, Path directory) {
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
-                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                partialOrderRetention);
     }
 
     /** A copy with another dedupe retention. */
     public StreamsAppConfig withDedupeRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
-                retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                partialOrderRetention);
     }
 
     /**
@@ -118,19 +124,29 @@ public record StreamsAppConfig(
      */
     public StreamsAppConfig withHttp(int port, String server) {
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
-                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                partialOrderRetention);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
     public StreamsAppConfig withStandbyReplicas(int standbys) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
-                dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
+                partialOrderRetention);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
-                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor);
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                partialOrderRetention);
+    }
+
+    /** A copy with another time after which an order whose creation never arrived is purged. */
+    public StreamsAppConfig withPartialOrderRetention(Duration retention) {
+        return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                retention);
     }
 
     public boolean exactlyOnce() {

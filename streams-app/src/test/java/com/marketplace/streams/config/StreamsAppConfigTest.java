@@ -47,7 +47,8 @@ class StreamsAppConfigTest {
             "HTTP_PORT|abc", "HTTP_PORT|0", "HTTP_PORT|70000",
             "KAFKA_BOOTSTRAP_SERVERS|no-port", "APPLICATION_ID|has space",
             "APPLICATION_SERVER|localhost", "DEDUPE_RETENTION|7 days", "DEDUPE_RETENTION|PT0S",
-            "DEDUPE_RETENTION|-P1D", "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
+            "DEDUPE_RETENTION|-P1D", "PARTIAL_ORDER_RETENTION|PT0S", "PARTIAL_ORDER_RETENTION|1 day",
+            "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
             "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
