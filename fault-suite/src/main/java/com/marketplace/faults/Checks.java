@@ -41,6 +41,11 @@ public final class Checks {
                 f.orderingViolations(), recovery, List.copyOf(failures), List.copyOf(notes));
     }
 
+    /** The result of a scenario that checks no pipeline figures of its own ({@code events} handled). */
+    public ScenarioResult result(long events, Duration recovery) {
+        return new ScenarioResult(scenario, events, 0, 0, -1, 0, recovery, List.copyOf(failures), List.copyOf(notes));
+    }
+
     static String seconds(Duration d) {
         return d == null ? "n/a" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }

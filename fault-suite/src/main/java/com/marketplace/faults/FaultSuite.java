@@ -3,6 +3,7 @@ package com.marketplace.faults;
 import com.marketplace.faults.scenarios.BrokerDown;
 import com.marketplace.faults.scenarios.DatabaseDown;
 import com.marketplace.faults.scenarios.GatewayKill;
+import com.marketplace.faults.scenarios.PartialOrderPurged;
 import com.marketplace.faults.scenarios.RelayKill;
 import com.marketplace.faults.scenarios.RelayPause;
 import com.marketplace.faults.scenarios.StateWipe;
@@ -29,7 +30,7 @@ public final class FaultSuite {
     public static List<Scenario> all() {
         return List.of(new RelayKill(), new GatewayKill(), new BrokerDown(), new DatabaseDown(), new HeldTransaction(),
                 new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe(),
-                new StreamsFailover());
+                new StreamsFailover(), new PartialOrderPurged());
     }
 
     public static void main(String[] args) {
