@@ -77,7 +77,7 @@ public final class GatewayApp {
     private static OutboxModule outboxModule(GatewayConfig config, Transactions tx, PrometheusMeterRegistry registry) {
         String relayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
         RelaySettings settings = RelaySettings.of(relayId, config.outboxBatchSize(), config.outboxPollInterval(),
-                config.outboxMaxAttempts());
+                config.outboxMaxAttempts()).withLease(config.outboxLease());
         Properties kafka = config.kafkaClientProperties();
         kafka.put("client.id", relayId);
         return OutboxModule.create(tx, registry, settings, config.outboxRetention(), kafka,

@@ -23,6 +23,7 @@ public record GatewayConfig(
         int outboxBatchSize,
         int outboxMaxAttempts,
         Duration outboxRetention,
+        Duration outboxLease,
         int topicPartitions,
         int topicReplicationFactor,
         Optional<String> adminToken) {
@@ -37,12 +38,16 @@ public record GatewayConfig(
     public static final String OUTBOX_BATCH_SIZE = "OUTBOX_BATCH_SIZE";
     public static final String OUTBOX_MAX_ATTEMPTS = "OUTBOX_MAX_ATTEMPTS";
     public static final String OUTBOX_RETENTION = "OUTBOX_RETENTION";
+    public static final String OUTBOX_LEASE = "OUTBOX_LEASE";
     public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
     public static final String TOPIC_REPLICATION_FACTOR = "TOPIC_REPLICATION_FACTOR";
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
 
     private static final int MAX_BATCH_SIZE = 10_000;
     private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+    /** The relay renews its lease every third of it: shorter leases would mean a renewal every few hundred ms. */
+    private static final Duration MIN_LEASE = Duration.ofSeconds(1);
+    private static final Duration MAX_LEASE = Duration.ofHours(1);
 
     public GatewayConfig {
         requireRange(HTTP_PORT, httpPort, 0, 65_535);
@@ -57,6 +62,11 @@ public record GatewayConfig(
         requireRange(OUTBOX_BATCH_SIZE, outboxBatchSize, 1, MAX_BATCH_SIZE);
         requireRange(OUTBOX_MAX_ATTEMPTS, outboxMaxAttempts, 1, 1_000);
         requirePositive(OUTBOX_RETENTION, outboxRetention);
+        requirePositive(OUTBOX_LEASE, outboxLease);
+        if (outboxLease.compareTo(MIN_LEASE) < 0 || outboxLease.compareTo(MAX_LEASE) > 0) {
+            throw new ConfigException(OUTBOX_LEASE, "must be between " + MIN_LEASE + " and " + MAX_LEASE + ", was "
+                    + outboxLease);
+        }
         requireRange(TOPIC_PARTITIONS, topicPartitions, 1, 10_000);
         requireRange(TOPIC_REPLICATION_FACTOR, topicReplicationFactor, 1, Short.MAX_VALUE);
         Objects.requireNonNull(adminToken, ADMIN_TOKEN);
@@ -79,6 +89,7 @@ public record GatewayConfig(
                 r.integer(OUTBOX_BATCH_SIZE, 500),
                 r.integer(OUTBOX_MAX_ATTEMPTS, 10),
                 r.duration(OUTBOX_RETENTION, Duration.ofDays(7)),
+                r.duration(OUTBOX_LEASE, Duration.ofSeconds(10)),
                 r.integer(TOPIC_PARTITIONS, 3),
                 r.integer(TOPIC_REPLICATION_FACTOR, 1),
                 r.optional(ADMIN_TOKEN));
@@ -102,6 +113,7 @@ public record GatewayConfig(
                 + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", relayEnabled=" + relayEnabled
                 + ", outboxPollInterval=" + outboxPollInterval + ", outboxBatchSize=" + outboxBatchSize
                 + ", outboxMaxAttempts=" + outboxMaxAttempts + ", outboxRetention=" + outboxRetention
+                + ", outboxLease=" + outboxLease
                 + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
                 + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>") + "]";
     }

@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -78,6 +80,12 @@ public final class JdbcOutboxRepository {
             SET status = ?, retry_count = retry_count + 1, next_attempt_at = ?, last_error = ?,
                 claimed_by = '', claimed_until = ?
             WHERE claimed_by = ? AND id = ?""";
+
+    private static final String RENEW_LEASE = """
+            UPDATE outbox_events SET claimed_until = ?
+            WHERE claimed_by = ? AND id IN (%s)""";
+
+    private static final String SELECT_HELD = "SELECT id FROM outbox_events WHERE claimed_by = ? AND id IN (%s)";
 
     private static final String RELEASE = """
             UPDATE outbox_events SET claimed_by = '', claimed_until = ?
@@ -244,6 +252,43 @@ public final class JdbcOutboxRepository {
             ps.setLong(6, id);
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /**
+     * Extends {@code relayId}'s lease on the rows {@code ids} to {@code leaseUntil}, on those it
+     * still holds; rows another relay has re-claimed, or that have left PENDING, are not touched.
+     *
+     * @return how many rows were renewed
+     */
+    public int renewLease(Connection conn, String relayId, Collection<Long> ids, Instant leaseUntil)
+            throws SQLException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(RENEW_LEASE, ids.size()))) {
+            UtcTimestamps.bind(ps, 1, leaseUntil);
+            ps.setString(2, relayId);
+            bindIds(ps, 3, ids);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Those of the rows {@code ids} that are leased to {@code relayId} now. */
+    public Set<Long> heldBy(Connection conn, String relayId, Collection<Long> ids) throws SQLException {
+        Set<Long> held = new HashSet<>();
+        if (ids.isEmpty()) {
+            return held;
+        }
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(SELECT_HELD, ids.size()))) {
+            ps.setString(1, relayId);
+            bindIds(ps, 2, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getLong(1));
+                }
+            }
+        }
+        return held;
     }
 
     /** Gives up {@code relayId}'s lease on rows it will not publish, so they are claimable at once. */

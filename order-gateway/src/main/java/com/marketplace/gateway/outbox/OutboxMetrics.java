@@ -35,7 +35,8 @@ public final class OutboxMetrics {
         this.failed = Counter.builder("outbox.failed.events")
                 .description("Outbox events parked as FAILED").register(registry);
         this.fenced = Counter.builder("outbox.fenced")
-                .description("Acknowledged rows this relay could not mark because its lease had been taken over")
+                .description("Claimed rows another relay re-claimed after this relay's lease expired; this relay "
+                        + "did not record them (refused update or renewal)")
                 .register(registry);
         this.commitToAck = Timer.builder("outbox.commit.to.ack")
                 .description("Time from the order transaction's commit to the broker acknowledgement")

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,9 +30,15 @@ import org.slf4j.LoggerFactory;
  * FAILED after {@code maxAttempts} retriable failures, or at once for a failure that can never
  * heal; a FAILED row holds back later events of its order and nothing else.
  *
- * <p>The relay runs on two threads of its own (claim and send; await and record). Rows of this
- * instance's transactions are usually handed to it right after their commit, already leased to it
- * ({@link OutboxHandoff}): it sends them at once, without a claim round. {@link #eventsCommitted()}
+ * <p>Leases are short and renewed while rows are in flight ({@link LeaseKeeper}): rows claimed by a
+ * relay that died are claimable again one lease after its last renewal. Every update after the
+ * claim is fenced on {@code claimed_by}; an update refused because another relay re-claimed the
+ * row (this relay was paused or cut off past its lease) is counted in {@code outbox_fenced_total}
+ * and logged in one WARN line per round.
+ *
+ * <p>The relay runs on two threads of its own (claim and send; await and record), plus the lease
+ * renewer. Rows of this instance's transactions are usually handed to it right after their commit,
+ * already leased to it ({@link OutboxHandoff}): it sends them at once, without a claim round. {@link #eventsCommitted()}
  * asks for a claim round for rows written unleased; the poll interval is only the fallback for rows
  * written by other instances and for retries.
  */
@@ -49,6 +56,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private final OutboxMetrics metrics;
     private final Clock clock;
     private final RetryBackoff backoff;
+    private final LeaseKeeper leases;
     private final Semaphore wakeup = new Semaphore(0);
     /** Committed rows leased to this relay at insert, waiting to be sent in order of commit. */
     private final ConcurrentLinkedQueue<OutboxRow> handedOver = new ConcurrentLinkedQueue<>();
@@ -80,6 +88,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         this.metrics = metrics;
         this.clock = clock;
         this.backoff = new RetryBackoff(settings.backoffBase(), settings.backoffMax());
+        this.leases = new LeaseKeeper(tx, repository, settings, metrics, clock);
         this.thread = new Thread(this::loop, "outbox-relay-" + settings.relayId());
         this.completer = new Thread(this::completeLoop, "outbox-relay-acks-" + settings.relayId());
     }
@@ -96,10 +105,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Starts the relay thread. */
     public void start() {
         running = true;
+        leases.start();
         completer.start();
         thread.start();
-        log.info("Outbox relay {} started (batch {}, poll {})", settings.relayId(), settings.batchSize(),
-                settings.pollInterval());
+        log.info("Outbox relay {} started (batch {}, poll {}, lease {} renewed every {})", settings.relayId(),
+                settings.batchSize(), settings.pollInterval(), settings.lease(), leases.renewInterval());
     }
 
     /** Asks for a claim round soon; cheap and non-blocking, called after a commit that wrote unleased rows. */
@@ -162,60 +172,84 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         long start = System.nanoTime();
         List<OutboxRow> rows = tx.inTransaction(conn -> repository.claim(conn, settings.relayId(), now,
                 now.plus(settings.lease()), settings.batchSize()));
+        leases.claimed(rows);
         metrics.claimTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return rows;
     }
 
-    /** Records what happened to a published batch, fenced on this relay's lease. */
+    /**
+     * Records what happened to a published batch, fenced on this relay's lease: rows another relay
+     * has re-claimed meanwhile are left alone, counted as fenced and logged.
+     */
     public void complete(List<PublishOutcome> outcomes) throws SQLException {
         Instant now = clock.instant();
+        Set<Long> knownLost = leases.finished(outcomes.stream().map(o -> o.row().id()).toList());
         List<Long> acked = new ArrayList<>(outcomes.size());
         List<Long> notSent = new ArrayList<>();
         List<PublishOutcome> failures = new ArrayList<>();
         for (PublishOutcome outcome : outcomes) {
+            if (knownLost.contains(outcome.row().id())) {
+                continue;
+            }
             switch (outcome.result()) {
                 case ACKED -> acked.add(outcome.row().id());
                 case NOT_SENT -> notSent.add(outcome.row().id());
                 default -> failures.add(outcome);
             }
         }
-        int marked = tx.inTransaction(conn -> {
-            int n = repository.markProcessed(conn, settings.relayId(), acked, now);
+        Recorded recorded = tx.inTransaction(conn -> {
+            int marked = repository.markProcessed(conn, settings.relayId(), acked, now);
+            int failed = 0;
             for (PublishOutcome failure : failures) {
-                recordFailure(conn, failure, now);
+                failed += recordFailure(conn, failure, now) ? 1 : 0;
             }
-            repository.release(conn, settings.relayId(), notSent);
-            return n;
+            int released = repository.release(conn, settings.relayId(), notSent);
+            return new Recorded(marked, failed, released);
         });
         lastRoundClean = acked.size() == outcomes.size();
-        recordMetrics(outcomes, acked.size(), marked);
+        recordMetrics(outcomes, recorded.marked());
+        recordFenced(acked.size() - recorded.marked(), failures.size() - recorded.failed(),
+                notSent.size() - recorded.released());
     }
 
-    private void recordFailure(Connection conn, PublishOutcome failure, Instant now) throws SQLException {
+    /** Rows of one round whose outcome was recorded, by kind of update. */
+    private record Recorded(int marked, int failed, int released) {
+    }
+
+    private void recordFenced(int notMarked, int failureNotRecorded, int notReleased) {
+        int refused = notMarked + failureNotRecorded + notReleased;
+        if (refused > 0) {
+            metrics.fenced(refused);
+            log.warn("Relay {}: {} outbox rows had been re-claimed by another relay after this relay's lease expired; "
+                    + "their outcome was not recorded (acknowledged {}, failed {}, unsent {})",
+                    settings.relayId(), refused, notMarked, failureNotRecorded, notReleased);
+        }
+    }
+
+    /** @return whether the row was still this relay's to update */
+    private boolean recordFailure(Connection conn, PublishOutcome failure, Instant now) throws SQLException {
         OutboxRow row = failure.row();
         int attempts = row.retryCount() + 1;
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE || attempts >= settings.maxAttempts();
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
-        if (repository.recordFailure(conn, settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts), error)) {
-            if (park) {
-                metrics.failed();
-                log.error("Outbox event {} of order {} parked as FAILED after {} attempt(s): {}",
-                        row.eventId(), row.aggregateId(), attempts, error);
-            } else {
-                metrics.retried();
-                log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
-            }
+        if (!repository.recordFailure(conn, settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts),
+                error)) {
+            return false;
         }
+        if (park) {
+            metrics.failed();
+            log.error("Outbox event {} of order {} parked as FAILED after {} attempt(s): {}",
+                    row.eventId(), row.aggregateId(), attempts, error);
+        } else {
+            metrics.retried();
+            log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
+        }
+        return true;
     }
 
-    private void recordMetrics(List<PublishOutcome> outcomes, int ackedCount, int marked) {
+    private void recordMetrics(List<PublishOutcome> outcomes, int marked) {
         metrics.published(marked);
-        if (marked < ackedCount) {
-            metrics.fenced(ackedCount - marked);
-            log.warn("Relay {}: {} acknowledged rows were re-claimed by another relay (lease expired)",
-                    settings.relayId(), ackedCount - marked);
-        }
         for (PublishOutcome outcome : outcomes) {
             if (outcome.result() == PublishOutcome.Result.ACKED) {
                 metrics.commitToAck(outcome.row().createdAt(), outcome.ackedAt());
@@ -264,6 +298,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             rows.add(row);
         }
         handedOverCount.addAndGet(-rows.size());
+        leases.claimed(rows);
         return rows;
     }
 
@@ -347,6 +382,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 wake();
             }
         } catch (SQLException | RuntimeException e) {
+            // not renewed any more: another relay re-sends them once the lease runs out
+            leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
             consecutiveErrors.incrementAndGet();
             lastRoundClean = false;
             log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
@@ -403,7 +440,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        leases.close();
         publisher.close();
+    }
+
+    /** Renews the lease on the rows in flight now, as the renewer thread does every third of a lease. */
+    void renewLeases() throws SQLException {
+        leases.renew();
     }
 
     public String relayId() {

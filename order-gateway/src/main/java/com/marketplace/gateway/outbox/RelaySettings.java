@@ -10,7 +10,8 @@ import java.util.Objects;
  *                      1-40 printable ASCII characters
  * @param batchSize     rows claimed per round
  * @param pollInterval  fallback wait between rounds when not woken by a commit
- * @param lease         how long a claim is exclusive; must outlast a whole publish round
+ * @param lease         how long a claim stays exclusive without renewal; the relay renews it every third
+ *                      of a lease while the rows are in flight (see {@code LeaseKeeper})
  * @param maxAttempts   attempts before a row is parked as FAILED
  * @param backoffBase   delay after the first failed attempt; doubles per attempt, with jitter
  * @param backoffMax    upper bound of the retry delay
@@ -26,7 +27,8 @@ public record RelaySettings(
 
     /** Width of {@code outbox_events.claimed_by}. */
     public static final int MAX_RELAY_ID_LENGTH = 40;
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(90);
+    /** Default of {@code OUTBOX_LEASE}: rows of a relay that died are claimable again this long after its last renewal. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(500);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
 

@@ -27,6 +27,7 @@ class GatewayConfigTest {
         assertThat(config.outboxBatchSize()).isEqualTo(500);
         assertThat(config.outboxMaxAttempts()).isEqualTo(10);
         assertThat(config.outboxRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.outboxLease()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.topicPartitions()).isEqualTo(3);
         assertThat(config.topicReplicationFactor()).isEqualTo(1);
         assertThat(config.adminToken()).isEmpty();
@@ -45,12 +46,14 @@ class GatewayConfigTest {
                 Map.entry("OUTBOX_BATCH_SIZE", "50"),
                 Map.entry("OUTBOX_MAX_ATTEMPTS", "3"),
                 Map.entry("OUTBOX_RETENTION", "P1D"),
+                Map.entry("OUTBOX_LEASE", "PT20S"),
                 Map.entry("TOPIC_PARTITIONS", "6"),
                 Map.entry("TOPIC_REPLICATION_FACTOR", "3"),
                 Map.entry("ADMIN_TOKEN", "0123456789abcdef")));
 
         assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret",
-                "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1), 6, 3,
+                "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1),
+                Duration.ofSeconds(20), 6, 3,
                 Optional.of("0123456789abcdef")));
         assertThat(config.toString()).doesNotContain("secret", "0123456789abcdef");
         assertThat(OutboxPublisher.producerProperties(config.kafkaClientProperties()))
@@ -75,6 +78,9 @@ class GatewayConfigTest {
             "OUTBOX_BATCH_SIZE|1.5",
             "OUTBOX_MAX_ATTEMPTS|0",
             "OUTBOX_RETENTION|7 days",
+            "OUTBOX_LEASE|PT0.5S",
+            "OUTBOX_LEASE|PT2H",
+            "OUTBOX_LEASE|10s",
             "TOPIC_PARTITIONS|0",
             "TOPIC_REPLICATION_FACTOR|40000",
             "ADMIN_TOKEN|short",
@@ -99,7 +105,7 @@ class GatewayConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", "localhost:9092", true,
-                Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), 3, 1, Optional.empty()))
+                Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), 3, 1, Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");
     }

@@ -142,7 +142,8 @@ class OutboxRelayIT {
     void zombieRelayWhoseLeaseWasTakenOverCannotMarkRows() throws Exception {
         MutableClock clock = new MutableClock();
         OutboxFixtures.insertRounds(6_000, 10, 1, 100);
-        OutboxRelay zombie = newRelay(settings("relay-zombie").withLease(Duration.ofSeconds(10)), clock);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboxRelay zombie = newRelay(settings("relay-zombie").withLease(Duration.ofSeconds(10)), clock, registry);
         List<OutboxRow> zombieBatch = zombie.claim();
         List<PublishOutcome> zombieOutcomes = newPublisher(clock).publish(zombieBatch);
 
@@ -159,6 +160,39 @@ class OutboxRelayIT {
         assertThat(TestDatabase.queryLong(
                 "SELECT COUNT(*) FROM outbox_events WHERE claimed_by = 'relay-successor' AND status = 'PENDING'"))
                 .isEqualTo(zombieBatch.size());
+        // and every refused update is counted
+        assertThat(registry.get("outbox.fenced").counter().count()).isEqualTo(zombieBatch.size());
+    }
+
+    @Test
+    void leaseIsRenewedWhileHeldAndRowsTakenOverAreFencedOnce() throws Exception {
+        MutableClock clock = new MutableClock();
+        OutboxFixtures.insertRounds(9_000, 10, 1, 100);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboxRelay holder = newRelay(settings("relay-holder").withLease(Duration.ofSeconds(10)), clock, registry);
+        OutboxRelay successor = newRelay(settings("relay-next").withLease(Duration.ofSeconds(10)), clock);
+        List<OutboxRow> held = holder.claim();
+        assertThat(held).hasSize(10);
+
+        // Given the holder renewed its lease 8 s into it
+        clock.advance(Duration.ofSeconds(8));
+        holder.renewLeases();
+
+        // Then the rows are not claimable 13 s after the claim
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(successor.claim()).isEmpty();
+
+        // When the holder stops renewing (paused) and the renewed lease runs out, another relay takes the rows
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(successor.claim()).hasSameSizeAs(held);
+
+        // Then the holder's next renewal finds them gone, and its late record does not count them again
+        holder.renewLeases();
+        holder.complete(held.stream().map(row -> PublishOutcome.acked(row, clock.instant())).toList());
+        assertThat(registry.get("outbox.fenced").counter().count()).isEqualTo(held.size());
+        assertThat(TestDatabase.queryLong(
+                "SELECT COUNT(*) FROM outbox_events WHERE claimed_by = 'relay-next' AND status = 'PENDING'"))
+                .isEqualTo(held.size());
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *   → dedupe (dedupe-store) → first-seen events
  *       ├→ marketplace.email, marketplace.notification, marketplace.analytics
  *       ├→ order-state-store ─┬→ status-counts-store   (groupBy status, count with subtractor)
+ *       │   (partial orders purged after PARTIAL_ORDER_RETENTION: PartialOrderPurge)
  *       │                     └→ order-contributions-store: contribution changes (creation, cancellation)
  *       │                           ├→ buyer-stats-store   (by buyer: subtract before, add after)
  *       │                           └→ seller-stats-store  (by seller: subtract before, add after)
@@ -60,6 +61,8 @@ public final class OrderTopology {
         fanOut(events, serdes);
         KTable<String, OrderState> complete = orderStates(events, serdes)
                 .filter((orderId, state) -> state.isComplete(), Named.as("complete-orders"));
+        events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
+                StoreNames.ORDER_STATE);
         statusCounts(complete, serdes);
         partyStats(complete, serdes);
         ordersPerMinute(events, serdes);

@@ -47,7 +47,8 @@ class StreamsAppConfigTest {
             "HTTP_PORT|abc", "HTTP_PORT|0", "HTTP_PORT|70000",
             "KAFKA_BOOTSTRAP_SERVERS|no-port", "APPLICATION_ID|has space",
             "APPLICATION_SERVER|localhost", "DEDUPE_RETENTION|7 days", "DEDUPE_RETENTION|PT0S",
-            "DEDUPE_RETENTION|-P1D", "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
+            "DEDUPE_RETENTION|-P1D", "PARTIAL_ORDER_RETENTION|PT0S", "PARTIAL_ORDER_RETENTION|1 day",
+            "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
             "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "INSTANCE_SECRET|too-short",
             "INSTANCE_SECRET|has a space in the secret"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
@@ -84,6 +85,16 @@ class StreamsAppConfigTest {
                 .as("no producer compression").doesNotContainKey("compression.type");
         assertThat(new StreamsConfig(props).getProducerConfigs("client").get("batch.size"))
                 .isEqualTo(128 * 1024);
+    }
+
+    @Test
+    void eachInstanceIsAStaticGroupMemberNamedAfterItsServerWithAShortSession() {
+        StreamsConfig config = new StreamsConfig(StreamsAppConfig.fromEnv(Map.of("APPLICATION_SERVER", "streams-1:7071"))
+                .toStreamsProperties());
+
+        Map<String, Object> consumer = config.getMainConsumerConfigs("marketplace-streams", "client", 0);
+        assertThat(consumer.get("group.instance.id")).isEqualTo("streams-1_7071-0");
+        assertThat(consumer.get("session.timeout.ms")).isEqualTo(10_000);
     }
 
     @Test

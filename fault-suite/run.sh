@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole process-level fault suite: builds the jars, then runs every scenario (or those named)
+# with the gateway and streams jars, Kafka brokers and a private MariaDB server as processes of
+# their own, and prints the table of results. Exits non-zero when a scenario fails.
+#
+#   fault-suite/run.sh [--quick] [SCENARIO ...]
+#
+# --quick runs the scenarios at the size the build's *IT classes use. Work files and every
+# process's log: fault-suite/target/fault-suite/. Needs the mariadb-server package (mariadbd,
+# mariadb-install-db); the machine's own MariaDB server is not touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scale=full
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) scale=quick ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+mvn -q -B package dependency:build-classpath -DskipTests -pl fault-suite -am \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+
+exec java -Xmx1g -cp "fault-suite/target/classes:$(cat fault-suite/target/classpath.txt)" \
+  -Dfaults.scale="$scale" -Dfaults.jars=. -Dfaults.workDir=fault-suite/target/fault-suite \
+  com.marketplace.faults.FaultSuite ${args[@]+"${args[@]}"}

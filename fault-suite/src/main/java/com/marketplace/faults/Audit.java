@@ -1,0 +1,181 @@
+package com.marketplace.faults;
+
+import com.marketplace.events.Topics;
+import com.marketplace.faults.TopicRecorder.Seen;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The end-to-end checks, computed from the database with plain SQL and from what the
+ * {@link TopicRecorder} saw, never from the services' own view.
+ *
+ * <ul>
+ *   <li>lost: an outbox event whose eventId never appeared on its order topic (and, with the
+ *       streams app, one without an email and an analytics record);</li>
+ *   <li>raw duplicates: records on the order topics beyond the first of each eventId;</li>
+ *   <li>output duplicates: records on an output topic beyond the first of each output id;</li>
+ *   <li>ordering violations: on one topic, an order's events in the order of their first
+ *       appearance compared with their outbox order; an order's records on two partitions count too.</li>
+ * </ul>
+ */
+public final class Audit {
+
+    /** An outbox row: id (outbox order), eventId, order, type, status. */
+    public record OutboxEvent(long id, String eventId, String orderId, String eventType, String status) {
+
+        String topic() {
+            return "OrderCreated".equals(eventType) ? Topics.ORDER_CREATED : Topics.ORDER_STATUS_CHANGED;
+        }
+    }
+
+    /** The figures of one audit. */
+    public record Figures(long events, long lostRaw, long rawDuplicates, long orderingViolations, long lostOutputs,
+            long outputDuplicates, long notProcessed) {
+
+        public long lost() {
+            return Math.max(lostRaw, lostOutputs);
+        }
+    }
+
+    private Audit() {
+    }
+
+    /** Every outbox row, in outbox order. */
+    public static List<OutboxEvent> outbox(Connection conn) throws SQLException {
+        List<OutboxEvent> events = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT id, event_id, aggregate_id, event_type, status FROM outbox_events ORDER BY id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                events.add(new OutboxEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5).trim()));
+            }
+        }
+        return events;
+    }
+
+    /**
+     * Waits until every outbox event is PROCESSED and seen on its topic (and, when {@code outputs},
+     * has its email), or {@code timeout} passes.
+     *
+     * @return whether it got there
+     */
+    public static boolean awaitDelivered(Stack stack, TopicRecorder recorder, boolean outputs, Duration timeout)
+            throws InterruptedException {
+        return Wait.until(timeout, Duration.ofMillis(500), () -> {
+            try (Connection conn = stack.db()) {
+                Figures f = figures(outbox(conn), recorder.all(), outputs);
+                return f.notProcessed() == 0 && f.lost() == 0;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+    }
+
+    /** The figures for the current database and records. */
+    public static Figures figures(Stack stack, TopicRecorder recorder, boolean outputs) throws SQLException {
+        try (Connection conn = stack.db()) {
+            return figures(outbox(conn), recorder.all(), outputs);
+        }
+    }
+
+    static Figures figures(List<OutboxEvent> outbox, List<Seen> records, boolean outputs) {
+        Map<String, List<Seen>> byTopic = new HashMap<>();
+        records.forEach(r -> byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
+        List<Seen> raw = new ArrayList<>();
+        Topics.ORDER_EVENT_TOPICS.forEach(t -> raw.addAll(byTopic.getOrDefault(t, List.of())));
+        Set<String> rawIds = new HashSet<>();
+        raw.forEach(r -> rawIds.add(r.id()));
+        long lostRaw = outbox.stream().filter(e -> !rawIds.contains(e.eventId())).count();
+        long notProcessed = outbox.stream().filter(e -> !"PROCESSED".equals(e.status())).count();
+        long lostOutputs = 0;
+        long outputDuplicates = -1;
+        if (outputs) {
+            Set<String> emailed = sources(byTopic.getOrDefault(Topics.EMAIL, List.of()));
+            Set<String> analysed = sources(byTopic.getOrDefault(Topics.ANALYTICS, List.of()));
+            lostOutputs = outbox.stream()
+                    .filter(e -> !emailed.contains(e.eventId()) || !analysed.contains(e.eventId())).count();
+            outputDuplicates = 0;
+            for (String topic : List.of(Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS)) {
+                outputDuplicates += duplicates(byTopic.getOrDefault(topic, List.of()));
+            }
+        }
+        return new Figures(outbox.size(), lostRaw, duplicates(raw), orderingViolations(outbox, raw), lostOutputs,
+                outputDuplicates, notProcessed);
+    }
+
+    private static Set<String> sources(List<Seen> records) {
+        Set<String> ids = new HashSet<>();
+        records.forEach(r -> ids.add(r.sourceEventId()));
+        return ids;
+    }
+
+    /** Records beyond the first of each id. */
+    static long duplicates(List<Seen> records) {
+        Set<String> ids = new HashSet<>();
+        return records.stream().filter(r -> !ids.add(r.id())).count();
+    }
+
+    /**
+     * Per topic and order: the events in the order of their first appearance (by offset) must be in
+     * outbox order; every event that appears after a later one is a violation, and so is every extra
+     * partition an order's records are spread over.
+     */
+    static long orderingViolations(List<OutboxEvent> outbox, List<Seen> raw) {
+        Map<String, Long> outboxId = new HashMap<>();
+        outbox.forEach(e -> outboxId.put(e.eventId(), e.id()));
+        Map<String, List<Seen>> byTopicAndKey = new LinkedHashMap<>();
+        raw.forEach(r -> byTopicAndKey.computeIfAbsent(r.topic() + "/" + r.key(), k -> new ArrayList<>()).add(r));
+        long violations = 0;
+        for (List<Seen> records : byTopicAndKey.values()) {
+            violations += records.stream().map(Seen::partition).distinct().count() - 1;
+            Set<String> first = new HashSet<>();
+            long highest = Long.MIN_VALUE;
+            for (Seen r : records.stream().sorted(Comparator.comparingLong(Seen::offset)).toList()) {
+                Long id = outboxId.get(r.id());
+                if (id == null || !first.add(r.id())) {
+                    continue;
+                }
+                if (id < highest) {
+                    violations++;
+                }
+                highest = Math.max(highest, id);
+            }
+        }
+        return violations;
+    }
+
+    /** Polling with a deadline. */
+    public static final class Wait {
+
+        private Wait() {
+        }
+
+        /** Polls {@code condition} every {@code every} until it holds or {@code timeout} passes. */
+        public static boolean until(Duration timeout, Duration every, BooleanSupplier condition)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(every.toMillis());
+            }
+        }
+    }
+}

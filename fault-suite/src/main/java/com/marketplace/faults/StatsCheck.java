@@ -1,0 +1,103 @@
+package com.marketplace.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statistics the streams app serves, compared with the same statistics computed here from the
+ * {@code orders} and {@code order_items} tables (ARCHITECTURE §6: an order counts in a party's
+ * {@code orders} whatever its status; its items and money only while it is not CANCELLED).
+ */
+public final class StatsCheck {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private static final String STATUS_COUNTS = "SELECT status, COUNT(*) FROM orders GROUP BY status";
+    private static final String SELLERS = """
+            SELECT i.seller_id, COUNT(DISTINCT o.id),
+                   SUM(CASE WHEN o.status <> 'CANCELLED' THEN i.quantity ELSE 0 END),
+                   SUM(CASE WHEN o.status <> 'CANCELLED' THEN i.quantity * i.unit_price ELSE 0 END)
+            FROM order_items i JOIN orders o ON o.id = i.order_id
+            GROUP BY i.seller_id""";
+    private static final String BUYERS = """
+            SELECT buyer_id, COUNT(*), SUM(CASE WHEN status <> 'CANCELLED' THEN total_amount ELSE 0 END)
+            FROM orders GROUP BY buyer_id""";
+
+    private StatsCheck() {
+    }
+
+    /** Every difference between the served and the recomputed statistics; empty when they agree. */
+    public static List<String> differences(Stack stack, JarService streams) throws SQLException {
+        List<String> diffs = new ArrayList<>();
+        try (Connection conn = stack.db()) {
+            Map<String, Long> expectedCounts = new LinkedHashMap<>();
+            query(conn, STATUS_COUNTS, rs -> expectedCounts.put(rs.getString(1), rs.getLong(2)));
+            JsonNode counts = get(streams, "/api/v1/stats/status-counts");
+            if (counts == null) {
+                diffs.add("status-counts not served");
+            } else {
+                expectedCounts.forEach((status, n) -> {
+                    long served = counts.path(status).asLong(0);
+                    if (served != n) {
+                        diffs.add("status " + status + ": served " + served + ", database " + n);
+                    }
+                });
+                counts.fieldNames().forEachRemaining(status -> {
+                    if (!expectedCounts.containsKey(status) && counts.get(status).asLong() != 0) {
+                        diffs.add("status " + status + ": served " + counts.get(status) + ", database 0");
+                    }
+                });
+            }
+            query(conn, SELLERS, rs -> compare(diffs, streams, "/api/v1/stats/sellers/" + rs.getLong(1),
+                    Map.of("orders", rs.getBigDecimal(2), "itemsSold", rs.getBigDecimal(3), "revenue", rs.getBigDecimal(4))));
+            query(conn, BUYERS, rs -> compare(diffs, streams, "/api/v1/stats/buyers/" + rs.getLong(1),
+                    Map.of("orders", rs.getBigDecimal(2), "totalSpent", rs.getBigDecimal(3))));
+        }
+        return diffs;
+    }
+
+    private static void compare(List<String> diffs, JarService streams, String path, Map<String, BigDecimal> expected) {
+        JsonNode served = get(streams, path);
+        if (served == null) {
+            diffs.add(path + " not served");
+            return;
+        }
+        expected.forEach((field, value) -> {
+            BigDecimal got = served.hasNonNull(field) ? served.get(field).decimalValue() : null;
+            if (got == null || got.compareTo(value) != 0) {
+                diffs.add(path + " " + field + ": served " + got + ", database " + value);
+            }
+        });
+    }
+
+    private static JsonNode get(JarService streams, String path) {
+        String body = Load.get(streams.uri(path));
+        try {
+            return body == null ? null : JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    private static void query(Connection conn, String sql, RowHandler handler) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                handler.handle(rs);
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package com.marketplace.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marketplace.events.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A plain {@code read_committed} consumer that records every record of the watched topics from
+ * their beginning, in a thread of its own: what a downstream consumer would see. It knows the
+ * contract's record shapes only as far as needed to name each record: the {@code event-id} header
+ * on the order topics, and the output id and source eventId fields on the output topics.
+ *
+ * <p>This is deliberately not the benchmark's arrival timer: that one starts at the end of each
+ * partition and keeps only the first arrival per order, where the checks need every record.
+ */
+public final class TopicRecorder implements AutoCloseable {
+
+    /** One record as seen. {@code id}: eventId on the order topics, the output's own id on output topics. */
+    public record Seen(String topic, int partition, long offset, String key, String id, String sourceEventId) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(TopicRecorder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(120);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<String> topics;
+    private final List<Seen> seen = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    TopicRecorder(String bootstrapServers, List<String> topics) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "fault-suite-recorder");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topics = List.copyOf(topics);
+        this.thread = new Thread(this::poll, "topic-recorder");
+        this.thread.setDaemon(true);
+    }
+
+    /** Waits until every topic exists (the services create them), assigns all their partitions from the start, starts polling. */
+    void start() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        long deadline = System.nanoTime() + TOPICS_TIMEOUT.toNanos();
+        for (String topic : topics) {
+            List<PartitionInfo> infos = List.of();
+            while (infos.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " not created within " + TOPICS_TIMEOUT);
+                }
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (infos == null || infos.isEmpty()) {
+                    infos = List.of();
+                    sleep();
+                }
+            }
+            infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread.start();
+    }
+
+    private void poll() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Seen one = describe(record);
+                    synchronized (seen) {
+                        seen.add(one);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("Recorder stopped", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private static Seen describe(ConsumerRecord<String, byte[]> record) {
+        String topic = record.topic();
+        String id;
+        String source;
+        if (Topics.ORDER_EVENT_TOPICS.contains(topic)) {
+            Header header = record.headers().lastHeader("event-id");
+            id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+            source = id;
+        } else {
+            JsonNode value = parse(record.value());
+            source = text(value, "sourceEventId");
+            id = switch (topic) {
+                case Topics.EMAIL -> text(value, "emailId");
+                case Topics.NOTIFICATION -> text(value, "notificationId");
+                default -> source;
+            };
+        }
+        return new Seen(topic, record.partition(), record.offset(), record.key(), id, source);
+    }
+
+    private static JsonNode parse(byte[] value) {
+        try {
+            return value == null ? null : JSON.readTree(value);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node == null || !node.hasNonNull(field) ? null : node.get(field).asText();
+    }
+
+    /** Everything recorded so far. */
+    public List<Seen> all() {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
+    /** Everything recorded so far on {@code topic}. */
+    public List<Seen> on(String topic) {
+        return all().stream().filter(s -> s.topic().equals(topic)).toList();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

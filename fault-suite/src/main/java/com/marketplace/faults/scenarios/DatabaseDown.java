@@ -1,0 +1,146 @@
+package com.marketplace.faults.scenarios;
+
+import com.marketplace.events.Topics;
+import com.marketplace.faults.Audit;
+import com.marketplace.faults.Checks;
+import com.marketplace.faults.JarService;
+import com.marketplace.faults.Load;
+import com.marketplace.faults.OrderClient;
+import com.marketplace.faults.Scenario;
+import com.marketplace.faults.ScenarioResult;
+import com.marketplace.faults.Sql;
+import com.marketplace.faults.Stack;
+import com.marketplace.faults.TopicRecorder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Scenario 4: the database (the suite's own MariaDB) is stopped for 15 s under load, then started
+ * again. The gateway must answer every request, fast (a bounded pool wait, no hang), with 503
+ * problem+json while the database is away; readiness must go false, then true; no order may be
+ * partial; the relay must resume by itself. Recovery: from the database's restart to the gateway's
+ * readiness being true again.
+ */
+public final class DatabaseDown implements Scenario {
+
+    private static final Duration DOWN = Duration.ofSeconds(15);
+    /** The pool waits 5 s for a connection; an answer may take that plus the work. */
+    private static final Duration MAX_ANSWER = Duration.ofSeconds(8);
+
+    private record Sent(long at, String key, OrderClient.Answer answer) {
+    }
+
+    private record Probe(long at, int status) {
+    }
+
+    @Override
+    public String name() {
+        return "database-down-15s";
+    }
+
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
+    @Override
+    public ScenarioResult run(Stack stack) throws Exception {
+        Checks checks = new Checks(name());
+        stack.kafka(1);
+        JarService gateway = stack.gateway("gateway", Map.of());
+        gateway.awaitReady(RelayKill.READY);
+        TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED));
+        OrderClient client = new OrderClient(gateway.uri("/"));
+        List<Sent> sent = new CopyOnWriteArrayList<>();
+        List<Probe> probes = new CopyOnWriteArrayList<>();
+        long[] window = new long[2];
+        Duration before = Duration.ofSeconds(8);
+        Duration after = Duration.ofSeconds(stack.scale().pick(15, 25));
+        Thread fault = new Thread(() -> outage(stack, before, window, checks), "database-outage");
+        Thread readiness = new Thread(() -> probeReadiness(gateway, before.plus(DOWN).plus(after), probes), "readiness");
+        fault.start();
+        readiness.start();
+        Load.run(4, before.plus(DOWN).plus(after), (worker, i) -> {
+            String key = "db-" + worker + "-" + i;
+            sent.add(new Sent(System.nanoTime(), key, client.create(key, OrderClient.orderBody(1 + i % 20, 1 + worker,
+                    9 + i % 3, i))));
+            Thread.sleep(25);
+            return true;
+        });
+        fault.join(60_000);
+        readiness.join(60_000);
+
+        long noAnswer = sent.stream().filter(s -> s.answer().noAnswer()).count();
+        Duration slowest = sent.stream().map(s -> s.answer().took()).max(Duration::compareTo).orElse(Duration.ZERO);
+        List<Sent> failed = sent.stream().filter(s -> !s.answer().ok()).toList();
+        long notProblem503 = failed.stream().filter(s -> s.answer().status() != 503
+                || !s.answer().contentType().startsWith("application/problem+json")).count();
+        long created = sent.stream().filter(s -> s.answer().status() == 201).count();
+        checks.check(noAnswer == 0, noAnswer + " requests got no answer");
+        checks.check(slowest.compareTo(MAX_ANSWER) <= 0, "slowest answer took " + RelayKill.seconds(slowest));
+        checks.check(!failed.isEmpty(), "no request failed while the database was down: the outage did not bite");
+        checks.check(notProblem503 == 0, notProblem503 + " failed answers were not 503 application/problem+json");
+        boolean wentDown = probes.stream().anyMatch(p -> p.at() > window[0] && p.at() < window[1] && p.status() == 503);
+        Probe backUp = probes.stream().filter(p -> p.at() > window[1] && p.status() == 200).findFirst().orElse(null);
+        checks.check(wentDown, "readiness never answered 503 while the database was down");
+        checks.check(backUp != null, "readiness never answered 200 after the database came back");
+        Duration recovery = backUp == null ? null : Duration.ofNanos(backUp.at() - window[1]);
+        long firstCreatedAfter = sent.stream().filter(s -> s.at() > window[1] && s.answer().status() == 201)
+                .mapToLong(Sent::at).min().orElse(0);
+        checks.check(firstCreatedAfter > 0, "no order was created after the database came back");
+
+        boolean delivered = Audit.awaitDelivered(stack, recorder, false, Duration.ofSeconds(90));
+        checks.check(delivered, "the relay did not deliver everything within 90 s after the outage");
+        long orders = Sql.queryLong(stack, "SELECT COUNT(*) FROM orders");
+        long partial = Sql.queryLong(stack, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i "
+                + "WHERE i.order_id = o.id) OR NOT EXISTS (SELECT 1 FROM outbox_events e WHERE "
+                + "CAST(e.aggregate_id AS UNSIGNED) = o.id) OR NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.order_id = o.id)");
+        long committedButFailed = 0;
+        for (Sent s : failed) {
+            committedButFailed += Sql.queryLong(stack, "SELECT COUNT(*) FROM idempotency_keys WHERE idempotency_key = ?",
+                    s.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        checks.check(partial == 0, partial + " partial orders (no items, no outbox row or no key)");
+        checks.check(orders == created + committedButFailed, orders + " orders in the database, " + created
+                + " answered 201 and " + committedButFailed + " committed though answered otherwise");
+        checks.note("%d requests: %d created, %d failed (all 503 problem+json: %s), slowest answer %s", sent.size(),
+                created, failed.size(), notProblem503 == 0, RelayKill.seconds(slowest));
+        checks.note("%d orders committed although the answer was not 2xx (a retry with the key returns them)",
+                committedButFailed);
+        checks.note("recovery = database restarted to gateway ready: %s; to the first 201: %s",
+                recovery == null ? "never" : RelayKill.seconds(recovery),
+                firstCreatedAfter == 0 ? "never" : RelayKill.seconds(Duration.ofNanos(firstCreatedAfter - window[1])));
+        return checks.result(Audit.figures(stack, recorder, false), recovery);
+    }
+
+    /** Stops the database after {@code before}, starts it again {@link #DOWN} later; window = [stopped, restarted]. */
+    private static void outage(Stack stack, Duration before, long[] window, Checks checks) {
+        try {
+            Thread.sleep(before.toMillis());
+            window[0] = System.nanoTime();
+            stack.mariadb().stop();
+            Thread.sleep(Math.max(0, DOWN.toMillis() - (System.nanoTime() - window[0]) / 1_000_000));
+            window[1] = System.nanoTime();
+            stack.mariadb().restart();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            checks.check(false, "database stop/start failed: " + e);
+        }
+    }
+
+    private static void probeReadiness(JarService gateway, Duration length, List<Probe> probes) {
+        long end = System.nanoTime() + length.toNanos();
+        while (System.nanoTime() < end) {
+            probes.add(new Probe(System.nanoTime(), gateway.status("/health/ready")));
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package com.marketplace.faults.scenarios;
+
+import com.marketplace.events.Topics;
+import com.marketplace.faults.Audit;
+import com.marketplace.faults.Checks;
+import com.marketplace.faults.JarService;
+import com.marketplace.faults.Load;
+import com.marketplace.faults.Scenario;
+import com.marketplace.faults.ScenarioResult;
+import com.marketplace.faults.Sql;
+import com.marketplace.faults.Stack;
+import com.marketplace.faults.TopicRecorder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 1: a relay is killed with {@code kill -9} three times while it drains a backlog, and
+ * restarted at once (a new process, a new relay id). Nothing may be lost; the order topics may
+ * carry duplicates only of rows the dead relay held; after the streams app every event has exactly
+ * one output of each kind. Recovery: from a kill until every row the dead relay held is PROCESSED
+ * (target 15 s: one lease after its last renewal).
+ */
+public final class RelayKill implements Scenario {
+
+    static final Duration READY = Duration.ofSeconds(120);
+    static final Duration RECOVERY_TARGET = Duration.ofSeconds(15);
+    private static final int KILLS = 3;
+
+    @Override
+    public String name() {
+        return "relay-kill-9";
+    }
+
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
+    @Override
+    public ScenarioResult run(Stack stack) throws Exception {
+        int orders = stack.scale().pick(2_500, 5_000);
+        int events = 2 * orders;
+        Checks checks = new Checks(name());
+        stack.kafka(1);
+        JarService writer = stack.gateway("writer", Map.of("RELAY_ENABLED", "false"));
+        JarService streams = stack.streams("streams", Map.of());
+        writer.awaitReady(READY);
+        Load.backlog(writer, orders, 6, Duration.ofMinutes(5));
+        streams.awaitReady(READY);
+        TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED,
+                Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS));
+
+        JarService relay = stack.gateway("relay", Map.of("OUTBOX_BATCH_SIZE", "100"));
+        long held = 0;
+        List<java.util.concurrent.CompletableFuture<Duration>> recoveries = new ArrayList<>();
+        long lastKillAt = 0;
+        java.util.Set<String> dead = new java.util.HashSet<>();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            // mid-drain: the relay holds a claim and has published at least a batch since it started
+            long after = lastKillAt + 100;
+            String[] holder = new String[1];
+            boolean midDrain;
+            try (java.sql.Connection conn = stack.db()) {
+                midDrain = Audit.Wait.until(Duration.ofSeconds(120), Duration.ofMillis(1), () -> {
+                    holder[0] = liveHolder(conn, after, dead);
+                    return holder[0] != null;
+                });
+            }
+            long before = processed(stack);
+            lastKillAt = before;
+            checks.check(midDrain, "kill " + kill + ": the relay was not caught mid-drain (" + before + " of "
+                    + events + " processed)");
+            relay.kill();
+            dead.add(holder[0]);
+            long killedAt = System.nanoTime();
+            List<String> heldRows = holder[0] == null ? List.of() : Sql.queryColumn(stack, heldRowsSql(), holder[0]);
+            held += heldRows.size();
+            relay.start();
+            recoveries.add(watch(stack, heldRows, killedAt, kill, checks));
+            checks.note("kill %d at %d/%d processed: the dead relay held %d rows", kill, before, events, heldRows.size());
+        }
+        Duration worst = Duration.ZERO;
+        for (java.util.concurrent.CompletableFuture<Duration> recovery : recoveries) {
+            Duration d = recovery.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            worst = d.compareTo(worst) > 0 ? d : worst;
+        }
+        checks.note("dead relays' rows PROCESSED after: %s", recoveries.stream().map(r -> seconds(r.join())).toList());
+        boolean delivered = Audit.awaitDelivered(stack, recorder, true, Duration.ofSeconds(120));
+        checks.check(delivered, "not everything delivered within 120 s after the last restart");
+        Audit.Figures figures = Audit.figures(stack, recorder, true);
+        checks.check(figures.events() == events, "expected " + events + " outbox events, the database has " + figures.events());
+        checks.check(figures.rawDuplicates() <= held, figures.rawDuplicates()
+                + " duplicates on the order topics, more than the " + held + " rows the dead relays held");
+        checks.check(worst.compareTo(RECOVERY_TARGET) <= 0, "a dead relay's rows waited " + seconds(worst)
+                + ", more than " + seconds(RECOVERY_TARGET));
+        checks.note("recovery = worst time from a kill -9 until every row the dead relay held was PROCESSED");
+        return checks.result(figures, worst);
+    }
+
+    /** Completes with the time from {@code killedAt} until every row of {@code heldRows} is PROCESSED (at most 90 s). */
+    private static java.util.concurrent.CompletableFuture<Duration> watch(Stack stack, List<String> heldRows,
+            long killedAt, int kill, Checks checks) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                boolean recovered = Audit.Wait.until(Duration.ofSeconds(90), Duration.ofMillis(50),
+                        () -> allProcessed(stack, heldRows));
+                synchronized (checks) {
+                    checks.check(recovered, "kill " + kill + ": rows held by the dead relay were not published within 90 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Duration.ofNanos(System.nanoTime() - killedAt);
+        }, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "recovery-" + kill);
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    static String heldRowsSql() {
+        return "SELECT id FROM outbox_events WHERE status = 'PENDING' AND claimed_by = ?";
+    }
+
+    static long processed(Stack stack) {
+        try {
+            return Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events WHERE status = 'PROCESSED'");
+        } catch (java.sql.SQLException e) {
+            return -1;
+        }
+    }
+
+    /** A relay id holding rows now, other than those in {@code except}; null if none. */
+    static String holder(Stack stack, java.util.Set<String> except) throws java.sql.SQLException {
+        List<String> holders = Sql.queryColumn(stack,
+                "SELECT DISTINCT claimed_by FROM outbox_events WHERE status = 'PENDING' AND claimed_by <> ''");
+        return holders.stream().map(String::trim).filter(h -> !except.contains(h)).findFirst().orElse(null);
+    }
+
+    /** A relay id holding rows now, not one of {@code dead}, once at least {@code processed} rows are PROCESSED. */
+    private static String liveHolder(java.sql.Connection conn, long processed, java.util.Set<String> dead) {
+        try (java.sql.Statement st = conn.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT claimed_by, SUM(status = 'PROCESSED') FROM outbox_events "
+                        + "GROUP BY claimed_by")) {
+            long done = 0;
+            String live = null;
+            while (rs.next()) {
+                String relay = rs.getString(1).trim();
+                done += rs.getLong(2);
+                if (!relay.isEmpty() && !dead.contains(relay)) {
+                    live = relay;
+                }
+            }
+            return done >= processed ? live : null;
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
+    static boolean allProcessed(Stack stack, List<String> ids) {
+        if (ids.isEmpty()) {
+            return true;
+        }
+        try {
+            List<String> chunk = new ArrayList<>(ids);
+            long done = Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events WHERE status = 'PROCESSED' AND id IN ("
+                    + String.join(",", chunk) + ")");
+            return done == ids.size();
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+}

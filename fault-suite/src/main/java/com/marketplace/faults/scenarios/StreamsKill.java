@@ -1,0 +1,126 @@
+package com.marketplace.faults.scenarios;
+
+import com.marketplace.events.Topics;
+import com.marketplace.faults.Audit;
+import com.marketplace.faults.Checks;
+import com.marketplace.faults.JarService;
+import com.marketplace.faults.Load;
+import com.marketplace.faults.OrderClient;
+import com.marketplace.faults.Scenario;
+import com.marketplace.faults.ScenarioResult;
+import com.marketplace.faults.StatsCheck;
+import com.marketplace.faults.Stack;
+import com.marketplace.faults.TopicRecorder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Scenario 8: the streams app (exactly_once_v2) is killed with {@code kill -9} three times while
+ * orders are created and walk through their statuses, and restarted each time on the same state
+ * directory. Each output id must appear exactly once on each output topic, and the statistics the
+ * query API serves must equal those recomputed from the database. Recovery: from a kill until the
+ * restarted instance answers a statistics query (target 10 s).
+ */
+public final class StreamsKill implements Scenario {
+
+    static final Duration RECOVERY_TARGET = Duration.ofSeconds(10);
+    private static final int KILLS = 3;
+    /** Status walks: each order follows one of these after its creation. */
+    private static final List<List<String>> WALKS = List.of(
+            List.of("PAID", "SHIPPED", "DELIVERED"),
+            List.of("CANCELLED"),
+            List.of("PAID", "CANCELLED"),
+            List.of("PAID", "SHIPPED"),
+            List.of());
+
+    @Override
+    public String name() {
+        return "streams-kill-9-x3";
+    }
+
+    @Override
+    public boolean quick() {
+        return true;
+    }
+
+    @Override
+    public ScenarioResult run(Stack stack) throws Exception {
+        Duration length = Duration.ofSeconds(stack.scale().pick(50, 120));
+        Checks checks = new Checks(name());
+        stack.kafka(1);
+        JarService gateway = stack.gateway("gateway", Map.of());
+        JarService streams = stack.streams("streams", Map.of());
+        gateway.awaitReady(RelayKill.READY);
+        streams.awaitReady(RelayKill.READY);
+        TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED,
+                Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS));
+        OrderClient client = new OrderClient(gateway.uri("/"));
+        List<Duration> recoveries = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        Thread killer = new Thread(() -> killRepeatedly(streams, length, start, recoveries, checks), "killer");
+        killer.start();
+        Load.run(3, length, (worker, i) -> {
+            long n = worker * 1_000_000L + i;
+            OrderClient.Answer created = client.createUntilAnswered("walk-" + n,
+                    OrderClient.orderBody(1 + n % 25, 1 + n % 12, 13 + n % 4, n), Duration.ofSeconds(30));
+            if (created.status() != 201) {
+                throw new IllegalStateException("order answered " + created.status());
+            }
+            for (String status : WALKS.get((int) (n % WALKS.size()))) {
+                OrderClient.Answer changed = client.changeStatusUntilAnswered(created.orderId(), status, Duration.ofSeconds(30));
+                if (!changed.ok()) {
+                    throw new IllegalStateException("order " + created.orderId() + " -> " + status + " answered "
+                            + changed.status());
+                }
+            }
+            Thread.sleep(20);
+            return true;
+        });
+        killer.join(180_000);
+
+        boolean delivered = Audit.awaitDelivered(stack, recorder, true, Duration.ofSeconds(120));
+        checks.check(delivered, "not every event and its outputs delivered within 120 s after the load");
+        List<String>[] diffs = new List[1];
+        boolean agree = Audit.Wait.until(Duration.ofSeconds(60), Duration.ofSeconds(1), () -> {
+            try {
+                diffs[0] = StatsCheck.differences(stack, streams);
+            } catch (java.sql.SQLException e) {
+                diffs[0] = List.of(e.toString());
+            }
+            return diffs[0].isEmpty();
+        });
+        checks.check(agree, "served statistics differ from the database: "
+                + diffs[0].subList(0, Math.min(5, diffs[0].size())) + (diffs[0].size() > 5 ? " …" : ""));
+        Duration worst = recoveries.stream().max(Duration::compareTo).orElse(null);
+        checks.check(recoveries.size() == KILLS, "only " + recoveries.size() + " of " + KILLS + " restarts answered");
+        checks.check(worst != null && worst.compareTo(RECOVERY_TARGET) <= 0, "a restarted instance answered after "
+                + (worst == null ? "never" : RelayKill.seconds(worst)) + ", target " + RelayKill.seconds(RECOVERY_TARGET));
+        checks.note("recovery = kill -9 until the restarted instance answers a stats query: %s",
+                recoveries.stream().map(RelayKill::seconds).toList());
+        return checks.result(Audit.figures(stack, recorder, true), worst);
+    }
+
+    private static void killRepeatedly(JarService streams, Duration length, long start, List<Duration> recoveries,
+            Checks checks) {
+        try {
+            for (int k = 1; k <= KILLS; k++) {
+                long at = start + length.toNanos() * k / (KILLS + 1);
+                Thread.sleep(Math.max(0, (at - System.nanoTime()) / 1_000_000));
+                streams.kill();
+                long killedAt = System.nanoTime();
+                streams.start();
+                boolean back = Audit.Wait.until(Duration.ofSeconds(120), Duration.ofMillis(100),
+                        () -> Load.get(streams.uri("/api/v1/stats/status-counts")) != null);
+                if (back) {
+                    recoveries.add(Duration.ofNanos(System.nanoTime() - killedAt));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            checks.check(false, "kill/restart failed: " + e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package com.marketplace.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A private MariaDB server of the harness's own: {@code mariadb-install-db} into a directory, then
+ * {@code mariadbd} as a {@link ManagedProcess} on a free loopback port. It can be stopped, killed and
+ * started again on the same port and data, without touching any other server on the machine.
+ *
+ * <p>JDBC clients log in as {@link #USER} with a password (Connector/J cannot use the
+ * {@code unix_socket} authentication of a stock root account); the user may do anything.
+ */
+public final class MariaDbServer implements AutoCloseable {
+
+    public static final String USER = "harness";
+    public static final String PASSWORD = "harness-password";
+
+    private static final Logger log = LoggerFactory.getLogger(MariaDbServer.class);
+    private static final Path INSTALL_DB = Path.of("/usr/bin/mariadb-install-db");
+    private static final Path SERVER = Path.of("/usr/sbin/mariadbd");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dir;
+    private final int port;
+    private ManagedProcess process;
+
+    private MariaDbServer(Path dir, int port) {
+        this.dir = dir.toAbsolutePath();
+        this.port = port;
+    }
+
+    /**
+     * Creates a data directory under {@code dir} (if there is none yet), starts the server on a free
+     * port, waits until it answers and creates {@link #USER}.
+     *
+     * @throws IllegalStateException when MariaDB is not installed or does not start in time
+     */
+    public static MariaDbServer start(Path dir) {
+        MariaDbServer server = new MariaDbServer(dir, FreePorts.next());
+        try {
+            server.install();
+            server.launch();
+            server.awaitUp(START_TIMEOUT, "root", "");
+            server.createUser();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Whether this machine has MariaDB's server binaries. */
+    public static boolean installed() {
+        return Files.isExecutable(INSTALL_DB) && Files.isExecutable(SERVER);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The running server process, or null while it is down. */
+    public ManagedProcess process() {
+        return process;
+    }
+
+    /** {@code jdbc:mysql://127.0.0.1:<port>/<database>}. */
+    public String jdbcUrl(String database) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A new connection to {@code database} as {@link #USER}. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
+    }
+
+    /** Drops {@code database} if it exists and creates it empty. */
+    public void recreateDatabase(String database) {
+        try (Connection conn = DriverManager.getConnection(jdbcUrl(""), USER, PASSWORD);
+                Statement st = conn.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+            st.execute("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + database, e);
+        }
+    }
+
+    /** Clean shutdown (SIGTERM), waiting until the process has exited. */
+    public void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(60));
+            process = null;
+        }
+    }
+
+    /** {@code kill -9}: the server loses whatever was not yet durable, as in a power cut of the process. */
+    public void kill() {
+        if (process != null) {
+            process.kill();
+            process = null;
+        }
+    }
+
+    /** Starts the server again on the same port and data directory and waits until it answers. */
+    public Duration restart() {
+        long start = System.nanoTime();
+        launch();
+        awaitUp(START_TIMEOUT, USER, PASSWORD);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private void install() {
+        if (!installed()) {
+            throw new IllegalStateException("MariaDB server binaries not found (" + SERVER + ", " + INSTALL_DB
+                    + "): install the mariadb-server package");
+        }
+        Path data = dir.resolve("data");
+        if (Files.isDirectory(data.resolve("mysql"))) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            List<String> command = new ArrayList<>(List.of(INSTALL_DB.toString(), "--no-defaults",
+                    "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db"));
+            command.addAll(userOption());
+            Process install = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("install.log").toFile()).start();
+            if (!install.waitFor(120, TimeUnit.SECONDS) || install.exitValue() != 0) {
+                install.destroyForcibly();
+                throw new IllegalStateException("mariadb-install-db failed; see " + dir.resolve("install.log"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void launch() {
+        List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--port=" + port,
+                "--socket=" + dir.resolve("mysqld.sock"),
+                "--pid-file=" + dir.resolve("mysqld.pid"),
+                "--bind-address=127.0.0.1",
+                "--skip-log-bin",
+                "--max-connections=500",
+                "--innodb-buffer-pool-size=128M",
+                "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_unicode_ci"));
+        command.addAll(userOption());
+        process = ManagedProcess.start("mariadb", command, Map.of(), dir.resolve("server.log"));
+    }
+
+    /** mariadbd refuses to run as root unless told to. */
+    private static List<String> userOption() {
+        return "root".equals(System.getProperty("user.name")) ? List.of("--user=root") : List.of();
+    }
+
+    private void awaitUp(Duration timeout, String user, String password) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("mariadbd exited with " + process.exitValue() + "; see "
+                        + process.logFile());
+            }
+            try (Connection conn = DriverManager.getConnection(jdbcUrl(""), user, password)) {
+                log.info("MariaDB ready on 127.0.0.1:{} (data in {})", port, dir);
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("MariaDB on port " + port + " not up within " + timeout, last);
+    }
+
+    private void createUser() {
+        try (Connection conn = DriverManager.getConnection(jdbcUrl(""), "root", "");
+                Statement st = conn.createStatement()) {
+            for (String host : List.of("127.0.0.1", "localhost")) {
+                st.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
+                st.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'" + host + "' WITH GRANT OPTION");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the harness user", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            log.warn("Could not stop MariaDB cleanly: {}", e.toString());
+            kill();
+        }
+    }
+}
