@@ -21,7 +21,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
 
     /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
     public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
-            CpuWindow.Usage cpu) {
+            double relayP50Ms, double relayP99Ms, CpuWindow.Usage cpu) {
     }
 
     static final int PHASE_SECONDS = 10;
@@ -33,8 +33,10 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         Histogram endToEnd = PipelineBenchmark.newHistogram();
         int phases = (s.seconds() + PHASE_SECONDS - 1) / PHASE_SECONDS;
         List<Histogram> perPhase = new ArrayList<>();
+        List<Histogram> relayPerPhase = new ArrayList<>();
         for (int i = 0; i < phases; i++) {
             perPhase.add(PipelineBenchmark.newHistogram());
+            relayPerPhase.add(PipelineBenchmark.newHistogram());
         }
         int created = 0;
         int other = 0;
@@ -49,25 +51,28 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
             created++;
             Long onCreated = arrivals.seen(Topics.ORDER_CREATED, one.orderId());
             Long onEmail = arrivals.seen(Topics.EMAIL, one.orderId());
+            int phase = Math.max(0, (int) Math.min(phases - 1,
+                    TimeUnit.NANOSECONDS.toSeconds(one.dueNanos() - startNanos) / PHASE_SECONDS));
             if (onCreated == null) {
                 lostRelay++;
             } else {
                 relay.recordValue(micros(onCreated - one.answeredNanos()));
+                relayPerPhase.get(phase).recordValue(micros(onCreated - one.answeredNanos()));
             }
             if (onEmail == null) {
                 lostEndToEnd++;
             } else {
                 long latency = micros(onEmail - one.answeredNanos());
                 endToEnd.recordValue(latency);
-                int phase = (int) Math.min(phases - 1, TimeUnit.NANOSECONDS.toSeconds(one.dueNanos() - startNanos) / PHASE_SECONDS);
-                perPhase.get(Math.max(0, phase)).recordValue(latency);
+                perPhase.get(phase).recordValue(latency);
             }
         }
         List<Phase> timeline = new ArrayList<>();
         for (int i = 0; i < phases; i++) {
             Histogram h = perPhase.get(i);
             timeline.add(new Phase(i * PHASE_SECONDS, Math.min(s.seconds(), (i + 1) * PHASE_SECONDS), h.getTotalCount(),
-                    ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0, i < cpuTimeline.size() ? cpuTimeline.get(i) : null));
+                    ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0, ms(relayPerPhase.get(i), 50),
+                    ms(relayPerPhase.get(i), 99), i < cpuTimeline.size() ? cpuTimeline.get(i) : null));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
                 endToEnd, timeline, cpu);
@@ -96,11 +101,11 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         row(out, "HTTP POST (from due time)", http);
         row(out, "201 → marketplace.order.created", relay);
         row(out, "201 → marketplace.email", endToEnd);
-        out.append("\n| period (s) | orders | 201 → email p50 | p99 | max | machine busy | cores: ");
-        out.append(String.join(" / ", cpu.cores().keySet())).append(" |\n|---|---|---|---|---|---|---|\n");
+        out.append("\n| period (s) | orders | 201 → email p50 | p99 | max | 201 → created p50 | p99 | machine busy | cores: ");
+        out.append(String.join(" / ", cpu.cores().keySet())).append(" |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Phase p : timeline) {
-            out.append(String.format(Locale.ROOT, "| %d–%d | %d | %.1f | %.1f | %.1f | %s | %s |%n", p.fromSecond(),
-                    p.toSecond(), p.orders(), p.p50Ms(), p.p99Ms(), p.maxMs(),
+            out.append(String.format(Locale.ROOT, "| %d–%d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |%n",
+                    p.fromSecond(), p.toSecond(), p.orders(), p.p50Ms(), p.p99Ms(), p.maxMs(), p.relayP50Ms(), p.relayP99Ms(),
                     p.cpu() == null ? "" : String.format(Locale.ROOT, "%.0f %%", p.cpu().machineBusy() * 100),
                     p.cpu() == null ? "" : cores(p.cpu())));
         }

@@ -3,6 +3,7 @@ package com.marketplace.gateway.outbox;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The direct path from an order transaction to this instance's relay, which spares the relay a
@@ -11,7 +12,7 @@ import java.util.Optional;
  * <p>Before the transaction writes an outbox row that no earlier unfinished event of its order
  * precedes, the writer asks for a {@link Lease} and inserts the row already leased to the relay,
  * so no other relay claims it. After the commit it hands the rows over with
- * {@link #committed(List, boolean)}; the relay publishes them and records them fenced on its lease,
+ * {@link #committed(List, Set)}; the relay publishes them and records them fenced on its lease,
  * exactly like claimed rows. Should the process die before that, the rows are claimable by any relay
  * once the lease expires, as after a crash with claimed rows. A rolled-back transaction hands
  * nothing over and leaves no row.
@@ -26,7 +27,7 @@ public interface OutboxHandoff {
         }
 
         @Override
-        public void committed(List<OutboxRow> rows, boolean othersWritten) {
+        public void committed(List<OutboxRow> rows, Set<String> unleasedAggregates) {
         }
     };
 
@@ -43,9 +44,10 @@ public interface OutboxHandoff {
     /**
      * Called after a commit. Must not block and must not throw.
      *
-     * @param rows          the committed rows written with a {@link #lease()}
-     * @param othersWritten whether the transaction also wrote unleased rows, which a claim round
-     *                      has to pick up
+     * @param rows               the committed rows written with a {@link #lease()}
+     * @param unleasedAggregates the orders of rows the transaction wrote unleased: a claim round has
+     *                           to pick those up, possibly only once an earlier event of the same
+     *                           order in flight has been recorded
      */
-    void committed(List<OutboxRow> rows, boolean othersWritten);
+    void committed(List<OutboxRow> rows, Set<String> unleasedAggregates);
 }

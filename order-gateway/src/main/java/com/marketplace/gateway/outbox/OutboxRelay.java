@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -64,10 +66,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Set when rows may be waiting that only a claim round finds. */
     private final AtomicBoolean claimWanted = new AtomicBoolean(true);
     /**
-     * Set when unleased rows were committed: a claim round may have found them behind an event of
-     * their order still in flight, so one more round follows the next recorded batch.
+     * Orders with unleased rows committed, and when: a claim round may have found such a row behind
+     * an event of its order still in flight here, so recording that event asks for another round.
+     * Entries go when a claim takes a row of the order, or after two poll intervals (the row may
+     * have gone to another relay; the poll covers it anyway).
      */
-    private final AtomicBoolean unleasedCommitted = new AtomicBoolean();
+    private final Map<String, Long> awaited = new ConcurrentHashMap<>();
     private long lastClaimNanos;
     private final Thread thread;
     private final Thread completer;
@@ -115,7 +119,6 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Asks for a claim round soon; cheap and non-blocking, called after a commit that wrote unleased rows. */
     @Override
     public void eventsCommitted() {
-        unleasedCommitted.set(true);
         claimWanted.set(true);
         wake();
     }
@@ -134,13 +137,14 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /** Takes the committed leased rows of a transaction; they are sent on the next round. */
     @Override
-    public void committed(List<OutboxRow> rows, boolean othersWritten) {
+    public void committed(List<OutboxRow> rows, Set<String> unleasedAggregates) {
         if (!rows.isEmpty()) {
             handedOver.addAll(rows);
             handedOverCount.addAndGet(rows.size());
         }
-        if (othersWritten) {
-            unleasedCommitted.set(true);
+        if (!unleasedAggregates.isEmpty()) {
+            long now = System.nanoTime();
+            unleasedAggregates.forEach(aggregate -> awaited.put(aggregate, now));
             claimWanted.set(true);
         }
         wake();
@@ -274,6 +278,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             }
             if (claimDue()) {
                 List<OutboxRow> claimed = claimSafely();
+                forgetAwaited(claimed);
                 if (!claimed.isEmpty() && !enqueue(publisher.send(claimed))) {
                     break;
                 }
@@ -288,6 +293,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
         endStream();
         log.info("Outbox relay {} stopped claiming", settings.relayId());
+    }
+
+    private void forgetAwaited(List<OutboxRow> claimed) {
+        claimed.forEach(row -> awaited.remove(row.aggregateId()));
+        long expired = System.nanoTime() - 2 * settings.pollInterval().toNanos();
+        awaited.values().removeIf(since -> since < expired);
     }
 
     /** Up to a batch of handed-over rows, in the order they were committed. */
@@ -377,7 +388,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             metrics.awaitAcksTimer().record(acked - start, TimeUnit.NANOSECONDS);
             complete(outcomes);
             metrics.recordTimer().record(System.nanoTime() - acked, TimeUnit.NANOSECONDS);
-            if (unleasedCommitted.getAndSet(false)) {
+            if (sent.rows().stream().anyMatch(row -> awaited.containsKey(row.aggregateId()))) {
                 claimWanted.set(true);
                 wake();
             }

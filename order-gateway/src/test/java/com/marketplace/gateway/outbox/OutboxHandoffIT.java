@@ -106,7 +106,7 @@ class OutboxHandoffIT {
             }
 
             @Override
-            public void committed(List<OutboxRow> rows, boolean othersWritten) {
+            public void committed(List<OutboxRow> rows, java.util.Set<String> unleasedAggregates) {
                 // the process died here
             }
         };

@@ -20,9 +20,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -60,19 +62,19 @@ public final class JdbcOrderTransactions implements OrderTransactions {
     @Override
     public <T> T inTransaction(Function<OrderStore, T> work) {
         List<OutboxRow> leased = new ArrayList<>();
-        boolean[] unleasedWritten = {false};
+        Set<String> unleased = new HashSet<>();
         T result;
         try {
             result = transactions.inTransaction(conn -> {
                 leased.clear();
-                unleasedWritten[0] = false;
-                return work.apply(new ConnectionOrderStore(conn, leased, unleasedWritten));
+                unleased.clear();
+                return work.apply(new ConnectionOrderStore(conn, leased, unleased));
             });
         } catch (SQLException e) {
             throw new StorageException("database transaction failed (SQLState " + e.getSQLState() + ")", e);
         }
-        if (!leased.isEmpty() || unleasedWritten[0]) {
-            handoff.committed(List.copyOf(leased), unleasedWritten[0]);
+        if (!leased.isEmpty() || !unleased.isEmpty()) {
+            handoff.committed(List.copyOf(leased), Set.copyOf(unleased));
         }
         return result;
     }
@@ -95,12 +97,12 @@ public final class JdbcOrderTransactions implements OrderTransactions {
 
         private final Connection conn;
         private final List<OutboxRow> leased;
-        private final boolean[] unleasedWritten;
+        private final Set<String> unleased;
 
-        ConnectionOrderStore(Connection conn, List<OutboxRow> leased, boolean[] unleasedWritten) {
+        ConnectionOrderStore(Connection conn, List<OutboxRow> leased, Set<String> unleased) {
             this.conn = conn;
             this.leased = leased;
-            this.unleasedWritten = unleasedWritten;
+            this.unleased = unleased;
         }
 
         @Override
@@ -135,7 +137,7 @@ public final class JdbcOrderTransactions implements OrderTransactions {
                 if (lease.isPresent()) {
                     leased.add(row.asRow(id));
                 } else {
-                    unleasedWritten[0] = true;
+                    unleased.add(row.aggregateId());
                 }
                 return null;
             });
