@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The statistics the streams app serves, compared with the same statistics computed here from the
- * {@code orders} and {@code order_items} tables (ARCHITECTURE §6: an order counts in a party's
+ * {@code orders} and {@code order_items} tables (docs/architecture.md: an order counts in a party's
  * {@code orders} whatever its status; its items and money only while it is not CANCELLED).
  */
 public final class StatsCheck {

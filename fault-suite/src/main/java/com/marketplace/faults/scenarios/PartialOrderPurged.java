@@ -83,7 +83,7 @@ public final class PartialOrderPurged implements Scenario {
         return checks.result(ORDERS, purged ? gone : null);
     }
 
-    /** An OrderStatusChanged envelope as the contract describes it (ARCHITECTURE §5). */
+    /** An OrderStatusChanged envelope as the contract describes it (docs/architecture.md, external contract). */
     private static String statusChanged(String eventId, long order, Instant at) {
         return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"OrderStatusChanged\",\"aggregateType\":\"Order\","
                 + "\"aggregateId\":\"" + order + "\",\"schemaVersion\":1,\"occurredAt\":\"" + at + "\",\"payload\":{"
