@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@code bench.countMarkers} [false] publishes and counts marker rows (payload {@code marker}),
  * which are otherwise skipped; {@code bench.result} is the file the outcome is written to as properties ({@code first.nanos},
  * {@code warm.nanos}, {@code last.nanos} as {@link System#nanoTime()}, which on Linux compares across
- * processes; {@code records}; {@code thread.<name>} CPU seconds of the busiest threads).
+ * processes; {@code records}; {@code thread.<name>} CPU seconds of each busy thread after the
+ * warm-up; {@code process.cpu} of the whole process).
  */
 public final class DebeziumOutboxRelay {
 
@@ -62,6 +65,7 @@ public final class DebeziumOutboxRelay {
     private volatile long firstNanos;
     private volatile long warmNanos;
     private volatile long lastNanos;
+    private volatile Map<String, Long> warmCpu = Map.of();
 
     private DebeziumOutboxRelay(KafkaProducer<String, byte[]> producer, long count, long warmup, boolean countMarkers) {
         this.producer = producer;
@@ -134,6 +138,7 @@ public final class DebeziumOutboxRelay {
             long n = acked.incrementAndGet();
             if (n == warmup) {
                 warmNanos = System.nanoTime();
+                warmCpu = cpuByThread();
             }
             if (n == count) {
                 lastNanos = System.nanoTime();
@@ -172,20 +177,33 @@ public final class DebeziumOutboxRelay {
         out.setProperty("last.nanos", Long.toString(lastNanos));
         out.setProperty("process.cpu", String.format(java.util.Locale.ROOT, "%.3f",
                 ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9));
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        for (long id : threads.getAllThreadIds()) {
-            var info = threads.getThreadInfo(id);
-            long cpu = threads.getThreadCpuTime(id);
-            if (info != null && cpu > 50_000_000L) {
-                out.setProperty("thread." + info.getThreadName(), String.format(java.util.Locale.ROOT, "%.3f", cpu / 1e9));
+        Map<String, Long> before = warmCpu;
+        cpuByThread().forEach((name, cpu) -> {
+            long used = cpu - before.getOrDefault(name, 0L);
+            if (used > 10_000_000L) {
+                out.setProperty("thread." + name, String.format(java.util.Locale.ROOT, "%.3f", used / 1e9));
             }
-        }
+        });
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             out.store(w, "Debezium outbox relay");
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         log.info("Acknowledged {} records", acked.get());
+    }
+
+    /** CPU nanoseconds per thread name (threads of one name summed) so far. */
+    private static Map<String, Long> cpuByThread() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            var info = threads.getThreadInfo(id);
+            long used = threads.getThreadCpuTime(id);
+            if (info != null && used > 0) {
+                cpu.merge(info.getThreadName(), used, Long::sum);
+            }
+        }
+        return cpu;
     }
 
     private static Properties prefixed(Properties all, String prefix) {

@@ -55,8 +55,8 @@ public final class GatewayScenario implements Scenario {
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         Path work = env.workDir(name());
         String dbUrl = env.recreateSharedDatabase("marketplace_gateway_bench");
-        Duration warmup = Duration.ofSeconds(env.settings().pick(20, 5));
-        Duration each = Duration.ofSeconds(env.settings().pick(20, 4));
+        Duration warmup = Duration.ofSeconds(env.settings().pick(20, 3));
+        Duration each = Duration.ofSeconds(env.settings().pick(20, 3));
         Optional<Long> mariadb = env.sharedMariaDbPid();
         ScenarioResult result = new ScenarioResult("Gateway: POST /api/v1/orders vs the same transaction by plain JDBC");
         Map<Integer, Level> gateway = new LinkedHashMap<>();

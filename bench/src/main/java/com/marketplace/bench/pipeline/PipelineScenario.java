@@ -13,7 +13,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The whole pipeline at a steady 200 orders/s from a cold start: {@link PipelineBenchmark} with its
- * settings ({@link PipelineSettings}, 90 s of load; 30 s in a quick run unless {@code bench.seconds}
+ * settings ({@link PipelineSettings}, 90 s of load; 20 s in a quick run unless {@code bench.seconds}
  * is given).
  */
 public final class PipelineScenario implements Scenario {
@@ -27,7 +27,7 @@ public final class PipelineScenario implements Scenario {
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         PipelineSettings settings = PipelineSettings.fromSystemProperties();
         if (env.settings().quick() && System.getProperty("bench.seconds") == null) {
-            settings = settings.withSeconds(30);
+            settings = settings.withSeconds(20);
         }
         PipelineResult r = PipelineBenchmark.run(settings);
         ScenarioResult result = new ScenarioResult(String.format(Locale.ROOT,

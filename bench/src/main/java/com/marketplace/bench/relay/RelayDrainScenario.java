@@ -91,9 +91,9 @@ public final class RelayDrainScenario implements Scenario {
                 }
                 double seconds = (Long.parseLong(r.getProperty("last.nanos")) - Long.parseLong(r.getProperty("warm.nanos"))) / 1e9;
                 debezium = events / seconds;
-                debeziumDbCores = dbCpuDebezium.cpuSeconds() / seconds;
+                debeziumDbCores = dbCpuDebezium.cores();
                 debeziumThreads = DebeziumProcess.threads(r);
-                debeziumCpuPerEvent = Double.parseDouble(r.getProperty("process.cpu")) * 1e6 / (warmup + events);
+                debeziumCpuPerEvent = debeziumThreads.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / events;
             }
             ThreadCpu self = ThreadCpu.begin(ProcessHandle.current().pid());
             ThreadCpu dbCpu = ThreadCpu.begin(server.process().pid());
@@ -132,9 +132,9 @@ public final class RelayDrainScenario implements Scenario {
                 "events/s", bars);
         result.plot(env.plotFile("relay-drain").getFileName().toString());
         result.bound(String.format(Locale.ROOT, "Relay: the benchmark JVM's busiest threads during the drain (cores) "
-                + "were %s, and MariaDB used %.2f cores. Debezium: %.0f µs of CPU per event in its process; its "
-                + "busiest threads over the process's life (CPU seconds): %s; MariaDB used %.2f cores while it drained "
-                + "(the binlog dump thread).", relayThreads, relayDbCores, debeziumCpuPerEvent,
+                + "were %s, and MariaDB used %.2f cores. Debezium: %.0f µs of CPU per event in its process after the "
+                + "warm-up; its busiest threads in that time (CPU seconds for the whole backlog): %s; MariaDB used %.2f "
+                + "cores while it drained (the binlog dump thread).", relayThreads, relayDbCores, debeziumCpuPerEvent,
                 describeSeconds(debeziumThreads), debeziumDbCores));
     }
 
