@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,6 +26,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /** Outbox rows and topics for the relay scenarios. */
 final class Outbox {
+
+    private static final int WRITERS = 8;
 
     private Outbox() {
     }
@@ -41,17 +46,36 @@ final class Outbox {
         return list;
     }
 
-    /** Writes PENDING rows, 1,000 per transaction, with the gateway's repository. */
-    static void insertBacklog(Transactions tx, List<EventEnvelope> envelopes) throws SQLException {
+    /**
+     * Writes PENDING rows with the gateway's repository as orders write them, one transaction per
+     * row (which is what a binlog reader sees: one transaction's events per row), from 8
+     * connections; rows are written in id order per connection.
+     */
+    static void insertBacklog(DataSource db, List<EventEnvelope> envelopes) throws Exception {
+        Transactions tx = new Transactions(db);
         JdbcOutboxRepository repository = new JdbcOutboxRepository();
-        for (int from = 0; from < envelopes.size(); from += 1_000) {
-            List<EventEnvelope> chunk = envelopes.subList(from, Math.min(from + 1_000, envelopes.size()));
-            tx.inTransaction(conn -> {
-                for (EventEnvelope e : chunk) {
-                    repository.insert(conn, NewOutboxEvent.from(e));
-                }
-                return null;
-            });
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            int slice = (envelopes.size() + WRITERS - 1) / WRITERS;
+            for (int w = 0; w < WRITERS; w++) {
+                List<EventEnvelope> mine = envelopes.subList(Math.min(envelopes.size(), w * slice),
+                        Math.min(envelopes.size(), (w + 1) * slice));
+                done.add(writers.submit(() -> {
+                    for (EventEnvelope e : mine) {
+                        tx.inTransaction(conn -> {
+                            repository.insert(conn, NewOutboxEvent.from(e));
+                            return null;
+                        });
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            writers.shutdownNow();
         }
     }
 
