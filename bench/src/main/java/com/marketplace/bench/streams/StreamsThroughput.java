@@ -139,12 +139,17 @@ public final class StreamsThroughput {
         }
     }
 
-    /** Whether the group has committed every input record and (±1 transaction marker) every repartition record. */
+    /**
+     * Whether the group has committed an offset for every input partition, at its end, and (±1
+     * transaction marker) every repartition record.
+     */
     private static boolean caughtUp(Admin admin, String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
-        if (committed.keySet().stream().map(TopicPartition::topic).distinct()
-                .filter(Topics.ORDER_EVENT_TOPICS::contains).count() < 2) {
+        long inputPartitions = admin.describeTopics(Topics.ORDER_EVENT_TOPICS).allTopicNames().get().values().stream()
+                .mapToLong(t -> t.partitions().size()).sum();
+        if (committed.keySet().stream().filter(tp -> Topics.ORDER_EVENT_TOPICS.contains(tp.topic())).count()
+                < inputPartitions) {
             return false;
         }
         var ends = admin.listOffsets(committed.keySet().stream()
