@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The one benchmark command. Builds the jars, makes sure MariaDB is up (as CI does), and runs the
-# benchmark scenarios with the project's jars and Kafka brokers as processes of their own; the
-# report is written to docs/benchmarks/<date>.md with its plots and copied to docs/benchmarks/latest.md.
+# The one benchmark command. Builds the jars, makes sure MariaDB is up (as CI does), and runs every
+# benchmark scenario with its baseline, the project's jars, Kafka brokers, Debezium and a second MariaDB
+# (binlog on) as processes of their own. Writes docs/benchmarks/<date>.md with its plots and copies it to
+# docs/benchmarks/latest.md; a quick run (short phases, small backlogs) writes docs/benchmarks/<date>-quick.md.
 #
-#   bench/run.sh [--quick] [--only SCENARIO[,SCENARIO...]] [-Dbench.setting=value ...]
+#   bench/run.sh [--quick] [-Dbench.only=gateway,relay-drain,commit-to-ack,pipeline,streams] [-Dbench.jfr=true]
+#                [-Dbench.setting=value ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,9 +28,10 @@ if ! mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1; t
   done
 fi
 
-# the jars the scenarios start, and the class path of the bench module (which also runs kafka.Kafka)
+# the jars the scenarios start, and the class paths of the bench module (which also runs kafka.Kafka and
+# the streams scenario's JVM) and of the Debezium baseline (its own Kafka version, its own process)
 mvn -q -B package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt \
   -Dmdep.includeScope=runtime
 
 exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
-  -Dbench.quick="$quick" ${args[@]+"${args[@]}"} com.marketplace.bench.pipeline.PipelineBenchmark
+  -Dbench.quick="$quick" ${args[@]+"${args[@]}"} com.marketplace.bench.BenchRunner

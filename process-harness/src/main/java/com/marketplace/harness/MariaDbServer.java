@@ -36,11 +36,13 @@ public final class MariaDbServer implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final List<String> extraArgs;
     private ManagedProcess process;
 
-    private MariaDbServer(Path dir, int port) {
+    private MariaDbServer(Path dir, int port, List<String> extraArgs) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /**
@@ -50,7 +52,16 @@ public final class MariaDbServer implements AutoCloseable {
      * @throws IllegalStateException when MariaDB is not installed or does not start in time
      */
     public static MariaDbServer start(Path dir) {
-        MariaDbServer server = new MariaDbServer(dir, FreePorts.next());
+        return start(dir, FreePorts.next(), List.of());
+    }
+
+    /**
+     * Like {@link #start(Path)} on {@code port} (0: a free one), with further {@code mariadbd}
+     * options, e.g. the binary log a change-data-capture reader needs ({@code --log-bin},
+     * {@code --server-id}, {@code --binlog-format=ROW}); without {@code --log-bin} the binary log is off.
+     */
+    public static MariaDbServer start(Path dir, int port, List<String> extraArgs) {
+        MariaDbServer server = new MariaDbServer(dir, port == 0 ? FreePorts.next() : port, extraArgs);
         try {
             server.install();
             server.launch();
@@ -157,11 +168,14 @@ public final class MariaDbServer implements AutoCloseable {
                 "--socket=" + dir.resolve("mysqld.sock"),
                 "--pid-file=" + dir.resolve("mysqld.pid"),
                 "--bind-address=127.0.0.1",
-                "--skip-log-bin",
                 "--max-connections=500",
                 "--innodb-buffer-pool-size=128M",
                 "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_unicode_ci"));
+        if (extraArgs.stream().noneMatch(arg -> arg.startsWith("--log-bin"))) {
+            command.add("--skip-log-bin");
+        }
+        command.addAll(extraArgs);
         command.addAll(userOption());
         process = ManagedProcess.start("mariadb", command, Map.of(), dir.resolve("server.log"));
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * the client down and hide its own queueing (coordinated omission). Each request's latency is
  * measured from the moment it was due, not from when it was actually sent.
  */
-final class OpenLoopOrders {
+public final class OpenLoopOrders {
 
     /** Two items from two sellers, like a typical marketplace order. */
     private static final String ORDER = "{\"buyerId\":%d,\"buyerEmail\":\"b%d@example.com\",\"currency\":\"KRW\","
@@ -27,8 +27,8 @@ final class OpenLoopOrders {
             + "{\"productId\":11,\"sellerId\":%d,\"quantity\":1,\"unitPrice\":99.90}]}";
 
     /** What happened to one request; times are {@link System#nanoTime()} values. */
-    record Sent(long dueNanos, long answeredNanos, int status, long orderId) {
-        boolean created() {
+    public record Sent(long dueNanos, long answeredNanos, int status, long orderId) {
+        public boolean created() {
             return status == 201 && orderId > 0;
         }
     }
@@ -36,7 +36,7 @@ final class OpenLoopOrders {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI orders;
 
-    OpenLoopOrders(URI base) {
+    public OpenLoopOrders(URI base) {
         this.orders = base.resolve("/api/v1/orders");
     }
 
@@ -66,7 +66,7 @@ final class OpenLoopOrders {
     }
 
     /** Sends {@code rate} orders per second for {@code length}, then waits for every answer (at most 60 s). */
-    List<Sent> run(int rate, Duration length, long startNanos) {
+    public List<Sent> run(int rate, Duration length, long startNanos) {
         long total = length.toSeconds() * rate;
         double intervalNanos = TimeUnit.SECONDS.toNanos(1) / (double) rate;
         List<CompletableFuture<Sent>> answers = new ArrayList<>((int) total);

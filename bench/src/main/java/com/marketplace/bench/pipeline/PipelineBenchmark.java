@@ -1,5 +1,6 @@
 package com.marketplace.bench.pipeline;
 
+import com.marketplace.bench.ProcessMemory;
 import com.marketplace.events.Topics;
 import com.marketplace.harness.FreePorts;
 import com.marketplace.harness.HttpService;
@@ -95,7 +96,12 @@ public final class PipelineBenchmark {
                 }
                 CpuWindow.Usage usage = cpu.end();
                 awaitArrivals(arrivals, sent);
-                return PipelineResult.of(s, startup, start, sent, arrivals, usage, cpuTimeline);
+                Map<String, Double> memory = new LinkedHashMap<>();
+                memory.put("gateway heap in use", ProcessMemory.heapUsedMb(gateway.process().pid()));
+                memory.put("gateway RSS", ProcessMemory.rssMb(gateway.process().pid()));
+                memory.put("streams-app heap in use", ProcessMemory.heapUsedMb(streams.process().pid()));
+                memory.put("streams-app RSS", ProcessMemory.rssMb(streams.process().pid()));
+                return PipelineResult.of(s, startup, start, sent, arrivals, usage, cpuTimeline, memory);
             }
         }
     }

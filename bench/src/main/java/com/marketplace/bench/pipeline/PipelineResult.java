@@ -13,11 +13,12 @@ import org.HdrHistogram.Histogram;
  * What one pipeline run measured. Latencies in microseconds: {@code http} from the moment a
  * request was due to its answer; {@code relay} from the 201 to the order's record on
  * {@code marketplace.order.created}; {@code endToEnd} from the 201 to its record on
- * {@code marketplace.email} (a record seen before the client read the 201 counts as 0).
+ * {@code marketplace.email} (a record seen before the client read the 201 counts as 0). {@code memoryMb}:
+ * heap in use and resident set of the gateway and the streams app at the end of the load, in MiB.
  */
 public record PipelineResult(PipelineSettings settings, Duration startup, int sent, int created, int answeredOther,
         int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd,
-        List<Phase> timeline, CpuWindow.Usage cpu) {
+        List<Phase> timeline, CpuWindow.Usage cpu, Map<String, Double> memoryMb) {
 
     /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
     public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
@@ -27,7 +28,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     static final int PHASE_SECONDS = 10;
 
     static PipelineResult of(PipelineSettings s, Duration startup, long startNanos, List<OpenLoopOrders.Sent> sent,
-            RecordArrivals arrivals, CpuWindow.Usage cpu, List<CpuWindow.Usage> cpuTimeline) {
+            RecordArrivals arrivals, CpuWindow.Usage cpu, List<CpuWindow.Usage> cpuTimeline, Map<String, Double> memoryMb) {
         Histogram http = PipelineBenchmark.newHistogram();
         Histogram relay = PipelineBenchmark.newHistogram();
         Histogram endToEnd = PipelineBenchmark.newHistogram();
@@ -75,7 +76,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
                     ms(relayPerPhase.get(i), 99), i < cpuTimeline.size() ? cpuTimeline.get(i) : null));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
-                endToEnd, timeline, cpu);
+                endToEnd, timeline, cpu, memoryMb);
     }
 
     private static long micros(long nanos) {

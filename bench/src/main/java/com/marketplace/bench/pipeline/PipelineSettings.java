@@ -29,6 +29,11 @@ public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUse
                 streamsEnv, brokerProperties);
     }
 
+    public PipelineSettings withSeconds(int newSeconds) {
+        return new PipelineSettings(rate, newSeconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, gatewayEnv,
+                streamsEnv, brokerProperties);
+    }
+
     private static Map<String, String> prefixed(String prefix) {
         Map<String, String> env = new LinkedHashMap<>();
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).sorted()

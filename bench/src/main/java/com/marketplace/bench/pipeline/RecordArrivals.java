@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * key = orderId) becomes visible on each watched topic, as {@link System#nanoTime()}. It starts at
  * the end of every partition, so only records written after {@link #start()} count.
  */
-final class RecordArrivals implements AutoCloseable {
+public final class RecordArrivals implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Map<Long, Long>> firstSeen = new ConcurrentHashMap<>();
@@ -29,7 +29,7 @@ final class RecordArrivals implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    RecordArrivals(String bootstrapServers, List<String> topics) {
+    public RecordArrivals(String bootstrapServers, List<String> topics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -42,7 +42,7 @@ final class RecordArrivals implements AutoCloseable {
     }
 
     /** Assigns every partition of the topics (they must exist), moves to their end, starts polling. */
-    void start() {
+    public void start() {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
@@ -74,17 +74,17 @@ final class RecordArrivals implements AutoCloseable {
     }
 
     /** When order {@code orderId}'s first record was seen on {@code topic}, or null. */
-    Long seen(String topic, long orderId) {
+    public Long seen(String topic, long orderId) {
         return firstSeen.get(topic).get(orderId);
     }
 
     /** Distinct orders seen on {@code topic}. */
-    int orders(String topic) {
+    public int orders(String topic) {
         return firstSeen.get(topic).size();
     }
 
     /** Records seen on {@code topic}. */
-    long records(String topic) {
+    public long records(String topic) {
         return counts.getOrDefault(topic, 0L);
     }
 

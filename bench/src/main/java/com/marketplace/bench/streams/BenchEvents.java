@@ -1,14 +1,18 @@
-package com.marketplace.streams.bench;
+package com.marketplace.bench.streams;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
-import com.marketplace.streams.topology.Events;
+import com.marketplace.events.OrderStatusChanged;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -23,10 +27,6 @@ final class BenchEvents {
     }
 
     private BenchEvents() {
-    }
-
-    static void generate(int count, double duplicateRatio, long spacingMillis, Instant start, Consumer<Input> sink) {
-        generate(count, duplicateRatio, spacingMillis, start, 1, sink);
     }
 
     /**
@@ -51,18 +51,31 @@ final class BenchEvents {
             EventEnvelope event;
             Instant at = Instant.ofEpochMilli(timestamp);
             if (creations[slot] == null || steps[slot] == 3) {
-                creations[slot] = Events.created(i + 1L, 1 + random.nextInt(1_000), at, items(random));
+                creations[slot] = created(i + 1L, 1 + random.nextInt(1_000), at, items(random));
                 event = creations[slot];
                 steps[slot] = 1;
             } else {
                 OrderStatus from = steps[slot] == 1 ? OrderStatus.PENDING : OrderStatus.PAID;
                 OrderStatus to = steps[slot] == 1 ? OrderStatus.PAID : OrderStatus.SHIPPED;
-                event = Events.changed(creations[slot], from, to, at);
+                event = changed(creations[slot], from, to, at);
                 steps[slot]++;
             }
             previous = new Input(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event), timestamp);
             sink.accept(previous);
         }
+    }
+
+    private static EventEnvelope created(long orderId, long buyerId, Instant createdAt, List<OrderItem> items) {
+        BigDecimal total = items.stream().map(OrderItem::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
+        List<Long> sellers = List.copyOf(new TreeSet<>(items.stream().map(OrderItem::sellerId).toList()));
+        return EventEnvelope.of(UUID.randomUUID(), createdAt, new OrderCreated(orderId, "ORD-" + orderId, buyerId,
+                "buyer" + buyerId + "@example.com", sellers, items, total, "KRW", OrderStatus.PENDING, createdAt));
+    }
+
+    private static EventEnvelope changed(EventEnvelope creation, OrderStatus from, OrderStatus to, Instant changedAt) {
+        OrderCreated c = (OrderCreated) creation.payload();
+        return EventEnvelope.of(UUID.randomUUID(), changedAt, new OrderStatusChanged(c.orderId(), c.orderNumber(),
+                c.buyerId(), c.buyerEmail(), c.sellerIds(), from, to, c.totalAmount(), c.currency(), changedAt));
     }
 
     private static List<OrderItem> items(Random random) {

@@ -1,0 +1,130 @@
+package com.marketplace.bench;
+
+import com.marketplace.harness.FreePorts;
+import com.marketplace.harness.JavaCommand;
+import com.marketplace.harness.MariaDbServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the scenarios share: the settings, the run's work directories, the shared MariaDB (as CI
+ * runs it) and, started on first use, a second MariaDB with the binlog on for the scenarios that
+ * compare with Debezium (the shared server is never reconfigured).
+ */
+public final class BenchEnvironment implements AutoCloseable {
+
+    private final BenchSettings settings;
+    private MariaDbServer binlogServer;
+
+    public BenchEnvironment(BenchSettings settings) throws IOException {
+        this.settings = settings;
+        deleteRecursively(settings.runDir());
+        Files.createDirectories(settings.runDir());
+        Files.createDirectories(settings.reportDir());
+    }
+
+    public BenchSettings settings() {
+        return settings;
+    }
+
+    /** A fresh directory for one scenario's files. */
+    public Path workDir(String name) throws IOException {
+        Path dir = settings.runDir().resolve(name);
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** Where plots go (beside the report). */
+    public Path plotFile(String name) {
+        return settings.reportDir().resolve(reportName() + "-" + name + ".png");
+    }
+
+    /** The report's file name without extension: the date, and {@code -quick} for a quick run. */
+    public String reportName() {
+        return settings.date() + (settings.quick() ? "-quick" : "");
+    }
+
+    /**
+     * The MariaDB with {@code log_bin}, {@code binlog_format=ROW}, {@code binlog_row_image=FULL} and
+     * a {@code server_id}, on a free port with its own data directory; started on first use.
+     */
+    public synchronized MariaDbServer binlogServer() {
+        if (binlogServer == null) {
+            Path dir = settings.runDir().resolve("mariadb-binlog");
+            binlogServer = MariaDbServer.start(dir, FreePorts.next(), List.of("--log-bin=" + dir.toAbsolutePath()
+                    .resolve("binlog"), "--server-id=1", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                    "--max-connections=300"));
+        }
+        return binlogServer;
+    }
+
+    /** Drops and creates {@code database} on the shared server; returns its JDBC URL. */
+    public String recreateSharedDatabase(String database) throws SQLException {
+        try (Connection conn = DriverManager.getConnection(settings.sharedDb(), settings.dbUser(), settings.dbPassword())) {
+            recreate(conn, database);
+        }
+        return settings.sharedDb() + database;
+    }
+
+    /** Drops and creates {@code database} on the binlog server; returns its JDBC URL. */
+    public String recreateBinlogDatabase(String database) throws SQLException {
+        try (Connection conn = binlogServer().connect("")) {
+            recreate(conn, database);
+        }
+        return binlogServer().jdbcUrl(database);
+    }
+
+    private static void recreate(Connection conn, String database) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+            st.execute("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
+    }
+
+    /** The pid of the shared MariaDB server (the one started without its own --port), if it runs here. */
+    public Optional<Long> sharedMariaDbPid() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).stream().noneMatch(x -> x.startsWith("--port")))
+                        .orElse(true))
+                .map(ProcessHandle::pid)
+                .findFirst();
+    }
+
+    /** JVM options of the processes a scenario starts; a JFR profile each with {@code -Dbench.jfr=true}. */
+    public List<String> jvmOptions(Path work, String name) {
+        List<String> options = new ArrayList<>(List.of("-Xms512m", "-Xmx1g"));
+        if (Boolean.getBoolean("bench.jfr")) {
+            options.addAll(JavaCommand.flightRecording(work.resolve(name + ".jfr")));
+        }
+        return options;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (binlogServer != null) {
+            binlogServer.close();
+        }
+    }
+
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

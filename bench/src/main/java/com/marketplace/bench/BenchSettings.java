@@ -1,0 +1,42 @@
+package com.marketplace.bench;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How the runner runs, from system properties: {@code bench.quick} [false] short phases (smoke run
+ * of every scenario in a few minutes), {@code bench.only} [all] comma-separated scenario names,
+ * {@code bench.reportDir} [docs/benchmarks], {@code bench.runDir} [bench/target/bench-run] (work
+ * files, logs, JFR), {@code bench.jars} [.] where {@code order-gateway/target} and
+ * {@code streams-app/target} are, {@code bench.sharedDb} [jdbc:mysql://127.0.0.1:3306/] the MariaDB
+ * that the gateway scenario uses as CI does ({@code bench.dbUser} [root], {@code bench.dbPassword} []).
+ */
+public record BenchSettings(boolean quick, Set<String> only, Path reportDir, Path runDir, Path jars, String sharedDb,
+        String dbUser, String dbPassword, LocalDate date) {
+
+    public static BenchSettings fromSystemProperties() {
+        String only = System.getProperty("bench.only", "");
+        return new BenchSettings(
+                Boolean.getBoolean("bench.quick"),
+                only.isBlank() ? Set.of() : Arrays.stream(only.split(",")).map(String::trim).collect(Collectors.toSet()),
+                Path.of(System.getProperty("bench.reportDir", "docs/benchmarks")),
+                Path.of(System.getProperty("bench.runDir", "bench/target/bench-run")),
+                Path.of(System.getProperty("bench.jars", ".")),
+                System.getProperty("bench.sharedDb", "jdbc:mysql://127.0.0.1:3306/"),
+                System.getProperty("bench.dbUser", "root"),
+                System.getProperty("bench.dbPassword", ""),
+                LocalDate.now());
+    }
+
+    public boolean runs(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
+    }
+
+    /** {@code full} in a full run, {@code quick} in a quick one. */
+    public int pick(int full, int quickValue) {
+        return quick ? quickValue : full;
+    }
+}

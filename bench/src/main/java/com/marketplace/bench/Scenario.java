@@ -1,0 +1,15 @@
+package com.marketplace.bench;
+
+/** One benchmark scenario: measures the project's path and its baseline in the same run. */
+public interface Scenario {
+
+    /** Short name, used with {@code -Dbench.only=name,...} and in file names of its plots. */
+    String name();
+
+    /**
+     * Runs the scenario (warm-up included) and returns what it measured.
+     *
+     * @throws Exception when it cannot complete; the runner records the failure and goes on
+     */
+    ScenarioResult run(BenchEnvironment env) throws Exception;
+}

@@ -1,0 +1,178 @@
+package com.marketplace.bench.gateway;
+
+import com.marketplace.bench.BenchEnvironment;
+import com.marketplace.bench.Figure;
+import com.marketplace.bench.ProcessMemory;
+import com.marketplace.bench.Scenario;
+import com.marketplace.bench.ScenarioResult;
+import com.marketplace.bench.ThreadCpu;
+import com.marketplace.bench.report.Charts;
+import com.marketplace.bench.report.Markdown;
+import com.marketplace.gateway.db.DataSources;
+import com.marketplace.harness.FreePorts;
+import com.marketplace.harness.HttpService;
+import com.marketplace.harness.KafkaCluster;
+import com.marketplace.harness.ProcessCpu;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The gateway alone: {@code POST /api/v1/orders} (two-item orders) at 1, 8, 32 and 64 connections,
+ * closed loop, the gateway jar as its own process with its relay on against a broker process and
+ * the shared MariaDB; gateway CPU per order from {@code /proc}. Baseline: the same transaction
+ * (order, items, outbox row) written by a plain JDBC loop through the gateway's own pool
+ * ({@link DataSources}, 10 connections) at the same concurrency.
+ */
+public final class GatewayScenario implements Scenario {
+
+    static final int[] CONNECTIONS = {1, 8, 32, 64};
+    private static final String ORDER = "{\"buyerId\":%d,\"buyerEmail\":\"b%d@example.com\",\"currency\":\"KRW\","
+            + "\"items\":[{\"productId\":10,\"sellerId\":%d,\"quantity\":2,\"unitPrice\":1500.00},"
+            + "{\"productId\":11,\"sellerId\":%d,\"quantity\":1,\"unitPrice\":99.90}]}";
+
+    private record Level(ClosedLoop.Outcome outcome, double cpuMicrosPerOrder, double dbCores, double machineBusy,
+            String busiest) {
+    }
+
+    @Override
+    public String name() {
+        return "gateway";
+    }
+
+    @Override
+    public ScenarioResult run(BenchEnvironment env) throws Exception {
+        Path work = env.workDir(name());
+        String dbUrl = env.recreateSharedDatabase("marketplace_gateway_bench");
+        Duration warmup = Duration.ofSeconds(env.settings().pick(20, 3));
+        Duration each = Duration.ofSeconds(env.settings().pick(20, 3));
+        Optional<Long> mariadb = env.sharedMariaDbPid();
+        ScenarioResult result = new ScenarioResult("Gateway: POST /api/v1/orders vs the same transaction by plain JDBC");
+        Map<Integer, Level> gateway = new LinkedHashMap<>();
+        try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, Map.of(), env.jvmOptions(work, "kafka"))) {
+            int port = FreePorts.next();
+            Map<String, String> vars = new LinkedHashMap<>();
+            vars.put("HTTP_PORT", Integer.toString(port));
+            vars.put("DB_URL", dbUrl);
+            vars.put("DB_USER", env.settings().dbUser());
+            vars.put("DB_PASSWORD", env.settings().dbPassword());
+            vars.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            try (HttpService service = HttpService.start("gateway", env.settings().jars()
+                    .resolve("order-gateway/target/order-gateway.jar"), port, vars, env.jvmOptions(work, "gateway"), work)) {
+                service.awaitReady(Duration.ofSeconds(120));
+                URI orders = service.uri("/api/v1/orders");
+                ClosedLoop.run(32, warmup, post(orders, 32));
+                for (int c : CONNECTIONS) {
+                    gateway.put(c, measure(c, each, post(orders, c), service.process().pid(), mariadb));
+                }
+                long pid = service.process().pid();
+                result.memory("gateway", "heap in use", ProcessMemory.heapUsedMb(pid));
+                result.memory("gateway", "RSS", ProcessMemory.rssMb(pid));
+            }
+        }
+        Map<Integer, Level> jdbc = new LinkedHashMap<>();
+        try (HikariDataSource pool = DataSources.create(dbUrl, env.settings().dbUser(), env.settings().dbPassword())) {
+            OrderTransaction tx = new OrderTransaction(pool);
+            ClosedLoop.Operation write = (worker, i) -> tx.write(1 + (worker * 7919L + i) % 5_000) > 0;
+            ClosedLoop.run(32, warmup, write);
+            for (int c : CONNECTIONS) {
+                jdbc.put(c, measure(c, each, write, ProcessHandle.current().pid(), mariadb));
+            }
+        }
+        report(env, result, gateway, jdbc);
+        return result;
+    }
+
+    private static ClosedLoop.Operation post(URI orders, int connections) {
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build());
+        }
+        return (worker, i) -> {
+            long n = worker * 1_000_003L + i;
+            long buyer = 1 + n % 5_000;
+            long seller = 1 + n % 200;
+            HttpRequest request = HttpRequest.newBuilder(orders).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(ORDER.formatted(buyer, n, seller, 200 + seller))).build();
+            return clients.get(worker).send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
+        };
+    }
+
+    private static Level measure(int connections, Duration length, ClosedLoop.Operation op, long pid,
+            Optional<Long> mariadb) throws InterruptedException {
+        ThreadCpu cpu = ThreadCpu.begin(pid);
+        ThreadCpu db = mariadb.map(ThreadCpu::begin).orElse(null);
+        double[] machine = ProcessCpu.machineSeconds();
+        ClosedLoop.Outcome outcome = ClosedLoop.run(connections, length, op);
+        double[] machineAfter = ProcessCpu.machineSeconds();
+        double busy = (machineAfter[0] - machine[0]) / Math.max(1e-9, machineAfter[1] - machine[1]);
+        double perOrder = outcome.operations() == 0 ? Double.NaN : cpu.cpuSeconds() * 1e6 / outcome.operations();
+        return new Level(outcome, perOrder, db == null ? Double.NaN : db.cores(), busy, cpu.describeBusiest(6));
+    }
+
+    private static void report(BenchEnvironment env, ScenarioResult result, Map<Integer, Level> gateway,
+            Map<Integer, Level> jdbc) {
+        Level g32 = gateway.get(32);
+        Level j32 = jdbc.get(32);
+        double ratio = g32.outcome().perSecond() / j32.outcome().perSecond();
+        result.figure(Figure.of("gateway orders/s at 32 connections", g32.outcome().perSecond(), "orders/s",
+                "plain JDBC loop, same pool", j32.outcome().perSecond()).against("≥ 0.5 × baseline", ratio >= 0.5));
+        double p99 = g32.outcome().latency().getValueAtPercentile(99) / 1000.0;
+        result.figure(Figure.of("gateway p99 at 32 connections", p99, "ms", "plain JDBC loop",
+                j32.outcome().latency().getValueAtPercentile(99) / 1000.0).against("≤ 50 ms", p99 <= 50));
+        result.figure(new Figure("gateway CPU per order at 32 connections", g32.cpuMicrosPerOrder(), "µs", "", Double.NaN,
+                "≤ 300 µs", g32.cpuMicrosPerOrder() <= 300));
+        StringBuilder t = new StringBuilder();
+        t.append("| connections | gateway orders/s | p50 ms | p99 ms | p99.9 ms | gateway CPU µs/order | MariaDB cores |"
+                + " JDBC loop txn/s | p50 ms | p99 ms | p99.9 ms | gateway / JDBC |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, double[][]> throughput = new LinkedHashMap<>();
+        double[][] g = new double[CONNECTIONS.length][];
+        double[][] j = new double[CONNECTIONS.length][];
+        int i = 0;
+        for (int c : CONNECTIONS) {
+            Level gl = gateway.get(c);
+            Level jl = jdbc.get(c);
+            g[i] = new double[] {c, gl.outcome().perSecond()};
+            j[i++] = new double[] {c, jl.outcome().perSecond()};
+            t.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", c,
+                    Figure.format(gl.outcome().perSecond()), Markdown.ms(gl.outcome().latency(), 50),
+                    Markdown.ms(gl.outcome().latency(), 99), Markdown.ms(gl.outcome().latency(), 99.9),
+                    Figure.format(gl.cpuMicrosPerOrder()), Figure.format(gl.dbCores()),
+                    Figure.format(jl.outcome().perSecond()), Markdown.ms(jl.outcome().latency(), 50),
+                    Markdown.ms(jl.outcome().latency(), 99), Markdown.ms(jl.outcome().latency(), 99.9),
+                    Figure.format(gl.outcome().perSecond() / jl.outcome().perSecond())));
+        }
+        long failures = gateway.values().stream().mapToLong(l -> l.outcome().failures()).sum()
+                + jdbc.values().stream().mapToLong(l -> l.outcome().failures()).sum();
+        t.append(String.format(Locale.ROOT, "%nFailed requests or transactions: %d.%n", failures));
+        result.details(t.toString());
+        throughput.put("gateway (HTTP, relay on)", g);
+        throughput.put("plain JDBC loop, same pool", j);
+        Charts.lines(env.plotFile("gateway-throughput"), "Orders/s by connections", "connections", "orders/s", throughput);
+        result.plot(env.plotFile("gateway-throughput").getFileName().toString());
+        Map<String, Histogram> curves = new LinkedHashMap<>();
+        curves.put("gateway, 32 connections", g32.outcome().latency());
+        curves.put("JDBC loop, 32 connections", j32.outcome().latency());
+        curves.put("gateway, 1 connection", gateway.get(1).outcome().latency());
+        curves.put("JDBC loop, 1 connection", jdbc.get(1).outcome().latency());
+        Charts.percentiles(env.plotFile("gateway-latency"), "POST /api/v1/orders vs the JDBC transaction", curves);
+        result.plot(env.plotFile("gateway-latency").getFileName().toString());
+        result.bound(String.format(Locale.ROOT, "At 32 connections the machine was %.0f %% busy; the gateway's busiest "
+                + "threads (cores): %s; MariaDB used %.2f cores (%.2f for the JDBC loop, whose own busiest threads were %s).",
+                g32.machineBusy() * 100, g32.busiest(), g32.dbCores(), j32.dbCores(), j32.busiest()));
+    }
+}

@@ -1,0 +1,103 @@
+package com.marketplace.bench.gateway;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderCreated;
+import com.marketplace.events.OrderItem;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.outbox.JdbcOutboxRepository;
+import com.marketplace.gateway.outbox.NewOutboxEvent;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * The gateway's create-order transaction written by a plain JDBC client, the baseline of the
+ * gateway and commit→ack scenarios: one order row, its two items (one batch) and its outbox row
+ * (the {@code OrderCreated} envelope, as the gateway writes it), committed together. The order
+ * number is made by the client, so there is no second statement on the order row.
+ */
+public final class OrderTransaction {
+
+    private static final String INSERT_ORDER = """
+            INSERT INTO orders
+                (order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_ITEM = """
+            INSERT INTO order_items (order_id, product_id, seller_id, quantity, unit_price)
+            VALUES (?, ?, ?, ?, ?)""";
+    private static final BigDecimal TOTAL = new BigDecimal("3099.90");
+
+    private final DataSource db;
+    private final JdbcOutboxRepository outbox = new JdbcOutboxRepository();
+    private final AtomicLong sequence = new AtomicLong();
+    private final String prefix = "ORD-B-" + Long.toString(System.nanoTime(), 36) + "-";
+
+    public OrderTransaction(DataSource db) {
+        this.db = db;
+    }
+
+    /** Writes one order with its items and outbox row in one transaction; returns the order id. */
+    public long write(long buyer) throws SQLException {
+        try (Connection conn = db.getConnection()) {
+            conn.setAutoCommit(false);
+            try {
+                long id = insert(conn, buyer);
+                conn.commit();
+                return id;
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        }
+    }
+
+    private long insert(Connection conn, long buyer) throws SQLException {
+        Instant now = Instant.now();
+        Timestamp ts = Timestamp.from(now);
+        String number = prefix + sequence.incrementAndGet();
+        long id;
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_ORDER, Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, number);
+            ps.setLong(2, buyer);
+            ps.setString(3, "b" + buyer + "@example.com");
+            ps.setString(4, "KRW");
+            ps.setString(5, OrderStatus.PENDING.name());
+            ps.setBigDecimal(6, TOTAL);
+            ps.setTimestamp(7, ts);
+            ps.setTimestamp(8, ts);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        }
+        List<OrderItem> items = List.of(new OrderItem(10, 7, 2, new BigDecimal("1500.00")),
+                new OrderItem(11, 9, 1, new BigDecimal("99.90")));
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_ITEM)) {
+            for (OrderItem item : items) {
+                ps.setLong(1, id);
+                ps.setLong(2, item.productId());
+                ps.setLong(3, item.sellerId());
+                ps.setInt(4, item.quantity());
+                ps.setBigDecimal(5, item.unitPrice());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        EventEnvelope envelope = EventEnvelope.of(UUID.randomUUID(), now, new OrderCreated(id, number, buyer,
+                "b" + buyer + "@example.com", List.of(7L, 9L), items, TOTAL, "KRW", OrderStatus.PENDING, now));
+        outbox.insert(conn, NewOutboxEvent.from(envelope));
+        return id;
+    }
+}

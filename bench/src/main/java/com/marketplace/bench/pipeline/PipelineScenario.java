@@ -1,0 +1,75 @@
+package com.marketplace.bench.pipeline;
+
+import com.marketplace.bench.BenchEnvironment;
+import com.marketplace.bench.Figure;
+import com.marketplace.bench.Scenario;
+import com.marketplace.bench.ScenarioResult;
+import com.marketplace.bench.ThreadCpu;
+import com.marketplace.bench.report.Charts;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The whole pipeline at a steady 200 orders/s from a cold start: {@link PipelineBenchmark} with its
+ * settings ({@link PipelineSettings}, 90 s of load; 20 s in a quick run unless {@code bench.seconds}
+ * is given).
+ */
+public final class PipelineScenario implements Scenario {
+
+    @Override
+    public String name() {
+        return "pipeline";
+    }
+
+    @Override
+    public ScenarioResult run(BenchEnvironment env) throws Exception {
+        PipelineSettings settings = PipelineSettings.fromSystemProperties();
+        if (env.settings().quick() && System.getProperty("bench.seconds") == null) {
+            settings = settings.withSeconds(20);
+        }
+        PipelineResult r = PipelineBenchmark.run(settings);
+        ScenarioResult result = new ScenarioResult(String.format(Locale.ROOT,
+                "End to end: HTTP 201 → marketplace.email at %d orders/s, cold start", settings.rate()));
+        double e2e50 = PipelineResult.ms(r.endToEnd(), 50);
+        double e2e99 = PipelineResult.ms(r.endToEnd(), 99);
+        double relay50 = PipelineResult.ms(r.relay(), 50);
+        double relay99 = PipelineResult.ms(r.relay(), 99);
+        double busy = r.cpu().machineBusy() * 100;
+        result.figure(new Figure("201 → marketplace.email p50, whole run from cold", e2e50, "ms", "", Double.NaN,
+                "≤ 50 ms", e2e50 <= 50));
+        result.figure(new Figure("201 → marketplace.email p99, whole run from cold", e2e99, "ms", "", Double.NaN,
+                "≤ 200 ms", e2e99 <= 200));
+        result.figure(new Figure("machine busy at 200 orders/s", busy, "%", "", Double.NaN, "≤ 50 %", busy <= 50));
+        result.figure(new Figure("201 → marketplace.order.created p50 (relay)", relay50, "ms", "", Double.NaN,
+                "≤ 2 ms", relay50 <= 2));
+        result.figure(new Figure("201 → marketplace.order.created p99 (relay)", relay99, "ms", "", Double.NaN,
+                "≤ 15 ms", relay99 <= 15));
+        result.figure(new Figure("CPU per order, pipeline processes", r.cpuMillisPerOrder(), "ms", "", Double.NaN,
+                "", null));
+        result.details(r.toMarkdown());
+        result.details("""
+
+                **Without the wake-on-commit nudge: not measured.** The gateway has no setting that turns the nudge
+                off: its relay is notified after every committed order whenever it runs (`RELAY_ENABLED`), and
+                `OUTBOX_POLL_INTERVAL` only sets the fallback poll. A run without it needs such a switch in the product
+                (or a relay in another process), which this benchmark does not add.
+                """);
+        Map<String, Histogram> curves = new LinkedHashMap<>();
+        curves.put("HTTP POST (from due time)", r.http());
+        curves.put("201 → marketplace.order.created", r.relay());
+        curves.put("201 → marketplace.email", r.endToEnd());
+        Charts.percentiles(env.plotFile("pipeline"), "Pipeline at " + settings.rate() + " orders/s, cold start", curves);
+        result.plot(env.plotFile("pipeline").getFileName().toString());
+        r.memoryMb().forEach((measure, mb) -> result.memory(measure.startsWith("gateway") ? "gateway" : "streams-app",
+                measure.substring(measure.indexOf(' ') + 1), mb));
+        StringBuilder bound = new StringBuilder(String.format(Locale.ROOT,
+                "The machine was %.0f %% busy over the load (%.2f ms of CPU per order across the pipeline). Cores per "
+                + "process and their busiest threads:", busy, r.cpuMillisPerOrder()));
+        r.cpu().cores().forEach((name, cores) -> bound.append(String.format(Locale.ROOT, " %s %.2f (%s);", name, cores,
+                ThreadCpu.describe(r.cpu().threadCores().get(name)))));
+        result.bound(bound.toString());
+        return result;
+    }
+}

@@ -1,0 +1,243 @@
+package com.marketplace.bench.streams;
+
+import com.marketplace.events.StoreNames;
+import com.marketplace.events.Topics;
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
+import com.marketplace.streams.topology.DecodeProcessor;
+import com.marketplace.streams.topology.DecodedEvent;
+import com.marketplace.streams.topology.OrderTopology;
+import com.marketplace.streams.topology.TopicProvisioner;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * The streams scenario's own JVM (started by {@link StreamsScenario}): one Kafka Streams instance
+ * with the project's topology against a broker process, flat out over pre-loaded input (10 %
+ * duplicates). After a warm-up run of the full topology it measures the full topology and a
+ * pass-through over the same input, each with {@code exactly_once_v2} and {@code at_least_once},
+ * or the dedupe store's size after N records (one per 10 ms of event time) with 7-day and
+ * 1-minute retention (decode and dedupe stages only). Arguments: mode ({@code throughput} or
+ * {@code dedupe}, each against a broker of its own), bootstrap servers, input records, result file. Results: {@code <run>.rate} events/s, {@code <run>.cpuMicros}
+ * stream-thread CPU per input, {@code dedupe.<retention>.entries}, {@code rss.mb}, {@code heap.mb}.
+ */
+public final class StreamsThroughput {
+
+    private static final String PASS_THROUGH_OUTPUT = "bench.pass-through";
+
+    private StreamsThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String bootstrap = args[1];
+        int records = Integer.parseInt(args[2]);
+        Path resultFile = Path.of(args[3]);
+        Properties result = new Properties();
+        createTopics(bootstrap);
+        if (mode.equals("dedupe")) {
+            dedupe(bootstrap, records, result);
+        } else {
+            throughput(bootstrap, records, result);
+        }
+        result.setProperty("rss.mb", String.format(Locale.ROOT, "%.1f", rssMb()));
+        Runtime rt = Runtime.getRuntime();
+        result.setProperty("heap.mb", String.format(Locale.ROOT, "%.1f", (rt.totalMemory() - rt.freeMemory()) / 1048576.0));
+        try (Writer w = Files.newBufferedWriter(resultFile)) {
+            result.store(w, "streams " + mode);
+        }
+    }
+
+    private static void throughput(String bootstrap, int records, Properties result) throws Exception {
+        produce(bootstrap, records, 1);
+        run(bootstrap, "bench-warmup", OrderTopology.build(config(bootstrap, "bench-warmup")), records,
+                StreamsConfig.EXACTLY_ONCE_V2);
+        for (String guarantee : List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE)) {
+            String g = guarantee.replace('_', '-');
+            double[] full = run(bootstrap, "bench-full-" + g, OrderTopology.build(config(bootstrap, "bench-full-" + g)),
+                    records, guarantee);
+            double[] pass = run(bootstrap, "bench-pass-" + g, passThroughTopology(), records, guarantee);
+            put(result, "full." + guarantee, full);
+            put(result, "pass." + guarantee, pass);
+        }
+    }
+
+    private static void put(Properties result, String key, double[] measured) {
+        result.setProperty(key + ".rate", String.format(Locale.ROOT, "%.1f", measured[0]));
+        result.setProperty(key + ".cpuMicros", String.format(Locale.ROOT, "%.2f", measured[1]));
+    }
+
+    /** Dedupe store entries after {@code records} records for 7 days and 1 minute of retention. */
+    private static void dedupe(String bootstrap, int records, Properties result) throws Exception {
+        produce(bootstrap, records, 10);
+        for (Duration retention : List.of(Duration.ofDays(7), Duration.ofMinutes(1))) {
+            String id = "bench-dedupe-" + retention.toString().replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+            StreamsAppConfig config = config(bootstrap, id);
+            Properties props = config.toStreamsProperties();
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            try (KafkaStreams streams = new KafkaStreams(dedupeOnly(retention), props); Admin admin = admin(bootstrap)) {
+                streams.start();
+                long start = System.nanoTime();
+                while (!caughtUp(admin, id)) {
+                    Thread.sleep(100);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                String key = "dedupe." + retention;
+                result.setProperty(key + ".entries", Long.toString(dedupeEntries(streams)));
+                result.setProperty(key + ".rate", String.format(Locale.ROOT, "%.1f", records / seconds));
+                streams.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** Returns {events/s, stream-thread CPU µs per input}. */
+    static double[] run(String bootstrap, String applicationId, Topology topology, long records, String guarantee)
+            throws Exception {
+        Properties props = config(bootstrap, applicationId).toStreamsProperties();
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin(bootstrap)) {
+            streams.start();
+            long start = System.nanoTime();
+            while (!caughtUp(admin, applicationId)) {
+                Thread.sleep(100);
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double cpuMicros = streamThreadCpuNanos(applicationId) / 1e3 / records;
+            streams.close(Duration.ofSeconds(30));
+            return new double[] {records / elapsed, cpuMicros};
+        }
+    }
+
+    /**
+     * Whether the group has committed an offset for every input partition, at its end, and (±1
+     * transaction marker) every repartition record.
+     */
+    private static boolean caughtUp(Admin admin, String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        long inputPartitions = admin.describeTopics(Topics.ORDER_EVENT_TOPICS).allTopicNames().get().values().stream()
+                .mapToLong(t -> t.partitions().size()).sum();
+        if (committed.keySet().stream().filter(tp -> Topics.ORDER_EVENT_TOPICS.contains(tp.topic())).count()
+                < inputPartitions) {
+            return false;
+        }
+        var ends = admin.listOffsets(committed.keySet().stream()
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+        return committed.entrySet().stream().allMatch(e -> {
+            long end = ends.get(e.getKey()).offset();
+            long slack = Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) ? 0 : 1;
+            return e.getValue() != null && e.getValue().offset() >= end - slack;
+        });
+    }
+
+    private static long streamThreadCpuNanos(String applicationId) {
+        var threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
+                .sum();
+    }
+
+    private static long dedupeEntries(KafkaStreams streams) {
+        var store = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.DEDUPE,
+                QueryableStoreTypes.<String, Long>windowStore()));
+        long count = 0;
+        try (var all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static Topology passThroughTopology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("source"))
+                .to(PASS_THROUGH_OUTPUT, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("sink"));
+        return builder.build();
+    }
+
+    private static Topology dedupeOnly(Duration retention) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("source"))
+                .processValues(DecodeProcessor::new, Named.as("decode"))
+                .filter((key, value) -> !value.isFailure(), Named.as("decoded"))
+                .mapValues(DecodedEvent::event, Named.as("event"))
+                .processValues(new DedupeProcessorSupplier(retention), Named.as("dedupe"));
+        return builder.build();
+    }
+
+    private static StreamsAppConfig config(String bootstrap, String applicationId) {
+        return StreamsAppConfig.defaults()
+                .withKafka(bootstrap, Path.of("bench", "target", "streams-state", UUID.randomUUID().toString()))
+                .withApplicationId(applicationId);
+    }
+
+    private static void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            new TopicProvisioner(admin, 3, (short) 1).createMissing(Duration.ofSeconds(30));
+            admin.createTopics(List.of(new NewTopic(PASS_THROUGH_OUTPUT, 3, (short) 1))).all().get();
+        }
+    }
+
+    /** Loads {@code records} records, 10 % duplicates, timestamps {@code spacingMillis} apart. */
+    private static void produce(String bootstrap, int records, long spacingMillis) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            Instant start = Instant.now().minusMillis(records * spacingMillis);
+            BenchEvents.generate(records, 0.10, spacingMillis, start, 1, input ->
+                    producer.send(new ProducerRecord<>(input.topic(), null, input.timestamp(), input.key(), input.value())));
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private static double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}
