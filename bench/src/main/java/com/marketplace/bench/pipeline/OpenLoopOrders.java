@@ -1,5 +1,9 @@
 package com.marketplace.bench.pipeline;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -44,24 +51,24 @@ public final class OpenLoopOrders {
      * Runs the client's own code for {@code length} against a local stub answering 201, so that its
      * JIT compilation is done before it measures and does not compete with the services under test.
      */
-    static void warmUp(int rate, Duration length) throws java.io.IOException {
-        com.sun.net.httpserver.HttpServer stub = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 64);
-        java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+    static void warmUp(int rate, Duration length) throws IOException {
+        HttpServer stub = HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        AtomicLong ids = new AtomicLong();
         stub.createContext("/api/v1/orders", exchange -> {
             exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().add("Location", "/api/v1/orders/" + ids.incrementAndGet());
             exchange.sendResponseHeaders(201, -1);
             exchange.close();
         });
-        stub.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        stub.setExecutor(Executors.newFixedThreadPool(4));
         stub.start();
         try {
             new OpenLoopOrders(URI.create("http://127.0.0.1:" + stub.getAddress().getPort() + "/"))
                     .run(rate, length, System.nanoTime());
         } finally {
             stub.stop(0);
-            ((java.util.concurrent.ExecutorService) stub.getExecutor()).shutdownNow();
+            ((ExecutorService) stub.getExecutor()).shutdownNow();
         }
     }
 
