@@ -2,6 +2,7 @@ package com.marketplace.http.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -53,6 +54,20 @@ public final class HostileRequests {
         public String printable() {
             String text = new String(bytes, StandardCharsets.ISO_8859_1).replace("\r\n", "\\r\\n\n");
             return text.length() > 2_000 ? text.substring(0, 2_000) + "…" : text;
+        }
+
+        /**
+         * Sends the request with {@link RawHttp} and reads its answer.
+         *
+         * @throws AssertionError naming the request when the server's bytes are not an HTTP answer
+         *                        or none came in time
+         */
+        public RawHttp.Answer send(int port, Duration timeout) {
+            try {
+                return RawHttp.exchange(port, bytes, timeout);
+            } catch (RuntimeException e) {
+                throw new AssertionError(printable() + "\nwas not answered with HTTP: " + e, e);
+            }
         }
     }
 

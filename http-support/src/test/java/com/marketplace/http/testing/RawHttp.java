@@ -91,14 +91,18 @@ public final class RawHttp {
     private static Answer read(InputStream in) throws IOException {
         String statusLine;
         try {
-            statusLine = line(in);
+            statusLine = completeLine(in);
         } catch (SocketException reset) {
             return Answer.CLOSED;
         }
         if (statusLine == null || statusLine.isEmpty()) {
+            // nothing, or a status line cut off by the close: the connection ended without an answer
             return Answer.CLOSED;
         }
         String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("\\d{3}")) {
+            throw new IllegalStateException("not an HTTP status line: '" + statusLine + "'");
+        }
         int status = Integer.parseInt(parts[1]);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         String header;
@@ -132,8 +136,17 @@ public final class RawHttp {
         }
     }
 
-    /** One CRLF-terminated line, or null at the end of the stream. */
+    /** One CRLF-terminated line, or null when the stream ends before its line feed. */
+    private static String completeLine(InputStream in) throws IOException {
+        return line(in, false);
+    }
+
+    /** One CRLF-terminated line, the unterminated rest at the end of the stream, or null when nothing is left. */
     private static String line(InputStream in) throws IOException {
+        return line(in, true);
+    }
+
+    private static String line(InputStream in, boolean unterminatedRest) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != -1) {
@@ -143,6 +156,6 @@ public final class RawHttp {
             }
             out.write(b);
         }
-        return out.size() == 0 ? null : out.toString(StandardCharsets.ISO_8859_1);
+        return unterminatedRest && out.size() > 0 ? out.toString(StandardCharsets.ISO_8859_1) : null;
     }
 }

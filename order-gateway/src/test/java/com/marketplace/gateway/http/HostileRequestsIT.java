@@ -204,7 +204,7 @@ class HostileRequestsIT {
         int answered = 0;
         for (int i = 0; i < GENERATED_REQUESTS; i++) {
             HostileRequests.Request request = requests.next();
-            Answer answer = RawHttp.exchange(gateway.app().port(), request.bytes(), ANSWER_TIMEOUT);
+            Answer answer = request.send(gateway.app().port(), ANSWER_TIMEOUT);
             String context = "seed " + seed + ", request " + i + ":\n" + request.printable() + "\nanswer: " + answer;
             // 505 is the protocol's answer to an HTTP version other than 1.0/1.1, not a server failure
             assertThat(answer.status()).as(context).satisfiesAnyOf(

@@ -124,7 +124,7 @@ class HostileQueryRequestsIT {
         int answered = 0;
         for (int i = 0; i < GENERATED_REQUESTS; i++) {
             HostileRequests.Request request = requests.next();
-            Answer answer = RawHttp.exchange(app.port(), request.bytes(), ANSWER_TIMEOUT);
+            Answer answer = request.send(app.port(), ANSWER_TIMEOUT);
             String context = "seed " + seed + ", request " + i + ":\n" + request.printable() + "\nanswer: " + answer;
             // 503 is a store not answering yet (with Retry-After); 505 the answer to an HTTP version other than 1.x
             assertThat(answer.status()).as(context).satisfiesAnyOf(
