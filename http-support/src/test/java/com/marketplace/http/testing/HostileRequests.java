@@ -136,7 +136,7 @@ public final class HostileRequests {
             case 4 -> path + "#frag";
             case 5 -> "http://localhost" + path;
             case 6 -> path.toUpperCase();
-            case 7 -> path + "?statuses=" + pick(new String[] {",", "", "PAID,PAID", "paid", "PENDING,"})
+            case 7 -> path + "?partitions=" + pick(new String[] {",", "", "0,0", "-1", "0,", "99999", "1"})
                     + "&from=2026-11-25T10:00:00Z&to=" + pick(IDS);
             default -> path;
         };

@@ -1,14 +1,14 @@
 package com.marketplace.streams.http;
 
 import com.marketplace.events.DecimalIds;
-import com.marketplace.events.OrderStatus;
 import com.marketplace.http.ClientInput;
 import com.marketplace.http.ProblemException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Parses and validates request parameters; every violation is a 400 {@link ProblemException}
@@ -16,6 +16,7 @@ import java.util.List;
  */
 final class RequestParams {
 
+    private static final Pattern PARTITION = Pattern.compile("0|[1-9][0-9]{0,4}");
     private static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
     /** The longest orders-per-minute range a client may ask for: the store's retention. */
@@ -60,17 +61,23 @@ final class RequestParams {
         }
     }
 
-    /** A comma-separated, non-empty list of status names. */
-    static List<OrderStatus> statuses(String raw) {
-        List<OrderStatus> statuses = new ArrayList<>();
-        for (String name : raw.split(",", -1)) {
-            try {
-                statuses.add(OrderStatus.valueOf(name.trim()));
-            } catch (IllegalArgumentException e) {
-                throw invalid("unknown status " + ClientInput.quote(name));
+    /** The most partitions a forwarded query may name. */
+    static final int MAX_PARTITIONS = 10_000;
+
+    /**
+     * A non-empty, comma-separated list of distinct partition numbers ({@code 0}, {@code 1}, …: ASCII
+     * digits, no sign, no leading zero, below {@link #MAX_PARTITIONS}).
+     */
+    static Set<Integer> partitions(String raw) {
+        Set<Integer> partitions = new TreeSet<>();
+        for (String number : raw.split(",", -1)) {
+            if (!PARTITION.matcher(number).matches() || Integer.parseInt(number) >= MAX_PARTITIONS
+                    || !partitions.add(Integer.parseInt(number))) {
+                throw invalid("partitions must be distinct partition numbers separated by commas, was "
+                        + ClientInput.quote(raw));
             }
         }
-        return statuses;
+        return partitions;
     }
 
     private static ProblemException invalid(String detail) {

@@ -1,16 +1,15 @@
 package com.marketplace.streams.http;
 
-import com.marketplace.events.OrderStatus;
 import com.marketplace.http.ApiJson;
 import com.marketplace.http.ProblemException;
 import com.marketplace.http.ProblemType;
 import com.marketplace.streams.query.InstanceSecret;
 import com.marketplace.streams.query.Origin;
 import com.marketplace.streams.query.QueryPaths;
+import com.marketplace.streams.query.Scope;
 import com.marketplace.streams.query.StoreQueries;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,8 +20,9 @@ import java.util.Optional;
  * request carrying {@link QueryPaths#FORWARDED_HEADER} and the {@link InstanceSecret} comes from
  * another instance and is answered from local stores only; without the secret it is an outside
  * request, whatever its headers say.
- * Response bodies are the store records themselves ({@code SellerStats}, {@code BuyerStats},
- * {@code OrderState}), whose JSON is the contract of docs/architecture.md ("State stores and the query API").
+ * Response bodies are the query API's own types ({@code SellerStatsView}, {@code BuyerStatsView},
+ * {@code OrderStateView}, {@code WindowCount}), whose JSON is the contract of docs/architecture.md
+ * ("State stores and the query API"); the store values behind them may change without changing it.
  */
 public final class StatsController {
 
@@ -38,29 +38,21 @@ public final class StatsController {
 
     /** {@code GET /api/v1/stats/status-counts}: every status with its count, in lifecycle order. */
     public void statusCounts(Context ctx) {
-        String requested = ctx.queryParam(QueryPaths.STATUSES_PARAM);
-        Map<OrderStatus, Long> counts;
-        if (origin(ctx) == Origin.FORWARDED) {
-            counts = queries.localStatusCounts(requested == null
-                    ? Arrays.asList(OrderStatus.values()) : RequestParams.statuses(requested));
-        } else {
-            counts = queries.statusCounts();
-        }
         Map<String, Long> body = new LinkedHashMap<>();
-        counts.forEach((status, count) -> body.put(status.name(), count));
+        queries.statusCounts(scope(ctx)).forEach((status, count) -> body.put(status.name(), count));
         ok(ctx, body);
     }
 
     /** {@code GET /api/v1/stats/sellers/{sellerId}}. */
     public void seller(Context ctx) {
         long sellerId = RequestParams.id("sellerId", ctx.pathParam("sellerId"));
-        found(ctx, queries.sellerStats(sellerId, origin(ctx)), "seller " + sellerId);
+        found(ctx, queries.sellerStats(sellerId, scope(ctx)), "seller " + sellerId);
     }
 
     /** {@code GET /api/v1/stats/buyers/{buyerId}}. */
     public void buyer(Context ctx) {
         long buyerId = RequestParams.id("buyerId", ctx.pathParam("buyerId"));
-        found(ctx, queries.buyerStats(buyerId, origin(ctx)), "buyer " + buyerId);
+        found(ctx, queries.buyerStats(buyerId, scope(ctx)), "buyer " + buyerId);
     }
 
     /** {@code GET /api/v1/orders/{orderId}/state}. */
@@ -74,7 +66,7 @@ public final class StatsController {
         Instant from = RequestParams.instant("from", ctx.queryParam("from"));
         Instant to = RequestParams.instant("to", ctx.queryParam("to"));
         RequestParams.requireRange(from, to);
-        ok(ctx, queries.ordersPerMinute(from, to, origin(ctx)));
+        ok(ctx, queries.ordersPerMinute(from, to, scope(ctx)));
     }
 
     private void found(Context ctx, Optional<?> value, String what) {
@@ -83,6 +75,22 @@ public final class StatsController {
 
     private void ok(Context ctx, Object body) {
         json.ok(ctx, body);
+    }
+
+    /**
+     * The partitions a statistics request adds up: all of them for an outside request; for one
+     * forwarded by another instance, those it names in {@link QueryPaths#PARTITIONS_PARAM}.
+     */
+    private Scope scope(Context ctx) {
+        if (origin(ctx) == Origin.CLIENT) {
+            return Scope.ALL;
+        }
+        String partitions = ctx.queryParam(QueryPaths.PARTITIONS_PARAM);
+        if (partitions == null) {
+            throw new ProblemException(QueryApiProblems.INVALID_PARAMETER,
+                    "a forwarded statistics query names its partitions");
+        }
+        return Scope.local(RequestParams.partitions(partitions));
     }
 
     private Origin origin(Context ctx) {

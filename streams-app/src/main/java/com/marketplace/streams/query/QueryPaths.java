@@ -20,8 +20,11 @@ public final class QueryPaths {
     public static final String FORWARDED_HEADER = "X-Forwarded-By-Instance";
     /** Carries the {@link InstanceSecret} on a forwarded request. */
     public static final String INSTANCE_SECRET_HEADER = "X-Instance-Secret";
-    /** Query parameter of a forwarded status-count request: the statuses the receiver must answer for. */
-    public static final String STATUSES_PARAM = "statuses";
+    /**
+     * Query parameter of a forwarded statistics request: the comma-separated store partitions the
+     * receiver must answer for, from its own active copies ({@link Scope#local}).
+     */
+    public static final String PARTITIONS_PARAM = "partitions";
 
     private QueryPaths() {
     }

@@ -11,23 +11,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.apache.kafka.common.serialization.LongSerializer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -37,22 +43,26 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 /**
  * Every read of the order-stats stores, correct across several instances of the app.
  *
- * <p>Every store is read by key. The key's active owner comes from
- * {@link KafkaStreams#queryMetadataForKey}: this instance answers from its local <em>active</em> store
- * partition (never a standby or stale copy), any other owner is asked over HTTP through the
- * {@link Forwarder}. Status counts are keyed by status, so they are gathered from the owners of the
- * five statuses, one request per owner, and merged; orders per minute are counted under the single
- * key {@link OrdersPerMinute#KEY}, so one owner holds them all. A {@link Origin#FORWARDED} query is
- * answered only when this instance still owns the key.
+ * <p>An order's state is read by key: its active owner comes from
+ * {@link KafkaStreams#queryMetadataForKey}; this instance answers from its local <em>active</em>
+ * store partition (never a standby or stale copy), any other owner is asked over HTTP through the
+ * {@link Forwarder}, and a {@link Origin#FORWARDED} query is answered only while this instance
+ * still owns the key.
  *
- * <p>Whenever an exact answer cannot be guaranteed — Kafka Streams not RUNNING, owner unknown,
- * store migrating or restoring ({@link InvalidStateStoreException}), an owner not answering — the
+ * <p>The statistics (status counts, buyer and seller statistics, orders per minute) are kept per
+ * input partition, in the task that owns the order (see {@code OrderStatistics}), and a query adds
+ * the partitions up: every partition's active owner is looked up, this instance reads its own
+ * partitions, and each other owner is asked once for exactly the partitions it owns
+ * ({@link Scope#local}), which it answers only from its own active copies of all of them. So
+ * every partition is counted exactly once, or the query fails.
+ *
+ * <p>Whenever an exact answer cannot be guaranteed — Kafka Streams not RUNNING, an owner unknown,
+ * a store migrating or restoring ({@link InvalidStateStoreException}), an owner not answering — the
  * methods throw {@link StoreUnavailableException}; they never return a partial or stale value.
  */
 public final class StoreQueries {
 
     private static final Serializer<String> STRINGS = new StringSerializer();
-    private static final Serializer<Long> LONGS = new LongSerializer();
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -72,68 +82,67 @@ public final class StoreQueries {
     }
 
     /** The latest state of an order, empty when the stream has seen no event of it. */
-    public Optional<OrderState> orderState(long orderId, Origin origin) {
+    public Optional<OrderStateView> orderState(long orderId, Origin origin) {
+        requireRunning();
         String key = Long.toString(orderId);
-        return lookup(StoreNames.ORDER_STATE, key, STRINGS, origin,
-                partition -> readKeyValue(StoreNames.ORDER_STATE, partition, key),
-                owner -> forwarder.get(owner, QueryPaths.withId(QueryPaths.ORDER_STATE, orderId), OrderState.class));
-    }
-
-    /** A seller's statistics, empty when no complete order of the seller has been seen. */
-    public Optional<SellerStats> sellerStats(long sellerId, Origin origin) {
-        return lookup(StoreNames.SELLER_STATS, sellerId, LONGS, origin,
-                partition -> readKeyValue(StoreNames.SELLER_STATS, partition, sellerId),
-                owner -> forwarder.get(owner, QueryPaths.withId(QueryPaths.SELLER_STATS, sellerId), SellerStats.class));
-    }
-
-    /** A buyer's statistics, empty when no complete order of the buyer has been seen. */
-    public Optional<BuyerStats> buyerStats(long buyerId, Origin origin) {
-        return lookup(StoreNames.BUYER_STATS, buyerId, LONGS, origin,
-                partition -> readKeyValue(StoreNames.BUYER_STATS, partition, buyerId),
-                owner -> forwarder.get(owner, QueryPaths.withId(QueryPaths.BUYER_STATS, buyerId), BuyerStats.class));
-    }
-
-    /**
-     * The number of complete orders in each status over all instances; every status is present (0 when none).
-     * Each status is read from its active owner; the answer is given only when every owner answered.
-     */
-    public Map<OrderStatus, Long> statusCounts() {
-        requireRunning();
-        Map<HostInfo, List<OrderStatus>> byOwner = Arrays.stream(OrderStatus.values())
-                .collect(Collectors.groupingBy(status -> activeOwner(StoreNames.STATUS_COUNTS, status.name(), STRINGS)
-                        .activeHost(), LinkedHashMap::new, Collectors.toList()));
-        Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
-        byOwner.forEach((owner, statuses) -> counts.putAll(self.equals(owner)
-                ? localStatusCounts(statuses) : remoteStatusCounts(owner, statuses)));
-        if (counts.size() != OrderStatus.values().length) {
-            throw new StoreUnavailableException("status counts are incomplete while ownership moves");
+        KeyQueryMetadata owner = activeOwner(StoreNames.ORDER_STATE, key, STRINGS);
+        if (self.equals(owner.activeHost())) {
+            OrderState state = readKeyValue(StoreNames.ORDER_STATE, owner.partition(), key);
+            return Optional.ofNullable(state).map(OrderStateView::of);
         }
-        return counts;
-    }
-
-    /**
-     * The counts of {@code statuses} from this instance's active stores only (a forwarded gather).
-     *
-     * @throws StoreUnavailableException when this instance does not own one of them (any more)
-     */
-    public Map<OrderStatus, Long> localStatusCounts(Collection<OrderStatus> statuses) {
-        requireRunning();
-        Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
-        for (OrderStatus status : statuses) {
-            KeyQueryMetadata owner = activeOwner(StoreNames.STATUS_COUNTS, status.name(), STRINGS);
-            requireSelf(owner);
-            Long count = this.<String, Long>readKeyValue(StoreNames.STATUS_COUNTS, owner.partition(), status.name());
-            counts.put(status, count == null ? 0L : count);
+        if (origin == Origin.FORWARDED) {
+            throw new StoreUnavailableException("this instance no longer owns the key; ask again");
         }
-        return counts;
+        return forwarder.get(owner.activeHost(), QueryPaths.withId(QueryPaths.ORDER_STATE, orderId),
+                OrderStateView.class);
     }
 
-    private Map<OrderStatus, Long> remoteStatusCounts(HostInfo owner, List<OrderStatus> statuses) {
-        String names = statuses.stream().map(Enum::name).collect(Collectors.joining(","));
-        Map<?, ?> answer = forwarder.get(owner, QueryPaths.STATUS_COUNTS + "?" + QueryPaths.STATUSES_PARAM + "=" + names,
-                Map.class).orElseThrow(() -> new StoreUnavailableException("instance " + owner + " has no status counts"));
+    /** A seller's statistics over {@code scope}, empty when no complete order of the seller is in it. */
+    public Optional<SellerStatsView> sellerStats(long sellerId, Scope scope) {
+        return gather(StoreNames.SELLER_STATS, scope,
+                partition -> Optional.ofNullable(this.<Long, SellerStats>readKeyValue(StoreNames.SELLER_STATS,
+                        partition, sellerId)).map(SellerStatsView::of),
+                (owner, partitions) -> forwarder.get(owner,
+                        withPartitions(QueryPaths.withId(QueryPaths.SELLER_STATS, sellerId), partitions),
+                        SellerStatsView.class),
+                SellerStatsView::plus);
+    }
+
+    /** A buyer's statistics over {@code scope}, empty when no complete order of the buyer is in it. */
+    public Optional<BuyerStatsView> buyerStats(long buyerId, Scope scope) {
+        return gather(StoreNames.BUYER_STATS, scope,
+                partition -> Optional.ofNullable(this.<Long, BuyerStats>readKeyValue(StoreNames.BUYER_STATS,
+                        partition, buyerId)).map(BuyerStatsView::of),
+                (owner, partitions) -> forwarder.get(owner,
+                        withPartitions(QueryPaths.withId(QueryPaths.BUYER_STATS, buyerId), partitions),
+                        BuyerStatsView.class),
+                BuyerStatsView::plus);
+    }
+
+    /** The number of complete orders in each status over {@code scope}; every status is present (0 when none). */
+    public Map<OrderStatus, Long> statusCounts(Scope scope) {
+        return gather(StoreNames.STATUS_COUNTS, scope,
+                partition -> Optional.of(localStatusCounts(partition)),
+                (owner, partitions) -> forwarder.get(owner, withPartitions(QueryPaths.STATUS_COUNTS, partitions),
+                        Map.class).map(answer -> statusCounts(owner, answer)),
+                StoreQueries::sum)
+                .orElseThrow();
+    }
+
+    private Map<OrderStatus, Long> localStatusCounts(int partition) {
+        return readLocal(StoreNames.STATUS_COUNTS, QueryableStoreTypes.<String, Long>keyValueStore(), partition,
+                (ReadOnlyKeyValueStore<String, Long> store) -> {
+                    Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
+                    for (OrderStatus status : OrderStatus.values()) {
+                        counts.put(status, Objects.requireNonNullElse(store.get(status.name()), 0L));
+                    }
+                    return counts;
+                });
+    }
+
+    private static Map<OrderStatus, Long> statusCounts(HostInfo owner, Map<?, ?> answer) {
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
-        for (OrderStatus status : statuses) {
+        for (OrderStatus status : OrderStatus.values()) {
             if (!(answer.get(status.name()) instanceof Number count)) {
                 throw new StoreUnavailableException("instance " + owner + " did not count " + status);
             }
@@ -142,22 +151,34 @@ public final class StoreQueries {
         return counts;
     }
 
+    private static Map<OrderStatus, Long> sum(Map<OrderStatus, Long> a, Map<OrderStatus, Long> b) {
+        Map<OrderStatus, Long> total = new EnumMap<>(a);
+        b.forEach((status, count) -> total.merge(status, count, Long::sum));
+        return total;
+    }
+
     /**
-     * Orders created per minute for the windows starting in {@code [from, to)} and not older than
-     * the store's retention, ordered by window start.
+     * Orders created per minute over {@code scope} for the windows starting in {@code [from, to)}
+     * and not older than the store's retention, ordered by window start.
      */
-    public List<WindowCount> ordersPerMinute(Instant from, Instant to, Origin origin) {
+    public List<WindowCount> ordersPerMinute(Instant from, Instant to, Scope scope) {
         Instant oldest = clock.instant().minus(OrdersPerMinute.RETENTION);
         Instant start = from.isBefore(oldest) ? oldest : from;
         Instant end = to.minusMillis(1);
-        Function<Integer, List<WindowCount>> local = partition ->
-                start.isAfter(end) ? List.of() : readWindows(partition, start, end);
-        Function<HostInfo, Optional<List<WindowCount>>> remote = owner -> forwarder
-                .get(owner, QueryPaths.ORDERS_PER_MINUTE + "?from=" + encode(from) + "&to=" + encode(to),
-                        WindowCount[].class)
-                .map(List::of);
-        return lookup(StoreNames.ORDERS_PER_MINUTE, OrdersPerMinute.KEY, STRINGS, origin, local, remote)
-                .orElse(List.of());
+        String path = QueryPaths.ORDERS_PER_MINUTE + "?from=" + encode(from) + "&to=" + encode(to);
+        return gather(StoreNames.ORDERS_PER_MINUTE, scope,
+                partition -> Optional.of(start.isAfter(end) ? List.<WindowCount>of() : readWindows(partition, start, end)),
+                (owner, partitions) -> forwarder.get(owner, withPartitions(path, partitions), WindowCount[].class)
+                        .map(List::of),
+                StoreQueries::sumByWindow)
+                .orElseThrow();
+    }
+
+    private static List<WindowCount> sumByWindow(List<WindowCount> a, List<WindowCount> b) {
+        SortedMap<Instant, Long> byWindow = new TreeMap<>();
+        a.forEach(w -> byWindow.merge(w.windowStart(), w.count(), Long::sum));
+        b.forEach(w -> byWindow.merge(w.windowStart(), w.count(), Long::sum));
+        return byWindow.entrySet().stream().map(e -> new WindowCount(e.getKey(), e.getValue())).toList();
     }
 
     private static String encode(Instant instant) {
@@ -175,23 +196,68 @@ public final class StoreQueries {
                 });
     }
 
-    private <K, V> Optional<V> lookup(String store, K key, Serializer<K> serializer, Origin origin,
-                                      Function<Integer, V> local, Function<HostInfo, Optional<V>> remote) {
+    private static String withPartitions(String pathAndQuery, Scope.Local partitions) {
+        return pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + QueryPaths.PARTITIONS_PARAM + "="
+                + partitions.param();
+    }
+
+    /**
+     * The values of {@code scope}'s partitions of {@code store} merged: read here for the partitions
+     * this instance owns, asked of each other owner once for all of its partitions. Empty when no
+     * partition has a value.
+     */
+    private <V> Optional<V> gather(String store, Scope scope, IntFunction<Optional<V>> readPartition,
+                                   BiFunction<HostInfo, Scope.Local, Optional<V>> askOwner, BinaryOperator<V> merge) {
         requireRunning();
-        KeyQueryMetadata owner = activeOwner(store, key, serializer);
-        if (self.equals(owner.activeHost())) {
-            return Optional.ofNullable(local.apply(owner.partition()));
+        List<V> values = new ArrayList<>();
+        if (scope instanceof Scope.Local local) {
+            local.partitions().forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
+        } else {
+            ownersOfEveryPartition(store).forEach((owner, partitions) -> {
+                if (self.equals(owner)) {
+                    partitions.forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
+                } else {
+                    askOwner.apply(owner, Scope.local(partitions)).ifPresent(values::add);
+                }
+            });
         }
-        if (origin == Origin.FORWARDED) {
-            throw new StoreUnavailableException("this instance no longer owns the key; ask again");
-        }
-        return remote.apply(owner.activeHost());
+        return values.stream().reduce(merge);
+    }
+
+    /**
+     * The active owner of each partition of {@code store}, partitions grouped by owner. The number
+     * of partitions is the one Kafka Streams partitions the store's input by, handed to the
+     * partitioner of {@link KafkaStreams#queryMetadataForKey}; each partition is looked up by a
+     * partitioner that maps "key" {@code p} to partition {@code p}.
+     */
+    private Map<HostInfo, Set<Integer>> ownersOfEveryPartition(String store) {
+        AtomicInteger partitionCount = new AtomicInteger(-1);
+        StreamPartitioner<Integer, Object> partitionByNumber = (topic, partition, value, partitions) -> {
+            partitionCount.set(partitions);
+            return Optional.of(Set.of(partition));
+        };
+        Map<HostInfo, Set<Integer>> owners = new LinkedHashMap<>();
+        int partition = 0;
+        do {
+            KeyQueryMetadata owner = activeOwner(store, partition, partitionByNumber);
+            owners.computeIfAbsent(owner.activeHost(), host -> new TreeSet<>()).add(owner.partition());
+            partition++;
+        } while (partition < partitionCount.get());
+        return owners;
     }
 
     private <K> KeyQueryMetadata activeOwner(String store, K key, Serializer<K> serializer) {
+        return requireKnown(() -> streams.queryMetadataForKey(store, key, serializer));
+    }
+
+    private <K> KeyQueryMetadata activeOwner(String store, K key, StreamPartitioner<? super K, ?> partitioner) {
+        return requireKnown(() -> streams.queryMetadataForKey(store, key, partitioner));
+    }
+
+    private static KeyQueryMetadata requireKnown(Supplier<KeyQueryMetadata> lookup) {
         KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(store, key, serializer);
+            metadata = lookup.get();
         } catch (IllegalStateException e) {
             throw new StoreUnavailableException("instance metadata is not available", e);
         }
@@ -199,12 +265,6 @@ public final class StoreQueries {
             throw new StoreUnavailableException("the owner of the key is not known while the group rebalances");
         }
         return metadata;
-    }
-
-    private void requireSelf(KeyQueryMetadata owner) {
-        if (!self.equals(owner.activeHost())) {
-            throw new StoreUnavailableException("this instance no longer owns the key; ask again");
-        }
     }
 
     private void requireRunning() {
@@ -219,13 +279,17 @@ public final class StoreQueries {
                 (ReadOnlyKeyValueStore<K, V> view) -> view.get(key));
     }
 
-    /** Reads the local active copy of one store partition; stale and standby copies are never read. */
+    /**
+     * Reads this instance's active copy of one store partition; stale and standby copies are never
+     * read, and a partition this instance does not actively own is unavailable.
+     */
     private <S, R> R readLocal(String store, QueryableStoreType<S> type, int partition, Function<S, R> read) {
         try {
             S view = streams.store(StoreQueryParameters.fromNameAndType(store, type).withPartition(partition));
             return read.apply(view);
         } catch (InvalidStateStoreException e) {
-            throw new StoreUnavailableException("store " + store + " is migrating or restoring", e);
+            throw new StoreUnavailableException("store " + store + " partition " + partition
+                    + " is not active on this instance (migrating or restoring)", e);
         }
     }
 }

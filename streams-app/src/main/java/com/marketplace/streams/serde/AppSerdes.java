@@ -6,8 +6,6 @@ import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Notification;
 import com.marketplace.streams.stats.BuyerStats;
-import com.marketplace.streams.stats.ContributionChange;
-import com.marketplace.streams.stats.OrderContributions;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.SellerStats;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,7 +14,7 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * Every serde of the topology, built once. Keys are strings (orderId, status, eventId) or longs
  * (sellerId, buyerId); values of the contract are JSON through {@link EventCodec}, internal values
- * of the state stores and repartition topics Smile ({@link StateValueSerde}); raw input
+ * of the state stores Smile ({@link StateValueSerde}); raw input
  * values are bytes so a bad record can be dead-lettered as received.
  */
 public final class AppSerdes {
@@ -29,8 +27,6 @@ public final class AppSerdes {
     private final Serde<Notification> notification = JsonSerde.of(Notification.class);
     private final Serde<AnalyticsEvent> analytics = JsonSerde.of(AnalyticsEvent.class);
     private final Serde<OrderState> orderState = StateValueSerde.of(OrderState.class);
-    private final Serde<OrderContributions> orderContributions = StateValueSerde.of(OrderContributions.class);
-    private final Serde<ContributionChange> contributionChange = StateValueSerde.of(ContributionChange.class);
     private final Serde<SellerStats> sellerStats = StateValueSerde.of(SellerStats.class);
     private final Serde<BuyerStats> buyerStats = StateValueSerde.of(BuyerStats.class);
 
@@ -64,14 +60,6 @@ public final class AppSerdes {
 
     public Serde<OrderState> orderState() {
         return orderState;
-    }
-
-    public Serde<OrderContributions> orderContributions() {
-        return orderContributions;
-    }
-
-    public Serde<ContributionChange> contributionChange() {
-        return contributionChange;
     }
 
     public Serde<SellerStats> sellerStats() {

@@ -13,9 +13,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The serde of internal values: state stores, their changelogs and the repartition topics between
- * them. Values never leave the streams app, are read back on every update of their key, and
- * make up most of what the app writes besides its outputs, so they are written compactly:
+ * The serde of internal values: state stores and their changelogs. Values never leave the
+ * streams app, are read back on every update of their key, and make up most of what the app
+ * writes besides its outputs, so they are written compactly:
  * Smile, Jackson's binary form of JSON (same data model, same mapping of the records as the
  * contract's {@link EventCodec}), with instants as epoch seconds and nanoseconds. Measured on the
  * throughput benchmark, ~15% less stream-thread CPU than JSON text, values ~25% smaller.

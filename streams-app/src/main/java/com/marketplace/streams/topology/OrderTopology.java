@@ -6,28 +6,16 @@ import com.marketplace.events.Topics;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
 import com.marketplace.streams.serde.AppSerdes;
-import com.marketplace.streams.stats.BuyerStats;
-import com.marketplace.streams.stats.OrderState;
-import com.marketplace.streams.stats.OrdersPerMinute;
-import com.marketplace.streams.stats.SellerStats;
 import java.time.Duration;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The streams app's topology, built by a pure function: {@link #build(StreamsAppConfig)} returns
@@ -38,14 +26,14 @@ import org.apache.kafka.streams.state.WindowStore;
  *   → decode-envelope ─(unreadable / key ≠ orderId)→ marketplace.dlq (with dlq-* headers)
  *   → dedupe (dedupe-store) → first-seen events
  *       ├→ marketplace.email, marketplace.notification, marketplace.analytics
- *       ├→ order-state-store ─┬→ status-counts-store   (groupBy status, count with subtractor)
- *       │   (partial orders purged after PARTIAL_ORDER_RETENTION: PartialOrderPurge)
- *       │                     └→ order-contributions-store: contribution changes (creation, cancellation)
- *       │                           ├→ buyer-stats-store   (by buyer: subtract before, add after)
- *       │                           └→ seller-stats-store  (by seller: subtract before, add after)
- *       └→ orders-per-minute-store (created orders, 1-minute windows by createdAt)
+ *       ├→ order-statistics: order-state-store, and for this input partition's orders
+ *       │     status-counts-store, buyer-stats-store, seller-stats-store, orders-per-minute-store
+ *       └→ partial-order-purge (order-state-store, after PARTIAL_ORDER_RETENTION)
  * </pre>
- * Every processor, store and internal topic is named explicitly.
+ * One sub-topology: every store lives in the task that owns the order, so no record is re-keyed
+ * and no repartition topic exists. An event's outputs, its order's state and the statistics it
+ * moves are written in one exactly-once transaction; the query API adds the statistics of all
+ * partitions up ({@code StoreQueries}). Every processor, store and topic is named explicitly.
  */
 public final class OrderTopology {
 
@@ -59,13 +47,9 @@ public final class OrderTopology {
                 new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
         KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention());
         fanOut(events, serdes);
-        KTable<String, OrderState> complete = orderStates(events, serdes)
-                .filter((orderId, state) -> state.isComplete(), Named.as("complete-orders"));
+        events.process(OrderStatistics.supplier(serdes), Named.as("order-statistics"));
         events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
                 StoreNames.ORDER_STATE);
-        statusCounts(complete, serdes);
-        partyStats(complete, serdes);
-        ordersPerMinute(events, serdes);
         return builder.build();
     }
 
@@ -94,59 +78,5 @@ public final class OrderTopology {
                         .withName("notification-sink"));
         events.mapValues(FanOut::analytics, Named.as("to-analytics"))
                 .to(Topics.ANALYTICS, Produced.with(serdes.string(), serdes.analytics()).withName("analytics-sink"));
-    }
-
-    private static KTable<String, OrderState> orderStates(KStream<String, EventEnvelope> events, AppSerdes serdes) {
-        return events
-                .groupByKey(Grouped.with("order-events-by-order", serdes.string(), serdes.envelope()))
-                .aggregate(() -> OrderState.NONE, (orderId, event, state) -> state.apply(event),
-                        Named.as("order-state-aggregate"),
-                        Materialized.<String, OrderState, KeyValueStore<Bytes, byte[]>>as(StoreNames.ORDER_STATE)
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.orderState()));
-    }
-
-    private static void statusCounts(KTable<String, OrderState> complete, AppSerdes serdes) {
-        complete.groupBy((orderId, state) -> KeyValue.pair(state.status().name(), state.orderId()),
-                        Grouped.with("status-counts-by-status", serdes.string(), serdes.longs()))
-                .count(Named.as("status-counts"),
-                        Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(StoreNames.STATUS_COUNTS)
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.longs()));
-    }
-
-    /**
-     * Buyer and seller statistics. An order has several sellers, and a KTable groupBy maps a row to
-     * one key, so instead of grouping the order table {@link ContributionChanges} sends, per party,
-     * how the order's contribution changed; most status changes change none and send nothing.
-     */
-    private static void partyStats(KTable<String, OrderState> complete, AppSerdes serdes) {
-        var changes = complete.toStream(Named.as("complete-order-changes"))
-                .process(ContributionChanges.supplier(serdes.orderContributions()), Named.as("contribution-changes"))
-                .split(Named.as("contribution-changes-"))
-                .branch((party, change) -> change.party() == PartyChange.Party.SELLER, Branched.as("seller"))
-                .defaultBranch(Branched.as("buyer"));
-        changes.get("contribution-changes-buyer")
-                .mapValues(PartyChange::change, Named.as("buyer-contribution-change"))
-                .groupByKey(Grouped.with("buyer-contributions-by-buyer", serdes.longs(), serdes.contributionChange()))
-                .aggregate(BuyerStats::empty, (buyerId, change, stats) -> stats.apply(buyerId, change),
-                        Named.as("buyer-stats"),
-                        Materialized.<Long, BuyerStats, KeyValueStore<Bytes, byte[]>>as(StoreNames.BUYER_STATS)
-                                .withKeySerde(serdes.longs()).withValueSerde(serdes.buyerStats()));
-        changes.get("contribution-changes-seller")
-                .mapValues(PartyChange::change, Named.as("seller-contribution-change"))
-                .groupByKey(Grouped.with("seller-contributions-by-seller", serdes.longs(), serdes.contributionChange()))
-                .aggregate(SellerStats::empty, (sellerId, change, stats) -> stats.apply(sellerId, change),
-                        Named.as("seller-stats"),
-                        Materialized.<Long, SellerStats, KeyValueStore<Bytes, byte[]>>as(StoreNames.SELLER_STATS)
-                                .withKeySerde(serdes.longs()).withValueSerde(serdes.sellerStats()));
-    }
-
-    private static void ordersPerMinute(KStream<String, EventEnvelope> events, AppSerdes serdes) {
-        events.process(CreationTimeKeyer::new, Named.as("orders-per-minute-key"))
-                .groupByKey(Grouped.with("orders-per-minute-by-key", serdes.string(), serdes.longs()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(OrdersPerMinute.WINDOW, OrdersPerMinute.GRACE))
-                .count(Named.as("orders-per-minute"),
-                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(StoreNames.ORDERS_PER_MINUTE)
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.longs())
-                                .withRetention(OrdersPerMinute.RETENTION));
     }
 }

@@ -13,8 +13,7 @@ import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,7 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
     private static final Duration MAX_SWEEP = Duration.ofMinutes(10);
 
     private final Duration retention;
-    private TimestampedKeyValueStore<String, OrderState> store;
+    private KeyValueStore<String, OrderState> store;
 
     PartialOrderPurge(Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
@@ -66,11 +65,10 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
     /** Deletes the partial orders whose latest event is before {@code cutoff}; returns how many. */
     int purgeOlderThan(Instant cutoff) {
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<OrderState>> all = store.all()) {
+        try (KeyValueIterator<String, OrderState> all = store.all()) {
             while (all.hasNext()) {
-                KeyValue<String, ValueAndTimestamp<OrderState>> entry = all.next();
-                OrderState state = entry.value == null ? null : entry.value.value();
-                if (isExpiredPartial(state, cutoff)) {
+                KeyValue<String, OrderState> entry = all.next();
+                if (isExpiredPartial(entry.value, cutoff)) {
                     expired.add(entry.key);
                 }
             }

@@ -15,7 +15,9 @@ import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.serde.AppSerdes;
+import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrdersPerMinute;
+import com.marketplace.streams.stats.SellerStats;
 import com.marketplace.streams.topology.OrderTopology;
 import com.marketplace.streams.topology.TopicProvisioner;
 import java.math.BigDecimal;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -121,10 +124,14 @@ class OrderPipelineIT {
         ExpectedStats expected = new ExpectedStats(scenario);
 
         await().atMost(PROCESSING_TIMEOUT).ignoreExceptions().untilAsserted(() -> {
-            assertThat(nonZero(readAll(StoreNames.STATUS_COUNTS))).isEqualTo(expected.statusCounts);
-            assertThat(readAll(StoreNames.SELLER_STATS)).usingRecursiveComparison()
+            assertThat(nonZero(sumOverPartitions(StoreNames.STATUS_COUNTS, Long::sum))).isEqualTo(expected.statusCounts);
+            assertThat(sumOverPartitions(StoreNames.SELLER_STATS, (SellerStats a, SellerStats b) -> new SellerStats(
+                    a.sellerId(), a.orders() + b.orders(), a.itemsSold() + b.itemsSold(), a.revenue().add(b.revenue()))))
+                    .usingRecursiveComparison()
                     .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(expected.sellers);
-            assertThat(readAll(StoreNames.BUYER_STATS)).usingRecursiveComparison()
+            assertThat(sumOverPartitions(StoreNames.BUYER_STATS, (BuyerStats a, BuyerStats b) -> new BuyerStats(
+                    a.buyerId(), a.orders() + b.orders(), a.totalSpent().add(b.totalSpent()))))
+                    .usingRecursiveComparison()
                     .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(expected.buyers);
             assertThat(ordersPerMinute()).isEqualTo(expected.ordersPerMinute);
         });
@@ -150,13 +157,22 @@ class OrderPipelineIT {
         assertThat(new HashSet<>(ids)).as(topic).isEqualTo(expectedIds);
     }
 
-    private static <K, V> Map<K, V> readAll(String store) {
-        var view = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()));
+    /** Every key of {@code store} with its values in the partitions added up: each task counts its own partition. */
+    private static <K, V> Map<K, V> sumOverPartitions(String store, BinaryOperator<V> add) {
         Map<K, V> all = new TreeMap<>();
-        try (var it = view.all()) {
-            it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+        for (int partition : localPartitions()) {
+            var view = streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
+            try (var it = view.all()) {
+                it.forEachRemaining(kv -> all.merge(kv.key, kv.value, add));
+            }
         }
         return all;
+    }
+
+    private static List<Integer> localPartitions() {
+        return streams.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+                .map(task -> task.taskId().partition()).sorted().toList();
     }
 
     private static Map<String, Long> nonZero(Map<String, Long> counts) {
@@ -166,12 +182,14 @@ class OrderPipelineIT {
     }
 
     private static Map<Long, Long> ordersPerMinute() {
-        var view = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.ORDERS_PER_MINUTE,
-                QueryableStoreTypes.<String, Long>windowStore()));
         Map<Long, Long> windows = new TreeMap<>();
         Instant now = Instant.now();
-        try (var it = view.fetch(OrdersPerMinute.KEY, now.minus(Duration.ofHours(3)), now.plus(Duration.ofHours(3)))) {
-            it.forEachRemaining(kv -> windows.put(kv.key, kv.value));
+        for (int partition : localPartitions()) {
+            var view = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.ORDERS_PER_MINUTE,
+                    QueryableStoreTypes.<String, Long>windowStore()).withPartition(partition));
+            try (var it = view.fetch(OrdersPerMinute.KEY, now.minus(Duration.ofHours(3)), now.plus(Duration.ofHours(3)))) {
+                it.forEachRemaining(kv -> windows.merge(kv.key, kv.value, Long::sum));
+            }
         }
         return windows;
     }

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
-/** Shape of the topology: naming and the co-location the dedupe relies on. */
+/** Shape of the topology: naming and the co-location the dedupe and the statistics rely on. */
 class TopologyStructureTest {
 
     private final TopologyDescription description = OrderTopology.build(StreamsAppConfig.defaults()).describe();
@@ -34,6 +34,17 @@ class TopologyStructureTest {
                 .forEach(node -> sourceTopics.addAll(((TopologyDescription.Source) node).topicSet()));
 
         assertThat(sourceTopics).containsExactlyInAnyOrderElementsOf(Topics.ORDER_EVENT_TOPICS);
+    }
+
+    @Test
+    void everyStoreLivesInTheOrdersOwnTaskSoNothingIsRepartitioned() {
+        assertThat(description.subtopologies()).hasSize(1);
+        List<String> sinkTopics = new ArrayList<>();
+        description.subtopologies().forEach(sub -> sub.nodes().stream()
+                .filter(TopologyDescription.Sink.class::isInstance)
+                .forEach(node -> sinkTopics.add(((TopologyDescription.Sink) node).topic())));
+        assertThat(sinkTopics).containsExactlyInAnyOrder(Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS,
+                Topics.DLQ);
     }
 
     @Test

@@ -1,0 +1,156 @@
+package com.marketplace.streams.topology;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.StoreNames;
+import com.marketplace.streams.serde.AppSerdes;
+import com.marketplace.streams.stats.BuyerStats;
+import com.marketplace.streams.stats.ContributionChange;
+import com.marketplace.streams.stats.OrderContributions;
+import com.marketplace.streams.stats.OrderState;
+import com.marketplace.streams.stats.OrdersPerMinute;
+import com.marketplace.streams.stats.SellerStats;
+import java.util.Set;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies each first-seen order event to its order's state and, in the same step, to the
+ * statistics of the order's input partition.
+ *
+ * <p>Every statistic is kept <em>per input partition</em>, in the task that already owns the
+ * order: {@code status-counts-store}, {@code buyer-stats-store}, {@code seller-stats-store} and
+ * {@code orders-per-minute-store} of task {@code 0_p} hold the counts of the orders of partition
+ * {@code p} only, and a query adds up the partitions ({@code StoreQueries}). Nothing is re-keyed,
+ * so there is no repartition topic, no second sub-topology and no second transaction hop between
+ * an event and its statistics; and no key (a status, the orders-per-minute window) is counted by a
+ * single task however many partitions and instances there are.
+ *
+ * <p>Because the order's previous state is at hand, each update is the difference between the
+ * state before and after the event: a complete order moves from its old status to its new one; its
+ * buyer and seller contributions ({@link OrderContributions}) change only at creation and
+ * cancellation; it is counted in its creation minute when it becomes complete. An event that
+ * changes nothing ({@link OrderState#apply} returns the same state) writes nothing.
+ */
+final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, Void, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderStatistics.class);
+
+    private KeyValueStore<String, OrderState> orders;
+    private KeyValueStore<String, Long> statusCounts;
+    private KeyValueStore<Long, BuyerStats> buyers;
+    private KeyValueStore<Long, SellerStats> sellers;
+    private WindowStore<String, Long> ordersPerMinute;
+
+    /** A supplier connected to the five stores it updates, with their serdes. */
+    static ProcessorSupplier<String, EventEnvelope, Void, Void> supplier(AppSerdes serdes) {
+        Set<StoreBuilder<?>> stores = Set.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDER_STATE),
+                        serdes.string(), serdes.orderState()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STATUS_COUNTS),
+                        serdes.string(), serdes.longs()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.BUYER_STATS),
+                        serdes.longs(), serdes.buyerStats()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SELLER_STATS),
+                        serdes.longs(), serdes.sellerStats()).withCachingEnabled(),
+                Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.ORDERS_PER_MINUTE,
+                                OrdersPerMinute.RETENTION, OrdersPerMinute.WINDOW, false),
+                        serdes.string(), serdes.longs()).withCachingEnabled());
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, EventEnvelope, Void, Void> get() {
+                return new OrderStatistics();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return stores;
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        super.init(context);
+        orders = context.getStateStore(StoreNames.ORDER_STATE);
+        statusCounts = context.getStateStore(StoreNames.STATUS_COUNTS);
+        buyers = context.getStateStore(StoreNames.BUYER_STATS);
+        sellers = context.getStateStore(StoreNames.SELLER_STATS);
+        ordersPerMinute = context.getStateStore(StoreNames.ORDERS_PER_MINUTE);
+    }
+
+    @Override
+    public void process(Record<String, EventEnvelope> record) {
+        OrderState before = orders.get(record.key());
+        OrderState after = (before == null ? OrderState.NONE : before).apply(record.value());
+        if (after == before) {
+            return;
+        }
+        orders.put(record.key(), after);
+        boolean wasComplete = before != null && before.isComplete();
+        if (!after.isComplete()) {
+            return;
+        }
+        if (!wasComplete) {
+            countCreation(after);
+        }
+        if (!wasComplete || before.status() != after.status()) {
+            moveStatus(wasComplete ? before : null, after);
+        }
+        OrderContributions contributionsBefore = OrderContributions.of(before);
+        OrderContributions contributionsAfter = OrderContributions.of(after);
+        OrderContributions.buyerChanges(contributionsBefore, contributionsAfter).forEach(this::applyToBuyer);
+        OrderContributions.sellerChanges(contributionsBefore, contributionsAfter).forEach(this::applyToSeller);
+    }
+
+    private void moveStatus(OrderState before, OrderState after) {
+        if (before != null) {
+            add(before.status().name(), -1);
+        }
+        add(after.status().name(), 1);
+    }
+
+    /** Adds {@code delta} to the status's count; a status no order is in has no entry. */
+    private void add(String status, long delta) {
+        Long count = statusCounts.get(status);
+        long updated = (count == null ? 0 : count) + delta;
+        if (updated == 0) {
+            statusCounts.delete(status);
+        } else {
+            statusCounts.put(status, updated);
+        }
+    }
+
+    private void applyToBuyer(long buyerId, ContributionChange change) {
+        BuyerStats stats = buyers.get(buyerId);
+        buyers.put(buyerId, (stats == null ? BuyerStats.empty() : stats).apply(buyerId, change));
+    }
+
+    private void applyToSeller(long sellerId, ContributionChange change) {
+        SellerStats stats = sellers.get(sellerId);
+        sellers.put(sellerId, (stats == null ? SellerStats.empty() : stats).apply(sellerId, change));
+    }
+
+    /**
+     * Counts the order in the minute of its {@code createdAt}, unless that window is older than the
+     * store keeps (then it would be dropped by the store; it is skipped here explicitly).
+     */
+    private void countCreation(OrderState order) {
+        long windowStart = OrdersPerMinute.windowStart(order.createdAt());
+        if (windowStart + OrdersPerMinute.RETENTION.toMillis() <= context().currentStreamTimeMs()) {
+            log.debug("order {} created at {} is older than the orders-per-minute retention; not counted",
+                    order.orderId(), order.createdAt());
+            return;
+        }
+        Long count = ordersPerMinute.fetch(OrdersPerMinute.KEY, windowStart);
+        ordersPerMinute.put(OrdersPerMinute.KEY, (count == null ? 0 : count) + 1, windowStart);
+    }
+}
