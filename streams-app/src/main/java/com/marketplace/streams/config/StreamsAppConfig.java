@@ -1,5 +1,7 @@
 package com.marketplace.streams.config;
 
+import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
+import com.marketplace.streams.errors.DeadLetterProcessingHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -12,9 +14,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import com.marketplace.events.Topics;
 
 /**
  * Configuration of the streams app, read from environment variables (docs/architecture.md, "Configuration and ports") and
@@ -200,13 +199,12 @@ public record StreamsAppConfig(
                 (exactlyOnce() ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL).toMillis());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Failures the topology does not route itself (an unexpected exception in a processor, an
-        // unreadable internal record) are dead-lettered by Kafka's own handlers instead of stopping the app.
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
+        // unreadable internal record) are dead-lettered in the same format as the decode step's
+        // (DeadLetters) instead of stopping the app.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
+                DeadLetterDeserializationHandler.class.getName());
         // A record cache of 32 MiB instead of Kafka's 10 MiB: more updates of the same key collapse
         // between commits, so fewer changelog and repartition records are written (measured: 7.9 ->
         // 7.3 writes per input record, ~10% more throughput).

@@ -4,20 +4,18 @@ import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventDecodingException;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.EventHeaders;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import com.marketplace.streams.errors.DeadLetters;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads the envelope of every input record. A record that cannot be used is forwarded as a
- * {@link DecodedEvent#failed failure} carrying the DLQ headers ({@link EventHeaders#DLQ_ERROR},
- * message and source topic/partition/offset) so the topology writes it to the DLQ and goes on.
+ * {@link DecodedEvent#failed failure} carrying the dead-letter headers ({@link DeadLetters}: {@link
+ * EventHeaders#DLQ_ERROR}, message and source topic/partition/offset) so the topology writes it to
+ * the DLQ and goes on.
  * Errors: the codec's reasons (MALFORMED, UNKNOWN_EVENT_TYPE, UNSUPPORTED_SCHEMA_VERSION) and
  * {@link #KEY_MISMATCH} when the record key is not the envelope's orderId: deduplication and the
  * per-order state rely on all events of an order sharing the key, so such a record is refused.
@@ -26,7 +24,6 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
 
     /** DLQ error for a record whose key is not its envelope's aggregateId (orderId). */
     public static final String KEY_MISMATCH = "KEY_MISMATCH";
-    static final int MAX_MESSAGE_LENGTH = 1_000;
 
     private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
 
@@ -55,28 +52,11 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
     }
 
     private void deadLetter(FixedKeyRecord<String, byte[]> record, String error, String message) {
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        add(headers, EventHeaders.DLQ_ERROR, error);
-        add(headers, EventHeaders.DLQ_ERROR_MESSAGE, truncate(message));
-        context.recordMetadata().ifPresent(source -> addSource(headers, source));
-        log.warn("dead-lettering record key={} from {}: {} {}", record.key(), context.recordMetadata()
-                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"), error, truncate(message));
-        context.forward(record.withValue(DecodedEvent.failed(record.value())).withHeaders(headers));
-    }
-
-    private static void addSource(Headers headers, RecordMetadata source) {
-        add(headers, EventHeaders.DLQ_SOURCE_TOPIC, source.topic());
-        add(headers, EventHeaders.DLQ_SOURCE_PARTITION, Integer.toString(source.partition()));
-        add(headers, EventHeaders.DLQ_SOURCE_OFFSET, Long.toString(source.offset()));
-    }
-
-    private static void add(Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String truncate(String message) {
-        String text = String.valueOf(message).replace('\n', ' ');
-        return text.length() <= MAX_MESSAGE_LENGTH ? text : text.substring(0, MAX_MESSAGE_LENGTH);
+        DeadLetters.Source source = context.recordMetadata()
+                .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset())).orElse(null);
+        log.warn("dead-lettering record key={} from {}: {} {}", record.key(), source == null ? "?"
+                : source.topic() + "-" + source.partition() + "@" + source.offset(), error, DeadLetters.oneLine(message));
+        context.forward(record.withValue(DecodedEvent.failed(record.value()))
+                .withHeaders(DeadLetters.headers(record.headers(), error, message, source)));
     }
 }

@@ -1,0 +1,117 @@
+package com.marketplace.streams.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.events.EventHeaders;
+import com.marketplace.events.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+/** Both exception handlers dead-letter the source record as received, in the one {@link DeadLetters} format. */
+class DeadLetterHandlersTest {
+
+    private static final byte[] KEY = "42".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] VALUE = "{\"not\":\"an envelope\"}".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void aProcessingFailureDeadLettersTheSourceRecordAndResumes() {
+        Headers original = new RecordHeaders().add("traceparent", "00-abc".getBytes(StandardCharsets.UTF_8));
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 2, 17L, original, "order-statistics");
+
+        var response = new DeadLetterProcessingHandler().handleError(context, new Record<>("42", "value", 0L),
+                new IllegalStateException("boom\nsecond line"));
+
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq -> {
+            assertThat(dlq.topic()).isEqualTo(Topics.DLQ);
+            assertThat(dlq.key()).isEqualTo(KEY);
+            assertThat(dlq.value()).isEqualTo(VALUE);
+            assertThat(headers(dlq)).containsEntry("traceparent", "00-abc")
+                    .containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.PROCESSING_ERROR)
+                    .containsEntry(EventHeaders.DLQ_ERROR_MESSAGE,
+                            "order-statistics: java.lang.IllegalStateException: boom second line")
+                    .containsEntry(EventHeaders.DLQ_SOURCE_TOPIC, Topics.ORDER_CREATED)
+                    .containsEntry(EventHeaders.DLQ_SOURCE_PARTITION, "2")
+                    .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "17");
+        });
+    }
+
+    @Test
+    void anUndeserializableRecordIsDeadLetteredAsReceivedAndResumes() {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(Topics.ORDER_STATUS_CHANGED, 1, 5L, 0L,
+                TimestampType.CREATE_TIME, KEY.length, VALUE.length, KEY, VALUE, new RecordHeaders(), java.util.Optional.empty());
+        ErrorHandlerContext context = new Context(Topics.ORDER_STATUS_CHANGED, 1, 5L, new RecordHeaders(), "source");
+
+        var response = new DeadLetterDeserializationHandler().handleError(context, record,
+                new org.apache.kafka.common.errors.SerializationException("x".repeat(5_000)));
+
+        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq -> {
+            assertThat(dlq.topic()).isEqualTo(Topics.DLQ);
+            assertThat(dlq.value()).isEqualTo(VALUE);
+            assertThat(headers(dlq)).containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.DESERIALIZATION_ERROR)
+                    .containsEntry(EventHeaders.DLQ_SOURCE_TOPIC, Topics.ORDER_STATUS_CHANGED)
+                    .containsEntry(EventHeaders.DLQ_SOURCE_PARTITION, "1")
+                    .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "5");
+            assertThat(headers(dlq).get(EventHeaders.DLQ_ERROR_MESSAGE)).hasSize(DeadLetters.MAX_MESSAGE_LENGTH);
+        });
+    }
+
+    @Test
+    void deadLetterHeadersReplaceEarlierOnesOfTheSameName() {
+        Headers original = new RecordHeaders().add(EventHeaders.DLQ_ERROR, "OLD".getBytes(StandardCharsets.UTF_8));
+
+        Headers headers = DeadLetters.headers(original, "KEY_MISMATCH", "m", null);
+
+        assertThat(headers.headers(EventHeaders.DLQ_ERROR)).hasSize(1);
+        assertThat(new String(headers.lastHeader(EventHeaders.DLQ_ERROR).value(), StandardCharsets.UTF_8))
+                .isEqualTo("KEY_MISMATCH");
+        assertThat(headers.lastHeader(EventHeaders.DLQ_SOURCE_TOPIC)).isNull();
+    }
+
+    private static Map<String, String> headers(ProducerRecord<byte[], byte[]> record) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    /** The context Kafka Streams hands a handler, for a record read from {@code topic}. */
+    private record Context(String topic, int partition, long offset, Headers headers, String processorNodeId)
+            implements ErrorHandlerContext {
+
+        @Override
+        public TaskId taskId() {
+            return new TaskId(0, partition);
+        }
+
+        @Override
+        public long timestamp() {
+            return 0L;
+        }
+
+        @Override
+        public byte[] sourceRawKey() {
+            return KEY;
+        }
+
+        @Override
+        public byte[] sourceRawValue() {
+            return VALUE;
+        }
+    }
+}
