@@ -1,5 +1,6 @@
 package com.marketplace.bench.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,8 @@ public final class PipelineSweep {
 
     /** Starts the pipeline, warms it up, runs the steps until one stops the sweep, stops everything. */
     public static SweepResult run(PipelineSettings s, SweepSettings sweep) throws Exception {
+        // as in a single run: the load client's own JIT warm-up happens before the pipeline starts, not during it
+        OpenLoopOrders.warmUp(sweep.warmupRate(), Duration.ofSeconds(10));
         return PipelineBenchmark.withPipeline(s, pipeline -> {
             log.info("Warm-up: {} orders/s for {} s", sweep.warmupRate(), sweep.warmupSeconds());
             PipelineResult warmUp = PipelineBenchmark.measure(pipeline,

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * What a rate sweep ({@link PipelineSweep}) does, from system properties: {@code bench.sweep.rates}
- * [200,400,600,800,1000,1200,1500] the open-loop rates of its steps in orders/s, in the order run;
+ * [100,200,400,600,800,1000,1200,1500] the open-loop rates of its steps in orders/s, in the order run;
  * {@code bench.sweep.stepSeconds} [25; 5 in a quick run] the length of each step;
- * {@code bench.sweep.warmupRate} [200] and {@code bench.sweep.warmupSeconds} [60; 15 in a quick run]
+ * {@code bench.sweep.warmupRate} [100] and {@code bench.sweep.warmupSeconds} [60; 15 in a quick run]
  * the load that takes the pipeline past its cold start before the first step;
  * {@code bench.sweep.p99Ms} [200] the 201 → {@code marketplace.email} p99 a step must hold.
  *
@@ -31,11 +31,11 @@ public record SweepSettings(List<Integer> rates, int stepSeconds, int warmupRate
     }
 
     public static SweepSettings fromSystemProperties(boolean quick) {
-        String rates = System.getProperty("bench.sweep.rates", "200,400,600,800,1000,1200,1500");
+        String rates = System.getProperty("bench.sweep.rates", "100,200,400,600,800,1000,1200,1500");
         return new SweepSettings(
                 Arrays.stream(rates.split(",")).map(String::trim).map(Integer::valueOf).toList(),
                 Integer.getInteger("bench.sweep.stepSeconds", quick ? 5 : 25),
-                Integer.getInteger("bench.sweep.warmupRate", 200),
+                Integer.getInteger("bench.sweep.warmupRate", 100),
                 Integer.getInteger("bench.sweep.warmupSeconds", quick ? 15 : 60),
                 Double.parseDouble(System.getProperty("bench.sweep.p99Ms", "200")));
     }
