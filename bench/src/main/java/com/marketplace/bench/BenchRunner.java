@@ -33,7 +33,7 @@ public final class BenchRunner {
         long start = System.nanoTime();
         try (BenchEnvironment env = new BenchEnvironment(settings)) {
             for (Scenario scenario : scenarios) {
-                if (!settings.runs(scenario.name())) {
+                if (!settings.runs(scenario)) {
                     continue;
                 }
                 log.info("Scenario {} starts", scenario.name());

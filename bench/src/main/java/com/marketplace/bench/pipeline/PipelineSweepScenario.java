@@ -15,13 +15,23 @@ import java.util.function.ToDoubleFunction;
 /**
  * The highest steady rate the whole pipeline holds with 201 → {@code marketplace.email} p99 within
  * its target: {@link PipelineSweep} with {@link SweepSettings} (25 s steps after a 60 s warm-up; 5 s
- * steps after 15 s in a quick run), the processes of {@link PipelineBenchmark}.
+ * steps after 15 s in a quick run, which includes it only when {@code -Dbench.only} names it), the
+ * processes of {@link PipelineBenchmark}.
  */
 public final class PipelineSweepScenario implements Scenario {
 
     @Override
     public String name() {
         return "pipeline-sweep";
+    }
+
+    /**
+     * Not in a quick run unless named: a few seconds per step after a short warm-up measure a pipeline
+     * still in its cold start, and would take more than a minute of the quick run's few.
+     */
+    @Override
+    public boolean inQuickRun() {
+        return false;
     }
 
     @Override
