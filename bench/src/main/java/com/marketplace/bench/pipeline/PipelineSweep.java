@@ -3,7 +3,6 @@ package com.marketplace.bench.pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +44,9 @@ public final class PipelineSweep {
                 PipelineResult r = PipelineBenchmark.measure(pipeline, s.withRate(rate).withSeconds(sweep.stepSeconds()));
                 SweepStep step = new SweepStep(rate, r, sweep.p99TargetMs());
                 steps.add(step);
-                log.info(String.format(Locale.ROOT, "Step %d orders/s: %.0f created/s, 201 → email p50 %.1f ms p99 %.1f ms, "
-                        + "machine busy %.0f %%, %s", rate, r.achievedRate(), step.e2eP50Ms(), step.e2eP99Ms(),
-                        r.cpu().machineBusy() * 100, step.passed() ? "passed" : "missed"));
+                log.info("Step {} orders/s: {} created/s, 201 → email p50 {} ms p99 {} ms, machine busy {} %, {}", rate,
+                        Math.round(r.achievedRate()), Math.round(step.e2eP50Ms()), Math.round(step.e2eP99Ms()),
+                        Math.round(r.cpu().machineBusy() * 100), step.passed() ? "passed" : "missed");
                 if (stopsAfter(steps)) {
                     break;
                 }
