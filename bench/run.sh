@@ -42,20 +42,22 @@ stamp=bench/target/run-sh-build.stamp
 outputs=(bench/target/classpath.txt bench-debezium/target/classpath.txt
   order-gateway/target/order-gateway.jar streams-app/target/streams-app.jar)
 
-# bench, bench-debezium and every module of this repository on their class paths, as written by the last build
+# the class path entries of the last build that lie in this repository (the jars of its modules)
+local_entries() {
+  cat bench/target/classpath.txt bench-debezium/target/classpath.txt 2>/dev/null | tr ':' '\n' | grep -F "$(pwd -P)/"
+}
+
+# bench, bench-debezium and every module of this repository on their class paths
 modules_used() {
-  local root
-  root="$(pwd -P)/"
   { echo bench; echo bench-debezium
-    cat bench/target/classpath.txt bench-debezium/target/classpath.txt | tr ':' '\n' | grep -F "$root" \
-      | sed "s|^$root||; s|/target/.*||"
+    local_entries | sed "s|^$(pwd -P)/||; s|/target/.*||"
   } | sort -u
 }
 
 build_is_current() {
   [ -f "$stamp" ] || return 1
-  for f in "${outputs[@]}"; do
-    [ -f "$f" ] || return 1
+  for f in "${outputs[@]}" $(local_entries); do
+    [ -e "$f" ] || return 1
   done
   local sources=(pom.xml)
   for m in $(modules_used); do
