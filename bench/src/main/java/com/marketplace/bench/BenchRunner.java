@@ -2,6 +2,7 @@ package com.marketplace.bench;
 
 import com.marketplace.bench.gateway.GatewayScenario;
 import com.marketplace.bench.pipeline.PipelineScenario;
+import com.marketplace.bench.pipeline.PipelineSweepScenario;
 import com.marketplace.bench.relay.CommitToAckScenario;
 import com.marketplace.bench.relay.RelayDrainScenario;
 import com.marketplace.bench.report.ReportWriter;
@@ -27,12 +28,12 @@ public final class BenchRunner {
     public static void main(String[] args) throws Exception {
         BenchSettings settings = BenchSettings.fromSystemProperties();
         List<Scenario> scenarios = List.of(new GatewayScenario(), new RelayDrainScenario(), new CommitToAckScenario(),
-                new PipelineScenario(), new StreamsScenario());
+                new PipelineScenario(), new PipelineSweepScenario(), new StreamsScenario());
         List<ScenarioResult> results = new ArrayList<>();
         long start = System.nanoTime();
         try (BenchEnvironment env = new BenchEnvironment(settings)) {
             for (Scenario scenario : scenarios) {
-                if (!settings.runs(scenario.name())) {
+                if (!settings.runs(scenario)) {
                     continue;
                 }
                 log.info("Scenario {} starts", scenario.name());

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * How the runner runs, from system properties: {@code bench.quick} [false] short phases (smoke run
- * of every scenario in a few minutes), {@code bench.only} [all] comma-separated scenario names,
+ * in a few minutes of every scenario but those that leave themselves out of quick runs),
+ * {@code bench.only} [all] comma-separated scenario names,
  * {@code bench.reportDir} [docs/benchmarks], {@code bench.runDir} [bench/target/bench-run] (work
  * files, logs, JFR), {@code bench.jars} [.] where {@code order-gateway/target} and
  * {@code streams-app/target} are, {@code bench.sharedDb} [jdbc:mysql://127.0.0.1:3306/] the MariaDB
@@ -31,8 +32,9 @@ public record BenchSettings(boolean quick, Set<String> only, Path reportDir, Pat
                 LocalDate.now());
     }
 
-    public boolean runs(String scenario) {
-        return only.isEmpty() || only.contains(scenario);
+    /** Whether this run includes {@code scenario}: named in {@code bench.only}, or no names and not left out of quick runs. */
+    public boolean runs(Scenario scenario) {
+        return only.isEmpty() ? !quick || scenario.inQuickRun() : only.contains(scenario.name());
     }
 
     /** {@code full} in a full run, {@code quick} in a quick one. */

@@ -7,6 +7,15 @@ public interface Scenario {
     String name();
 
     /**
+     * Whether a quick run ({@code bench/run.sh --quick}) includes this scenario when no
+     * {@code -Dbench.only} names it; a scenario whose quick form would show nothing but still cost
+     * most of a minute says no.
+     */
+    default boolean inQuickRun() {
+        return true;
+    }
+
+    /**
      * Runs the scenario (warm-up included) and returns what it measured.
      *
      * @throws Exception when it cannot complete; the runner records the failure and goes on

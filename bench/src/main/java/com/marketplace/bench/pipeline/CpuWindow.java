@@ -19,6 +19,11 @@ final class CpuWindow {
             return cores.entrySet().stream().filter(e -> !e.getKey().equals("load client"))
                     .mapToDouble(Map.Entry::getValue).sum();
         }
+
+        /** Cores the rest of the machine used: every process not measured here (other users' work, the OS). */
+        double otherCores() {
+            return Math.max(0, machineBusy * machineCores - cores.values().stream().mapToDouble(Double::doubleValue).sum());
+        }
     }
 
     private final Map<String, Long> pids;

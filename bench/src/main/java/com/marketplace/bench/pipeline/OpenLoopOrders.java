@@ -33,8 +33,12 @@ public final class OpenLoopOrders {
             + "\"items\":[{\"productId\":10,\"sellerId\":%d,\"quantity\":2,\"unitPrice\":1500.00},"
             + "{\"productId\":11,\"sellerId\":%d,\"quantity\":1,\"unitPrice\":99.90}]}";
 
-    /** What happened to one request; times are {@link System#nanoTime()} values. */
-    public record Sent(long dueNanos, long answeredNanos, int status, long orderId) {
+    /**
+     * What happened to one request; times are {@link System#nanoTime()} values: when it was due, when
+     * the client handed it to the HTTP client ({@code sentNanos - dueNanos} is how far the client
+     * itself was behind), and when its answer came (or the client gave up on it: status -1).
+     */
+    public record Sent(long dueNanos, long sentNanos, long answeredNanos, int status, long orderId) {
         public boolean created() {
             return status == 201 && orderId > 0;
         }
@@ -77,21 +81,30 @@ public final class OpenLoopOrders {
         long total = length.toSeconds() * rate;
         double intervalNanos = TimeUnit.SECONDS.toNanos(1) / (double) rate;
         List<CompletableFuture<Sent>> answers = new ArrayList<>((int) total);
+        long[] dues = new long[(int) total];
+        long[] sends = new long[(int) total];
         AtomicInteger failures = new AtomicInteger();
-        for (long i = 0; i < total; i++) {
+        for (int i = 0; i < total; i++) {
             long due = startNanos + (long) (i * intervalNanos);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            answers.add(send(i, due, failures));
+            dues[i] = due;
+            sends[i] = System.nanoTime();
+            answers.add(send(i, due, sends[i], failures));
         }
         CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS)
                 .exceptionally(e -> null).join();
-        return answers.stream().map(f -> f.getNow(new Sent(0, 0, -1, -1))).toList();
+        long gaveUp = System.nanoTime();
+        List<Sent> sent = new ArrayList<>(answers.size());
+        for (int i = 0; i < answers.size(); i++) {
+            sent.add(answers.get(i).getNow(new Sent(dues[i], sends[i], gaveUp, -1, -1)));
+        }
+        return sent;
     }
 
-    private CompletableFuture<Sent> send(long i, long due, AtomicInteger failures) {
+    private CompletableFuture<Sent> send(long i, long due, long sentNanos, AtomicInteger failures) {
         long buyer = 1 + i % 5_000;
         long seller = 1 + i % 200;
         HttpRequest request = HttpRequest.newBuilder(orders)
@@ -100,10 +113,10 @@ public final class OpenLoopOrders {
                 .POST(HttpRequest.BodyPublishers.ofString(ORDER.formatted(buyer, i, seller, 200 + seller)))
                 .build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .thenApply(r -> new Sent(due, System.nanoTime(), r.statusCode(), orderId(r)))
+                .thenApply(r -> new Sent(due, sentNanos, System.nanoTime(), r.statusCode(), orderId(r)))
                 .exceptionally(e -> {
                     failures.incrementAndGet();
-                    return new Sent(due, System.nanoTime(), -1, -1);
+                    return new Sent(due, sentNanos, System.nanoTime(), -1, -1);
                 });
     }
 

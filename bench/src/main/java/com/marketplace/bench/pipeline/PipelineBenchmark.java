@@ -8,6 +8,7 @@ import com.marketplace.harness.JavaCommand;
 import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.ManagedProcess;
 import com.marketplace.harness.ProcessCpu;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -57,12 +61,46 @@ public final class PipelineBenchmark {
 
     /** Starts everything, runs the load, stops everything; returns the measurements. */
     public static PipelineResult run(PipelineSettings s) throws Exception {
+        // the load client is measured too (its CPU is in the report), but its own JIT warm-up is not the pipeline's
+        OpenLoopOrders.warmUp(s.rate(), Duration.ofSeconds(10));
+        return withPipeline(s, pipeline -> measure(pipeline, s).withMemory(pipeline.memoryMb()));
+    }
+
+    /** What to do with a started pipeline. */
+    @FunctionalInterface
+    public interface Load<T> {
+        T apply(Running pipeline) throws Exception;
+    }
+
+    /**
+     * A pipeline that is ready: its processes by name (gateway, broker, streams-app), the shared
+     * MariaDB's pid when it runs here, the gateway's base URI, and the consumer that times records
+     * on {@code marketplace.order.created} and {@code marketplace.email} (started before any load).
+     */
+    public record Running(Duration startup, Map<String, ManagedProcess> processes, Optional<Long> mariadb,
+            URI gateway, RecordArrivals arrivals) {
+
+        /** Heap in use and resident set of the gateway and the streams app now, in MiB. */
+        public Map<String, Double> memoryMb() {
+            Map<String, Double> memory = new LinkedHashMap<>();
+            for (String name : List.of("gateway", "streams-app")) {
+                long pid = processes.get(name).pid();
+                memory.put(name + " heap in use", ProcessMemory.heapUsedMb(pid));
+                memory.put(name + " RSS", ProcessMemory.rssMb(pid));
+            }
+            return memory;
+        }
+    }
+
+    /**
+     * Recreates the work directory and the database, starts broker, gateway and streams app cold,
+     * waits until both services are ready, hands them to {@code load} and stops everything after it.
+     */
+    public static <T> T withPipeline(PipelineSettings s, Load<T> load) throws Exception {
         Path work = s.workDir();
         deleteRecursively(work);
         Files.createDirectories(work);
         recreateDatabase(s);
-        // the load client is measured too (its CPU is in the report), but its own JIT warm-up is not the pipeline's
-        OpenLoopOrders.warmUp(s.rate(), Duration.ofSeconds(10));
         long coldStart = System.nanoTime();
         try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, s.brokerProperties(), jvm(s, work, "kafka"));
                 HttpService gateway = startGateway(s, kafka, work);
@@ -78,32 +116,37 @@ public final class PipelineBenchmark {
             try (RecordArrivals arrivals = new RecordArrivals(kafka.bootstrapServers(),
                     List.of(Topics.ORDER_CREATED, Topics.EMAIL))) {
                 arrivals.start();
-                Optional<Long> mariadb = mariadbPid();
-                CpuWindow cpu = CpuWindow.begin(processes, mariadb);
-                List<CpuWindow.Usage> cpuTimeline = new java.util.concurrent.CopyOnWriteArrayList<>();
-                var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-                CpuWindow[] period = {CpuWindow.begin(processes, mariadb)};
-                sampler.scheduleAtFixedRate(() -> {
-                    cpuTimeline.add(period[0].end());
-                    period[0] = CpuWindow.begin(processes, mariadb);
-                }, PipelineResult.PHASE_SECONDS, PipelineResult.PHASE_SECONDS, TimeUnit.SECONDS);
-                long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-                List<OpenLoopOrders.Sent> sent;
-                try {
-                    sent = new OpenLoopOrders(gateway.uri("/")).run(s.rate(), Duration.ofSeconds(s.seconds()), start);
-                } finally {
-                    sampler.shutdownNow();
-                }
-                CpuWindow.Usage usage = cpu.end();
-                awaitArrivals(arrivals, sent);
-                Map<String, Double> memory = new LinkedHashMap<>();
-                memory.put("gateway heap in use", ProcessMemory.heapUsedMb(gateway.process().pid()));
-                memory.put("gateway RSS", ProcessMemory.rssMb(gateway.process().pid()));
-                memory.put("streams-app heap in use", ProcessMemory.heapUsedMb(streams.process().pid()));
-                memory.put("streams-app RSS", ProcessMemory.rssMb(streams.process().pid()));
-                return PipelineResult.of(s, startup, start, sent, arrivals, usage, cpuTimeline, memory);
+                return load.apply(new Running(startup, processes, mariadbPid(), gateway.uri("/"), arrivals));
             }
         }
+    }
+
+    /**
+     * One load window on a running pipeline: {@code s.rate()} orders/s for {@code s.seconds()}, CPU
+     * per process over the window and per {@value PipelineResult#PHASE_SECONDS} s period, then waits
+     * until every created order has reached {@code marketplace.email} (at most 60 s) so that a
+     * following window starts without this one's backlog. Records are matched to orders by order id,
+     * so a window's figures hold only its own orders.
+     */
+    public static PipelineResult measure(Running pipeline, PipelineSettings s) throws InterruptedException {
+        CpuWindow cpu = CpuWindow.begin(pipeline.processes(), pipeline.mariadb());
+        List<CpuWindow.Usage> cpuTimeline = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        CpuWindow[] period = {CpuWindow.begin(pipeline.processes(), pipeline.mariadb())};
+        sampler.scheduleAtFixedRate(() -> {
+            cpuTimeline.add(period[0].end());
+            period[0] = CpuWindow.begin(pipeline.processes(), pipeline.mariadb());
+        }, PipelineResult.PHASE_SECONDS, PipelineResult.PHASE_SECONDS, TimeUnit.SECONDS);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        List<OpenLoopOrders.Sent> sent;
+        try {
+            sent = new OpenLoopOrders(pipeline.gateway()).run(s.rate(), Duration.ofSeconds(s.seconds()), start);
+        } finally {
+            sampler.shutdownNow();
+        }
+        CpuWindow.Usage usage = cpu.end();
+        awaitArrivals(pipeline.arrivals(), sent);
+        return PipelineResult.of(s, pipeline.startup(), start, sent, pipeline.arrivals(), usage, cpuTimeline, Map.of());
     }
 
     private static HttpService startGateway(PipelineSettings s, KafkaCluster kafka, Path work) {
@@ -139,11 +182,18 @@ public final class PipelineBenchmark {
         return options;
     }
 
-    /** Waits until every created order has reached the email topic, or the drain timeout passes. */
+    /** Waits until every order of {@code sent} that was created has reached the email topic, or the drain timeout passes. */
     private static void awaitArrivals(RecordArrivals arrivals, List<OpenLoopOrders.Sent> sent) throws InterruptedException {
-        long created = sent.stream().filter(OpenLoopOrders.Sent::created).count();
+        List<Long> created = sent.stream().filter(OpenLoopOrders.Sent::created).map(OpenLoopOrders.Sent::orderId).toList();
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline && arrivals.orders(Topics.EMAIL) < created) {
+        int from = 0;
+        while (System.nanoTime() < deadline) {
+            while (from < created.size() && arrivals.seen(Topics.EMAIL, created.get(from)) != null) {
+                from++;
+            }
+            if (from == created.size()) {
+                return;
+            }
             Thread.sleep(100);
         }
     }

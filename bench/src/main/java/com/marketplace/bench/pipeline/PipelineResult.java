@@ -3,6 +3,8 @@ package com.marketplace.bench.pipeline;
 import com.marketplace.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,10 +17,12 @@ import org.HdrHistogram.Histogram;
  * {@code marketplace.order.created}; {@code endToEnd} from the 201 to its record on
  * {@code marketplace.email} (a record seen before the client read the 201 counts as 0). {@code memoryMb}:
  * heap in use and resident set of the gateway and the streams app at the end of the load, in MiB.
+ * {@code clientLate}: how long after its due time the client sent each request (its own lag, already
+ * inside {@code http}); {@code answeredSeconds}: from the first due time to the last answer.
  */
 public record PipelineResult(PipelineSettings settings, Duration startup, int sent, int created, int answeredOther,
-        int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd,
-        List<Phase> timeline, CpuWindow.Usage cpu, Map<String, Double> memoryMb) {
+        int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd, Histogram clientLate,
+        double answeredSeconds, List<Phase> timeline, CpuWindow.Usage cpu, Map<String, Double> memoryMb) {
 
     /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
     public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
@@ -39,12 +43,16 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
             perPhase.add(PipelineBenchmark.newHistogram());
             relayPerPhase.add(PipelineBenchmark.newHistogram());
         }
+        Histogram clientLate = PipelineBenchmark.newHistogram();
+        long lastAnswer = startNanos;
         int created = 0;
         int other = 0;
         int lostRelay = 0;
         int lostEndToEnd = 0;
         for (OpenLoopOrders.Sent one : sent) {
             http.recordValue(micros(one.answeredNanos() - one.dueNanos()));
+            clientLate.recordValue(micros(one.sentNanos() - one.dueNanos()));
+            lastAnswer = Math.max(lastAnswer, one.answeredNanos());
             if (!one.created()) {
                 other++;
                 continue;
@@ -76,7 +84,13 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
                     ms(relayPerPhase.get(i), 99), i < cpuTimeline.size() ? cpuTimeline.get(i) : null));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
-                endToEnd, timeline, cpu, memoryMb);
+                endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, memoryMb);
+    }
+
+    /** This result with {@code memory} (MiB by measure) as its memory readings. */
+    public PipelineResult withMemory(Map<String, Double> memory) {
+        return new PipelineResult(settings, startup, sent, created, answeredOther, lostRelay, lostEndToEnd, http, relay,
+                endToEnd, clientLate, answeredSeconds, timeline, cpu, Collections.unmodifiableMap(new LinkedHashMap<>(memory)));
     }
 
     private static long micros(long nanos) {
@@ -85,6 +99,14 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
 
     static double ms(Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /**
+     * Orders created (201) per second of the load: over its planned length, or up to the last
+     * answer when answers came later than that, so a pipeline that falls behind shows a lower rate.
+     */
+    public double achievedRate() {
+        return created / Math.max(settings.seconds(), answeredSeconds);
     }
 
     /** CPU milliseconds the pipeline's processes (not the load client) spent per created order. */
@@ -118,7 +140,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         return out.toString();
     }
 
-    private static String cores(CpuWindow.Usage usage) {
+    static String cores(CpuWindow.Usage usage) {
         StringBuilder s = new StringBuilder();
         usage.cores().values().forEach(c -> s.append(s.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", c)));
         return s.toString();

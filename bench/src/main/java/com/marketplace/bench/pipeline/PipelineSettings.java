@@ -34,6 +34,11 @@ public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUse
                 streamsEnv, brokerProperties);
     }
 
+    public PipelineSettings withWorkDir(Path newWorkDir) {
+        return new PipelineSettings(rate, seconds, dbUrl, dbUser, dbPassword, jars, newWorkDir, jfr, gatewayEnv,
+                streamsEnv, brokerProperties);
+    }
+
     private static Map<String, String> prefixed(String prefix) {
         Map<String, String> env = new LinkedHashMap<>();
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).sorted()

@@ -18,10 +18,14 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -91,6 +95,48 @@ public final class Charts {
         x.setSmallestValue(0.5);
         plot.setDomainAxis(x);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        style(plot);
+        save(file, chart);
+    }
+
+    /**
+     * Latency against offered load: one line per series of (rate, milliseconds) points on a linear
+     * rate axis and a logarithmic latency axis, with a dashed line at {@code targetMs}.
+     */
+    public static void latencyByRate(Path file, String title, String xLabel, Map<String, double[][]> series,
+            double targetMs) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        double low = targetMs;
+        double high = targetMs;
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey());
+            for (double[] p : e.getValue()) {
+                if (p[1] > 0) {
+                    s.add(p[0], p[1]);
+                    low = Math.min(low, p[1]);
+                    high = Math.max(high, p[1]);
+                }
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, "latency (ms)", data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
+        LogAxis y = new LogAxis("latency (ms, log scale)");
+        y.setBase(10);
+        y.setTickUnit(new NumberTickUnit(1));
+        y.setMinorTickCount(9);
+        y.setMinorTickMarksVisible(true);
+        y.setNumberFormatOverride(new DecimalFormat("0.###"));
+        y.setRange(Math.max(0.01, low / 2), high * 2);
+        plot.setRangeAxis(y);
+        ValueMarker target = new ValueMarker(targetMs, Color.RED, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+        target.setLabel(String.format(Locale.ROOT, "target %.0f ms", targetMs));
+        target.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        target.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        plot.addRangeMarker(target);
         style(plot);
         save(file, chart);
     }
