@@ -1,5 +1,6 @@
 package com.marketplace.localstack;
 
+import com.marketplace.config.ConfigException;
 import com.marketplace.events.Topics;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,8 +25,8 @@ public final class Main {
         LocalStackOptions options;
         try {
             options = LocalStackOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("local-stack: " + e.getMessage());
+        } catch (ConfigException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }

@@ -1,6 +1,6 @@
 package com.marketplace.gateway;
 
-import com.marketplace.gateway.config.ConfigException;
+import com.marketplace.config.ConfigException;
 import com.marketplace.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +18,7 @@ public final class Main {
         try {
             config = GatewayConfig.fromEnv(System.getenv());
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            System.err.println("invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }

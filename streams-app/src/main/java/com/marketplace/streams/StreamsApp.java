@@ -156,7 +156,7 @@ public final class StreamsApp {
 
     private void createTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            new TopicProvisioner(admin, config.topicPartitions(), config.topicReplicationFactor())
+            new TopicProvisioner(admin, config.topicPartitions(), (short) config.topicReplicationFactor())
                     .createMissing(ADMIN_TIMEOUT);
         }
     }
