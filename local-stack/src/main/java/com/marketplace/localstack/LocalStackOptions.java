@@ -1,13 +1,21 @@
 package com.marketplace.localstack;
 
+import static com.marketplace.config.ConfigRules.requirePortOrAny;
+import static com.marketplace.config.ConfigRules.requireRange;
+
+import com.marketplace.config.ConfigException;
+import com.marketplace.config.EnvReader;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * What the local stack runs with. Defaults give the zero-setup layout of docs/architecture.md ("Components"): broker on
  * 9092, gateway on 7070, streams app on 7071, everything stored under {@code ./data}. The
- * environment may move the ports ({@code KAFKA_PORT}, {@code GATEWAY_PORT}, {@code STREAMS_PORT})
- * and the data directory ({@code DATA_DIR}); {@code --demo N} submits N sample orders.
+ * environment may move the ports ({@code KAFKA_PORT}, {@code GATEWAY_PORT}, {@code STREAMS_PORT};
+ * 0 = any free port) and the data directory ({@code DATA_DIR}); {@code --demo N} submits N sample orders.
+ * Variables are read by {@link EnvReader}: a blank value means the default.
+ *
+ * @throws ConfigException from the constructor and {@link #parse} when a value or argument is invalid
  */
 public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, int streamsPort, int demoOrders) {
 
@@ -15,33 +23,36 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
     public static final String KAFKA_PORT = "KAFKA_PORT";
     public static final String GATEWAY_PORT = "GATEWAY_PORT";
     public static final String STREAMS_PORT = "STREAMS_PORT";
+    public static final String DEMO = "--demo";
 
     public LocalStackOptions {
-        requirePort(KAFKA_PORT, kafkaPort);
-        requirePort(GATEWAY_PORT, gatewayPort);
-        requirePort(STREAMS_PORT, streamsPort);
-        if (demoOrders < 0 || demoOrders > 1_000_000) {
-            throw new IllegalArgumentException("--demo must be a number of orders from 0 to 1000000, was " + demoOrders);
+        if (dataDir == null) {
+            throw ConfigException.withoutValue(DATA_DIR, "must not be empty");
         }
+        requirePortOrAny(KAFKA_PORT, kafkaPort);
+        requirePortOrAny(GATEWAY_PORT, gatewayPort);
+        requirePortOrAny(STREAMS_PORT, streamsPort);
+        requireRange(DEMO, demoOrders, 0, 1_000_000);
     }
 
     /**
-     * @throws IllegalArgumentException with a one-line message naming the bad argument or variable
+     * @throws ConfigException with a one-line message naming the bad argument or variable
      */
     public static LocalStackOptions parse(String[] args, Map<String, String> env) {
         int demo = 0;
         for (int i = 0; i < args.length; i++) {
-            if ("--demo".equals(args[i]) && i + 1 < args.length) {
-                demo = integer("--demo", args[++i]);
+            if (DEMO.equals(args[i]) && i + 1 < args.length) {
+                demo = new EnvReader(Map.of(DEMO, args[++i])).integer(DEMO, 0);
             } else {
-                throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: [--demo N]");
+                throw ConfigException.rejected("argument", args[i], "must be " + DEMO + " N (usage: [" + DEMO + " N])");
             }
         }
+        EnvReader r = new EnvReader(env);
         return new LocalStackOptions(
-                Path.of(env.getOrDefault(DATA_DIR, "data")),
-                integer(KAFKA_PORT, env.getOrDefault(KAFKA_PORT, "9092")),
-                integer(GATEWAY_PORT, env.getOrDefault(GATEWAY_PORT, "7070")),
-                integer(STREAMS_PORT, env.getOrDefault(STREAMS_PORT, "7071")),
+                r.path(DATA_DIR, Path.of("data")),
+                r.integer(KAFKA_PORT, 9092),
+                r.integer(GATEWAY_PORT, 7070),
+                r.integer(STREAMS_PORT, 7071),
                 demo);
     }
 
@@ -61,19 +72,5 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
     public String dbUrl() {
         return "jdbc:h2:file:" + dataDir.resolve("db").toAbsolutePath()
                 + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, was '" + value + "'");
-        }
-    }
-
-    private static void requirePort(String name, int port) {
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException(name + " must be a port from 0 to 65535, was " + port);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package com.marketplace.localstack;
 
+import com.marketplace.config.ConfigException;
 import com.marketplace.events.Topics;
+import com.marketplace.kafka.topics.CoPartitioningException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -24,8 +26,8 @@ public final class Main {
         LocalStackOptions options;
         try {
             options = LocalStackOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("local-stack: " + e.getMessage());
+        } catch (ConfigException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -37,6 +39,12 @@ public final class Main {
         }, "local-stack-shutdown"));
         try {
             stack.start();
+        } catch (ConfigException e) {
+            log.error("Local stack failed to start: invalid configuration: {}", e.getMessage());
+            System.exit(2);
+        } catch (CoPartitioningException e) {
+            log.error("Local stack refuses to start: {}", e.getMessage());
+            System.exit(1);
         } catch (RuntimeException e) {
             log.error("Local stack failed to start: {}", e.getMessage(), e);
             System.exit(1);

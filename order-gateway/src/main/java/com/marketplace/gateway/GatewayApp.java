@@ -12,6 +12,7 @@ import com.marketplace.gateway.http.JsonBodyReader;
 import com.marketplace.gateway.http.OrderController;
 import com.marketplace.gateway.http.Routes;
 import com.marketplace.http.ApiJson;
+import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.http.ApiServer;
 import com.marketplace.http.Readiness;
 import com.marketplace.gateway.metrics.MicrometerOrderMetrics;
@@ -126,8 +127,24 @@ public final class GatewayApp {
         return start(config.httpPort());
     }
 
-    /** Starts HTTP on {@code port} (0 = a free port, see {@link #port()}) and the relay when enabled. */
+    /**
+     * With the relay enabled, first creates the order topics when missing and checks their
+     * co-partitioning; then starts HTTP on {@code port} (0 = a free port, see {@link #port()}) and the relay.
+     *
+     * @throws CoPartitioningException when the two order topics have different partition counts;
+     *         nothing is started, and a pool this app owns is closed
+     */
     public GatewayApp start(int port) {
+        if (outbox != null) {
+            try {
+                outbox.prepareTopics();
+            } catch (RuntimeException e) {
+                if (ownedDataSource != null) {
+                    ownedDataSource.close();
+                }
+                throw e;
+            }
+        }
         javalin.start(port);
         log.info("Order gateway listening on port {}", javalin.port());
         startRelayIfEnabled();

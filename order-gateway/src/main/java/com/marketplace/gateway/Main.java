@@ -1,7 +1,8 @@
 package com.marketplace.gateway;
 
-import com.marketplace.gateway.config.ConfigException;
+import com.marketplace.config.ConfigException;
 import com.marketplace.gateway.config.GatewayConfig;
+import com.marketplace.kafka.topics.CoPartitioningException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ public final class Main {
         try {
             config = GatewayConfig.fromEnv(System.getenv());
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            System.err.println("invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -26,6 +27,9 @@ public final class Main {
         try {
             GatewayApp app = GatewayApp.create(config).start();
             Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "gateway-shutdown"));
+        } catch (CoPartitioningException e) {
+            log.error("Order gateway refuses to start: {}", e.getMessage());
+            System.exit(1);
         } catch (RuntimeException e) {
             log.error("Order gateway failed to start: {}", e.getMessage(), e);
             System.exit(1);

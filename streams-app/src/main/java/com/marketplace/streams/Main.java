@@ -1,6 +1,6 @@
 package com.marketplace.streams;
 
-import com.marketplace.streams.config.InvalidConfigException;
+import com.marketplace.config.ConfigException;
 import com.marketplace.streams.config.StreamsAppConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ public final class Main {
         StreamsAppConfig config;
         try {
             config = StreamsAppConfig.fromEnv(System.getenv());
-        } catch (InvalidConfigException e) {
+        } catch (ConfigException e) {
             System.err.println("invalid configuration: " + e.getMessage());
             System.exit(2);
             return;

@@ -1,7 +1,10 @@
 package com.marketplace.streams;
 
 import com.marketplace.events.EventCodec;
+import com.marketplace.events.Topics;
 import com.marketplace.http.ApiJson;
+import com.marketplace.kafka.topics.CoPartitioningException;
+import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.http.ApiServer;
 import com.marketplace.http.ClientInput;
 import com.marketplace.http.Readiness;
@@ -14,7 +17,6 @@ import com.marketplace.streams.query.InstanceSecret;
 import com.marketplace.streams.query.StoreQueries;
 import com.marketplace.streams.query.StoreUnavailableException;
 import com.marketplace.streams.topology.OrderTopology;
-import com.marketplace.streams.topology.TopicProvisioner;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -138,6 +140,7 @@ public final class StreamsApp {
      * Creates missing topics, serves HTTP on {@code port} (0 = a free port, see {@link #port()}),
      * then starts Kafka Streams. {@code APPLICATION_SERVER} should name the port actually served.
      *
+     * @throws CoPartitioningException when the two order topics have different partition counts
      * @throws IllegalStateException when the broker cannot be reached to prepare the topics
      */
     public StreamsApp start(int port) {
@@ -154,10 +157,12 @@ public final class StreamsApp {
         return this;
     }
 
+    /** The input topics (so the app can start before the gateway) and the output topics. */
     private void createTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            new TopicProvisioner(admin, config.topicPartitions(), config.topicReplicationFactor())
-                    .createMissing(ADMIN_TIMEOUT);
+        try (Admin admin = Admin.create(TopicProvisioner.adminProperties(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()), ADMIN_TIMEOUT))) {
+            TopicProvisioner.withPipelineRetention(admin, config.topicPartitions(), config.topicReplicationFactor())
+                    .provision(Topics.OUTPUT_TOPICS, ADMIN_TIMEOUT);
         }
     }
 

@@ -7,7 +7,7 @@ import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
 import com.marketplace.streams.topology.DecodeProcessor;
 import com.marketplace.streams.topology.DecodedEvent;
 import com.marketplace.streams.topology.OrderTopology;
-import com.marketplace.streams.topology.TopicProvisioner;
+import com.marketplace.kafka.topics.TopicProvisioner;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -207,7 +207,7 @@ public final class StreamsThroughput {
 
     private static void createTopics(String bootstrap) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            new TopicProvisioner(admin, 3, (short) 1).createMissing(Duration.ofSeconds(30));
+            TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
             admin.createTopics(List.of(new NewTopic(PASS_THROUGH_OUTPUT, 3, (short) 1))).all().get();
         }
     }

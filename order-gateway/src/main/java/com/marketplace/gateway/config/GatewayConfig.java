@@ -1,10 +1,21 @@
 package com.marketplace.gateway.config;
 
+import static com.marketplace.config.ConfigRules.requireBetween;
+import static com.marketplace.config.ConfigRules.requireHostPorts;
+import static com.marketplace.config.ConfigRules.requirePortOrAny;
+import static com.marketplace.config.ConfigRules.requirePositive;
+import static com.marketplace.config.ConfigRules.requireRange;
+import static com.marketplace.config.ConfigRules.requireSecret;
+import static com.marketplace.config.ConfigRules.requireText;
+
+import com.marketplace.config.ConfigException;
+import com.marketplace.config.EnvReader;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's configuration (docs/architecture.md, "Configuration and ports"), validated on construction.
@@ -44,35 +55,32 @@ public record GatewayConfig(
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
 
     private static final int MAX_BATCH_SIZE = 10_000;
-    private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+    private static final Pattern ADMIN_TOKEN_CHARS = Pattern.compile("(?s).{16,}");
     /** The relay renews its lease every third of it: shorter leases would mean a renewal every few hundred ms. */
     private static final Duration MIN_LEASE = Duration.ofSeconds(1);
     private static final Duration MAX_LEASE = Duration.ofHours(1);
 
     public GatewayConfig {
-        requireRange(HTTP_PORT, httpPort, 0, 65_535);
+        // 0 = any free port, as docs/operations.md documents for the gateway
+        requirePortOrAny(HTTP_PORT, httpPort);
         requireText(DB_URL, dbUrl);
         if (!dbUrl.startsWith("jdbc:")) {
-            throw new ConfigException(DB_URL, "must be a JDBC URL starting with 'jdbc:'");
+            // not repeated: a JDBC URL may carry a password
+            throw ConfigException.withoutValue(DB_URL, "must be a JDBC URL starting with 'jdbc:'");
         }
         requireText(DB_USER, dbUser);
         Objects.requireNonNull(dbPassword, DB_PASSWORD);
-        requireBootstrapServers(kafkaBootstrapServers);
+        requireHostPorts(KAFKA_BOOTSTRAP_SERVERS, kafkaBootstrapServers);
         requirePositive(OUTBOX_POLL_INTERVAL, outboxPollInterval);
         requireRange(OUTBOX_BATCH_SIZE, outboxBatchSize, 1, MAX_BATCH_SIZE);
         requireRange(OUTBOX_MAX_ATTEMPTS, outboxMaxAttempts, 1, 1_000);
         requirePositive(OUTBOX_RETENTION, outboxRetention);
-        requirePositive(OUTBOX_LEASE, outboxLease);
-        if (outboxLease.compareTo(MIN_LEASE) < 0 || outboxLease.compareTo(MAX_LEASE) > 0) {
-            throw new ConfigException(OUTBOX_LEASE, "must be between " + MIN_LEASE + " and " + MAX_LEASE + ", was "
-                    + outboxLease);
-        }
+        requireBetween(OUTBOX_LEASE, outboxLease, MIN_LEASE, MAX_LEASE);
         requireRange(TOPIC_PARTITIONS, topicPartitions, 1, 10_000);
         requireRange(TOPIC_REPLICATION_FACTOR, topicReplicationFactor, 1, Short.MAX_VALUE);
         Objects.requireNonNull(adminToken, ADMIN_TOKEN);
-        if (adminToken.isPresent() && adminToken.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
-            throw new ConfigException(ADMIN_TOKEN, "must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters when set");
-        }
+        adminToken.ifPresent(token -> requireSecret(ADMIN_TOKEN, token, ADMIN_TOKEN_CHARS,
+                "must be at least 16 characters when set"));
     }
 
     /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */
@@ -82,7 +90,7 @@ public record GatewayConfig(
                 r.integer(HTTP_PORT, 7070),
                 r.string(DB_URL, "jdbc:mysql://localhost:3306/marketplace"),
                 r.string(DB_USER, "root"),
-                r.raw(DB_PASSWORD, ""),
+                r.verbatim(DB_PASSWORD, ""),
                 r.string(KAFKA_BOOTSTRAP_SERVERS, "localhost:9092"),
                 r.bool(RELAY_ENABLED, true),
                 r.duration(OUTBOX_POLL_INTERVAL, Duration.ofSeconds(1)),
@@ -116,33 +124,5 @@ public record GatewayConfig(
                 + ", outboxLease=" + outboxLease
                 + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
                 + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>") + "]";
-    }
-
-    private static void requireRange(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new ConfigException(name, "must be between " + min + " and " + max + ", was " + value);
-        }
-    }
-
-    private static void requireText(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigException(name, "must not be empty");
-        }
-    }
-
-    private static void requirePositive(String name, Duration value) {
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new ConfigException(name, "must be a positive duration, was " + value);
-        }
-    }
-
-    private static void requireBootstrapServers(String value) {
-        requireText(KAFKA_BOOTSTRAP_SERVERS, value);
-        for (String server : value.split(",")) {
-            if (!server.trim().matches("[^:\\s]+:\\d{1,5}")) {
-                throw new ConfigException(KAFKA_BOOTSTRAP_SERVERS,
-                        "must be a comma-separated list of host:port, was '" + EnvReader.printable(value) + "'");
-            }
-        }
     }
 }

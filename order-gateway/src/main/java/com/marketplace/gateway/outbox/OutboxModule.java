@@ -1,24 +1,44 @@
 package com.marketplace.gateway.outbox;
 
 import com.marketplace.gateway.db.Transactions;
+import com.marketplace.kafka.topics.CoPartitioningException;
+import com.marketplace.kafka.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outbox's background parts wired together for one gateway instance: the relay (also the
- * commit notifier) and its upkeep (backlog gauges, cleanup). {@link #start()} launches the
+ * commit notifier) and its upkeep (backlog gauges, cleanup). {@link #prepareTopics()} creates the
+ * order topics when missing and checks their co-partitioning, {@link #start()} launches the
  * threads; {@link #close()} stops them, letting the batch in flight finish.
  */
 public final class OutboxModule implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(OutboxModule.class);
+    /** How long start-up waits for the brokers before leaving the topics to the relay. */
+    private static final Duration START_TOPICS_TIMEOUT = Duration.ofSeconds(10);
+    /** Bound of one attempt of the relay's own, retried, topic preparation. */
+    private static final Duration RELAY_TOPICS_TIMEOUT = Duration.ofSeconds(30);
+
     private final OutboxRelay relay;
     private final OutboxMaintenance maintenance;
+    private final Properties kafkaProps;
+    private final int topicPartitions;
+    private final int replication;
+    private boolean topicsReady;
 
-    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance) {
+    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, Properties kafkaProps,
+            int topicPartitions, int replication) {
         this.relay = relay;
         this.maintenance = maintenance;
+        this.kafkaProps = kafkaProps;
+        this.topicPartitions = topicPartitions;
+        this.replication = replication;
     }
 
     /**
@@ -31,16 +51,45 @@ public final class OutboxModule implements AutoCloseable {
         JdbcOutboxRepository repository = new JdbcOutboxRepository();
         OutboxMetrics metrics = new OutboxMetrics(registry, clock);
         OutboxRelay relay = new OutboxRelay(tx, repository, OutboxPublisher.create(kafkaProps, clock), settings,
-                metrics, clock)
-                .beforeFirstRound(() -> OutboxTopics.ensureExist(kafkaProps, topicPartitions, replication));
+                metrics, clock);
         OutboxMaintenance maintenance = new OutboxMaintenance(tx, repository, metrics, retention,
                 settings.relayId(), clock);
-        return new OutboxModule(relay, maintenance);
+        return new OutboxModule(relay, maintenance, kafkaProps, topicPartitions, replication);
     }
 
+    /**
+     * Creates the order topics when missing and checks that both have the same partition count,
+     * before the gateway serves anything. When the brokers do not answer in time the gateway starts
+     * anyway (orders wait in the outbox) and the relay does this before its first round, retrying
+     * until it succeeds: a relay that then finds the topics not co-partitioned publishes nothing and
+     * logs why on every attempt.
+     *
+     * @throws CoPartitioningException when the two order topics have different partition counts
+     */
+    public void prepareTopics() {
+        try {
+            provisionTopics(START_TOPICS_TIMEOUT);
+            topicsReady = true;
+        } catch (CoPartitioningException e) {
+            throw e;
+        } catch (IllegalStateException e) {
+            log.warn("Order topics not checked at start-up, the relay will before its first round: {}", e.getMessage());
+        }
+    }
+
+    /** Starts the relay and its upkeep; topics not prepared yet are prepared by the relay first. */
     public void start() {
+        if (!topicsReady) {
+            relay.beforeFirstRound(() -> provisionTopics(RELAY_TOPICS_TIMEOUT));
+        }
         relay.start();
         maintenance.start();
+    }
+
+    private void provisionTopics(Duration timeout) {
+        try (Admin admin = Admin.create(TopicProvisioner.adminProperties(kafkaProps, timeout))) {
+            TopicProvisioner.withPipelineRetention(admin, topicPartitions, replication).provisionOrderTopics(timeout);
+        }
     }
 
     /** Asks the relay for a claim round (e.g. after a FAILED row was put back to PENDING). */

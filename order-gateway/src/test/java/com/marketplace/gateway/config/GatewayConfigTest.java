@@ -3,6 +3,7 @@ package com.marketplace.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marketplace.config.ConfigException;
 import com.marketplace.gateway.outbox.OutboxPublisher;
 import java.time.Duration;
 import java.util.Map;

@@ -1,15 +1,25 @@
 package com.marketplace.streams.config;
 
+import static com.marketplace.config.ConfigRules.requireHostPort;
+import static com.marketplace.config.ConfigRules.requireHostPorts;
+import static com.marketplace.config.ConfigRules.requireMatches;
+import static com.marketplace.config.ConfigRules.requireOneOf;
+import static com.marketplace.config.ConfigRules.requirePort;
+import static com.marketplace.config.ConfigRules.requirePositive;
+import static com.marketplace.config.ConfigRules.requireRange;
+import static com.marketplace.config.ConfigRules.requireSecret;
+
+import com.marketplace.config.ConfigException;
+import com.marketplace.config.EnvReader;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,7 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Configuration of the streams app, read from environment variables (docs/architecture.md, "Configuration and ports") and
- * validated when constructed: an invalid value throws {@link InvalidConfigException} whose
+ * validated when constructed: an invalid value throws {@link ConfigException} whose
  * one-line message names the variable.
  *
  * <p>Variables and defaults: {@code HTTP_PORT} [7071], {@code KAFKA_BOOTSTRAP_SERVERS}
@@ -39,7 +49,7 @@ public record StreamsAppConfig(
         String processingGuarantee,
         int numStandbyReplicas,
         int topicPartitions,
-        short topicReplicationFactor,
+        int topicReplicationFactor,
         Optional<String> instanceSecret,
         Duration partialOrderRetention) {
 
@@ -58,37 +68,27 @@ public record StreamsAppConfig(
     /** Producer batch size per partition. */
     public static final int PRODUCER_BATCH_BYTES = 128 * 1024;
 
-    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:(\\d{1,5})");
     private static final Pattern SECRET_CHARS = Pattern.compile("[\\x21-\\x7E]{16,256}");
     private static final Pattern APPLICATION_ID_CHARS = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
 
     public StreamsAppConfig {
+        // 1-65535: the port is advertised to the other instances in APPLICATION_SERVER, so "any free port" cannot work
         requirePort("HTTP_PORT", httpPort);
-        requireNonBlank("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        for (String server : bootstrapServers.split(",")) {
-            requireHostPort("KAFKA_BOOTSTRAP_SERVERS", server.trim());
-        }
-        requireNonBlank("APPLICATION_ID", applicationId);
-        if (!APPLICATION_ID_CHARS.matcher(applicationId).matches()) {
-            throw new InvalidConfigException("APPLICATION_ID may only contain letters, digits, '.', '_' and '-', was '"
-                    + applicationId + "'");
-        }
+        requireHostPorts("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        requireMatches("APPLICATION_ID", applicationId, APPLICATION_ID_CHARS,
+                "must be 1-200 of letters, digits, '.', '_' and '-'");
         if (stateDir == null) {
-            throw new InvalidConfigException("STATE_DIR must not be empty");
+            throw ConfigException.withoutValue("STATE_DIR", "must not be empty");
         }
         requireHostPort("APPLICATION_SERVER", applicationServer);
         requirePositive("DEDUPE_RETENTION", dedupeRetention);
-        if (!EXACTLY_ONCE_V2.equals(processingGuarantee) && !AT_LEAST_ONCE.equals(processingGuarantee)) {
-            throw new InvalidConfigException("PROCESSING_GUARANTEE must be " + EXACTLY_ONCE_V2 + " or "
-                    + AT_LEAST_ONCE + ", was '" + processingGuarantee + "'");
-        }
+        requireOneOf("PROCESSING_GUARANTEE", processingGuarantee, List.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE));
         requireRange("NUM_STANDBY_REPLICAS", numStandbyReplicas, 0, 10);
         requireRange("TOPIC_PARTITIONS", topicPartitions, 1, 10_000);
-        requireRange("TOPIC_REPLICATION_FACTOR", topicReplicationFactor, 1, 10);
+        requireRange("TOPIC_REPLICATION_FACTOR", topicReplicationFactor, 1, Short.MAX_VALUE);
         Objects.requireNonNull(instanceSecret, "INSTANCE_SECRET");
-        if (instanceSecret.isPresent() && !SECRET_CHARS.matcher(instanceSecret.get()).matches()) {
-            throw new InvalidConfigException("INSTANCE_SECRET must be 16-256 visible ASCII characters when set");
-        }
+        instanceSecret.ifPresent(secret -> requireSecret("INSTANCE_SECRET", secret, SECRET_CHARS,
+                "must be 16-256 visible ASCII characters when set"));
         requirePositive("PARTIAL_ORDER_RETENTION", partialOrderRetention);
     }
 
@@ -100,22 +100,23 @@ public record StreamsAppConfig(
     /**
      * Reads the configuration from environment variables; absent or blank variables take their default.
      *
-     * @throws InvalidConfigException naming the first invalid variable
+     * @throws ConfigException naming the first invalid variable
      */
     public static StreamsAppConfig fromEnv(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
         return new StreamsAppConfig(
-                parse(env, "HTTP_PORT", "7071", Integer::parseInt),
-                value(env, "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                value(env, "APPLICATION_ID", "marketplace-streams"),
-                parse(env, "STATE_DIR", "./data/streams-state", Path::of),
-                value(env, "APPLICATION_SERVER", "localhost:7071"),
-                parse(env, "DEDUPE_RETENTION", "P7D", Duration::parse),
-                value(env, "PROCESSING_GUARANTEE", EXACTLY_ONCE_V2),
-                parse(env, "NUM_STANDBY_REPLICAS", "0", Integer::parseInt),
-                parse(env, "TOPIC_PARTITIONS", "3", Integer::parseInt),
-                parse(env, "TOPIC_REPLICATION_FACTOR", "1", Short::parseShort),
-                Optional.ofNullable(value(env, "INSTANCE_SECRET", null)),
-                parse(env, "PARTIAL_ORDER_RETENTION", "P7D", Duration::parse));
+                r.integer("HTTP_PORT", 7071),
+                r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                r.string("APPLICATION_ID", "marketplace-streams"),
+                r.path("STATE_DIR", Path.of("./data/streams-state")),
+                r.string("APPLICATION_SERVER", "localhost:7071"),
+                r.duration("DEDUPE_RETENTION", Duration.ofDays(7)),
+                r.string("PROCESSING_GUARANTEE", EXACTLY_ONCE_V2),
+                r.integer("NUM_STANDBY_REPLICAS", 0),
+                r.integer("TOPIC_PARTITIONS", 3),
+                r.integer("TOPIC_REPLICATION_FACTOR", 1),
+                r.optional("INSTANCE_SECRET"),
+                r.duration("PARTIAL_ORDER_RETENTION", Duration.ofDays(7)));
     }
 
     /** A copy pointing at other brokers and another state directory (tests, local stack). */
@@ -194,7 +195,7 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().normalize().toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, numStandbyReplicas);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, topicReplicationFactor);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                 (exactlyOnce() ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL).toMillis());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
@@ -254,49 +255,5 @@ public record StreamsAppConfig(
     /** {@code APPLICATION_SERVER} with every character a group instance id may not hold replaced by '_'. */
     public String groupInstanceId() {
         return applicationServer.replaceAll("[^A-Za-z0-9._-]", "_");
-    }
-
-    private static String value(Map<String, String> env, String name, String defaultValue) {
-        String raw = env.get(name);
-        return raw == null || raw.isBlank() ? defaultValue : raw.trim();
-    }
-
-    private static <T> T parse(Map<String, String> env, String name, String defaultValue, Function<String, T> parser) {
-        String raw = value(env, name, defaultValue);
-        try {
-            return parser.apply(raw);
-        } catch (NumberFormatException | DateTimeParseException | java.nio.file.InvalidPathException e) {
-            throw new InvalidConfigException(name + " is not a valid value: '" + raw + "'", e);
-        }
-    }
-
-    private static void requirePort(String name, int port) {
-        requireRange(name, port, 1, 65_535);
-    }
-
-    private static void requireRange(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new InvalidConfigException(name + " must be between " + min + " and " + max + ", was " + value);
-        }
-    }
-
-    private static void requireNonBlank(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidConfigException(name + " must not be empty");
-        }
-    }
-
-    private static void requireHostPort(String name, String value) {
-        requireNonBlank(name, value);
-        var matcher = HOST_PORT.matcher(value);
-        if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < 1 || Integer.parseInt(matcher.group(1)) > 65_535) {
-            throw new InvalidConfigException(name + " must be host:port, was '" + value + "'");
-        }
-    }
-
-    private static void requirePositive(String name, Duration duration) {
-        if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new InvalidConfigException(name + " must be a positive ISO-8601 duration, was " + duration);
-        }
     }
 }

@@ -3,6 +3,7 @@ package com.marketplace.streams.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marketplace.config.ConfigException;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
 import java.nio.file.Path;
@@ -51,11 +52,11 @@ class StreamsAppConfigTest {
             "APPLICATION_SERVER|localhost", "DEDUPE_RETENTION|7 days", "DEDUPE_RETENTION|PT0S",
             "DEDUPE_RETENTION|-P1D", "PARTIAL_ORDER_RETENTION|PT0S", "PARTIAL_ORDER_RETENTION|1 day",
             "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
-            "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "INSTANCE_SECRET|too-short",
+            "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "TOPIC_REPLICATION_FACTOR|32768", "INSTANCE_SECRET|too-short",
             "INSTANCE_SECRET|has a space in the secret"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
-                .isInstanceOf(InvalidConfigException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(variable + " ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }

@@ -13,13 +13,13 @@ import com.marketplace.events.RecipientType;
 import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
 import com.marketplace.streams.topology.OrderTopology;
-import com.marketplace.streams.topology.TopicProvisioner;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +68,7 @@ class OrderPipelineIT {
                 .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", UUID.randomUUID().toString()))
                 .withApplicationId(APPLICATION_ID);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            new TopicProvisioner(admin, 3, (short) 1).createMissing(Duration.ofSeconds(30));
+            TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
         }
         streams = new KafkaStreams(OrderTopology.build(config), config.toStreamsProperties());
         streams.start();

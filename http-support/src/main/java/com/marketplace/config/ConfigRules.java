@@ -1,0 +1,124 @@
+package com.marketplace.config;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The value rules of every component's configuration, for the records' compact constructors. Each
+ * check throws {@link ConfigException} naming the variable, the rule and the value.
+ */
+public final class ConfigRules {
+
+    public static final int MAX_PORT = 65_535;
+
+    /** A host name or IPv4 address (letters, digits, '.', '-', '_') or a bracketed IPv6 address, a colon, a port. */
+    private static final Pattern HOST_PORT = Pattern.compile("(?:[A-Za-z0-9._\\-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
+
+    private ConfigRules() {
+    }
+
+    /** An integer from {@code min} to {@code max}, both included. */
+    public static int requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw ConfigException.rejected(name, value, "must be an integer from " + min + " to " + max);
+        }
+        return value;
+    }
+
+    /** A TCP port from 1 to 65535. */
+    public static int requirePort(String name, int port) {
+        if (port < 1 || port > MAX_PORT) {
+            throw ConfigException.rejected(name, port, "must be a port from 1 to " + MAX_PORT);
+        }
+        return port;
+    }
+
+    /** A TCP port from 1 to 65535, or 0 for any free port: only where 0 is documented so. */
+    public static int requirePortOrAny(String name, int port) {
+        if (port < 0 || port > MAX_PORT) {
+            throw ConfigException.rejected(name, port, "must be a port from 0 to " + MAX_PORT + " (0: any free port)");
+        }
+        return port;
+    }
+
+    /** A duration longer than zero. */
+    public static Duration requirePositive(String name, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw ConfigException.rejected(name, value, "must be a positive ISO-8601 duration");
+        }
+        return value;
+    }
+
+    /** A duration from {@code min} to {@code max}, both included. */
+    public static Duration requireBetween(String name, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw ConfigException.rejected(name, value, "must be an ISO-8601 duration from " + min + " to " + max);
+        }
+        return value;
+    }
+
+    /** Not null, not blank. */
+    public static String requireText(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw ConfigException.withoutValue(name, "must not be empty");
+        }
+        return value;
+    }
+
+    /** One of {@code allowed}, exactly. */
+    public static String requireOneOf(String name, String value, Collection<String> allowed) {
+        if (!allowed.contains(value)) {
+            throw ConfigException.rejected(name, value, "must be one of " + String.join(", ", allowed));
+        }
+        return value;
+    }
+
+    /** The whole value matches {@code pattern}; {@code rule} says in words what it allows. */
+    public static String requireMatches(String name, String value, Pattern pattern, String rule) {
+        requireText(name, value);
+        if (!pattern.matcher(value).matches()) {
+            throw ConfigException.rejected(name, value, rule);
+        }
+        return value;
+    }
+
+    /** {@code host:port} with a port from 1 to 65535. */
+    public static String requireHostPort(String name, String value) {
+        requireText(name, value);
+        if (!isHostPort(value)) {
+            throw ConfigException.rejected(name, value, "must be host:port with a port from 1 to " + MAX_PORT);
+        }
+        return value;
+    }
+
+    /** A comma-separated list of {@code host:port}, spaces around the commas allowed, no empty entry. */
+    public static String requireHostPorts(String name, String value) {
+        requireText(name, value);
+        for (String server : value.split(",", -1)) {
+            if (!isHostPort(server.trim())) {
+                throw ConfigException.rejected(name, value,
+                        "must be a comma-separated list of host:port with ports from 1 to " + MAX_PORT);
+            }
+        }
+        return value;
+    }
+
+    /** A secret whose whole value matches {@code pattern}; the message names the rule but never repeats the value. */
+    public static String requireSecret(String name, String value, Pattern pattern, String rule) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw ConfigException.withoutValue(name, rule);
+        }
+        return value;
+    }
+
+    private static boolean isHostPort(String value) {
+        Matcher matcher = HOST_PORT.matcher(value);
+        if (!matcher.matches()) {
+            return false;
+        }
+        int port = Integer.parseInt(matcher.group(1));
+        return port >= 1 && port <= MAX_PORT;
+    }
+}

@@ -1,0 +1,198 @@
+package com.marketplace.kafka.topics;
+
+import com.marketplace.events.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that creates the pipeline's topics, used by the gateway's relay and the streams app.
+ *
+ * <p>{@link #provision} creates whichever of the two order topics ({@link Topics#ORDER_EVENT_TOPICS})
+ * and the given other topics are missing, with the configured partitions, replication factor and
+ * retention; existing topics are left as they are. It guarantees that afterwards both order topics
+ * have the same partition count, and refuses with {@link CoPartitioningException} otherwise: before
+ * creating anything when an existing order topic's count differs from the other's (or from the
+ * count the missing one would be created with), and after creating when another service created one
+ * concurrently with another count.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final Duration METADATA_RETRY = Duration.ofMillis(100);
+
+    private final Admin admin;
+    private final int partitions;
+    private final short replicationFactor;
+    private final Duration retention;
+
+    /**
+     * @param partitions        partitions of the topics this provisioner creates
+     * @param replicationFactor replication factor of the topics it creates (at most the number of brokers)
+     * @param retention         {@code retention.ms} of the topics it creates
+     */
+    public TopicProvisioner(Admin admin, int partitions, int replicationFactor, Duration retention) {
+        if (partitions < 1 || replicationFactor < 1 || replicationFactor > Short.MAX_VALUE
+                || retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("partitions " + partitions + ", replication factor " + replicationFactor
+                    + ", retention " + retention + ": each must be positive, the replication factor at most "
+                    + Short.MAX_VALUE);
+        }
+        this.admin = admin;
+        this.partitions = partitions;
+        this.replicationFactor = (short) replicationFactor;
+        this.retention = retention;
+    }
+
+    /** The pipeline's retention for every topic it creates ({@link Topics#RETENTION_MS}). */
+    public static TopicProvisioner withPipelineRetention(Admin admin, int partitions, int replicationFactor) {
+        return new TopicProvisioner(admin, partitions, replicationFactor, Duration.ofMillis(Topics.RETENTION_MS));
+    }
+
+    /**
+     * Admin client settings whose every call gives up after {@code timeout}, so neither a call nor
+     * closing the client outlasts it when the brokers are unreachable.
+     */
+    public static Properties adminProperties(Map<?, ?> clientProperties, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+        return props;
+    }
+
+    /**
+     * Creates the missing order topics and {@code otherTopics}, then checks that the order topics
+     * are co-partitioned.
+     *
+     * @return the names of the topics this call created
+     * @throws CoPartitioningException when the two order topics have, or would get, different partition counts
+     * @throws IllegalStateException when the brokers do not answer within {@code timeout} or refuse a creation
+     */
+    public List<String> provision(Collection<String> otherTopics, Duration timeout) {
+        Set<String> wanted = new LinkedHashSet<>(Topics.ORDER_EVENT_TOPICS);
+        wanted.addAll(otherTopics);
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, Integer> orderTopicPartitions = new HashMap<>(existingPartitions(
+                    Topics.ORDER_EVENT_TOPICS.stream().filter(existing::contains).toList(), timeout));
+            requireCoPartitioned(orderTopicPartitions, "would be created with");
+            List<String> created = new ArrayList<>();
+            List<String> raced = new ArrayList<>();
+            createMissing(wanted.stream().filter(t -> !existing.contains(t)).toList(), created, raced, timeout);
+            orderTopicPartitions.putAll(existingPartitions(
+                    raced.stream().filter(Topics.ORDER_EVENT_TOPICS::contains).toList(), timeout));
+            requireCoPartitioned(orderTopicPartitions, "was created with");
+            log.info("Topics created: {}; order topics have {} partitions each", created,
+                    orderTopicPartitions.getOrDefault(Topics.ORDER_CREATED, partitions));
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while provisioning topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list, describe or create topics: " + describe(e), e);
+        }
+    }
+
+    /** Creates the order topics only when missing, and checks they are co-partitioned; see {@link #provision}. */
+    public List<String> provisionOrderTopics(Duration timeout) {
+        return provision(List.of(), timeout);
+    }
+
+    private void createMissing(List<String> missing, List<String> created, List<String> raced, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (missing.isEmpty()) {
+            return;
+        }
+        Map<String, String> configs = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+        List<NewTopic> topics = missing.stream()
+                .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs))
+                .toList();
+        for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(topics).values().entrySet()) {
+            try {
+                entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                created.add(entry.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                // another gateway or streams instance created it meanwhile, perhaps with another count
+                log.debug("Topic {} was created concurrently", entry.getKey());
+                raced.add(entry.getKey());
+            }
+        }
+    }
+
+    /**
+     * The partition counts of topics known to exist. A topic another client has just created may
+     * not be in the answering broker's metadata yet, so "unknown topic" is retried until the timeout.
+     */
+    private Map<String, Integer> existingPartitions(List<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Map<String, Integer> counts = new HashMap<>();
+                descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
+                return counts;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.debug("Topics {} not in the broker's metadata yet, asking again", topics);
+                Thread.sleep(METADATA_RETRY.toMillis());
+            }
+        }
+    }
+
+    /**
+     * @param counts the partition counts of the order topics that exist; a missing one is taken to
+     *               get the configured count ({@code missingVerb} says so in the message)
+     */
+    private void requireCoPartitioned(Map<String, Integer> counts, String missingVerb) {
+        String created = Topics.ORDER_CREATED;
+        String changed = Topics.ORDER_STATUS_CHANGED;
+        int createdCount = counts.getOrDefault(created, partitions);
+        int changedCount = counts.getOrDefault(changed, partitions);
+        if (createdCount != changedCount) {
+            throw new CoPartitioningException(created + " " + state(counts, created, missingVerb) + " " + createdCount
+                    + " partitions but " + changed + " " + state(counts, changed, missingVerb) + " " + changedCount
+                    + ": the two order topics must have the same partition count, the streams app reads them"
+                    + " co-partitioned (docs/operations.md, Co-partitioning)");
+        }
+    }
+
+    private static String state(Map<String, Integer> counts, String topic, String missingVerb) {
+        return counts.containsKey(topic) ? "has" : missingVerb;
+    }
+
+    private static String describe(Exception e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+}

@@ -1,0 +1,160 @@
+package com.marketplace.kafka.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.events.Topics;
+import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The provisioner against a real in-process broker (KRaft); a fresh broker per test, since topic names are fixed. */
+class TopicProvisionerIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String OTHER = "marketplace.provisioner-it.other";
+
+    private EmbeddedKafkaBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().build();
+        broker.start();
+        admin = Admin.create(TopicProvisioner.adminProperties(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), TIMEOUT));
+    }
+
+    @AfterEach
+    void stopBroker() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void missingTopicsAreCreatedWithTheConfiguredPartitionsReplicationAndRetention() throws Exception {
+        List<String> created = new TopicProvisioner(admin, 4, 1, Duration.ofHours(5)).provision(List.of(OTHER), TIMEOUT);
+
+        assertThat(created).containsExactlyInAnyOrder(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED, OTHER);
+        for (String topic : created) {
+            TopicDescription description = describe(topic);
+            assertThat(description.partitions()).as(topic).hasSize(4);
+            assertThat(description.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(1));
+            assertThat(retentionMs(topic)).as(topic).isEqualTo(Duration.ofHours(5).toMillis());
+        }
+    }
+
+    @Test
+    void existingTopicsAreLeftAsTheyAreAndOnlyTheMissingOnesCreated() throws Exception {
+        broker.createTopics(6, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
+
+        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
+
+        assertThat(created).containsExactly(OTHER);
+        assertThat(describe(Topics.ORDER_CREATED).partitions()).hasSize(6);
+        assertThat(describe(Topics.ORDER_STATUS_CHANGED).partitions()).hasSize(6);
+        assertThat(describe(OTHER).partitions()).hasSize(3);
+        assertThat(retentionMs(OTHER)).isEqualTo(Topics.RETENTION_MS);
+    }
+
+    @Test
+    void provisioningTwiceCreatesNothingTheSecondTime() {
+        TopicProvisioner provisioner = TopicProvisioner.withPipelineRetention(admin, 3, 1);
+
+        assertThat(provisioner.provisionOrderTopics(TIMEOUT)).hasSize(2);
+        assertThat(provisioner.provisionOrderTopics(TIMEOUT)).isEmpty();
+    }
+
+    @Test
+    void orderTopicsWithDifferentPartitionCountsAreRefusedInOneLine() throws Exception {
+        broker.createTopics(3, Topics.ORDER_CREATED);
+        broker.createTopics(6, Topics.ORDER_STATUS_CHANGED);
+        TopicProvisioner provisioner = TopicProvisioner.withPipelineRetention(admin, 3, 1);
+
+        assertThatThrownBy(() -> provisioner.provision(List.of(OTHER), TIMEOUT))
+                .isInstanceOf(CoPartitioningException.class)
+                .hasMessageStartingWith("marketplace.order.created has 3 partitions but "
+                        + "marketplace.order.status-changed has 6")
+                .hasMessageContaining("same partition count")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(topicNames()).as("nothing created after the refusal").doesNotContain(OTHER);
+    }
+
+    @Test
+    void aMissingOrderTopicIsNotCreatedWithACountItsSiblingDoesNotHave() throws Exception {
+        broker.createTopics(6, Topics.ORDER_CREATED);
+        TopicProvisioner provisioner = TopicProvisioner.withPipelineRetention(admin, 3, 1);
+
+        assertThatThrownBy(() -> provisioner.provisionOrderTopics(TIMEOUT))
+                .isInstanceOf(CoPartitioningException.class)
+                .hasMessageStartingWith("marketplace.order.created has 6 partitions but "
+                        + "marketplace.order.status-changed would be created with 3");
+        assertThat(topicNames()).doesNotContain(Topics.ORDER_STATUS_CHANGED);
+    }
+
+    @Test
+    void aMissingOrderTopicIsCreatedWhenItsSiblingHasTheConfiguredCount() throws Exception {
+        broker.createTopics(2, Topics.ORDER_STATUS_CHANGED);
+
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 2, 1).provisionOrderTopics(TIMEOUT))
+                .containsExactly(Topics.ORDER_CREATED);
+        assertThat(describe(Topics.ORDER_CREATED).partitions()).hasSize(2);
+    }
+
+    @Test
+    void aReplicationFactorAboveTheBrokerCountIsRefusedByTheBroker() {
+        assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 3).provisionOrderTopics(TIMEOUT))
+                .isInstanceOf(IllegalStateException.class)
+                .isNotInstanceOf(CoPartitioningException.class)
+                .hasMessageContaining("InvalidReplicationFactorException");
+    }
+
+    @Test
+    void anUnreachableBrokerIsReportedWithinTheTimeout() {
+        broker.stop();
+        Duration shortTimeout = Duration.ofSeconds(2);
+        long start = System.nanoTime();
+        try (Admin unreachable = Admin.create(TopicProvisioner.adminProperties(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), shortTimeout))) {
+            assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(unreachable, 3, 1)
+                    .provisionOrderTopics(shortTimeout))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cannot list, describe or create topics");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    private Set<String> topicNames() throws Exception {
+        return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The topic's description, once the broker's metadata has caught up with its creation. */
+    private TopicDescription describe(String topic) {
+        return await().atMost(TIMEOUT).ignoreExceptions().until(
+                () -> admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic),
+                description -> description != null);
+    }
+
+    private long retentionMs(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        return Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+    }
+}
