@@ -62,7 +62,7 @@ public final class DedupeStorePlateau implements Scenario {
     private static final int DISCRIMINATING_SAMPLES = 5;
 
     /** One sample: when, the store's key count (NaN while not exported), events committed so far. */
-    private record Sample(long atNanos, double keys, long events) {
+    record Sample(long atNanos, double keys, long events) {
     }
 
     @Override
