@@ -148,15 +148,15 @@ public final class DedupeStorePlateau implements Scenario {
         Map<String, Duration> ages = resender.ages();
         Duration oldest = ages.values().stream().max(Duration::compareTo).orElse(null);
         checks.note("%d events published a second time, %s to %s after the original (%d skipped as too late); "
-                + "%.0f dropped as duplicates", resent, RelayKill.seconds(ages.values().stream().min(Duration::compareTo)
-                .orElse(null)), RelayKill.seconds(oldest), resender.late(), dropped[0]);
+                + "%.0f dropped as duplicates", resent, Checks.seconds(ages.values().stream().min(Duration::compareTo)
+                .orElse(null)), Checks.seconds(oldest), resender.late(), dropped[0]);
         List<String> passed = recorder.on(Topics.EMAIL).stream()
                 .collect(Collectors.groupingBy(TopicRecorder.Seen::id, Collectors.counting())).entrySet().stream()
                 .filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
         Map<String, String> sourceOf = recorder.on(Topics.EMAIL).stream().collect(Collectors.toMap(
                 TopicRecorder.Seen::id, TopicRecorder.Seen::sourceEventId, (a, b) -> a));
         passed.stream().limit(5).forEach(email -> checks.note("copy passed the dedupe: event %s, copy %s after the original",
-                sourceOf.get(email), RelayKill.seconds(ages.get(sourceOf.get(email)))));
+                sourceOf.get(email), Checks.seconds(ages.get(sourceOf.get(email)))));
     }
 
     /**
@@ -190,23 +190,23 @@ public final class DedupeStorePlateau implements Scenario {
             }
             if (s.keys() > allowed) {
                 over.add(String.format("%.0f keys at %s with %d events in the window", s.keys(),
-                        RelayKill.seconds(Duration.ofNanos(s.atNanos() - start)), inWindow));
+                        Checks.seconds(Duration.ofNanos(s.atNanos() - start)), inWindow));
             }
             if (s.keys() > peak) {
                 peak = s.keys();
                 boundAtPeak = inWindow;
             }
         }
-        checks.check(over.isEmpty(), "dedupe-store above the events of the last " + RelayKill.seconds(window())
+        checks.check(over.isEmpty(), "dedupe-store above the events of the last " + Checks.seconds(window())
                 + ": " + over.subList(0, Math.min(3, over.size())));
         checks.check(discriminating >= DISCRIMINATING_SAMPLES, "run too short to tell a plateau from growth: only "
                 + discriminating + " samples where a store keeping every eventId would exceed the bound");
         Sample last = samples.get(samples.size() - 1);
         double seconds = (last.atNanos() - start) / 1e9;
         checks.note("dedupe-store keys, peak per %s: %s; peak %.0f with %d events in the %s before it "
-                + "(%d events in %.0f s, %.0f/s; DEDUPE_RETENTION %s, segments of %s)", RelayKill.seconds(SEGMENT),
-                peaksPer(measured, start, SEGMENT), peak, boundAtPeak, RelayKill.seconds(window()), last.events(),
-                seconds, last.events() / seconds, RETENTION, RelayKill.seconds(SEGMENT));
+                + "(%d events in %.0f s, %.0f/s; DEDUPE_RETENTION %s, segments of %s)", Checks.seconds(SEGMENT),
+                peaksPer(measured, start, SEGMENT), peak, boundAtPeak, Checks.seconds(window()), last.events(),
+                seconds, last.events() / seconds, RETENTION, Checks.seconds(SEGMENT));
         checks.note("%d samples checked against the bound, %d of them above what the store would hold without expiry",
                 bounded, discriminating);
     }

@@ -216,16 +216,16 @@ public final class LeaderBrokerKill implements Scenario {
 
         void report(Checks checks) {
             checks.check(error == null, "broker kill or restart failed: " + error);
-            checks.check(failover != null, "partitions still led by the killed broker " + RelayKill.seconds(FAILOVER_TIMEOUT)
+            checks.check(failover != null, "partitions still led by the killed broker " + Checks.seconds(FAILOVER_TIMEOUT)
                     + " after the kill");
             checks.check(recovery != null, "events committed before the kill not all through the pipeline "
-                    + RelayKill.seconds(RECOVERY_TIMEOUT) + " after it");
-            checks.check(rejoin != null, "the restarted broker not back in every ISR within " + RelayKill.seconds(REJOIN_TIMEOUT));
+                    + Checks.seconds(RECOVERY_TIMEOUT) + " after it");
+            checks.check(rejoin != null, "the restarted broker not back in every ISR within " + Checks.seconds(REJOIN_TIMEOUT));
             checks.note("killed broker %d, leader of %d of %d partitions of %s, after %d events", killed, ledPartitions,
                     partitions, Topics.ORDER_CREATED, eventsAtKill);
             checks.note("leaders moved off it after %s; recovery = kill until every event committed before it had its "
-                    + "outputs: %s; restarted broker in every ISR after %s", RelayKill.seconds(failover),
-                    RelayKill.seconds(recovery), RelayKill.seconds(rejoin));
+                    + "outputs: %s; restarted broker in every ISR after %s", Checks.seconds(failover),
+                    Checks.seconds(recovery), Checks.seconds(rejoin));
         }
     }
 }
