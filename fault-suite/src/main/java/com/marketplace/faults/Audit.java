@@ -84,6 +84,17 @@ public final class Audit {
         });
     }
 
+    /**
+     * Whether every outbox event with an id up to {@code lastId} is on its topic and has its email
+     * and analytics records: what was committed by some moment has come out of the pipeline.
+     */
+    public static boolean deliveredUpTo(Stack stack, TopicRecorder recorder, long lastId) throws SQLException {
+        try (Connection conn = stack.db()) {
+            List<OutboxEvent> upTo = outbox(conn).stream().filter(e -> e.id() <= lastId).toList();
+            return figures(upTo, recorder.all(), true).lost() == 0;
+        }
+    }
+
     /** The figures for the current database and records. */
     public static Figures figures(Stack stack, TopicRecorder recorder, boolean outputs) throws SQLException {
         try (Connection conn = stack.db()) {

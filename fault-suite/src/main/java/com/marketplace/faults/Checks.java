@@ -46,7 +46,8 @@ public final class Checks {
         return new ScenarioResult(scenario, events, 0, 0, -1, 0, recovery, List.copyOf(failures), List.copyOf(notes));
     }
 
-    static String seconds(Duration d) {
+    /** {@code d} in seconds with one decimal, "n/a" when null. */
+    public static String seconds(Duration d) {
         return d == null ? "n/a" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 }

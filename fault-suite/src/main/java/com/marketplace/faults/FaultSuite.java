@@ -2,7 +2,9 @@ package com.marketplace.faults;
 
 import com.marketplace.faults.scenarios.BrokerDown;
 import com.marketplace.faults.scenarios.DatabaseDown;
+import com.marketplace.faults.scenarios.DedupeStorePlateau;
 import com.marketplace.faults.scenarios.GatewayKill;
+import com.marketplace.faults.scenarios.LeaderBrokerKill;
 import com.marketplace.faults.scenarios.PartialOrderPurged;
 import com.marketplace.faults.scenarios.RelayKill;
 import com.marketplace.faults.scenarios.RelayPause;
@@ -29,8 +31,8 @@ public final class FaultSuite {
     /** Every scenario, in the order the suite runs them. */
     public static List<Scenario> all() {
         return List.of(new RelayKill(), new GatewayKill(), new BrokerDown(), new DatabaseDown(), new HeldTransaction(),
-                new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe(),
-                new StreamsFailover(), new PartialOrderPurged());
+                new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe(), new LeaderBrokerKill(),
+                new StreamsFailover(), new PartialOrderPurged(), new DedupeStorePlateau());
     }
 
     public static void main(String[] args) {

@@ -54,6 +54,23 @@ public final class Load {
     }
 
     /**
+     * {@code step}, each call stretched to at least {@code 1/perSecond} s, so that a worker runs it
+     * at most {@code perSecond} times a second (a steady rate while the step is quicker than that).
+     */
+    public static Step paced(double perSecond, Step step) {
+        long periodNanos = (long) (1_000_000_000L / perSecond);
+        return (worker, i) -> {
+            long started = System.nanoTime();
+            boolean more = step.run(worker, i);
+            long left = periodNanos - (System.nanoTime() - started);
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            }
+            return more;
+        };
+    }
+
+    /**
      * Writes {@code orders} orders through {@code gateway}, each followed by one status change to
      * PAID, with a few threads: {@code 2 x orders} outbox events. Requests are retried until answered.
      *
@@ -85,6 +102,14 @@ public final class Load {
 
     /** The value of a counter or gauge in a service's Prometheus {@code /metrics}, summed over its labels; NaN if absent. */
     public static double metric(JarService service, String name) {
+        return metric(service, name, "");
+    }
+
+    /**
+     * The value of a counter or gauge in a service's Prometheus {@code /metrics}, summed over the
+     * series whose labels contain {@code label} (for example {@code state_id="dedupe-store"}); NaN if none.
+     */
+    public static double metric(JarService service, String name, String label) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(service.uri("/metrics")).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -93,7 +118,9 @@ public final class Load {
                     .matcher(response.body());
             double sum = Double.NaN;
             while (m.find()) {
-                sum = (Double.isNaN(sum) ? 0 : sum) + Double.parseDouble(m.group(2));
+                if (label.isEmpty() || (m.group(1) != null && m.group(1).contains(label))) {
+                    sum = (Double.isNaN(sum) ? 0 : sum) + Double.parseDouble(m.group(2));
+                }
             }
             return sum;
         } catch (java.io.IOException e) {

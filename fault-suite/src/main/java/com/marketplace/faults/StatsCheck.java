@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,31 @@ public final class StatsCheck {
                     Map.of("orders", rs.getBigDecimal(2), "totalSpent", rs.getBigDecimal(3))));
         }
         return diffs;
+    }
+
+    /**
+     * Polls {@link #differences} every second until the served statistics agree with the database
+     * or {@code timeout} passes (the app may still be catching up).
+     *
+     * @return the differences of the last poll; empty when they agreed
+     */
+    public static List<String> awaitAgreement(Stack stack, JarService streams, Duration timeout)
+            throws InterruptedException {
+        List<List<String>> last = new ArrayList<>(List.of(List.of()));
+        Audit.Wait.until(timeout, Duration.ofSeconds(1), () -> {
+            try {
+                last.set(0, differences(stack, streams));
+            } catch (SQLException e) {
+                last.set(0, List.of(e.toString()));
+            }
+            return last.get(0).isEmpty();
+        });
+        return last.get(0);
+    }
+
+    /** The first few of {@code diffs}, for a failure message. */
+    public static String summary(List<String> diffs) {
+        return diffs.subList(0, Math.min(5, diffs.size())) + (diffs.size() > 5 ? " …" : "");
     }
 
     private static void compare(List<String> diffs, JarService streams, String path, Map<String, BigDecimal> expected) {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,6 +45,7 @@ public final class TopicRecorder implements AutoCloseable {
     private final List<String> topics;
     private final List<Seen> seen = new ArrayList<>();
     private final Thread thread;
+    private final List<Consumer<ConsumerRecord<String, byte[]>>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     TopicRecorder(String bootstrapServers, List<String> topics) {
@@ -88,6 +91,7 @@ public final class TopicRecorder implements AutoCloseable {
                     synchronized (seen) {
                         seen.add(one);
                     }
+                    listeners.forEach(listener -> listener.accept(record));
                 }
             }
         } catch (WakeupException e) {
@@ -129,6 +133,14 @@ public final class TopicRecorder implements AutoCloseable {
 
     private static String text(JsonNode node, String field) {
         return node == null || !node.hasNonNull(field) ? null : node.get(field).asText();
+    }
+
+    /**
+     * Hands every record recorded from now on to {@code listener} as well, on the recorder's thread
+     * (so the listener must be quick and must not throw).
+     */
+    public void listen(Consumer<ConsumerRecord<String, byte[]>> listener) {
+        listeners.add(listener);
     }
 
     /** Everything recorded so far. */

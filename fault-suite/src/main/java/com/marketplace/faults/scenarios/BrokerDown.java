@@ -64,8 +64,7 @@ public final class BrokerDown implements Scenario {
             }
         }, "broker-outage");
         fault.start();
-        Load.run(WORKERS, before.plus(DOWN).plus(Duration.ofSeconds(15)), (worker, i) -> {
-            long started = System.nanoTime();
+        Load.run(WORKERS, before.plus(DOWN).plus(Duration.ofSeconds(15)), Load.paced(PER_WORKER_RATE, (worker, i) -> {
             long n = worker * 1_000_000L + i;
             sent.incrementAndGet();
             OrderClient.Answer created = client.create("b-" + n, OrderClient.orderBody(1 + n % 30, 1 + worker, 9 + n % 4, n));
@@ -79,10 +78,8 @@ public final class BrokerDown implements Scenario {
                     }
                 }
             }
-            long left = 1_000 / PER_WORKER_RATE - (System.nanoTime() - started) / 1_000_000;
-            Thread.sleep(Math.max(0, left));
             return true;
-        });
+        }));
         fault.join(120_000);
         boolean delivered = Audit.awaitDelivered(stack, recorder, false, Duration.ofSeconds(180));
         Duration recovery = delivered ? Duration.ofNanos(System.nanoTime() - restartedAt[0]) : null;

@@ -24,7 +24,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Scenario 12 (its partial-order half): status changes of orders whose creation never arrives are
  * written straight to the topic with a plain producer. The streams app (retention compressed to
  * 20 s) must hold them as partial orders, then purge them once the retention has passed instead of
- * keeping them forever. Recovery: from the last write until every one is gone.
+ * keeping them forever. Recovery: from the last write until every one is gone. The dedupe half is
+ * {@link DedupeStorePlateau}.
  */
 public final class PartialOrderPurged implements Scenario {
 
@@ -79,7 +80,6 @@ public final class PartialOrderPurged implements Scenario {
         checks.check(!held || heldFor.compareTo(RETENTION) < 0, "held state seen only after the retention");
         checks.note("%d partial orders held, then purged %s after they were written (PARTIAL_ORDER_RETENTION %s)",
                 ORDERS, purged ? RelayKill.seconds(gone) : "never", RETENTION);
-        checks.note("not covered here: the dedupe store's key count over ten retention periods");
         return checks.result(ORDERS, purged ? gone : null);
     }
 

@@ -77,13 +77,7 @@ public final class StateWipe implements Scenario {
     }
 
     private static boolean statsAgree(Stack stack, JarService streams) throws InterruptedException {
-        return Audit.Wait.until(Duration.ofSeconds(60), Duration.ofSeconds(1), () -> {
-            try {
-                return StatsCheck.differences(stack, streams).isEmpty();
-            } catch (java.sql.SQLException e) {
-                return false;
-            }
-        });
+        return StatsCheck.awaitAgreement(stack, streams, Duration.ofSeconds(60)).isEmpty();
     }
 
     private static void deleteRecursively(Path dir) throws java.io.IOException {

@@ -99,12 +99,6 @@ public final class StreamsFailover implements Scenario {
     }
 
     private static boolean agree(Stack stack, JarService streams, Duration timeout) throws InterruptedException {
-        return Audit.Wait.until(timeout, Duration.ofSeconds(1), () -> {
-            try {
-                return StatsCheck.differences(stack, streams).isEmpty();
-            } catch (java.sql.SQLException e) {
-                return false;
-            }
-        });
+        return StatsCheck.awaitAgreement(stack, streams, timeout).isEmpty();
     }
 }

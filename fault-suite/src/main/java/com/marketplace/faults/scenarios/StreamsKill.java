@@ -62,19 +62,7 @@ public final class StreamsKill implements Scenario {
         Thread killer = new Thread(() -> killRepeatedly(streams, length, start, recoveries, checks), "killer");
         killer.start();
         Load.run(3, length, (worker, i) -> {
-            long n = worker * 1_000_000L + i;
-            OrderClient.Answer created = client.createUntilAnswered("walk-" + n,
-                    OrderClient.orderBody(1 + n % 25, 1 + n % 12, 13 + n % 4, n), Duration.ofSeconds(30));
-            if (created.status() != 201) {
-                throw new IllegalStateException("order answered " + created.status());
-            }
-            for (String status : WALKS.get((int) (n % WALKS.size()))) {
-                OrderClient.Answer changed = client.changeStatusUntilAnswered(created.orderId(), status, Duration.ofSeconds(30));
-                if (!changed.ok()) {
-                    throw new IllegalStateException("order " + created.orderId() + " -> " + status + " answered "
-                            + changed.status());
-                }
-            }
+            createAndWalk(client, worker * 1_000_000L + i);
             Thread.sleep(20);
             return true;
         });
@@ -82,17 +70,8 @@ public final class StreamsKill implements Scenario {
 
         boolean delivered = Audit.awaitDelivered(stack, recorder, true, Duration.ofSeconds(120));
         checks.check(delivered, "not every event and its outputs delivered within 120 s after the load");
-        List<String>[] diffs = new List[1];
-        boolean agree = Audit.Wait.until(Duration.ofSeconds(60), Duration.ofSeconds(1), () -> {
-            try {
-                diffs[0] = StatsCheck.differences(stack, streams);
-            } catch (java.sql.SQLException e) {
-                diffs[0] = List.of(e.toString());
-            }
-            return diffs[0].isEmpty();
-        });
-        checks.check(agree, "served statistics differ from the database: "
-                + diffs[0].subList(0, Math.min(5, diffs[0].size())) + (diffs[0].size() > 5 ? " …" : ""));
+        List<String> diffs = StatsCheck.awaitAgreement(stack, streams, Duration.ofSeconds(60));
+        checks.check(diffs.isEmpty(), "served statistics differ from the database: " + StatsCheck.summary(diffs));
         Duration worst = recoveries.stream().max(Duration::compareTo).orElse(null);
         checks.check(recoveries.size() == KILLS, "only " + recoveries.size() + " of " + KILLS + " restarts answered");
         checks.check(worst != null && worst.compareTo(RECOVERY_TARGET) <= 0, "a restarted instance answered after "
@@ -100,6 +79,27 @@ public final class StreamsKill implements Scenario {
         checks.note("recovery = kill -9 until the restarted instance answers a stats query: %s",
                 recoveries.stream().map(RelayKill::seconds).toList());
         return checks.result(Audit.figures(stack, recorder, true), worst);
+    }
+
+    /**
+     * Creates order {@code n} (idempotency key {@code walk-n}) and walks it through one of the status
+     * walks, each request retried until answered.
+     *
+     * @throws IllegalStateException when a request is refused
+     */
+    static void createAndWalk(OrderClient client, long n) {
+        OrderClient.Answer created = client.createUntilAnswered("walk-" + n,
+                OrderClient.orderBody(1 + n % 25, 1 + n % 12, 13 + n % 4, n), Duration.ofSeconds(30));
+        if (created.status() != 201) {
+            throw new IllegalStateException("order answered " + created.status());
+        }
+        for (String status : WALKS.get((int) (n % WALKS.size()))) {
+            OrderClient.Answer changed = client.changeStatusUntilAnswered(created.orderId(), status, Duration.ofSeconds(30));
+            if (!changed.ok()) {
+                throw new IllegalStateException("order " + created.orderId() + " -> " + status + " answered "
+                        + changed.status());
+            }
+        }
     }
 
     private static void killRepeatedly(JarService streams, Duration length, long start, List<Duration> recoveries,
