@@ -75,7 +75,7 @@ public final class RelayPause implements Scenario {
                 () -> RelayKill.allProcessed(stack, heldByA));
         Duration recovery = Duration.ofNanos(System.nanoTime() - stoppedAt);
         checks.check(takenOver, "relay B did not publish the rows of frozen relay A within 90 s");
-        checks.check(recovery.compareTo(RelayKill.RECOVERY_TARGET) <= 0, "A's rows waited " + RelayKill.seconds(recovery)
+        checks.checkTiming(stack.scale(), recovery.compareTo(RelayKill.RECOVERY_TARGET) <= 0, "A's rows waited " + RelayKill.seconds(recovery)
                 + ", more than " + RelayKill.seconds(RelayKill.RECOVERY_TARGET));
         boolean drained = Audit.awaitDelivered(stack, recorder, false, Duration.ofSeconds(120));
         checks.check(drained, "the backlog was not delivered within 120 s while A was frozen");
