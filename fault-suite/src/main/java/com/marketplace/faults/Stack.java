@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.Map;
  * when the stack is closed.
  */
 public final class Stack implements AutoCloseable {
+
+    /** How long a gateway process may take to become ready (a cold JVM on a busy two-core machine). */
+    private static final Duration GATEWAY_READY = Duration.ofSeconds(120);
 
     private final Lab lab;
     private final String scenario;
@@ -82,6 +86,17 @@ public final class Stack implements AutoCloseable {
     /** Replication factor for the pipeline's topics: 3 on a cluster of three or more, else 1. */
     private String replication() {
         return kafka.size() >= 3 ? "3" : "1";
+    }
+
+    /**
+     * The set-up most scenarios share: one broker, and an order-gateway process with the default
+     * settings (relay on) named {@code gateway}, returned once it is ready.
+     */
+    public JarService readyGatewayOnOneBroker() {
+        kafka(1);
+        JarService gateway = gateway("gateway", Map.of());
+        gateway.awaitReady(GATEWAY_READY);
+        return gateway;
     }
 
     /** Starts an order-gateway process on a free port; {@code extraEnv} adds to or overrides the defaults. */

@@ -12,7 +12,6 @@ import com.marketplace.faults.Stack;
 import com.marketplace.faults.TopicRecorder;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,9 +40,7 @@ public final class BrokerDown implements Scenario {
     @Override
     public ScenarioResult run(Stack stack) throws Exception {
         Checks checks = new Checks(name());
-        stack.kafka(1);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        gateway.awaitReady(RelayKill.READY);
+        JarService gateway = stack.readyGatewayOnOneBroker();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED));
         OrderClient client = new OrderClient(gateway.uri("/"));
         AtomicInteger refused = new AtomicInteger();

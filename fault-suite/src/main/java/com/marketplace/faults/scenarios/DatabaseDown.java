@@ -13,7 +13,6 @@ import com.marketplace.faults.Stack;
 import com.marketplace.faults.TopicRecorder;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -48,9 +47,7 @@ public final class DatabaseDown implements Scenario {
     @Override
     public ScenarioResult run(Stack stack) throws Exception {
         Checks checks = new Checks(name());
-        stack.kafka(1);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        gateway.awaitReady(RelayKill.READY);
+        JarService gateway = stack.readyGatewayOnOneBroker();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED));
         OrderClient client = new OrderClient(gateway.uri("/"));
         List<Sent> sent = new CopyOnWriteArrayList<>();

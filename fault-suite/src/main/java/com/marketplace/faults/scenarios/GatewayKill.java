@@ -46,9 +46,7 @@ public final class GatewayKill implements Scenario {
         Duration length = Duration.ofSeconds(stack.scale().pick(30, 60));
         int kills = stack.scale().pick(1, 2);
         Checks checks = new Checks(name());
-        stack.kafka(1);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        gateway.awaitReady(RelayKill.READY);
+        JarService gateway = stack.readyGatewayOnOneBroker();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED));
         OrderClient client = new OrderClient(gateway.uri("/"));
         Map<String, Long> answered = new ConcurrentHashMap<>();

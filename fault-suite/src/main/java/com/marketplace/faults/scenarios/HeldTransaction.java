@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -38,9 +37,7 @@ public final class HeldTransaction implements Scenario {
     @Override
     public ScenarioResult run(Stack stack) throws Exception {
         Checks checks = new Checks(name());
-        stack.kafka(1);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        gateway.awaitReady(RelayKill.READY);
+        JarService gateway = stack.readyGatewayOnOneBroker();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED));
         String eventId = UUID.randomUUID().toString();
         long committedAt;
