@@ -1,8 +1,8 @@
 package com.marketplace.bench;
 
-import com.marketplace.harness.FreePorts;
 import com.marketplace.harness.JavaCommand;
 import com.marketplace.harness.MariaDbServer;
+import com.marketplace.kafka.embedded.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package com.marketplace.faults;
 
-import com.marketplace.harness.FreePorts;
 import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.MariaDbServer;
+import com.marketplace.kafka.embedded.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

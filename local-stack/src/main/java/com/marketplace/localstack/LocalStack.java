@@ -3,11 +3,9 @@ package com.marketplace.localstack;
 import com.marketplace.gateway.GatewayApp;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -62,21 +60,13 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /** The query API must know its port before it starts: it advertises it as application.server. */
     private StreamsAppConfig streamsConfig() {
-        int port = options.streamsPort() == 0 ? freePort() : options.streamsPort();
+        int port = options.streamsPort() == 0 ? FreePorts.nextOnAllInterfaces() : options.streamsPort();
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("STATE_DIR", options.dataDir().resolve("streams-state").toAbsolutePath().toString());
         return StreamsAppConfig.fromEnv(env).withHttp(port, "localhost:" + port);
-    }
-
-    /** The query API must know its port before it starts: it advertises it as application.server. */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for the streams app", e);
-        }
     }
 
     private void awaitStreamsRunning() {

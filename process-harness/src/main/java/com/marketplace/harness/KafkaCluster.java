@@ -1,5 +1,6 @@
 package com.marketplace.harness;
 
+import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.kafka.embedded.KraftStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +52,9 @@ public final class KafkaCluster implements AutoCloseable {
         this.size = size;
         this.overrides = Map.copyOf(overrides);
         this.jvmOptions = List.copyOf(jvmOptions);
-        this.brokerPorts = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
-        this.controllerPorts = IntStream.range(0, size).map(i -> FreePorts.next()).toArray();
+        int[] ports = FreePorts.distinct(2 * size);
+        this.brokerPorts = Arrays.copyOfRange(ports, 0, size);
+        this.controllerPorts = Arrays.copyOfRange(ports, size, 2 * size);
         this.nodes = new ManagedProcess[size];
     }
 

@@ -1,5 +1,6 @@
 package com.marketplace.harness;
 
+import com.marketplace.kafka.embedded.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

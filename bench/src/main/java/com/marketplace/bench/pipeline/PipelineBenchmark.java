@@ -2,12 +2,12 @@ package com.marketplace.bench.pipeline;
 
 import com.marketplace.bench.ProcessMemory;
 import com.marketplace.events.Topics;
-import com.marketplace.harness.FreePorts;
 import com.marketplace.harness.HttpService;
 import com.marketplace.harness.JavaCommand;
 import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.ManagedProcess;
 import com.marketplace.harness.ProcessCpu;
+import com.marketplace.kafka.embedded.FreePorts;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,6 @@ package com.marketplace.kafka.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,7 +155,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /**
      * Returns the address clients connect to, {@code 127.0.0.1:<port>}. A random port is chosen the
      * first time it is needed (by this method or {@link #start()}) and kept for the broker's lifetime,
-     * so the address stays valid across {@link #stop()} and {@link #start()}.
+     * so the address stays valid across {@link #stop()} and {@link #start()}. It is chosen with
+     * {@link FreePorts}, so something else may take it before the broker binds it; {@link #start()}
+     * then fails.
      *
      * @return the bootstrap servers string for client configurations
      */
@@ -216,11 +216,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void resolvePorts() {
-        if (brokerPort == 0) {
-            brokerPort = freeLoopbackPort(controllerPort);
-        }
-        if (controllerPort == 0) {
-            controllerPort = freeLoopbackPort(brokerPort);
+        if (brokerPort == 0 && controllerPort == 0) {
+            int[] ports = FreePorts.distinct(2);
+            brokerPort = ports[0];
+            controllerPort = ports[1];
+        } else if (brokerPort == 0) {
+            brokerPort = FreePorts.nextOtherThan(controllerPort);
+        } else if (controllerPort == 0) {
+            controllerPort = FreePorts.nextOtherThan(brokerPort);
         }
     }
 
@@ -357,19 +360,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void requireRunning() {
         if (server == null) {
             throw new IllegalStateException("Kafka broker at " + bootstrapServers() + " is not running");
-        }
-    }
-
-    private static int freeLoopbackPort(int excluded) {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-                int port = socket.getLocalPort();
-                if (port != excluded) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not find a free port on " + HOST, e);
-            }
         }
     }
 

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.kafka.embedded.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -30,10 +29,10 @@ class OutboxRetryIT {
     private OutboxRelay relay;
 
     @BeforeEach
-    void relayWithAnUnreachableBroker() throws IOException {
+    void relayWithAnUnreachableBroker() {
         TestDatabase.clean();
         Properties props = new Properties();
-        props.put("bootstrap.servers", "127.0.0.1:" + unusedPort());
+        props.put("bootstrap.servers", "127.0.0.1:" + FreePorts.next());
         props.put("max.block.ms", "300");
         props.put("request.timeout.ms", "200");
         props.put("delivery.timeout.ms", "500");
@@ -81,11 +80,5 @@ class OutboxRetryIT {
     private static void assertAttempts(EventEnvelope event, int attempts, String status) {
         assertThat(OutboxFixtures.statusOf(event.eventId())).isEqualTo(status);
         assertThat(OutboxFixtures.column("retry_count", event.eventId())).isEqualTo(Integer.toString(attempts));
-    }
-
-    private static int unusedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.query.QueryPaths;
-import com.marketplace.http.testing.FreePorts;
 import com.marketplace.http.testing.HostileRequests;
 import com.marketplace.http.testing.RawHttp;
 import com.marketplace.http.testing.RawHttp.Answer;
@@ -44,7 +44,7 @@ class HostileQueryRequestsIT {
         broker = EmbeddedKafkaBroker.builder().build();
         broker.start();
         String applicationId = "hostile-it-" + UUID.randomUUID().toString().substring(0, 8);
-        int port = FreePorts.freePort();
+        int port = FreePorts.nextOnAllInterfaces();
         app = StreamsApp.create(StreamsAppConfig.defaults()
                 .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
                 .withApplicationId(applicationId)

@@ -7,8 +7,8 @@ import com.marketplace.events.EventCodec;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
-import com.marketplace.http.testing.FreePorts;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.query.QueryPaths;
@@ -80,7 +80,7 @@ class MultiInstanceQueryIT {
     }
 
     private static StreamsApp startInstance(String applicationId, Path stateDir) {
-        int port = FreePorts.freePort();
+        int port = FreePorts.nextOnAllInterfaces();
         StreamsAppConfig config = StreamsAppConfig.defaults()
                 .withKafka(broker.bootstrapServers(), stateDir)
                 .withApplicationId(applicationId)

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marketplace.events.Topics;
-import com.marketplace.http.testing.FreePorts;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
@@ -41,7 +41,7 @@ class TopicsAtStartIT {
         broker.createTopics(3, Topics.ORDER_CREATED);
         broker.createTopics(5, Topics.ORDER_STATUS_CHANGED);
         String applicationId = "topics-it-" + UUID.randomUUID().toString().substring(0, 8);
-        int port = FreePorts.freePort();
+        int port = FreePorts.nextOnAllInterfaces();
         app = StreamsApp.create(StreamsAppConfig.defaults()
                 .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
                 .withApplicationId(applicationId)
