@@ -225,13 +225,15 @@ public record StreamsAppConfig(
         // CONCURRENT_TRANSACTIONS. Retrying after 10 ms instead of the default 100 ms keeps such a
         // stall from adding a whole default backoff to the commit.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
-        // A task reads two topics (created, status-changed). The default (0) checks, on every
-        // processing round, whether an empty input partition might still receive older records,
-        // and formats trace text doing so; under a steady trickle one of them is nearly always empty.
-        // The topology does not need cross-topic timestamp order: the relay publishes an order's
-        // status change only after its creation was acknowledged, and a change that still arrives
-        // first is kept as a partial order. So a task processes whatever is buffered.
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // A task reads two topics (created, status-changed) and processes them in timestamp order:
+        // Kafka's default max.task.idle.ms (0) makes it wait for a partition that has records on the
+        // broker but none buffered yet, instead of running ahead on the other one. The dedupe store
+        // depends on that order (DedupeProcessor): it is one window store per task, its stream time
+        // is the newest timestamp put into it from either topic, and it forgets what lies more than
+        // DEDUPE_RETENTION behind that. Processing whatever happens to be buffered (-1) let one topic
+        // run ahead of the other during a backlog, far enough that a copy re-published well within
+        // the retention found its original already expired and passed as a new event.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         props.putAll(membershipProperties());
         return props;
     }

@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * same partition and therefore in the same task and the same store instance. No repartitioning
  * happens before this processor.
  *
+ * <p><b>Assumption:</b> the task reads its two input topics in timestamp order (Kafka Streams'
+ * default {@code max.task.idle.ms} of 0, set in {@code StreamsAppConfig}). The store's stream time is
+ * the newest timestamp put into it from either topic, and a fetch sees nothing older than stream time
+ * minus the retention. If one topic ran ahead of the other by close to a retention, a copy on the
+ * lagging topic would find its original already out of reach and pass as a new event.
+ *
  * <p>Every dropped duplicate is recorded on a Kafka Streams sensor of the task: metric
  * {@value #DROPPED_METRIC} (and {@code dropped-duplicates-rate}) in group {@value #METRICS_GROUP},
  * so the count is part of the client's metrics without the topology knowing any metrics library.

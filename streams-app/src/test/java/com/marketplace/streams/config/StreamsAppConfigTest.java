@@ -80,7 +80,9 @@ class StreamsAppConfigTest {
         assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(Path.of("target/state").toAbsolutePath().toString());
         assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(2);
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50L);
-        assertThat(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        assertThat(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                .as("a task's two input topics are processed in timestamp order, which the dedupe store's expiry relies on")
+                .isEqualTo(0L);
         assertThat(props.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .as("failures the topology does not route are dead-lettered in the one DLQ format")
                 .isEqualTo(DeadLetterProcessingHandler.class.getName());

@@ -133,6 +133,31 @@ class OrderTopologyTest {
     }
 
     @Test
+    void theOtherTopicsTimestampsAlsoDecideWhenAnEventIdIsForgotten() {
+        // This is why a task must read its two topics in timestamp order (StreamsAppConfig): the
+        // store's stream time is the newest timestamp from either topic.
+        try (TopologyFixture shortRetention = new TopologyFixture(Duration.ofMinutes(1))) {
+            EventEnvelope order = created(42, 1, T0, List.of(item(7, 1, "10.00")));
+            EventEnvelope other = created(43, 2, T0, List.of(item(8, 1, "1.00")));
+            shortRetention.send(order);
+            shortRetention.send(other);
+
+            // a status change 50 s on: the copy, 10 s after its original, is still recognised
+            shortRetention.send(changed(other, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(50)));
+            shortRetention.send(order, T0.plusSeconds(10));
+            assertThat(shortRetention.email.readValuesToList()).extracting(EmailMessage::orderId)
+                    .containsExactly(42L, 43L, 43L);
+
+            // a status change beyond the retention of the original: a copy processed after it
+            // passes, however close its own timestamp is to the original's
+            shortRetention.send(changed(other, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plusSeconds(61)));
+            shortRetention.send(order, T0.plusSeconds(10));
+            assertThat(shortRetention.email.readValuesToList()).extracting(EmailMessage::orderId)
+                    .containsExactly(43L, 42L);
+        }
+    }
+
+    @Test
     void sameEventIdAfterRetentionIsAcceptedAgainAndTheStoreShrinks() {
         try (TopologyFixture shortRetention = new TopologyFixture(Duration.ofMinutes(1))) {
             EventEnvelope first = created(42, 1, T0, List.of(item(7, 1, "10.00")));
