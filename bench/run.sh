@@ -3,8 +3,9 @@
 # does), and runs every benchmark scenario with its baseline, the project's jars, Kafka brokers, Debezium and
 # a second MariaDB (binlog on) as processes of their own. Writes docs/benchmarks/<date>.md with its plots and
 # copies it to docs/benchmarks/latest.md; a quick run (short phases, small backlogs) writes
-# docs/benchmarks/<date>-quick.md. The rate sweep (pipeline-sweep) runs in a quick run only when
-# -Dbench.only names it.
+# docs/benchmarks/<date>-quick.md. A run of named scenarios (-Dbench.only) appends their names to the file
+# name (<date>-gateway.md) and leaves latest.md alone. The rate sweep (pipeline-sweep) runs in a quick run
+# only when -Dbench.only names it.
 #
 #   bench/run.sh [--quick] [--build]
 #                [-Dbench.only=gateway,relay-drain,commit-to-ack,pipeline,pipeline-sweep,streams]

@@ -49,9 +49,13 @@ public final class BenchEnvironment implements AutoCloseable {
         return settings.reportDir().resolve(reportName() + "-" + name + ".png");
     }
 
-    /** The report's file name without extension: the date, and {@code -quick} for a quick run. */
+    /**
+     * The report's file name without extension: the date, {@code -quick} for a quick run, and for a
+     * run of named scenarios ({@code bench.only}) their names, so that it never replaces the report
+     * of a run of every scenario.
+     */
     public String reportName() {
-        return settings.date() + (settings.quick() ? "-quick" : "");
+        return settings.reportName();
     }
 
     /**

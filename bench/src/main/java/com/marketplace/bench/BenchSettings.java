@@ -37,6 +37,19 @@ public record BenchSettings(boolean quick, Set<String> only, Path reportDir, Pat
         return only.isEmpty() ? !quick || scenario.inQuickRun() : only.contains(scenario.name());
     }
 
+    /**
+     * The report's file name without extension: {@code <date>}, then {@code -quick} for a quick run,
+     * then {@code -<name>} for each scenario {@code bench.only} names, in alphabetical order.
+     */
+    public String reportName() {
+        StringBuilder name = new StringBuilder(date.toString());
+        if (quick) {
+            name.append("-quick");
+        }
+        only.stream().sorted().forEach(scenario -> name.append('-').append(scenario));
+        return name.toString();
+    }
+
     /** {@code full} in a full run, {@code quick} in a quick one. */
     public int pick(int full, int quickValue) {
         return quick ? quickValue : full;

@@ -1,6 +1,7 @@
 package com.marketplace.bench.report;
 
 import com.marketplace.bench.BenchEnvironment;
+import com.marketplace.bench.BenchSettings;
 import com.marketplace.bench.Figure;
 import com.marketplace.bench.ScenarioResult;
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.Locale;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
 
 /**
- * Writes {@code <reportDir>/<date>.md} (or {@code <date>-quick.md}) for a reader who wants to
+ * Writes {@code <reportDir>/<date>.md} ({@code <date>-quick.md} for a quick run, with the scenario
+ * names appended for a run of named scenarios: see {@link BenchSettings#reportName()}) for a reader who wants to
  * choose: machine, versions, settings, a summary of every figure with a target, then each scenario
  * with its figures beside their baselines, tables, plots and what bounds it, and the memory of the
  * project's processes. A full run also copies it to {@code latest.md}.
