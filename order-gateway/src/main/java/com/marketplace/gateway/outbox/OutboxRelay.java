@@ -1,8 +1,5 @@
 package com.marketplace.gateway.outbox;
 
-import com.marketplace.gateway.db.Transactions;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,8 +48,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private static final int IN_FLIGHT_BATCHES = 2;
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
-    private final Transactions tx;
-    private final JdbcOutboxRepository repository;
+    private final OutboxTransactions outbox;
     private final OutboxPublisher publisher;
     private final RelaySettings settings;
     private final OutboxMetrics metrics;
@@ -83,16 +79,15 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
     private volatile boolean lastRoundClean = true;
 
-    public OutboxRelay(Transactions tx, JdbcOutboxRepository repository, OutboxPublisher publisher,
-            RelaySettings settings, OutboxMetrics metrics, Clock clock) {
-        this.tx = tx;
-        this.repository = repository;
+    public OutboxRelay(OutboxTransactions outbox, OutboxPublisher publisher, RelaySettings settings,
+            OutboxMetrics metrics, Clock clock) {
+        this.outbox = outbox;
         this.publisher = publisher;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
         this.backoff = new RetryBackoff(settings.backoffBase(), settings.backoffMax());
-        this.leases = new LeaseKeeper(tx, repository, settings, metrics, clock);
+        this.leases = new LeaseKeeper(outbox, settings, metrics, clock);
         this.thread = new Thread(this::loop, "outbox-relay-" + settings.relayId());
         this.completer = new Thread(this::completeLoop, "outbox-relay-acks-" + settings.relayId());
     }
@@ -161,7 +156,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      *
      * @return the number of rows claimed (0 when nothing was due)
      */
-    public int runOnce() throws SQLException {
+    public int runOnce() {
         List<OutboxRow> batch = claim();
         if (batch.isEmpty()) {
             return 0;
@@ -171,10 +166,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /** Claims the next batch for this relay in a transaction of its own. */
-    public List<OutboxRow> claim() throws SQLException {
+    public List<OutboxRow> claim() {
         Instant now = clock.instant();
         long start = System.nanoTime();
-        List<OutboxRow> rows = tx.inTransaction(conn -> repository.claim(conn, settings.relayId(), now,
+        List<OutboxRow> rows = outbox.inTransaction(store -> store.claim(settings.relayId(), now,
                 now.plus(settings.lease()), settings.batchSize()));
         leases.claimed(rows);
         metrics.claimTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -185,7 +180,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * Records what happened to a published batch, fenced on this relay's lease: rows another relay
      * has re-claimed meanwhile are left alone, counted as fenced and logged.
      */
-    public void complete(List<PublishOutcome> outcomes) throws SQLException {
+    public void complete(List<PublishOutcome> outcomes) {
         Instant now = clock.instant();
         Set<Long> knownLost = leases.finished(outcomes.stream().map(o -> o.row().id()).toList());
         List<Long> acked = new ArrayList<>(outcomes.size());
@@ -201,13 +196,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 default -> failures.add(outcome);
             }
         }
-        Recorded recorded = tx.inTransaction(conn -> {
-            int marked = repository.markProcessed(conn, settings.relayId(), acked, now);
+        Recorded recorded = outbox.inTransaction(store -> {
+            int marked = store.markProcessed(settings.relayId(), acked, now);
             int failed = 0;
             for (PublishOutcome failure : failures) {
-                failed += recordFailure(conn, failure, now) ? 1 : 0;
+                failed += recordFailure(store, failure, now) ? 1 : 0;
             }
-            int released = repository.release(conn, settings.relayId(), notSent);
+            int released = store.release(settings.relayId(), notSent);
             return new Recorded(marked, failed, released);
         });
         lastRoundClean = acked.size() == outcomes.size();
@@ -231,13 +226,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /** @return whether the row was still this relay's to update */
-    private boolean recordFailure(Connection conn, PublishOutcome failure, Instant now) throws SQLException {
+    private boolean recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
         OutboxRow row = failure.row();
         int attempts = row.retryCount() + 1;
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE || attempts >= settings.maxAttempts();
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
-        if (!repository.recordFailure(conn, settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts),
+        if (!store.recordFailure(settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts),
                 error)) {
             return false;
         }
@@ -373,7 +368,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             List<OutboxRow> rows = claim();
             consecutiveErrors.set(0);
             return rows;
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Outbox claim failed ({} in a row): {}", consecutiveErrors.incrementAndGet(), e.toString());
             return List.of();
         }
@@ -392,7 +387,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 claimWanted.set(true);
                 wake();
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // not renewed any more: another relay re-sends them once the lease runs out
             leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
             consecutiveErrors.incrementAndGet();
@@ -456,7 +451,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /** Renews the lease on the rows in flight now, as the renewer thread does every third of a lease. */
-    void renewLeases() throws SQLException {
+    void renewLeases() {
         leases.renew();
     }
 

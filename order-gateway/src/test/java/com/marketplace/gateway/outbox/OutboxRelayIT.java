@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Topics;
 import com.marketplace.gateway.outbox.PublishedEvents.Published;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
@@ -277,7 +278,7 @@ class OutboxRelayIT {
     }
 
     private OutboxRelay newRelay(RelaySettings settings, Clock clock, SimpleMeterRegistry registry) {
-        OutboxRelay relay = new OutboxRelay(OutboxFixtures.tx(), repository, newPublisher(clock), settings,
+        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), newPublisher(clock), settings,
                 new OutboxMetrics(registry, clock), clock);
         relays.add(relay);
         return relay;
