@@ -12,6 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * row (this relay was paused or cut off past its lease) is counted in {@code outbox_fenced_total}
  * and logged in one WARN line per round.
  *
- * <p>The relay runs on two threads of its own (claim and send; await and record), plus the lease
- * renewer. Rows of this instance's transactions are usually handed to it right after their commit,
- * already leased to it ({@link OutboxHandoff}): it sends them at once, without a claim round. {@link #eventsCommitted()}
+ * <p>The relay runs on two single-thread executors of its own, {@code outbox-relay-<id>} (claim and
+ * send) and {@code outbox-relay-acks-<id>} (await and record), plus the lease renewer. Rows of this
+ * instance's transactions are usually handed to it right after their commit, already leased to it
+ * ({@link OutboxHandoff}): it sends them at once, without a claim round. {@link #eventsCommitted()}
  * asks for a claim round for rows written unleased; the poll interval is only the fallback for rows
  * written by other instances and for retries.
  */
@@ -69,8 +72,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      */
     private final Map<String, Long> awaited = new ConcurrentHashMap<>();
     private long lastClaimNanos;
-    private final Thread thread;
-    private final Thread completer;
+    /** Runs {@link #loop()}: claims and sends. */
+    private final ExecutorService claimer;
+    /** Runs {@link #completeLoop()}: awaits the acknowledgements and records them. */
+    private final ExecutorService completer;
+    private final AtomicBoolean started = new AtomicBoolean();
     /** Batches handed to the producer and not yet recorded; bounded, so claiming cannot run far ahead. */
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private Runnable beforeFirstRound = () -> { };
@@ -88,8 +94,18 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         this.clock = clock;
         this.backoff = new RetryBackoff(settings.backoffBase(), settings.backoffMax());
         this.leases = new LeaseKeeper(outbox, settings, metrics, clock);
-        this.thread = new Thread(this::loop, "outbox-relay-" + settings.relayId());
-        this.completer = new Thread(this::completeLoop, "outbox-relay-acks-" + settings.relayId());
+        // daemon or not like the thread that builds the relay, as a thread created here would be
+        boolean daemon = Thread.currentThread().isDaemon();
+        this.claimer = singleThread("outbox-relay-" + settings.relayId(), daemon);
+        this.completer = singleThread("outbox-relay-acks-" + settings.relayId(), daemon);
+    }
+
+    private static ExecutorService singleThread(String name, boolean daemon) {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(daemon);
+            return thread;
+        });
     }
 
     /**
@@ -101,12 +117,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         return this;
     }
 
-    /** Starts the relay thread. */
+    /**
+     * Starts the relay's threads.
+     *
+     * @throws IllegalStateException when it was started before
+     */
     public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("outbox relay " + settings.relayId() + " was started before");
+        }
         running = true;
         leases.start();
-        completer.start();
-        thread.start();
+        completer.execute(this::completeLoop);
+        claimer.execute(this::loop);
         log.info("Outbox relay {} started (batch {}, poll {}, lease {} renewed every {})", settings.relayId(),
                 settings.batchSize(), settings.pollInterval(), settings.lease(), leases.renewInterval());
     }
@@ -257,7 +280,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * The claiming thread: claim a batch, hand it to the producer, queue it for the completer,
+     * The claiming thread's loop: claim a batch, hand it to the producer, queue it for the completer,
      * repeat at once while batches come back full. A second thread waits for the acknowledgements
      * and records them, so claiming batch N+1, publishing batch N and recording batch N-1 overlap.
      * Ordering still holds: a batch in flight is still PENDING, so the head-of-order rule keeps
@@ -351,7 +374,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /** The completer thread: records each batch's outcomes in order, until the claiming thread ends. */
+    /** The completer thread's loop: records each batch's outcomes in order, until the claiming loop ends. */
     private void completeLoop() {
         try {
             for (OutboxPublisher.Sent sent = inFlight.take(); sent != END_OF_STREAM; sent = inFlight.take()) {
@@ -433,16 +456,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * Stops after the round in flight has been published and recorded, then closes the producer
-     * (which flushes). Waits at most a lease for the round; rows of an unfinished round stay
-     * leased and are re-sent by any relay once the lease expires.
+     * (which flushes). Waits at most a lease for the claiming thread, then at most a lease for the
+     * completer, without interrupting either; rows of an unfinished round stay leased and are
+     * re-sent by any relay once the lease expires.
      */
     @Override
     public void close() {
         running = false;
         wake();
+        claimer.shutdown();
+        completer.shutdown();
         try {
-            thread.join(settings.lease().toMillis());
-            completer.join(settings.lease().toMillis());
+            claimer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
+            completer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
