@@ -51,7 +51,7 @@ public final class OutboxMaintenance implements AutoCloseable {
     }
 
     /** Reads the backlog counts into the gauges. */
-    public OutboxCounts refreshCounts() {
+    OutboxCounts refreshCounts() {
         OutboxCounts counts = outbox.inTransaction(OutboxStore::counts);
         metrics.backlog(counts);
         return counts;
@@ -62,7 +62,7 @@ public final class OutboxMaintenance implements AutoCloseable {
      *
      * @return rows deleted (0 when another instance holds the lease)
      */
-    public int cleanup() {
+    int cleanup() {
         Instant now = clock.instant();
         Instant leaseUntil = now.plus(CLEANUP_EVERY.multipliedBy(2));
         if (!outbox.inTransaction(store -> store.acquireLease(CLEANUP_LEASE, owner, now, leaseUntil))) {

@@ -175,11 +175,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * One relay round: claim, publish, record outcomes.
+     * One round on the caller's thread, outside the relay's own loops: claim, publish, record
+     * outcomes. Lets a caller step rounds one by one (e.g. against a mutable clock).
      *
      * @return the number of rows claimed (0 when nothing was due)
      */
-    public int runOnce() {
+    int runOnce() {
         List<OutboxRow> batch = claim();
         if (batch.isEmpty()) {
             return 0;
@@ -189,7 +190,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /** Claims the next batch for this relay in a transaction of its own. */
-    public List<OutboxRow> claim() {
+    List<OutboxRow> claim() {
         Instant now = clock.instant();
         long start = System.nanoTime();
         List<OutboxRow> rows = outbox.inTransaction(store -> store.claim(settings.relayId(), now,
@@ -203,7 +204,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * Records what happened to a published batch, fenced on this relay's lease: rows another relay
      * has re-claimed meanwhile are left alone, counted as fenced and logged.
      */
-    public void complete(List<PublishOutcome> outcomes) {
+    void complete(List<PublishOutcome> outcomes) {
         Instant now = clock.instant();
         Set<Long> knownLost = leases.finished(outcomes.stream().map(o -> o.row().id()).toList());
         List<Long> acked = new ArrayList<>(outcomes.size());
@@ -479,9 +480,5 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Renews the lease on the rows in flight now, as the renewer thread does every third of a lease. */
     void renewLeases() {
         leases.renew();
-    }
-
-    public String relayId() {
-        return settings.relayId();
     }
 }

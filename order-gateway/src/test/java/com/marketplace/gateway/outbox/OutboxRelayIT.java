@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -213,6 +215,30 @@ class OutboxRelayIT {
 
         // Then it is published within seconds, not minutes
         PublishedEvents.awaitAll(broker.bootstrapServers(), List.of(event.eventId()), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void relayRunsOnItsTwoNamedThreadsAndCloseEndsThem() {
+        Set<String> names = Set.of("outbox-relay-relay-threads", "outbox-relay-acks-relay-threads");
+        OutboxRelay relay = newRelay(settings("relay-threads"), Clock.systemUTC());
+
+        // Given a started relay
+        relay.start();
+
+        // Then it claims and records on two threads named after it, daemon or not like its creator
+        await().atMost(Duration.ofSeconds(10)).until(() -> liveThreads(names).size() == 2);
+        assertThat(liveThreads(names)).allMatch(t -> t.isDaemon() == Thread.currentThread().isDaemon());
+        assertThatThrownBy(relay::start).isInstanceOf(IllegalStateException.class);
+
+        // When it is closed, both threads end
+        relay.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> liveThreads(names).isEmpty());
+    }
+
+    private static List<Thread> liveThreads(Set<String> names) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && names.contains(t.getName()))
+                .toList();
     }
 
     @Test
