@@ -20,12 +20,14 @@ import com.marketplace.gateway.order.OrderService;
 import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
-import com.marketplace.gateway.outbox.JdbcOutboxRepository;
 import com.marketplace.gateway.outbox.OutboxAdmin;
 import com.marketplace.gateway.outbox.OutboxHandoff;
 import com.marketplace.gateway.outbox.OutboxModule;
 import com.marketplace.gateway.outbox.OutboxNotifier;
+import com.marketplace.gateway.outbox.OutboxTransactions;
 import com.marketplace.gateway.outbox.RelaySettings;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxTransactions;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -64,24 +66,26 @@ public final class GatewayApp {
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Migrations.migrate(dataSource);
         Transactions tx = new Transactions(dataSource);
-        this.outbox = config.relayEnabled() ? outboxModule(config, tx, meterRegistry) : null;
+        OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
+        this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, meterRegistry) : null;
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
         // the order transactions tell the relay themselves what they wrote (OutboxHandoff)
         OutboxHandoff handoff = outbox == null ? OutboxHandoff.NONE : outbox.handoff();
         this.orderService = new OrderService(orderTransactions(tx, handoff), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
-        this.outboxAdmin = new OutboxAdmin(tx, new JdbcOutboxRepository(), relayNotifier, Clock.systemUTC());
+        this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier, Clock.systemUTC());
         this.javalin = createJavalin();
     }
 
     /** The relay and its upkeep for this instance; each instance has its own relay id. */
-    private static OutboxModule outboxModule(GatewayConfig config, Transactions tx, PrometheusMeterRegistry registry) {
+    private static OutboxModule outboxModule(GatewayConfig config, OutboxTransactions outboxStore,
+            PrometheusMeterRegistry registry) {
         String relayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
         RelaySettings settings = RelaySettings.of(relayId, config.outboxBatchSize(), config.outboxPollInterval(),
                 config.outboxMaxAttempts()).withLease(config.outboxLease());
         Properties kafka = config.kafkaClientProperties();
         kafka.put("client.id", relayId);
-        return OutboxModule.create(tx, registry, settings, config.outboxRetention(), kafka,
+        return OutboxModule.create(outboxStore, registry, settings, config.outboxRetention(), kafka,
                 config.topicPartitions(), config.topicReplicationFactor(), Clock.systemUTC());
     }
 

@@ -23,4 +23,11 @@ class ArchitectureTest {
     static final ArchRule httpDoesNotTouchJdbc = noClasses()
             .that().resideInAPackage("com.marketplace.gateway.http..")
             .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "com.marketplace.gateway.order.jdbc..");
+
+    @ArchTest
+    static final ArchRule outboxRelaySeesOnlyItsStorePort = noClasses()
+            .that().resideInAPackage("com.marketplace.gateway.outbox")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "java.sql..", "javax.sql..", "com.marketplace.gateway.db..", "com.marketplace.gateway.outbox.jdbc..")
+            .as("the outbox relay, its upkeep and admin reach storage only through OutboxTransactions/OutboxStore");
 }

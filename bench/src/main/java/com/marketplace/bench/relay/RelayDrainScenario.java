@@ -11,13 +11,14 @@ import com.marketplace.events.Topics;
 import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.Migrations;
 import com.marketplace.gateway.db.Transactions;
-import com.marketplace.gateway.outbox.JdbcOutboxRepository;
 import com.marketplace.gateway.outbox.NewOutboxEvent;
 import com.marketplace.gateway.outbox.OutboxMetrics;
 import com.marketplace.gateway.outbox.OutboxPublisher;
 import com.marketplace.gateway.outbox.OutboxRelay;
 import com.marketplace.gateway.outbox.OutboxRow;
 import com.marketplace.gateway.outbox.RelaySettings;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxTransactions;
 import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.MariaDbServer;
 import com.zaxxer.hikari.HikariDataSource;
@@ -189,7 +190,8 @@ public final class RelayDrainScenario implements Scenario {
         base.put("bootstrap.servers", bootstrap);
         Clock clock = Clock.systemUTC();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        OutboxRelay relay = new OutboxRelay(tx, new JdbcOutboxRepository(), OutboxPublisher.create(base, clock),
+        OutboxRelay relay = new OutboxRelay(new JdbcOutboxTransactions(tx, new JdbcOutboxRepository()),
+                OutboxPublisher.create(base, clock),
                 RelaySettings.of("bench-relay", BATCH_SIZE, Duration.ofSeconds(1), 10), new OutboxMetrics(registry, clock),
                 clock);
         Counter published = registry.get("outbox.published").counter();

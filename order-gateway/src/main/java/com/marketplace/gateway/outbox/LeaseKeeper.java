@@ -1,7 +1,5 @@
 package com.marketplace.gateway.outbox;
 
-import com.marketplace.gateway.db.Transactions;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -34,8 +32,7 @@ final class LeaseKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
     private static final Duration MIN_RENEW_INTERVAL = Duration.ofMillis(100);
 
-    private final Transactions tx;
-    private final JdbcOutboxRepository repository;
+    private final OutboxTransactions outbox;
     private final RelaySettings settings;
     private final OutboxMetrics metrics;
     private final Clock clock;
@@ -45,10 +42,8 @@ final class LeaseKeeper implements AutoCloseable {
     private final Set<Long> lost = new HashSet<>();
     private ScheduledExecutorService renewer;
 
-    LeaseKeeper(Transactions tx, JdbcOutboxRepository repository, RelaySettings settings, OutboxMetrics metrics,
-            Clock clock) {
-        this.tx = tx;
-        this.repository = repository;
+    LeaseKeeper(OutboxTransactions outbox, RelaySettings settings, OutboxMetrics metrics, Clock clock) {
+        this.outbox = outbox;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
@@ -100,14 +95,14 @@ final class LeaseKeeper implements AutoCloseable {
     private void renewSafely() {
         try {
             renew();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Relay {}: renewing the lease on {} outbox rows failed: {}", settings.relayId(), heldCount(),
                     e.toString());
         }
     }
 
     /** Extends the lease on every held row, and sets aside those another relay has taken. */
-    void renew() throws SQLException {
+    void renew() {
         Set<Long> snapshot;
         synchronized (this) {
             snapshot = new HashSet<>(held);
@@ -115,9 +110,9 @@ final class LeaseKeeper implements AutoCloseable {
         if (snapshot.isEmpty()) {
             return;
         }
-        Set<Long> stillHeld = tx.inTransaction(conn -> {
-            int renewed = repository.renewLease(conn, settings.relayId(), snapshot, clock.instant().plus(settings.lease()));
-            return renewed == snapshot.size() ? snapshot : repository.heldBy(conn, settings.relayId(), snapshot);
+        Set<Long> stillHeld = outbox.inTransaction(store -> {
+            int renewed = store.renewLease(settings.relayId(), snapshot, clock.instant().plus(settings.lease()));
+            return renewed == snapshot.size() ? snapshot : store.heldBy(settings.relayId(), snapshot);
         });
         int taken = 0;
         synchronized (this) {

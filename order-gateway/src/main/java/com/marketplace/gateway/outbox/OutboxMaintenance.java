@@ -1,7 +1,5 @@
 package com.marketplace.gateway.outbox;
 
-import com.marketplace.gateway.db.Transactions;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +23,7 @@ public final class OutboxMaintenance implements AutoCloseable {
     private static final Duration COUNTS_EVERY = Duration.ofSeconds(5);
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
 
-    private final Transactions tx;
-    private final JdbcOutboxRepository repository;
+    private final OutboxTransactions outbox;
     private final OutboxMetrics metrics;
     private final Duration retention;
     private final String owner;
@@ -37,10 +34,9 @@ public final class OutboxMaintenance implements AutoCloseable {
         return t;
     });
 
-    public OutboxMaintenance(Transactions tx, JdbcOutboxRepository repository, OutboxMetrics metrics,
-            Duration retention, String owner, Clock clock) {
-        this.tx = tx;
-        this.repository = repository;
+    public OutboxMaintenance(OutboxTransactions outbox, OutboxMetrics metrics, Duration retention, String owner,
+            Clock clock) {
+        this.outbox = outbox;
         this.metrics = metrics;
         this.retention = retention;
         this.owner = owner;
@@ -55,8 +51,8 @@ public final class OutboxMaintenance implements AutoCloseable {
     }
 
     /** Reads the backlog counts into the gauges. */
-    public OutboxCounts refreshCounts() throws SQLException {
-        OutboxCounts counts = tx.inTransaction(repository::counts);
+    OutboxCounts refreshCounts() {
+        OutboxCounts counts = outbox.inTransaction(OutboxStore::counts);
         metrics.backlog(counts);
         return counts;
     }
@@ -66,19 +62,19 @@ public final class OutboxMaintenance implements AutoCloseable {
      *
      * @return rows deleted (0 when another instance holds the lease)
      */
-    public int cleanup() throws SQLException {
+    int cleanup() {
         Instant now = clock.instant();
         Instant leaseUntil = now.plus(CLEANUP_EVERY.multipliedBy(2));
-        if (!tx.inTransaction(conn -> repository.acquireLease(conn, CLEANUP_LEASE, owner, now, leaseUntil))) {
+        if (!outbox.inTransaction(store -> store.acquireLease(CLEANUP_LEASE, owner, now, leaseUntil))) {
             log.debug("Outbox cleanup skipped: another instance holds the lease");
             return 0;
         }
         Instant cutoff = now.minus(retention);
         int total = 0;
-        JdbcOutboxRepository.CleanupPage page = new JdbcOutboxRepository.CleanupPage(0, 0, true);
+        OutboxStore.CleanupPage page = new OutboxStore.CleanupPage(0, 0, true);
         while (page.more() && clock.instant().isBefore(leaseUntil)) {
             long afterId = page.lastId();
-            page = tx.inTransaction(conn -> repository.deleteProcessedBefore(conn, cutoff, afterId, CLEANUP_BATCH));
+            page = outbox.inTransaction(store -> store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH));
             total += page.deleted();
         }
         if (total > 0) {
@@ -87,17 +83,12 @@ public final class OutboxMaintenance implements AutoCloseable {
         return total;
     }
 
-    private static void quietly(String what, SqlTask task) {
+    private static void quietly(String what, Runnable task) {
         try {
             task.run();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Outbox {} failed: {}", what, e.toString());
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlTask {
-        Object run() throws SQLException;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package com.marketplace.gateway.outbox;
 
-import com.marketplace.gateway.db.Transactions;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,14 +45,12 @@ public final class OutboxModule implements AutoCloseable {
      * @param topicPartitions partitions of the order topics when they have to be created
      * @param replication     replication factor of the order topics when they have to be created
      */
-    public static OutboxModule create(Transactions tx, MeterRegistry registry, RelaySettings settings,
+    public static OutboxModule create(OutboxTransactions outbox, MeterRegistry registry, RelaySettings settings,
             Duration retention, Properties kafkaProps, int topicPartitions, int replication, Clock clock) {
-        JdbcOutboxRepository repository = new JdbcOutboxRepository();
         OutboxMetrics metrics = new OutboxMetrics(registry, clock);
-        OutboxRelay relay = new OutboxRelay(tx, repository, OutboxPublisher.create(kafkaProps, clock), settings,
-                metrics, clock);
-        OutboxMaintenance maintenance = new OutboxMaintenance(tx, repository, metrics, retention,
-                settings.relayId(), clock);
+        OutboxRelay relay = new OutboxRelay(outbox, OutboxPublisher.create(kafkaProps, clock), settings, metrics,
+                clock);
+        OutboxMaintenance maintenance = new OutboxMaintenance(outbox, metrics, retention, settings.relayId(), clock);
         return new OutboxModule(relay, maintenance, kafkaProps, topicPartitions, replication);
     }
 

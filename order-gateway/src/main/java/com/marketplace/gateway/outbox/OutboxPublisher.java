@@ -79,7 +79,7 @@ public final class OutboxPublisher implements AutoCloseable {
      * Publishes {@code rows} in order and waits for every acknowledgement (bounded by the
      * producer's delivery timeout). Never throws for a per-record failure; each row gets an outcome.
      */
-    public List<PublishOutcome> publish(List<OutboxRow> rows) {
+    List<PublishOutcome> publish(List<OutboxRow> rows) {
         Sent sent = send(rows);
         flush();
         return sent.awaitOutcomes();

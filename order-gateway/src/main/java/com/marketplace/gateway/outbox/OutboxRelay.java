@@ -1,8 +1,5 @@
 package com.marketplace.gateway.outbox;
 
-import com.marketplace.gateway.db.Transactions;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * row (this relay was paused or cut off past its lease) is counted in {@code outbox_fenced_total}
  * and logged in one WARN line per round.
  *
- * <p>The relay runs on two threads of its own (claim and send; await and record), plus the lease
- * renewer. Rows of this instance's transactions are usually handed to it right after their commit,
- * already leased to it ({@link OutboxHandoff}): it sends them at once, without a claim round. {@link #eventsCommitted()}
+ * <p>The relay runs on two single-thread executors of its own, {@code outbox-relay-<id>} (claim and
+ * send) and {@code outbox-relay-acks-<id>} (await and record), plus the lease renewer. Rows of this
+ * instance's transactions are usually handed to it right after their commit, already leased to it
+ * ({@link OutboxHandoff}): it sends them at once, without a claim round. {@link #eventsCommitted()}
  * asks for a claim round for rows written unleased; the poll interval is only the fallback for rows
  * written by other instances and for retries.
  */
@@ -51,8 +51,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private static final int IN_FLIGHT_BATCHES = 2;
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
-    private final Transactions tx;
-    private final JdbcOutboxRepository repository;
+    private final OutboxTransactions outbox;
     private final OutboxPublisher publisher;
     private final RelaySettings settings;
     private final OutboxMetrics metrics;
@@ -73,8 +72,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      */
     private final Map<String, Long> awaited = new ConcurrentHashMap<>();
     private long lastClaimNanos;
-    private final Thread thread;
-    private final Thread completer;
+    /** Runs {@link #loop()}: claims and sends. */
+    private final ExecutorService claimer;
+    /** Runs {@link #completeLoop()}: awaits the acknowledgements and records them. */
+    private final ExecutorService completer;
+    private final AtomicBoolean started = new AtomicBoolean();
     /** Batches handed to the producer and not yet recorded; bounded, so claiming cannot run far ahead. */
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private Runnable beforeFirstRound = () -> { };
@@ -83,18 +85,27 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
     private volatile boolean lastRoundClean = true;
 
-    public OutboxRelay(Transactions tx, JdbcOutboxRepository repository, OutboxPublisher publisher,
-            RelaySettings settings, OutboxMetrics metrics, Clock clock) {
-        this.tx = tx;
-        this.repository = repository;
+    public OutboxRelay(OutboxTransactions outbox, OutboxPublisher publisher, RelaySettings settings,
+            OutboxMetrics metrics, Clock clock) {
+        this.outbox = outbox;
         this.publisher = publisher;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
         this.backoff = new RetryBackoff(settings.backoffBase(), settings.backoffMax());
-        this.leases = new LeaseKeeper(tx, repository, settings, metrics, clock);
-        this.thread = new Thread(this::loop, "outbox-relay-" + settings.relayId());
-        this.completer = new Thread(this::completeLoop, "outbox-relay-acks-" + settings.relayId());
+        this.leases = new LeaseKeeper(outbox, settings, metrics, clock);
+        // daemon or not like the thread that builds the relay, as a thread created here would be
+        boolean daemon = Thread.currentThread().isDaemon();
+        this.claimer = singleThread("outbox-relay-" + settings.relayId(), daemon);
+        this.completer = singleThread("outbox-relay-acks-" + settings.relayId(), daemon);
+    }
+
+    private static ExecutorService singleThread(String name, boolean daemon) {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(daemon);
+            return thread;
+        });
     }
 
     /**
@@ -106,12 +117,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         return this;
     }
 
-    /** Starts the relay thread. */
+    /**
+     * Starts the relay's threads.
+     *
+     * @throws IllegalStateException when it was started before
+     */
     public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("outbox relay " + settings.relayId() + " was started before");
+        }
         running = true;
         leases.start();
-        completer.start();
-        thread.start();
+        completer.execute(this::completeLoop);
+        claimer.execute(this::loop);
         log.info("Outbox relay {} started (batch {}, poll {}, lease {} renewed every {})", settings.relayId(),
                 settings.batchSize(), settings.pollInterval(), settings.lease(), leases.renewInterval());
     }
@@ -157,11 +175,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * One relay round: claim, publish, record outcomes.
+     * One round on the caller's thread, outside the relay's own loops: claim, publish, record
+     * outcomes. Lets a caller step rounds one by one (e.g. against a mutable clock).
      *
      * @return the number of rows claimed (0 when nothing was due)
      */
-    public int runOnce() throws SQLException {
+    int runOnce() {
         List<OutboxRow> batch = claim();
         if (batch.isEmpty()) {
             return 0;
@@ -171,10 +190,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /** Claims the next batch for this relay in a transaction of its own. */
-    public List<OutboxRow> claim() throws SQLException {
+    List<OutboxRow> claim() {
         Instant now = clock.instant();
         long start = System.nanoTime();
-        List<OutboxRow> rows = tx.inTransaction(conn -> repository.claim(conn, settings.relayId(), now,
+        List<OutboxRow> rows = outbox.inTransaction(store -> store.claim(settings.relayId(), now,
                 now.plus(settings.lease()), settings.batchSize()));
         leases.claimed(rows);
         metrics.claimTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -185,7 +204,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * Records what happened to a published batch, fenced on this relay's lease: rows another relay
      * has re-claimed meanwhile are left alone, counted as fenced and logged.
      */
-    public void complete(List<PublishOutcome> outcomes) throws SQLException {
+    void complete(List<PublishOutcome> outcomes) {
         Instant now = clock.instant();
         Set<Long> knownLost = leases.finished(outcomes.stream().map(o -> o.row().id()).toList());
         List<Long> acked = new ArrayList<>(outcomes.size());
@@ -201,13 +220,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 default -> failures.add(outcome);
             }
         }
-        Recorded recorded = tx.inTransaction(conn -> {
-            int marked = repository.markProcessed(conn, settings.relayId(), acked, now);
+        Recorded recorded = outbox.inTransaction(store -> {
+            int marked = store.markProcessed(settings.relayId(), acked, now);
             int failed = 0;
             for (PublishOutcome failure : failures) {
-                failed += recordFailure(conn, failure, now) ? 1 : 0;
+                failed += recordFailure(store, failure, now) ? 1 : 0;
             }
-            int released = repository.release(conn, settings.relayId(), notSent);
+            int released = store.release(settings.relayId(), notSent);
             return new Recorded(marked, failed, released);
         });
         lastRoundClean = acked.size() == outcomes.size();
@@ -231,13 +250,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /** @return whether the row was still this relay's to update */
-    private boolean recordFailure(Connection conn, PublishOutcome failure, Instant now) throws SQLException {
+    private boolean recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
         OutboxRow row = failure.row();
         int attempts = row.retryCount() + 1;
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE || attempts >= settings.maxAttempts();
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
-        if (!repository.recordFailure(conn, settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts),
+        if (!store.recordFailure(settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts),
                 error)) {
             return false;
         }
@@ -262,7 +281,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * The claiming thread: claim a batch, hand it to the producer, queue it for the completer,
+     * The claiming thread's loop: claim a batch, hand it to the producer, queue it for the completer,
      * repeat at once while batches come back full. A second thread waits for the acknowledgements
      * and records them, so claiming batch N+1, publishing batch N and recording batch N-1 overlap.
      * Ordering still holds: a batch in flight is still PENDING, so the head-of-order rule keeps
@@ -356,7 +375,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /** The completer thread: records each batch's outcomes in order, until the claiming thread ends. */
+    /** The completer thread's loop: records each batch's outcomes in order, until the claiming loop ends. */
     private void completeLoop() {
         try {
             for (OutboxPublisher.Sent sent = inFlight.take(); sent != END_OF_STREAM; sent = inFlight.take()) {
@@ -373,7 +392,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             List<OutboxRow> rows = claim();
             consecutiveErrors.set(0);
             return rows;
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("Outbox claim failed ({} in a row): {}", consecutiveErrors.incrementAndGet(), e.toString());
             return List.of();
         }
@@ -392,7 +411,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 claimWanted.set(true);
                 wake();
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // not renewed any more: another relay re-sends them once the lease runs out
             leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
             consecutiveErrors.incrementAndGet();
@@ -438,16 +457,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * Stops after the round in flight has been published and recorded, then closes the producer
-     * (which flushes). Waits at most a lease for the round; rows of an unfinished round stay
-     * leased and are re-sent by any relay once the lease expires.
+     * (which flushes). Waits at most a lease for the claiming thread, then at most a lease for the
+     * completer, without interrupting either; rows of an unfinished round stay leased and are
+     * re-sent by any relay once the lease expires.
      */
     @Override
     public void close() {
         running = false;
         wake();
+        claimer.shutdown();
+        completer.shutdown();
         try {
-            thread.join(settings.lease().toMillis());
-            completer.join(settings.lease().toMillis());
+            claimer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
+            completer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -456,11 +478,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /** Renews the lease on the rows in flight now, as the renewer thread does every third of a lease. */
-    void renewLeases() throws SQLException {
+    void renewLeases() {
         leases.renew();
-    }
-
-    public String relayId() {
-        return settings.relayId();
     }
 }

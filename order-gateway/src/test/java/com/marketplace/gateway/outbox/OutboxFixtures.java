@@ -6,6 +6,8 @@ import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.OrderStatusChanged;
 import com.marketplace.gateway.db.Transactions;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxTransactions;
 import com.marketplace.gateway.support.TestDatabase;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -32,6 +34,11 @@ final class OutboxFixtures {
 
     static Transactions tx() {
         return new Transactions(TestDatabase.dataSource());
+    }
+
+    /** The outbox store on the test database, as the gateway wires it. */
+    static OutboxTransactions store() {
+        return new JdbcOutboxTransactions(tx(), REPOSITORY);
     }
 
     static EventEnvelope event(long orderId, int seq) {

@@ -13,6 +13,7 @@ import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
 import com.marketplace.gateway.outbox.PublishedEvents.Published;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
@@ -123,7 +124,7 @@ class OutboxHandoffIT {
         // When another relay runs
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", broker.bootstrapServers());
-        try (OutboxRelay survivor = new OutboxRelay(tx, new JdbcOutboxRepository(),
+        try (OutboxRelay survivor = new OutboxRelay(OutboxFixtures.store(),
                 OutboxPublisher.create(kafka, Clock.systemUTC()),
                 RelaySettings.of("relay-survivor", 500, Duration.ofMillis(200), 10),
                 new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {

@@ -23,7 +23,6 @@ class OutboxMaintenanceIT {
 
     private static final Duration RETENTION = Duration.ofDays(7);
     private final Transactions tx = OutboxFixtures.tx();
-    private final JdbcOutboxRepository repository = new JdbcOutboxRepository();
     private final MutableClock clock = new MutableClock();
 
     @BeforeEach
@@ -117,8 +116,8 @@ class OutboxMaintenanceIT {
     }
 
     private OutboxMaintenance maintenance(String owner) {
-        return new OutboxMaintenance(tx, repository, new OutboxMetrics(new SimpleMeterRegistry(), clock), RETENTION,
-                owner, clock);
+        return new OutboxMaintenance(OutboxFixtures.store(), new OutboxMetrics(new SimpleMeterRegistry(), clock),
+                RETENTION, owner, clock);
     }
 
     private List<UUID> insert(int count, String status, Instant processedAt) throws Exception {

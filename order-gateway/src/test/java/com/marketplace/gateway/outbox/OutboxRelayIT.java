@@ -1,11 +1,13 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Topics;
 import com.marketplace.gateway.outbox.PublishedEvents.Published;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
@@ -18,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -215,6 +218,30 @@ class OutboxRelayIT {
     }
 
     @Test
+    void relayRunsOnItsTwoNamedThreadsAndCloseEndsThem() {
+        Set<String> names = Set.of("outbox-relay-relay-threads", "outbox-relay-acks-relay-threads");
+        OutboxRelay relay = newRelay(settings("relay-threads"), Clock.systemUTC());
+
+        // Given a started relay
+        relay.start();
+
+        // Then it claims and records on two threads named after it, daemon or not like its creator
+        await().atMost(Duration.ofSeconds(10)).until(() -> liveThreads(names).size() == 2);
+        assertThat(liveThreads(names)).allMatch(t -> t.isDaemon() == Thread.currentThread().isDaemon());
+        assertThatThrownBy(relay::start).isInstanceOf(IllegalStateException.class);
+
+        // When it is closed, both threads end
+        relay.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> liveThreads(names).isEmpty());
+    }
+
+    private static List<Thread> liveThreads(Set<String> names) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && names.contains(t.getName()))
+                .toList();
+    }
+
+    @Test
     void poisonRowIsParkedAndHoldsBackOnlyItsOwnOrder() throws Exception {
         // Given order 8000's first event is larger than the producer may send
         EventEnvelope poison = OutboxFixtures.event(8_000, 0);
@@ -277,7 +304,7 @@ class OutboxRelayIT {
     }
 
     private OutboxRelay newRelay(RelaySettings settings, Clock clock, SimpleMeterRegistry registry) {
-        OutboxRelay relay = new OutboxRelay(OutboxFixtures.tx(), repository, newPublisher(clock), settings,
+        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), newPublisher(clock), settings,
                 new OutboxMetrics(registry, clock), clock);
         relays.add(relay);
         return relay;

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 class OutboxRetryIT {
 
     private static final int MAX_ATTEMPTS = 3;
-    private final JdbcOutboxRepository repository = new JdbcOutboxRepository();
     private final MutableClock clock = new MutableClock();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private OutboxPublisher publisher;
@@ -39,7 +38,7 @@ class OutboxRetryIT {
         publisher = OutboxPublisher.create(props, clock);
         RelaySettings settings = RelaySettings.of("relay-retry", 10, Duration.ofSeconds(1), MAX_ATTEMPTS)
                 .withBackoff(Duration.ofSeconds(2), Duration.ofMinutes(1));
-        relay = new OutboxRelay(OutboxFixtures.tx(), repository, publisher, settings,
+        relay = new OutboxRelay(OutboxFixtures.store(), publisher, settings,
                 new OutboxMetrics(registry, clock), clock);
     }
 

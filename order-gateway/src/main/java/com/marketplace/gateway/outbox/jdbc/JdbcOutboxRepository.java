@@ -1,6 +1,13 @@
-package com.marketplace.gateway.outbox;
+package com.marketplace.gateway.outbox.jdbc;
 
 import com.marketplace.gateway.db.UtcTimestamps;
+import com.marketplace.gateway.outbox.FailedOutboxEvent;
+import com.marketplace.gateway.outbox.NewOutboxEvent;
+import com.marketplace.gateway.outbox.OutboxCounts;
+import com.marketplace.gateway.outbox.OutboxHandoff;
+import com.marketplace.gateway.outbox.OutboxRow;
+import com.marketplace.gateway.outbox.OutboxStatus;
+import com.marketplace.gateway.outbox.OutboxStore.CleanupPage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +25,10 @@ import java.util.UUID;
 
 /**
  * JDBC access to {@code outbox_events} and {@code outbox_leases}. Every method works on the
- * caller's connection and transaction; none opens, commits or rolls back one.
+ * caller's connection and transaction; none opens, commits or rolls back one. The writing side is
+ * public: order transactions insert their events with {@link #insert} in the order's own
+ * transaction. Everything the relay, its upkeep and the operator actions do goes through
+ * {@link JdbcOutboxTransactions}, the {@link com.marketplace.gateway.outbox.OutboxStore} on JDBC.
  *
  * <p>Claiming follows three rules. Rows are selected by status and due time, never by an id
  * watermark, so a row whose transaction commits late is still picked up. A row is claimable only
@@ -124,7 +134,7 @@ public final class JdbcOutboxRepository {
 
     private static final int MAX_ERROR_LENGTH = 1000;
     /** {@code claimed_until} of a row nobody holds (the columns are never NULL; see migration V3). */
-    static final Instant NOT_LEASED = Instant.EPOCH;
+    private static final Instant NOT_LEASED = Instant.EPOCH;
 
     /**
      * Inserts a PENDING row, due at once and not leased, in the caller's transaction.
@@ -184,7 +194,7 @@ public final class JdbcOutboxRepository {
      * has locked, and leases them to {@code relayId} until {@code leaseUntil}. Call it in a short
      * transaction of its own and commit before publishing: no database lock is held across Kafka I/O.
      */
-    public List<OutboxRow> claim(Connection conn, String relayId, Instant now, Instant leaseUntil, int limit)
+    List<OutboxRow> claim(Connection conn, String relayId, Instant now, Instant leaseUntil, int limit)
             throws SQLException {
         List<OutboxRow> rows = new ArrayList<>(limit);
         try (PreparedStatement ps = conn.prepareStatement(SELECT_CLAIMABLE)) {
@@ -221,7 +231,7 @@ public final class JdbcOutboxRepository {
      *
      * @return how many rows were marked; fewer than asked means the others were fenced off
      */
-    public int markProcessed(Connection conn, String relayId, Collection<Long> ids, Instant now) throws SQLException {
+    int markProcessed(Connection conn, String relayId, Collection<Long> ids, Instant now) throws SQLException {
         if (ids.isEmpty()) {
             return 0;
         }
@@ -241,7 +251,7 @@ public final class JdbcOutboxRepository {
      *
      * @return whether the row was still this relay's to update
      */
-    public boolean recordFailure(Connection conn, String relayId, long id, OutboxStatus newStatus,
+    boolean recordFailure(Connection conn, String relayId, long id, OutboxStatus newStatus,
             Instant nextAttemptAt, String error) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(RECORD_FAILURE)) {
             ps.setString(1, newStatus.name());
@@ -260,7 +270,7 @@ public final class JdbcOutboxRepository {
      *
      * @return how many rows were renewed
      */
-    public int renewLease(Connection conn, String relayId, Collection<Long> ids, Instant leaseUntil)
+    int renewLease(Connection conn, String relayId, Collection<Long> ids, Instant leaseUntil)
             throws SQLException {
         if (ids.isEmpty()) {
             return 0;
@@ -274,7 +284,7 @@ public final class JdbcOutboxRepository {
     }
 
     /** Those of the rows {@code ids} that are leased to {@code relayId} now. */
-    public Set<Long> heldBy(Connection conn, String relayId, Collection<Long> ids) throws SQLException {
+    Set<Long> heldBy(Connection conn, String relayId, Collection<Long> ids) throws SQLException {
         Set<Long> held = new HashSet<>();
         if (ids.isEmpty()) {
             return held;
@@ -292,7 +302,7 @@ public final class JdbcOutboxRepository {
     }
 
     /** Gives up {@code relayId}'s lease on rows it will not publish, so they are claimable at once. */
-    public int release(Connection conn, String relayId, Collection<Long> ids) throws SQLException {
+    int release(Connection conn, String relayId, Collection<Long> ids) throws SQLException {
         if (ids.isEmpty()) {
             return 0;
         }
@@ -315,7 +325,7 @@ public final class JdbcOutboxRepository {
      * after the cutoff: every later row was created later still, and no row is processed before it
      * is created, so none of them has expired ({@link CleanupPage#more()} is false).
      */
-    public CleanupPage deleteProcessedBefore(Connection conn, Instant cutoff, long afterId, int window)
+    CleanupPage deleteProcessedBefore(Connection conn, Instant cutoff, long afterId, int window)
             throws SQLException {
         List<Long> expired = new ArrayList<>();
         int read = 0;
@@ -345,18 +355,8 @@ public final class JdbcOutboxRepository {
         return new CleanupPage(deleted, lastId, read == window && lastCreatedBeforeCutoff);
     }
 
-    /**
-     * What one cleanup page did.
-     *
-     * @param deleted rows deleted
-     * @param lastId  the highest id read: the next page starts after it
-     * @param more    whether later rows may still hold expired ones
-     */
-    public record CleanupPage(int deleted, long lastId, boolean more) {
-    }
-
     /** Counts PENDING and FAILED rows and finds the creation time of the oldest PENDING one. */
-    public OutboxCounts counts(Connection conn) throws SQLException {
+    OutboxCounts counts(Connection conn) throws SQLException {
         long pending = 0;
         long failed = 0;
         Instant oldestPending = null;
@@ -375,7 +375,7 @@ public final class JdbcOutboxRepository {
     }
 
     /** The oldest FAILED rows, at most {@code limit}. */
-    public List<FailedOutboxEvent> findFailed(Connection conn, int limit) throws SQLException {
+    List<FailedOutboxEvent> findFailed(Connection conn, int limit) throws SQLException {
         List<FailedOutboxEvent> failed = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(SELECT_FAILED)) {
             ps.setInt(1, limit);
@@ -400,7 +400,7 @@ public final class JdbcOutboxRepository {
      *
      * @return false when no FAILED row has that eventId
      */
-    public boolean retryFailed(Connection conn, UUID eventId, Instant now) throws SQLException {
+    boolean retryFailed(Connection conn, UUID eventId, Instant now) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(RETRY_FAILED)) {
             UtcTimestamps.bind(ps, 1, now);
             UtcTimestamps.bind(ps, 2, NOT_LEASED);
@@ -415,7 +415,7 @@ public final class JdbcOutboxRepository {
      *
      * @return whether {@code owner} holds the lease now
      */
-    public boolean acquireLease(Connection conn, String name, String owner, Instant now, Instant until)
+    boolean acquireLease(Connection conn, String name, String owner, Instant now, Instant until)
             throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(ACQUIRE_LEASE)) {
             ps.setString(1, owner);
@@ -428,7 +428,7 @@ public final class JdbcOutboxRepository {
     }
 
     /** The status of the row with this eventId, if there is one. */
-    public Optional<OutboxStatus> statusOf(Connection conn, UUID eventId) throws SQLException {
+    Optional<OutboxStatus> statusOf(Connection conn, UUID eventId) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT status FROM outbox_events WHERE event_id = ?")) {
             ps.setString(1, eventId.toString());
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,0 +1,105 @@
+package com.marketplace.gateway.outbox;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The outbox as the relay, its lease keeper, its upkeep and the operator actions see it, inside one
+ * transaction (see {@link OutboxTransactions}). Failures are reported as {@link OutboxStorageException}.
+ *
+ * <p>Claiming follows three rules. Rows are selected by status and due time, never by an id
+ * watermark, so a row whose transaction commits late is still picked up. A row is claimable only
+ * while no earlier event of the same order is unfinished (PENDING, leased or FAILED), so events of
+ * one order leave in outbox order whatever the number of relays. A claim is a lease
+ * ({@code claimed_by}, {@code claimed_until}); every later update of the row is fenced on
+ * {@code claimed_by}, so a relay whose lease expired and was re-claimed cannot overwrite the newer
+ * owner's work: its update matches nothing, and the count it gets back says so.
+ */
+public interface OutboxStore {
+
+    /**
+     * Selects up to {@code limit} claimable rows in id order, skipping rows another transaction has
+     * locked, and leases them to {@code relayId} until {@code leaseUntil}. Run it in a short
+     * transaction of its own, committed before publishing: no lock is held across Kafka I/O.
+     */
+    List<OutboxRow> claim(String relayId, Instant now, Instant leaseUntil, int limit);
+
+    /**
+     * Marks rows PROCESSED if they are still leased to {@code relayId}.
+     *
+     * @return how many rows were marked; fewer than asked means the others were fenced off
+     */
+    int markProcessed(String relayId, Collection<Long> ids, Instant now);
+
+    /**
+     * Records a failed attempt of a row leased to {@code relayId}: the retry count goes up, the
+     * lease is released, and the row either waits until {@code nextAttemptAt} (PENDING) or is
+     * parked (FAILED).
+     *
+     * @return whether the row was still this relay's to update
+     */
+    boolean recordFailure(String relayId, long id, OutboxStatus newStatus, Instant nextAttemptAt, String error);
+
+    /**
+     * Gives up {@code relayId}'s lease on rows it will not publish, so they are claimable at once.
+     *
+     * @return how many rows were released; fewer than asked means the others were fenced off
+     */
+    int release(String relayId, Collection<Long> ids);
+
+    /**
+     * Extends {@code relayId}'s lease on the rows {@code ids} to {@code leaseUntil}, on those it still
+     * holds; rows another relay has re-claimed, or that have left PENDING, are not touched.
+     *
+     * @return how many rows were renewed
+     */
+    int renewLease(String relayId, Collection<Long> ids, Instant leaseUntil);
+
+    /** Those of the rows {@code ids} that are leased to {@code relayId} now. */
+    Set<Long> heldBy(String relayId, Collection<Long> ids);
+
+    /**
+     * One page of cleanup: reads up to {@code window} PROCESSED rows with an id above
+     * {@code afterId}, in id order, and deletes those processed before {@code cutoff}. A row
+     * processed late is stepped over and kept until it expires itself.
+     */
+    CleanupPage deleteProcessedBefore(Instant cutoff, long afterId, int window);
+
+    /**
+     * What one cleanup page did.
+     *
+     * @param deleted rows deleted
+     * @param lastId  the highest id read: the next page starts after it
+     * @param more    whether later rows may still hold expired ones
+     */
+    record CleanupPage(int deleted, long lastId, boolean more) {
+    }
+
+    /**
+     * Takes or renews the named lease (e.g. the cleanup's) for {@code owner} until {@code until}, if
+     * it is free, expired or already {@code owner}'s.
+     *
+     * @return whether {@code owner} holds the lease now
+     */
+    boolean acquireLease(String name, String owner, Instant now, Instant until);
+
+    /** Counts PENDING and FAILED rows and finds the creation time of the oldest PENDING one. */
+    OutboxCounts counts();
+
+    /** The oldest FAILED rows, at most {@code limit}. */
+    List<FailedOutboxEvent> findFailed(int limit);
+
+    /**
+     * Puts a FAILED row back to PENDING with a fresh attempt budget, due at {@code now}.
+     *
+     * @return false when no FAILED row has that eventId
+     */
+    boolean retryFailed(UUID eventId, Instant now);
+
+    /** The status of the row with this eventId, if there is one. */
+    Optional<OutboxStatus> statusOf(UUID eventId);
+}

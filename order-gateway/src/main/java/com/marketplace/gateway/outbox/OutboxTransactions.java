@@ -1,0 +1,16 @@
+package com.marketplace.gateway.outbox;
+
+import java.util.function.Function;
+
+/**
+ * Runs work against the {@link OutboxStore} in one transaction: everything the work wrote is
+ * committed together when it returns, or nothing when it throws.
+ */
+public interface OutboxTransactions {
+
+    /**
+     * @throws OutboxStorageException when the database fails (the transaction is rolled back)
+     * @throws RuntimeException whatever {@code work} throws, unchanged, after rolling back
+     */
+    <T> T inTransaction(Function<OutboxStore, T> work);
+}
