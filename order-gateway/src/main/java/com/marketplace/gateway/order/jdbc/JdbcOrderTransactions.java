@@ -3,6 +3,7 @@ package com.marketplace.gateway.order.jdbc;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.EventType;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.db.SqlCall;
 import com.marketplace.gateway.db.SqlStates;
 import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.order.DuplicateIdempotencyKeyException;
@@ -80,17 +81,9 @@ public final class JdbcOrderTransactions implements OrderTransactions {
     }
 
     /** Runs one JDBC call, turning its checked failure into a {@link StorageException}. */
-    @FunctionalInterface
-    private interface SqlCall<T> {
-        T call() throws SQLException;
-    }
-
     private static <T> T run(String what, SqlCall<T> call) {
-        try {
-            return call.call();
-        } catch (SQLException e) {
-            throw new StorageException(what + " failed (SQLState " + e.getSQLState() + ")", e);
-        }
+        return SqlCall.run(what, call,
+                (failed, e) -> new StorageException(failed + " failed (SQLState " + e.getSQLState() + ")", e));
     }
 
     private final class ConnectionOrderStore implements OrderStore {

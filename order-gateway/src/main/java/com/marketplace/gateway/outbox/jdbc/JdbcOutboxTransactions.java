@@ -1,5 +1,6 @@
 package com.marketplace.gateway.outbox.jdbc;
 
+import com.marketplace.gateway.db.SqlCall;
 import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.outbox.FailedOutboxEvent;
 import com.marketplace.gateway.outbox.OutboxCounts;
@@ -44,17 +45,8 @@ public final class JdbcOutboxTransactions implements OutboxTransactions {
     }
 
     /** Runs one JDBC call, turning its checked failure into an {@link OutboxStorageException}. */
-    @FunctionalInterface
-    private interface SqlCall<T> {
-        T call() throws SQLException;
-    }
-
     private static <T> T run(String what, SqlCall<T> call) {
-        try {
-            return call.call();
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return SqlCall.run(what, call, JdbcOutboxTransactions::failure);
     }
 
     /** Keeps the driver's message: the relay and the upkeep log only this exception's text. */
