@@ -36,6 +36,8 @@ class DockerComposeIT {
     private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(\\S+)\\s+(\\S+)\\s*$");
     private static final Pattern ENTRYPOINT_JAR = Pattern.compile("(?m)^ENTRYPOINT\\s+\\[\"java\",\\s*\"-jar\",\\s*\"([^\"]+)\"\\]");
     private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)(/\\S*)");
+    /** Compose's {@code ${NAME}}, {@code ${NAME:-default}} and {@code ${NAME:?error}}. */
+    private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{(\\w+)(?::?([-?])([^}]*))?}");
 
     /** One of our runnable modules, as a compose service builds it. */
     enum Component {
@@ -218,11 +220,68 @@ class DockerComposeIT {
         return ourServices().stream().filter(s -> s.component() == component).toList();
     }
 
-    /** A service's environment (map form), values as strings. */
+    @Test
+    void monitoringScrapesEveryServiceOfOursAndMountsTheOpsKit() throws IOException {
+        JsonNode services = compose().get("services");
+        JsonNode prometheus = services.get("prometheus");
+        JsonNode grafana = services.get("grafana");
+        assertThat(prometheus).as("a prometheus service").isNotNull();
+        assertThat(grafana).as("a grafana service").isNotNull();
+        for (JsonNode monitoring : List.of(prometheus, grafana)) {
+            assertThat(monitoring.path("profiles").toString()).as("started only with --profile monitoring")
+                    .contains("\"monitoring\"");
+            monitoring.path("volumes").forEach(v -> assertThat(REPOSITORY.resolve(v.asText().split(":")[0]))
+                    .as("mounted from the repository: " + v.asText()).exists());
+        }
+        assertThat(volumeTargets(prometheus)).contains("/etc/prometheus");
+        JsonNode scrape = new YAMLMapper().readTree(REPOSITORY.resolve("ops/prometheus/prometheus.yml").toFile());
+        assertThat(REPOSITORY.resolve("ops/prometheus").resolve(scrape.get("rule_files").get(0).asText())).exists();
+        List<String> targets = new ArrayList<>();
+        scrape.get("scrape_configs").forEach(job -> job.path("static_configs")
+                .forEach(c -> c.path("targets").forEach(t -> targets.add(t.asText()))));
+        List<String> expected = new ArrayList<>();
+        for (Service service : ourServices()) {
+            expected.add(service.name() + ":" + service.component().httpPort(service.env()));
+        }
+        assertThat(targets).as("Prometheus scrapes each service of ours on its HTTP port").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(volumeTargets(grafana)).contains("/etc/grafana/provisioning");
+        JsonNode provider = new YAMLMapper().readTree(
+                REPOSITORY.resolve("ops/grafana/provisioning/dashboards/marketplace.yml").toFile());
+        String dashboards = provider.get("providers").get(0).get("options").get("path").asText();
+        assertThat(volumeTargets(grafana)).anySatisfy(target -> assertThat(target).startsWith(dashboards + "/"));
+    }
+
+    @Test
+    void theSharedInstanceSecretMustBeGivenAndHasNoDefault() throws IOException {
+        for (Service service : ourServices(Component.STREAMS)) {
+            String raw = service.node().get("environment").get("INSTANCE_SECRET").asText();
+            assertThat(raw).as(service.name()).startsWith("${INSTANCE_SECRET:?");
+        }
+        assertThat(interpolate("${INSTANCE_SECRET:?set it}")).isEqualTo("sample-instance_secret-value");
+        assertThat(interpolate("${ADMIN_TOKEN:-}")).isEmpty();
+        assertThat(interpolate("a${X:-b}c")).isEqualTo("abc");
+    }
+
+    /**
+     * A service's environment (map form), values as strings, interpolated as compose does when the
+     * user sets each required variable ({@code ${NAME:?…}}) to a sample value and leaves the others unset.
+     */
     static Map<String, String> environment(JsonNode service) {
         Map<String, String> env = new LinkedHashMap<>();
-        service.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        service.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), interpolate(e.getValue().asText())));
         return env;
+    }
+
+    static String interpolate(String value) {
+        Matcher m = INTERPOLATION.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = "?".equals(m.group(2)) ? "sample-" + m.group(1).toLowerCase(java.util.Locale.ROOT) + "-value"
+                    : m.group(3) == null ? "" : m.group(3);
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
 }
