@@ -31,6 +31,8 @@ public final class Stack implements AutoCloseable {
     private final String database;
     private final MariaDbServer mariadb;
     private final List<AutoCloseable> closeFirst = new ArrayList<>();
+    /** Shared by every streams instance of the stack, as in a deployment: a statistic gathers every partition's part. */
+    private final String instanceSecret = "fault-suite-" + java.util.UUID.randomUUID();
     private KafkaCluster kafka;
 
     Stack(Lab lab, String scenario, Path dir, String database) {
@@ -124,6 +126,7 @@ public final class Stack implements AutoCloseable {
         env.put("STATE_DIR", stateDir(name).toString());
         env.put("TOPIC_PARTITIONS", "3");
         env.put("TOPIC_REPLICATION_FACTOR", replication());
+        env.put("INSTANCE_SECRET", instanceSecret);
         env.putAll(extraEnv);
         return track(new JarService(name, lab.streamsJar(), port, env, dir).start());
     }
