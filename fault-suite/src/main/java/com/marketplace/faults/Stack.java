@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The processes of one scenario: a database of its own on the lab's MariaDB, a Kafka cluster, and
@@ -23,7 +24,7 @@ import java.util.Map;
 public final class Stack implements AutoCloseable {
 
     /** How long a gateway process may take to become ready (a cold JVM on a busy two-core machine). */
-    private static final Duration GATEWAY_READY = Duration.ofSeconds(120);
+    private static final Duration READY = Duration.ofSeconds(120);
 
     private final Lab lab;
     private final String scenario;
@@ -32,7 +33,7 @@ public final class Stack implements AutoCloseable {
     private final MariaDbServer mariadb;
     private final List<AutoCloseable> closeFirst = new ArrayList<>();
     /** Shared by every streams instance of the stack, as in a deployment: a statistic gathers every partition's part. */
-    private final String instanceSecret = "fault-suite-" + java.util.UUID.randomUUID();
+    private final String instanceSecret = "fault-suite-" + UUID.randomUUID();
     private KafkaCluster kafka;
 
     Stack(Lab lab, String scenario, Path dir, String database) {
@@ -97,8 +98,26 @@ public final class Stack implements AutoCloseable {
     public JarService readyGatewayOnOneBroker() {
         kafka(1);
         JarService gateway = gateway("gateway", Map.of());
-        gateway.awaitReady(GATEWAY_READY);
+        gateway.awaitReady(READY);
         return gateway;
+    }
+
+    /** A gateway and one streams instance of a stack, both ready. */
+    public record Pipeline(JarService gateway, JarService streams) {
+    }
+
+    /**
+     * The set-up of the scenarios that follow orders to the outputs: {@code brokers} brokers, an
+     * order-gateway process with the default settings named {@code gateway}, and one streams-app
+     * process named {@code streams} with {@code streamsEnv} added; returned once both are ready.
+     */
+    public Pipeline readyPipeline(int brokers, Map<String, String> streamsEnv) {
+        kafka(brokers);
+        JarService gateway = gateway("gateway", Map.of());
+        JarService streams = streams("streams", streamsEnv);
+        gateway.awaitReady(READY);
+        streams.awaitReady(READY);
+        return new Pipeline(gateway, streams);
     }
 
     /** Starts an order-gateway process on a free port; {@code extraEnv} adds to or overrides the defaults. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
@@ -276,7 +277,7 @@ class DockerComposeIT {
         Matcher m = INTERPOLATION.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String replacement = "?".equals(m.group(2)) ? "sample-" + m.group(1).toLowerCase(java.util.Locale.ROOT) + "-value"
+            String replacement = "?".equals(m.group(2)) ? "sample-" + m.group(1).toLowerCase(Locale.ROOT) + "-value"
                     : m.group(3) == null ? "" : m.group(3);
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }

@@ -84,11 +84,9 @@ public final class DedupeStorePlateau implements Scenario {
     public ScenarioResult run(Stack stack) throws Exception {
         Duration length = RETENTION.multipliedBy(stack.scale().pick(6, 10));
         Checks checks = new Checks(name());
-        stack.kafka(1);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        JarService streams = stack.streams("streams", Map.of("DEDUPE_RETENTION", RETENTION.toString()));
-        gateway.awaitReady(RelayKill.READY);
-        streams.awaitReady(RelayKill.READY);
+        Stack.Pipeline pipeline = stack.readyPipeline(1, Map.of("DEDUPE_RETENTION", RETENTION.toString()));
+        JarService gateway = pipeline.gateway();
+        JarService streams = pipeline.streams();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED,
                 Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS));
         List<Sample> samples = new CopyOnWriteArrayList<>();

@@ -68,11 +68,10 @@ public final class LeaderBrokerKill implements Scenario {
     public ScenarioResult run(Stack stack) throws Exception {
         Duration length = Duration.ofSeconds(stack.scale().pick(60, 150));
         Checks checks = new Checks(name());
-        KafkaCluster kafka = stack.kafka(BROKERS);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        JarService streams = stack.streams("streams", Map.of("APPLICATION_ID", APPLICATION_ID));
-        gateway.awaitReady(RelayKill.READY);
-        streams.awaitReady(RelayKill.READY);
+        Stack.Pipeline pipeline = stack.readyPipeline(BROKERS, Map.of("APPLICATION_ID", APPLICATION_ID));
+        KafkaCluster kafka = stack.kafka();
+        JarService gateway = pipeline.gateway();
+        JarService streams = pipeline.streams();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED,
                 Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),

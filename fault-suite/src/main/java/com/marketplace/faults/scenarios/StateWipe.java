@@ -39,11 +39,9 @@ public final class StateWipe implements Scenario {
     @Override
     public ScenarioResult run(Stack stack) throws Exception {
         Checks checks = new Checks(name());
-        stack.kafka(1);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        JarService streams = stack.streams("streams", Map.of());
-        gateway.awaitReady(RelayKill.READY);
-        streams.awaitReady(RelayKill.READY);
+        Stack.Pipeline pipeline = stack.readyPipeline(1, Map.of());
+        JarService gateway = pipeline.gateway();
+        JarService streams = pipeline.streams();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED,
                 Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS));
         Load.backlog(gateway, stack.scale().pick(1_000, 3_000), 6, Duration.ofMinutes(3));

@@ -49,11 +49,9 @@ public final class StreamsKill implements Scenario {
     public ScenarioResult run(Stack stack) throws Exception {
         Duration length = Duration.ofSeconds(stack.scale().pick(50, 120));
         Checks checks = new Checks(name());
-        stack.kafka(1);
-        JarService gateway = stack.gateway("gateway", Map.of());
-        JarService streams = stack.streams("streams", Map.of());
-        gateway.awaitReady(RelayKill.READY);
-        streams.awaitReady(RelayKill.READY);
+        Stack.Pipeline pipeline = stack.readyPipeline(1, Map.of());
+        JarService gateway = pipeline.gateway();
+        JarService streams = pipeline.streams();
         TopicRecorder recorder = stack.record(List.of(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED,
                 Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS));
         OrderClient client = new OrderClient(gateway.uri("/"));
