@@ -48,7 +48,11 @@ public final class OrderTransaction {
     /** Writes one order with its items and outbox row in one transaction; returns the order id. */
     public long write(long buyer) throws SQLException {
         try (Connection conn = db.getConnection()) {
-            conn.setAutoCommit(false);
+            // the gateway's pool hands out connections without autocommit; switch only if needed
+            boolean autoCommit = conn.getAutoCommit();
+            if (autoCommit) {
+                conn.setAutoCommit(false);
+            }
             try {
                 long id = insert(conn, buyer);
                 conn.commit();
@@ -57,7 +61,9 @@ public final class OrderTransaction {
                 conn.rollback();
                 throw e;
             } finally {
-                conn.setAutoCommit(true);
+                if (autoCommit) {
+                    conn.setAutoCommit(true);
+                }
             }
         }
     }

@@ -89,6 +89,9 @@ final class Outbox {
                     created_at, next_attempt_at) VALUES (?, 'Order', '0', 'Marker', 'marker', 'PROCESSED', NOW(6), NOW(6))""")) {
             ps.setString(1, UUID.randomUUID().toString());
             ps.executeUpdate();
+            if (!conn.getAutoCommit()) {
+                conn.commit();
+            }
         }
     }
 

@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one transaction helper: runs a callback on a pooled connection with autocommit off, commits
- * when it returns, rolls back when it throws anything, restores autocommit and returns the
- * connection in all cases. The callback's exception is rethrown unchanged; a failure of the
+ * when it returns, rolls back when it throws anything and returns the connection in all cases. The
+ * gateway's pool ({@link DataSources}) hands out connections without autocommit, so nothing is
+ * switched; a connection that comes with autocommit on is switched off for the transaction and back
+ * on after it. The callback's exception is rethrown unchanged; a failure of the
  * rollback itself is attached to it as suppressed.
  */
 public final class Transactions {
@@ -31,7 +33,9 @@ public final class Transactions {
     public <T> T inTransaction(TransactionCallback<T> work) throws SQLException {
         try (Connection conn = dataSource.getConnection()) {
             boolean autoCommit = conn.getAutoCommit();
-            conn.setAutoCommit(false);
+            if (autoCommit) {
+                conn.setAutoCommit(false);
+            }
             try {
                 T result = work.doInTransaction(conn);
                 conn.commit();
@@ -40,7 +44,9 @@ public final class Transactions {
                 rollback(conn, failure);
                 throw failure;
             } finally {
-                restoreAutoCommit(conn, autoCommit);
+                if (autoCommit) {
+                    restoreAutoCommit(conn);
+                }
             }
         }
     }
@@ -55,9 +61,9 @@ public final class Transactions {
         }
     }
 
-    private static void restoreAutoCommit(Connection conn, boolean autoCommit) {
+    private static void restoreAutoCommit(Connection conn) {
         try {
-            conn.setAutoCommit(autoCommit);
+            conn.setAutoCommit(true);
         } catch (SQLException e) {
             log.warn("Could not restore autocommit on a pooled connection: {}", e.getMessage());
         }

@@ -30,6 +30,8 @@ class TransactionsIT {
     void openSingleConnection() throws SQLException {
         TestDatabase.clean();
         physical = TestDatabase.dataSource().getConnection();
+        // a connection that comes with autocommit on, as from a pool other than the gateway's
+        physical.setAutoCommit(true);
         transactions = new Transactions(new SingleConnectionDataSource(physical));
     }
 
@@ -48,6 +50,26 @@ class TransactionsIT {
         assertThat(result).isEqualTo("done");
         assertThat(TestDatabase.count("outbox_events")).isEqualTo(1);
         assertThat(physical.getAutoCommit()).isTrue();
+    }
+
+    @Test
+    void aConnectionWithoutAutocommitAsTheGatewaysPoolHandsOutIsCommittedAndLeftWithout() throws SQLException {
+        physical.setAutoCommit(false);
+
+        transactions.inTransaction(conn -> {
+            insert(conn, "00000000-0000-0000-0000-000000000004");
+            return null;
+        });
+
+        assertThat(TestDatabase.count("outbox_events")).as("committed, seen from another connection").isEqualTo(1);
+        assertThat(physical.getAutoCommit()).isFalse();
+    }
+
+    @Test
+    void theGatewaysPoolHandsOutConnectionsWithoutAutocommit() throws SQLException {
+        try (Connection pooled = TestDatabase.dataSource().getConnection()) {
+            assertThat(pooled.getAutoCommit()).isFalse();
+        }
     }
 
     @Test

@@ -85,6 +85,7 @@ public final class TestDatabase {
                 st.executeUpdate("DELETE FROM " + table);
             }
             st.executeUpdate(RESET_LEASES);
+            conn.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("cleaning the test database failed", e);
         }
