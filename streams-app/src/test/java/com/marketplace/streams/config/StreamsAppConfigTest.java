@@ -94,6 +94,18 @@ class StreamsAppConfigTest {
                 .as("no producer compression").doesNotContainKey("compression.type");
         assertThat(new StreamsConfig(props).getProducerConfigs("client").get("batch.size"))
                 .isEqualTo(128 * 1024);
+        assertThat(new StreamsConfig(props).getProducerConfigs("client").get("linger.ms"))
+                .as("records wait for the commit that makes them visible and flushes them")
+                .isEqualTo(100L);
+    }
+
+    @Test
+    void atLeastOnceLingersOnlyBrieflyBecauseItsRecordsAreVisibleAtOnce() {
+        Properties props = StreamsAppConfig.fromEnv(Map.of("PROCESSING_GUARANTEE", "at_least_once"))
+                .toStreamsProperties();
+
+        assertThat(new StreamsConfig(props).getProducerConfigs("client").get("linger.ms")).isEqualTo(5L);
+        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(1000L);
     }
 
     @Test
