@@ -105,10 +105,25 @@ public final class BenchEnvironment implements AutoCloseable {
                 .findFirst();
     }
 
-    /** JVM options of the processes a scenario starts; a JFR profile each with {@code -Dbench.jfr=true}. */
+    /** JVM options of the processes a scenario starts; see {@link #jvmOptions(Path, String, boolean)}. */
     public List<String> jvmOptions(Path work, String name) {
+        return jvmOptions(work, name, Boolean.getBoolean("bench.jfr"));
+    }
+
+    /**
+     * JVM options of a process a scenario starts: {@code -Xms512m -Xmx1g}, then the options of the
+     * system property {@code bench.jvm.<name>} (space-separated, e.g.
+     * {@code -Dbench.jvm.gateway=-XX:TieredStopAtLevel=1}; the name is the one the process's JFR file
+     * carries: {@code kafka}, {@code gateway}, {@code streams-app}, ...), and a JFR profile in
+     * {@code work/<name>.jfr} when asked for.
+     */
+    public static List<String> jvmOptions(Path work, String name, boolean jfr) {
         List<String> options = new ArrayList<>(List.of("-Xms512m", "-Xmx1g"));
-        if (Boolean.getBoolean("bench.jfr")) {
+        String extra = System.getProperty("bench.jvm." + name, "").strip();
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        if (jfr) {
             options.addAll(JavaCommand.flightRecording(work.resolve(name + ".jfr")));
         }
         return options;

@@ -1,9 +1,10 @@
 package com.marketplace.bench.pipeline;
 
+import com.marketplace.bench.BenchEnvironment;
+
 import com.marketplace.bench.ProcessMemory;
 import com.marketplace.events.Topics;
 import com.marketplace.harness.HttpService;
-import com.marketplace.harness.JavaCommand;
 import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.ManagedProcess;
 import com.marketplace.harness.ProcessCpu;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,11 +175,7 @@ public final class PipelineBenchmark {
     }
 
     private static List<String> jvm(PipelineSettings s, Path work, String name) {
-        List<String> options = new ArrayList<>(List.of("-Xms512m", "-Xmx1g"));
-        if (s.jfr()) {
-            options.addAll(JavaCommand.flightRecording(work.resolve(name + ".jfr")));
-        }
-        return options;
+        return BenchEnvironment.jvmOptions(work, name, s.jfr());
     }
 
     /** Waits until every order of {@code sent} that was created has reached the email topic, or the drain timeout passes. */

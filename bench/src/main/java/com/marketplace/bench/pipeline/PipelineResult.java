@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -26,7 +28,21 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
 
     /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
     public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
-            double relayP50Ms, double relayP99Ms, CpuWindow.Usage cpu) {
+            double relayP50Ms, double relayP99Ms, CpuWindow.Usage cpu, Histogram endToEnd, Histogram relay) {
+    }
+
+    /**
+     * The run from {@code fromSecond} of the load on: end-to-end and relay latencies of the orders
+     * due from then on, and the cores the pipeline's processes (load client excluded) and the whole
+     * machine used on average over those periods.
+     */
+    public record Settled(int fromSecond, Histogram endToEnd, Histogram relay, double pipelineCores,
+            double machineBusy, int machineCores) {
+
+        /** Share of the machine's cores the pipeline's processes used (0..1). */
+        public double pipelineBusy() {
+            return pipelineCores / machineCores;
+        }
     }
 
     static final int PHASE_SECONDS = 10;
@@ -81,10 +97,34 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
             Histogram h = perPhase.get(i);
             timeline.add(new Phase(i * PHASE_SECONDS, Math.min(s.seconds(), (i + 1) * PHASE_SECONDS), h.getTotalCount(),
                     ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0, ms(relayPerPhase.get(i), 50),
-                    ms(relayPerPhase.get(i), 99), i < cpuTimeline.size() ? cpuTimeline.get(i) : null));
+                    ms(relayPerPhase.get(i), 99), i < cpuTimeline.size() ? cpuTimeline.get(i) : null, h,
+                    relayPerPhase.get(i)));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
                 endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, memoryMb);
+    }
+
+    /**
+     * The periods from {@code fromSecond} on (a multiple of {@value #PHASE_SECONDS}), or empty when
+     * the load was not longer than that or no period from then on has a CPU reading.
+     */
+    public Optional<Settled> settledFrom(int fromSecond) {
+        List<Phase> later = timeline.stream().filter(p -> p.fromSecond() >= fromSecond).toList();
+        List<CpuWindow.Usage> readings = later.stream().map(Phase::cpu).filter(Objects::nonNull).toList();
+        if (readings.isEmpty()) {
+            return Optional.empty();
+        }
+        Histogram endToEndLater = PipelineBenchmark.newHistogram();
+        Histogram relayLater = PipelineBenchmark.newHistogram();
+        later.forEach(p -> {
+            endToEndLater.add(p.endToEnd());
+            relayLater.add(p.relay());
+        });
+        double wall = readings.stream().mapToDouble(CpuWindow.Usage::wallSeconds).sum();
+        double pipelineCores = readings.stream().mapToDouble(u -> u.pipelineCores() * u.wallSeconds()).sum() / wall;
+        double machineBusy = readings.stream().mapToDouble(u -> u.machineBusy() * u.wallSeconds()).sum() / wall;
+        return Optional.of(new Settled(fromSecond, endToEndLater, relayLater, pipelineCores, machineBusy,
+                readings.get(0).machineCores()));
     }
 
     /** This result with {@code memory} (MiB by measure) as its memory readings. */

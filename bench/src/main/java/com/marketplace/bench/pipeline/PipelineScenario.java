@@ -14,9 +14,17 @@ import org.HdrHistogram.Histogram;
 /**
  * The whole pipeline at a steady 200 orders/s from a cold start: {@link PipelineBenchmark} with its
  * settings ({@link PipelineSettings}, 90 s of load; 20 s in a quick run unless {@code bench.seconds}
- * is given).
+ * is given). The targets are reported for the whole run and from the first minute on; "busy" is
+ * given both for the whole machine (the load client, which a deployment does not have, included) and
+ * for the pipeline's own processes.
  */
 public final class PipelineScenario implements Scenario {
+
+    /**
+     * Where "from the first minute on" starts: the target holds the latencies from the first minute
+     * of load on, so the orders due in the first 60 s are reported on their own (the whole-run rows).
+     */
+    static final int SETTLED_FROM_SECOND = 60;
 
     @Override
     public String name() {
@@ -41,7 +49,22 @@ public final class PipelineScenario implements Scenario {
                 "≤ 50 ms", e2e50 <= 50));
         result.figure(new Figure("201 → marketplace.email p99, whole run from cold", e2e99, "ms", "", Double.NaN,
                 "≤ 200 ms", e2e99 <= 200));
-        result.figure(new Figure("machine busy at 200 orders/s", busy, "%", "", Double.NaN, "≤ 50 %", busy <= 50));
+        result.figure(new Figure("machine busy at 200 orders/s (load client included)", busy, "%", "", Double.NaN,
+                "≤ 50 %", busy <= 50));
+        double pipelineBusy = r.cpu().pipelineCores() / r.cpu().machineCores() * 100;
+        result.figure(new Figure("pipeline processes busy, whole run (gateway, broker, streams-app, MariaDB)",
+                pipelineBusy, "%", "", Double.NaN, "≤ 50 %", pipelineBusy <= 50));
+        r.settledFrom(SETTLED_FROM_SECOND).ifPresent(later -> {
+            double later50 = PipelineResult.ms(later.endToEnd(), 50);
+            double later99 = PipelineResult.ms(later.endToEnd(), 99);
+            double laterBusy = later.pipelineBusy() * 100;
+            result.figure(new Figure("201 → marketplace.email p50, from the first minute on", later50, "ms", "",
+                    Double.NaN, "≤ 50 ms", later50 <= 50));
+            result.figure(new Figure("201 → marketplace.email p99, from the first minute on", later99, "ms", "",
+                    Double.NaN, "≤ 200 ms", later99 <= 200));
+            result.figure(new Figure("pipeline processes busy, from the first minute on", laterBusy, "%", "",
+                    Double.NaN, "≤ 50 %", laterBusy <= 50));
+        });
         result.figure(new Figure("201 → marketplace.order.created p50 (relay)", relay50, "ms", "", Double.NaN,
                 "≤ 2 ms", relay50 <= 2));
         result.figure(new Figure("201 → marketplace.order.created p99 (relay)", relay99, "ms", "", Double.NaN,
