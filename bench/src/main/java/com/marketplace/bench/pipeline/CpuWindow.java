@@ -20,6 +20,17 @@ final class CpuWindow {
                     .mapToDouble(Map.Entry::getValue).sum();
         }
 
+        /**
+         * Cores the JIT compiler threads ({@code C1/C2 CompilerThread}) of all measured processes
+         * used, as far as they are among each process's busiest threads (they are whenever they
+         * matter).
+         */
+        double jitCores() {
+            return threadCores.values().stream().flatMap(t -> t.entrySet().stream())
+                    .filter(e -> e.getKey().startsWith("C1 CompilerThre") || e.getKey().startsWith("C2 CompilerThre"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
         /** Cores the rest of the machine used: every process not measured here (other users' work, the OS). */
         double otherCores() {
             return Math.max(0, machineBusy * machineCores - cores.values().stream().mapToDouble(Double::doubleValue).sum());

@@ -165,12 +165,14 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         row(out, "201 → marketplace.order.created", relay);
         row(out, "201 → marketplace.email", endToEnd);
         out.append("\n| period (s) | orders | 201 → email p50 | p99 | max | 201 → created p50 | p99 | machine busy | cores: ");
-        out.append(String.join(" / ", cpu.cores().keySet())).append(" |\n|---|---|---|---|---|---|---|---|---|\n");
+        out.append(String.join(" / ", cpu.cores().keySet()));
+        out.append(" | of which JIT compiler threads |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Phase p : timeline) {
-            out.append(String.format(Locale.ROOT, "| %d–%d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %d–%d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s | %s |%n",
                     p.fromSecond(), p.toSecond(), p.orders(), p.p50Ms(), p.p99Ms(), p.maxMs(), p.relayP50Ms(), p.relayP99Ms(),
                     p.cpu() == null ? "" : String.format(Locale.ROOT, "%.0f %%", p.cpu().machineBusy() * 100),
-                    p.cpu() == null ? "" : cores(p.cpu())));
+                    p.cpu() == null ? "" : cores(p.cpu()),
+                    p.cpu() == null ? "" : String.format(Locale.ROOT, "%.2f", p.cpu().jitCores())));
         }
         out.append(String.format(Locale.ROOT, "%n| process | cores used | busiest threads (cores) |%n|---|---|---|%n"));
         cpu.cores().forEach((name, cores) -> out.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", name, cores,

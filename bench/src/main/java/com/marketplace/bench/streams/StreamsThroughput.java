@@ -103,8 +103,7 @@ public final class StreamsThroughput {
         produce(bootstrap, records, 10);
         for (Duration retention : List.of(Duration.ofDays(7), Duration.ofMinutes(1))) {
             String id = "bench-dedupe-" + retention.toString().replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
-            StreamsAppConfig config = config(bootstrap, id);
-            Properties props = config.toStreamsProperties();
+            Properties props = properties(config(bootstrap, id));
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             try (KafkaStreams streams = new KafkaStreams(dedupeOnly(retention), props); Admin admin = admin(bootstrap)) {
                 streams.start();
@@ -124,7 +123,7 @@ public final class StreamsThroughput {
     /** Returns {events/s, stream-thread CPU µs per input}. */
     static double[] run(String bootstrap, String applicationId, Topology topology, long records, String guarantee)
             throws Exception {
-        Properties props = config(bootstrap, applicationId).toStreamsProperties();
+        Properties props = properties(config(bootstrap, applicationId));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin(bootstrap)) {
             streams.start();
@@ -203,6 +202,19 @@ public final class StreamsThroughput {
         return StreamsAppConfig.defaults()
                 .withKafka(bootstrap, Path.of("bench", "target", "streams-state", UUID.randomUUID().toString()))
                 .withApplicationId(applicationId);
+    }
+
+    /**
+     * The app's Kafka Streams properties with the overrides given as system properties
+     * {@code bench.streams.config.<name>} of this JVM, for comparing one setting (e.g.
+     * {@code -Dbench.jvm.streams-throughput=-Dbench.streams.config.producer.linger.ms=5}).
+     */
+    private static Properties properties(StreamsAppConfig config) {
+        Properties props = config.toStreamsProperties();
+        String prefix = "bench.streams.config.";
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix))
+                .forEach(n -> props.put(n.substring(prefix.length()), System.getProperty(n)));
+        return props;
     }
 
     private static void createTopics(String bootstrap) throws Exception {
