@@ -69,8 +69,9 @@ public final class GatewayApp {
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
         this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, meterRegistry) : null;
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
-        // the order transactions tell the relay themselves what they wrote (OutboxHandoff)
-        OutboxHandoff handoff = outbox == null ? OutboxHandoff.NONE : outbox.handoff();
+        // the order transactions tell the relay themselves what they wrote (OutboxHandoff), unless
+        // OUTBOX_WAKE_ON_COMMIT=false leaves every row to the relay's poll
+        OutboxHandoff handoff = outbox == null || !config.outboxWakeOnCommit() ? OutboxHandoff.NONE : outbox.handoff();
         this.orderService = new OrderService(orderTransactions(tx, handoff), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
         this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier, Clock.systemUTC());

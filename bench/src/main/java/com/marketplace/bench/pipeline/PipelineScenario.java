@@ -31,6 +31,36 @@ public final class PipelineScenario implements Scenario {
         return "pipeline";
     }
 
+    /**
+     * The same run again with {@code OUTBOX_WAKE_ON_COMMIT=false}: the gateway writes its outbox rows
+     * unleased and its relay finds them only by its poll ({@code OUTBOX_POLL_INTERVAL}, 1 s).
+     */
+    private static String withoutWakeOnCommit(PipelineResult woken, PipelineResult polled, PipelineSettings s) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, """
+
+                **With and without the wake-on-commit path.** The same run (%d orders/s for %d s from a cold
+                start) a second time with `OUTBOX_WAKE_ON_COMMIT=false`: order transactions write their outbox
+                rows unleased and the relay finds them by its poll (`OUTBOX_POLL_INTERVAL`, 1 s by default)
+                instead of taking them at commit. Latencies in ms.
+
+                | run | 201 → order.created p50 | p99 | 201 → email p50 | p99 | pipeline CPU per order |
+                |---|---|---|---|---|---|
+                """, s.rate(), s.seconds()));
+        row(out, "wake on commit (default), whole run", woken.relay(), woken.endToEnd(), woken.cpuMillisPerOrder());
+        row(out, "poll only, whole run", polled.relay(), polled.endToEnd(), polled.cpuMillisPerOrder());
+        woken.settledFrom(SETTLED_FROM_SECOND).ifPresent(w -> row(out, "wake on commit, from the first minute on",
+                w.relay(), w.endToEnd(), Double.NaN));
+        polled.settledFrom(SETTLED_FROM_SECOND).ifPresent(p -> row(out, "poll only, from the first minute on",
+                p.relay(), p.endToEnd(), Double.NaN));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, Histogram relay, Histogram endToEnd, double cpuMs) {
+        out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %s |%n", name,
+                PipelineResult.ms(relay, 50), PipelineResult.ms(relay, 99), PipelineResult.ms(endToEnd, 50),
+                PipelineResult.ms(endToEnd, 99), Double.isNaN(cpuMs) ? "" : String.format(Locale.ROOT, "%.2f ms", cpuMs)));
+    }
+
     @Override
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         PipelineSettings settings = PipelineSettings.fromSystemProperties();
@@ -78,13 +108,8 @@ public final class PipelineScenario implements Scenario {
         result.figure(new Figure("CPU per order, pipeline processes", r.cpuMillisPerOrder(), "ms", "", Double.NaN,
                 "", null));
         result.details(r.toMarkdown());
-        result.details("""
-
-                **Without the wake-on-commit nudge: not measured.** The gateway has no setting that turns the nudge
-                off: its relay is notified after every committed order whenever it runs (`RELAY_ENABLED`), and
-                `OUTBOX_POLL_INTERVAL` only sets the fallback poll. A run without it needs such a switch in the product
-                (or a relay in another process), which this benchmark does not add.
-                """);
+        PipelineResult polled = PipelineBenchmark.run(settings.withGatewayVariable("OUTBOX_WAKE_ON_COMMIT", "false"));
+        result.details(withoutWakeOnCommit(r, polled, settings));
         Map<String, Histogram> curves = new LinkedHashMap<>();
         curves.put("HTTP POST (from due time)", r.http());
         curves.put("201 → marketplace.order.created", r.relay());

@@ -39,6 +39,14 @@ public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUse
                 streamsEnv, brokerProperties);
     }
 
+    /** These settings with one more variable for the gateway process. */
+    public PipelineSettings withGatewayVariable(String name, String value) {
+        Map<String, String> env = new LinkedHashMap<>(gatewayEnv);
+        env.put(name, value);
+        return new PipelineSettings(rate, seconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, env,
+                streamsEnv, brokerProperties);
+    }
+
     private static Map<String, String> prefixed(String prefix) {
         Map<String, String> env = new LinkedHashMap<>();
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).sorted()

@@ -35,6 +35,7 @@ public record GatewayConfig(
         int outboxMaxAttempts,
         Duration outboxRetention,
         Duration outboxLease,
+        boolean outboxWakeOnCommit,
         int topicPartitions,
         int topicReplicationFactor,
         Optional<String> adminToken) {
@@ -50,6 +51,7 @@ public record GatewayConfig(
     public static final String OUTBOX_MAX_ATTEMPTS = "OUTBOX_MAX_ATTEMPTS";
     public static final String OUTBOX_RETENTION = "OUTBOX_RETENTION";
     public static final String OUTBOX_LEASE = "OUTBOX_LEASE";
+    public static final String OUTBOX_WAKE_ON_COMMIT = "OUTBOX_WAKE_ON_COMMIT";
     public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
     public static final String TOPIC_REPLICATION_FACTOR = "TOPIC_REPLICATION_FACTOR";
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
@@ -98,6 +100,7 @@ public record GatewayConfig(
                 r.integer(OUTBOX_MAX_ATTEMPTS, 10),
                 r.duration(OUTBOX_RETENTION, Duration.ofDays(7)),
                 r.duration(OUTBOX_LEASE, Duration.ofSeconds(10)),
+                r.bool(OUTBOX_WAKE_ON_COMMIT, true),
                 r.integer(TOPIC_PARTITIONS, 3),
                 r.integer(TOPIC_REPLICATION_FACTOR, 1),
                 r.optional(ADMIN_TOKEN));
@@ -121,7 +124,7 @@ public record GatewayConfig(
                 + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", relayEnabled=" + relayEnabled
                 + ", outboxPollInterval=" + outboxPollInterval + ", outboxBatchSize=" + outboxBatchSize
                 + ", outboxMaxAttempts=" + outboxMaxAttempts + ", outboxRetention=" + outboxRetention
-                + ", outboxLease=" + outboxLease
+                + ", outboxLease=" + outboxLease + ", outboxWakeOnCommit=" + outboxWakeOnCommit
                 + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
                 + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>") + "]";
     }

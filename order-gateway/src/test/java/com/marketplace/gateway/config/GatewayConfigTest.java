@@ -29,6 +29,7 @@ class GatewayConfigTest {
         assertThat(config.outboxMaxAttempts()).isEqualTo(10);
         assertThat(config.outboxRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.outboxLease()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.outboxWakeOnCommit()).isTrue();
         assertThat(config.topicPartitions()).isEqualTo(3);
         assertThat(config.topicReplicationFactor()).isEqualTo(1);
         assertThat(config.adminToken()).isEmpty();
@@ -48,13 +49,14 @@ class GatewayConfigTest {
                 Map.entry("OUTBOX_MAX_ATTEMPTS", "3"),
                 Map.entry("OUTBOX_RETENTION", "P1D"),
                 Map.entry("OUTBOX_LEASE", "PT20S"),
+                Map.entry("OUTBOX_WAKE_ON_COMMIT", "false"),
                 Map.entry("TOPIC_PARTITIONS", "6"),
                 Map.entry("TOPIC_REPLICATION_FACTOR", "3"),
                 Map.entry("ADMIN_TOKEN", "0123456789abcdef")));
 
         assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret",
                 "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1),
-                Duration.ofSeconds(20), 6, 3,
+                Duration.ofSeconds(20), false, 6, 3,
                 Optional.of("0123456789abcdef")));
         assertThat(config.toString()).doesNotContain("secret", "0123456789abcdef");
         assertThat(OutboxPublisher.producerProperties(config.kafkaClientProperties()))
@@ -82,6 +84,7 @@ class GatewayConfigTest {
             "OUTBOX_LEASE|PT0.5S",
             "OUTBOX_LEASE|PT2H",
             "OUTBOX_LEASE|10s",
+            "OUTBOX_WAKE_ON_COMMIT|no",
             "TOPIC_PARTITIONS|0",
             "TOPIC_REPLICATION_FACTOR|40000",
             "ADMIN_TOKEN|short",
@@ -106,7 +109,7 @@ class GatewayConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", "localhost:9092", true,
-                Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), 3, 1, Optional.empty()))
+                Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), true, 3, 1, Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");
     }

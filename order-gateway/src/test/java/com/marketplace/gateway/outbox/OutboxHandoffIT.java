@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
@@ -97,6 +98,33 @@ class OutboxHandoffIT {
     }
 
     @Test
+    void withoutWakeOnCommitTheRowsAreWrittenUnleasedAndWaitForThePoll() {
+        // Given a relay told not to take rows at commit, polling every 10 s
+        Map<String, String> env = new HashMap<>();
+        env.put(GatewayConfig.OUTBOX_WAKE_ON_COMMIT, "false");
+        try (RunningGateway gateway = RunningGateway.start(relayConfig("PT10S", env), OutboxNotifier.NONE)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> claimRounds(gateway) >= 1);
+            long roundsBefore = claimRounds(gateway);
+
+            // When orders are created
+            for (int i = 0; i < 5; i++) {
+                assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(300 + i)).statusCode()).isEqualTo(201);
+            }
+
+            // Then their rows are left unleased and pending for the next poll, which publishes them
+            List<UUID> created = TestDatabase.outboxPayloads("OrderCreated").stream()
+                    .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
+            assertThat(created).hasSize(5).allSatisfy(id -> {
+                assertThat(OutboxFixtures.column("claimed_by", id)).as("not leased at commit").isBlank();
+                assertThat(OutboxFixtures.statusOf(id)).isEqualTo("PENDING");
+            });
+            assertThat(claimRounds(gateway)).as("no claim round asked for").isEqualTo(roundsBefore);
+            PublishedEvents.awaitAll(broker.bootstrapServers(), created, Duration.ofSeconds(25));
+            assertThat(claimRounds(gateway)).isGreaterThan(roundsBefore);
+        }
+    }
+
+    @Test
     void rowsLeasedToARelayThatDiedArePublishedByAnotherOnceTheLeaseExpires() throws Exception {
         // Given order transactions that lease their rows to a relay which dies before publishing
         Transactions tx = OutboxFixtures.tx();
@@ -157,7 +185,11 @@ class OutboxHandoffIT {
     }
 
     private static GatewayConfig relayConfig(String pollInterval) {
-        Map<String, String> env = new HashMap<>();
+        return relayConfig(pollInterval, Map.of());
+    }
+
+    private static GatewayConfig relayConfig(String pollInterval, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(more);
         env.put(GatewayConfig.RELAY_ENABLED, "true");
         env.put(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
         env.put(GatewayConfig.OUTBOX_POLL_INTERVAL, pollInterval);
