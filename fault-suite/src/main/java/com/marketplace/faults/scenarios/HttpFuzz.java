@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scenario 14: 10,000 generated bad or hostile HTTP requests (1,500 in the quick subset) against
+ * Scenario 13: 10,000 generated bad or hostile HTTP requests (1,500 in the quick subset) against
  * the gateway jar, on plain sockets ({@link FuzzRequests}): mutated and random JSON, extreme
  * numbers, deep nesting, long strings over the body limit, wrong methods and routes, abused
  * headers, and bodies cut short (the client half-closes, stalls, drops the connection, or falls
