@@ -19,9 +19,11 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -455,7 +457,7 @@ final class FuzzRequests {
         byte[] body = (statusChange ? "{\"status\":\"CANCELLED\"}" : validOrder(random)).getBytes(StandardCharsets.UTF_8);
         int sent = random.nextInt(body.length);
         List<String> head = new ArrayList<>(List.of("Content-Type: application/json"));
-        byte[] partial = java.util.Arrays.copyOf(body, sent);
+        byte[] partial = Arrays.copyOf(body, sent);
         byte[] wire;
         if (random.nextInt(4) == 0) {
             head.add("Transfer-Encoding: chunked");
@@ -503,7 +505,7 @@ final class FuzzRequests {
         head.append("Connection: close\r\n\r\n");
         // ISO-8859-1 keeps every char below 256 as one byte: the header abuse is sent as written
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+        byte[] all = Arrays.copyOf(headBytes, headBytes.length + body.length);
         System.arraycopy(body, 0, all, headBytes.length, body.length);
         return all;
     }
@@ -662,16 +664,16 @@ final class FuzzRequests {
                 location, body, took);
     }
 
-    private static java.util.Optional<String> headerValue(String head, String name) {
+    private static Optional<String> headerValue(String head, String name) {
         Iterator<String> lines = head.lines().skip(1).iterator();
         while (lines.hasNext()) {
             String line = lines.next();
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                return java.util.Optional.of(line.substring(colon + 1).trim());
+                return Optional.of(line.substring(colon + 1).trim());
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static Duration since(long start) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -237,7 +238,7 @@ public final class HttpFuzz implements Scenario {
         void record(Request request, Outcome outcome) {
             sent.computeIfAbsent(request.kind(), k -> new AtomicLong()).incrementAndGet();
             String label = outcome.state() == State.ANSWERED ? Integer.toString(outcome.status())
-                    : outcome.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+                    : outcome.state().name().toLowerCase(Locale.ROOT).replace('_', ' ');
             outcomes.computeIfAbsent(label, k -> new AtomicLong()).incrementAndGet();
             long millis = outcome.took().toMillis();
             if (request.cut() == FuzzRequests.Cut.SILENT) {
@@ -295,7 +296,7 @@ public final class HttpFuzz implements Scenario {
 
         private void problem(String what, Request request, Outcome outcome) {
             List<String> examples = problems.computeIfAbsent(what, k -> new CopyOnWriteArrayList<>());
-            String example = String.format(java.util.Locale.ROOT, "seed %d request %d (%s): %s -> %s %d %s %s", seed,
+            String example = String.format(Locale.ROOT, "seed %d request %d (%s): %s -> %s %d %s %s", seed,
                     request.index(), request.kind(), request.excerpt(), outcome.state(), outcome.status(),
                     outcome.contentType(), outcome.body().length() > 300 ? outcome.body().substring(0, 300) : outcome.body());
             examples.add(example);
