@@ -3,9 +3,10 @@
 # with the gateway and streams jars, Kafka brokers and a private MariaDB server as processes of
 # their own, and prints the table of results. Exits non-zero when a scenario fails.
 #
-#   fault-suite/run.sh [--quick] [SCENARIO ...]
+#   fault-suite/run.sh [--quick] [-Dname=value ...] [SCENARIO ...]
 #
-# --quick runs the scenarios at the size the build's *IT classes use. Work files and every
+# --quick runs the scenarios at the size the build's *IT classes use. -D options go to the suite's
+# JVM (e.g. -Dfaults.fuzz.seed=N for http-fuzz). Work files and every
 # process's log: fault-suite/target/fault-suite/. Needs the mariadb-server package (mariadbd,
 # mariadb-install-db); the machine's own MariaDB server is not touched.
 set -euo pipefail
@@ -13,9 +14,11 @@ cd "$(dirname "$0")/.."
 
 scale=full
 args=()
+props=()
 for arg in "$@"; do
   case "$arg" in
     --quick) scale=quick ;;
+    -D*) props+=("$arg") ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -24,5 +27,5 @@ mvn -q -B package dependency:build-classpath -DskipTests -pl fault-suite -am \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 
 exec java -Xmx1g -cp "fault-suite/target/classes:$(cat fault-suite/target/classpath.txt)" \
-  -Dfaults.scale="$scale" -Dfaults.jars=. -Dfaults.workDir=fault-suite/target/fault-suite \
+  -Dfaults.scale="$scale" -Dfaults.jars=. -Dfaults.workDir=fault-suite/target/fault-suite ${props[@]+"${props[@]}"} \
   com.marketplace.faults.FaultSuite ${args[@]+"${args[@]}"}

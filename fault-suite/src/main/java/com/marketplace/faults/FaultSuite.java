@@ -13,6 +13,7 @@ import com.marketplace.faults.scenarios.StreamsFailover;
 import com.marketplace.faults.scenarios.StreamsKill;
 import com.marketplace.faults.scenarios.ThreeGateways;
 import com.marketplace.faults.scenarios.HeldTransaction;
+import com.marketplace.faults.scenarios.HttpFuzz;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class FaultSuite {
     public static List<Scenario> all() {
         return List.of(new RelayKill(), new GatewayKill(), new BrokerDown(), new DatabaseDown(), new HeldTransaction(),
                 new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe(), new LeaderBrokerKill(),
-                new StreamsFailover(), new PartialOrderPurged(), new DedupeStorePlateau());
+                new StreamsFailover(), new PartialOrderPurged(), new DedupeStorePlateau(), new HttpFuzz());
     }
 
     public static void main(String[] args) {
