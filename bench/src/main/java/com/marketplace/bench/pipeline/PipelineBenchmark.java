@@ -61,8 +61,9 @@ public final class PipelineBenchmark {
 
     /** Starts everything, runs the load, stops everything; returns the measurements. */
     public static PipelineResult run(PipelineSettings s) throws Exception {
-        // the load client is measured too (its CPU is in the report), but its own JIT warm-up is not the pipeline's
-        OpenLoopOrders.warmUp(s.rate(), Duration.ofSeconds(10));
+        // the load client is measured too (its CPU is in the report), but its own JIT warm-up is not the
+        // pipeline's: 10 s against a stub before a run of a minute or more, 3 s before a short one
+        OpenLoopOrders.warmUp(s.rate(), Duration.ofSeconds(Math.max(3, Math.min(10, s.seconds() / 6))));
         return withPipeline(s, pipeline -> measure(pipeline, s).withMemory(pipeline.memoryMb()));
     }
 

@@ -23,7 +23,7 @@ import java.util.Properties;
  * The streams app's topology flat out ({@link StreamsThroughput} in a JVM of its own against a
  * broker process): events/s and stream-thread CPU per input of the full topology against a
  * pass-through over the same input, with {@code exactly_once_v2} and {@code at_least_once}; then,
- * against a fresh broker, the dedupe store's size after 1,000,000 events (50,000 in a quick run)
+ * against a fresh broker, the dedupe store's size after 1,000,000 events (20,000 in a quick run)
  * with 7-day and 1-minute retention.
  */
 public final class StreamsScenario implements Scenario {
@@ -40,7 +40,7 @@ public final class StreamsScenario implements Scenario {
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         Path work = env.workDir(name());
         int records = env.settings().pick(200_000, 20_000);
-        int dedupeRecords = env.settings().pick(1_000_000, 50_000);
+        int dedupeRecords = env.settings().pick(1_000_000, 20_000);
         ScenarioResult result = new ScenarioResult("Streams: full topology vs pass-through; dedupe store size");
         Properties t = child(env, work, "throughput", records, result);
         Properties d = child(env, work, "dedupe", dedupeRecords, result);
