@@ -56,7 +56,7 @@ public final class GatewayScenario implements Scenario {
         Path work = env.workDir(name());
         String dbUrl = env.recreateSharedDatabase("marketplace_gateway_bench");
         Duration warmup = Duration.ofSeconds(env.settings().pick(20, 3));
-        Duration each = Duration.ofSeconds(env.settings().pick(20, 3));
+        Duration each = Duration.ofSeconds(env.settings().pick(20, 2));
         Optional<Long> mariadb = env.sharedMariaDbPid();
         ScenarioResult result = new ScenarioResult("Gateway: POST /api/v1/orders vs the same transaction by plain JDBC");
         Map<Integer, Level> gateway = new LinkedHashMap<>();

@@ -39,7 +39,7 @@ public final class StreamsScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         Path work = env.workDir(name());
-        int records = env.settings().pick(200_000, 20_000);
+        int records = env.settings().pick(200_000, 10_000);
         int dedupeRecords = env.settings().pick(1_000_000, 20_000);
         ScenarioResult result = new ScenarioResult("Streams: full topology vs pass-through; dedupe store size");
         Properties t = child(env, work, "throughput", records, result);
