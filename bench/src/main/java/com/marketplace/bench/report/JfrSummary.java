@@ -34,8 +34,9 @@ public final class JfrSummary {
     private static final String EXECUTION_SAMPLE = "jdk.ExecutionSample";
     private static final int TOP = 10;
     private static final Pattern UUID = Pattern.compile("-?\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}");
-    private static final Pattern TRAILING_ID = Pattern.compile("([-_#.\\s]*\\d+)+$");
-    private static final Pattern HIDDEN_CLASS_ADDRESS = Pattern.compile("/0x\\p{XDigit}+");
+    private static final Pattern TRAILING_ID =
+            Pattern.compile("([-_#.\\s]*\\d+|[-_]+(?=\\p{XDigit}*\\d)\\p{XDigit}{6,})+$");
+    private static final Pattern LAMBDA_ADDRESS = Pattern.compile("(\\$\\$Lambda\\$\\d+)[+/].*$");
     private static final Logger log = LoggerFactory.getLogger(JfrSummary.class);
 
     private final String process;
@@ -110,9 +111,9 @@ public final class JfrSummary {
 
     /**
      * The group of a thread: its name without a UUID, without what follows {@code " | "} (Kafka
-     * clients append their client id so) and without trailing numbers, e.g.
+     * clients append their client id so) and without trailing numbers and hex ids, e.g.
      * {@code JettyServerThreadPool-23} → {@code JettyServerThreadPool}, {@code C2 CompilerThread0} →
-     * {@code C2 CompilerThread}.
+     * {@code C2 CompilerThread}, {@code outbox-relay-gateway-6dd8ade} → {@code outbox-relay-gateway}.
      */
     static String threadGroup(String threadName) {
         String name = UUID.matcher(threadName).replaceAll("");
@@ -122,7 +123,8 @@ public final class JfrSummary {
     }
 
     private static String method(RecordedMethod m) {
-        return HIDDEN_CLASS_ADDRESS.matcher(m.getType().getName()).replaceAll("") + "." + m.getName();
+        // a lambda's class name ends in its address, which differs from one JVM to the next
+        return LAMBDA_ADDRESS.matcher(m.getType().getName()).replaceFirst("$1") + "." + m.getName();
     }
 
     public long samples() {

@@ -40,6 +40,8 @@ class JfrSummaryTest {
         assertThat(summary.ownMethods()).containsKey(SPIN);
         assertThat(summary.ownMethods().keySet()).allMatch(m -> m.startsWith(JfrSummary.OWN_CODE));
         assertThat(summary.ownMethods().get(SPIN)).isLessThanOrEqualTo(summary.samples());
+        // the thread runs a lambda, whose class name would carry its address
+        assertThat(summary.ownMethods().keySet()).anyMatch(m -> m.contains("$$Lambda$")).noneMatch(m -> m.contains("0x"));
 
         // and the scenario's summary names the process by its path under the work directory
         assertThat(JfrSummary.ofDirectory(dir))
@@ -58,6 +60,8 @@ class JfrSummaryTest {
                 .isEqualTo("order-streams-StreamThread");
         assertThat(JfrSummary.threadGroup("data-plane-kafka-request-handler-0"))
                 .isEqualTo("data-plane-kafka-request-handler");
+        assertThat(JfrSummary.threadGroup("outbox-relay-acks-gateway-6dd8ade")).isEqualTo("outbox-relay-acks-gateway");
+        assertThat(JfrSummary.threadGroup("kafka-1-raft-io-thread")).isEqualTo("kafka-1-raft-io-thread");
         assertThat(JfrSummary.threadGroup("HikariPool-1 housekeeper")).isEqualTo("HikariPool-1 housekeeper");
         assertThat(JfrSummary.threadGroup("42")).isEqualTo("42");
     }
