@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The one benchmark entry point ({@code bench/run.sh}): runs every scenario, each with its
  * baseline, and writes the dated report with its plots and {@code latest.md}. A scenario that fails
  * is reported as failed and the others still run. After each scenario, the JFR files its JVMs wrote
- * into its work directory (with {@code -Dbench.jfr=true}) are summarised into its section. See {@link BenchSettings} for the settings.
+ * into its work directory (with {@code -Dbench.jfr=true}) are summarised into its section. See
+ * {@link BenchSettings} for the settings.
  */
 public final class BenchRunner {
 
