@@ -5,7 +5,11 @@
 # copies it to docs/benchmarks/latest.md; a quick run (short phases, small backlogs) writes
 # docs/benchmarks/<date>-quick.md. A run of named scenarios (-Dbench.only) appends their names to the file
 # name (<date>-gateway.md) and leaves latest.md alone. The rate sweep (pipeline-sweep) runs in a quick run
-# only when -Dbench.only names it.
+# only when -Dbench.only names it. -Dbench.jfr=true records a JFR profile (settings=profile) in every JVM
+# a scenario starts: the files (<name>.jfr) stay in the scenario's work directory under
+# bench/target/bench-run/<scenario>, and the scenario's section of the report ends with a summary of each:
+# execution samples by thread group, the top methods by self samples and the project's own methods by
+# inclusive samples.
 #
 #   bench/run.sh [--quick] [--build]
 #                [-Dbench.only=gateway,relay-drain,commit-to-ack,pipeline,pipeline-sweep,streams]

@@ -38,10 +38,15 @@ public final class BenchEnvironment implements AutoCloseable {
 
     /** A fresh directory for one scenario's files. */
     public Path workDir(String name) throws IOException {
-        Path dir = settings.runDir().resolve(name);
+        Path dir = filesOf(name);
         deleteRecursively(dir);
         Files.createDirectories(dir);
         return dir;
+    }
+
+    /** The directory {@link #workDir(String)} makes for {@code name}, as it is now (logs, data, JFR files). */
+    public Path filesOf(String name) {
+        return settings.runDir().resolve(name);
     }
 
     /** Where plots go (beside the report). */

@@ -5,6 +5,7 @@ import com.marketplace.bench.pipeline.PipelineScenario;
 import com.marketplace.bench.pipeline.PipelineSweepScenario;
 import com.marketplace.bench.relay.CommitToAckScenario;
 import com.marketplace.bench.relay.RelayDrainScenario;
+import com.marketplace.bench.report.JfrSummary;
 import com.marketplace.bench.report.ReportWriter;
 import com.marketplace.bench.streams.StreamsScenario;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one benchmark entry point ({@code bench/run.sh}): runs every scenario, each with its
  * baseline, and writes the dated report with its plots and {@code latest.md}. A scenario that fails
- * is reported as failed and the others still run. See {@link BenchSettings} for the settings.
+ * is reported as failed and the others still run. After each scenario, the JFR files its JVMs wrote
+ * into its work directory (with {@code -Dbench.jfr=true}) are summarised into its section. See
+ * {@link BenchSettings} for the settings.
  */
 public final class BenchRunner {
 
@@ -47,6 +50,7 @@ public final class BenchRunner {
                 }
                 result.took((System.nanoTime() - t0) / 1e9);
                 log.info("Scenario {} done in {} s", scenario.name(), Math.round(result.seconds()));
+                result.profile(JfrSummary.ofDirectory(env.filesOf(scenario.name())));
                 results.add(result);
             }
             Path report = new ReportWriter(env).write(results, (System.nanoTime() - start) / 1e9);

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What one scenario reports: its figures (each with its baseline), tables and notes as Markdown,
- * the plots it wrote beside the report, a paragraph on what bounds it (from per-thread CPU), and
- * the memory of the project's processes at its end.
+ * the plots it wrote beside the report, a paragraph on what bounds it (from per-thread CPU), the
+ * memory of the project's processes at its end, and, in a run with JFR, a profile of each JVM it started.
  */
 public final class ScenarioResult {
 
@@ -20,6 +20,7 @@ public final class ScenarioResult {
     private final List<String> plots = new ArrayList<>();
     private final List<Memory> memory = new ArrayList<>();
     private final StringBuilder bound = new StringBuilder();
+    private final StringBuilder profile = new StringBuilder();
     private String failure;
     private double seconds;
 
@@ -60,6 +61,12 @@ public final class ScenarioResult {
         return this;
     }
 
+    /** Appends Markdown on where the JVMs spent their time (see {@code JfrSummary}). */
+    public ScenarioResult profile(String markdown) {
+        profile.append(markdown);
+        return this;
+    }
+
     void took(double s) {
         this.seconds = s;
     }
@@ -86,6 +93,10 @@ public final class ScenarioResult {
 
     public String bound() {
         return bound.toString();
+    }
+
+    public String profile() {
+        return profile.toString();
     }
 
     public String failure() {

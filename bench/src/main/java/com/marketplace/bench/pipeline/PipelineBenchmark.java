@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code bench.dbUrl} [jdbc:mysql://127.0.0.1:3306/marketplace_pipeline_bench] (dropped and created
  * anew), {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.jars} [.] the
  * directory holding {@code order-gateway/target} and {@code streams-app/target}, {@code bench.workDir}
- * [bench/target/pipeline-bench], {@code bench.jfr} [false] records a JFR profile in every JVM,
- * {@code bench.gateway.env.X} / {@code bench.streams.env.X} extra environment variables,
+ * [bench/target/pipeline-bench] when run on its own (in {@code bench/run.sh} the scenario's work
+ * directory under {@code bench/target/bench-run}), {@code bench.jfr} [false] records a JFR profile
+ * in every JVM, {@code bench.gateway.env.X} / {@code bench.streams.env.X} extra environment variables,
  * {@code bench.broker.X} broker properties.
  */
 public final class PipelineBenchmark {

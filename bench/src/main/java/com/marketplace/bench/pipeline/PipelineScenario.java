@@ -14,9 +14,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The whole pipeline at a steady 200 orders/s from a cold start: {@link PipelineBenchmark} with its
  * settings ({@link PipelineSettings}, 90 s of load; 15 s in a quick run unless {@code bench.seconds}
- * is given). The targets are reported for the whole run and from the first minute on; "busy" is
- * given both for the whole machine (the load client, which a deployment does not have, included) and
- * for the pipeline's own processes.
+ * is given), its files in the scenario's work directory as every scenario's are. The targets are
+ * reported for the whole run and from the first minute on; "busy" is given both for the whole
+ * machine (the load client, which a deployment does not have, included) and for the pipeline's own
+ * processes.
  */
 public final class PipelineScenario implements Scenario {
 
@@ -63,7 +64,7 @@ public final class PipelineScenario implements Scenario {
 
     @Override
     public ScenarioResult run(BenchEnvironment env) throws Exception {
-        PipelineSettings settings = PipelineSettings.fromSystemProperties();
+        PipelineSettings settings = PipelineSettings.fromSystemProperties().withWorkDir(env.workDir(name()));
         if (env.settings().quick() && System.getProperty("bench.seconds") == null) {
             settings = settings.withSeconds(15);
         }

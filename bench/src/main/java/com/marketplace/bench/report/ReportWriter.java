@@ -20,8 +20,8 @@ import org.apache.kafka.common.utils.internals.AppInfoParser;
  * Writes {@code <reportDir>/<date>.md} ({@code <date>-quick.md} for a quick run, with the scenario
  * names appended for a run of named scenarios: see {@link BenchSettings#reportName()}) for a reader who wants to
  * choose: machine, versions, settings, a summary of every figure with a target, then each scenario
- * with its figures beside their baselines, tables, plots and what bounds it, and the memory of the
- * project's processes. A full run also copies it to {@code latest.md}.
+ * with its figures beside their baselines, tables, plots, what bounds it and (with JFR) its JVMs'
+ * profiles, and the memory of the project's processes. A full run also copies it to {@code latest.md}.
  */
 public final class ReportWriter {
 
@@ -79,7 +79,9 @@ public final class ReportWriter {
                 `binlog_row_image=FULL`, `server_id=1`, otherwise defaults as the shared one: 128 MiB buffer pool,
                 `innodb_flush_log_at_trx_commit=1`, `sync_binlog=0`) for the scenarios that compare with Debezium,
                 where the project's relay reads the same table. Latencies are HdrHistogram percentiles. Run with
-                `-Dbench.jfr=true` for a JFR profile of every JVM in `bench/target/bench-run`.
+                `-Dbench.jfr=true` for a JFR profile of every JVM a scenario starts: its section then ends with each
+                JVM's execution samples by thread group and by method, and the files stay in the scenario's work
+                directory, `bench/target/bench-run/<scenario>/`.
 
                 """);
     }
@@ -125,6 +127,9 @@ public final class ReportWriter {
         }
         if (!r.bound().isEmpty()) {
             out.append("**What bounds it.** ").append(r.bound()).append("\n\n");
+        }
+        if (!r.profile().isEmpty()) {
+            out.append("**Profile (JFR).** ").append(r.profile()).append("\n");
         }
         out.append(String.format(Locale.ROOT, "_Scenario time: %.0f s._%n%n", r.seconds()));
     }
