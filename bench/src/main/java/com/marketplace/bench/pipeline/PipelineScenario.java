@@ -112,7 +112,9 @@ public final class PipelineScenario implements Scenario {
         if (env.settings().quick()) {
             result.details("\n**Without the wake-on-commit path:** measured in the full run only.\n");
         } else {
-            PipelineResult polled = PipelineBenchmark.run(settings.withGatewayVariable("OUTBOX_WAKE_ON_COMMIT", "false"));
+            // in a directory of its own, so the first run's files (JFR included) stay
+            PipelineResult polled = PipelineBenchmark.run(settings.withGatewayVariable("OUTBOX_WAKE_ON_COMMIT", "false")
+                    .withWorkDir(settings.workDir().resolve("without-wake-on-commit")));
             result.details(withoutWakeOnCommit(r, polled, settings));
         }
         Map<String, Histogram> curves = new LinkedHashMap<>();
