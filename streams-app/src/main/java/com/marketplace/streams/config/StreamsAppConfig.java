@@ -67,7 +67,7 @@ public record StreamsAppConfig(
      * commits, so lingering costs no latency; it saves the broker a produce request per partition
      * every few milliseconds (at a steady 200 orders/s the records of one 50 ms transaction go out
      * in one request per partition instead of one per record), and the next transaction's first
-     * records no longer reach a partition while the previous transaction's markers are still being
+     * records seldom reach a partition while the previous transaction's markers are still being
      * written there. Full batches ({@link #PRODUCER_BATCH_BYTES}) are sent at once in any case.
      */
     public static final Duration EOS_PRODUCER_LINGER = EOS_COMMIT_INTERVAL.multipliedBy(2);
