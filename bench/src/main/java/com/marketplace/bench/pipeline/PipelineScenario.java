@@ -13,7 +13,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The whole pipeline at a steady 200 orders/s from a cold start: {@link PipelineBenchmark} with its
- * settings ({@link PipelineSettings}, 90 s of load; 15 s in a quick run unless {@code bench.seconds}
+ * settings ({@link PipelineSettings}, 90 s of load; 10 s in a quick run unless {@code bench.seconds}
  * is given), its files in the scenario's work directory as every scenario's are. The targets are
  * reported for the whole run and from the first minute on; "busy" is given both for the whole
  * machine (the load client, which a deployment does not have, included) and for the pipeline's own
@@ -66,7 +66,7 @@ public final class PipelineScenario implements Scenario {
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         PipelineSettings settings = PipelineSettings.fromSystemProperties().withWorkDir(env.workDir(name()));
         if (env.settings().quick() && System.getProperty("bench.seconds") == null) {
-            settings = settings.withSeconds(15);
+            settings = settings.withSeconds(10);
         }
         PipelineResult r = PipelineBenchmark.run(settings);
         ScenarioResult result = new ScenarioResult(String.format(Locale.ROOT,

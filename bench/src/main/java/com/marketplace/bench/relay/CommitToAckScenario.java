@@ -49,7 +49,7 @@ public final class CommitToAckScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         Path work = env.workDir(name());
-        Duration warmup = Duration.ofSeconds(env.settings().pick(15, 3));
+        Duration warmup = Duration.ofSeconds(env.settings().pick(15, 2));
         Duration measured = Duration.ofSeconds(env.settings().pick(30, 4));
         ScenarioResult result = new ScenarioResult("Commit → Kafka at a steady 200 orders/s vs Debezium");
         MariaDbServer server = env.binlogServer();

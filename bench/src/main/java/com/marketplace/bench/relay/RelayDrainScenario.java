@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drain of a backlog of PENDING outbox rows (100,000; 20,000 in a quick run), after a warm-up
+ * Drain of a backlog of PENDING outbox rows (100,000; 10,000 in a quick run), after a warm-up
  * backlog drained by the same engine in the same pass, written as orders write them (one
  * transaction per row, from 8 connections), on the MariaDB with the binlog on and a
  * broker process. The project's relay (one, batch 500, in this JVM) against two baselines: a plain
@@ -63,8 +63,8 @@ public final class RelayDrainScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         Path work = env.workDir(name());
-        int events = env.settings().pick(100_000, 20_000);
-        int warmup = env.settings().pick(20_000, 5_000);
+        int events = env.settings().pick(100_000, 10_000);
+        int warmup = env.settings().pick(20_000, 3_000);
         ScenarioResult result = new ScenarioResult(String.format(Locale.ROOT,
                 "Relay drain of a %,d-row backlog vs a plain producer and Debezium", events));
         MariaDbServer server = env.binlogServer();
