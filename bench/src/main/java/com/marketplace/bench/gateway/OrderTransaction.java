@@ -4,6 +4,7 @@ import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.outbox.NewOutboxEvent;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import java.math.BigDecimal;
@@ -36,36 +37,18 @@ public final class OrderTransaction {
             VALUES (?, ?, ?, ?, ?)""";
     private static final BigDecimal TOTAL = new BigDecimal("3099.90");
 
-    private final DataSource db;
+    private final Transactions tx;
     private final JdbcOutboxRepository outbox = new JdbcOutboxRepository();
     private final AtomicLong sequence = new AtomicLong();
     private final String prefix = "ORD-B-" + Long.toString(System.nanoTime(), 36) + "-";
 
     public OrderTransaction(DataSource db) {
-        this.db = db;
+        this.tx = new Transactions(db);
     }
 
     /** Writes one order with its items and outbox row in one transaction; returns the order id. */
     public long write(long buyer) throws SQLException {
-        try (Connection conn = db.getConnection()) {
-            // the gateway's pool hands out connections without autocommit; switch only if needed
-            boolean autoCommit = conn.getAutoCommit();
-            if (autoCommit) {
-                conn.setAutoCommit(false);
-            }
-            try {
-                long id = insert(conn, buyer);
-                conn.commit();
-                return id;
-            } catch (SQLException | RuntimeException e) {
-                conn.rollback();
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    conn.setAutoCommit(true);
-                }
-            }
-        }
+        return tx.inTransaction(conn -> insert(conn, buyer));
     }
 
     private long insert(Connection conn, long buyer) throws SQLException {

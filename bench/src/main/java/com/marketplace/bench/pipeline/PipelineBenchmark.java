@@ -1,7 +1,6 @@
 package com.marketplace.bench.pipeline;
 
 import com.marketplace.bench.BenchEnvironment;
-
 import com.marketplace.bench.ProcessMemory;
 import com.marketplace.events.Topics;
 import com.marketplace.harness.HttpService;

@@ -33,11 +33,10 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
 
     /**
      * The run from {@code fromSecond} of the load on: end-to-end and relay latencies of the orders
-     * due from then on, and the cores the pipeline's processes (load client excluded) and the whole
-     * machine used on average over those periods.
+     * due from then on, and the cores the pipeline's processes (load client excluded) used on
+     * average over those periods.
      */
-    public record Settled(int fromSecond, Histogram endToEnd, Histogram relay, double pipelineCores,
-            double machineBusy, int machineCores) {
+    public record Settled(Histogram endToEnd, Histogram relay, double pipelineCores, int machineCores) {
 
         /** Share of the machine's cores the pipeline's processes used (0..1). */
         public double pipelineBusy() {
@@ -122,9 +121,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         });
         double wall = readings.stream().mapToDouble(CpuWindow.Usage::wallSeconds).sum();
         double pipelineCores = readings.stream().mapToDouble(u -> u.pipelineCores() * u.wallSeconds()).sum() / wall;
-        double machineBusy = readings.stream().mapToDouble(u -> u.machineBusy() * u.wallSeconds()).sum() / wall;
-        return Optional.of(new Settled(fromSecond, endToEndLater, relayLater, pipelineCores, machineBusy,
-                readings.get(0).machineCores()));
+        return Optional.of(new Settled(endToEndLater, relayLater, pipelineCores, readings.get(0).machineCores()));
     }
 
     /** This result with {@code memory} (MiB by measure) as its memory readings. */

@@ -32,36 +32,6 @@ public final class PipelineScenario implements Scenario {
         return "pipeline";
     }
 
-    /**
-     * The same run again with {@code OUTBOX_WAKE_ON_COMMIT=false}: the gateway writes its outbox rows
-     * unleased and its relay finds them only by its poll ({@code OUTBOX_POLL_INTERVAL}, 1 s).
-     */
-    private static String withoutWakeOnCommit(PipelineResult woken, PipelineResult polled, PipelineSettings s) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, """
-
-                **With and without the wake-on-commit path.** The same run (%d orders/s for %d s from a cold
-                start) a second time with `OUTBOX_WAKE_ON_COMMIT=false`: order transactions write their outbox
-                rows unleased and the relay finds them by its poll (`OUTBOX_POLL_INTERVAL`, 1 s by default)
-                instead of taking them at commit. Latencies in ms.
-
-                | run | 201 → order.created p50 | p99 | 201 → email p50 | p99 | pipeline CPU per order |
-                |---|---|---|---|---|---|
-                """, s.rate(), s.seconds()));
-        row(out, "wake on commit (default), whole run", woken.relay(), woken.endToEnd(), woken.cpuMillisPerOrder());
-        row(out, "poll only, whole run", polled.relay(), polled.endToEnd(), polled.cpuMillisPerOrder());
-        woken.settledFrom(SETTLED_FROM_SECOND).ifPresent(w -> row(out, "wake on commit, from the first minute on",
-                w.relay(), w.endToEnd(), Double.NaN));
-        polled.settledFrom(SETTLED_FROM_SECOND).ifPresent(p -> row(out, "poll only, from the first minute on",
-                p.relay(), p.endToEnd(), Double.NaN));
-        return out.toString();
-    }
-
-    private static void row(StringBuilder out, String name, Histogram relay, Histogram endToEnd, double cpuMs) {
-        out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %s |%n", name,
-                PipelineResult.ms(relay, 50), PipelineResult.ms(relay, 99), PipelineResult.ms(endToEnd, 50),
-                PipelineResult.ms(endToEnd, 99), Double.isNaN(cpuMs) ? "" : String.format(Locale.ROOT, "%.2f ms", cpuMs)));
-    }
-
     @Override
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         PipelineSettings settings = PipelineSettings.fromSystemProperties().withWorkDir(env.workDir(name()));
@@ -132,5 +102,35 @@ public final class PipelineScenario implements Scenario {
                 ThreadCpu.describe(r.cpu().threadCores().get(name)))));
         result.bound(bound.toString());
         return result;
+    }
+
+    /**
+     * The same run again with {@code OUTBOX_WAKE_ON_COMMIT=false}: the gateway writes its outbox rows
+     * unleased and its relay finds them only by its poll ({@code OUTBOX_POLL_INTERVAL}, 1 s).
+     */
+    private static String withoutWakeOnCommit(PipelineResult woken, PipelineResult polled, PipelineSettings s) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, """
+
+                **With and without the wake-on-commit path.** The same run (%d orders/s for %d s from a cold
+                start) a second time with `OUTBOX_WAKE_ON_COMMIT=false`: order transactions write their outbox
+                rows unleased and the relay finds them by its poll (`OUTBOX_POLL_INTERVAL`, 1 s by default)
+                instead of taking them at commit. Latencies in ms.
+
+                | run | 201 → order.created p50 | p99 | 201 → email p50 | p99 | pipeline CPU per order |
+                |---|---|---|---|---|---|
+                """, s.rate(), s.seconds()));
+        row(out, "wake on commit (default), whole run", woken.relay(), woken.endToEnd(), woken.cpuMillisPerOrder());
+        row(out, "poll only, whole run", polled.relay(), polled.endToEnd(), polled.cpuMillisPerOrder());
+        woken.settledFrom(SETTLED_FROM_SECOND).ifPresent(w -> row(out, "wake on commit, from the first minute on",
+                w.relay(), w.endToEnd(), Double.NaN));
+        polled.settledFrom(SETTLED_FROM_SECOND).ifPresent(p -> row(out, "poll only, from the first minute on",
+                p.relay(), p.endToEnd(), Double.NaN));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, Histogram relay, Histogram endToEnd, double cpuMs) {
+        out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %s |%n", name,
+                PipelineResult.ms(relay, 50), PipelineResult.ms(relay, 99), PipelineResult.ms(endToEnd, 50),
+                PipelineResult.ms(endToEnd, 99), Double.isNaN(cpuMs) ? "" : String.format(Locale.ROOT, "%.2f ms", cpuMs)));
     }
 }

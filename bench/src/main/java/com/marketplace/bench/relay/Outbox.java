@@ -84,15 +84,14 @@ final class Outbox {
      * Debezium baseline publishes it only while recording its start offset), key 0.
      */
     static void insertMarker(DataSource db) throws SQLException {
-        try (Connection conn = db.getConnection(); PreparedStatement ps = conn.prepareStatement("""
-                INSERT INTO outbox_events (event_id, aggregate_type, aggregate_id, event_type, payload, status,
-                    created_at, next_attempt_at) VALUES (?, 'Order', '0', 'Marker', 'marker', 'PROCESSED', NOW(6), NOW(6))""")) {
-            ps.setString(1, UUID.randomUUID().toString());
-            ps.executeUpdate();
-            if (!conn.getAutoCommit()) {
-                conn.commit();
+        new Transactions(db).inTransaction(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    INSERT INTO outbox_events (event_id, aggregate_type, aggregate_id, event_type, payload, status,
+                        created_at, next_attempt_at) VALUES (?, 'Order', '0', 'Marker', 'marker', 'PROCESSED', NOW(6), NOW(6))""")) {
+                ps.setString(1, UUID.randomUUID().toString());
+                return ps.executeUpdate();
             }
-        }
+        });
     }
 
     static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {

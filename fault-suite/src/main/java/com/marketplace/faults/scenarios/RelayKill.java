@@ -174,30 +174,22 @@ public final class RelayKill implements Scenario {
         }
     }
 
-    /** Whether every row of {@code ids} is PROCESSED or still held by one of {@code laterDead}. */
-    static boolean allProcessedOrHeldByLaterDead(Stack stack, List<String> ids, List<String> laterDead) {
-        List<String> holders = laterDead.stream().filter(h -> !h.isEmpty()).toList();
-        if (ids.isEmpty() || holders.isEmpty()) {
-            return allProcessed(stack, ids);
-        }
-        try {
-            String inHolders = String.join(",", holders.stream().map(h -> "'" + h.replace("'", "''") + "'").toList());
-            long done = Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events WHERE id IN (" + String.join(",", ids)
-                    + ") AND (status = 'PROCESSED' OR (status = 'PENDING' AND claimed_by IN (" + inHolders + ")))");
-            return done == ids.size();
-        } catch (java.sql.SQLException e) {
-            return false;
-        }
+    static boolean allProcessed(Stack stack, List<String> ids) {
+        return allProcessedOrHeldByLaterDead(stack, ids, List.of());
     }
 
-    static boolean allProcessed(Stack stack, List<String> ids) {
+    /** Whether every row of {@code ids} is PROCESSED or still held by one of {@code laterDead}. */
+    static boolean allProcessedOrHeldByLaterDead(Stack stack, List<String> ids, List<String> laterDead) {
         if (ids.isEmpty()) {
             return true;
         }
+        List<String> holders = laterDead.stream().filter(h -> !h.isEmpty())
+                .map(h -> "'" + h.replace("'", "''") + "'").toList();
+        String heldByLaterDead = holders.isEmpty() ? ""
+                : " OR (status = 'PENDING' AND claimed_by IN (" + String.join(",", holders) + "))";
         try {
-            List<String> chunk = new ArrayList<>(ids);
-            long done = Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events WHERE status = 'PROCESSED' AND id IN ("
-                    + String.join(",", chunk) + ")");
+            long done = Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events WHERE id IN (" + String.join(",", ids)
+                    + ") AND (status = 'PROCESSED'" + heldByLaterDead + ")");
             return done == ids.size();
         } catch (java.sql.SQLException e) {
             return false;
