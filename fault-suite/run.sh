@@ -6,7 +6,8 @@
 #   fault-suite/run.sh [--quick] [-Dname=value ...] [SCENARIO ...]
 #
 # --quick runs the scenarios at the size the build's *IT classes use. -D options go to the suite's
-# JVM (e.g. -Dfaults.fuzz.seed=N for http-fuzz). Work files and every
+# JVM (e.g. -Dfaults.fuzz.seed=N for http-fuzz; -Dfaults.jvm.<process>="opts" adds JVM options to
+# the processes of that name, such as -Dfaults.jvm.streams=-XX:SharedArchiveFile=app.jsa). Work files and every
 # process's log: fault-suite/target/fault-suite/. Needs the mariadb-server package (mariadbd,
 # mariadb-install-db); the machine's own MariaDB server is not touched.
 set -euo pipefail

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,8 @@ public final class JarService implements AutoCloseable {
 
     /** Small heaps and a serial collector: several JVMs share two cores. */
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
+    /** Prefix of the system properties that add JVM options to one kind of process. */
+    static final String EXTRA_OPTIONS_PROPERTY = "faults.jvm.";
 
     private final String name;
     private final Path jar;
@@ -39,8 +42,22 @@ public final class JarService implements AutoCloseable {
         if (current != null && current.process().isAlive()) {
             throw new IllegalStateException(name + " is still running");
         }
-        current = HttpService.start(name, jar, port, env, JVM_OPTIONS, dir);
+        current = HttpService.start(name, jar, port, env, jvmOptions(name), dir);
         return this;
+    }
+
+    /**
+     * {@link #JVM_OPTIONS}, then those of the system property {@code faults.jvm.<name>}
+     * (space-separated; e.g. {@code -Dfaults.jvm.streams=-XX:SharedArchiveFile=streams.jsa}), for
+     * comparing a JVM setting within the suite.
+     */
+    static List<String> jvmOptions(String name) {
+        List<String> options = new ArrayList<>(JVM_OPTIONS);
+        String extra = System.getProperty(EXTRA_OPTIONS_PROPERTY + name, "").strip();
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        return options;
     }
 
     /** Waits until {@code /health/ready} answers 200; returns how long it took. */

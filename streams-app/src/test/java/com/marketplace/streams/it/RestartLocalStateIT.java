@@ -1,0 +1,147 @@
+package com.marketplace.streams.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.events.EventCodec;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.embedded.FreePorts;
+import com.marketplace.streams.StreamsApp;
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.query.QueryPaths;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a restart keeps of an instance's local state (real broker): after a clean stop the state is
+ * kept; under exactly_once_v2 a run that did not record a clean stop (as after {@code kill -9}) has
+ * its state deleted at the next start and rebuilt from the changelogs, with the same answers; under
+ * at_least_once the state is always kept.
+ */
+class RestartLocalStateIT {
+
+    private static final int ORDERS = 60;
+    private static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final QueryHttp http = new QueryHttp();
+
+    private static EmbeddedKafkaBroker broker;
+    private static Map<String, Long> expectedCounts;
+    private StreamsApp app;
+
+    @BeforeAll
+    static void startBrokerAndPublish() {
+        broker = EmbeddedKafkaBroker.builder().build();
+        broker.start();
+        Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
+        InputScenario scenario = InputScenario.ofOrders(23, ORDERS, 5, base);
+        ExpectedStats expected = new ExpectedStats(scenario);
+        expectedCounts = new LinkedHashMap<>();
+        for (OrderStatus status : OrderStatus.values()) {
+            expectedCounts.put(status.name(), expected.statusCounts.getOrDefault(status.name(), 0L));
+        }
+        scenario.publish(broker.bootstrapServers());
+    }
+
+    @AfterEach
+    void stopApp() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void underExactlyOnceACleanStopKeepsTheStateAndACrashedRunsStateIsRebuilt() throws IOException {
+        StreamsAppConfig config = config(StreamsAppConfig.EXACTLY_ONCE_V2);
+        Path record = config.stateDir().resolve(config.applicationId() + ".clean-stop");
+
+        runUntilSettledThenStop(config);
+        assertThat(record).as("a clean stop is recorded").exists();
+        Path sentinel = sentinelInATaskDirectory(config);
+
+        app = startAndSettle(config);
+        assertThat(record).as("the record is consumed when the next run starts").doesNotExist();
+        assertThat(sentinel).as("a restart after a clean stop keeps the local state").exists();
+        app.stop();
+        app = null;
+
+        Files.delete(record); // the run ended without recording a clean stop, as after kill -9
+        app = startAndSettle(config);
+        assertThat(sentinel).as("the local state of a run that did not stop cleanly is deleted").doesNotExist();
+        assertThat(statusCounts(app)).as("and rebuilt from the changelogs").isEqualTo(expectedCounts);
+    }
+
+    @Test
+    void underAtLeastOnceTheStateIsKeptWhateverTheLastRunRecorded() throws IOException {
+        StreamsAppConfig config = config(StreamsAppConfig.AT_LEAST_ONCE);
+        Path record = config.stateDir().resolve(config.applicationId() + ".clean-stop");
+
+        runUntilSettledThenStop(config);
+        Path sentinel = sentinelInATaskDirectory(config);
+        Files.deleteIfExists(record);
+
+        app = startAndSettle(config);
+        assertThat(sentinel).as("at_least_once restores from its checkpoints after a crash").exists();
+    }
+
+    private void runUntilSettledThenStop(StreamsAppConfig config) {
+        app = startAndSettle(config);
+        app.stop();
+        app = null;
+    }
+
+    private static StreamsApp startAndSettle(StreamsAppConfig config) {
+        StreamsApp started = StreamsApp.create(config).start();
+        await().atMost(SETTLE).pollInterval(Duration.ofMillis(250)).until(() ->
+                started.streams().state() == KafkaStreams.State.RUNNING && statusCounts(started).equals(expectedCounts));
+        return started;
+    }
+
+    private static StreamsAppConfig config(String processingGuarantee) {
+        String applicationId = "restart-it-" + UUID.randomUUID().toString().substring(0, 8);
+        int port = FreePorts.nextOnAllInterfaces();
+        return StreamsAppConfig.fromEnv(Map.of("PROCESSING_GUARANTEE", processingGuarantee))
+                .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
+                .withApplicationId(applicationId)
+                .withHttp(port, "localhost:" + port);
+    }
+
+    /** A file of ours in the directory of task 0_0: it survives exactly as long as the task's local state. */
+    private static Path sentinelInATaskDirectory(StreamsAppConfig config) throws IOException {
+        Path task = config.stateDir().resolve(config.applicationId()).resolve("0_0");
+        assertThat(task).as("task 0_0 has local state").isDirectory();
+        return Files.writeString(task.resolve("restart-it-sentinel"), "kept?");
+    }
+
+    private static Map<String, Long> statusCounts(StreamsApp app) {
+        HttpResponse<String> response = http.get(app.port(), QueryPaths.STATUS_COUNTS);
+        if (response.statusCode() != 200) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Number> raw = EventCodec.INSTANCE.decode(response.body().getBytes(), LinkedHashMap.class);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        raw.forEach((status, count) -> counts.put(status, count.longValue()));
+        return counts;
+    }
+}
