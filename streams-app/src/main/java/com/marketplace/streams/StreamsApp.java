@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -211,7 +212,11 @@ public final class StreamsApp {
         boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
         if (closed && streamsStarted && !failed) {
-            cleanStop.write();
+            try {
+                cleanStop.write();
+            } catch (UncheckedIOException e) {
+                log.warn("Could not record the clean stop ({}); the next start rebuilds the local state", e.getMessage());
+            }
         }
         streamsMetrics.close();
         terminated.countDown();
