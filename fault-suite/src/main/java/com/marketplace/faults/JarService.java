@@ -19,7 +19,7 @@ public final class JarService implements AutoCloseable {
 
     /** Small heaps and a serial collector: several JVMs share two cores. */
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
-    /** Prefix of the system properties that add JVM options to one kind of process. */
+    /** Prefix of the system properties that add JVM options to the processes of one name. */
     static final String EXTRA_OPTIONS_PROPERTY = "faults.jvm.";
 
     private final String name;

@@ -63,10 +63,12 @@ public final class StreamsApp {
     private final InstanceSecret secret;
     private final StoreQueries queries;
     private final Javalin javalin;
-    private final CleanStopRecord cleanStop;
+    private final RunningMarker running;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private volatile boolean streamsStarted;
+    /** Orders the start of Kafka Streams against its close: one never overtakes the other. */
+    private final Object lifecycle = new Object();
+    private boolean streamsStarted;
 
     private StreamsApp(StreamsAppConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -79,7 +81,7 @@ public final class StreamsApp {
         this.secret = InstanceSecret.of(config.instanceSecret());
         this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT), Clock.systemUTC());
         this.javalin = createJavalin();
-        this.cleanStop = new CleanStopRecord(config.stateDir(), config.applicationId());
+        this.running = new RunningMarker(config.stateDir(), config.applicationId());
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread died; shutting down this instance", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -145,9 +147,13 @@ public final class StreamsApp {
      * then starts Kafka Streams. {@code APPLICATION_SERVER} should name the port actually served.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts
-     * @throws IllegalStateException when the broker cannot be reached to prepare the topics
+     * @throws IllegalStateException when the broker cannot be reached to prepare the topics, or when
+     *                               {@link #stop()} came first
      */
     public StreamsApp start(int port) {
+        if (stopped.get()) {
+            throw new IllegalStateException("stopped before it started");
+        }
         createTopics();
         javalin.start(port);
         log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
@@ -157,32 +163,39 @@ public final class StreamsApp {
             log.info("INSTANCE_SECRET is not set: this instance answers no queries forwarded by other instances;"
                     + " set the same INSTANCE_SECRET on every instance of {}", config.applicationId());
         }
-        discardStateOfACrashedRun();
-        streamsStarted = true;
-        streams.start();
+        synchronized (lifecycle) {
+            if (stopped.get()) {
+                throw new IllegalStateException("stopped before Kafka Streams started");
+            }
+            discardStateOfACrashedRun();
+            running.write();
+            streamsStarted = true;
+            streams.start();
+        }
         return this;
     }
 
     /**
-     * Under exactly_once_v2, deletes the local state when the last run did not close cleanly, so
-     * that Kafka Streams rebuilds it from the changelogs at once.
+     * Under exactly_once_v2, deletes the local state when the last run did not stop cleanly (its
+     * {@link RunningMarker} is still there), so that Kafka Streams rebuilds it from the changelogs
+     * at once.
      *
-     * <p>Kafka Streams itself discards, after a crash under exactly_once_v2, the state of every task
-     * that has a store which is not transactional: such a store may hold writes of a transaction that
-     * never committed. Every task of this topology has one (the dedupe store is a window store, and
-     * Kafka Streams has no transactional RocksDB window store), so after a crash every task is
-     * restored from its changelog in any case. Doing it up front spares opening every store twice
-     * (first for the start-up registration of local tasks, then on the stream thread) only to find it
-     * corrupted each time: about 3 s of a restart on a busy 2-core machine. After a clean stop the
-     * state is kept and restored from its checkpoints. Correctness never rests on the record: should
-     * it be wrong, Kafka Streams' own check still discards state that is not known to be committed.
+     * <p>After a crash under exactly_once_v2 Kafka Streams treats a task as corrupted, and wipes
+     * and restores it, when a store of the task holds data but no committed changelog offset: the
+     * data may include writes of a transaction that was aborted. This app does not set
+     * {@code enable.transactional.statestores}, and every task here has such a store; even with
+     * that setting on, Kafka Streams 4.4 still found the dedupe window store without an offset and
+     * wiped every task (measured with the fault suite). So after a crash all local state is
+     * discarded in any case, and doing it up front spares opening every store twice (first for the
+     * start-up registration of local tasks, then on the stream thread) only to find it corrupted
+     * each time: about 3 s of a restart on a busy 2-core machine. Correctness never rests on the
+     * marker: should it be missing after a crash (the first start of this version), Kafka Streams'
+     * own check still discards what is not known to be committed. Under at_least_once the state is
+     * kept after a crash and restored from its checkpoints.
      */
     private void discardStateOfACrashedRun() {
-        if (!config.exactlyOnce()) {
-            return; // at_least_once keeps local state after a crash and restores from its checkpoint
-        }
-        if (!cleanStop.consume() && cleanStop.hasTaskState()) {
-            log.info("The last run of {} did not stop cleanly: deleting its local state, which exactly_once_v2 "
+        if (config.exactlyOnce() && running.present() && running.hasTaskState()) {
+            log.info("the last run of {} did not stop cleanly: deleting its local state, which exactly_once_v2 "
                     + "discards after a crash anyway; it is rebuilt from the changelog topics", config.applicationId());
             streams.cleanUp();
         }
@@ -200,22 +213,25 @@ public final class StreamsApp {
     /**
      * Stops HTTP (no new queries), then closes Kafka Streams: commits, and leaves the group so the
      * other instances take over its tasks at once (promoting their standbys) instead of after the
-     * session timeout. A clean close of a client that had not failed is recorded, so the next start
-     * keeps the local state (see {@link #discardStateOfACrashedRun()}). Calling it again does nothing.
+     * session timeout. A clean close of a client that had not failed deletes the {@link RunningMarker},
+     * so the next start keeps the local state (see {@link #discardStateOfACrashedRun()}). Calling it
+     * again does nothing.
      */
     public void stop() {
         if (stopped.getAndSet(true)) {
             return;
         }
         javalin.stop();
-        boolean failed = streams.state() == KafkaStreams.State.ERROR;
-        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(CLOSE_TIMEOUT));
-        if (closed && streamsStarted && !failed) {
-            try {
-                cleanStop.write();
-            } catch (UncheckedIOException e) {
-                log.warn("Could not record the clean stop ({}); the next start rebuilds the local state", e.getMessage());
+        synchronized (lifecycle) {
+            boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT));
+            // a client that failed ends in ERROR, never in NOT_RUNNING
+            if (streamsStarted && closed && streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                try {
+                    running.delete();
+                } catch (UncheckedIOException e) {
+                    log.warn("could not record the clean stop ({}); the next start rebuilds the local state", e.getMessage());
+                }
             }
         }
         streamsMetrics.close();

@@ -1,6 +1,7 @@
 package com.marketplace.streams.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventCodec;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a restart keeps of an instance's local state (real broker): after a clean stop the state is
- * kept; under exactly_once_v2 a run that did not record a clean stop (as after {@code kill -9}) has
- * its state deleted at the next start and rebuilt from the changelogs, with the same answers; under
- * at_least_once the state is always kept.
+ * kept; under exactly_once_v2 a run that left its running marker behind (as after {@code kill -9})
+ * has its state deleted at the next start and rebuilt from the changelogs, with the same answers;
+ * under at_least_once the state is kept after a crash too.
  */
 class RestartLocalStateIT {
 
@@ -73,39 +74,56 @@ class RestartLocalStateIT {
     @Test
     void underExactlyOnceACleanStopKeepsTheStateAndACrashedRunsStateIsRebuilt() throws IOException {
         StreamsAppConfig config = config(StreamsAppConfig.EXACTLY_ONCE_V2);
-        Path record = config.stateDir().resolve(config.applicationId() + ".clean-stop");
+        Path marker = config.stateDir().resolve(config.applicationId() + ".running");
 
-        runUntilSettledThenStop(config);
-        assertThat(record).as("a clean stop is recorded").exists();
+        app = startAndSettle(config);
+        assertThat(marker).as("the local state is in use").exists();
+        stop();
+        assertThat(marker).as("a clean stop removes the marker").doesNotExist();
         Path sentinel = sentinelInATaskDirectory(config);
 
         app = startAndSettle(config);
-        assertThat(record).as("the record is consumed when the next run starts").doesNotExist();
         assertThat(sentinel).as("a restart after a clean stop keeps the local state").exists();
-        app.stop();
-        app = null;
+        stop();
 
-        Files.delete(record); // the run ended without recording a clean stop, as after kill -9
+        Files.writeString(marker, "left behind"); // the run ended without a clean stop, as after kill -9
         app = startAndSettle(config);
         assertThat(sentinel).as("the local state of a run that did not stop cleanly is deleted").doesNotExist();
         assertThat(statusCounts(app)).as("and rebuilt from the changelogs").isEqualTo(expectedCounts);
+        assertThat(marker).exists();
     }
 
     @Test
-    void underAtLeastOnceTheStateIsKeptWhateverTheLastRunRecorded() throws IOException {
+    void underAtLeastOnceTheStateIsKeptAfterACrash() throws IOException {
         StreamsAppConfig config = config(StreamsAppConfig.AT_LEAST_ONCE);
-        Path record = config.stateDir().resolve(config.applicationId() + ".clean-stop");
+        Path marker = config.stateDir().resolve(config.applicationId() + ".running");
 
-        runUntilSettledThenStop(config);
+        app = startAndSettle(config);
+        stop();
         Path sentinel = sentinelInATaskDirectory(config);
-        Files.deleteIfExists(record);
+        Files.writeString(marker, "left behind");
 
         app = startAndSettle(config);
         assertThat(sentinel).as("at_least_once restores from its checkpoints after a crash").exists();
+        stop();
+        assertThat(marker).as("the marker is kept up to date under at_least_once too").doesNotExist();
     }
 
-    private void runUntilSettledThenStop(StreamsAppConfig config) {
-        app = startAndSettle(config);
+    @Test
+    void aStopBeforeKafkaStreamsStartedLeavesTheLastRunsMarkerAlone() throws IOException {
+        StreamsAppConfig config = config(StreamsAppConfig.EXACTLY_ONCE_V2);
+        Path marker = config.stateDir().resolve(config.applicationId() + ".running");
+        Files.createDirectories(config.stateDir());
+        Files.writeString(marker, "left behind");
+
+        StreamsApp never = StreamsApp.create(config);
+        never.stop();
+
+        assertThat(marker).as("this run changed no state, so the last run's crash is still to be handled").exists();
+        assertThatThrownBy(never::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    private void stop() {
         app.stop();
         app = null;
     }

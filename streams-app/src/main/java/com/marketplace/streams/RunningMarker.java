@@ -10,11 +10,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A file beside an instance's local state that says its last run closed Kafka Streams cleanly, so
- * the next start can tell a restart after a clean stop from one after a crash. Written after a
- * clean close, removed when the next run starts: a run that dies leaves none behind.
+ * A file beside an instance's local state that exists while Kafka Streams may be changing that
+ * state: written just before Kafka Streams starts, deleted once it has closed cleanly. Found at a
+ * start, it means the last run did not stop cleanly ({@code kill -9}, an out-of-memory kill, a
+ * power cut). A first start finds none, and so does the first start of a version that did not
+ * write it.
  */
-final class CleanStopRecord {
+final class RunningMarker {
 
     /** Task directories of Kafka Streams' state directory: {@code <subtopology>_<partition>}. */
     private static final Pattern TASK_DIRECTORY = Pattern.compile("\\d+_\\d+");
@@ -22,33 +24,35 @@ final class CleanStopRecord {
     private final Path file;
     private final Path applicationState;
 
-    /** The record of application {@code applicationId} with its local state under {@code stateDir}. */
-    CleanStopRecord(Path stateDir, String applicationId) {
+    /** The marker of application {@code applicationId} with its local state under {@code stateDir}. */
+    RunningMarker(Path stateDir, String applicationId) {
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(applicationId, "applicationId");
-        this.file = stateDir.resolve(applicationId + ".clean-stop");
+        this.file = stateDir.resolve(applicationId + ".running");
         this.applicationState = stateDir.resolve(applicationId);
     }
 
-    /**
-     * Whether the last run ended with a clean close. Removes the record, so that a crash of the run
-     * now starting is not taken for a clean stop.
-     */
-    boolean consume() {
-        try {
-            return Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + file, e);
-        }
+    /** Whether the last run left the marker behind: it did not stop cleanly. */
+    boolean present() {
+        return Files.exists(file);
     }
 
-    /** Records that this run closed cleanly. */
+    /** Marks the local state as in use by this run. */
     void write() {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, Instant.now() + System.lineSeparator());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Records that this run has closed cleanly. */
+    void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
         }
     }
 
