@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -40,6 +41,15 @@ public final class ExpectedStats {
                     .forEach(seller -> addSeller(order, seller, cancelled));
             ordersPerMinute.merge(order.createdAt().truncatedTo(ChronoUnit.MINUTES).toEpochMilli(), 1L, Long::sum);
         }
+    }
+
+    /** The expected status counts with every status present (0 where no order has it), in status order. */
+    public Map<String, Long> statusCountsOfEveryStatus() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (OrderStatus status : OrderStatus.values()) {
+            counts.put(status.name(), statusCounts.getOrDefault(status.name(), 0L));
+        }
+        return counts;
     }
 
     private static Map<Long, OrderStatus> latestStatuses(InputScenario scenario) {

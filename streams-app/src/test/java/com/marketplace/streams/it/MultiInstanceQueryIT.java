@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.OrderCreated;
-import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
@@ -329,24 +328,15 @@ class MultiInstanceQueryIT {
     }
 
     private static Map<String, Long> expectedStatusCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (OrderStatus status : OrderStatus.values()) {
-            counts.put(status.name(), expected.statusCounts.getOrDefault(status.name(), 0L));
-        }
-        return counts;
+        return expected.statusCountsOfEveryStatus();
     }
 
     private static Map<String, Long> statusCountsOn(StreamsApp app) {
-        HttpResponse<String> response = http.get(app.port(), QueryPaths.STATUS_COUNTS);
-        return response.statusCode() == 200 ? parseCounts(response.body()) : Map.of();
+        return http.statusCounts(app.port());
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Long> parseCounts(String body) {
-        Map<String, Number> raw = EventCodec.INSTANCE.decode(body.getBytes(), LinkedHashMap.class);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        raw.forEach((status, count) -> counts.put(status, count.longValue()));
-        return counts;
+        return QueryHttp.parseCounts(body);
     }
 
     private static Set<HostInfo> ownersOfAllOrders() {

@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.marketplace.events.EventCodec;
-import com.marketplace.events.OrderStatus;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
-import com.marketplace.streams.query.QueryPaths;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.streams.KafkaStreams;
@@ -49,11 +44,7 @@ class RestartLocalStateIT {
         broker.start();
         Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
         InputScenario scenario = InputScenario.ofOrders(23, ORDERS, 5, base);
-        ExpectedStats expected = new ExpectedStats(scenario);
-        expectedCounts = new LinkedHashMap<>();
-        for (OrderStatus status : OrderStatus.values()) {
-            expectedCounts.put(status.name(), expected.statusCounts.getOrDefault(status.name(), 0L));
-        }
+        expectedCounts = new ExpectedStats(scenario).statusCountsOfEveryStatus();
         scenario.publish(broker.bootstrapServers());
     }
 
@@ -152,14 +143,6 @@ class RestartLocalStateIT {
     }
 
     private static Map<String, Long> statusCounts(StreamsApp app) {
-        HttpResponse<String> response = http.get(app.port(), QueryPaths.STATUS_COUNTS);
-        if (response.statusCode() != 200) {
-            return Map.of();
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Number> raw = EventCodec.INSTANCE.decode(response.body().getBytes(), LinkedHashMap.class);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        raw.forEach((status, count) -> counts.put(status, count.longValue()));
-        return counts;
+        return http.statusCounts(app.port());
     }
 }
