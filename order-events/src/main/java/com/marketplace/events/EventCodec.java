@@ -6,15 +6,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,9 +33,14 @@ public final class EventCodec {
     public static final EventCodec INSTANCE = new EventCodec();
 
     private final ObjectMapper mapper;
+    /** A reader per payload class, its deserializer resolved once instead of on every event. */
+    private final Map<EventType, ObjectReader> payloadReaders = new EnumMap<>(EventType.class);
 
     private EventCodec() {
         this.mapper = newMapper();
+        for (EventType type : EventType.values()) {
+            payloadReaders.put(type, mapper.readerFor(payloadClass(type)));
+        }
     }
 
     /**
@@ -50,6 +59,8 @@ public final class EventCodec {
     public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B withContractSettings(B builder) {
         return builder
                 .addModule(new JavaTimeModule())
+                // registered after JavaTimeModule, so it replaces that module's Instant reader
+                .addModule(new SimpleModule("iso-instants").addDeserializer(Instant.class, new IsoInstantDeserializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
@@ -191,7 +202,7 @@ public final class EventCodec {
                         required(aggregateType, "aggregateType"),
                         required(aggregateId, "aggregateId"),
                         version,
-                        Instant.parse(required(occurredAt, "occurredAt")),
+                        IsoInstants.parse(required(occurredAt, "occurredAt")),
                         payload(type));
             } catch (EventDecodingException e) {
                 throw e;
@@ -233,7 +244,7 @@ public final class EventCodec {
 
         private OrderEventPayload bindPayload(JsonParser parser, EventType type) {
             try {
-                return mapper.readValue(parser, payloadClass(type));
+                return payloadReaders.get(type).readValue(parser);
             } catch (IOException | RuntimeException e) {
                 throw malformed("invalid envelope: " + e.getMessage(), e);
             }

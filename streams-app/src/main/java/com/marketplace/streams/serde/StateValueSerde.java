@@ -1,6 +1,8 @@
 package com.marketplace.streams.serde;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.smile.SmileConstants;
 import com.fasterxml.jackson.dataformat.smile.databind.SmileMapper;
@@ -35,9 +37,14 @@ public final class StateValueSerde<T> implements Serde<T> {
             .build();
 
     private final Class<T> type;
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     private StateValueSerde(Class<T> type) {
         this.type = Objects.requireNonNull(type, "type");
+        // resolved once: ObjectMapper.readValue and writeValueAsBytes look the type up on every call
+        this.reader = SMILE.readerFor(type);
+        this.writer = SMILE.writerFor(type);
     }
 
     /** The serde for internal values of {@code type}. */
@@ -57,7 +64,7 @@ public final class StateValueSerde<T> implements Serde<T> {
 
     private byte[] encode(T value) {
         try {
-            return SMILE.writeValueAsBytes(value);
+            return writer.writeValueAsBytes(value);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode " + type.getSimpleName(), e);
         }
@@ -68,7 +75,7 @@ public final class StateValueSerde<T> implements Serde<T> {
             return EventCodec.INSTANCE.decode(bytes, type);
         }
         try {
-            return SMILE.readValue(bytes, type);
+            return reader.readValue(bytes);
         } catch (IOException | RuntimeException e) {
             throw new EventDecodingException(EventDecodingException.Reason.MALFORMED,
                     "not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
