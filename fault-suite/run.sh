@@ -7,11 +7,11 @@
 #
 # --quick runs the scenarios at the size the build's *IT classes use. -D options go to the suite's
 # JVM (e.g. -Dfaults.fuzz.seed=N for http-fuzz; -Dfaults.jvm.<process>="opts" adds JVM options to
-# the processes of exactly that name, such as -Dfaults.jvm.streams=-XX:SharedArchiveFile=/abs/streams-app.jsa).
-# --no-build runs the jars of the last build as they are (the build rewrites them, which makes the JVM
-# ignore a class-data archive made from them). Work files and every
-# process's log: fault-suite/target/fault-suite/. Needs the mariadb-server package (mariadbd,
-# mariadb-install-db); the machine's own MariaDB server is not touched.
+# the processes of exactly that name, such as -Dfaults.jvm.streams=-Xshare:off to run the streams jar
+# without the class-data archive the build writes beside it). --no-build runs the jars and archives of
+# the last build as they are. Work files and every process's log: fault-suite/target/fault-suite/.
+# Needs the mariadb-server package (mariadbd, mariadb-install-db); the machine's own MariaDB server is
+# not touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

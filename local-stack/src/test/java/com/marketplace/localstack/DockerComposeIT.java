@@ -35,7 +35,10 @@ class DockerComposeIT {
     /** Variables the JVM itself reads, allowed for every Java service. */
     private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
     private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(\\S+)\\s+(\\S+)\\s*$");
-    private static final Pattern ENTRYPOINT_JAR = Pattern.compile("(?m)^ENTRYPOINT\\s+\\[\"java\",\\s*\"-jar\",\\s*\"([^\"]+)\"\\]");
+    private static final Pattern ENTRYPOINT_JAR = Pattern.compile(
+            "(?m)^ENTRYPOINT\\s+\\[\"java\",((?:\\s*\"[^\"]+\",)*)\\s*\"-jar\",\\s*\"([^\"]+)\"\\]");
+    private static final Pattern ARCHIVE_DUMP = Pattern.compile(
+            "(?m)^RUN java -Xshare:dump -XX:SharedClassListFile=(\\S+) -XX:SharedArchiveFile=(\\S+) \\\\\n.* -cp (\\S+)$");
     private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)(/\\S*)");
     /** Compose's {@code ${NAME}}, {@code ${NAME:-default}} and {@code ${NAME:?error}}. */
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{(\\w+)(?::?([-?])([^}]*))?}");
@@ -140,9 +143,21 @@ class DockerComposeIT {
             assertThat(copy.find()).as(context + "/Dockerfile copies the jar").isTrue();
             String jar = "target/" + service.component().module + ".jar";
             assertThat(copy.group(1)).isEqualTo(jar);
+            String jarInImage = copy.group(2);
             Matcher entrypoint = ENTRYPOINT_JAR.matcher(dockerfile);
             assertThat(entrypoint.find()).as(context + "/Dockerfile runs java -jar").isTrue();
-            assertThat(entrypoint.group(1)).isEqualTo(copy.group(2));
+            assertThat(entrypoint.group(2)).isEqualTo(jarInImage);
+
+            // the class list of the module goes into the image, which makes the jar's archive from it and runs with it
+            assertThat(copy.find()).as(context + "/Dockerfile copies the class list").isTrue();
+            String classList = "src/main/cds/" + service.component().module + ".classlist";
+            assertThat(copy.group(1)).isEqualTo(classList);
+            assertThat(context.resolve(classList)).isRegularFile();
+            Matcher dump = ARCHIVE_DUMP.matcher(dockerfile);
+            assertThat(dump.find()).as(context + "/Dockerfile makes the class-data archive").isTrue();
+            assertThat(dump.group(1)).isEqualTo(copy.group(2));
+            assertThat(dump.group(3)).isEqualTo(jarInImage);
+            assertThat(entrypoint.group(1)).contains("\"-XX:SharedArchiveFile=" + dump.group(2) + "\"");
             try (JarFile built = new JarFile(context.resolve(jar).toFile())) {
                 assertThat(built.getManifest().getMainAttributes().getValue("Main-Class"))
                         .isEqualTo(service.component().mainClass);

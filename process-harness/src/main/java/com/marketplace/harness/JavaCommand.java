@@ -1,8 +1,10 @@
 package com.marketplace.harness;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Command lines for Java processes: the same {@code java} as this JVM. */
 public final class JavaCommand {
@@ -15,15 +17,28 @@ public final class JavaCommand {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** {@code java <jvmOptions> -jar <jar> <args>}. */
+    /**
+     * {@code java <jvmOptions> -jar <jar> <args>}, with {@code -XX:SharedArchiveFile=<jar's name>.jsa}
+     * first when the build made that class-data archive next to the jar, as the Dockerfiles run the
+     * jars. An archive option among {@code jvmOptions} (another archive, {@code -Xshare:off}) comes
+     * later and wins.
+     */
     public static List<String> jar(Path jar, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(java());
+        classDataArchive(jar).ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** {@code <name>.jsa} beside {@code <name>.jar}, when it exists. */
+    static Optional<Path> classDataArchive(Path jar) {
+        String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+        Path archive = jar.toAbsolutePath().resolveSibling(name + ".jsa");
+        return Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty();
     }
 
     /** {@code java <jvmOptions> -cp <this JVM's class path> <mainClass> <args>}. */
