@@ -31,9 +31,11 @@ public final class Main {
 
     /** Runs until shutdown; returns the process exit code. */
     static int run(StreamsAppConfig config) throws InterruptedException {
+        // begun first: it waits on the broker while the app is built (TopicCheck)
+        TopicCheck topics = TopicCheck.begin(config);
         StreamsApp app = StreamsApp.create(config);
         try {
-            app.start();
+            app.start(config.httpPort(), topics);
         } catch (RuntimeException e) {
             log.error("streams app failed to start: {}", e.getMessage());
             app.stop();

@@ -1,10 +1,8 @@
 package com.marketplace.streams;
 
 import com.marketplace.events.EventCodec;
-import com.marketplace.events.Topics;
 import com.marketplace.http.ApiJson;
 import com.marketplace.kafka.topics.CoPartitioningException;
-import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.http.ApiServer;
 import com.marketplace.http.ClientInput;
 import com.marketplace.http.Readiness;
@@ -27,12 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -56,7 +50,6 @@ public final class StreamsApp {
     public static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final StreamsAppConfig config;
@@ -155,15 +148,15 @@ public final class StreamsApp {
      *                               {@link #stop()} came first
      */
     public StreamsApp start(int port) {
-        if (stopped.get()) {
-            throw new IllegalStateException("stopped before it started");
-        }
-        // The topic check waits on the broker, the HTTP server's start mostly on class loading: side by
-        // side they shorten a restart on a busy machine by about the HTTP server's start (1-2 s).
-        CompletableFuture<Void> topics = CompletableFuture.runAsync(this::createTopics,
-                task -> startDaemon(task, "streams-topic-check"));
+        requireNotStopped();
+        return start(port, TopicCheck.begin(config));
+    }
+
+    /** As {@link #start(int)}, with a topic check begun earlier (see {@link Main}). */
+    StreamsApp start(int port, TopicCheck topics) {
+        requireNotStopped();
         javalin.start(port);
-        awaitTopics(topics);
+        topics.await();
         log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
                 config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),
                 config.applicationServer());
@@ -181,6 +174,12 @@ public final class StreamsApp {
             streams.start();
         }
         return this;
+    }
+
+    private void requireNotStopped() {
+        if (stopped.get()) {
+            throw new IllegalStateException("stopped before it started");
+        }
     }
 
     /**
@@ -206,33 +205,6 @@ public final class StreamsApp {
             log.info("the last run of {} did not stop cleanly: deleting its local state, which exactly_once_v2 "
                     + "discards after a crash anyway; it is rebuilt from the changelog topics", config.applicationId());
             streams.cleanUp();
-        }
-    }
-
-    private static void startDaemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** Waits for the topic check and throws what it threw. */
-    private static void awaitTopics(CompletableFuture<Void> topics) {
-        try {
-            topics.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
-    }
-
-    /** The input topics (so the app can start before the gateway) and the output topics. */
-    private void createTopics() {
-        try (Admin admin = Admin.create(TopicProvisioner.adminProperties(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()), ADMIN_TIMEOUT))) {
-            TopicProvisioner.withPipelineRetention(admin, config.topicPartitions(), config.topicReplicationFactor())
-                    .provision(Topics.OUTPUT_TOPICS, ADMIN_TIMEOUT);
         }
     }
 
