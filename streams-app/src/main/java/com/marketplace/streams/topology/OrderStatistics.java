@@ -50,18 +50,24 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     private KeyValueStore<Long, SellerStats> sellers;
     private WindowStore<String, Long> ordersPerMinute;
 
-    /** A supplier connected to the five stores it updates, with their serdes. */
+    /**
+     * A supplier connected to the five stores it updates, with their serdes. The stores that grow
+     * with the orders, buyers and sellers live in RocksDB; the two that stay small whatever the load
+     * (a count per status, a count per minute for a day, in each partition) live in memory, rebuilt
+     * from their changelogs at start: every RocksDB store of a task is opened, with its files, when
+     * the task starts, which is most of a task's start after a restart on a busy machine.
+     */
     static ProcessorSupplier<String, EventEnvelope, Void, Void> supplier(AppSerdes serdes) {
         Set<StoreBuilder<?>> stores = Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDER_STATE),
                         serdes.string(), serdes.orderState()).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STATUS_COUNTS),
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.STATUS_COUNTS),
                         serdes.string(), serdes.longs()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.BUYER_STATS),
                         serdes.longs(), serdes.buyerStats()).withCachingEnabled(),
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SELLER_STATS),
                         serdes.longs(), serdes.sellerStats()).withCachingEnabled(),
-                Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.ORDERS_PER_MINUTE,
+                Stores.windowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.ORDERS_PER_MINUTE,
                                 OrdersPerMinute.RETENTION, OrdersPerMinute.WINDOW, false),
                         serdes.string(), serdes.longs()).withCachingEnabled());
         return new ProcessorSupplier<>() {
