@@ -116,6 +116,9 @@ class StreamsAppConfigTest {
         Map<String, Object> consumer = config.getMainConsumerConfigs("marketplace-streams", "client", 0);
         assertThat(consumer.get("group.instance.id")).isEqualTo("streams-1_7071-0");
         assertThat(consumer.get("session.timeout.ms")).isEqualTo(10_000);
+        assertThat(consumer.get("max.poll.records"))
+                .as("a processing loop, between which restored tasks are taken up, is one poll's records")
+                .isEqualTo(250);
     }
 
     @Test
