@@ -74,8 +74,9 @@ public final class ReportWriter {
         out.append("""
                 Settings: one broker process (KRaft, defaults of `process-harness` `KafkaCluster`), topics of 3
                 partitions; the gateway and streams-app jars with their defaults (gateway pool 10 connections, relay
-                batch 500), `-Xms512m -Xmx1g` and the class-data archive the build writes beside each jar; the shared MariaDB on port 3306 as CI runs it (binlog off) for the
-                gateway and the pipeline; a second MariaDB with the binlog on (`log_bin`, `binlog_format=ROW`,
+                batch 500), `-Xms512m -Xmx1g` and the class-data archive the build writes beside each jar; the
+                shared MariaDB on port 3306 as CI runs it (binlog off) for the gateway and the pipeline; a second
+                MariaDB with the binlog on (`log_bin`, `binlog_format=ROW`,
                 `binlog_row_image=FULL`, `server_id=1`, otherwise defaults as the shared one: 128 MiB buffer pool,
                 `innodb_flush_log_at_trx_commit=1`, `sync_binlog=0`) for the scenarios that compare with Debezium,
                 where the project's relay reads the same table. Latencies are HdrHistogram percentiles. Run with
