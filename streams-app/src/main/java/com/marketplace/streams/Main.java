@@ -31,8 +31,9 @@ public final class Main {
 
     /** Runs until shutdown; returns the process exit code. */
     static int run(StreamsAppConfig config) throws InterruptedException {
-        // begun first: it waits on the broker while the app is built (TopicCheck)
+        // begun first: they wait on the broker and the disk while the app is built (TopicCheck, RocksDbLibrary)
         TopicCheck topics = TopicCheck.begin(config);
+        RocksDbLibrary.preload(config.stateDir());
         StreamsApp app = StreamsApp.create(config);
         try {
             app.start(config.httpPort(), topics);

@@ -139,9 +139,11 @@ public final class StreamsApp {
     }
 
     /**
-     * Creates missing topics while the HTTP server starts on {@code port} (0 = a free port, see
-     * {@link #port()}), then starts Kafka Streams. {@code APPLICATION_SERVER} should name the port
-     * actually served.
+     * Creates missing topics, starts Kafka Streams, then the HTTP server on {@code port} (0 = a
+     * free port, see {@link #port()}) while the group forms: the HTTP start is off a restart's
+     * critical path, and no query is answered before Kafka Streams is RUNNING anyway. A port that
+     * cannot be bound fails the start, and {@link #stop()} then leaves the group again.
+     * {@code APPLICATION_SERVER} should name the port actually served.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts
      * @throws IllegalStateException when the broker cannot be reached to prepare the topics, or when
@@ -155,11 +157,9 @@ public final class StreamsApp {
     /** As {@link #start(int)}, with a topic check begun earlier (see {@link Main}). */
     StreamsApp start(int port, TopicCheck topics) {
         requireNotStopped();
-        javalin.start(port);
         topics.await();
-        log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
-                config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),
-                config.applicationServer());
+        log.info("starting {} ({}), state dir {}, queries as {}", config.applicationId(),
+                config.processingGuarantee(), config.stateDir().toAbsolutePath(), config.applicationServer());
         if (!secret.configured()) {
             log.info("INSTANCE_SECRET is not set: this instance answers no queries forwarded by other instances;"
                     + " set the same INSTANCE_SECRET on every instance of {}", config.applicationId());
@@ -173,6 +173,7 @@ public final class StreamsApp {
             streamsStarted = true;
             streams.start();
         }
+        javalin.start(port);
         return this;
     }
 
