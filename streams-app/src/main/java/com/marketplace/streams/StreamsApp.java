@@ -71,7 +71,6 @@ public final class StreamsApp {
         this.streams = new KafkaStreams(OrderTopology.build(config), config.toStreamsProperties());
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(meterRegistry);
         registerDedupeDrops();
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
         this.secret = InstanceSecret.of(config.instanceSecret());
@@ -173,6 +172,8 @@ public final class StreamsApp {
             streamsStarted = true;
             streams.start();
         }
+        // a meter per client metric, a few hundred: registered while the group forms, not before the start
+        streamsMetrics.bindTo(meterRegistry);
         javalin.start(port);
         return this;
     }
