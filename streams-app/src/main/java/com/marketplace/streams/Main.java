@@ -33,10 +33,10 @@ public final class Main {
     static int run(StreamsAppConfig config) throws InterruptedException {
         // begun first: they wait on the broker and the disk while the app is built (TopicCheck, RocksDbLibrary)
         TopicCheck topics = TopicCheck.begin(config);
-        RocksDbLibrary.preload(config.stateDir());
+        RocksDbLibrary rocksDb = RocksDbLibrary.preload(config.stateDir());
         StreamsApp app = StreamsApp.create(config);
         try {
-            app.start(config.httpPort(), topics);
+            app.start(config.httpPort(), topics, rocksDb);
         } catch (RuntimeException e) {
             log.error("streams app failed to start: {}", e.getMessage());
             app.stop();

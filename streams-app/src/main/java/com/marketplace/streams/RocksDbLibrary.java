@@ -2,16 +2,21 @@ package com.marketplace.streams;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.jar.JarEntry;
 import org.rocksdb.RocksDB;
 import org.rocksdb.util.Environment;
@@ -25,81 +30,117 @@ import org.slf4j.LoggerFactory;
  * <p>Left to itself, RocksDB copies its library (about 15 MB) out of the jar into
  * {@code java.io.tmpdir} on every start, under a new name, and relies on {@code deleteOnExit}: a
  * process that is killed leaves its copy behind, so a crash-looping instance fills its temporary
- * directory. And it does so when the first task opens its first store, on the stream thread, in the
- * middle of a restart. Here the library is copied once per library build into
- * {@code <STATE_DIR>/rocksdb-native/<crc32>/} (named by the jar entry's checksum, so a new RocksDB
- * build gets its own copy and two builds never mix) and loaded from there on a thread of its own,
- * begun before the app is built ({@link Main}). The copy is written under a temporary name and
- * moved into place, so instances sharing a state directory never load a half-written file.
+ * directory. And it does so when the first store is opened, in the middle of a start (on the main
+ * thread when there is local state, on the stream thread otherwise). Here the library is copied once
+ * per library build into {@code <STATE_DIR>/rocksdb-native/<crc32>/} (named by the jar entry's
+ * checksum, so a new RocksDB build gets its own copy and two builds never mix) and loaded from there
+ * on a thread of its own, begun before the app is built ({@link Main}) and awaited before Kafka
+ * Streams starts. The copy is written under a temporary name and moved into place, so instances
+ * sharing a state directory never load a half-written file.
  *
- * <p>Nothing depends on it: if the copy cannot be made or loaded (a read-only or {@code noexec}
- * state directory, a jar without the library for this platform), it says so once and RocksDB loads
- * its library the usual way when Kafka Streams first needs it.
+ * <p>If the copy cannot be made or loaded (a {@code noexec} state directory, a jar without the
+ * library for this platform), it says so in one WARN and RocksDB loads its library the usual way,
+ * on the same thread.
  */
 final class RocksDbLibrary {
 
     static final String DIRECTORY = "rocksdb-native";
-
-    /** The library's name in the jar, e.g. {@code librocksdbjni-linux64.so}. */
-    private static final String IN_JAR = Environment.getJniLibraryFileName("rocksdb");
-    /**
-     * The name {@link RocksDB#loadLibrary(List)} loads from each directory it is given: it builds
-     * it from "rocksdbjni" rather than "rocksdb", so the name carries "jni" twice (e.g.
-     * {@code librocksdbjnijni-linux64.so}). Built the same way here; if a RocksDB release changes
-     * it, loading the copy fails and {@link #load} falls back, which {@code RocksDbLibraryTest}
-     * catches.
-     */
-    static final String LOADED_AS = Environment.getJniLibraryFileName("rocksdbjni");
+    private static final String PARTIAL = ".partial";
+    /** A copy in progress older than this was left by a process that died while copying. */
+    private static final Duration STALE_PARTIAL = Duration.ofMinutes(1);
 
     private static final Logger log = LoggerFactory.getLogger(RocksDbLibrary.class);
 
-    private RocksDbLibrary() {
+    private final CompletableFuture<Void> loaded;
+
+    private RocksDbLibrary(CompletableFuture<Void> loaded) {
+        this.loaded = loaded;
     }
 
-    /** Loads the library under {@code stateDir} on a daemon thread; returns at once. */
-    static void preload(Path stateDir) {
-        Thread thread = new Thread(() -> load(stateDir), "rocksdb-library");
-        thread.setDaemon(true);
-        thread.start();
+    /** Begins loading the library from its copy under {@code stateDir}, on a daemon thread. */
+    static RocksDbLibrary preload(Path stateDir) {
+        return new RocksDbLibrary(CompletableFuture.runAsync(() -> load(stateDir), task -> {
+            Thread thread = new Thread(task, "rocksdb-library");
+            thread.setDaemon(true);
+            thread.start();
+        }));
+    }
+
+    /**
+     * Waits for the load.
+     *
+     * @throws IllegalStateException when RocksDB's library could not be loaded in either way
+     */
+    void await() {
+        try {
+            loaded.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**
      * Loads the library from its copy under {@code stateDir}, making the copy when it is missing;
      * falls back to RocksDB's own loading when that fails.
+     *
+     * @throws IllegalStateException when the fallback fails too
      */
     static void load(Path stateDir) {
+        // System.load takes absolute paths only, and STATE_DIR may be relative
+        Path root = stateDir.toAbsolutePath().normalize().resolve(DIRECTORY);
         try {
-            Path library = extract(stateDir.resolve(DIRECTORY));
+            Path library = extract(root);
             RocksDB.loadLibrary(List.of(library.getParent().toString()));
-            log.debug("RocksDB native library loaded from {}", library);
-        } catch (IOException | UncheckedIOException | UnsatisfiedLinkError | IllegalStateException e) {
+            log.debug("RocksDB native library ready (copy {})", library);
+        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
             log.warn("could not load RocksDB's native library from a copy under {} ({}); RocksDB extracts it to {}"
-                    + " instead", stateDir.toAbsolutePath(), e.getMessage(), System.getProperty("java.io.tmpdir"));
-            RocksDB.loadLibrary();
+                    + " instead", root, e.getMessage(), System.getProperty("java.io.tmpdir"));
+            try {
+                RocksDB.loadLibrary();
+            } catch (RuntimeException | LinkageError fallback) {
+                throw new IllegalStateException("RocksDB's native library could not be loaded: " + fallback, fallback);
+            }
         }
     }
 
     /**
+     * The file name {@link RocksDB#loadLibrary(List)} loads from each directory it is given: it
+     * builds it from "rocksdbjni" rather than "rocksdb", so the name carries "jni" twice (e.g.
+     * {@code librocksdbjnijni-linux64.so}, where the jar holds {@code librocksdbjni-linux64.so}).
+     * Built the same way here; if a RocksDB release changes it, loading the copy fails and
+     * {@link #load} falls back, which {@code RocksDbLibraryTest} catches. A method, not a constant:
+     * RocksDB's {@link Environment} runs {@code ldd} when it is first used, which belongs on the
+     * loading thread.
+     */
+    static String loadedAs() {
+        return Environment.getJniLibraryFileName("rocksdbjni");
+    }
+
+    /**
      * The library for this platform copied from the jar into {@code <root>/<crc32 of the entry>/},
-     * under the file name {@link RocksDB#loadLibrary(List)} looks for. An existing copy of the
-     * right size is used as it is.
+     * under the file name {@link #loadedAs()}. An existing copy of the right size is used as it is.
      *
      * @throws IllegalStateException when the class path holds no library for this platform
      */
     static Path extract(Path root) throws IOException {
-        URL resource = RocksDB.class.getClassLoader().getResource(IN_JAR);
+        String inJar = Environment.getJniLibraryFileName("rocksdb");
+        URL resource = RocksDB.class.getClassLoader().getResource(inJar);
         if (resource == null) {
-            throw new IllegalStateException("no " + IN_JAR + " on the class path");
+            throw new IllegalStateException("no " + inJar + " on the class path");
         }
         URLConnection connection = resource.openConnection();
         connection.setUseCaches(false);
         long size = connection.getContentLengthLong();
-        Path target = root.resolve(versionOf(connection, size)).resolve(LOADED_AS);
+        Path target = root.resolve(versionOf(connection, size)).resolve(loadedAs());
         if (Files.isRegularFile(target) && Files.size(target) == size) {
             return target;
         }
         Files.createDirectories(target.getParent());
-        Path partial = Files.createTempFile(target.getParent(), IN_JAR, ".partial");
+        deleteStalePartials(target.getParent());
+        Path partial = Files.createTempFile(target.getParent(), inJar, PARTIAL);
         try {
             try (InputStream in = connection.getInputStream()) {
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
@@ -109,6 +150,18 @@ final class RocksDbLibrary {
             Files.deleteIfExists(partial);
         }
         return target;
+    }
+
+    /** Copies left behind by processes killed while copying; a copy in progress elsewhere is younger. */
+    private static void deleteStalePartials(Path dir) throws IOException {
+        FileTime staleBefore = FileTime.from(Instant.now().minus(STALE_PARTIAL));
+        try (DirectoryStream<Path> partials = Files.newDirectoryStream(dir, "*" + PARTIAL)) {
+            for (Path partial : partials) {
+                if (Files.getLastModifiedTime(partial).compareTo(staleBefore) < 0) {
+                    Files.deleteIfExists(partial);
+                }
+            }
+        }
     }
 
     /** The jar entry's CRC-32, or the size where the library does not come from a jar (an IDE run). */

@@ -138,27 +138,31 @@ public final class StreamsApp {
     }
 
     /**
-     * Creates missing topics, starts Kafka Streams, then the HTTP server on {@code port} (0 = a
-     * free port, see {@link #port()}) while the group forms: the HTTP start is off a restart's
-     * critical path, and no query is answered before Kafka Streams is RUNNING anyway. A port that
-     * cannot be bound fails the start, and {@link #stop()} then leaves the group again.
-     * {@code APPLICATION_SERVER} should name the port actually served.
+     * Creates missing topics while the HTTP server starts on {@code port} (0 = a free port, see
+     * {@link #port()}), then starts Kafka Streams. {@code APPLICATION_SERVER} should name the port
+     * actually served. The HTTP server comes first: {@code /health/live} answers from then on, and
+     * a port already taken (e.g. a second copy of this instance) fails the start before the
+     * instance joins its group under its static member id.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts
-     * @throws IllegalStateException when the broker cannot be reached to prepare the topics, or when
+     * @throws IllegalStateException when the broker cannot be reached to prepare the topics, when
+     *                               RocksDB's native library cannot be loaded, or when
      *                               {@link #stop()} came first
      */
     public StreamsApp start(int port) {
         requireNotStopped();
-        return start(port, TopicCheck.begin(config));
+        return start(port, TopicCheck.begin(config), RocksDbLibrary.preload(config.stateDir()));
     }
 
-    /** As {@link #start(int)}, with a topic check begun earlier (see {@link Main}). */
-    StreamsApp start(int port, TopicCheck topics) {
+    /** As {@link #start(int)}, with a topic check and RocksDB's library begun earlier (see {@link Main}). */
+    StreamsApp start(int port, TopicCheck topics, RocksDbLibrary rocksDb) {
         requireNotStopped();
+        javalin.start(port);
         topics.await();
-        log.info("starting {} ({}), state dir {}, queries as {}", config.applicationId(),
-                config.processingGuarantee(), config.stateDir().toAbsolutePath(), config.applicationServer());
+        rocksDb.await();
+        log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
+                config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),
+                config.applicationServer());
         if (!secret.configured()) {
             log.info("INSTANCE_SECRET is not set: this instance answers no queries forwarded by other instances;"
                     + " set the same INSTANCE_SECRET on every instance of {}", config.applicationId());
@@ -171,10 +175,9 @@ public final class StreamsApp {
             running.write();
             streamsStarted = true;
             streams.start();
+            // a meter per client metric, a few hundred: registered while the group forms, not before the start
+            streamsMetrics.bindTo(meterRegistry);
         }
-        // a meter per client metric, a few hundred: registered while the group forms, not before the start
-        streamsMetrics.bindTo(meterRegistry);
-        javalin.start(port);
         return this;
     }
 

@@ -3,16 +3,21 @@ package com.marketplace.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marketplace.harness.JavaCommand;
+import com.marketplace.harness.ManagedProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -29,7 +34,7 @@ class RocksDbLibraryTest {
     void theLibraryIsCopiedOnceUnderItsChecksumAndTheCopyIsReused() throws IOException {
         Path first = RocksDbLibrary.extract(dir);
 
-        assertThat(first.getFileName()).hasToString(RocksDbLibrary.LOADED_AS);
+        assertThat(first.getFileName()).hasToString(RocksDbLibrary.loadedAs());
         assertThat(first.getParent().getFileName().toString()).matches("[0-9a-f]{8}");
         assertThat(first).hasBinaryContent(libraryInJar());
         Object inode = Files.readAttributes(first, BasicFileAttributes.class).fileKey();
@@ -53,23 +58,39 @@ class RocksDbLibraryTest {
     }
 
     @Test
-    void aFreshJvmLoadsRocksDbFromTheCopyAndOpensAStore() throws Exception {
-        // a JVM of its own: the library loads once per JVM, and another test may have loaded it here
-        Path stateDir = dir.resolve("state");
-        Process probe = new ProcessBuilder(JavaCommand.mainClass(Probe.class.getName(),
-                List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"),
-                stateDir.toString(), dir.resolve("db").toString()))
-                .redirectErrorStream(true).start();
-        String output;
-        try (InputStream in = probe.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    void aPartialCopyLeftByAKilledProcessIsDeletedAndOneInProgressIsNot() throws IOException {
+        Path target = RocksDbLibrary.extract(dir);
+        Files.delete(target);
+        Path stale = Files.writeString(target.resolveSibling("killed-while-copying.partial"), "x");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        Path inProgress = Files.writeString(target.resolveSibling("copying-now.partial"), "x");
 
-        assertThat(probe.exitValue()).as(output).isZero();
-        Path copy = RocksDbLibrary.extract(stateDir.resolve(RocksDbLibrary.DIRECTORY));
-        assertThat(output).contains("mapped: " + copy.toRealPath()).contains("read: 2")
-                .doesNotContain("could not load");
+        RocksDbLibrary.extract(dir);
+
+        assertThat(target).hasBinaryContent(libraryInJar());
+        assertThat(stale).doesNotExist();
+        assertThat(inProgress).exists();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX) // reads /proc/self/maps
+    void aFreshJvmLoadsRocksDbFromTheCopyUnderARelativeStateDirAndOpensAStore() throws Exception {
+        // a JVM of its own: the library loads once per JVM, and another test may have loaded it here;
+        // STATE_DIR may be relative (its default is), and System.load takes only absolute paths
+        Path stateDir = dir.resolve("state");
+        Path relativeStateDir = Path.of("").toAbsolutePath().relativize(stateDir);
+        Path output = dir.resolve("probe.log");
+        try (ManagedProcess probe = ManagedProcess.start("rocksdb-probe", JavaCommand.mainClass(Probe.class.getName(),
+                List.of("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"),
+                relativeStateDir.toString(), dir.resolve("db").toString()), Map.of(), output)) {
+            assertThat(probe.awaitExit(Duration.ofSeconds(60))).as("probe exited").isTrue();
+            String printed = Files.readString(output);
+
+            assertThat(probe.exitValue()).as(printed).isZero();
+            Path copy = RocksDbLibrary.extract(stateDir.resolve(RocksDbLibrary.DIRECTORY));
+            assertThat(printed).contains("mapped: " + copy.toRealPath()).contains("read: 2")
+                    .doesNotContain("could not load");
+        }
     }
 
     /** Loads the library as {@link Main} does, opens a store, and prints where the library was mapped from. */
