@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.jar.JarEntry;
 import org.rocksdb.RocksDB;
 import org.rocksdb.util.Environment;
@@ -51,19 +49,15 @@ final class RocksDbLibrary {
 
     private static final Logger log = LoggerFactory.getLogger(RocksDbLibrary.class);
 
-    private final CompletableFuture<Void> loaded;
+    private final StartupWork loading;
 
-    private RocksDbLibrary(CompletableFuture<Void> loaded) {
-        this.loaded = loaded;
+    private RocksDbLibrary(StartupWork loading) {
+        this.loading = loading;
     }
 
     /** Begins loading the library from its copy under {@code stateDir}, on a daemon thread. */
     static RocksDbLibrary preload(Path stateDir) {
-        return new RocksDbLibrary(CompletableFuture.runAsync(() -> load(stateDir), task -> {
-            Thread thread = new Thread(task, "rocksdb-library");
-            thread.setDaemon(true);
-            thread.start();
-        }));
+        return new RocksDbLibrary(StartupWork.begin("rocksdb-library", () -> load(stateDir)));
     }
 
     /**
@@ -72,14 +66,7 @@ final class RocksDbLibrary {
      * @throws IllegalStateException when RocksDB's library could not be loaded in either way
      */
     void await() {
-        try {
-            loaded.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        loading.await();
     }
 
     /**

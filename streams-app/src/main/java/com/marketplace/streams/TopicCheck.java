@@ -5,8 +5,6 @@ import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.config.StreamsAppConfig;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -21,19 +19,15 @@ final class TopicCheck {
 
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
-    private final CompletableFuture<Void> done;
+    private final StartupWork work;
 
-    private TopicCheck(CompletableFuture<Void> done) {
-        this.done = done;
+    private TopicCheck(StartupWork work) {
+        this.work = work;
     }
 
     /** Starts the check for {@code config}'s broker, partitions and replication factor. */
     static TopicCheck begin(StreamsAppConfig config) {
-        return new TopicCheck(CompletableFuture.runAsync(() -> createTopics(config), task -> {
-            Thread thread = new Thread(task, "streams-topic-check");
-            thread.setDaemon(true);
-            thread.start();
-        }));
+        return new TopicCheck(StartupWork.begin("streams-topic-check", () -> createTopics(config)));
     }
 
     /**
@@ -44,14 +38,7 @@ final class TopicCheck {
      * @throws IllegalStateException when the broker could not be reached to prepare the topics
      */
     void await() {
-        try {
-            done.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        work.await();
     }
 
     private static void createTopics(StreamsAppConfig config) {

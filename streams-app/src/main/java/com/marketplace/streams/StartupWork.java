@@ -1,0 +1,38 @@
+package com.marketplace.streams;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Work a start begins early on a daemon thread of its own, so that it runs while the app is built,
+ * and awaits before Kafka Streams starts ({@link TopicCheck}, {@link RocksDbLibrary}).
+ */
+final class StartupWork {
+
+    private final CompletableFuture<Void> done;
+
+    private StartupWork(CompletableFuture<Void> done) {
+        this.done = done;
+    }
+
+    /** Runs {@code work} on a new daemon thread named {@code threadName}. */
+    static StartupWork begin(String threadName, Runnable work) {
+        return new StartupWork(CompletableFuture.runAsync(work, task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            thread.start();
+        }));
+    }
+
+    /** Waits for the work; a {@link RuntimeException} it threw is rethrown as it was. */
+    void await() {
+        try {
+            done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}
