@@ -6,6 +6,7 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the copy cannot be made or loaded (a {@code noexec} state directory, a jar without the
  * library for this platform), it says so in one WARN and RocksDB loads its library the usual way,
- * on the same thread.
+ * on the same thread; if that fails too, the start fails.
  */
 final class RocksDbLibrary {
 
@@ -57,6 +58,13 @@ final class RocksDbLibrary {
 
     /** Begins loading the library from its copy under {@code stateDir}, on a daemon thread. */
     static RocksDbLibrary preload(Path stateDir) {
+        // made here, not on the loading thread: Kafka Streams, built meanwhile, fails when the
+        // directory appears between its own exists() and mkdirs()
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            log.debug("could not create {} ahead ({}); Kafka Streams reports it", stateDir, e.getMessage());
+        }
         return new RocksDbLibrary(StartupWork.begin("rocksdb-library", () -> load(stateDir)));
     }
 
@@ -82,7 +90,7 @@ final class RocksDbLibrary {
             Path library = extract(root);
             RocksDB.loadLibrary(List.of(library.getParent().toString()));
             log.debug("RocksDB native library ready (copy {})", library);
-        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             log.warn("could not load RocksDB's native library from a copy under {} ({}); RocksDB extracts it to {}"
                     + " instead", root, e.getMessage(), System.getProperty("java.io.tmpdir"));
             try {
@@ -120,34 +128,44 @@ final class RocksDbLibrary {
         }
         URLConnection connection = resource.openConnection();
         connection.setUseCaches(false);
-        long size = connection.getContentLengthLong();
-        Path target = root.resolve(versionOf(connection, size)).resolve(loadedAs());
-        if (Files.isRegularFile(target) && Files.size(target) == size) {
+        // opened in any case, so that closing it closes the jar (or file) the connection opened
+        try (InputStream in = connection.getInputStream()) {
+            long size = connection.getContentLengthLong();
+            Path target = root.resolve(versionOf(connection, size)).resolve(loadedAs());
+            if (Files.isRegularFile(target) && Files.size(target) == size) {
+                return target;
+            }
+            Files.createDirectories(target.getParent());
+            deleteStalePartials(target.getParent());
+            Path partial = Files.createTempFile(target.getParent(), inJar, PARTIAL);
+            try {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                move(partial, target);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
             return target;
         }
-        Files.createDirectories(target.getParent());
-        deleteStalePartials(target.getParent());
-        Path partial = Files.createTempFile(target.getParent(), inJar, PARTIAL);
-        try {
-            try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-            }
-            move(partial, target);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
-        return target;
     }
 
-    /** Copies left behind by processes killed while copying; a copy in progress elsewhere is younger. */
-    private static void deleteStalePartials(Path dir) throws IOException {
+    /**
+     * Copies left behind by processes killed while copying; a copy in progress elsewhere is younger.
+     * Best effort: a file that another process moves or owns meanwhile is left alone.
+     */
+    private static void deleteStalePartials(Path dir) {
         FileTime staleBefore = FileTime.from(Instant.now().minus(STALE_PARTIAL));
         try (DirectoryStream<Path> partials = Files.newDirectoryStream(dir, "*" + PARTIAL)) {
             for (Path partial : partials) {
-                if (Files.getLastModifiedTime(partial).compareTo(staleBefore) < 0) {
-                    Files.deleteIfExists(partial);
+                try {
+                    if (Files.getLastModifiedTime(partial).compareTo(staleBefore) < 0) {
+                        Files.deleteIfExists(partial);
+                    }
+                } catch (IOException e) {
+                    log.debug("left {} in place: {}", partial, e.getMessage());
                 }
             }
+        } catch (IOException | DirectoryIteratorException e) {
+            log.debug("could not look for stale copies in {}: {}", dir, e.getMessage());
         }
     }
 

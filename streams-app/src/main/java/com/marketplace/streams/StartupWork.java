@@ -24,7 +24,10 @@ final class StartupWork {
         }));
     }
 
-    /** Waits for the work; a {@link RuntimeException} it threw is rethrown as it was. */
+    /**
+     * Waits for the work. A {@link RuntimeException} it threw is rethrown as it was; anything else
+     * (an {@link Error}) comes wrapped in a {@link CompletionException}.
+     */
     void await() {
         try {
             done.join();
