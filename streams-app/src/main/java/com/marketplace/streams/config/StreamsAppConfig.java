@@ -13,8 +13,10 @@ import com.marketplace.config.ConfigException;
 import com.marketplace.config.EnvReader;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
+import com.marketplace.streams.serde.StateValueFormat;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +39,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1],
  * {@code INSTANCE_SECRET} [unset: this instance accepts no forwarded queries; at least 16 visible
  * ASCII characters, the same on every instance of the application],
- * {@code PARTIAL_ORDER_RETENTION} [P7D].
+ * {@code PARTIAL_ORDER_RETENTION} [P7D], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
+ * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}].
  */
 public record StreamsAppConfig(
         int httpPort,
@@ -51,7 +54,8 @@ public record StreamsAppConfig(
         int topicPartitions,
         int topicReplicationFactor,
         Optional<String> instanceSecret,
-        Duration partialOrderRetention) {
+        Duration partialOrderRetention,
+        StateValueFormat stateValueFormat) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
@@ -104,6 +108,7 @@ public record StreamsAppConfig(
         instanceSecret.ifPresent(secret -> requireSecret("INSTANCE_SECRET", secret, SECRET_CHARS,
                 "must be 16-256 visible ASCII characters when set"));
         requirePositive("PARTIAL_ORDER_RETENTION", partialOrderRetention);
+        Objects.requireNonNull(stateValueFormat, "STATE_VALUE_FORMAT");
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -130,21 +135,27 @@ public record StreamsAppConfig(
                 r.integer("TOPIC_PARTITIONS", 3),
                 r.integer("TOPIC_REPLICATION_FACTOR", 1),
                 r.optional("INSTANCE_SECRET"),
-                r.duration("PARTIAL_ORDER_RETENTION", Duration.ofDays(7)));
+                r.duration("PARTIAL_ORDER_RETENTION", Duration.ofDays(7)),
+                stateValueFormat(r.string("STATE_VALUE_FORMAT", StateValueFormat.COMPACT.settingValue())));
+    }
+
+    private static StateValueFormat stateValueFormat(String value) {
+        List<String> allowed = Arrays.stream(StateValueFormat.values()).map(StateValueFormat::settingValue).toList();
+        return StateValueFormat.values()[allowed.indexOf(requireOneOf("STATE_VALUE_FORMAT", value, allowed))];
     }
 
     /** A copy pointing at other brokers and another state directory (tests, local stack). */
     public StreamsAppConfig withKafka(String servers, Path directory) {
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention);
+                instanceSecret, partialOrderRetention, stateValueFormat);
     }
 
     /** A copy with another dedupe retention. */
     public StreamsAppConfig withDedupeRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention);
+                instanceSecret, partialOrderRetention, stateValueFormat);
     }
 
     /**
@@ -154,28 +165,28 @@ public record StreamsAppConfig(
     public StreamsAppConfig withHttp(int port, String server) {
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention);
+                instanceSecret, partialOrderRetention, stateValueFormat);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
     public StreamsAppConfig withStandbyReplicas(int standbys) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention);
+                instanceSecret, partialOrderRetention, stateValueFormat);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention);
+                instanceSecret, partialOrderRetention, stateValueFormat);
     }
 
     /** A copy whose instances recognise each other's forwarded queries by {@code secret}. */
     public StreamsAppConfig withInstanceSecret(String secret) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                Optional.of(secret), partialOrderRetention);
+                Optional.of(secret), partialOrderRetention, stateValueFormat);
     }
 
     /** The secret is masked so the configuration can be logged. */
@@ -186,14 +197,15 @@ public record StreamsAppConfig(
                 + applicationServer + ", dedupeRetention=" + dedupeRetention + ", processingGuarantee="
                 + processingGuarantee + ", numStandbyReplicas=" + numStandbyReplicas + ", topicPartitions="
                 + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", instanceSecret="
-                + (instanceSecret.isPresent() ? "***" : "<unset>") + ", partialOrderRetention=" + partialOrderRetention + "]";
+                + (instanceSecret.isPresent() ? "***" : "<unset>") + ", partialOrderRetention=" + partialOrderRetention
+                + ", stateValueFormat=" + stateValueFormat.settingValue() + "]";
     }
 
     /** A copy with another time after which an order whose creation never arrived is purged. */
     public StreamsAppConfig withPartialOrderRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, retention);
+                instanceSecret, retention, stateValueFormat);
     }
 
     public boolean exactlyOnce() {

@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * Every serde of the topology, built once. Keys are strings (orderId, status, eventId) or longs
  * (sellerId, buyerId); values of the contract are JSON through {@link EventCodec}, internal values
- * of the state stores Smile ({@link StateValueSerde}); raw input
+ * of the state stores in the compact form or Smile ({@link StateValueSerde}); raw input
  * values are bytes so a bad record can be dead-lettered as received.
  */
 public final class AppSerdes {
@@ -26,9 +26,16 @@ public final class AppSerdes {
     private final Serde<EmailMessage> email = JsonSerde.of(EmailMessage.class);
     private final Serde<Notification> notification = JsonSerde.of(Notification.class);
     private final Serde<AnalyticsEvent> analytics = JsonSerde.of(AnalyticsEvent.class);
-    private final Serde<OrderState> orderState = StateValueSerde.of(OrderState.class);
-    private final Serde<SellerStats> sellerStats = StateValueSerde.of(SellerStats.class);
-    private final Serde<BuyerStats> buyerStats = StateValueSerde.of(BuyerStats.class);
+    private final Serde<OrderState> orderState;
+    private final Serde<SellerStats> sellerStats;
+    private final Serde<BuyerStats> buyerStats;
+
+    /** The serdes, with state values written in {@code stateValueFormat}. */
+    public AppSerdes(StateValueFormat stateValueFormat) {
+        this.orderState = StateValueSerde.orderState(stateValueFormat);
+        this.sellerStats = StateValueSerde.sellerStats(stateValueFormat);
+        this.buyerStats = StateValueSerde.buyerStats(stateValueFormat);
+    }
 
     public Serde<String> string() {
         return string;

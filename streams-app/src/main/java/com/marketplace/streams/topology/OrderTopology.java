@@ -42,7 +42,7 @@ public final class OrderTopology {
 
     /** The topology for {@code config}; pure, creates no clients. */
     public static Topology build(StreamsAppConfig config) {
-        AppSerdes serdes = new AppSerdes();
+        AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
         KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marketplace.config.ConfigException;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
+import com.marketplace.streams.serde.StateValueFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +31,7 @@ class StreamsAppConfigTest {
         assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(config.topicPartitions()).isEqualTo(3);
         assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.stateValueFormat()).isEqualTo(StateValueFormat.COMPACT);
     }
 
     @Test
@@ -37,12 +39,14 @@ class StreamsAppConfigTest {
         StreamsAppConfig config = StreamsAppConfig.fromEnv(Map.of("HTTP_PORT", "8081",
                 "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9093", "APPLICATION_ID", "other",
                 "STATE_DIR", "/var/lib/streams", "APPLICATION_SERVER", "host-2:8081",
-                "DEDUPE_RETENTION", "PT1M", "PROCESSING_GUARANTEE", "at_least_once", "NUM_STANDBY_REPLICAS", "1"));
+                "DEDUPE_RETENTION", "PT1M", "PROCESSING_GUARANTEE", "at_least_once", "NUM_STANDBY_REPLICAS", "1",
+                "STATE_VALUE_FORMAT", "smile"));
 
         assertThat(config.httpPort()).isEqualTo(8081);
         assertThat(config.dedupeRetention()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.exactlyOnce()).isFalse();
         assertThat(config.numStandbyReplicas()).isEqualTo(1);
+        assertThat(config.stateValueFormat()).isEqualTo(StateValueFormat.SMILE);
     }
 
     @ParameterizedTest
@@ -53,7 +57,7 @@ class StreamsAppConfigTest {
             "DEDUPE_RETENTION|-P1D", "PARTIAL_ORDER_RETENTION|PT0S", "PARTIAL_ORDER_RETENTION|1 day",
             "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
             "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "TOPIC_REPLICATION_FACTOR|32768", "INSTANCE_SECRET|too-short",
-            "INSTANCE_SECRET|has a space in the secret"})
+            "INSTANCE_SECRET|has a space in the secret", "STATE_VALUE_FORMAT|json", "STATE_VALUE_FORMAT|SMILE"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
                 .isInstanceOf(ConfigException.class)

@@ -16,6 +16,7 @@ import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.serde.AppSerdes;
+import com.marketplace.streams.serde.StateValueFormat;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
@@ -58,7 +59,7 @@ class OrderPipelineIT {
     private static EmbeddedKafkaBroker broker;
     private static KafkaStreams streams;
     private static InputScenario scenario;
-    private static final AppSerdes SERDES = new AppSerdes();
+    private static final AppSerdes SERDES = new AppSerdes(StateValueFormat.COMPACT);
 
     @BeforeAll
     static void runPipeline() {

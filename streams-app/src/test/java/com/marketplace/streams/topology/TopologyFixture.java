@@ -52,7 +52,7 @@ public final class TopologyFixture implements AutoCloseable {
         StreamsAppConfig config = StreamsAppConfig.defaults()
                 .withKafka("localhost:9092", Path.of("target", "ttd-state", UUID.randomUUID().toString()))
                 .withDedupeRetention(dedupeRetention);
-        AppSerdes serdes = new AppSerdes();
+        AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         Properties props = config.toStreamsProperties();
         props.putAll(overrides);
         driver = new TopologyTestDriver(OrderTopology.build(config), props, Events.T0);
