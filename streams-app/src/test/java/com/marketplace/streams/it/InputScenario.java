@@ -89,10 +89,15 @@ public final class InputScenario {
     /** The creation payloads of all orders. */
     /** Sends {@link #sends} in order to their topics (key = orderId), idempotent and acks=all, as the relay does. */
     public void publish(String bootstrapServers) {
+        publish(bootstrapServers, sends);
+    }
+
+    /** Sends {@code events} in order to their topics (key = orderId), idempotent and acks=all, as the relay does. */
+    public static void publish(String bootstrapServers, List<EventEnvelope> events) {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            for (EventEnvelope event : sends) {
+            for (EventEnvelope event : events) {
                 producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
             }
             producer.flush();
