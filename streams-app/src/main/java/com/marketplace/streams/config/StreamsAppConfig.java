@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -140,8 +141,9 @@ public record StreamsAppConfig(
     }
 
     private static StateValueFormat stateValueFormat(String value) {
-        List<String> allowed = Arrays.stream(StateValueFormat.values()).map(StateValueFormat::settingValue).toList();
-        return StateValueFormat.values()[allowed.indexOf(requireOneOf("STATE_VALUE_FORMAT", value, allowed))];
+        return StateValueFormat.fromSetting(value).orElseThrow(() -> ConfigException.rejected("STATE_VALUE_FORMAT",
+                value, "must be one of " + Arrays.stream(StateValueFormat.values())
+                        .map(StateValueFormat::settingValue).collect(Collectors.joining(", "))));
     }
 
     /** A copy pointing at other brokers and another state directory (tests, local stack). */

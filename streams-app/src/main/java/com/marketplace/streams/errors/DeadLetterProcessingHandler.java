@@ -1,5 +1,6 @@
 package com.marketplace.streams.errors;
 
+import com.marketplace.streams.serde.UnreadableStateValueException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -12,6 +13,12 @@ import org.slf4j.LoggerFactory;
  * An exception thrown while the topology processes a record: the source record goes to
  * {@code marketplace.dlq} in the {@link DeadLetters} format, in the same transaction as the
  * record's offset, and processing goes on.
+ *
+ * <p>Except when a stored state value cannot be read ({@link UnreadableStateValueException}): that is
+ * no fault of the record, and every later record of the same key would fail the same way, so
+ * processing stops (the client shuts down, see {@code StreamsApp}) and, under exactly_once_v2, the
+ * record's step is not committed. Dead-lettering would let the statistics silently drift from the
+ * events.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -19,12 +26,26 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (unreadableStateValue(exception)) {
+            log.error("stopping: processor {} could not read a stored state value while processing {}-{}@{}",
+                    context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
+            return Response.fail();
+        }
         log.warn("dead-lettering the record at {}-{}@{}: processor {} failed: {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), DeadLetters.oneLine(exception.toString()), exception);
         return Response.resume(List.of(DeadLetters.record(context.sourceRawKey(), context.sourceRawValue(),
                 context.headers(), DeadLetters.PROCESSING_ERROR,
                 context.processorNodeId() + ": " + exception,
                 new DeadLetters.Source(context.topic(), context.partition(), context.offset()))));
+    }
+
+    private static boolean unreadableStateValue(Throwable exception) {
+        for (Throwable e = exception; e != null; e = e.getCause()) {
+            if (e instanceof UnreadableStateValueException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -7,18 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Reads what {@link CompactOutput} wrote. Any inconsistency (a value cut short, a bad tag or
- * length, bytes left over) throws {@link IllegalArgumentException} or
- * {@link java.nio.BufferUnderflowException}, which the serde reports as a malformed value.
+ * Reads what {@link CompactOutput} wrote. Any inconsistency (a value cut short, a bad tag, count or
+ * length, bytes left over, a version this code does not know) throws a {@link RuntimeException},
+ * which the serde reports as an unreadable value.
  */
 final class CompactInput {
-
-    /**
-     * The first byte of a value in the compact form, version 1. It can begin neither Smile (whose
-     * header starts with {@code ':'}) nor JSON text, so every stored form is told apart by its first
-     * byte.
-     */
-    static final byte FORMAT_V1 = 0x01;
 
     private final ByteBuffer buffer;
 
@@ -26,13 +19,15 @@ final class CompactInput {
         this.buffer = buffer;
     }
 
-    /** Whether {@code bytes} are in the compact form. */
-    static boolean isCompact(byte[] bytes) {
-        return bytes.length > 0 && bytes[0] == FORMAT_V1;
-    }
-
-    /** Reads the value in {@code bytes} with {@code codec}, checking that nothing is left over. */
+    /**
+     * Reads the value in {@code bytes} (which {@link CompactFormat#isCompact} accepts) with
+     * {@code codec}, checking that nothing is left over.
+     */
     static <T> T read(byte[] bytes, StateValueCodec<T> codec) {
+        if (bytes[0] != CompactFormat.VERSION_1) {
+            throw new IllegalArgumentException("compact form version " + bytes[0]
+                    + " is not known to this version of the app (written by a newer one?)");
+        }
         CompactInput in = new CompactInput(ByteBuffer.wrap(bytes, 1, bytes.length - 1));
         T value = codec.read(in);
         if (in.buffer.hasRemaining()) {
@@ -71,9 +66,24 @@ final class CompactInput {
         return (int) count;
     }
 
-    /** A count of elements that follow, each at least {@code minBytes} long. */
+    /** A count of elements that follow, each at least {@code minBytes} long, so that many must be left. */
     int readElementCount(int minBytes) {
-        return readCount(buffer.remaining() / minBytes);
+        int count = readCount(Integer.MAX_VALUE);
+        if (count > buffer.remaining() / minBytes) {
+            throw new IllegalArgumentException(count + " elements cannot fit in the " + buffer.remaining()
+                    + " bytes left");
+        }
+        return count;
+    }
+
+    /** A length of bytes that follow, so that many must be left. */
+    private int readLength() {
+        int length = readCount(Integer.MAX_VALUE);
+        if (length > buffer.remaining()) {
+            throw new IllegalArgumentException("length " + length + " beyond the " + buffer.remaining()
+                    + " bytes left");
+        }
+        return length;
     }
 
     long readLong() {
@@ -82,9 +92,14 @@ final class CompactInput {
     }
 
     String readString() {
-        int length = readCount(buffer.remaining() + 1) - 1;
-        if (length == -1) {
+        int lengthPlusOne = readCount(Integer.MAX_VALUE);
+        if (lengthPlusOne == 0) {
             return null;
+        }
+        int length = lengthPlusOne - 1;
+        if (length > buffer.remaining()) {
+            throw new IllegalArgumentException("length " + length + " beyond the " + buffer.remaining()
+                    + " bytes left");
         }
         String value = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
         buffer.position(buffer.position() + length);
@@ -94,14 +109,14 @@ final class CompactInput {
     BigDecimal readDecimal() {
         byte tag = buffer.get();
         return switch (tag) {
-            case CompactOutput.ABSENT -> null;
-            case CompactOutput.DECIMAL_LONG -> {
+            case CompactFormat.ABSENT -> null;
+            case CompactFormat.DECIMAL_LONG -> {
                 int scale = readInt();
                 yield BigDecimal.valueOf(readLong(), scale);
             }
-            case CompactOutput.DECIMAL_BIG -> {
+            case CompactFormat.DECIMAL_BIG -> {
                 int scale = readInt();
-                int length = readCount(buffer.remaining());
+                int length = readLength();
                 if (length == 0) {
                     throw new IllegalArgumentException("empty unscaled value");
                 }
@@ -116,8 +131,8 @@ final class CompactInput {
     Instant readInstant() {
         byte tag = buffer.get();
         return switch (tag) {
-            case CompactOutput.ABSENT -> null;
-            case CompactOutput.PRESENT -> {
+            case CompactFormat.ABSENT -> null;
+            case CompactFormat.INSTANT -> {
                 long seconds = readLong();
                 yield Instant.ofEpochSecond(seconds, readCount(999_999_999));
             }

@@ -7,27 +7,20 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * Writes the compact form of a state value: the format byte, then the fields as a codec writes
- * them. Whole numbers are variable-length (seven bits a byte, low bits first, as protocol buffers and
- * Kafka's record format write them; a long zig-zag encoded so that small negative numbers stay
- * short); a string is its UTF-8 length plus one (0 for null) and bytes; a decimal is a tag byte that
+ * Writes the compact form of a state value: the version byte ({@link CompactFormat}), then the
+ * fields as a codec writes them. Whole numbers are variable-length (seven bits a byte, low bits
+ * first, as protocol buffers and Kafka's record format write them; ints and longs zig-zag encoded so
+ * that small negative numbers stay short); a string is its UTF-8 length plus one (0 for null) and bytes; a decimal is a tag byte that
  * says whether and how it is present, its scale and its unscaled value; an instant is a tag byte,
  * epoch seconds and nanoseconds.
  * Not thread-safe; one per value.
  */
 final class CompactOutput {
 
-    static final byte ABSENT = 0;
-    static final byte PRESENT = 1;
-    /** A decimal whose unscaled value is written as a long. */
-    static final byte DECIMAL_LONG = 1;
-    /** A decimal whose unscaled value is written as the bytes of a {@link java.math.BigInteger}. */
-    static final byte DECIMAL_BIG = 2;
-
     private ByteBuffer buffer = ByteBuffer.allocate(128);
 
     CompactOutput() {
-        buffer.put(CompactInput.FORMAT_V1);
+        buffer.put(CompactFormat.VERSION_1);
     }
 
     void writeByte(int value) {
@@ -68,15 +61,15 @@ final class CompactOutput {
 
     void writeDecimal(BigDecimal value) {
         if (value == null) {
-            writeByte(ABSENT);
+            writeByte(CompactFormat.ABSENT);
         } else if (value.precision() <= 18) {
             // at most 18 digits: the unscaled value fits in a long
-            writeByte(DECIMAL_LONG);
+            writeByte(CompactFormat.DECIMAL_LONG);
             writeInt(value.scale());
             writeLong(value.unscaledValue().longValueExact());
         } else {
             byte[] unscaled = value.unscaledValue().toByteArray();
-            writeByte(DECIMAL_BIG);
+            writeByte(CompactFormat.DECIMAL_BIG);
             writeInt(value.scale());
             writeCount(unscaled.length);
             ensure(unscaled.length).put(unscaled);
@@ -85,9 +78,9 @@ final class CompactOutput {
 
     void writeInstant(Instant value) {
         if (value == null) {
-            writeByte(ABSENT);
+            writeByte(CompactFormat.ABSENT);
         } else {
-            writeByte(PRESENT);
+            writeByte(CompactFormat.INSTANT);
             writeLong(value.getEpochSecond());
             writeCount(value.getNano());
         }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The compact form of each state store's values, version 1 ({@link CompactInput#FORMAT_V1}): the
+ * The compact form of each state store's values, version 1 ({@link CompactFormat#VERSION_1}): the
  * record's components in declaration order, in the encodings of {@link CompactOutput}; a list is
  * its length and elements; a status is its {@linkplain #statusCode code}, 0 for none.
  */
@@ -21,7 +21,9 @@ final class StateValueCodecs {
     private static final OrderStatus[] STATUSES = {null, OrderStatus.PENDING, OrderStatus.PAID,
         OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED};
 
-    static final StateValueCodec<OrderState> ORDER_STATE = new StateValueCodec<>() {
+    static final StateValueCodec<OrderState> ORDER_STATE = new OrderStateCodec();
+
+    private static final class OrderStateCodec implements StateValueCodec<OrderState> {
         @Override
         public Class<OrderState> type() {
             return OrderState.class;
@@ -80,9 +82,11 @@ final class StateValueCodecs {
             return new OrderState(orderId, orderNumber, created, status, statusChangedAt, buyerId, buyerEmail,
                     sellerIds, shares, totalAmount, currency, createdAt, updatedAt);
         }
-    };
+    }
 
-    static final StateValueCodec<SellerStats> SELLER_STATS = new StateValueCodec<>() {
+    static final StateValueCodec<SellerStats> SELLER_STATS = new SellerStatsCodec();
+
+    private static final class SellerStatsCodec implements StateValueCodec<SellerStats> {
         @Override
         public Class<SellerStats> type() {
             return SellerStats.class;
@@ -103,9 +107,11 @@ final class StateValueCodecs {
             long itemsSold = in.readLong();
             return new SellerStats(sellerId, orders, itemsSold, in.readDecimal());
         }
-    };
+    }
 
-    static final StateValueCodec<BuyerStats> BUYER_STATS = new StateValueCodec<>() {
+    static final StateValueCodec<BuyerStats> BUYER_STATS = new BuyerStatsCodec();
+
+    private static final class BuyerStatsCodec implements StateValueCodec<BuyerStats> {
         @Override
         public Class<BuyerStats> type() {
             return BuyerStats.class;
@@ -124,7 +130,7 @@ final class StateValueCodecs {
             long orders = in.readLong();
             return new BuyerStats(buyerId, orders, in.readDecimal());
         }
-    };
+    }
 
     private StateValueCodecs() {
     }

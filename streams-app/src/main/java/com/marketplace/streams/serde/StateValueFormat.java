@@ -1,6 +1,8 @@
 package com.marketplace.streams.serde;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The form in which the state stores' values are written ({@code STATE_VALUE_FORMAT}). Every form
@@ -24,5 +26,10 @@ public enum StateValueFormat {
     /** The setting's value: {@code compact} or {@code smile}. */
     public String settingValue() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The format whose {@link #settingValue()} is {@code value}, if any. */
+    public static Optional<StateValueFormat> fromSetting(String value) {
+        return Arrays.stream(values()).filter(format -> format.settingValue().equals(value)).findFirst();
     }
 }

@@ -1,11 +1,16 @@
 package com.marketplace.streams.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Topics;
+import com.marketplace.streams.serde.StateValueFormat;
+import com.marketplace.streams.serde.StateValueSerde;
+import com.marketplace.streams.serde.UnreadableStateValueException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,6 +21,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
@@ -47,6 +53,22 @@ class DeadLetterHandlersTest {
                     .containsEntry(EventHeaders.DLQ_SOURCE_PARTITION, "2")
                     .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "17");
         });
+    }
+
+    @Test
+    void aStoredStateValueThatCannotBeReadStopsProcessingInsteadOfDeadLetteringTheRecord() {
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 2, 17L, new RecordHeaders(), "order-statistics");
+        byte[] newerVersion = {0x02, 0x00};
+        RuntimeException unreadable = catchRuntimeException(() -> StateValueSerde.orderState(StateValueFormat.COMPACT)
+                .deserializer().deserialize("order-state-store", newerVersion));
+        assertThat(unreadable).isInstanceOf(UnreadableStateValueException.class);
+
+        for (Exception thrown : List.of(unreadable, new StreamsException("store failed", unreadable))) {
+            var response = new DeadLetterProcessingHandler().handleError(context, new Record<>("42", "value", 0L), thrown);
+
+            assertThat(response.result()).as("%s", thrown).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+            assertThat(response.deadLetterQueueRecords()).isEmpty();
+        }
     }
 
     @Test

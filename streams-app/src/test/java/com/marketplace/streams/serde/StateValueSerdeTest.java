@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.marketplace.events.EventCodec;
-import com.marketplace.events.EventDecodingException;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
@@ -17,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +27,35 @@ class StateValueSerdeTest {
 
     private static final Instant CREATED = Instant.parse("2026-11-26T03:04:05.123456789Z");
     private static final OrderState STATE = new OrderState(42, "ORD-42", true, OrderStatus.PAID,
-            CREATED.plusSeconds(60), 7, "buyer@example.com", List.of(9L),
-            List.of(new SellerShare(9, 3, new BigDecimal("3099.90"))), new BigDecimal("3099.90"), "KRW",
-            CREATED, CREATED.plusSeconds(60));
+            CREATED.plusSeconds(60), 7, "buyer@example.com", List.of(9L, 11L),
+            List.of(new SellerShare(9, 3, new BigDecimal("3099.90")), new SellerShare(11, 1, new BigDecimal("10.00"))),
+            new BigDecimal("3109.90"), "KRW", CREATED, CREATED.plusSeconds(60));
+    private static final SellerStats SELLER = new SellerStats(9, 2, 4, new BigDecimal("3109.90"));
+    private static final BuyerStats BUYER = new BuyerStats(7, 1, new BigDecimal("-0.5"));
+
+    /**
+     * Version 1 of the compact form of {@link #STATE}, {@link #SELLER} and {@link #BUYER}, byte for byte:
+     * these are stored, so the layout must never change under them.
+     */
+    private static final String COMPACT_STATE =
+            "0154074f52442d3432010201c287bdb00d959aef3a0e126275796572406578616d706c652e636f6d02121602"
+            + "12060104cceb2516020104d00f01049cfb25044b525701ca86bdb00d959aef3a01c287bdb00d959aef3a";
+    private static final String COMPACT_SELLER = "0112040801049cfb25";
+    private static final String COMPACT_BUYER = "010e02010209";
+    /** The same values as versions before the compact form wrote them in Smile, and as {@code smile} still does. */
+    private static final String SMILE_STATE =
+            "3a290a01fa866f7264657249642401948a6f726465724e756d626572454f52442d3432866372656174656423"
+            + "8573746174757343504149448e7374617475734368616e67656441742a92880c3a6f15522562570a01866275"
+            + "7965724964ce896275796572456d61696c506275796572406578616d706c652e636f6d8873656c6c65724964"
+            + "73f8d2d6f98b73656c6c6572536861726573f8fa8773656c6c65724964d2886974656d73536f6c64c6867265"
+            + "76656e75652a8483022e5c06fbfa49d64ac24b2a8482017a00fbf98a746f74616c416d6f756e742a8483022f"
+            + "59068763757272656e6379424b5257886372656174656441742a92880c3a6f146244537f0a01887570646174"
+            + "656441742a92880c3a6f15522562570a01fb";
+    private static final String SMILE_SELLER =
+            "3a290a01fa8773656c6c65724964d2856f7264657273c4886974656d73536f6c64c886726576656e75652a84"
+            + "83022f5906fb";
+    private static final String SMILE_BUYER =
+            "3a290a01fa8662757965724964ce856f7264657273c289746f74616c5370656e742a82817d01fb";
 
     private final StateValueSerde<OrderState> compact = StateValueSerde.orderState(StateValueFormat.COMPACT);
     private final StateValueSerde<OrderState> smile = StateValueSerde.orderState(StateValueFormat.SMILE);
@@ -39,13 +66,21 @@ class StateValueSerdeTest {
     }
 
     @Test
-    void compactValuesStartWithTheirFormatByteAndAreAThirdOfSmile() {
+    void eachFormIsWrittenByteForByteAsStoredAndEveryStoredFormIsRead() {
+        assertStored(StateValueSerde::orderState, STATE, COMPACT_STATE, SMILE_STATE);
+        assertStored(StateValueSerde::sellerStats, SELLER, COMPACT_SELLER, SMILE_SELLER);
+        assertStored(StateValueSerde::buyerStats, BUYER, COMPACT_BUYER, SMILE_BUYER);
+    }
+
+    @Test
+    void compactValuesStartWithTheirVersionByteAndAreAThirdOfSmile() {
         byte[] compactBytes = compact.serializer().serialize("changelog", STATE);
         byte[] smileBytes = smile.serializer().serialize("changelog", STATE);
 
         assertThat(compactBytes[0]).isEqualTo((byte) 0x01);
         assertThat(new String(smileBytes, 0, 3, StandardCharsets.US_ASCII)).as("Smile header").isEqualTo(":)\n");
-        assertThat(compactBytes.length).isLessThan(smileBytes.length / 3);
+        assertThat(compactBytes).hasSize(86);
+        assertThat(smileBytes).hasSize(282);
         OrderState read = compact.deserializer().deserialize("changelog", compactBytes);
         assertThat(read).isEqualTo(STATE);
         assertThat(read.totalAmount().scale()).isEqualTo(2);
@@ -103,7 +138,7 @@ class StateValueSerdeTest {
     }
 
     @Test
-    void tombstonesStayNullAndGarbageIsMalformed() {
+    void tombstonesStayNullAndGarbageIsUnreadable() {
         byte[] validCompact = compact.serializer().serialize("changelog", STATE);
         byte[] validSmile = smile.serializer().serialize("changelog", STATE);
         List<byte[]> garbage = new ArrayList<>(List.of("{not json".getBytes(StandardCharsets.UTF_8),
@@ -112,32 +147,130 @@ class StateValueSerdeTest {
         for (int length = 1; length < validCompact.length; length++) {
             garbage.add(Arrays.copyOf(validCompact, length));
         }
-        // format byte, orderId 42 (one byte), orderNumber (length byte and six bytes), created, status
-        int orderNumberLength = 2;
-        int status = orderNumberLength + 1 + "ORD-42".length() + 1;
-        assertThat(validCompact[status]).as("PAID's code").isEqualTo((byte) 2);
-        byte[] badStatus = validCompact.clone();
-        badStatus[status] = 9;
-        garbage.add(badStatus);
-        byte[] hugeLength = validCompact.clone();
-        hugeLength[orderNumberLength] = 0x7f;
-        garbage.add(hugeLength);
+        byte[] newerVersion = validCompact.clone();
+        newerVersion[0] = 0x02;
+        garbage.add(newerVersion);
         byte[] endlessNumber = validCompact.clone();
         Arrays.fill(endlessNumber, 1, endlessNumber.length, (byte) 0xff);
         garbage.add(endlessNumber);
+        garbage.add(orderStateUpTo(out -> out.writeByte(9))); // no such status code
+        garbage.add(orderStateUpTo(out -> {
+            out.writeByte(2);
+            out.writeByte(CompactFormat.INSTANT);
+            out.writeLong(0);
+            out.writeCount(1_000_000_000); // nanoseconds beyond a second
+        }));
+        garbage.add(orderStateUpTo(out -> {
+            out.writeByte(2);
+            out.writeByte(7); // no such instant tag
+        }));
+        garbage.add(orderStateUpTo(out -> {
+            out.writeByte(2);
+            out.writeInstant(CREATED);
+            out.writeLong(7);
+            out.writeCount(1_000); // a string longer than what is left
+            out.writeLong(1);
+        }));
+        garbage.add(orderStateUpTo(out -> {
+            out.writeByte(2);
+            out.writeInstant(CREATED);
+            out.writeLong(7);
+            out.writeString("b@example.com");
+            out.writeCount(Integer.MAX_VALUE); // more seller ids than bytes left
+            out.writeLong(9);
+        }));
 
         assertThat(compact.serializer().serialize("changelog", null)).isNull();
         assertThat(compact.deserializer().deserialize("changelog", null)).isNull();
         for (byte[] bytes : garbage) {
-            assertThatThrownBy(() -> compact.deserializer().deserialize("changelog", bytes))
-                    .as("%s", Arrays.toString(bytes))
-                    .isInstanceOf(EventDecodingException.class)
-                    .hasMessageContaining("OrderState");
+            assertUnreadable(compact, bytes, "OrderState");
         }
+        assertUnreadable(StateValueSerde.sellerStats(StateValueFormat.COMPACT), compactBytes(out -> {
+            out.writeLong(9);
+            out.writeLong(1);
+            out.writeLong(1);
+            out.writeByte(CompactFormat.ABSENT); // revenue must be there
+        }), "SellerStats");
+        assertUnreadable(StateValueSerde.buyerStats(StateValueFormat.COMPACT), compactBytes(out -> {
+            out.writeLong(7);
+            out.writeLong(1);
+            out.writeByte(5); // no such decimal tag
+        }), "BuyerStats");
+        assertUnreadable(StateValueSerde.buyerStats(StateValueFormat.COMPACT), compactBytes(out -> {
+            out.writeLong(7);
+            out.writeLong(1);
+            out.writeByte(CompactFormat.DECIMAL_BIG);
+            out.writeInt(2);
+            out.writeCount(0); // an unscaled value of no bytes
+        }), "BuyerStats");
+    }
+
+    /** Every form of values at the edges of their types reads back as written. */
+    @Test
+    void edgeValuesRoundTrip() {
+        String longText = "x".repeat(300) + "\u00e9";
+        List<OrderState> states = new ArrayList<>();
+        for (Instant instant : List.of(Instant.MIN, Instant.MAX, Instant.EPOCH, Instant.ofEpochSecond(-1, 999_999_999))) {
+            states.add(new OrderState(Long.MIN_VALUE, "", true, OrderStatus.CANCELLED, instant, Long.MAX_VALUE, longText,
+                    List.of(Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE), List.of(new SellerShare(-1, Long.MIN_VALUE,
+                    new BigDecimal("999999999999999999")), new SellerShare(0, Long.MAX_VALUE,
+                    new BigDecimal("1000000000000000000"))), new BigDecimal("-9.223372036854775808E-50"), longText,
+                    instant, instant));
+        }
+        for (OrderState state : states) {
+            assertReadByBoth(StateValueSerde::orderState, state);
+        }
+        for (BigDecimal amount : List.of(new BigDecimal("1E+5"), new BigDecimal("-0.000"),
+                new BigDecimal("123456789012345678901234567890.12"))) {
+            assertReadByBoth(StateValueSerde::buyerStats, new BuyerStats(Long.MIN_VALUE, Long.MAX_VALUE, amount));
+        }
+        // scales Smile cannot hold: the compact form keeps any int
+        StateValueSerde<BuyerStats> buyers = StateValueSerde.buyerStats(StateValueFormat.COMPACT);
+        for (BigDecimal amount : List.of(BigDecimal.valueOf(Long.MIN_VALUE, Integer.MIN_VALUE),
+                BigDecimal.valueOf(Long.MAX_VALUE, Integer.MAX_VALUE), new BigDecimal(BigInteger.TEN.pow(40), -7))) {
+            BuyerStats stats = new BuyerStats(1, 1, amount);
+            assertThat(buyers.deserializer().deserialize("changelog", buyers.serializer().serialize("changelog", stats)))
+                    .isEqualTo(stats);
+        }
+    }
+
+    private static void assertUnreadable(Serde<?> serde, byte[] bytes, String type) {
+        assertThatThrownBy(() -> serde.deserializer().deserialize("changelog", bytes))
+                .as("%s", HexFormat.of().formatHex(bytes))
+                .isInstanceOf(UnreadableStateValueException.class)
+                .hasMessageContaining(type);
+    }
+
+    /** An order state in the compact form: id, number and created, then {@code rest} from the status on. */
+    private static byte[] orderStateUpTo(Consumer<CompactOutput> rest) {
+        return compactBytes(out -> {
+            out.writeLong(42);
+            out.writeString("ORD-42");
+            out.writeBoolean(true);
+            rest.accept(out);
+        });
+    }
+
+    private static byte[] compactBytes(Consumer<CompactOutput> fields) {
+        CompactOutput out = new CompactOutput();
+        fields.accept(out);
+        return out.toByteArray();
     }
 
     private interface SerdeOfFormat<T> {
         Serde<T> of(StateValueFormat format);
+    }
+
+    private static <T> void assertStored(SerdeOfFormat<T> serdes, T value, String compactHex, String smileHex) {
+        byte[] compactBytes = HexFormat.of().parseHex(compactHex);
+        byte[] smileBytes = HexFormat.of().parseHex(smileHex);
+
+        assertThat(serdes.of(StateValueFormat.COMPACT).serializer().serialize("changelog", value)).isEqualTo(compactBytes);
+        assertThat(serdes.of(StateValueFormat.SMILE).serializer().serialize("changelog", value)).isEqualTo(smileBytes);
+        for (StateValueFormat reader : StateValueFormat.values()) {
+            assertThat(serdes.of(reader).deserializer().deserialize("changelog", compactBytes)).isEqualTo(value);
+            assertThat(serdes.of(reader).deserializer().deserialize("changelog", smileBytes)).isEqualTo(value);
+        }
     }
 
     private static <T> void assertReadByBoth(SerdeOfFormat<T> serdes, T value) {
