@@ -54,6 +54,7 @@ final class CompactOutput {
             writeCount(0);
             return;
         }
+        requireWellFormed(value);
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         writeCount(utf8.length + 1);
         ensure(utf8.length).put(utf8);
@@ -83,6 +84,24 @@ final class CompactOutput {
             writeByte(CompactFormat.INSTANT);
             writeLong(value.getEpochSecond());
             writeCount(value.getNano());
+        }
+    }
+
+    /**
+     * Refuses a string with an unpaired surrogate, which UTF-8 cannot hold ({@code getBytes} would
+     * silently write {@code ?} instead), as Smile refused it before.
+     */
+    private static void requireWellFormed(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException("unpaired surrogate at index " + i + " of a string");
+                }
+            }
         }
     }
 

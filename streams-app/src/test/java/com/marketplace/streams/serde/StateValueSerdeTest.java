@@ -205,6 +205,19 @@ class StateValueSerdeTest {
         }), "BuyerStats");
     }
 
+    @Test
+    void aStringUtf8CannotHoldIsRefusedNotChanged() {
+        for (String email : List.of("b\ud800x@example.com", "b@example.com\udc00", "b\ud83d")) {
+            OrderState state = new OrderState(1, "ORD-1", true, OrderStatus.PAID, CREATED, 7, email, List.of(),
+                    List.of(), BigDecimal.ONE, "KRW", CREATED, CREATED);
+            for (StateValueFormat format : StateValueFormat.values()) {
+                assertThatThrownBy(() -> StateValueSerde.orderState(format).serializer().serialize("changelog", state))
+                        .as("%s, %s", format, email)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
     /** Every form of values at the edges of their types reads back as written. */
     @Test
     void edgeValuesRoundTrip() {
