@@ -233,8 +233,8 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Failures the topology does not route itself (an unexpected exception in a processor, an
         // input record that cannot be deserialized) are dead-lettered in the same format as the
-        // decode step's (DeadLetters) instead of stopping the app; only a stored state value that
-        // cannot be read stops it (DeadLetterProcessingHandler).
+        // decode step's (DeadLetters) instead of stopping the app; of these, only a stored state
+        // value that cannot be read stops it (DeadLetterProcessingHandler).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

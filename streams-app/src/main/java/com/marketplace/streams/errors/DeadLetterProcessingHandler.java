@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
  * record's offset, and processing goes on.
  *
  * <p>Except when a stored state value cannot be read ({@link UnreadableStateValueException}): that is
- * no fault of the record, and every later record of the same key would fail the same way, so
- * processing stops (the client shuts down, see {@code StreamsApp}) and, under exactly_once_v2, the
- * record's step is not committed. Dead-lettering would let the statistics silently drift from the
- * events.
+ * no fault of the record, every later record of the same key would fail the same way, and the
+ * partial-order sweep (a punctuation, with no record) reads every order state. So processing stops
+ * (the client shuts down, see {@code StreamsApp}) and, under exactly_once_v2, the open transaction is
+ * aborted. Dead-lettering would let the statistics silently drift from the events.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -27,8 +27,13 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (unreadableStateValue(exception)) {
-            log.error("stopping: processor {} could not read a stored state value while processing {}-{}@{}",
-                    context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
+            if (record == null) {
+                log.error("stopping: processor {} could not read a stored state value during a punctuation",
+                        context.processorNodeId(), exception);
+            } else {
+                log.error("stopping: processor {} could not read a stored state value while processing {}-{}@{}",
+                        context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
+            }
             return Response.fail();
         }
         log.warn("dead-lettering the record at {}-{}@{}: processor {} failed: {}", context.topic(), context.partition(),

@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Reads what {@link CompactOutput} wrote. Any inconsistency (a value cut short, a bad tag, count or
- * length, bytes left over, a version this code does not know) throws a {@link RuntimeException},
- * which the serde reports as an unreadable value.
+ * Reads what {@link CompactOutput} wrote. A value that does not follow the layout (cut short, a bad
+ * tag, count, length or number, bytes left over, a version this code does not know) throws a
+ * {@link RuntimeException}, which the serde reports as an unreadable value. The layout has no
+ * checksum: a broken byte inside a string or a number's value is read as it is (the stores and
+ * their changelogs check their own data).
  */
 final class CompactInput {
 
@@ -78,7 +80,10 @@ final class CompactInput {
 
     /** A length of bytes that follow, so that many must be left. */
     private int readLength() {
-        int length = readCount(Integer.MAX_VALUE);
+        return requireLeft(readCount(Integer.MAX_VALUE));
+    }
+
+    private int requireLeft(int length) {
         if (length > buffer.remaining()) {
             throw new IllegalArgumentException("length " + length + " beyond the " + buffer.remaining()
                     + " bytes left");
@@ -96,11 +101,7 @@ final class CompactInput {
         if (lengthPlusOne == 0) {
             return null;
         }
-        int length = lengthPlusOne - 1;
-        if (length > buffer.remaining()) {
-            throw new IllegalArgumentException("length " + length + " beyond the " + buffer.remaining()
-                    + " bytes left");
-        }
+        int length = requireLeft(lengthPlusOne - 1);
         String value = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
         buffer.position(buffer.position() + length);
         return value;
@@ -140,11 +141,14 @@ final class CompactInput {
         };
     }
 
-    /** Up to ten bytes of seven bits each, low bits first. */
+    /** Up to ten bytes of seven bits each, low bits first; the tenth holds only the 64th bit. */
     private long readUnsigned() {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             byte b = buffer.get();
+            if (shift == 63 && (b & 0x7E) != 0) {
+                throw new IllegalArgumentException("a variable-length number beyond 64 bits");
+            }
             value |= (long) (b & 0x7F) << shift;
             if (b >= 0) {
                 return value;

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *   <li>{@link StateValueFormat#COMPACT} (the default): the fields in a fixed order behind a format
  *       byte, written and read by the type's {@link StateValueCodec} ({@link StateValueCodecs}).
  *       Against Smile, for an order of two sellers: 86 bytes instead of 282 ({@code StateValueSerdeTest}),
- *       and a write or a read in ~0.15 µs instead of ~1.1–1.3 µs (docs/benchmarks/pipeline-tuning.md).</li>
+ *       and a write or a read in ~0.15 µs instead of ~1.1–1.4 µs (docs/benchmarks/pipeline-tuning.md).</li>
  *   <li>{@link StateValueFormat#SMILE}: Jackson's binary form of JSON through data binding (same
  *       mapping of the records as the contract's {@link EventCodec}), instants as epoch seconds
  *       and nanoseconds; what versions before the compact form wrote, kept for the first restart

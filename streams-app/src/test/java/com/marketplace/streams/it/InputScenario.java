@@ -86,7 +86,6 @@ public final class InputScenario {
         return slots.stream().sorted(Comparator.comparingDouble(Slot::position)).map(Slot::event).toList();
     }
 
-    /** The creation payloads of all orders. */
     /** Sends {@link #sends} in order to their topics (key = orderId), idempotent and acks=all, as the relay does. */
     public void publish(String bootstrapServers) {
         publish(bootstrapServers, sends);
@@ -104,6 +103,7 @@ public final class InputScenario {
         }
     }
 
+    /** The creation payloads of all orders. */
     public List<OrderCreated> creations() {
         return unique.stream().filter(e -> e.payload() instanceof OrderCreated)
                 .map(e -> (OrderCreated) e.payload()).toList();

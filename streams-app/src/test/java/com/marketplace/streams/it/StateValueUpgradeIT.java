@@ -14,6 +14,7 @@ import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.query.BuyerStatsView;
+import com.marketplace.streams.query.OrderStateView;
 import com.marketplace.streams.query.SellerStatsView;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.SellerStats;
@@ -25,23 +26,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * An upgrade from a version that wrote the state values as Smile (real broker): an instance writing
- * Smile ({@code STATE_VALUE_FORMAT=smile}, the first round of the upgrade) processes the order
- * creations; the same application writing the compact form (the second round) then applies the
- * status changes to those Smile values; after a crash, its state is rebuilt from changelogs that hold
- * both forms. Every statistic is right at every step.
+ * Smile ({@code STATE_VALUE_FORMAT=smile}, the first round of the upgrade, whose bytes are those of
+ * the earlier versions: {@code StateValueSerdeTest} pins them) processes the order creations; the
+ * same application writing the compact form (the second round) then applies the status changes to
+ * those Smile values; then its local state is lost and rebuilt from changelogs that hold both forms.
+ * After the change of format and after the rebuild, every status count, seller, buyer and order state
+ * is right.
  */
 class StateValueUpgradeIT {
 
@@ -80,20 +84,26 @@ class StateValueUpgradeIT {
         InputScenario.publish(broker.bootstrapServers(), creations);
         app = startAndSettle(config(applicationId, "smile"), pendingOnly());
         stopApp();
-        assertThat(firstBytesOf(applicationId)).as("the first round wrote Smile").containsOnly(SMILE_HEADER);
+        for (String store : List.of(StoreNames.ORDER_STATE, StoreNames.SELLER_STATS, StoreNames.BUYER_STATS)) {
+            assertThat(firstBytesOf(applicationId, store)).as("the first round wrote %s as Smile", store)
+                    .containsOnly(SMILE_HEADER);
+        }
 
         InputScenario.publish(broker.bootstrapServers(), changes);
         StreamsAppConfig compact = config(applicationId, "compact");
         app = startAndSettle(compact, expected.statusCountsOfEveryStatus());
-        assertStatisticsOfEverySellerAndBuyer(expected);
+        assertEveryStatisticAndOrderState(expected);
         stopApp();
-        assertThat(firstBytesOf(applicationId)).as("the changelogs hold both forms")
-                .containsExactlyInAnyOrder(SMILE_HEADER, COMPACT_FORMAT);
+        for (String store : List.of(StoreNames.ORDER_STATE, StoreNames.SELLER_STATS, StoreNames.BUYER_STATS)) {
+            assertThat(firstBytesOf(applicationId, store)).as("%s's changelog holds both forms", store)
+                    .containsExactlyInAnyOrder(SMILE_HEADER, COMPACT_FORMAT);
+        }
 
-        Path marker = compact.stateDir().resolve(applicationId + ".running");
-        Files.writeString(marker, "left behind"); // as after kill -9: the local state is deleted and restored
+        Path localState = compact.stateDir().resolve(applicationId);
+        assertThat(localState).isDirectory();
+        deleteRecursively(localState); // the local state is lost: every store is restored from its changelog
         app = startAndSettle(compact, expected.statusCountsOfEveryStatus());
-        assertStatisticsOfEverySellerAndBuyer(expected);
+        assertEveryStatisticAndOrderState(expected);
     }
 
     private static Map<String, Long> pendingOnly() {
@@ -117,7 +127,10 @@ class StateValueUpgradeIT {
         app = null;
     }
 
-    private void assertStatisticsOfEverySellerAndBuyer(ExpectedStats expected) {
+    private void assertEveryStatisticAndOrderState(ExpectedStats expected) {
+        expected.orderStatus.forEach((orderId, status) -> assertThat(
+                answer("/api/v1/orders/" + orderId + "/state", OrderStateView.class).status())
+                .as("order %d", orderId).isEqualTo(status));
         for (SellerStats seller : expected.sellers.values()) {
             SellerStatsView answer = answer("/api/v1/stats/sellers/" + seller.sellerId(), SellerStatsView.class);
             assertThat(answer).usingRecursiveComparison().withComparatorForType(BigDecimal::compareTo, BigDecimal.class)
@@ -136,14 +149,18 @@ class StateValueUpgradeIT {
         return EventCodec.INSTANCE.decode(response.body().getBytes(), type);
     }
 
-    /** The first byte of every value in the changelogs of the three stores whose values the serde writes. */
-    private Set<Byte> firstBytesOf(String applicationId) {
-        Set<Byte> first = new TreeSet<>();
-        for (String store : List.of(StoreNames.ORDER_STATE, StoreNames.SELLER_STATS, StoreNames.BUYER_STATS)) {
-            first.addAll(OutputReader.readCommittedBytes(broker.bootstrapServers(), applicationId + "-" + store + "-changelog")
-                    .stream().filter(r -> r.value() != null).map(r -> r.value()[0]).collect(Collectors.toSet()));
+    /** The first byte of every value in {@code store}'s changelog. */
+    private Set<Byte> firstBytesOf(String applicationId, String store) {
+        return OutputReader.readCommittedBytes(broker.bootstrapServers(), applicationId + "-" + store + "-changelog")
+                .stream().filter(r -> r.value() != null).map(r -> r.value()[0]).collect(Collectors.toSet());
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
-        return first;
     }
 
     private StreamsAppConfig config(String applicationId, String stateValueFormat) {

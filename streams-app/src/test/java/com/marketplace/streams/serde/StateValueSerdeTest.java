@@ -153,56 +153,94 @@ class StateValueSerdeTest {
         byte[] endlessNumber = validCompact.clone();
         Arrays.fill(endlessNumber, 1, endlessNumber.length, (byte) 0xff);
         garbage.add(endlessNumber);
-        garbage.add(orderStateUpTo(out -> out.writeByte(9))); // no such status code
-        garbage.add(orderStateUpTo(out -> {
-            out.writeByte(2);
-            out.writeByte(CompactFormat.INSTANT);
-            out.writeLong(0);
-            out.writeCount(1_000_000_000); // nanoseconds beyond a second
-        }));
-        garbage.add(orderStateUpTo(out -> {
-            out.writeByte(2);
-            out.writeByte(7); // no such instant tag
-        }));
-        garbage.add(orderStateUpTo(out -> {
-            out.writeByte(2);
-            out.writeInstant(CREATED);
-            out.writeLong(7);
-            out.writeCount(1_000); // a string longer than what is left
-            out.writeLong(1);
-        }));
-        garbage.add(orderStateUpTo(out -> {
-            out.writeByte(2);
-            out.writeInstant(CREATED);
-            out.writeLong(7);
-            out.writeString("b@example.com");
-            out.writeCount(Integer.MAX_VALUE); // more seller ids than bytes left
-            out.writeLong(9);
-        }));
-
         assertThat(compact.serializer().serialize("changelog", null)).isNull();
         assertThat(compact.deserializer().deserialize("changelog", null)).isNull();
         for (byte[] bytes : garbage) {
             assertUnreadable(compact, bytes, "OrderState");
         }
-        assertUnreadable(StateValueSerde.sellerStats(StateValueFormat.COMPACT), compactBytes(out -> {
+    }
+
+    /** Each check of the layout fires on its own fault, with more bytes after it than the value needs. */
+    @Test
+    void eachCheckOfTheLayoutNamesWhatIsWrong() {
+        StateValueSerde<SellerStats> sellers = StateValueSerde.sellerStats(StateValueFormat.COMPACT);
+        StateValueSerde<BuyerStats> buyers = StateValueSerde.buyerStats(StateValueFormat.COMPACT);
+        byte[] valid = compact.serializer().serialize("changelog", STATE);
+        byte[] newerVersion = valid.clone();
+        newerVersion[0] = 0x02;
+
+        assertUnreadable(compact, newerVersion, "compact form version 2 is not known");
+        assertUnreadable(compact, Arrays.copyOf(valid, valid.length + 1), "1 bytes after the value");
+        assertUnreadable(compact, padded(out -> {
+            out.writeLong(42);
+            out.writeString("ORD-42");
+            out.writeByte(2); // created must be 0 or 1
+        }), "not a boolean: 2");
+        assertUnreadable(compact, padded(orderUpToStatus(out -> out.writeByte(9))), "unknown status code 9");
+        assertUnreadable(compact, padded(orderUpToStatus(out -> {
+            out.writeByte(2);
+            out.writeByte(7);
+        })), "bad instant tag 7");
+        assertUnreadable(compact, padded(orderUpToStatus(out -> {
+            out.writeByte(2);
+            out.writeByte(CompactFormat.INSTANT);
+            out.writeLong(0);
+            out.writeCount(1_000_000_000);
+        })), "bad count 1000000000");
+        assertUnreadable(compact, padded(orderUpToStatus(out -> {
+            out.writeByte(2);
+            out.writeInstant(CREATED);
+            out.writeLong(7);
+            out.writeCount(1_000);
+        })), "length 999 beyond the");
+        assertUnreadable(compact, padded(orderUpToStatus(out -> {
+            out.writeByte(2);
+            out.writeInstant(CREATED);
+            out.writeLong(7);
+            out.writeString("b@example.com");
+            out.writeCount(Integer.MAX_VALUE);
+        })), "elements cannot fit");
+        assertUnreadable(compact, padded(orderUpToStatus(out -> {
+            out.writeByte(2);
+            out.writeInstant(CREATED);
+            out.writeLong(7);
+            out.writeString("b@example.com");
+            out.writeCount(0);
+            out.writeCount(1_000_000);
+        })), "elements cannot fit");
+        assertUnreadable(compact, padded(orderUpToStatus(out -> {
+            out.writeByte(2);
+            out.writeInstant(CREATED);
+            out.writeLong(7);
+            out.writeString("b@example.com");
+            out.writeCount(0);
+            out.writeCount(1);
+            out.writeLong(9);
+            out.writeLong(1);
+            out.writeByte(CompactFormat.ABSENT); // a share's revenue must be there
+        })), "revenue");
+        assertUnreadable(sellers, padded(out -> {
             out.writeLong(9);
             out.writeLong(1);
             out.writeLong(1);
-            out.writeByte(CompactFormat.ABSENT); // revenue must be there
-        }), "SellerStats");
-        assertUnreadable(StateValueSerde.buyerStats(StateValueFormat.COMPACT), compactBytes(out -> {
-            out.writeLong(7);
-            out.writeLong(1);
-            out.writeByte(5); // no such decimal tag
-        }), "BuyerStats");
-        assertUnreadable(StateValueSerde.buyerStats(StateValueFormat.COMPACT), compactBytes(out -> {
+            out.writeByte(5);
+        }), "bad decimal tag 5");
+        assertUnreadable(buyers, padded(out -> {
             out.writeLong(7);
             out.writeLong(1);
             out.writeByte(CompactFormat.DECIMAL_BIG);
             out.writeInt(2);
-            out.writeCount(0); // an unscaled value of no bytes
-        }), "BuyerStats");
+            out.writeCount(Integer.MAX_VALUE);
+        }), "length 2147483647 beyond the");
+        assertUnreadable(buyers, padded(out -> {
+            out.writeLong(7);
+            out.writeLong(1);
+            out.writeByte(CompactFormat.DECIMAL_BIG);
+            out.writeInt(2);
+            out.writeCount(0);
+        }), "empty unscaled value");
+        byte[] beyond64Bits = {0x01, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x02, 0, 0};
+        assertUnreadable(buyers, beyond64Bits, "beyond 64 bits");
     }
 
     @Test
@@ -247,27 +285,28 @@ class StateValueSerdeTest {
         }
     }
 
-    private static void assertUnreadable(Serde<?> serde, byte[] bytes, String type) {
+    private static void assertUnreadable(Serde<?> serde, byte[] bytes, String message) {
         assertThatThrownBy(() -> serde.deserializer().deserialize("changelog", bytes))
                 .as("%s", HexFormat.of().formatHex(bytes))
                 .isInstanceOf(UnreadableStateValueException.class)
-                .hasMessageContaining(type);
+                .hasMessageContaining(message);
     }
 
-    /** An order state in the compact form: id, number and created, then {@code rest} from the status on. */
-    private static byte[] orderStateUpTo(Consumer<CompactOutput> rest) {
-        return compactBytes(out -> {
+    /** The fields of an order state up to {@code created}, then {@code rest} from the status on. */
+    private static Consumer<CompactOutput> orderUpToStatus(Consumer<CompactOutput> rest) {
+        return out -> {
             out.writeLong(42);
             out.writeString("ORD-42");
             out.writeBoolean(true);
             rest.accept(out);
-        });
+        };
     }
 
-    private static byte[] compactBytes(Consumer<CompactOutput> fields) {
+    /** {@code fields} in the compact form, followed by 64 zero bytes, more than any value needs after a fault. */
+    private static byte[] padded(Consumer<CompactOutput> fields) {
         CompactOutput out = new CompactOutput();
         fields.accept(out);
-        return out.toByteArray();
+        return Arrays.copyOf(out.toByteArray(), out.toByteArray().length + 64);
     }
 
     private interface SerdeOfFormat<T> {
