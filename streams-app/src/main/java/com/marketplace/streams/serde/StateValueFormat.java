@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public enum StateValueFormat {
     /**
-     * Fixed fields in a fixed order behind a format byte ({@link StateValueCodec}): the default.
+     * Fixed fields in a fixed order behind a version byte ({@code CompactFormat}): the default.
      * Values are about a third of the size of {@link #SMILE} and cost a fraction of its CPU to
      * write and read.
      */

@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * streams app, are read back on every update of their key, and make up most of what the app
  * writes besides its outputs, so they are written compactly ({@link StateValueFormat}):
  * <ul>
- *   <li>{@link StateValueFormat#COMPACT} (the default): the fields in a fixed order behind a format
+ *   <li>{@link StateValueFormat#COMPACT} (the default): the fields in a fixed order behind a version
  *       byte, written and read by the type's {@link StateValueCodec} ({@link StateValueCodecs}).
  *       Against Smile, for an order of two sellers: 86 bytes instead of 282 ({@code StateValueSerdeTest}),
  *       and a write or a read in ~0.15 µs instead of ~1.1–1.4 µs (docs/benchmarks/pipeline-tuning.md).</li>
@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *       and nanoseconds; what versions before the compact form wrote, kept for the first restart
  *       of a rolling upgrade from them.</li>
  * </ul>
- * Every form is read whatever is written, told apart by the first byte: the compact format byte,
+ * Every form is read whatever is written, told apart by the first byte: a version of the compact form,
  * the Smile header, or else JSON text as still earlier versions wrote it (instants as numbers or
  * ISO-8601). A null value (tombstone) is written and read as null; bytes that are none of these
  * throw {@link UnreadableStateValueException}.
