@@ -9,11 +9,11 @@ import java.util.Arrays;
 /**
  * Writes the compact form of a state value: the version byte ({@link CompactFormat}), then the
  * fields as a codec writes them. Whole numbers are variable-length (seven bits a byte, low bits
- * first, as protocol buffers and Kafka's record format write them; ints and longs zig-zag encoded so
- * that small negative numbers stay short); a string is its UTF-8 length plus one (0 for null) and bytes; a decimal is a tag byte that
- * says whether and how it is present, its scale and its unscaled value; an instant is a tag byte,
- * epoch seconds and nanoseconds.
- * Not thread-safe; one per value.
+ * first, as protocol buffers and Kafka's record format write them; ints and longs zig-zag encoded
+ * so that small negative numbers stay short); a string is its UTF-8 length plus one (0 for null)
+ * and its bytes; a decimal is a tag byte that says whether and how it is present, its scale and its
+ * unscaled value; an instant is a tag byte, epoch seconds and nanoseconds. Not thread-safe; one per
+ * value.
  */
 final class CompactOutput {
 
