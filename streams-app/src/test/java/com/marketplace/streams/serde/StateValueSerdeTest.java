@@ -193,26 +193,13 @@ class StateValueSerdeTest {
             out.writeLong(7);
             out.writeCount(1_000);
         })), "length 999 beyond the");
-        assertUnreadable(compact, padded(orderUpToStatus(out -> {
-            out.writeByte(2);
-            out.writeInstant(CREATED);
-            out.writeLong(7);
-            out.writeString("b@example.com");
-            out.writeCount(Integer.MAX_VALUE);
-        })), "elements cannot fit");
-        assertUnreadable(compact, padded(orderUpToStatus(out -> {
-            out.writeByte(2);
-            out.writeInstant(CREATED);
-            out.writeLong(7);
-            out.writeString("b@example.com");
+        assertUnreadable(compact, padded(orderUpToSellerIds(out -> out.writeCount(Integer.MAX_VALUE))),
+                "elements cannot fit");
+        assertUnreadable(compact, padded(orderUpToSellerIds(out -> {
             out.writeCount(0);
-            out.writeCount(1_000_000);
+            out.writeCount(1_000_000); // seller shares
         })), "elements cannot fit");
-        assertUnreadable(compact, padded(orderUpToStatus(out -> {
-            out.writeByte(2);
-            out.writeInstant(CREATED);
-            out.writeLong(7);
-            out.writeString("b@example.com");
+        assertUnreadable(compact, padded(orderUpToSellerIds(out -> {
             out.writeCount(0);
             out.writeCount(1);
             out.writeLong(9);
@@ -300,6 +287,17 @@ class StateValueSerdeTest {
             out.writeBoolean(true);
             rest.accept(out);
         };
+    }
+
+    /** The fields of an order state up to its buyer's email, then {@code rest} from the seller ids on. */
+    private static Consumer<CompactOutput> orderUpToSellerIds(Consumer<CompactOutput> rest) {
+        return orderUpToStatus(out -> {
+            out.writeByte(2);
+            out.writeInstant(CREATED);
+            out.writeLong(7);
+            out.writeString("b@example.com");
+            rest.accept(out);
+        });
     }
 
     /** {@code fields} in the compact form, followed by 64 zero bytes, more than any value needs after a fault. */
