@@ -18,6 +18,7 @@ import com.marketplace.http.Readiness;
 import com.marketplace.gateway.metrics.MicrometerOrderMetrics;
 import com.marketplace.gateway.order.OrderService;
 import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
+import com.marketplace.gateway.order.jdbc.JdbcOrderIdBlocks;
 import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
 import com.marketplace.gateway.outbox.OutboxAdmin;
@@ -72,7 +73,7 @@ public final class GatewayApp {
         // the order transactions tell the relay themselves what they wrote (OutboxHandoff), unless
         // OUTBOX_WAKE_ON_COMMIT=false leaves every row to the relay's poll
         OutboxHandoff handoff = outbox == null || !config.outboxWakeOnCommit() ? OutboxHandoff.NONE : outbox.handoff();
-        this.orderService = new OrderService(orderTransactions(tx, handoff), notifier,
+        this.orderService = new OrderService(orderTransactions(tx, handoff), new JdbcOrderIdBlocks(tx), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
         this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier, Clock.systemUTC());
         this.javalin = createJavalin();

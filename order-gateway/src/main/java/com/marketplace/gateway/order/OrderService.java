@@ -20,7 +20,15 @@ public final class OrderService {
 
     private static final Logger log = LoggerFactory.getLogger(OrderService.class);
 
+    /**
+     * Tries per order when its id turns out to be taken. Ids are taken only while a gateway that
+     * numbers orders through AUTO_INCREMENT shares the database, and each retry has an id from a
+     * fresh block, beyond every row that existed when the block was taken.
+     */
+    static final int MAX_ID_ATTEMPTS = 5;
+
     private final OrderTransactions transactions;
+    private final OrderIds orderIds;
     private final OutboxNotifier notifier;
     private final OrderMetrics metrics;
     private final Clock clock;
@@ -29,9 +37,10 @@ public final class OrderService {
     /**
      * @param eventIds source of event ids (random UUIDs in production; tests may inject collisions)
      */
-    public OrderService(OrderTransactions transactions, OutboxNotifier notifier, OrderMetrics metrics,
-                        Clock clock, Supplier<UUID> eventIds) {
+    public OrderService(OrderTransactions transactions, OrderIds orderIds, OutboxNotifier notifier,
+                        OrderMetrics metrics, Clock clock, Supplier<UUID> eventIds) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.orderIds = Objects.requireNonNull(orderIds, "orderIds");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -39,8 +48,9 @@ public final class OrderService {
     }
 
     /** A service with the system UTC clock and random event ids. */
-    public OrderService(OrderTransactions transactions, OutboxNotifier notifier, OrderMetrics metrics) {
-        this(transactions, notifier, metrics, Clock.systemUTC(), UUID::randomUUID);
+    public OrderService(OrderTransactions transactions, OrderIds orderIds, OutboxNotifier notifier,
+                        OrderMetrics metrics) {
+        this(transactions, orderIds, notifier, metrics, Clock.systemUTC(), UUID::randomUUID);
     }
 
     /**
@@ -110,18 +120,35 @@ public final class OrderService {
 
     private Order insert(NewOrder order, IdempotencyRecord claim) {
         Instant now = now();
-        Order created = transactions.inTransaction(store -> {
-            Order saved = store.insert(order, now);
-            store.appendEvent(OrderEvents.created(saved, eventIds.get()));
-            if (claim != null) {
-                store.saveIdempotencyKey(new IdempotencyRecord(claim.key(), claim.requestHash(), saved.orderId(), now));
+        Order created = null;
+        for (int attempt = 1; created == null; attempt++) {
+            long orderId = orderIds.next();
+            try {
+                created = insert(orderId, order, claim, now);
+            } catch (OrderIdTakenException taken) {
+                orderIds.taken(orderId);
+                if (attempt == MAX_ID_ATTEMPTS) {
+                    throw new StorageException("no free order id in " + attempt + " attempts", taken);
+                }
+                log.debug("Order id {} was taken; retrying with another", orderId);
             }
-            return saved;
-        });
+        }
         afterCommit();
         metrics.orderCreated();
         log.debug("Order {} created as {}", created.orderId(), created.orderNumber());
         return created;
+    }
+
+    /** One transaction: the order, its event and the idempotency key when there is one. */
+    private Order insert(long orderId, NewOrder order, IdempotencyRecord claim, Instant now) {
+        return transactions.inTransaction(store -> {
+            Order saved = store.insert(orderId, order, now);
+            store.appendEvent(OrderEvents.created(saved, eventIds.get()));
+            if (claim != null) {
+                store.saveIdempotencyKey(new IdempotencyRecord(claim.key(), claim.requestHash(), orderId, now));
+            }
+            return saved;
+        });
     }
 
     private Optional<Order> replay(String key, String hash) {

@@ -11,8 +11,14 @@ import java.util.Optional;
  */
 public interface OrderStore {
 
-    /** Inserts the order and its items, assigns id and order number, and returns the stored order. */
-    Order insert(NewOrder order, Instant now);
+    /**
+     * Inserts the order under the given id, with its order number and its items, and returns the
+     * stored order.
+     *
+     * @param orderId an id from {@link OrderIds}
+     * @throws OrderIdTakenException when an order with this id exists already
+     */
+    Order insert(long orderId, NewOrder order, Instant now);
 
     Optional<Order> find(long orderId);
 

@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** A single-threaded in-memory order store for unit tests of the service's rules (no rollback). */
-final class InMemoryOrderTransactions implements OrderTransactions, OrderStore {
+/**
+ * A single-threaded in-memory order store and id source for unit tests of the service's rules (no
+ * rollback). Ids count up from 1; {@link #taken} records what the service reported.
+ */
+final class InMemoryOrderTransactions implements OrderTransactions, OrderStore, OrderIds {
 
     final Map<Long, Order> orders = new HashMap<>();
     final List<EventEnvelope> events = new ArrayList<>();
     final Map<String, IdempotencyRecord> keys = new HashMap<>();
-    private long nextId = 1;
+    final List<Long> takenIds = new ArrayList<>();
+    long nextId = 1;
 
     @Override
     public <T> T inTransaction(Function<OrderStore, T> work) {
@@ -24,8 +28,20 @@ final class InMemoryOrderTransactions implements OrderTransactions, OrderStore {
     }
 
     @Override
-    public Order insert(NewOrder order, Instant now) {
-        long id = nextId++;
+    public long next() {
+        return nextId++;
+    }
+
+    @Override
+    public void taken(long orderId) {
+        takenIds.add(orderId);
+    }
+
+    @Override
+    public Order insert(long id, NewOrder order, Instant now) {
+        if (orders.containsKey(id)) {
+            throw new OrderIdTakenException(id, null);
+        }
         Order stored = new Order(id, OrderNumbers.of(id, now), order.buyerId(), order.buyerEmail(),
                 order.currency(), OrderStatus.PENDING, order.totalAmount(), order.items(), now, now);
         orders.put(id, stored);

@@ -60,7 +60,8 @@ class OrderAtomicityIT {
         // When the order insert then fails (buyer_email longer than its column)
         assertThatThrownBy(() -> transactions.inTransaction(conn -> {
             new JdbcOutboxRepository().insert(conn, NewOutboxEvent.from(event));
-            return new JdbcOrderRepository().insert(conn, tooLongEmail, now);
+            long orderId = JdbcOrderTransactionsFactory.orderIds().next();
+            return new JdbcOrderRepository().insert(conn, orderId, tooLongEmail, now);
         })).isInstanceOf(SQLException.class);
 
         // Then the outbox row is gone too
@@ -79,7 +80,8 @@ class OrderAtomicityIT {
         // When a transaction writes order, items and outbox, then stores the same key again
         assertThatThrownBy(() -> transactions.inTransaction(store -> {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            Order order = store.insert(OrderValidator.validate(TestOrders.request(2)), now);
+            Order order = store.insert(JdbcOrderTransactionsFactory.orderIds().next(),
+                    OrderValidator.validate(TestOrders.request(2)), now);
             store.appendEvent(OrderEvents.created(order, UUID.randomUUID()));
             store.saveIdempotencyKey(new IdempotencyRecord("key-1", "0".repeat(64), order.orderId(), now));
             return order;

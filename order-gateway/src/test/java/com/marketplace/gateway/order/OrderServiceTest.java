@@ -27,7 +27,7 @@ class OrderServiceTest {
     private final InMemoryOrderTransactions store = new InMemoryOrderTransactions();
     private final AtomicInteger notifications = new AtomicInteger();
     private final List<String> counted = new ArrayList<>();
-    private final OrderService service = new OrderService(store, notifications::incrementAndGet,
+    private final OrderService service = new OrderService(store, store, notifications::incrementAndGet,
             new OrderMetrics() {
                 @Override
                 public void orderCreated() {
@@ -56,12 +56,54 @@ class OrderServiceTest {
         assertThat(counted).containsExactly("created");
     }
 
+    @Test
+    void createRetriesWithAnotherIdWhenItsIdIsTaken() {
+        Order first = service.create(TestOrders.request(1), null).order();
+        store.nextId = first.orderId();
+
+        Order second = service.create(TestOrders.request(2), "key-2").order();
+
+        assertThat(second.orderId()).isEqualTo(first.orderId() + 1);
+        assertThat(store.takenIds).containsExactly(first.orderId());
+        assertThat(store.orders.get(first.orderId()).buyerId()).isEqualTo(1);
+        assertThat(store.events).hasSize(2);
+        assertThat(store.keys.get("key-2").orderId()).isEqualTo(second.orderId());
+        assertThat(notifications).hasValue(2);
+        assertThat(counted).containsExactly("created", "created");
+    }
+
+    @Test
+    void createGivesUpWhenEveryIdItGetsIsTaken() {
+        OrderIds alwaysTheFirst = new OrderIds() {
+            @Override
+            public long next() {
+                return 1;
+            }
+
+            @Override
+            public void taken(long orderId) {
+                store.takenIds.add(orderId);
+            }
+        };
+        OrderService stuck = new OrderService(store, alwaysTheFirst, notifications::incrementAndGet,
+                OrderMetrics.NONE, Clock.fixed(NOW, ZoneOffset.UTC), UUID::randomUUID);
+        stuck.create(TestOrders.request(1), null);
+
+        assertThatThrownBy(() -> stuck.create(TestOrders.request(2), null))
+                .isInstanceOf(StorageException.class)
+                .hasCauseInstanceOf(OrderIdTakenException.class);
+        assertThat(store.takenIds).hasSize(OrderService.MAX_ID_ATTEMPTS);
+        assertThat(store.orders).hasSize(1);
+        assertThat(store.events).hasSize(1);
+        assertThat(notifications).hasValue(1);
+    }
+
     @ParameterizedTest
     @EnumSource(OrderStatus.class)
     void everyTransitionFollowsOrderStatusCanTransitionTo(OrderStatus from) {
         for (OrderStatus to : OrderStatus.values()) {
             InMemoryOrderTransactions fresh = new InMemoryOrderTransactions();
-            OrderService svc = new OrderService(fresh, () -> { }, OrderMetrics.NONE,
+            OrderService svc = new OrderService(fresh, fresh, () -> { }, OrderMetrics.NONE,
                     Clock.fixed(NOW, ZoneOffset.UTC), UUID::randomUUID);
             long id = svc.create(TestOrders.request(1), null).order().orderId();
             fresh.updateStatus(id, from, NOW);

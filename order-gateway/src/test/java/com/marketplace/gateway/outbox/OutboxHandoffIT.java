@@ -15,6 +15,7 @@ import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
 import com.marketplace.gateway.outbox.PublishedEvents.Published;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.marketplace.gateway.support.JdbcOrderTransactionsFactory;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
@@ -140,8 +141,8 @@ class OutboxHandoffIT {
             }
         };
         OrderService orders = new OrderService(new JdbcOrderTransactions(tx, new JdbcOrderRepository(),
-                new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), deadRelay), OutboxNotifier.NONE,
-                OrderMetrics.NONE);
+                new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), deadRelay),
+                JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
         for (int i = 0; i < 10; i++) {
             orders.create(TestOrders.request(200 + i), null);
         }

@@ -4,6 +4,7 @@ import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.order.OrderMetrics;
 import com.marketplace.gateway.order.OrderService;
 import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
+import com.marketplace.gateway.order.jdbc.JdbcOrderIdBlocks;
 import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
 import com.marketplace.gateway.outbox.OutboxNotifier;
@@ -23,12 +24,18 @@ public final class JdbcOrderTransactionsFactory {
                 new JdbcIdempotencyRepository(), new JdbcOutboxRepository());
     }
 
+    /** Order ids in blocks from {@link TestDatabase}, as the gateway takes them. */
+    public static JdbcOrderIdBlocks orderIds() {
+        return new JdbcOrderIdBlocks(new Transactions(TestDatabase.dataSource()));
+    }
+
     public static OrderService service() {
-        return new OrderService(transactions(), OutboxNotifier.NONE, OrderMetrics.NONE);
+        return new OrderService(transactions(), orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
     }
 
     /** A service whose events get their ids from {@code eventIds}. */
     public static OrderService service(Supplier<UUID> eventIds) {
-        return new OrderService(transactions(), OutboxNotifier.NONE, OrderMetrics.NONE, Clock.systemUTC(), eventIds);
+        return new OrderService(transactions(), orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE, Clock.systemUTC(),
+                eventIds);
     }
 }

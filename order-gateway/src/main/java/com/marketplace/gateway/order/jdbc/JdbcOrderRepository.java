@@ -2,6 +2,7 @@ package com.marketplace.gateway.order.jdbc;
 
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.db.SqlStates;
 import com.marketplace.gateway.db.UtcTimestamps;
 import com.marketplace.gateway.order.NewOrder;
 import com.marketplace.gateway.order.Order;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * JDBC access to {@code orders} and {@code order_items}. Works on the caller's connection and
@@ -25,9 +25,8 @@ public final class JdbcOrderRepository {
 
     private static final String INSERT_ORDER = """
             INSERT INTO orders
-                (order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String UPDATE_ORDER_NUMBER = "UPDATE orders SET order_number = ? WHERE id = ?";
+                (id, order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_ITEM = """
             INSERT INTO order_items (order_id, product_id, seller_id, quantity, unit_price)
             VALUES (?, ?, ?, ?, ?)""";
@@ -41,17 +40,25 @@ public final class JdbcOrderRepository {
     private static final String UPDATE_STATUS = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?";
 
     /**
-     * Inserts a PENDING order and its items, then sets its order number from the generated id.
+     * Inserts a PENDING order with the given id and its order number, then its items: the row is
+     * written whole, so no placeholder number is set and replaced and no generated key is read.
      *
-     * @return the stored order
+     * @param orderId an id from {@link com.marketplace.gateway.order.OrderIds}
+     * @return the stored order, or empty when a row with this id exists already (nothing is written)
      */
-    public Order insert(Connection conn, NewOrder order, Instant now) throws SQLException {
-        long id = insertOrderRow(conn, order, now);
-        String orderNumber = OrderNumbers.of(id, now);
-        updateOrderNumber(conn, id, orderNumber);
-        insertItems(conn, id, order.items());
-        return new Order(id, orderNumber, order.buyerId(), order.buyerEmail(), order.currency(),
-                OrderStatus.PENDING, order.totalAmount(), order.items(), now, now);
+    public Optional<Order> insert(Connection conn, long orderId, NewOrder order, Instant now) throws SQLException {
+        String orderNumber = OrderNumbers.of(orderId, now);
+        try {
+            insertOrderRow(conn, orderId, orderNumber, order, now);
+        } catch (SQLException e) {
+            if (SqlStates.isDuplicateKey(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        insertItems(conn, orderId, order.items());
+        return Optional.of(new Order(orderId, orderNumber, order.buyerId(), order.buyerEmail(), order.currency(),
+                OrderStatus.PENDING, order.totalAmount(), order.items(), now, now));
     }
 
     public Optional<Order> find(Connection conn, long orderId) throws SQLException {
@@ -72,32 +79,19 @@ public final class JdbcOrderRepository {
         }
     }
 
-    private long insertOrderRow(Connection conn, NewOrder order, Instant now) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(INSERT_ORDER, Statement.RETURN_GENERATED_KEYS)) {
-            // unique placeholder until the id-based number is set in the same transaction
-            ps.setString(1, "TMP-" + UUID.randomUUID().toString().replace("-", ""));
-            ps.setLong(2, order.buyerId());
-            ps.setString(3, order.buyerEmail());
-            ps.setString(4, order.currency());
-            ps.setString(5, OrderStatus.PENDING.name());
-            ps.setBigDecimal(6, order.totalAmount());
-            UtcTimestamps.bind(ps, 7, now);
+    private static void insertOrderRow(Connection conn, long orderId, String orderNumber, NewOrder order,
+                                       Instant now) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_ORDER)) {
+            ps.setLong(1, orderId);
+            ps.setString(2, orderNumber);
+            ps.setLong(3, order.buyerId());
+            ps.setString(4, order.buyerEmail());
+            ps.setString(5, order.currency());
+            ps.setString(6, OrderStatus.PENDING.name());
+            ps.setBigDecimal(7, order.totalAmount());
             UtcTimestamps.bind(ps, 8, now);
+            UtcTimestamps.bind(ps, 9, now);
             requireOneRow(ps.executeUpdate(), "order insert");
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                if (!keys.next()) {
-                    throw new SQLException("order insert returned no generated id");
-                }
-                return keys.getLong(1);
-            }
-        }
-    }
-
-    private static void updateOrderNumber(Connection conn, long id, String orderNumber) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(UPDATE_ORDER_NUMBER)) {
-            ps.setString(1, orderNumber);
-            ps.setLong(2, id);
-            requireOneRow(ps.executeUpdate(), "order number update of order " + id);
         }
     }
 

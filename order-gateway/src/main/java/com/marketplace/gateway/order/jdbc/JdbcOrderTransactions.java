@@ -10,6 +10,7 @@ import com.marketplace.gateway.order.DuplicateIdempotencyKeyException;
 import com.marketplace.gateway.order.IdempotencyRecord;
 import com.marketplace.gateway.order.NewOrder;
 import com.marketplace.gateway.order.Order;
+import com.marketplace.gateway.order.OrderIdTakenException;
 import com.marketplace.gateway.order.OrderStore;
 import com.marketplace.gateway.order.OrderTransactions;
 import com.marketplace.gateway.order.StorageException;
@@ -31,7 +32,8 @@ import java.util.function.Function;
 /**
  * {@link OrderTransactions} on JDBC: one {@link Transactions#inTransaction} per unit of work, with
  * the order, idempotency and outbox repositories bound to its connection. SQL failures become
- * {@link StorageException}; a duplicate idempotency key becomes {@link DuplicateIdempotencyKeyException}.
+ * {@link StorageException}; a duplicate idempotency key becomes {@link DuplicateIdempotencyKeyException},
+ * an order id in use {@link OrderIdTakenException}.
  *
  * <p>Outbox rows that no earlier unfinished event of their order precedes are written leased to
  * this instance's relay and handed to it after the commit ({@link OutboxHandoff}); an order's first
@@ -99,8 +101,9 @@ public final class JdbcOrderTransactions implements OrderTransactions {
         }
 
         @Override
-        public Order insert(NewOrder order, Instant now) {
-            return run("order insert", () -> orders.insert(conn, order, now));
+        public Order insert(long orderId, NewOrder order, Instant now) {
+            return run("order insert", () -> orders.insert(conn, orderId, order, now))
+                    .orElseThrow(() -> new OrderIdTakenException(orderId, null));
         }
 
         @Override
