@@ -37,7 +37,12 @@ public final class DataSources {
             config.addDataSourceProperty("cachePrepStmts", "true");
             config.addDataSourceProperty("prepStmtCacheSize", "250");
             config.addDataSourceProperty("prepStmtCacheSqlLimit", "4096");
-            config.addDataSourceProperty("useServerPrepStmts", "false");
+            // Server-side prepared statements, kept per connection by the cache above: a statement is
+            // parsed once per connection, and its parameters go in the binary protocol instead of being
+            // escaped into the SQL text. In the gateway benchmark this took 13 % of the gateway's CPU per
+            // order (376 -> 327 us) and 17 % of MariaDB's. Statements with IN lists come in a few sizes
+            // only (JdbcOutboxRepository), so the server's statement count stays small.
+            config.addDataSourceProperty("useServerPrepStmts", "true");
             config.addDataSourceProperty("rewriteBatchedStatements", "true");
             // skip round trips for session state the driver already knows (autocommit, isolation)
             config.addDataSourceProperty("useLocalSessionState", "true");

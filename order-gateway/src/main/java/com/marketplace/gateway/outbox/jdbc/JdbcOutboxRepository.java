@@ -449,14 +449,35 @@ public final class JdbcOutboxRepository {
                 UtcTimestamps.read(rs, "created_at"));
     }
 
+    /**
+     * The statement with an IN list for {@code count} ids, of {@link #paddedLength(int)} placeholders.
+     * The lists come in a few lengths (1, 2, 4, … 512, …) instead of one per batch size, so there are
+     * few distinct statement texts: each is a server-side prepared statement kept per connection
+     * ({@code DataSources}), and one per batch size would fill the server's statement limit
+     * ({@code max_prepared_stmt_count}) with gateways enough.
+     */
     private static String withIdList(String sqlTemplate, int count) {
-        return sqlTemplate.formatted(String.join(", ", Collections.nCopies(count, "?")));
+        return sqlTemplate.formatted(String.join(", ", Collections.nCopies(paddedLength(count), "?")));
     }
 
+    /** The next power of two from {@code count} on. */
+    static int paddedLength(int count) {
+        return count <= 1 ? count : Integer.highestOneBit(count - 1) << 1;
+    }
+
+    /**
+     * Binds the ids of an IN list made by {@link #withIdList}, the last id repeated in the padding
+     * (which changes neither the rows matched nor the update counts).
+     */
     private static void bindIds(PreparedStatement ps, int firstIndex, Collection<Long> ids) throws SQLException {
         int index = firstIndex;
+        long last = 0;
         for (long id : ids) {
             ps.setLong(index++, id);
+            last = id;
+        }
+        for (int padding = paddedLength(ids.size()) - ids.size(); padding > 0; padding--) {
+            ps.setLong(index++, last);
         }
     }
 
