@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -23,6 +24,16 @@ public final class ApiJson {
 
     private final ObjectMapper responses;
     private final ObjectMapper requests;
+    /**
+     * A reader per request type: it finds the type's deserializer once, where {@code readValue} on
+     * the mapper resolves the type and looks the deserializer up on every request.
+     */
+    private final ClassValue<ObjectReader> readers = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return requests.readerFor(type);
+        }
+    };
 
     /** @param mapper the service's mapping settings (a {@link JsonMapper}); it is copied, not changed */
     public ApiJson(ObjectMapper mapper) {
@@ -58,7 +69,7 @@ public final class ApiJson {
 
     /** Reads a request body strictly. @throws JsonProcessingException for any deviation */
     public <T> T readRequest(String json, Class<T> type) throws JsonProcessingException {
-        return requests.readValue(json, type);
+        return readers.get(type).readValue(json);
     }
 
     /** Writes a body as UTF-8 JSON. */

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.gateway.support.TestOrders;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,6 +74,44 @@ class OrderValidatorTest {
             "a@-b.co", "a@b..co", "a@b.co'; DROP TABLE orders; --"})
     void invalidEmails(String email) {
         assertThat(OrderValidator.isValidEmail(email)).isFalse();
+    }
+
+    /** The rules as the regular expressions that stated them before the scanner, kept as the reference. */
+    private static final Pattern EMAIL_LOCAL =
+            Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern DOMAIN_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    private static boolean isValidEmailByRegex(String email) {
+        int at = email.lastIndexOf('@');
+        if (at <= 0 || at > 64 || at == email.length() - 1) {
+            return false;
+        }
+        String[] labels = email.substring(at + 1).split("\\.", -1);
+        return EMAIL_LOCAL.matcher(email.substring(0, at)).matches() && labels.length >= 2
+                && Arrays.stream(labels).allMatch(label -> DOMAIN_LABEL.matcher(label).matches());
+    }
+
+    @Test
+    void emailScannerAgreesWithTheRegularExpressionsOnRandomAddresses() {
+        // an alphabet of every character class the rules treat differently, weighted to the boundaries
+        String alphabet = "aZ09.-@_+!~\"(),:; \u00e9\u0430.-.@a";
+        Random random = new Random(20261202);
+        int valid = 0;
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder email = new StringBuilder();
+            int length = random.nextInt(12);
+            for (int i = 0; i < length; i++) {
+                email.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextBoolean()) {
+                email.append('@').append(random.nextBoolean() ? "b.co" : "x-" + "y".repeat(random.nextInt(70)) + ".io");
+            }
+            String candidate = email.toString();
+            boolean expected = isValidEmailByRegex(candidate);
+            assertThat(OrderValidator.isValidEmail(candidate)).as("%s", candidate).isEqualTo(expected);
+            valid += expected ? 1 : 0;
+        }
+        assertThat(valid).as("valid addresses among the random ones").isGreaterThan(1_000);
     }
 
     @Test
