@@ -59,8 +59,10 @@ public final class EventCodec {
     public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B withContractSettings(B builder) {
         return builder
                 .addModule(new JavaTimeModule())
-                // registered after JavaTimeModule, so it replaces that module's Instant reader
-                .addModule(new SimpleModule("iso-instants").addDeserializer(Instant.class, new IsoInstantDeserializer()))
+                // registered after JavaTimeModule, so it replaces that module's Instant reader and writer
+                .addModule(new SimpleModule("iso-instants")
+                        .addDeserializer(Instant.class, new IsoInstantDeserializer())
+                        .addSerializer(Instant.class, new IsoInstantSerializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

@@ -3,11 +3,20 @@ package com.marketplace.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -46,6 +55,41 @@ class EventCodecTest {
         assertThat(payload.status()).isEqualTo(OrderStatus.PAID);
         assertThat(payload.totalAmount()).isEqualTo(new BigDecimal("3000.10"));
         assertThat(codec.encodeToString(envelope)).isEqualTo(golden);
+    }
+
+    @Test
+    void instantsAreWrittenAsJacksonsOwnSerializerWritesThem() throws IOException {
+        // Jackson's own instant writer with the contract's decimals, so only the instants' writer differs
+        ObjectMapper jackson = JsonMapper.builder().addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+        for (String text : List.of("2026-01-01T00:00:00Z", "2026-01-01T00:00:00.100Z", "2026-01-01T00:00:00.000100Z",
+                "2026-01-01T00:00:00.000000100Z", "1969-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z")) {
+            Instant instant = Instant.parse(text);
+            EventEnvelope envelope = EventEnvelope.of(UUID.randomUUID(), instant, new OrderCreated(5, "ORD-5", 3,
+                    "x@y.z", List.of(2L), List.of(new OrderItem(1, 2, 3, new BigDecimal("0.10"))),
+                    new BigDecimal("0.30"), "EUR", OrderStatus.PENDING, instant));
+
+            assertThat(codec.encodeToString(envelope)).contains("\"" + text + "\"")
+                    .isEqualTo(jackson.writeValueAsString(envelope));
+        }
+    }
+
+    @Test
+    void everyInstantPropertyOfTheContractUsesTheFastSerializer() throws IOException {
+        SerializerProvider provider = EventCodec.newMapper().getSerializerProviderInstance();
+        for (Class<?> type : List.of(EventEnvelope.class, OrderCreated.class, OrderStatusChanged.class)) {
+            BeanSerializerBase serializer = (BeanSerializerBase) provider.findTypedValueSerializer(type, true, null);
+            List<String> instants = new ArrayList<>();
+            serializer.properties().forEachRemaining(property -> {
+                if (property.getType().getRawClass() == Instant.class) {
+                    instants.add(property.getName());
+                    assertThat(((BeanPropertyWriter) property).getSerializer()).as("%s.%s", type, property.getName())
+                            .isInstanceOf(IsoInstantSerializer.class);
+                }
+            });
+            assertThat(instants).as("instant properties of %s", type.getSimpleName()).isNotEmpty();
+        }
     }
 
     @Test

@@ -16,6 +16,31 @@ class IsoInstantsTest {
     private static final long YEAR_10000 = Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond();
 
     @Test
+    void writesWhatInstantToStringWrites() {
+        Random random = new Random(12);
+        long span = YEAR_10000 - YEAR_0;
+        for (int i = 0; i < 200_000; i++) {
+            // the years 0000 to 9999, and a tenth of the instants far outside them (toString's own path)
+            long second = i % 10 == 9 ? random.nextLong() % (Instant.MAX.getEpochSecond() / 2)
+                    : YEAR_0 + (long) (random.nextDouble() * span);
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant instant = Instant.ofEpochSecond(second, nanos);
+            assertThat(IsoInstants.format(instant)).isEqualTo(instant.toString());
+        }
+        for (String edge : new String[] {"0000-12-31T23:59:59.999999999Z", "0001-01-01T00:00:00Z",
+                "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.000001Z", "2026-12-02T15:30:00.100Z",
+                "9999-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z"}) {
+            Instant instant = Instant.parse(edge);
+            assertThat(IsoInstants.format(instant)).isEqualTo(edge).isEqualTo(instant.toString());
+        }
+    }
+
+    @Test
     void readsWhatInstantToStringWritesAsInstantParseDoes() {
         Random random = new Random(11);
         for (int i = 0; i < 200_000; i++) {
