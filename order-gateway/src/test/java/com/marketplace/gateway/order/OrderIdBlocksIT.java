@@ -1,6 +1,7 @@
 package com.marketplace.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.marketplace.gateway.db.Transactions;
@@ -10,6 +11,11 @@ import com.marketplace.gateway.support.Concurrently;
 import com.marketplace.gateway.support.JdbcOrderTransactionsFactory;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +25,8 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +118,43 @@ class OrderIdBlocksIT {
         assertThat(older).anyMatch(id -> id > created.get(0) && id < created.get(created.size() - 1));
         assertThat(TestDatabase.count("orders")).isEqualTo(200);
         assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events")).isEqualTo(100);
+    }
+
+    @Test
+    void callersWaitingForABlockShareOneAttemptWhenTheDatabaseIsDown() throws Exception {
+        // Given a pool whose database does not answer (nothing listens on the port)
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:mysql://127.0.0.1:" + port + "/none");
+        config.setUsername("none");
+        config.setConnectionTimeout(1_000);
+        config.setInitializationFailTimeout(-1);
+        AtomicInteger attempts = new AtomicInteger();
+        try (HikariDataSource down = new HikariDataSource(config)) {
+            DataSource counted = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                    new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("getConnection")) {
+                            attempts.incrementAndGet();
+                        }
+                        try {
+                            return method.invoke(down, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            JdbcOrderIdBlocks ids = new JdbcOrderIdBlocks(new Transactions(counted), SMALL_BLOCK);
+
+            // When eight requests need an id at once
+            List<Throwable> failures = Concurrently.run(8, thread -> () -> catchThrowable(ids::next));
+
+            // Then each fails as a storage failure after the one attempt they waited for together,
+            // instead of queueing for a connection timeout each
+            assertThat(failures).allSatisfy(failure -> assertThat(failure).isInstanceOf(StorageException.class));
+            assertThat(attempts).as("connection attempts").hasValueBetween(1, 2);
+        }
     }
 
     private static JdbcOrderIdBlocks blocks() {

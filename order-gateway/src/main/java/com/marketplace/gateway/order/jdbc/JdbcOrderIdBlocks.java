@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +41,12 @@ public final class JdbcOrderIdBlocks implements OrderIds {
     private final Transactions transactions;
     private final int blockSize;
 
-    // the current block [blockStart, blockEnd) and the next id of it to hand out; empty at first
+    // the current block [blockStart, blockEnd), the next id of it to hand out (empty at first), and
+    // the block being taken while one is; all guarded by this
     private long blockStart;
     private long blockEnd;
     private long next;
+    private CompletableFuture<Void> refill;
 
     public JdbcOrderIdBlocks(Transactions transactions) {
         this(transactions, DEFAULT_BLOCK_SIZE);
@@ -58,17 +62,36 @@ public final class JdbcOrderIdBlocks implements OrderIds {
     }
 
     /**
-     * Callers wait for each other while a block is taken: every one of them needs an id from it, and
-     * none holds a connection while it waits (ids are asked for before the order's transaction).
+     * The next id of the block, taking a new block when it is used up. One caller takes it and the
+     * others wait for that one's result instead of taking blocks of their own; none of them holds a
+     * connection meanwhile (ids are asked for before the order's transaction). When the database
+     * cannot be reached, every caller waiting then fails with the one attempt's error, after at most
+     * one connection timeout, instead of queueing for an attempt each.
      */
     @Override
-    public synchronized long next() {
-        if (next == blockEnd) {
-            blockStart = takeBlock();
-            blockEnd = blockStart + blockSize;
-            next = blockStart;
+    public long next() {
+        while (true) {
+            CompletableFuture<Void> pending;
+            boolean mine = false;
+            synchronized (this) {
+                if (next < blockEnd) {
+                    return next++;
+                }
+                if (refill == null) {
+                    refill = new CompletableFuture<>();
+                    mine = true;
+                }
+                pending = refill;
+            }
+            if (mine) {
+                takeBlock(pending);
+            }
+            try {
+                pending.join();
+            } catch (CompletionException e) {
+                throw new StorageException("no order id: taking a block of ids failed", e.getCause());
+            }
         }
-        return next++;
     }
 
     @Override
@@ -79,11 +102,21 @@ public final class JdbcOrderIdBlocks implements OrderIds {
         }
     }
 
-    private long takeBlock() {
+    private void takeBlock(CompletableFuture<Void> pending) {
         try {
-            return transactions.inTransaction(this::takeBlock);
-        } catch (SQLException e) {
-            throw new StorageException("taking a block of order ids failed (SQLState " + e.getSQLState() + ")", e);
+            long start = transactions.inTransaction(this::takeBlock);
+            synchronized (this) {
+                blockStart = start;
+                blockEnd = start + blockSize;
+                next = start;
+                refill = null;
+            }
+            pending.complete(null);
+        } catch (SQLException | RuntimeException e) {
+            synchronized (this) {
+                refill = null;
+            }
+            pending.completeExceptionally(e);
         }
     }
 
