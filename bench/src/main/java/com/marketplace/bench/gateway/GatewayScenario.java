@@ -6,6 +6,8 @@ import com.marketplace.bench.ProcessMemory;
 import com.marketplace.bench.Scenario;
 import com.marketplace.bench.ScenarioResult;
 import com.marketplace.bench.ThreadCpu;
+import com.marketplace.bench.http.Http1Connection;
+import com.marketplace.bench.http.TwoItemOrders;
 import com.marketplace.bench.report.Charts;
 import com.marketplace.bench.report.Markdown;
 import com.marketplace.gateway.db.DataSources;
@@ -15,9 +17,6 @@ import com.marketplace.harness.ProcessCpu;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,9 +37,6 @@ import org.HdrHistogram.Histogram;
 public final class GatewayScenario implements Scenario {
 
     static final int[] CONNECTIONS = {1, 8, 32, 64};
-    private static final String ORDER = "{\"buyerId\":%d,\"buyerEmail\":\"b%d@example.com\",\"currency\":\"KRW\","
-            + "\"items\":[{\"productId\":10,\"sellerId\":%d,\"quantity\":2,\"unitPrice\":1500.00},"
-            + "{\"productId\":11,\"sellerId\":%d,\"quantity\":1,\"unitPrice\":99.90}]}";
 
     private record Level(ClosedLoop.Outcome outcome, double cpuMicrosPerOrder, double dbCores, double machineBusy,
             String busiest) {
@@ -94,21 +90,16 @@ public final class GatewayScenario implements Scenario {
         return result;
     }
 
+    /**
+     * One keep-alive connection per worker, opened on first use; order {@code n} of worker {@code w}
+     * is {@code w * 1,000,003 + n}, so workers never send the same order body.
+     */
     private static ClosedLoop.Operation post(URI orders, int connections) {
-        List<HttpClient> clients = new ArrayList<>();
+        List<Http1Connection> open = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build());
+            open.add(new Http1Connection(orders, Duration.ofSeconds(30)));
         }
-        return (worker, i) -> {
-            long n = worker * 1_000_003L + i;
-            long buyer = 1 + n % 5_000;
-            long seller = 1 + n % 200;
-            HttpRequest request = HttpRequest.newBuilder(orders).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(ORDER.formatted(buyer, n, seller, 200 + seller))).build();
-            return clients.get(worker).send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
-        };
+        return (worker, i) -> open.get(worker).post(TwoItemOrders.json(worker * 1_000_003L + i)).status() == 201;
     }
 
     private static Level measure(int connections, Duration length, ClosedLoop.Operation op, long pid,

@@ -1,23 +1,23 @@
 package com.marketplace.bench.pipeline;
 
+import com.marketplace.bench.http.Http1Connection;
+import com.marketplace.bench.http.TwoItemOrders;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -25,18 +25,22 @@ import java.util.concurrent.locks.LockSupport;
  * {@code start + i / rate} whether or not earlier ones were answered, so a slow server cannot slow
  * the client down and hide its own queueing (coordinated omission). Each request's latency is
  * measured from the moment it was due, not from when it was actually sent.
+ *
+ * <p>The pacing thread hands each due request to an idle sender; each sender owns one keep-alive
+ * connection ({@link Http1Connection}). When none is idle a new sender with its own connection
+ * starts, up to {@value #MAX_CONNECTIONS}, so the number of connections follows the number of
+ * requests in flight, as a browser population's would.
  */
 public final class OpenLoopOrders {
 
-    /** Two items from two sellers, like a typical marketplace order. */
-    private static final String ORDER = "{\"buyerId\":%d,\"buyerEmail\":\"b%d@example.com\",\"currency\":\"KRW\","
-            + "\"items\":[{\"productId\":10,\"sellerId\":%d,\"quantity\":2,\"unitPrice\":1500.00},"
-            + "{\"productId\":11,\"sellerId\":%d,\"quantity\":1,\"unitPrice\":99.90}]}";
+    /** Requests in flight at most; beyond it due requests wait for a sender (and that wait is measured). */
+    static final int MAX_CONNECTIONS = 1_024;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * What happened to one request; times are {@link System#nanoTime()} values: when it was due, when
-     * the client handed it to the HTTP client ({@code sentNanos - dueNanos} is how far the client
-     * itself was behind), and when its answer came (or the client gave up on it: status -1).
+     * a sender began writing it ({@code sentNanos - dueNanos} is how far the client itself was behind),
+     * and when its answer came (or the client gave up on it: status -1).
      */
     public record Sent(long dueNanos, long sentNanos, long answeredNanos, int status, long orderId) {
         public boolean created() {
@@ -44,7 +48,6 @@ public final class OpenLoopOrders {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI orders;
 
     public OpenLoopOrders(URI base) {
@@ -55,7 +58,7 @@ public final class OpenLoopOrders {
      * Runs the client's own code for {@code length} against a local stub answering 201, so that its
      * JIT compilation is done before it measures and does not compete with the services under test.
      */
-    static void warmUp(int rate, Duration length) throws IOException {
+    static void warmUp(int rate, Duration length) throws IOException, InterruptedException {
         HttpServer stub = HttpServer.create(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         AtomicLong ids = new AtomicLong();
@@ -77,55 +80,79 @@ public final class OpenLoopOrders {
     }
 
     /** Sends {@code rate} orders per second for {@code length}, then waits for every answer (at most 60 s). */
-    public List<Sent> run(int rate, Duration length, long startNanos) {
-        long total = length.toSeconds() * rate;
+    public List<Sent> run(int rate, Duration length, long startNanos) throws InterruptedException {
+        int total = Math.toIntExact(length.toSeconds() * rate);
         double intervalNanos = TimeUnit.SECONDS.toNanos(1) / (double) rate;
-        List<CompletableFuture<Sent>> answers = new ArrayList<>((int) total);
-        long[] dues = new long[(int) total];
-        long[] sends = new long[(int) total];
-        AtomicInteger failures = new AtomicInteger();
-        for (int i = 0; i < total; i++) {
-            long due = startNanos + (long) (i * intervalNanos);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+        long[] dues = new long[total];
+        AtomicLongArray sends = new AtomicLongArray(total);
+        AtomicReferenceArray<Sent> answers = new AtomicReferenceArray<>(total);
+        CountDownLatch answered = new CountDownLatch(total);
+        LinkedTransferQueue<Integer> due = new LinkedTransferQueue<>();
+        List<Thread> senders = new ArrayList<>();
+        try {
+            for (int i = 0; i < total; i++) {
+                dues[i] = startNanos + (long) (i * intervalNanos);
+                long wait = dues[i] - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (!due.tryTransfer(i)) {
+                    if (senders.size() < MAX_CONNECTIONS) {
+                        senders.add(startSender(senders.size(), due, dues, sends, answers, answered));
+                    }
+                    due.put(i);
+                }
             }
-            dues[i] = due;
-            sends[i] = System.nanoTime();
-            answers.add(send(i, due, sends[i], failures));
+            answered.await(60, TimeUnit.SECONDS);
+        } finally {
+            senders.forEach(Thread::interrupt);
         }
-        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS)
-                .exceptionally(e -> null).join();
         long gaveUp = System.nanoTime();
-        List<Sent> sent = new ArrayList<>(answers.size());
-        for (int i = 0; i < answers.size(); i++) {
-            sent.add(answers.get(i).getNow(new Sent(dues[i], sends[i], gaveUp, -1, -1)));
+        List<Sent> sent = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            Sent one = answers.get(i);
+            long sentNanos = sends.get(i);
+            sent.add(one != null ? one : new Sent(dues[i], sentNanos == 0 ? gaveUp : sentNanos, gaveUp, -1, -1));
         }
         return sent;
     }
 
-    private CompletableFuture<Sent> send(long i, long due, long sentNanos, AtomicInteger failures) {
-        long buyer = 1 + i % 5_000;
-        long seller = 1 + i % 200;
-        HttpRequest request = HttpRequest.newBuilder(orders)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(ORDER.formatted(buyer, i, seller, 200 + seller)))
-                .build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .thenApply(r -> new Sent(due, sentNanos, System.nanoTime(), r.statusCode(), orderId(r)))
-                .exceptionally(e -> {
-                    failures.incrementAndGet();
-                    return new Sent(due, sentNanos, System.nanoTime(), -1, -1);
-                });
+    private Thread startSender(int number, LinkedTransferQueue<Integer> due, long[] dues, AtomicLongArray sends,
+            AtomicReferenceArray<Sent> answers, CountDownLatch answered) {
+        Thread sender = new Thread(() -> {
+            try (Http1Connection connection = new Http1Connection(orders, REQUEST_TIMEOUT)) {
+                while (true) {
+                    int i = due.take();
+                    long sentNanos = System.nanoTime();
+                    sends.set(i, sentNanos);
+                    Sent one;
+                    try {
+                        Http1Connection.Answer answer = connection.post(TwoItemOrders.json(i));
+                        one = new Sent(dues[i], sentNanos, System.nanoTime(), answer.status(), orderId(answer));
+                    } catch (IOException | RuntimeException e) {
+                        one = new Sent(dues[i], sentNanos, System.nanoTime(), -1, -1);
+                    }
+                    answers.set(i, one);
+                    answered.countDown();
+                }
+            } catch (InterruptedException e) {
+                // the run is over
+            }
+        }, "open-loop-sender-" + number);
+        sender.setDaemon(true);
+        sender.start();
+        return sender;
     }
 
-    private static long orderId(HttpResponse<?> response) {
-        Optional<String> location = response.headers().firstValue("Location");
-        if (location.isEmpty()) {
+    private static long orderId(Http1Connection.Answer answer) {
+        String location = answer.location();
+        if (location == null) {
             return -1;
         }
-        String path = location.get();
-        return Long.parseLong(path.substring(path.lastIndexOf('/') + 1));
+        try {
+            return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }
