@@ -22,9 +22,10 @@ import javax.sql.DataSource;
 
 /**
  * The gateway's create-order transaction written by a plain JDBC client, the baseline of the
- * gateway and commit→ack scenarios: one order row, its two items (one batch) and its outbox row
- * (the {@code OrderCreated} envelope, as the gateway writes it), committed together. The order
- * number is made by the client, so there is no second statement on the order row.
+ * gateway and commit→ack scenarios: one order row, its two items (one two-row insert, as the
+ * gateway writes them) and its outbox row (the {@code OrderCreated} envelope, as the gateway writes
+ * it), committed together. The order number is made by the client, so there is no second statement
+ * on the order row.
  */
 public final class OrderTransaction {
 
@@ -32,9 +33,9 @@ public final class OrderTransaction {
             INSERT INTO orders
                 (order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String INSERT_ITEM = """
+    private static final String INSERT_TWO_ITEMS = """
             INSERT INTO order_items (order_id, product_id, seller_id, quantity, unit_price)
-            VALUES (?, ?, ?, ?, ?)""";
+            VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)""";
     private static final BigDecimal TOTAL = new BigDecimal("3099.90");
 
     private final Transactions tx;
@@ -73,16 +74,16 @@ public final class OrderTransaction {
         }
         List<OrderItem> items = List.of(new OrderItem(10, 7, 2, new BigDecimal("1500.00")),
                 new OrderItem(11, 9, 1, new BigDecimal("99.90")));
-        try (PreparedStatement ps = conn.prepareStatement(INSERT_ITEM)) {
+        try (PreparedStatement ps = conn.prepareStatement(INSERT_TWO_ITEMS)) {
+            int p = 1;
             for (OrderItem item : items) {
-                ps.setLong(1, id);
-                ps.setLong(2, item.productId());
-                ps.setLong(3, item.sellerId());
-                ps.setInt(4, item.quantity());
-                ps.setBigDecimal(5, item.unitPrice());
-                ps.addBatch();
+                ps.setLong(p++, id);
+                ps.setLong(p++, item.productId());
+                ps.setLong(p++, item.sellerId());
+                ps.setInt(p++, item.quantity());
+                ps.setBigDecimal(p++, item.unitPrice());
             }
-            ps.executeBatch();
+            ps.executeUpdate();
         }
         EventEnvelope envelope = EventEnvelope.of(UUID.randomUUID(), now, new OrderCreated(id, number, buyer,
                 "b" + buyer + "@example.com", List.of(7L, 9L), items, TOTAL, "KRW", OrderStatus.PENDING, now));

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +26,14 @@ public final class JdbcOrderRepository {
             INSERT INTO orders
                 (id, order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String INSERT_ITEM = """
-            INSERT INTO order_items (order_id, product_id, seller_id, quantity, unit_price)
-            VALUES (?, ?, ?, ?, ?)""";
+    /**
+     * Items are written in multi-row {@code INSERT}s of at most this many rows, so a connection
+     * prepares at most this many item statements (one per row count) and a typical order's items
+     * take one statement.
+     */
+    static final int ITEMS_PER_STATEMENT = 8;
+    /** {@code INSERT_ITEMS[n]}: the statement for {@code n} items (index 0 unused). */
+    private static final String[] INSERT_ITEMS = insertItemsStatements();
     private static final String SELECT_ORDER = """
             SELECT id, order_number, buyer_id, buyer_email, currency, status, total_amount, created_at, updated_at
             FROM orders WHERE id = ?""";
@@ -95,24 +99,43 @@ public final class JdbcOrderRepository {
         }
     }
 
+    /**
+     * One multi-row {@code INSERT} per {@link #ITEMS_PER_STATEMENT} items, written by hand rather than
+     * as a JDBC batch: Connector/J rewrites a batch into the same statement, but it rebuilds the
+     * statement text and prepares it again on every call. Rows keep the order of the list, so the
+     * items' ids follow it.
+     */
     private static void insertItems(Connection conn, long orderId, List<OrderItem> items) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(INSERT_ITEM)) {
-            for (OrderItem item : items) {
-                ps.setLong(1, orderId);
-                ps.setLong(2, item.productId());
-                ps.setLong(3, item.sellerId());
-                ps.setInt(4, item.quantity());
-                ps.setBigDecimal(5, item.unitPrice());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int count : counts) {
-                // rewriteBatchedStatements reports SUCCESS_NO_INFO instead of 1
-                if (count != 1 && count != Statement.SUCCESS_NO_INFO) {
-                    throw new SQLException("order item insert affected " + count + " rows for order " + orderId);
+        for (int from = 0; from < items.size(); from += ITEMS_PER_STATEMENT) {
+            int rows = Math.min(ITEMS_PER_STATEMENT, items.size() - from);
+            try (PreparedStatement ps = conn.prepareStatement(INSERT_ITEMS[rows])) {
+                int p = 1;
+                for (int i = from; i < from + rows; i++) {
+                    OrderItem item = items.get(i);
+                    ps.setLong(p++, orderId);
+                    ps.setLong(p++, item.productId());
+                    ps.setLong(p++, item.sellerId());
+                    ps.setInt(p++, item.quantity());
+                    ps.setBigDecimal(p++, item.unitPrice());
+                }
+                int count = ps.executeUpdate();
+                if (count != rows) {
+                    throw new SQLException("order item insert affected " + count + " rows for order " + orderId
+                            + ", expected " + rows);
                 }
             }
         }
+    }
+
+    private static String[] insertItemsStatements() {
+        String[] statements = new String[ITEMS_PER_STATEMENT + 1];
+        StringBuilder sql = new StringBuilder(
+                "INSERT INTO order_items (order_id, product_id, seller_id, quantity, unit_price)\nVALUES ");
+        for (int rows = 1; rows <= ITEMS_PER_STATEMENT; rows++) {
+            sql.append(rows == 1 ? "" : ", ").append("(?, ?, ?, ?, ?)");
+            statements[rows] = sql.toString();
+        }
+        return statements;
     }
 
     private Optional<Order> select(Connection conn, String sql, long orderId) throws SQLException {
