@@ -12,12 +12,14 @@ public final class ThreadCpu {
 
     private final long pid;
     private final double startCpu;
+    private final double startKernel;
     private final Map<String, Double> startThreads;
     private final long startNanos = System.nanoTime();
 
     private ThreadCpu(long pid) {
         this.pid = pid;
         this.startCpu = ProcessCpu.seconds(pid);
+        this.startKernel = ProcessCpu.kernelSeconds(pid);
         this.startThreads = ProcessCpu.threadSeconds(pid);
     }
 
@@ -28,6 +30,11 @@ public final class ThreadCpu {
     /** CPU seconds used since {@link #begin}. */
     public double cpuSeconds() {
         return ProcessCpu.seconds(pid) - startCpu;
+    }
+
+    /** The part of {@link #cpuSeconds} the process spent in the kernel. */
+    public double kernelSeconds() {
+        return ProcessCpu.kernelSeconds(pid) - startKernel;
     }
 
     /** Cores used since {@link #begin} (CPU seconds per wall second). */

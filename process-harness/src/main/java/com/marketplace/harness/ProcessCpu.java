@@ -26,6 +26,11 @@ public final class ProcessCpu {
         return readStat(Path.of("/proc", Long.toString(pid), "stat"));
     }
 
+    /** The part of {@link #seconds} spent in the kernel (system calls, the network stack, page faults). */
+    public static double kernelSeconds(long pid) {
+        return readStat(Path.of("/proc", Long.toString(pid), "stat"), false);
+    }
+
     /**
      * CPU seconds per thread name of process {@code pid} (threads with the same name are summed;
      * Linux keeps the first 15 characters of a Java thread's name).
@@ -76,13 +81,18 @@ public final class ProcessCpu {
     }
 
     private static double readStat(Path stat) {
+        return readStat(stat, true);
+    }
+
+    /** utime + stime of a stat file, or stime alone when {@code withUser} is false. */
+    private static double readStat(Path stat, boolean withUser) {
         try {
             String line = Files.readString(stat);
             // the command name (field 2) may contain spaces and parentheses: parse after the last ')'
             String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
             long utime = Long.parseLong(f[11]);
             long stime = Long.parseLong(f[12]);
-            return (utime + stime) / TICKS_PER_SECOND;
+            return ((withUser ? utime : 0) + stime) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
