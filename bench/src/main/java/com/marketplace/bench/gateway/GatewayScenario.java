@@ -52,7 +52,9 @@ public final class GatewayScenario implements Scenario {
     public ScenarioResult run(BenchEnvironment env) throws Exception {
         Path work = env.workDir(name());
         String dbUrl = env.recreateSharedDatabase("marketplace_gateway_bench");
-        Duration warmup = Duration.ofSeconds(env.settings().pick(20, 3));
+        // 45 s: on a slow machine the JIT compiler threads were still using 0.1-0.2 core at the
+        // 32-connection level after 20 s of warm-up, up to a fifth of the gateway's CPU per order
+        Duration warmup = Duration.ofSeconds(env.settings().pick(45, 3));
         Duration each = Duration.ofSeconds(env.settings().pick(20, 2));
         Optional<Long> mariadb = env.sharedMariaDbPid();
         ScenarioResult result = new ScenarioResult("Gateway: POST /api/v1/orders vs the same transaction by plain JDBC");
