@@ -93,7 +93,7 @@ public final class GatewayApp {
 
     /** The production wiring: a pool on {@code DB_URL}, owned and closed by this app. */
     public static GatewayApp create(GatewayConfig config) {
-        HikariDataSource pool = DataSources.create(config.dbUrl(), config.dbUser(), config.dbPassword());
+        HikariDataSource pool = DataSources.create(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
         try {
             return new GatewayApp(config, pool, pool, OutboxNotifier.NONE);
         } catch (RuntimeException e) {

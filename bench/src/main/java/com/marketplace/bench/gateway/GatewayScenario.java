@@ -10,6 +10,7 @@ import com.marketplace.bench.http.Http1Connection;
 import com.marketplace.bench.http.TwoItemOrders;
 import com.marketplace.bench.report.Charts;
 import com.marketplace.bench.report.Markdown;
+import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.db.DataSources;
 import com.marketplace.harness.HttpService;
 import com.marketplace.harness.KafkaCluster;
@@ -33,7 +34,8 @@ import org.HdrHistogram.Histogram;
  * not to take the cores the gateway needs), the gateway jar as its own process with its relay on
  * against a broker process and the shared MariaDB; gateway CPU per order from {@code /proc}.
  * Baseline: the same transaction (order, items, outbox row) written by a plain JDBC loop through
- * the gateway's own pool ({@link DataSources}, 10 connections) at the same concurrency.
+ * the gateway's own pool ({@link DataSources}, {@code DB_POOL_SIZE} connections, 10 unless
+ * {@code -Dbench.gateway.dbPoolSize}) at the same concurrency.
  */
 public final class GatewayScenario implements Scenario {
 
@@ -56,6 +58,8 @@ public final class GatewayScenario implements Scenario {
         // 32-connection level after 20 s of warm-up, up to a fifth of the gateway's CPU per order
         Duration warmup = Duration.ofSeconds(env.settings().pick(45, 3));
         Duration each = Duration.ofSeconds(env.settings().pick(20, 2));
+        // the gateway's DB_POOL_SIZE and the JDBC loop's pool: its default unless -Dbench.gateway.dbPoolSize
+        int poolSize = Integer.getInteger("bench.gateway.dbPoolSize", GatewayConfig.DEFAULT_DB_POOL_SIZE);
         Optional<Long> mariadb = env.sharedMariaDbPid();
         ScenarioResult result = new ScenarioResult("Gateway: POST /api/v1/orders vs the same transaction by plain JDBC");
         Map<Integer, Level> gateway = new LinkedHashMap<>();
@@ -66,6 +70,7 @@ public final class GatewayScenario implements Scenario {
             vars.put("DB_URL", dbUrl);
             vars.put("DB_USER", env.settings().dbUser());
             vars.put("DB_PASSWORD", env.settings().dbPassword());
+            vars.put(GatewayConfig.DB_POOL_SIZE, Integer.toString(poolSize));
             vars.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             try (HttpService service = HttpService.start("gateway", env.settings().jars()
                     .resolve("order-gateway/target/order-gateway.jar"), port, vars, env.jvmOptions(work, "gateway"), work)) {
@@ -81,7 +86,8 @@ public final class GatewayScenario implements Scenario {
             }
         }
         Map<Integer, Level> jdbc = new LinkedHashMap<>();
-        try (HikariDataSource pool = DataSources.create(dbUrl, env.settings().dbUser(), env.settings().dbPassword())) {
+        try (HikariDataSource pool = DataSources.create(dbUrl, env.settings().dbUser(), env.settings().dbPassword(),
+                poolSize)) {
             OrderTransaction tx = new OrderTransaction(pool);
             ClosedLoop.Operation write = (worker, i) -> tx.write(1 + (worker * 7919L + i) % 5_000) > 0;
             ClosedLoop.run(32, warmup, write);
@@ -89,7 +95,7 @@ public final class GatewayScenario implements Scenario {
                 jdbc.put(c, measure(c, each, write, ProcessHandle.current().pid(), mariadb));
             }
         }
-        report(env, result, gateway, jdbc);
+        report(env, result, gateway, jdbc, poolSize);
         return result;
     }
 
@@ -120,7 +126,7 @@ public final class GatewayScenario implements Scenario {
     }
 
     private static void report(BenchEnvironment env, ScenarioResult result, Map<Integer, Level> gateway,
-            Map<Integer, Level> jdbc) {
+            Map<Integer, Level> jdbc, int poolSize) {
         Level g32 = gateway.get(32);
         Level j32 = jdbc.get(32);
         double ratio = g32.outcome().perSecond() / j32.outcome().perSecond();
@@ -155,7 +161,8 @@ public final class GatewayScenario implements Scenario {
         }
         long failures = gateway.values().stream().mapToLong(l -> l.outcome().failures()).sum()
                 + jdbc.values().stream().mapToLong(l -> l.outcome().failures()).sum();
-        t.append(String.format(Locale.ROOT, "%nFailed requests or transactions: %d.%n", failures));
+        t.append(String.format(Locale.ROOT, "%nFailed requests or transactions: %d. Database pool: %d connections "
+                + "(the gateway's `DB_POOL_SIZE` and the JDBC loop's pool).%n", failures, poolSize));
         result.details(t.toString());
         throughput.put("gateway (HTTP, relay on)", g);
         throughput.put("plain JDBC loop, same pool", j);

@@ -12,6 +12,7 @@ import com.marketplace.bench.pipeline.RecordArrivals;
 import com.marketplace.bench.report.Charts;
 import com.marketplace.bench.report.Markdown;
 import com.marketplace.events.Topics;
+import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.Migrations;
 import com.marketplace.harness.HttpService;
@@ -57,7 +58,8 @@ public final class CommitToAckScenario implements Scenario {
         Map<String, Histogram> curves = new LinkedHashMap<>();
         StringBuilder notes = new StringBuilder();
         try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, Map.of(), env.jvmOptions(work, "kafka"));
-                HikariDataSource db = DataSources.create(url, MariaDbServer.USER, MariaDbServer.PASSWORD)) {
+                HikariDataSource db = DataSources.create(url, MariaDbServer.USER, MariaDbServer.PASSWORD,
+                        GatewayConfig.DEFAULT_DB_POOL_SIZE)) {
             String bootstrap = kafka.bootstrapServers();
             String topic = RelayDrainScenario.DEBEZIUM_TOPIC;
             Outbox.createTopics(bootstrap, 3, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED, topic);

@@ -8,6 +8,7 @@ import com.marketplace.bench.ThreadCpu;
 import com.marketplace.bench.report.Charts;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Topics;
+import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.Migrations;
 import com.marketplace.gateway.db.Transactions;
@@ -70,7 +71,8 @@ public final class RelayDrainScenario implements Scenario {
         MariaDbServer server = env.binlogServer();
         String url = env.recreateBinlogDatabase("outbox_drain");
         try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, Map.of(), env.jvmOptions(work, "kafka"));
-                HikariDataSource db = DataSources.create(url, MariaDbServer.USER, MariaDbServer.PASSWORD)) {
+                HikariDataSource db = DataSources.create(url, MariaDbServer.USER, MariaDbServer.PASSWORD,
+                        GatewayConfig.DEFAULT_DB_POOL_SIZE)) {
             String bootstrap = kafka.bootstrapServers();
             Outbox.createTopics(bootstrap, 3, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED, BASELINE_TOPIC, DEBEZIUM_TOPIC);
             Migrations.migrate(db);

@@ -28,6 +28,7 @@ public record GatewayConfig(
         String dbUrl,
         String dbUser,
         String dbPassword,
+        int dbPoolSize,
         String kafkaBootstrapServers,
         boolean relayEnabled,
         Duration outboxPollInterval,
@@ -44,6 +45,9 @@ public record GatewayConfig(
     public static final String DB_URL = "DB_URL";
     public static final String DB_USER = "DB_USER";
     public static final String DB_PASSWORD = "DB_PASSWORD";
+    public static final String DB_POOL_SIZE = "DB_POOL_SIZE";
+    /** Connections per gateway instance unless {@code DB_POOL_SIZE} says otherwise (docs/operations.md, "Sizing the gateway's database pool"). */
+    public static final int DEFAULT_DB_POOL_SIZE = 10;
     public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String RELAY_ENABLED = "RELAY_ENABLED";
     public static final String OUTBOX_POLL_INTERVAL = "OUTBOX_POLL_INTERVAL";
@@ -57,6 +61,8 @@ public record GatewayConfig(
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
 
     private static final int MAX_BATCH_SIZE = 10_000;
+    /** Above MariaDB's and MySQL's default max_connections (151) for a single instance already. */
+    private static final int MAX_POOL_SIZE = 500;
     private static final Pattern ADMIN_TOKEN_CHARS = Pattern.compile("(?s).{16,}");
     /** The relay renews its lease every third of it: shorter leases would mean a renewal every few hundred ms. */
     private static final Duration MIN_LEASE = Duration.ofSeconds(1);
@@ -72,6 +78,7 @@ public record GatewayConfig(
         }
         requireText(DB_USER, dbUser);
         Objects.requireNonNull(dbPassword, DB_PASSWORD);
+        requireRange(DB_POOL_SIZE, dbPoolSize, 1, MAX_POOL_SIZE);
         requireHostPorts(KAFKA_BOOTSTRAP_SERVERS, kafkaBootstrapServers);
         requirePositive(OUTBOX_POLL_INTERVAL, outboxPollInterval);
         requireRange(OUTBOX_BATCH_SIZE, outboxBatchSize, 1, MAX_BATCH_SIZE);
@@ -93,6 +100,7 @@ public record GatewayConfig(
                 r.string(DB_URL, "jdbc:mysql://localhost:3306/marketplace"),
                 r.string(DB_USER, "root"),
                 r.verbatim(DB_PASSWORD, ""),
+                r.integer(DB_POOL_SIZE, DEFAULT_DB_POOL_SIZE),
                 r.string(KAFKA_BOOTSTRAP_SERVERS, "localhost:9092"),
                 r.bool(RELAY_ENABLED, true),
                 r.duration(OUTBOX_POLL_INTERVAL, Duration.ofSeconds(1)),
@@ -120,7 +128,7 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser
-                + ", dbPassword=" + (dbPassword.isEmpty() ? "<empty>" : "***")
+                + ", dbPassword=" + (dbPassword.isEmpty() ? "<empty>" : "***") + ", dbPoolSize=" + dbPoolSize
                 + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", relayEnabled=" + relayEnabled
                 + ", outboxPollInterval=" + outboxPollInterval + ", outboxBatchSize=" + outboxBatchSize
                 + ", outboxMaxAttempts=" + outboxMaxAttempts + ", outboxRetention=" + outboxRetention

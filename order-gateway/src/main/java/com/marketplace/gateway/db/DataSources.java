@@ -7,23 +7,23 @@ import java.time.Duration;
 /** Builds the HikariCP connection pool. */
 public final class DataSources {
 
-    private static final int MAX_POOL_SIZE = 10;
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     private DataSources() {
     }
 
     /**
-     * A pool for the given JDBC URL, its connections without autocommit (commit what you write).
-     * Fails fast (within the connection timeout) when the database is unreachable at start-up.
+     * A pool of at most {@code maxSize} connections to the given JDBC URL, its connections without
+     * autocommit (commit what you write). Fails fast (within the connection timeout) when the
+     * database is unreachable at start-up.
      */
-    public static HikariDataSource create(String jdbcUrl, String user, String password) {
+    public static HikariDataSource create(String jdbcUrl, String user, String password, int maxSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("gateway-db");
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(MAX_POOL_SIZE);
+        config.setMaximumPoolSize(maxSize);
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         // Connections come without autocommit: every use of this pool is a transaction
         // (Transactions) or a read, and a pool with autocommit on makes each transaction pay two

@@ -22,6 +22,7 @@ class GatewayConfigTest {
         assertThat(config.dbUrl()).isEqualTo("jdbc:mysql://localhost:3306/marketplace");
         assertThat(config.dbUser()).isEqualTo("root");
         assertThat(config.dbPassword()).isEmpty();
+        assertThat(config.dbPoolSize()).isEqualTo(10);
         assertThat(config.kafkaBootstrapServers()).isEqualTo("localhost:9092");
         assertThat(config.relayEnabled()).isTrue();
         assertThat(config.outboxPollInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -42,6 +43,7 @@ class GatewayConfigTest {
                 Map.entry("DB_URL", "jdbc:h2:mem:x;MODE=MySQL"),
                 Map.entry("DB_USER", "app"),
                 Map.entry("DB_PASSWORD", "secret"),
+                Map.entry("DB_POOL_SIZE", "32"),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9093"),
                 Map.entry("RELAY_ENABLED", "FALSE"),
                 Map.entry("OUTBOX_POLL_INTERVAL", "PT0.25S"),
@@ -54,7 +56,7 @@ class GatewayConfigTest {
                 Map.entry("TOPIC_REPLICATION_FACTOR", "3"),
                 Map.entry("ADMIN_TOKEN", "0123456789abcdef")));
 
-        assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret",
+        assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret", 32,
                 "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1),
                 Duration.ofSeconds(20), false, 6, 3,
                 Optional.of("0123456789abcdef")));
@@ -71,6 +73,9 @@ class GatewayConfigTest {
             "HTTP_PORT|70000",
             "HTTP_PORT|-1",
             "DB_URL|mysql://nohost",
+            "DB_POOL_SIZE|0",
+            "DB_POOL_SIZE|501",
+            "DB_POOL_SIZE|ten",
             "KAFKA_BOOTSTRAP_SERVERS|localhost",
             "KAFKA_BOOTSTRAP_SERVERS|a:1,,b:2",
             "RELAY_ENABLED|yes",
@@ -108,7 +113,7 @@ class GatewayConfigTest {
 
     @Test
     void constructorValidatesToo() {
-        assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", "localhost:9092", true,
+        assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", 10, "localhost:9092", true,
                 Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), true, 3, 1, Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");

@@ -12,6 +12,7 @@ import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.OrderStatusChanged;
 import com.marketplace.gateway.GatewayApp;
+import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.outbox.OutboxNotifier;
 import com.marketplace.gateway.support.RunningGateway;
@@ -138,8 +139,9 @@ class OrderHttpRoundTripIT {
 
     @Test
     void readinessIsUnavailableWhenTheDatabaseIsNot() throws Exception {
-        HikariDataSource pool = DataSources.create(TestDatabase.url(),
-                TestDatabase.gatewayConfig().dbUser(), TestDatabase.gatewayConfig().dbPassword());
+        GatewayConfig config = TestDatabase.gatewayConfig();
+        HikariDataSource pool = DataSources.create(TestDatabase.url(), config.dbUser(), config.dbPassword(),
+                config.dbPoolSize());
         GatewayApp app = GatewayApp.create(TestDatabase.gatewayConfig(), pool, OutboxNotifier.NONE).start(0);
         try (RunningGatewayView view = new RunningGatewayView(app)) {
             assertThat(view.status("/health/ready")).isEqualTo(200);

@@ -43,7 +43,7 @@ public final class TestDatabase {
     }
 
     private static DataSource migrated() {
-        DataSource dataSource = DataSources.create(URL, USER, PASSWORD);
+        DataSource dataSource = DataSources.create(URL, USER, PASSWORD, GatewayConfig.DEFAULT_DB_POOL_SIZE);
         Migrations.migrate(dataSource);
         return dataSource;
     }
