@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  * not to take the cores the gateway needs), the gateway jar as its own process with its relay on
  * against a broker process and the shared MariaDB; gateway CPU per order from {@code /proc}.
  * Baseline: the same transaction (order, items, outbox row) written by a plain JDBC loop through
- * the gateway's own pool ({@link DataSources}, {@code DB_POOL_SIZE} connections, 10 unless
+ * the gateway's own pool ({@link DataSources}, {@code DB_POOL_SIZE} connections, its default unless
  * {@code -Dbench.gateway.dbPoolSize}) at the same concurrency.
  */
 public final class GatewayScenario implements Scenario {

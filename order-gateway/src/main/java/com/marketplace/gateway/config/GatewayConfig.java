@@ -47,7 +47,7 @@ public record GatewayConfig(
     public static final String DB_PASSWORD = "DB_PASSWORD";
     public static final String DB_POOL_SIZE = "DB_POOL_SIZE";
     /** Connections per gateway instance unless {@code DB_POOL_SIZE} says otherwise (docs/operations.md, "Sizing the gateway's database pool"). */
-    public static final int DEFAULT_DB_POOL_SIZE = 10;
+    public static final int DEFAULT_DB_POOL_SIZE = 20;
     public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String RELAY_ENABLED = "RELAY_ENABLED";
     public static final String OUTBOX_POLL_INTERVAL = "OUTBOX_POLL_INTERVAL";

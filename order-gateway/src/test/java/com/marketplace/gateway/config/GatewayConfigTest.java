@@ -22,7 +22,7 @@ class GatewayConfigTest {
         assertThat(config.dbUrl()).isEqualTo("jdbc:mysql://localhost:3306/marketplace");
         assertThat(config.dbUser()).isEqualTo("root");
         assertThat(config.dbPassword()).isEmpty();
-        assertThat(config.dbPoolSize()).isEqualTo(10);
+        assertThat(config.dbPoolSize()).isEqualTo(20);
         assertThat(config.kafkaBootstrapServers()).isEqualTo("localhost:9092");
         assertThat(config.relayEnabled()).isTrue();
         assertThat(config.outboxPollInterval()).isEqualTo(Duration.ofSeconds(1));
