@@ -10,6 +10,7 @@ import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import java.time.Duration;
 import java.util.List;
@@ -62,8 +63,11 @@ class OrderTopicsAtStartIT {
 
     @Test
     void gatewayStartedWhileTheBrokerIsDownCreatesTheTopicsWhenItReturns() throws Exception {
+        // chosen while the broker holds its ports: a port picked after it stops could be one of
+        // them, and the broker could not come back on its own ports
+        int httpPort = FreePorts.nextOnAllInterfaces();
         broker.stop();
-        try (RunningGateway gateway = RunningGateway.start(relayConfig(), OutboxNotifier.NONE)) {
+        try (RunningGateway gateway = RunningGateway.start(relayConfig(), OutboxNotifier.NONE, httpPort)) {
             assertThat(gateway.get("/health/live").statusCode()).isEqualTo(200);
 
             broker.start();

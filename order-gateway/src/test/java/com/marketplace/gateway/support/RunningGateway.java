@@ -31,8 +31,13 @@ public final class RunningGateway implements AutoCloseable {
 
     /** The gateway with the given configuration (on {@link TestDatabase}'s pool). */
     public static RunningGateway start(GatewayConfig config, OutboxNotifier notifier) {
+        return start(config, notifier, 0);
+    }
+
+    /** Like {@link #start(GatewayConfig, OutboxNotifier)} on {@code port} (0: any free port). */
+    public static RunningGateway start(GatewayConfig config, OutboxNotifier notifier, int port) {
         GatewayApp app = GatewayApp.create(config, TestDatabase.dataSource(), notifier);
-        return new RunningGateway(app.start(0));
+        return new RunningGateway(app.start(port));
     }
 
     public GatewayApp app() {
