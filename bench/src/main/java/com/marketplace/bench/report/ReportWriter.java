@@ -73,7 +73,7 @@ public final class ReportWriter {
                 + "Kafka Connect and clients 4.1.1 |\n\n");
         out.append("""
                 Settings: one broker process (KRaft, defaults of `process-harness` `KafkaCluster`), topics of 3
-                partitions; the gateway and streams-app jars with their defaults (gateway pool 10 connections, relay
+                partitions; the gateway and streams-app jars with their defaults (gateway pool 20 connections, relay
                 batch 500), `-Xms512m -Xmx1g` and the class-data archive the build writes beside each jar; the
                 shared MariaDB on port 3306 as CI runs it (binlog off) for the gateway and the pipeline; a second
                 MariaDB with the binlog on (`log_bin`, `binlog_format=ROW`,
