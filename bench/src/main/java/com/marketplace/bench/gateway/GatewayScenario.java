@@ -17,6 +17,7 @@ import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.ProcessCpu;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,9 +77,13 @@ public final class GatewayScenario implements Scenario {
                     .resolve("order-gateway/target/order-gateway.jar"), port, vars, env.jvmOptions(work, "gateway"), work)) {
                 service.awaitReady(Duration.ofSeconds(120));
                 URI orders = service.uri("/api/v1/orders");
-                ClosedLoop.run(32, warmup, post(orders, 32));
+                try (PostOrders load = PostOrders.open(orders, 32)) {
+                    ClosedLoop.run(32, warmup, load);
+                }
                 for (int c : CONNECTIONS) {
-                    gateway.put(c, measure(c, each, post(orders, c), service.process().pid(), mariadb));
+                    try (PostOrders load = PostOrders.open(orders, c)) {
+                        gateway.put(c, measure(c, each, load, service.process().pid(), mariadb));
+                    }
                 }
                 long pid = service.process().pid();
                 result.memory("gateway", "heap in use", ProcessMemory.heapUsedMb(pid));
@@ -100,15 +105,28 @@ public final class GatewayScenario implements Scenario {
     }
 
     /**
-     * One keep-alive connection per worker, opened on first use; order {@code n} of worker {@code w}
-     * is {@code w * 1,000,003 + n}, so workers never send the same order body.
+     * The gateway's load: one keep-alive connection per worker, opened on first use; order {@code n}
+     * of worker {@code w} is {@code w * 1,000,003 + n}, so workers never send the same order body.
      */
-    private static ClosedLoop.Operation post(URI orders, int connections) {
-        List<Http1Connection> open = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            open.add(new Http1Connection(orders, Duration.ofSeconds(30)));
+    private record PostOrders(List<Http1Connection> connections) implements ClosedLoop.Operation, AutoCloseable {
+
+        static PostOrders open(URI orders, int connections) {
+            List<Http1Connection> open = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                open.add(new Http1Connection(orders, Duration.ofSeconds(30)));
+            }
+            return new PostOrders(open);
         }
-        return (worker, i) -> open.get(worker).post(TwoItemOrders.json(worker * 1_000_003L + i)).status() == 201;
+
+        @Override
+        public boolean run(int worker, long i) throws IOException {
+            return connections.get(worker).post(TwoItemOrders.json(worker * 1_000_003L + i)).status() == 201;
+        }
+
+        @Override
+        public void close() {
+            connections.forEach(Http1Connection::close);
+        }
     }
 
     private static Level measure(int connections, Duration length, ClosedLoop.Operation op, long pid,

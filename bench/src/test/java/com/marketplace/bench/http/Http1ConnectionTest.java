@@ -102,27 +102,13 @@ class Http1ConnectionTest {
     @Test
     void aMalformedAnswerFailsTheRequestAndTheConnectionRecovers() throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
-            Thread peer = new Thread(() -> {
-                try {
-                    try (Socket first = raw.accept()) {
-                        readRequest(first.getInputStream());
-                        first.getOutputStream().write("SMTP ready\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    }
-                    try (Socket second = raw.accept()) {
-                        readRequest(second.getInputStream());
-                        second.getOutputStream().write(("HTTP/1.1 201 Created\r\nLocation: /api/v1/orders/9\r\n"
-                                + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
-                    }
-                } catch (IOException ignored) {
-                    // the test's assertions tell
-                }
-            });
-            peer.start();
-            URI target = URI.create("http://127.0.0.1:" + raw.getLocalPort() + "/api/v1/orders");
-            try (Http1Connection connection = new Http1Connection(target, Duration.ofSeconds(5))) {
+            Thread peer = answerEachConnectionOnce(raw, "SMTP ready\r\n\r\n",
+                    "HTTP/1.1 201 Created\r\nLocation: /api/v1/orders/9\r\nContent-Length: 2\r\n\r\n{}");
+            try (Http1Connection connection = new Http1Connection(uri(raw), Duration.ofSeconds(5))) {
                 assertThatThrownBy(() -> connection.post(TwoItemOrders.json(1)))
                         .isInstanceOf(IOException.class).hasMessageContaining("not an HTTP/1.x status line");
-                assertThat(connection.post(TwoItemOrders.json(2))).isEqualTo(new Http1Connection.Answer(201, "/api/v1/orders/9"));
+                assertThat(connection.post(TwoItemOrders.json(2)))
+                        .isEqualTo(new Http1Connection.Answer(201, "/api/v1/orders/9"));
             }
             peer.join(5_000);
         }
@@ -131,23 +117,38 @@ class Http1ConnectionTest {
     @Test
     void anAnswerCutShortFailsTheRequest() throws Exception {
         try (ServerSocket raw = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
-            Thread peer = new Thread(() -> {
-                try (Socket s = raw.accept()) {
-                    readRequest(s.getInputStream());
-                    s.getOutputStream().write("HTTP/1.1 201 Created\r\nContent-Length: 10\r\n\r\n{\"a\"".getBytes(
-                            StandardCharsets.ISO_8859_1));
-                } catch (IOException ignored) {
-                    // the test's assertions tell
-                }
-            });
-            peer.start();
-            URI target = URI.create("http://127.0.0.1:" + raw.getLocalPort() + "/api/v1/orders");
-            try (Http1Connection connection = new Http1Connection(target, Duration.ofSeconds(5))) {
+            Thread peer = answerEachConnectionOnce(raw, "HTTP/1.1 201 Created\r\nContent-Length: 10\r\n\r\n{\"a\"");
+            try (Http1Connection connection = new Http1Connection(uri(raw), Duration.ofSeconds(5))) {
                 assertThatThrownBy(() -> connection.post(TwoItemOrders.json(1)))
                         .isInstanceOf(IOException.class).hasMessageContaining("closed mid-answer");
             }
             peer.join(5_000);
         }
+    }
+
+    private static URI uri(ServerSocket raw) {
+        return URI.create("http://127.0.0.1:" + raw.getLocalPort() + "/api/v1/orders");
+    }
+
+    /**
+     * A peer on {@code raw} that takes one connection per answer, in order: it reads one request,
+     * writes the answer's bytes as they are and closes the connection.
+     */
+    private static Thread answerEachConnectionOnce(ServerSocket raw, String... answers) {
+        Thread peer = new Thread(() -> {
+            try {
+                for (String answer : answers) {
+                    try (Socket s = raw.accept()) {
+                        readRequest(s.getInputStream());
+                        s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the test's assertions tell
+            }
+        });
+        peer.start();
+        return peer;
     }
 
     /** Reads a request head and its Content-Length body. */
