@@ -2,6 +2,7 @@ package com.marketplace.gateway.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +27,6 @@ public final class DatabaseHealth {
     public static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseHealth.class);
-    private static final int VALIDATION_TIMEOUT_SECONDS = 1;
 
     private final DataSource dataSource;
     private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
@@ -62,9 +62,22 @@ public final class DatabaseHealth {
         return inFlight;
     }
 
+    /**
+     * Runs a statement rather than asking {@link Connection#isValid}: a dead connection that only
+     * answers "not valid" goes back into the pool as it was, and the pool hands the same one to this
+     * thread again on the next check (it skips its own liveness test for a connection used within the
+     * last half second), so readiness would stay false long after the database is back. A failed
+     * statement ends in a connection error (SQLState 08xxx), on which the pool evicts the connection;
+     * the next check then opens a new one. The network timeout bounds the statement when the server
+     * or the network hangs instead of refusing.
+     */
     private boolean check() {
         try (Connection conn = dataSource.getConnection()) {
-            return conn.isValid(VALIDATION_TIMEOUT_SECONDS);
+            conn.setNetworkTimeout(Runnable::run, (int) ANSWER_WITHIN.toMillis());
+            try (Statement statement = conn.createStatement()) {
+                statement.execute("SELECT 1");
+            }
+            return true;
         } catch (SQLException | RuntimeException e) {
             log.warn("Database not reachable: {}", e.getMessage());
             return false;
