@@ -27,6 +27,11 @@ public final class DatabaseDown implements Scenario {
     private static final Duration DOWN = Duration.ofSeconds(15);
     /** The pool waits 5 s for a connection; an answer may take that plus the work. */
     private static final Duration MAX_ANSWER = Duration.ofSeconds(8);
+    /**
+     * Readiness after the restart: the pool's attempts to reconnect are at most 5 s apart (HikariCP's
+     * back-off), and a readiness check answers within 1 s.
+     */
+    static final Duration RECOVERY_TARGET = Duration.ofSeconds(6);
 
     private record Sent(long at, String key, OrderClient.Answer answer) {
     }
@@ -84,6 +89,9 @@ public final class DatabaseDown implements Scenario {
         checks.check(wentDown, "readiness never answered 503 while the database was down");
         checks.check(backUp != null, "readiness never answered 200 after the database came back");
         Duration recovery = backUp == null ? null : Duration.ofNanos(backUp.at() - window[1]);
+        checks.checkTiming(stack.scale(), recovery != null && recovery.compareTo(RECOVERY_TARGET) <= 0,
+                "readiness came back " + (recovery == null ? "never" : RelayKill.seconds(recovery))
+                        + " after the restart, target " + RelayKill.seconds(RECOVERY_TARGET));
         long firstCreatedAfter = sent.stream().filter(s -> s.at() > window[1] && s.answer().status() == 201)
                 .mapToLong(Sent::at).min().orElse(0);
         checks.check(firstCreatedAfter > 0, "no order was created after the database came back");
