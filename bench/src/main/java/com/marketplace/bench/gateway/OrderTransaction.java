@@ -4,13 +4,13 @@ import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.db.InsertedIds;
 import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.outbox.NewOutboxEvent;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -25,7 +25,7 @@ import javax.sql.DataSource;
  * gateway and commit→ack scenarios: one order row, its two items (one two-row insert, as the
  * gateway writes them) and its outbox row (the {@code OrderCreated} envelope, as the gateway writes
  * it), committed together. The order number is made by the client, so there is no second statement
- * on the order row.
+ * on the order row; the order's id is read as the gateway reads its outbox row's ({@code InsertedIds}).
  */
 public final class OrderTransaction {
 
@@ -67,10 +67,7 @@ public final class OrderTransaction {
             ps.setTimestamp(7, ts);
             ps.setTimestamp(8, ts);
             ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                id = keys.getLong(1);
-            }
+            id = InsertedIds.of(ps);
         }
         List<OrderItem> items = List.of(new OrderItem(10, 7, 2, new BigDecimal("1500.00")),
                 new OrderItem(11, 9, 1, new BigDecimal("99.90")));

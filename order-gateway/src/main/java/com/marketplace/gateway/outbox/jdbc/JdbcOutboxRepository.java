@@ -1,5 +1,6 @@
 package com.marketplace.gateway.outbox.jdbc;
 
+import com.marketplace.gateway.db.InsertedIds;
 import com.marketplace.gateway.db.UtcTimestamps;
 import com.marketplace.gateway.outbox.FailedOutboxEvent;
 import com.marketplace.gateway.outbox.NewOutboxEvent;
@@ -169,12 +170,7 @@ public final class JdbcOutboxRepository {
             if (ps.executeUpdate() != 1) {
                 throw new SQLException("outbox insert affected no row for event " + event.eventId());
             }
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                if (!keys.next()) {
-                    throw new SQLException("outbox insert returned no id for event " + event.eventId());
-                }
-                return keys.getLong(1);
-            }
+            return InsertedIds.of(ps);
         }
     }
 
