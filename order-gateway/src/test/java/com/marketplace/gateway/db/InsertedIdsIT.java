@@ -34,7 +34,8 @@ class InsertedIdsIT {
         List<Long> ids = new ArrayList<>();
         try (Connection conn = TestDatabase.dataSource().getConnection()) {
             for (int i = 1; i <= 3; i++) {
-                // prepared again each time, as the repositories do: the pool's statement cache hands back the same one
+                // prepared again each time, as the repositories do (on MariaDB Connector/J's statement cache
+                // hands back the same server-side statement)
                 try (PreparedStatement ps = conn.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
                     ps.setString(1, eventId(i));
                     assertThat(ps.executeUpdate()).isEqualTo(1);
