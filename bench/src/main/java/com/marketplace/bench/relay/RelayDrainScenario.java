@@ -24,16 +24,19 @@ import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.MariaDbServer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -100,19 +103,17 @@ public final class RelayDrainScenario implements Scenario {
                 debeziumCpuPerEvent = debeziumThreads.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / events;
             }
             ThreadCpu dbCpu = ThreadCpu.begin(server.process().pid());
-            String[] relayThreadsOut = new String[1];
-            double[] relayTimes = drainWithRelay(tx, bootstrap, warmup, events, relayThreadsOut);
-            double relay = events / relayTimes[0];
-            String relayThreads = relayThreadsOut[0];
-            double relayDbCores = dbCpu.cpuSeconds() / relayTimes[1];
-            report(env, result, events, relay, producer, debezium, relayThreads, relayDbCores, debeziumThreads,
+            RelayDrain drain = drainWithRelay(tx, bootstrap, warmup, events);
+            double relay = events / drain.warmSeconds();
+            double relayDbCores = dbCpu.cpuSeconds() / drain.totalSeconds();
+            report(env, result, events, relay, producer, debezium, drain, relayDbCores, debeziumThreads,
                     debeziumCpuPerEvent, debeziumDbCores);
         }
         return result;
     }
 
     private static void report(BenchEnvironment env, ScenarioResult result, int events, double relay, double producer,
-            double debezium, String relayThreads, double relayDbCores, Map<String, Double> debeziumThreads,
+            double debezium, RelayDrain drain, double relayDbCores, Map<String, Double> debeziumThreads,
             double debeziumCpuPerEvent, double debeziumDbCores) {
         result.figure(Figure.of("relay drain", relay, "events/s", "Debezium embedded (MariaDB binlog, outbox router)",
                 debezium).against("≥ 2 × Debezium", relay >= 2 * debezium));
@@ -140,9 +141,10 @@ public final class RelayDrainScenario implements Scenario {
                 "events/s", bars);
         result.plot(env.plotFile("relay-drain").getFileName().toString());
         result.bound(String.format(Locale.ROOT, "Relay: the benchmark JVM's busiest threads during the drain (cores) "
-                + "were %s, and MariaDB used %.2f cores. Debezium: %.0f µs of CPU per event in its process after the "
+                + "were %s, and MariaDB used %.2f cores. %s Debezium: %.0f µs of CPU per event in its process after the "
                 + "warm-up; its busiest threads in that time (CPU seconds for the whole backlog): %s; MariaDB used %.2f "
-                + "cores while it drained (the binlog dump thread).", relayThreads, relayDbCores, debeziumCpuPerEvent,
+                + "cores while it drained (the binlog dump thread).", drain.busiestThreads(), relayDbCores, drain.rounds(),
+                debeziumCpuPerEvent,
                 describeSeconds(debeziumThreads), debeziumDbCores));
     }
 
@@ -184,9 +186,19 @@ public final class RelayDrainScenario implements Scenario {
         }
     }
 
-    /** Returns {seconds from the warm-up's last row to the backlog's last, seconds of the whole drain}. */
-    private static double[] drainWithRelay(Transactions tx, String bootstrap, int warmup, int events,
-            String[] busiestThreads) throws Exception {
+    /**
+     * How the relay drained the backlog.
+     *
+     * @param warmSeconds    from the warm-up's last row to the backlog's last
+     * @param totalSeconds   the whole drain, warm-up included
+     * @param busiestThreads the benchmark JVM's busiest threads over the whole drain
+     * @param rounds         the relay's own round timers over the whole drain
+     */
+    private record RelayDrain(double warmSeconds, double totalSeconds, String busiestThreads, String rounds) {
+    }
+
+    private static RelayDrain drainWithRelay(Transactions tx, String bootstrap, int warmup, int events)
+            throws Exception {
         ThreadCpu self = ThreadCpu.begin(ProcessHandle.current().pid());
         Properties base = new Properties();
         base.put("bootstrap.servers", bootstrap);
@@ -197,6 +209,7 @@ public final class RelayDrainScenario implements Scenario {
                 RelaySettings.of("bench-relay", BATCH_SIZE, Duration.ofSeconds(1), 10), new OutboxMetrics(registry, clock),
                 clock);
         Counter published = registry.get("outbox.published").counter();
+        log.info("Relay drain starts");
         long start = System.nanoTime();
         relay.start();
         relay.eventsCommitted();
@@ -213,8 +226,18 @@ public final class RelayDrainScenario implements Scenario {
             Thread.sleep(2);
         }
         long end = System.nanoTime();
-        busiestThreads[0] = self.describeBusiest(6);
+        String threads = self.describeBusiest(6);
         relay.close();
-        return new double[] {(end - warm) / 1e9, (end - start) / 1e9};
+        return new RelayDrain((end - warm) / 1e9, (end - start) / 1e9, threads, describeRounds(registry));
+    }
+
+    /** The relay's rounds by phase (the {@code outbox.round} timers): how many, and their mean time. */
+    private static String describeRounds(MeterRegistry registry) {
+        String phases = registry.find("outbox.round").timers().stream()
+                .sorted(Comparator.comparing(t -> t.getId().getTag("phase")))
+                .map(t -> String.format(Locale.ROOT, "%s %,d × %.1f ms", t.getId().getTag("phase"), t.count(),
+                        t.mean(TimeUnit.MILLISECONDS)))
+                .reduce((a, b) -> a + ", " + b).orElse("–");
+        return "The relay's rounds (count × mean time): " + phases + ".";
     }
 }
