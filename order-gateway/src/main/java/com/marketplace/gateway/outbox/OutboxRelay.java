@@ -49,6 +49,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
     private static final int IN_FLIGHT_BATCHES = 2;
+    /**
+     * How long the completer goes on collecting acknowledged batches after the first one of a group,
+     * to record them all in one transaction. At a steady trickle every order's event is a batch of its
+     * own, handed over at commit and sent at once; recorded one by one, each cost an UPDATE and a
+     * durable commit of its own. Only the bookkeeping waits: the records are on the topic already. The
+     * wait delays a later event of the same order, which may leave only once its predecessor is
+     * recorded, and widens by as much the window in which a crash leaves published rows unrecorded
+     * (they are re-sent after the lease). A full batch is recorded at once.
+     */
+    static final Duration RECORD_WINDOW = Duration.ofMillis(20);
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
     private final OutboxTransactions outbox;
@@ -375,16 +385,51 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /** The completer thread's loop: records each batch's outcomes in order, until the claiming loop ends. */
+    /**
+     * The completer thread's loop, until the claiming loop ends: awaits each batch's acknowledgements
+     * in order and records them. The batches that come within {@link #RECORD_WINDOW} of the first one
+     * of a group being acknowledged are recorded with it in one transaction, up to a batch of rows.
+     */
     private void completeLoop() {
-        try {
-            for (OutboxPublisher.Sent sent = inFlight.take(); sent != END_OF_STREAM; sent = inFlight.take()) {
-                completeSafely(sent);
+        boolean more = true;
+        while (more) {
+            OutboxPublisher.Sent first = next(Long.MAX_VALUE);
+            if (first == END_OF_STREAM) {
+                break;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            List<PublishOutcome> outcomes = new ArrayList<>(awaitSafely(first));
+            long deadline = System.nanoTime() + RECORD_WINDOW.toNanos();
+            while (outcomes.size() < settings.batchSize()) {
+                OutboxPublisher.Sent sent = next(deadline);
+                if (sent == null) {
+                    break;
+                }
+                if (sent == END_OF_STREAM) {
+                    more = false;
+                    break;
+                }
+                outcomes.addAll(awaitSafely(sent));
+            }
+            recordSafely(outcomes);
         }
         log.info("Outbox relay {} stopped", settings.relayId());
+    }
+
+    /**
+     * The next batch in flight, waiting until {@code deadlineNanos} ({@link System#nanoTime()}) at
+     * most: null when none came by then, {@link #END_OF_STREAM} when the claiming loop has ended or
+     * this thread was interrupted (what was collected is still recorded).
+     */
+    private OutboxPublisher.Sent next(long deadlineNanos) {
+        try {
+            if (deadlineNanos == Long.MAX_VALUE) {
+                return inFlight.take();
+            }
+            return inFlight.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return END_OF_STREAM;
+        }
     }
 
     private List<OutboxRow> claimSafely() {
@@ -398,27 +443,47 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /** Records a batch's outcomes; if the database is unreachable its rows stay leased and are re-sent after the lease. */
-    private void completeSafely(OutboxPublisher.Sent sent) {
+    /** Waits for a batch's acknowledgements: one outcome per row, or none when waiting failed. */
+    private List<PublishOutcome> awaitSafely(OutboxPublisher.Sent sent) {
         long start = System.nanoTime();
         try {
-            List<PublishOutcome> outcomes = sent.awaitOutcomes();
-            long acked = System.nanoTime();
-            metrics.awaitAcksTimer().record(acked - start, TimeUnit.NANOSECONDS);
+            return sent.awaitOutcomes();
+        } catch (RuntimeException e) {
+            forget(sent.rows(), e);
+            return List.of();
+        } finally {
+            metrics.awaitAcksTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Records the outcomes of a group of batches in one transaction; if the database is unreachable
+     * their rows stay leased and are re-sent after the lease.
+     */
+    private void recordSafely(List<PublishOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
             complete(outcomes);
-            metrics.recordTimer().record(System.nanoTime() - acked, TimeUnit.NANOSECONDS);
-            if (sent.rows().stream().anyMatch(row -> awaited.containsKey(row.aggregateId()))) {
+            metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (outcomes.stream().anyMatch(outcome -> awaited.containsKey(outcome.row().aggregateId()))) {
                 claimWanted.set(true);
                 wake();
             }
         } catch (RuntimeException e) {
-            // not renewed any more: another relay re-sends them once the lease runs out
-            leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
-            consecutiveErrors.incrementAndGet();
-            lastRoundClean = false;
-            log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
-                    sent.rows().size(), e.toString());
+            forget(outcomes.stream().map(PublishOutcome::row).toList(), e);
         }
+    }
+
+    /** Stops renewing rows whose outcome cannot be recorded: another relay re-sends them once the lease runs out. */
+    private void forget(List<OutboxRow> rows, RuntimeException cause) {
+        leases.finished(rows.stream().map(OutboxRow::id).toList());
+        consecutiveErrors.incrementAndGet();
+        lastRoundClean = false;
+        log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
+                rows.size(), cause.toString());
     }
 
     private void prepare() {
