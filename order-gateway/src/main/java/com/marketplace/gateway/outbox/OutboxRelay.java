@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * relay that died are claimable again one lease after its last renewal. Every update after the
  * claim is fenced on {@code claimed_by}; an update refused because another relay re-claimed the
  * row (this relay was paused or cut off past its lease) is counted in {@code outbox_fenced_total}
- * and logged in one WARN line per round.
+ * and logged in one WARN line per recording transaction.
  *
  * <p>The relay runs on two single-thread executors of its own, {@code outbox-relay-<id>} (claim and
  * send) and {@code outbox-relay-acks-<id>} (await and record), plus the lease renewer. Rows of this
@@ -53,10 +53,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * How long the completer goes on collecting acknowledged batches after the first one of a group,
      * to record them all in one transaction. At a steady trickle every order's event is a batch of its
      * own, handed over at commit and sent at once; recorded one by one, each cost an UPDATE and a
-     * durable commit of its own. Only the bookkeeping waits: the records are on the topic already. The
-     * wait delays a later event of the same order, which may leave only once its predecessor is
-     * recorded, and widens by as much the window in which a crash leaves published rows unrecorded
-     * (they are re-sent after the lease). A full batch is recorded at once.
+     * durable commit of its own. Only the bookkeeping waits: the records are on the topic already. A
+     * group's first batch is recorded at most this long after its acknowledgements, so that is how
+     * much longer a later event of the same order may wait (it may leave only once its predecessor is
+     * recorded), and how much wider the window in which a crash leaves published rows unrecorded
+     * (they are re-sent after the lease). A group holds at most a batch of rows; a failed recording
+     * leaves the whole group to be re-sent after the lease.
      */
     static final Duration RECORD_WINDOW = Duration.ofMillis(20);
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
@@ -87,7 +89,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Runs {@link #completeLoop()}: awaits the acknowledgements and records them. */
     private final ExecutorService completer;
     private final AtomicBoolean started = new AtomicBoolean();
-    /** Batches handed to the producer and not yet recorded; bounded, so claiming cannot run far ahead. */
+    /**
+     * Batches handed to the producer and not yet taken by the completer; bounded, so claiming cannot
+     * run far ahead (besides these, the completer holds at most a group of a batch of rows and one
+     * batch carried over to the next group).
+     */
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private Runnable beforeFirstRound = () -> { };
     private volatile boolean running;
@@ -387,44 +393,59 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * The completer thread's loop, until the claiming loop ends: awaits each batch's acknowledgements
-     * in order and records them. The batches that come within {@link #RECORD_WINDOW} of the first one
-     * of a group being acknowledged are recorded with it in one transaction, up to a batch of rows.
+     * in order and records them. The batches acknowledged within {@link #RECORD_WINDOW} of the first
+     * one of a group are recorded with it in one transaction, up to a batch of rows; a batch that
+     * would overfill the group, or is not acknowledged in time, starts the next group.
      */
     private void completeLoop() {
-        boolean more = true;
-        while (more) {
-            OutboxPublisher.Sent first = next(Long.MAX_VALUE);
+        OutboxPublisher.Sent carried = null;
+        boolean endOfStream = false;
+        while (!endOfStream) {
+            OutboxPublisher.Sent first = carried != null ? carried : take();
+            carried = null;
             if (first == END_OF_STREAM) {
                 break;
             }
-            List<PublishOutcome> outcomes = new ArrayList<>(awaitSafely(first));
+            List<PublishOutcome> outcomes = new ArrayList<>(awaitSafely(first, System.nanoTime()));
             long deadline = System.nanoTime() + RECORD_WINDOW.toNanos();
-            while (outcomes.size() < settings.batchSize()) {
-                OutboxPublisher.Sent sent = next(deadline);
-                if (sent == null) {
+            while (outcomes.size() < settings.batchSize() && System.nanoTime() - deadline < 0) {
+                OutboxPublisher.Sent next = poll(deadline);
+                if (next == null) {
                     break;
                 }
-                if (sent == END_OF_STREAM) {
-                    more = false;
+                if (next == END_OF_STREAM) {
+                    endOfStream = true;
                     break;
                 }
-                outcomes.addAll(awaitSafely(sent));
+                long taken = System.nanoTime();
+                if (outcomes.size() + next.rows().size() > settings.batchSize() || !next.awaitDone(deadline)) {
+                    carried = next;
+                    break;
+                }
+                outcomes.addAll(awaitSafely(next, taken));
             }
             recordSafely(outcomes);
         }
         log.info("Outbox relay {} stopped", settings.relayId());
     }
 
-    /**
-     * The next batch in flight, waiting until {@code deadlineNanos} ({@link System#nanoTime()}) at
-     * most: null when none came by then, {@link #END_OF_STREAM} when the claiming loop has ended or
-     * this thread was interrupted (what was collected is still recorded).
-     */
-    private OutboxPublisher.Sent next(long deadlineNanos) {
+    /** The next batch in flight; an interrupt ends the loop as the end of the stream does. */
+    private OutboxPublisher.Sent take() {
         try {
-            if (deadlineNanos == Long.MAX_VALUE) {
-                return inFlight.take();
-            }
+            return inFlight.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return END_OF_STREAM;
+        }
+    }
+
+    /**
+     * The next batch in flight if one comes before {@code deadlineNanos} ({@link System#nanoTime()}),
+     * else null; an interrupt ends the loop as the end of the stream does (what was collected is still
+     * recorded).
+     */
+    private OutboxPublisher.Sent poll(long deadlineNanos) {
+        try {
             return inFlight.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -443,16 +464,18 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /** Waits for a batch's acknowledgements: one outcome per row, or none when waiting failed. */
-    private List<PublishOutcome> awaitSafely(OutboxPublisher.Sent sent) {
-        long start = System.nanoTime();
+    /**
+     * Waits for a batch's acknowledgements: one outcome per row, or none when waiting failed. The wait
+     * is timed from {@code sinceNanos}, when this thread began waiting for the batch.
+     */
+    private List<PublishOutcome> awaitSafely(OutboxPublisher.Sent sent, long sinceNanos) {
         try {
-            return sent.awaitOutcomes();
+            List<PublishOutcome> outcomes = sent.awaitOutcomes();
+            metrics.awaitAcksTimer().record(System.nanoTime() - sinceNanos, TimeUnit.NANOSECONDS);
+            return outcomes;
         } catch (RuntimeException e) {
-            forget(sent.rows(), e);
+            forget(sent.rows(), "Awaiting the acknowledgements of", e);
             return List.of();
-        } finally {
-            metrics.awaitAcksTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -473,17 +496,17 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 wake();
             }
         } catch (RuntimeException e) {
-            forget(outcomes.stream().map(PublishOutcome::row).toList(), e);
+            forget(outcomes.stream().map(PublishOutcome::row).toList(), "Recording", e);
         }
     }
 
     /** Stops renewing rows whose outcome cannot be recorded: another relay re-sends them once the lease runs out. */
-    private void forget(List<OutboxRow> rows, RuntimeException cause) {
+    private void forget(List<OutboxRow> rows, String failed, RuntimeException cause) {
         leases.finished(rows.stream().map(OutboxRow::id).toList());
         consecutiveErrors.incrementAndGet();
         lastRoundClean = false;
-        log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
-                rows.size(), cause.toString());
+        log.warn("{} {} outbox rows failed; they will be re-sent after the lease: {}", failed, rows.size(),
+                cause.toString());
     }
 
     private void prepare() {
