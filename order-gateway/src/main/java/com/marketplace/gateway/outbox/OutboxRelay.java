@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * relay that died are claimable again one lease after its last renewal. Every update after the
  * claim is fenced on {@code claimed_by}; an update refused because another relay re-claimed the
  * row (this relay was paused or cut off past its lease) is counted in {@code outbox_fenced_total}
- * and logged in one WARN line per recording transaction.
+ * and logged in one WARN line per round.
  *
  * <p>The relay runs on two single-thread executors of its own, {@code outbox-relay-<id>} (claim and
  * send) and {@code outbox-relay-acks-<id>} (await and record), plus the lease renewer. Rows of this
@@ -49,18 +49,6 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
     private static final int IN_FLIGHT_BATCHES = 2;
-    /**
-     * How long the completer goes on collecting acknowledged batches after the first one of a group,
-     * to record them all in one transaction. At a steady trickle every order's event is a batch of its
-     * own, handed over at commit and sent at once; recorded one by one, each cost an UPDATE and a
-     * durable commit of its own. Only the bookkeeping waits: the records are on the topic already. A
-     * group's first batch is recorded at most this long after its acknowledgements, so that is how
-     * much longer a later event of the same order may wait (it may leave only once its predecessor is
-     * recorded), and how much wider the window in which a crash leaves published rows unrecorded
-     * (they are re-sent after the lease). A group holds at most a batch of rows; a failed recording
-     * leaves the whole group to be re-sent after the lease.
-     */
-    static final Duration RECORD_WINDOW = Duration.ofMillis(20);
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
     private final OutboxTransactions outbox;
@@ -89,11 +77,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Runs {@link #completeLoop()}: awaits the acknowledgements and records them. */
     private final ExecutorService completer;
     private final AtomicBoolean started = new AtomicBoolean();
-    /**
-     * Batches handed to the producer and not yet taken by the completer; bounded, so claiming cannot
-     * run far ahead (besides these, the completer holds at most a group of a batch of rows and one
-     * batch carried over to the next group).
-     */
+    /** Batches handed to the producer and not yet recorded; bounded, so claiming cannot run far ahead. */
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private Runnable beforeFirstRound = () -> { };
     private volatile boolean running;
@@ -391,66 +375,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /**
-     * The completer thread's loop, until the claiming loop ends: awaits each batch's acknowledgements
-     * in order and records them. The batches acknowledged within {@link #RECORD_WINDOW} of the first
-     * one of a group are recorded with it in one transaction, up to a batch of rows; a batch that
-     * would overfill the group, or is not acknowledged in time, starts the next group.
-     */
+    /** The completer thread's loop: records each batch's outcomes in order, until the claiming loop ends. */
     private void completeLoop() {
-        OutboxPublisher.Sent carried = null;
-        boolean endOfStream = false;
-        while (!endOfStream) {
-            OutboxPublisher.Sent first = carried != null ? carried : take();
-            carried = null;
-            if (first == END_OF_STREAM) {
-                break;
+        try {
+            for (OutboxPublisher.Sent sent = inFlight.take(); sent != END_OF_STREAM; sent = inFlight.take()) {
+                completeSafely(sent);
             }
-            List<PublishOutcome> outcomes = new ArrayList<>(awaitSafely(first, System.nanoTime()));
-            long deadline = System.nanoTime() + RECORD_WINDOW.toNanos();
-            while (outcomes.size() < settings.batchSize() && System.nanoTime() - deadline < 0) {
-                OutboxPublisher.Sent next = poll(deadline);
-                if (next == null) {
-                    break;
-                }
-                if (next == END_OF_STREAM) {
-                    endOfStream = true;
-                    break;
-                }
-                long taken = System.nanoTime();
-                if (outcomes.size() + next.rows().size() > settings.batchSize() || !next.awaitDone(deadline)) {
-                    carried = next;
-                    break;
-                }
-                outcomes.addAll(awaitSafely(next, taken));
-            }
-            recordSafely(outcomes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         log.info("Outbox relay {} stopped", settings.relayId());
-    }
-
-    /** The next batch in flight; an interrupt ends the loop as the end of the stream does. */
-    private OutboxPublisher.Sent take() {
-        try {
-            return inFlight.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return END_OF_STREAM;
-        }
-    }
-
-    /**
-     * The next batch in flight if one comes before {@code deadlineNanos} ({@link System#nanoTime()}),
-     * else null; an interrupt ends the loop as the end of the stream does (what was collected is still
-     * recorded).
-     */
-    private OutboxPublisher.Sent poll(long deadlineNanos) {
-        try {
-            return inFlight.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return END_OF_STREAM;
-        }
     }
 
     private List<OutboxRow> claimSafely() {
@@ -464,49 +398,27 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /**
-     * Waits for a batch's acknowledgements: one outcome per row, or none when waiting failed. The wait
-     * is timed from {@code sinceNanos}, when this thread began waiting for the batch.
-     */
-    private List<PublishOutcome> awaitSafely(OutboxPublisher.Sent sent, long sinceNanos) {
-        try {
-            List<PublishOutcome> outcomes = sent.awaitOutcomes();
-            metrics.awaitAcksTimer().record(System.nanoTime() - sinceNanos, TimeUnit.NANOSECONDS);
-            return outcomes;
-        } catch (RuntimeException e) {
-            forget(sent.rows(), "Awaiting the acknowledgements of", e);
-            return List.of();
-        }
-    }
-
-    /**
-     * Records the outcomes of a group of batches in one transaction; if the database is unreachable
-     * their rows stay leased and are re-sent after the lease.
-     */
-    private void recordSafely(List<PublishOutcome> outcomes) {
-        if (outcomes.isEmpty()) {
-            return;
-        }
+    /** Records a batch's outcomes; if the database is unreachable its rows stay leased and are re-sent after the lease. */
+    private void completeSafely(OutboxPublisher.Sent sent) {
         long start = System.nanoTime();
         try {
+            List<PublishOutcome> outcomes = sent.awaitOutcomes();
+            long acked = System.nanoTime();
+            metrics.awaitAcksTimer().record(acked - start, TimeUnit.NANOSECONDS);
             complete(outcomes);
-            metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            if (outcomes.stream().anyMatch(outcome -> awaited.containsKey(outcome.row().aggregateId()))) {
+            metrics.recordTimer().record(System.nanoTime() - acked, TimeUnit.NANOSECONDS);
+            if (sent.rows().stream().anyMatch(row -> awaited.containsKey(row.aggregateId()))) {
                 claimWanted.set(true);
                 wake();
             }
         } catch (RuntimeException e) {
-            forget(outcomes.stream().map(PublishOutcome::row).toList(), "Recording", e);
+            // not renewed any more: another relay re-sends them once the lease runs out
+            leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
+            consecutiveErrors.incrementAndGet();
+            lastRoundClean = false;
+            log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
+                    sent.rows().size(), e.toString());
         }
-    }
-
-    /** Stops renewing rows whose outcome cannot be recorded: another relay re-sends them once the lease runs out. */
-    private void forget(List<OutboxRow> rows, String failed, RuntimeException cause) {
-        leases.finished(rows.stream().map(OutboxRow::id).toList());
-        consecutiveErrors.incrementAndGet();
-        lastRoundClean = false;
-        log.warn("{} {} outbox rows failed; they will be re-sent after the lease: {}", failed, rows.size(),
-                cause.toString());
     }
 
     private void prepare() {

@@ -166,64 +166,6 @@ class OutboxHandoffIT {
         }
     }
 
-    @Test
-    void acknowledgementsOfATrickleOfOrdersAreRecordedTogether() {
-        Properties kafka = new Properties();
-        kafka.put("bootstrap.servers", broker.bootstrapServers());
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka, Clock.systemUTC()),
-                RelaySettings.of("relay-trickle", 500, Duration.ofMinutes(1), 10),
-                new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC());
-        long sends;
-        long records;
-        try {
-            // Given a running relay whose producer has its metadata (one order through it already)
-            relay.start();
-            OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
-                    new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), relay),
-                    JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
-            orders.create(TestOrders.request(299), null);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
-            long sendsBefore = registry.get("outbox.round").tag("phase", "await-acks").timer().count();
-            long recordsBefore = registry.get("outbox.round").tag("phase", "record").timer().count();
-
-            // When 20 orders commit one at a time, a few milliseconds apart, so that most of their
-            // events leave in a send of their own
-            for (int i = 0; i < 20; i++) {
-                orders.create(TestOrders.request(300 + i), null);
-                sleepMillis(2);
-            }
-
-            // Then every event is published once and recorded PROCESSED
-            List<UUID> eventIds = allPayloads().stream()
-                    .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
-            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
-                    Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
-            assertThat(PublishedEvents.countsByEventId(published)).hasSize(21).allSatisfy((id, n) -> assertThat(n).isOne());
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 21);
-            relay.close();
-            sends = registry.get("outbox.round").tag("phase", "await-acks").timer().count() - sendsBefore;
-            records = registry.get("outbox.round").tag("phase", "record").timer().count() - recordsBefore;
-        } finally {
-            relay.close();
-        }
-        // and in fewer recording transactions than there were sends (counted once the relay has stopped)
-        assertThat(sends).isGreaterThanOrEqualTo(5);
-        assertThat(records).isLessThan(sends);
-    }
-
-    /** The pause between two orders of a trickle: load shape, not a wait for something to happen. */
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static long claimRounds(RunningGateway gateway) {
         return gateway.get("/metrics").body().lines()
                 .filter(l -> l.startsWith("outbox_round_seconds_count{") && l.contains("phase=\"claim\""))
