@@ -141,11 +141,10 @@ public final class RelayDrainScenario implements Scenario {
                 "events/s", bars);
         result.plot(env.plotFile("relay-drain").getFileName().toString());
         result.bound(String.format(Locale.ROOT, "Relay: the benchmark JVM's busiest threads during the drain (cores) "
-                + "were %s, and MariaDB used %.2f cores. %s Debezium: %.0f µs of CPU per event in its process after the "
-                + "warm-up; its busiest threads in that time (CPU seconds for the whole backlog): %s; MariaDB used %.2f "
-                + "cores while it drained (the binlog dump thread).", drain.busiestThreads(), relayDbCores, drain.rounds(),
-                debeziumCpuPerEvent,
-                describeSeconds(debeziumThreads), debeziumDbCores));
+                + "were %s, and MariaDB used %.2f cores. %s Debezium: %.0f µs of CPU per event in its process "
+                + "after the warm-up; its busiest threads in that time (CPU seconds for the whole backlog): %s; "
+                + "MariaDB used %.2f cores while it drained (the binlog dump thread).", drain.busiestThreads(),
+                relayDbCores, drain.rounds(), debeziumCpuPerEvent, describeSeconds(debeziumThreads), debeziumDbCores));
     }
 
     private static String describeSeconds(Map<String, Double> threads) {
