@@ -83,6 +83,27 @@ public final class HttpService implements AutoCloseable {
         }
     }
 
+    /**
+     * The body of {@code GET path} when it answers 200.
+     *
+     * @throws IllegalStateException when the service does not answer or answers another status
+     */
+    public String get(String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).GET().build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " of " + process + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " of " + process + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private static void pause() {
         try {
             Thread.sleep(100);

@@ -43,7 +43,38 @@ public final class GatewayScenario implements Scenario {
     static final int[] CONNECTIONS = {1, 8, 32, 64};
 
     private record Level(ClosedLoop.Outcome outcome, double cpuMicrosPerOrder, double kernelMicrosPerOrder,
-            double dbCores, double machineBusy, String busiest) {
+            double dbCores, double machineBusy, String busiest, RelayRounds relay) {
+    }
+
+    /**
+     * The gateway relay's sends (rounds whose acknowledgements were awaited) and recording
+     * transactions, from the {@code outbox_round_seconds} counts of its {@code /metrics}; zero for
+     * the JDBC loop, which has no relay.
+     */
+    private record RelayRounds(long sends, long recordings) {
+
+        static final RelayRounds NONE = new RelayRounds(0, 0);
+
+        static RelayRounds of(HttpService gateway) {
+            long sends = 0;
+            long recordings = 0;
+            for (String line : gateway.get("/metrics").split("\n")) {
+                if (!line.startsWith("outbox_round_seconds_count{")) {
+                    continue;
+                }
+                long count = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (line.contains("phase=\"await-acks\"")) {
+                    sends += count;
+                } else if (line.contains("phase=\"record\"")) {
+                    recordings += count;
+                }
+            }
+            return new RelayRounds(sends, recordings);
+        }
+
+        RelayRounds minus(RelayRounds before) {
+            return new RelayRounds(sends - before.sends, recordings - before.recordings);
+        }
     }
 
     @Override
@@ -82,7 +113,7 @@ public final class GatewayScenario implements Scenario {
                 }
                 for (int c : CONNECTIONS) {
                     try (PostOrders load = PostOrders.open(orders, c)) {
-                        gateway.put(c, measure(c, each, load, service.process().pid(), mariadb));
+                        gateway.put(c, measure(c, each, load, service.process().pid(), mariadb, service));
                     }
                 }
                 long pid = service.process().pid();
@@ -97,7 +128,7 @@ public final class GatewayScenario implements Scenario {
             ClosedLoop.Operation write = (worker, i) -> tx.write(1 + (worker * 7919L + i) % 5_000) > 0;
             ClosedLoop.run(32, warmup, write);
             for (int c : CONNECTIONS) {
-                jdbc.put(c, measure(c, each, write, ProcessHandle.current().pid(), mariadb));
+                jdbc.put(c, measure(c, each, write, ProcessHandle.current().pid(), mariadb, null));
             }
         }
         report(env, result, gateway, jdbc, poolSize);
@@ -129,8 +160,10 @@ public final class GatewayScenario implements Scenario {
         }
     }
 
+    /** One level's figures; {@code gateway} is null for the JDBC loop. */
     private static Level measure(int connections, Duration length, ClosedLoop.Operation op, long pid,
-            Optional<Long> mariadb) throws InterruptedException {
+            Optional<Long> mariadb, HttpService gateway) throws InterruptedException {
+        RelayRounds roundsBefore = gateway == null ? RelayRounds.NONE : RelayRounds.of(gateway);
         ThreadCpu cpu = ThreadCpu.begin(pid);
         ThreadCpu db = mariadb.map(ThreadCpu::begin).orElse(null);
         double[] machine = ProcessCpu.machineSeconds();
@@ -139,8 +172,11 @@ public final class GatewayScenario implements Scenario {
         double busy = (machineAfter[0] - machine[0]) / Math.max(1e-9, machineAfter[1] - machine[1]);
         double perOrder = outcome.operations() == 0 ? Double.NaN : cpu.cpuSeconds() * 1e6 / outcome.operations();
         double kernelPerOrder = outcome.operations() == 0 ? Double.NaN : cpu.kernelSeconds() * 1e6 / outcome.operations();
-        return new Level(outcome, perOrder, kernelPerOrder, db == null ? Double.NaN : db.cores(), busy,
-                cpu.describeBusiest(6));
+        String busiest = cpu.describeBusiest(6);
+        // read after the level: the rounds of its last orders may still be recording
+        RelayRounds rounds = gateway == null ? RelayRounds.NONE : RelayRounds.of(gateway).minus(roundsBefore);
+        return new Level(outcome, perOrder, kernelPerOrder, db == null ? Double.NaN : db.cores(), busy, busiest,
+                rounds);
     }
 
     private static void report(BenchEnvironment env, ScenarioResult result, Map<Integer, Level> gateway,
@@ -181,6 +217,15 @@ public final class GatewayScenario implements Scenario {
                 + jdbc.values().stream().mapToLong(l -> l.outcome().failures()).sum();
         t.append(String.format(Locale.ROOT, "%nFailed requests or transactions: %d. Database pool: %d connections "
                 + "(the gateway's `DB_POOL_SIZE` and the JDBC loop's pool).%n", failures, poolSize));
+        StringBuilder rounds = new StringBuilder();
+        for (int c : CONNECTIONS) {
+            Level gl = gateway.get(c);
+            double per100 = 100.0 / Math.max(1, gl.outcome().operations());
+            rounds.append(rounds.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%d: %s / %s", c,
+                    Figure.format(gl.relay().sends() * per100), Figure.format(gl.relay().recordings() * per100)));
+        }
+        t.append(String.format(Locale.ROOT, "%nThe relay's sends / recording transactions per 100 orders, by "
+                + "connections: %s.%n", rounds));
         result.details(t.toString());
         throughput.put("gateway (HTTP, relay on)", g);
         throughput.put("plain JDBC loop, same pool", j);
