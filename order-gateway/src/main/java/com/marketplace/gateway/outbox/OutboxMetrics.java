@@ -51,7 +51,9 @@ public final class OutboxMetrics {
                 .tag("phase", "await-acks").description("Waiting for the broker's acks of one relay round")
                 .register(registry);
         this.recordRound = Timer.builder("outbox.round")
-                .tag("phase", "record").description("Recording the outcome of one relay round").register(registry);
+                .tag("phase", "record")
+                .description("Recording the outcomes of one or more relay rounds in one transaction")
+                .register(registry);
         Gauge.builder("outbox.pending", counts, c -> c.get().pending())
                 .description("Outbox rows waiting to be published").register(registry);
         Gauge.builder("outbox.failed", counts, c -> c.get().failed())

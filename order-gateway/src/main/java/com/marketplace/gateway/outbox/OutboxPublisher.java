@@ -7,9 +7,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -121,6 +124,35 @@ public final class OutboxPublisher implements AutoCloseable {
 
         public List<OutboxRow> rows() {
             return rows;
+        }
+
+        /**
+         * Waits until every record's acknowledgement or failure has come, or until {@code deadlineNanos}
+         * ({@link System#nanoTime()}) has passed, whichever is first.
+         *
+         * @return whether every record's outcome is known now
+         */
+        public boolean awaitDone(long deadlineNanos) {
+            for (Future<?> future : futures) {
+                if (future.isDone()) {
+                    continue;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    future.get(left, TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | CancellationException e) {
+                    // done, with a failure that awaitOutcomes() reports
+                } catch (TimeoutException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Waits for every record's acknowledgement or failure and returns one outcome per row, in order. */

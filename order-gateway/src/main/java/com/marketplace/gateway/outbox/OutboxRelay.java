@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * relay that died are claimable again one lease after its last renewal. Every update after the
  * claim is fenced on {@code claimed_by}; an update refused because another relay re-claimed the
  * row (this relay was paused or cut off past its lease) is counted in {@code outbox_fenced_total}
- * and logged in one WARN line per round.
+ * and logged in one WARN line per recording transaction.
  *
  * <p>The relay runs on two single-thread executors of its own, {@code outbox-relay-<id>} (claim and
  * send) and {@code outbox-relay-acks-<id>} (await and record), plus the lease renewer. Rows of this
@@ -48,7 +48,26 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
-    private static final int IN_FLIGHT_BATCHES = 2;
+    /**
+     * Sent batches whose outcome is not recorded yet that the claiming thread may have queued for the
+     * completer; it blocks on the next one. Counted until the recording transaction ends, not until
+     * the completer takes a batch, so collecting a group does not let the claimer run ahead: under
+     * load it waits while a recording runs, and the rows handed over meanwhile leave in one larger
+     * send instead of many small ones.
+     */
+    private static final int UNRECORDED_BATCHES = 3;
+    /**
+     * How long the completer goes on collecting acknowledged batches after the first one of a group,
+     * to record them all in one transaction. At a steady trickle every order's event is a batch of its
+     * own, handed over at commit and sent at once; recorded one by one, each cost an UPDATE and a
+     * durable commit of its own. Only the bookkeeping waits: the records are on the topic already. A
+     * group's first batch is recorded at most this long after its acknowledgements, so that is how
+     * much longer a later event of the same order may wait (it may leave only once its predecessor is
+     * recorded), and how much wider the window in which a crash leaves published rows unrecorded
+     * (they are re-sent after the lease). A group holds at most a batch of rows; a failed recording
+     * leaves the whole group to be re-sent after the lease.
+     */
+    private static final Duration RECORD_WINDOW = Duration.ofMillis(20);
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
     private final OutboxTransactions outbox;
@@ -77,8 +96,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Runs {@link #completeLoop()}: awaits the acknowledgements and records them. */
     private final ExecutorService completer;
     private final AtomicBoolean started = new AtomicBoolean();
-    /** Batches handed to the producer and not yet recorded; bounded, so claiming cannot run far ahead. */
-    private final BlockingQueue<OutboxPublisher.Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
+    /** Batches handed to the producer and not yet taken by the completer, in order of sending. */
+    private final BlockingQueue<OutboxPublisher.Sent> inFlight = new LinkedBlockingQueue<>();
+    /** One permit per sent batch not yet recorded, so claiming cannot run far ahead of recording. */
+    private final Semaphore unrecorded = new Semaphore(UNRECORDED_BATCHES);
     private Runnable beforeFirstRound = () -> { };
     private volatile boolean running;
     /** Failed rounds in a row, on either thread; drives the idle back-off. */
@@ -347,44 +368,95 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * Tells the completer that nothing more comes, even if this thread was interrupted: without the
-     * marker the completer would wait forever. The completer keeps draining, so the put returns.
+     * Tells the completer that nothing more comes: without the marker it would wait forever. The
+     * queue is unbounded (the permits bound it), so this never blocks, even on an interrupted thread.
      */
     private void endStream() {
-        boolean interrupted = Thread.interrupted();
-        try {
-            inFlight.put(END_OF_STREAM);
-        } catch (InterruptedException e) {
-            interrupted = true;
-            inFlight.clear();
-            inFlight.offer(END_OF_STREAM);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        inFlight.add(END_OF_STREAM);
     }
 
+    /**
+     * Queues a sent batch for the completer once fewer than {@link #UNRECORDED_BATCHES} are
+     * unrecorded; false when interrupted meanwhile (its rows stay leased and are re-sent after the lease).
+     */
     private boolean enqueue(OutboxPublisher.Sent sent) {
         try {
-            inFlight.put(sent);
-            return true;
+            unrecorded.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
             return false;
+        }
+        inFlight.add(sent);
+        return true;
+    }
+
+    /**
+     * The completer thread's loop, until the claiming loop ends: awaits each batch's acknowledgements
+     * in order and records them. The batches acknowledged within {@link #RECORD_WINDOW} of the first
+     * one of a group are recorded with it in one transaction, up to a batch of rows; a batch that
+     * would overfill the group, or is not acknowledged in time, starts the next group. A group of
+     * {@link #UNRECORDED_BATCHES} batches is recorded at once: the claiming thread may be waiting
+     * for it.
+     */
+    private void completeLoop() {
+        OutboxPublisher.Sent carried = null;
+        boolean endOfStream = false;
+        while (!endOfStream) {
+            OutboxPublisher.Sent first = carried != null ? carried : take();
+            carried = null;
+            if (first == END_OF_STREAM) {
+                break;
+            }
+            int batches = 1;
+            List<PublishOutcome> outcomes = new ArrayList<>(awaitSafely(first, System.nanoTime()));
+            long deadline = System.nanoTime() + RECORD_WINDOW.toNanos();
+            while (batches < UNRECORDED_BATCHES && outcomes.size() < settings.batchSize()
+                    && System.nanoTime() - deadline < 0) {
+                OutboxPublisher.Sent next = poll(deadline);
+                if (next == null) {
+                    break;
+                }
+                if (next == END_OF_STREAM) {
+                    endOfStream = true;
+                    break;
+                }
+                long taken = System.nanoTime();
+                if (outcomes.size() + next.rows().size() > settings.batchSize() || !next.awaitDone(deadline)) {
+                    carried = next;
+                    break;
+                }
+                outcomes.addAll(awaitSafely(next, taken));
+                batches++;
+            }
+            recordSafely(outcomes);
+            unrecorded.release(batches);
+        }
+        log.info("Outbox relay {} stopped", settings.relayId());
+    }
+
+    /** The next batch in flight; an interrupt ends the loop as the end of the stream does. */
+    private OutboxPublisher.Sent take() {
+        try {
+            return inFlight.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return END_OF_STREAM;
         }
     }
 
-    /** The completer thread's loop: records each batch's outcomes in order, until the claiming loop ends. */
-    private void completeLoop() {
+    /**
+     * The next batch in flight if one comes before {@code deadlineNanos} ({@link System#nanoTime()}),
+     * else null; an interrupt ends the loop as the end of the stream does (what was collected is still
+     * recorded).
+     */
+    private OutboxPublisher.Sent poll(long deadlineNanos) {
         try {
-            for (OutboxPublisher.Sent sent = inFlight.take(); sent != END_OF_STREAM; sent = inFlight.take()) {
-                completeSafely(sent);
-            }
+            return inFlight.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return END_OF_STREAM;
         }
-        log.info("Outbox relay {} stopped", settings.relayId());
     }
 
     private List<OutboxRow> claimSafely() {
@@ -398,27 +470,49 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /** Records a batch's outcomes; if the database is unreachable its rows stay leased and are re-sent after the lease. */
-    private void completeSafely(OutboxPublisher.Sent sent) {
-        long start = System.nanoTime();
+    /**
+     * Waits for a batch's acknowledgements: one outcome per row, or none when waiting failed. The wait
+     * is timed from {@code sinceNanos}, when this thread began waiting for the batch.
+     */
+    private List<PublishOutcome> awaitSafely(OutboxPublisher.Sent sent, long sinceNanos) {
         try {
             List<PublishOutcome> outcomes = sent.awaitOutcomes();
-            long acked = System.nanoTime();
-            metrics.awaitAcksTimer().record(acked - start, TimeUnit.NANOSECONDS);
+            metrics.awaitAcksTimer().record(System.nanoTime() - sinceNanos, TimeUnit.NANOSECONDS);
+            return outcomes;
+        } catch (RuntimeException e) {
+            forget(sent.rows(), "Awaiting the acknowledgements of", e);
+            return List.of();
+        }
+    }
+
+    /**
+     * Records the outcomes of a group of batches in one transaction; if the database is unreachable
+     * their rows stay leased and are re-sent after the lease.
+     */
+    private void recordSafely(List<PublishOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
             complete(outcomes);
-            metrics.recordTimer().record(System.nanoTime() - acked, TimeUnit.NANOSECONDS);
-            if (sent.rows().stream().anyMatch(row -> awaited.containsKey(row.aggregateId()))) {
+            metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (outcomes.stream().anyMatch(outcome -> awaited.containsKey(outcome.row().aggregateId()))) {
                 claimWanted.set(true);
                 wake();
             }
         } catch (RuntimeException e) {
-            // not renewed any more: another relay re-sends them once the lease runs out
-            leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
-            consecutiveErrors.incrementAndGet();
-            lastRoundClean = false;
-            log.warn("Recording {} published outbox rows failed; they will be re-sent after the lease: {}",
-                    sent.rows().size(), e.toString());
+            forget(outcomes.stream().map(PublishOutcome::row).toList(), "Recording", e);
         }
+    }
+
+    /** Stops renewing rows whose outcome cannot be recorded: another relay re-sends them once the lease runs out. */
+    private void forget(List<OutboxRow> rows, String failed, RuntimeException cause) {
+        leases.finished(rows.stream().map(OutboxRow::id).toList());
+        consecutiveErrors.incrementAndGet();
+        lastRoundClean = false;
+        log.warn("{} {} outbox rows failed; they will be re-sent after the lease: {}", failed, rows.size(),
+                cause.toString());
     }
 
     private void prepare() {

@@ -31,6 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,6 +166,149 @@ class OutboxHandoffIT {
             List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
                     Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
             assertThat(PublishedEvents.countsByEventId(published)).hasSize(10).allSatisfy((id, n) -> assertThat(n).isOne());
+        }
+    }
+
+    @Test
+    void acknowledgementsOfATrickleOfOrdersAreRecordedTogether() {
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", broker.bootstrapServers());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka, Clock.systemUTC()),
+                RelaySettings.of("relay-trickle", 500, Duration.ofMinutes(1), 10),
+                new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC());
+        long sends;
+        long records;
+        try {
+            // Given a running relay whose producer has its metadata (one order through it already)
+            relay.start();
+            OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
+                    new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), relay),
+                    JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
+            orders.create(TestOrders.request(299), null);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
+            long sendsBefore = registry.get("outbox.round").tag("phase", "await-acks").timer().count();
+            long recordsBefore = registry.get("outbox.round").tag("phase", "record").timer().count();
+
+            // When 20 orders commit one at a time, a few milliseconds apart, so that most of their
+            // events leave in a send of their own
+            for (int i = 0; i < 20; i++) {
+                orders.create(TestOrders.request(300 + i), null);
+                sleepMillis(2);
+            }
+
+            // Then every event is published once and recorded PROCESSED
+            List<UUID> eventIds = allPayloads().stream()
+                    .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
+            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
+                    Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
+            assertThat(PublishedEvents.countsByEventId(published)).hasSize(21).allSatisfy((id, n) -> assertThat(n).isOne());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 21);
+            relay.close();
+            sends = registry.get("outbox.round").tag("phase", "await-acks").timer().count() - sendsBefore;
+            records = registry.get("outbox.round").tag("phase", "record").timer().count() - recordsBefore;
+        } finally {
+            relay.close();
+        }
+        // and in fewer recording transactions than there were sends (counted once the relay has stopped)
+        assertThat(sends).isGreaterThanOrEqualTo(5);
+        assertThat(records).isLessThan(sends);
+    }
+
+    @Test
+    void whileRecordingIsHeldUpTheRelayStopsSendingAndThenSendsWhatCameMeanwhileAtOnce() {
+        // Given a relay whose recording transactions wait at a gate (its claims and the orders' own
+        // transactions do not; the completer runs on the thread named outbox-relay-acks-<id>)
+        AtomicReference<CountDownLatch> recordingGate = new AtomicReference<>(new CountDownLatch(0));
+        OutboxTransactions store = OutboxFixtures.store();
+        OutboxTransactions gated = new OutboxTransactions() {
+            @Override
+            public <T> T inTransaction(Function<OutboxStore, T> work) {
+                if (Thread.currentThread().getName().startsWith("outbox-relay-acks-")) {
+                    awaitUninterruptibly(recordingGate.get());
+                }
+                return store.inTransaction(work);
+            }
+        };
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", broker.bootstrapServers());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (OutboxRelay relay = new OutboxRelay(gated, OutboxPublisher.create(kafka, Clock.systemUTC()),
+                RelaySettings.of("relay-held-up", 500, Duration.ofMinutes(1), 10),
+                new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC())) {
+            relay.start();
+            OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
+                    new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), relay),
+                    JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
+            orders.create(TestOrders.request(400), null);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
+            long sendsBefore = registry.get("outbox.round").tag("phase", "await-acks").timer().count();
+
+            // When recording is held up while orders go on committing: four, each published before
+            // the next, then 26 more
+            CountDownLatch gate = new CountDownLatch(1);
+            recordingGate.set(gate);
+            for (int i = 0; i < 4; i++) {
+                orders.create(TestOrders.request(401 + i), null);
+                PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds(), Duration.ofSeconds(20));
+            }
+            List<UUID> sentWhileHeld = eventIds();
+            for (int i = 4; i < 30; i++) {
+                orders.create(TestOrders.request(401 + i), null);
+            }
+
+            // Then, with three batches unrecorded and a fourth sent, the relay sends nothing more
+            // (without the bound each of these orders' events would leave within milliseconds)
+            sleepMillis(500);
+            assertThat(PublishedEvents.readAll(broker.bootstrapServers()).stream().map(Published::eventId)
+                    .filter(id -> eventIds().contains(id)).distinct().toList())
+                    .containsExactlyInAnyOrderElementsOf(sentWhileHeld);
+
+            // and once recording goes on, the 26 leave in one send, every event once, all recorded
+            gate.countDown();
+            List<UUID> all = eventIds();
+            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), all,
+                    Duration.ofSeconds(20)).stream().filter(p -> all.contains(p.eventId())).toList();
+            assertThat(PublishedEvents.countsByEventId(published)).hasSize(31).allSatisfy((id, n) -> assertThat(n).isOne());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 31);
+            relay.close();
+            assertThat(registry.get("outbox.round").tag("phase", "await-acks").timer().count() - sendsBefore)
+                    .isEqualTo(5);
+        } finally {
+            recordingGate.get().countDown();
+        }
+    }
+
+    private static List<UUID> eventIds() {
+        return allPayloads().stream().map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The pause between two orders of a trickle: load shape, not a wait for something to happen. */
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
