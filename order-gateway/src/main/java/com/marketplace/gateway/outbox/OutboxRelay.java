@@ -393,11 +393,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * The completer thread's loop, until the claiming loop ends: awaits each batch's acknowledgements
-     * in order and records them. The batches acknowledged within {@link #RECORD_WINDOW} of the first
-     * one of a group are recorded with it in one transaction, up to a batch of rows; a batch that
-     * would overfill the group, or is not acknowledged in time, starts the next group. A group of
-     * {@link #UNRECORDED_BATCHES} batches is recorded at once: the claiming thread may be waiting
-     * for it.
+     * in order and records them. At a trickle (no other send waiting when a batch's acknowledgements
+     * come) the batches acknowledged within {@link #RECORD_WINDOW} after it are recorded with it in
+     * one transaction, up to {@link #UNRECORDED_BATCHES} batches and a batch of rows; a batch that
+     * would overfill the group, or is not acknowledged in time, starts the next group. Under load
+     * (sends already waiting) each batch is recorded alone and at once: every recording then frees
+     * the claimer for one more send, which carries all the rows committed meanwhile.
      */
     private void completeLoop() {
         OutboxPublisher.Sent carried = null;
@@ -410,8 +411,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             }
             int batches = 1;
             List<PublishOutcome> outcomes = new ArrayList<>(awaitSafely(first, System.nanoTime()));
+            // sends waiting already: under load, so record this one alone and at once
+            boolean collect = inFlight.isEmpty();
             long deadline = System.nanoTime() + RECORD_WINDOW.toNanos();
-            while (batches < UNRECORDED_BATCHES && outcomes.size() < settings.batchSize()
+            while (collect && batches < UNRECORDED_BATCHES && outcomes.size() < settings.batchSize()
                     && System.nanoTime() - deadline < 0) {
                 OutboxPublisher.Sent next = poll(deadline);
                 if (next == null) {
