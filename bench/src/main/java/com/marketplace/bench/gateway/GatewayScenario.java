@@ -46,37 +46,6 @@ public final class GatewayScenario implements Scenario {
             double dbCores, double machineBusy, String busiest, RelayRounds relay) {
     }
 
-    /**
-     * The gateway relay's sends (rounds whose acknowledgements were awaited) and recording
-     * transactions, from the {@code outbox_round_seconds} counts of its {@code /metrics}; zero for
-     * the JDBC loop, which has no relay.
-     */
-    private record RelayRounds(long sends, long recordings) {
-
-        static final RelayRounds NONE = new RelayRounds(0, 0);
-
-        static RelayRounds of(HttpService gateway) {
-            long sends = 0;
-            long recordings = 0;
-            for (String line : gateway.get("/metrics").split("\n")) {
-                if (!line.startsWith("outbox_round_seconds_count{")) {
-                    continue;
-                }
-                long count = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                if (line.contains("phase=\"await-acks\"")) {
-                    sends += count;
-                } else if (line.contains("phase=\"record\"")) {
-                    recordings += count;
-                }
-            }
-            return new RelayRounds(sends, recordings);
-        }
-
-        RelayRounds minus(RelayRounds before) {
-            return new RelayRounds(sends - before.sends, recordings - before.recordings);
-        }
-    }
-
     @Override
     public String name() {
         return "gateway";
@@ -220,9 +189,8 @@ public final class GatewayScenario implements Scenario {
         StringBuilder rounds = new StringBuilder();
         for (int c : CONNECTIONS) {
             Level gl = gateway.get(c);
-            double per100 = 100.0 / Math.max(1, gl.outcome().operations());
-            rounds.append(rounds.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%d: %s / %s", c,
-                    Figure.format(gl.relay().sends() * per100), Figure.format(gl.relay().recordings() * per100)));
+            rounds.append(rounds.isEmpty() ? "" : ", ").append(c).append(": ")
+                    .append(gl.relay().per100(gl.outcome().operations()));
         }
         t.append(String.format(Locale.ROOT, "%nThe relay's sends / recording transactions per 100 orders, by "
                 + "connections: %s.%n", rounds));

@@ -7,6 +7,7 @@ import com.marketplace.bench.Scenario;
 import com.marketplace.bench.ScenarioResult;
 import com.marketplace.bench.ThreadCpu;
 import com.marketplace.bench.gateway.OrderTransaction;
+import com.marketplace.bench.gateway.RelayRounds;
 import com.marketplace.bench.pipeline.OpenLoopOrders;
 import com.marketplace.bench.pipeline.RecordArrivals;
 import com.marketplace.bench.report.Charts;
@@ -115,6 +116,7 @@ public final class CommitToAckScenario implements Scenario {
             arrivals.start();
             OpenLoopOrders load = new OpenLoopOrders(gateway.uri("/"));
             load.run(RATE, warmup, System.nanoTime());
+            RelayRounds roundsBefore = RelayRounds.of(gateway);
             ThreadCpu cpu = ThreadCpu.begin(gateway.process().pid());
             ThreadCpu dbCpu = ThreadCpu.begin(server.process().pid());
             List<OpenLoopOrders.Sent> sent = load.run(RATE, measured, System.nanoTime());
@@ -136,10 +138,13 @@ public final class CommitToAckScenario implements Scenario {
                     h.recordValue(Math.max(0, (seen - s.answeredNanos()) / 1000));
                 }
             }
+            // read once every order is on the topic: the last sends may still be recording
+            RelayRounds rounds = RelayRounds.of(gateway).minus(roundsBefore);
             notes.append(String.format(Locale.ROOT, "Project relay: %d of %d orders answered 201, %d not seen on the "
                     + "topic. The gateway used %.2f cores (%.0f µs per order) and MariaDB %.2f (%.0f µs per order); "
-                    + "gateway busiest threads (cores): %s.%n%n", created, sent.size(), missing, gatewayCores,
-                    gatewayCores * 1e6 / RATE, dbCores, dbCores * 1e6 / RATE, busiest));
+                    + "gateway busiest threads (cores): %s. The relay's sends / recording transactions per 100 "
+                    + "orders: %s.%n%n", created, sent.size(), missing, gatewayCores,
+                    gatewayCores * 1e6 / RATE, dbCores, dbCores * 1e6 / RATE, busiest, rounds.per100(created)));
             result.memory("gateway", "heap in use", ProcessMemory.heapUsedMb(gateway.process().pid()));
             result.memory("gateway", "RSS", ProcessMemory.rssMb(gateway.process().pid()));
             result.bound(String.format(Locale.ROOT, "Project relay: each order's row is written leased to the "
