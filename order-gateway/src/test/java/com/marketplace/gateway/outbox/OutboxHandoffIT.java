@@ -181,13 +181,7 @@ class OutboxHandoffIT {
         long records;
         try {
             // Given a running relay whose producer has its metadata (one order through it already)
-            relay.start();
-            OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
-                    new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), relay),
-                    JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
-            orders.create(TestOrders.request(299), null);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
+            OrderService orders = startWithOneOrderThrough(relay, 299);
             long sendsBefore = registry.get("outbox.round").tag("phase", "await-acks").timer().count();
             long recordsBefore = registry.get("outbox.round").tag("phase", "record").timer().count();
 
@@ -238,14 +232,9 @@ class OutboxHandoffIT {
         try (OutboxRelay relay = new OutboxRelay(gated, OutboxPublisher.create(kafka, Clock.systemUTC()),
                 RelaySettings.of("relay-held-up", 500, Duration.ofMinutes(1), 10),
                 new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC())) {
-            relay.start();
-            OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
-                    new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), relay),
-                    JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
-            orders.create(TestOrders.request(400), null);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
+            OrderService orders = startWithOneOrderThrough(relay, 400);
             long sendsBefore = registry.get("outbox.round").tag("phase", "await-acks").timer().count();
+            long recordsBefore = registry.get("outbox.round").tag("phase", "record").timer().count();
 
             // When recording is held up while orders go on committing: four, each published before
             // the next, then 26 more
@@ -267,7 +256,8 @@ class OutboxHandoffIT {
                     .filter(id -> eventIds().contains(id)).distinct().toList())
                     .containsExactlyInAnyOrderElementsOf(sentWhileHeld);
 
-            // and once recording goes on, the 26 leave in one send, every event once, all recorded
+            // and once recording goes on, the 26 leave in one send, every event once, all recorded;
+            // with sends waiting, each is recorded in a transaction of its own, not in groups
             gate.countDown();
             List<UUID> all = eventIds();
             List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), all,
@@ -278,9 +268,26 @@ class OutboxHandoffIT {
             relay.close();
             assertThat(registry.get("outbox.round").tag("phase", "await-acks").timer().count() - sendsBefore)
                     .isEqualTo(5);
+            assertThat(registry.get("outbox.round").tag("phase", "record").timer().count() - recordsBefore)
+                    .isEqualTo(5);
         } finally {
             recordingGate.get().countDown();
         }
+    }
+
+    /**
+     * Starts the relay and returns an order service whose transactions hand their rows to it, once
+     * one order ({@code n}) has gone through and been recorded, so the producer has its metadata.
+     */
+    private static OrderService startWithOneOrderThrough(OutboxRelay relay, int n) {
+        relay.start();
+        OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
+                new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), relay),
+                JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
+        orders.create(TestOrders.request(n), null);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
+        return orders;
     }
 
     private static List<UUID> eventIds() {
