@@ -30,10 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,8 +184,8 @@ class OutboxHandoffIT {
         try {
             // Given a running relay whose producer has its metadata (one order through it already)
             OrderService orders = startWithOneOrderThrough(relay, 299);
-            long sendsBefore = registry.get("outbox.round").tag("phase", "await-acks").timer().count();
-            long recordsBefore = registry.get("outbox.round").tag("phase", "record").timer().count();
+            long sendsBefore = rounds(registry, "await-acks");
+            long recordsBefore = rounds(registry, "record");
 
             // When 20 orders commit one at a time, a few milliseconds apart, so that most of their
             // events leave in a send of their own
@@ -193,16 +195,10 @@ class OutboxHandoffIT {
             }
 
             // Then every event is published once and recorded PROCESSED
-            List<UUID> eventIds = allPayloads().stream()
-                    .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
-            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
-                    Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
-            assertThat(PublishedEvents.countsByEventId(published)).hasSize(21).allSatisfy((id, n) -> assertThat(n).isOne());
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 21);
+            assertEachPublishedOnceAndProcessed(21);
             relay.close();
-            sends = registry.get("outbox.round").tag("phase", "await-acks").timer().count() - sendsBefore;
-            records = registry.get("outbox.round").tag("phase", "record").timer().count() - recordsBefore;
+            sends = rounds(registry, "await-acks") - sendsBefore;
+            records = rounds(registry, "record") - recordsBefore;
         } finally {
             relay.close();
         }
@@ -233,8 +229,8 @@ class OutboxHandoffIT {
                 RelaySettings.of("relay-held-up", 500, Duration.ofMinutes(1), 10),
                 new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC())) {
             OrderService orders = startWithOneOrderThrough(relay, 400);
-            long sendsBefore = registry.get("outbox.round").tag("phase", "await-acks").timer().count();
-            long recordsBefore = registry.get("outbox.round").tag("phase", "record").timer().count();
+            long sendsBefore = rounds(registry, "await-acks");
+            long recordsBefore = rounds(registry, "record");
 
             // When recording is held up while orders go on committing: four, each published before
             // the next, then 26 more
@@ -251,25 +247,17 @@ class OutboxHandoffIT {
 
             // Then, with three batches unrecorded and a fourth sent, the relay sends nothing more
             // (without the bound each of these orders' events would leave within milliseconds)
-            sleepMillis(500);
-            assertThat(PublishedEvents.readAll(broker.bootstrapServers()).stream().map(Published::eventId)
-                    .filter(id -> eventIds().contains(id)).distinct().toList())
-                    .containsExactlyInAnyOrderElementsOf(sentWhileHeld);
+            Set<UUID> heldBack = Set.copyOf(sentWhileHeld);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> publishedOf(eventIds()).equals(heldBack));
 
             // and once recording goes on, the 26 leave in one send, every event once, all recorded;
             // with sends waiting, each is recorded in a transaction of its own, not in groups
             gate.countDown();
-            List<UUID> all = eventIds();
-            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), all,
-                    Duration.ofSeconds(20)).stream().filter(p -> all.contains(p.eventId())).toList();
-            assertThat(PublishedEvents.countsByEventId(published)).hasSize(31).allSatisfy((id, n) -> assertThat(n).isOne());
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 31);
+            assertEachPublishedOnceAndProcessed(31);
             relay.close();
-            assertThat(registry.get("outbox.round").tag("phase", "await-acks").timer().count() - sendsBefore)
-                    .isEqualTo(5);
-            assertThat(registry.get("outbox.round").tag("phase", "record").timer().count() - recordsBefore)
-                    .isEqualTo(5);
+            assertThat(rounds(registry, "await-acks") - sendsBefore).isEqualTo(5);
+            assertThat(rounds(registry, "record") - recordsBefore).isEqualTo(5);
         } finally {
             recordingGate.get().countDown();
         }
@@ -288,6 +276,26 @@ class OutboxHandoffIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 1);
         return orders;
+    }
+
+    /** Every event of the outbox table is on the topics exactly once, and {@code n} rows are PROCESSED. */
+    private static void assertEachPublishedOnceAndProcessed(int n) {
+        List<UUID> all = eventIds();
+        List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), all,
+                Duration.ofSeconds(20)).stream().filter(p -> all.contains(p.eventId())).toList();
+        assertThat(PublishedEvents.countsByEventId(published)).hasSize(n).allSatisfy((id, count) -> assertThat(count).isOne());
+        await().atMost(Duration.ofSeconds(10)).until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == n);
+    }
+
+    /** Which of {@code ids} are on the topics now. */
+    private static Set<UUID> publishedOf(List<UUID> ids) {
+        return PublishedEvents.readAll(broker.bootstrapServers()).stream().map(Published::eventId)
+                .filter(ids::contains).collect(Collectors.toSet());
+    }
+
+    /** The relay's rounds of one phase so far ({@code outbox.round} timer count). */
+    private static long rounds(SimpleMeterRegistry registry, String phase) {
+        return registry.get("outbox.round").tag("phase", phase).timer().count();
     }
 
     private static List<UUID> eventIds() {
