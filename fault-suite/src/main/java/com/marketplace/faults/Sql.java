@@ -41,8 +41,25 @@ public final class Sql {
         return ps;
     }
 
-    /** Rows leased to a relay right now, by relay id. */
-    static final String HELD_ROWS = "SELECT id FROM outbox_events WHERE status = 'PENDING' AND claimed_by = ?";
+    /**
+     * Rows a relay holds right now, by relay id (bound twice): leased to it, or inside the id range of
+     * one of its claims. A range may also span rows the claim did not take (held back behind an earlier
+     * event of their order, or committed after the claim); they too wait for the claim.
+     */
+    public static final String HELD_ROWS = """
+            SELECT o.id FROM outbox_events o
+            WHERE o.status = 'PENDING'
+              AND (o.claimed_by = ?
+                   OR EXISTS (SELECT 1 FROM outbox_claims c
+                              WHERE c.relay_id = ? AND c.first_id <= o.id AND c.last_id >= o.id))""";
+    /** How many rows a relay took and holds right now, by relay id (bound twice): its leased rows and its claims' rows. */
+    public static final String HELD_COUNT = """
+            SELECT (SELECT COUNT(*) FROM outbox_events WHERE status = 'PENDING' AND claimed_by = ?)
+                 + (SELECT COALESCE(SUM(row_count), 0) FROM outbox_claims WHERE relay_id = ?)""";
+    /** The relays holding rows right now. */
+    public static final String HOLDERS = """
+            SELECT claimed_by FROM outbox_events WHERE status = 'PENDING' AND claimed_by <> ''
+            UNION
+            SELECT relay_id FROM outbox_claims""";
     static final String PROCESSED = "SELECT COUNT(*) FROM outbox_events WHERE status = 'PROCESSED'";
-    static final String ANY_HOLDER = "SELECT claimed_by FROM outbox_events WHERE status = 'PENDING' AND claimed_by <> '' LIMIT 1";
 }

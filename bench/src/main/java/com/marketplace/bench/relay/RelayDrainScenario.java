@@ -163,7 +163,7 @@ public final class RelayDrainScenario implements Scenario {
         for (EventEnvelope e : envelopes) {
             NewOutboxEvent n = NewOutboxEvent.from(e);
             rows.add(new OutboxRow(++id, n.eventId(), n.aggregateId(), n.eventType(), n.schemaVersion(),
-                    n.envelopeJson(), 0, n.createdAt()));
+                    n.envelopeJson(), 0, n.createdAt(), OutboxRow.LEASED));
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(OutboxPublisher.producerProperties(base),
                 new StringSerializer(), new ByteArraySerializer())) {

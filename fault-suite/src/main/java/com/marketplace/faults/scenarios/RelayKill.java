@@ -80,8 +80,8 @@ public final class RelayKill implements Scenario {
             dead.add(holder[0]);
             killedHolders.add(holder[0] == null ? "" : holder[0]);
             long killedAt = System.nanoTime();
-            List<String> heldRows = holder[0] == null ? List.of() : Sql.queryColumn(stack, heldRowsSql(), holder[0]);
-            held += heldRows.size();
+            List<String> heldRows = holder[0] == null ? List.of() : heldRows(stack, holder[0]);
+            held += holder[0] == null ? 0 : heldCount(stack, holder[0]);
             relay.start();
             recoveries.add(watch(stack, heldRows, killedAt, kill, killedHolders, checks));
             checks.note("kill %d at %d/%d processed: the dead relay held %d rows", kill, before, events, heldRows.size());
@@ -135,8 +135,14 @@ public final class RelayKill implements Scenario {
         return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
-    static String heldRowsSql() {
-        return "SELECT id FROM outbox_events WHERE status = 'PENDING' AND claimed_by = ?";
+    /** The rows {@code relay} holds now (see {@link Sql#HELD_ROWS}). */
+    static List<String> heldRows(Stack stack, String relay) throws java.sql.SQLException {
+        return Sql.queryColumn(stack, Sql.HELD_ROWS, relay, relay);
+    }
+
+    /** How many rows {@code relay} took and holds now: the most it may have published and not recorded. */
+    static long heldCount(Stack stack, String relay) throws java.sql.SQLException {
+        return Sql.queryLong(stack, Sql.HELD_COUNT, relay, relay);
     }
 
     static long processed(Stack stack) {
@@ -149,26 +155,24 @@ public final class RelayKill implements Scenario {
 
     /** A relay id holding rows now, other than those in {@code except}; null if none. */
     static String holder(Stack stack, java.util.Set<String> except) throws java.sql.SQLException {
-        List<String> holders = Sql.queryColumn(stack,
-                "SELECT DISTINCT claimed_by FROM outbox_events WHERE status = 'PENDING' AND claimed_by <> ''");
+        List<String> holders = Sql.queryColumn(stack, Sql.HOLDERS);
         return holders.stream().map(String::trim).filter(h -> !except.contains(h)).findFirst().orElse(null);
     }
 
     /** A relay id holding rows now, not one of {@code dead}, once at least {@code processed} rows are PROCESSED. */
     private static String liveHolder(java.sql.Connection conn, long processed, java.util.Set<String> dead) {
-        try (java.sql.Statement st = conn.createStatement();
-                java.sql.ResultSet rs = st.executeQuery("SELECT claimed_by, SUM(status = 'PROCESSED') FROM outbox_events "
-                        + "GROUP BY claimed_by")) {
-            long done = 0;
+        try (java.sql.Statement st = conn.createStatement()) {
             String live = null;
-            while (rs.next()) {
-                String relay = rs.getString(1).trim();
-                done += rs.getLong(2);
-                if (!relay.isEmpty() && !dead.contains(relay)) {
-                    live = relay;
+            try (java.sql.ResultSet rs = st.executeQuery(Sql.HOLDERS)) {
+                while (rs.next() && live == null) {
+                    String relay = rs.getString(1).trim();
+                    live = relay.isEmpty() || dead.contains(relay) ? null : relay;
                 }
             }
-            return done >= processed ? live : null;
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT COUNT(*) FROM outbox_events WHERE status = 'PROCESSED'")) {
+                return rs.next() && rs.getLong(1) >= processed ? live : null;
+            }
         } catch (java.sql.SQLException e) {
             return null;
         }
@@ -185,11 +189,13 @@ public final class RelayKill implements Scenario {
         }
         List<String> holders = laterDead.stream().filter(h -> !h.isEmpty())
                 .map(h -> "'" + h.replace("'", "''") + "'").toList();
+        String in = String.join(",", holders);
         String heldByLaterDead = holders.isEmpty() ? ""
-                : " OR (status = 'PENDING' AND claimed_by IN (" + String.join(",", holders) + "))";
+                : " OR (o.status = 'PENDING' AND (o.claimed_by IN (" + in + ") OR EXISTS (SELECT 1 FROM outbox_claims c"
+                        + " WHERE c.relay_id IN (" + in + ") AND c.first_id <= o.id AND c.last_id >= o.id)))";
         try {
-            long done = Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events WHERE id IN (" + String.join(",", ids)
-                    + ") AND (status = 'PROCESSED'" + heldByLaterDead + ")");
+            long done = Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events o WHERE o.id IN (" + String.join(",", ids)
+                    + ") AND (o.status = 'PROCESSED'" + heldByLaterDead + ")");
             return done == ids.size();
         } catch (java.sql.SQLException e) {
             return false;

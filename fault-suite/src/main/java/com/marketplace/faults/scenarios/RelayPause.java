@@ -7,7 +7,6 @@ import com.marketplace.faults.JarService;
 import com.marketplace.faults.Load;
 import com.marketplace.faults.Scenario;
 import com.marketplace.faults.ScenarioResult;
-import com.marketplace.faults.Sql;
 import com.marketplace.faults.Stack;
 import com.marketplace.faults.TopicRecorder;
 import com.marketplace.harness.ManagedProcess.Signal;
@@ -48,6 +47,7 @@ public final class RelayPause implements Scenario {
         JarService a = stack.gateway("relay-a", Map.of("OUTBOX_BATCH_SIZE", "100"));
         String holder = null;
         List<String> held = List.of();
+        long heldCount = 0;
         long stoppedAt = 0;
         for (int attempt = 1; attempt <= ATTEMPTS && held.isEmpty(); attempt++) {
             String[] found = new String[1];
@@ -62,7 +62,8 @@ public final class RelayPause implements Scenario {
             holder = found[0];
             a.signal(Signal.STOP);
             stoppedAt = System.nanoTime();
-            held = holder == null ? List.of() : Sql.queryColumn(stack, RelayKill.heldRowsSql(), holder);
+            held = holder == null ? List.of() : RelayKill.heldRows(stack, holder);
+            heldCount = holder == null ? 0 : RelayKill.heldCount(stack, holder);
             if (held.isEmpty()) {
                 a.signal(Signal.CONT);
             }
@@ -81,7 +82,7 @@ public final class RelayPause implements Scenario {
         checks.check(drained, "the backlog was not delivered within 120 s while A was frozen");
 
         a.signal(Signal.CONT);
-        long expected = held.size();
+        long expected = heldCount;
         boolean counted = Audit.Wait.until(Duration.ofSeconds(30), Duration.ofMillis(200),
                 () -> Load.metric(a, "outbox_fenced_total") >= expected);
         double fenced = Load.metric(a, "outbox_fenced_total");
@@ -93,10 +94,10 @@ public final class RelayPause implements Scenario {
         Thread.sleep(2_000);
         Audit.Figures figures = Audit.figures(stack, recorder, false);
         checks.check(figures.events() == 2L * orders, "expected " + 2 * orders + " outbox events, found " + figures.events());
-        checks.check(figures.rawDuplicates() <= held.size() + 200L, figures.rawDuplicates()
-                + " duplicates on the order topics, more than A's " + held.size() + " rows plus two batches");
-        checks.note("relay %s frozen holding %d rows; taken over and PROCESSED %s after SIGSTOP", holder, held.size(),
-                RelayKill.seconds(recovery));
+        checks.check(figures.rawDuplicates() <= heldCount + 200L, figures.rawDuplicates()
+                + " duplicates on the order topics, more than A's " + heldCount + " rows plus two batches");
+        checks.note("relay %s frozen holding %d rows (%d within its claims' ranges); taken over and PROCESSED %s after SIGSTOP",
+                holder, heldCount, held.size(), RelayKill.seconds(recovery));
         checks.note("after SIGCONT: outbox_fenced_total %.0f, %d WARN line(s): %s", fenced, warnings.size(),
                 warnings.isEmpty() ? "" : warnings.get(0));
         return checks.result(figures, recovery);

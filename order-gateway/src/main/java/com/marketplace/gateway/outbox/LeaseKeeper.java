@@ -2,9 +2,12 @@ package com.marketplace.gateway.outbox;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,19 +16,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbox rows one relay holds a lease on, from claim until their outcome is recorded, and the
- * renewal of that lease while they are in flight.
+ * What one relay holds, from claim until the outcome is recorded, and the renewal of it while rows
+ * are in flight: claimed batches through one claim each, rows handed over at their commit through a
+ * lease of their own (see {@link OutboxStore}).
  *
- * <p>Renewing is what lets the lease be short. A live relay extends its claim every third of a
- * lease, however long the broker takes to acknowledge, so nobody re-sends its rows behind its back;
- * a relay that died (or is paused) stops renewing, and its rows become claimable by any other relay
- * one lease after its last renewal.
+ * <p>Renewing is what lets the lease be short. A live relay extends its claims and leases every third
+ * of a lease, however long the broker takes to acknowledge, so nobody re-sends its rows behind its
+ * back; a relay that died (or is paused) stops renewing, and its rows become claimable by any other
+ * relay one lease after its last renewal.
  *
- * <p>A renewal that finds rows no longer leased to this relay has been overtaken: its lease ran out
- * (the process was paused, or could not reach the database) and another relay re-claimed them.
- * Those rows are counted in {@code outbox_fenced_total}, logged in one WARN line, and not renewed or
- * recorded again; {@link #finished} tells the relay to skip them. Each lost row is counted once,
- * here or by the relay when its recording is refused.
+ * <p>A renewal that finds a claim or a leased row no longer this relay's has been overtaken: the
+ * lease ran out (the process was paused, or could not reach the database) and another relay took the
+ * rows over. Those rows are counted in {@code outbox_fenced_total}, logged in one WARN line, and not
+ * renewed or recorded again; {@link #finished} tells the relay to skip them. Each lost row is counted
+ * once, here or by the relay when its recording is refused.
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -36,9 +40,11 @@ final class LeaseKeeper implements AutoCloseable {
     private final RelaySettings settings;
     private final OutboxMetrics metrics;
     private final Clock clock;
-    /** Rows claimed and not yet recorded; guarded by {@code this}. */
-    private final Set<Long> held = new HashSet<>();
-    /** Rows found re-claimed by another relay and not yet handed back by {@link #finished}; guarded by {@code this}. */
+    /** Rows leased to this relay on their own and not yet recorded; guarded by {@code this}. */
+    private final Set<Long> leased = new HashSet<>();
+    /** Claims held, each with its rows not yet recorded; guarded by {@code this}. */
+    private final Map<Long, Set<Long>> claims = new HashMap<>();
+    /** Rows found taken over by another relay and not yet handed back by {@link #finished}; guarded by {@code this}. */
     private final Set<Long> lost = new HashSet<>();
     private ScheduledExecutorService renewer;
 
@@ -66,22 +72,37 @@ final class LeaseKeeper implements AutoCloseable {
         renewer.scheduleWithFixedDelay(this::renewSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Rows this relay has just claimed. */
+    /** Rows this relay has just claimed, or taken over at their commit. */
     synchronized void claimed(List<OutboxRow> rows) {
-        rows.forEach(row -> held.add(row.id()));
+        for (OutboxRow row : rows) {
+            if (row.claimed()) {
+                claims.computeIfAbsent(row.claimId(), claim -> new HashSet<>()).add(row.id());
+            } else {
+                leased.add(row.id());
+            }
+        }
     }
 
     /**
-     * The relay is about to record the outcome of {@code ids}: stop renewing them.
+     * The relay is about to record the outcome of {@code rows}: stop renewing them (and a claim, once
+     * all its rows are finished).
      *
-     * @return those of {@code ids} already known to be re-claimed by another relay; the relay must not update them
+     * @return the ids of those of {@code rows} already known to be taken over by another relay; the
+     *         relay must not update them
      */
-    synchronized Set<Long> finished(Collection<Long> ids) {
+    synchronized Set<Long> finished(Collection<OutboxRow> rows) {
         Set<Long> skip = new HashSet<>();
-        for (Long id : ids) {
-            held.remove(id);
-            if (lost.remove(id)) {
-                skip.add(id);
+        for (OutboxRow row : rows) {
+            if (row.claimed()) {
+                Set<Long> ofClaim = claims.get(row.claimId());
+                if (ofClaim != null && ofClaim.remove(row.id()) && ofClaim.isEmpty()) {
+                    claims.remove(row.claimId());
+                }
+            } else {
+                leased.remove(row.id());
+            }
+            if (lost.remove(row.id())) {
+                skip.add(row.id());
             }
         }
         return skip;
@@ -89,7 +110,7 @@ final class LeaseKeeper implements AutoCloseable {
 
     /** Number of rows held now. */
     synchronized int heldCount() {
-        return held.size();
+        return leased.size() + claims.values().stream().mapToInt(Set::size).sum();
     }
 
     private void renewSafely() {
@@ -101,26 +122,45 @@ final class LeaseKeeper implements AutoCloseable {
         }
     }
 
-    /** Extends the lease on every held row, and sets aside those another relay has taken. */
+    /** What a renewal found still held. */
+    private record Held(Set<Long> leasedRows, Set<Long> claims) {
+    }
+
+    /** Extends every held claim and lease, and sets aside the rows another relay has taken. */
     void renew() {
-        Set<Long> snapshot;
+        Set<Long> leasedSnapshot;
+        Set<Long> claimSnapshot;
         synchronized (this) {
-            snapshot = new HashSet<>(held);
+            leasedSnapshot = new HashSet<>(leased);
+            claimSnapshot = new HashSet<>(claims.keySet());
         }
-        if (snapshot.isEmpty()) {
+        if (leasedSnapshot.isEmpty() && claimSnapshot.isEmpty()) {
             return;
         }
-        Set<Long> stillHeld = outbox.inTransaction(store -> {
-            int renewed = store.renewLease(settings.relayId(), snapshot, clock.instant().plus(settings.lease()));
-            return renewed == snapshot.size() ? snapshot : store.heldBy(settings.relayId(), snapshot);
+        String relayId = settings.relayId();
+        Held stillHeld = outbox.inTransaction(store -> {
+            Instant until = clock.instant().plus(settings.lease());
+            Set<Long> rows = store.renewLease(relayId, leasedSnapshot, until) == leasedSnapshot.size()
+                    ? leasedSnapshot : store.heldBy(relayId, leasedSnapshot);
+            Set<Long> held = store.renewClaims(relayId, claimSnapshot, until) == claimSnapshot.size()
+                    ? claimSnapshot : store.claimsHeldBy(relayId, claimSnapshot);
+            return new Held(rows, held);
         });
         int taken = 0;
         synchronized (this) {
-            for (Long id : snapshot) {
-                // a row recorded meanwhile left `held` before its update, so it is not mistaken for a lost one
-                if (!stillHeld.contains(id) && held.remove(id)) {
+            for (Long id : leasedSnapshot) {
+                // a row recorded meanwhile left `leased` before its update, so it is not mistaken for a lost one
+                if (!stillHeld.leasedRows().contains(id) && leased.remove(id)) {
                     lost.add(id);
                     taken++;
+                }
+            }
+            for (Long claim : claimSnapshot) {
+                // likewise a claim whose rows were all recorded meanwhile has left `claims`
+                Set<Long> rows = stillHeld.claims().contains(claim) ? null : claims.remove(claim);
+                if (rows != null) {
+                    lost.addAll(rows);
+                    taken += rows.size();
                 }
             }
         }

@@ -36,6 +36,7 @@ public record NewOutboxEvent(
 
     /** The row as a relay publishes it, once inserted with {@code id}. */
     public OutboxRow asRow(long id) {
-        return new OutboxRow(id, eventId, aggregateId, eventType, schemaVersion, envelopeJson, 0, createdAt);
+        return new OutboxRow(id, eventId, aggregateId, eventType, schemaVersion, envelopeJson, 0, createdAt,
+                OutboxRow.LEASED);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The direct path from an order transaction to this instance's relay, which spares the relay a
- * claim round (a locking select, a lease update and a commit) for rows it is handed.
+ * claim round (a locking select, a claim insert and a commit) for rows it is handed.
  *
  * <p>Before the transaction writes an outbox row that no earlier unfinished event of its order
  * precedes, the writer asks for a {@link Lease} and inserts the row already leased to the relay,

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,11 +32,13 @@ import org.slf4j.LoggerFactory;
  * FAILED after {@code maxAttempts} retriable failures, or at once for a failure that can never
  * heal; a FAILED row holds back later events of its order and nothing else.
  *
- * <p>Leases are short and renewed while rows are in flight ({@link LeaseKeeper}): rows claimed by a
- * relay that died are claimable again one lease after its last renewal. Every update after the
- * claim is fenced on {@code claimed_by}; an update refused because another relay re-claimed the
- * row (this relay was paused or cut off past its lease) is counted in {@code outbox_fenced_total}
- * and logged in one WARN line per recording transaction.
+ * <p>A claimed batch is held through one claim, a row handed over at commit through a lease of its
+ * own (see {@link OutboxStore}). Both are short and renewed while rows are in flight
+ * ({@link LeaseKeeper}): rows held by a relay that died are claimable again one lease after its last
+ * renewal. Recording a batch first ends its claim, and every update of a leased row is fenced on
+ * {@code claimed_by}; rows refused because another relay took them over (this relay was paused or
+ * cut off past its lease) are counted in {@code outbox_fenced_total} and logged in one WARN line per
+ * recording transaction.
  *
  * <p>The relay runs on two single-thread executors of its own, {@code outbox-relay-<id>} (claim and
  * send) and {@code outbox-relay-acks-<id>} (await and record), plus the lease renewer. Rows of this
@@ -98,6 +101,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private final AtomicBoolean started = new AtomicBoolean();
     /** Batches handed to the producer and not yet taken by the completer, in order of sending. */
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new LinkedBlockingQueue<>();
+    /**
+     * Set while the claiming thread holds rows it has taken (from {@link #handedOver} or a claim) and
+     * not yet queued in {@link #inFlight}: rows on their way from one to the other.
+     */
+    private volatile boolean sending;
     /** One permit per sent batch not yet recorded, so claiming cannot run far ahead of recording. */
     private final Semaphore unrecorded = new Semaphore(UNRECORDED_BATCHES);
     private Runnable beforeFirstRound = () -> { };
@@ -222,51 +230,73 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * Records what happened to a published batch, fenced on this relay's lease: rows another relay
-     * has re-claimed meanwhile are left alone, counted as fenced and logged.
+     * Records what happened to published rows, fenced on this relay's hold on them: first the claims
+     * they were sent under are ended, and the rows of a claim another relay has taken over meanwhile
+     * are left alone, as are leased rows another relay has re-claimed; those are counted as fenced and
+     * logged.
      */
     void complete(List<PublishOutcome> outcomes) {
         Instant now = clock.instant();
-        Set<Long> knownLost = leases.finished(outcomes.stream().map(o -> o.row().id()).toList());
-        List<Long> acked = new ArrayList<>(outcomes.size());
-        List<Long> notSent = new ArrayList<>();
-        List<PublishOutcome> failures = new ArrayList<>();
-        for (PublishOutcome outcome : outcomes) {
-            if (knownLost.contains(outcome.row().id())) {
-                continue;
-            }
-            switch (outcome.result()) {
-                case ACKED -> acked.add(outcome.row().id());
-                case NOT_SENT -> notSent.add(outcome.row().id());
-                default -> failures.add(outcome);
-            }
-        }
+        Set<Long> knownLost = leases.finished(outcomes.stream().map(PublishOutcome::row).toList());
+        List<PublishOutcome> live = outcomes.stream().filter(o -> !knownLost.contains(o.row().id())).toList();
         Recorded recorded = outbox.inTransaction(store -> {
+            Set<Long> ended = new HashSet<>();
+            for (PublishOutcome outcome : live) {
+                long claim = outcome.row().claimId();
+                if (outcome.row().claimed() && !ended.contains(claim) && store.endClaim(settings.relayId(), claim)) {
+                    ended.add(claim);
+                }
+            }
+            List<OutboxRow> acked = new ArrayList<>(live.size());
+            List<OutboxRow> notSent = new ArrayList<>();
+            List<PublishOutcome> failures = new ArrayList<>();
+            int takenOver = 0;
+            for (PublishOutcome outcome : live) {
+                if (outcome.row().claimed() && !ended.contains(outcome.row().claimId())) {
+                    takenOver++;
+                    continue;
+                }
+                switch (outcome.result()) {
+                    case ACKED -> acked.add(outcome.row());
+                    case NOT_SENT -> notSent.add(outcome.row());
+                    default -> failures.add(outcome);
+                }
+            }
             int marked = store.markProcessed(settings.relayId(), acked, now);
             int failed = 0;
             for (PublishOutcome failure : failures) {
                 failed += recordFailure(store, failure, now) ? 1 : 0;
             }
             int released = store.release(settings.relayId(), notSent);
-            return new Recorded(marked, failed, released);
+            return new Recorded(takenOver, acked.size() - marked, failures.size() - failed,
+                    notSent.size() - released, marked);
         });
-        lastRoundClean = acked.size() == outcomes.size();
+        lastRoundClean = live.size() == outcomes.size()
+                && live.stream().allMatch(o -> o.result() == PublishOutcome.Result.ACKED);
         recordMetrics(outcomes, recorded.marked());
-        recordFenced(acked.size() - recorded.marked(), failures.size() - recorded.failed(),
-                notSent.size() - recorded.released());
+        recordFenced(recorded);
     }
 
-    /** Rows of one round whose outcome was recorded, by kind of update. */
-    private record Recorded(int marked, int failed, int released) {
+    /**
+     * The rows of one recording refused because another relay holds them now: of claims taken over,
+     * and leased rows re-claimed, by outcome; and how many rows were marked PROCESSED.
+     */
+    private record Recorded(int ofClaimsTakenOver, int notMarked, int failureNotRecorded, int notReleased,
+            int marked) {
+
+        int refused() {
+            return ofClaimsTakenOver + notMarked + failureNotRecorded + notReleased;
+        }
     }
 
-    private void recordFenced(int notMarked, int failureNotRecorded, int notReleased) {
-        int refused = notMarked + failureNotRecorded + notReleased;
+    private void recordFenced(Recorded recorded) {
+        int refused = recorded.refused();
         if (refused > 0) {
             metrics.fenced(refused);
             log.warn("Relay {}: {} outbox rows had been re-claimed by another relay after this relay's lease expired; "
-                    + "their outcome was not recorded (acknowledged {}, failed {}, unsent {})",
-                    settings.relayId(), refused, notMarked, failureNotRecorded, notReleased);
+                    + "their outcome was not recorded (of claims taken over {}, acknowledged {}, failed {}, unsent {})",
+                    settings.relayId(), refused, recorded.ofClaimsTakenOver(), recorded.notMarked(),
+                    recorded.failureNotRecorded(), recorded.notReleased());
         }
     }
 
@@ -277,7 +307,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE || attempts >= settings.maxAttempts();
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
-        if (!store.recordFailure(settings.relayId(), row.id(), status, backoff.nextAttemptAt(now, attempts),
+        if (!store.recordFailure(settings.relayId(), row, status, backoff.nextAttemptAt(now, attempts),
                 error)) {
             return false;
         }
@@ -312,16 +342,20 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         prepare();
         lastClaimNanos = System.nanoTime();
         while (running) {
+            sending = true;
             List<OutboxRow> handed = takeHandedOver();
             if (!handed.isEmpty() && !enqueue(publisher.send(handed))) {
                 break;
             }
+            sending = false;
             if (claimDue()) {
                 List<OutboxRow> claimed = claimSafely();
                 forgetAwaited(claimed);
+                sending = !claimed.isEmpty();
                 if (!claimed.isEmpty() && !enqueue(publisher.send(claimed))) {
                     break;
                 }
+                sending = false;
                 // a full, clean batch means more is probably waiting: go again at once
                 if (claimed.size() == settings.batchSize() && lastRoundClean) {
                     claimWanted.set(true);
@@ -384,7 +418,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             unrecorded.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            leases.finished(sent.rows().stream().map(OutboxRow::id).toList());
+            leases.finished(sent.rows());
             return false;
         }
         inFlight.add(sent);
@@ -393,11 +427,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * The completer thread's loop, until the claiming loop ends: awaits each batch's acknowledgements
-     * in order and records them. At a trickle (no other send waiting when a batch's acknowledgements
-     * come) the batches acknowledged within {@link #RECORD_WINDOW} after it are recorded with it in
+     * in order and records them. At a trickle (no other rows waiting to be sent, being sent or sent
+     * when a batch's acknowledgements come) the batches acknowledged within {@link #RECORD_WINDOW} after it are recorded with it in
      * one transaction, up to {@link #UNRECORDED_BATCHES} batches and a batch of rows; a batch that
      * would overfill the group, or is not acknowledged in time, starts the next group. Under load
-     * (sends already waiting) each batch is recorded alone and at once: every recording then frees
+     * (rows already waiting) each batch is recorded alone and at once: every recording then frees
      * the claimer for one more send, which carries all the rows committed meanwhile.
      */
     private void completeLoop() {
@@ -411,8 +445,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             }
             int batches = 1;
             List<PublishOutcome> outcomes = new ArrayList<>(awaitSafely(first, System.nanoTime()));
-            // sends waiting already: under load, so record this one alone and at once
-            boolean collect = inFlight.isEmpty();
+            // rows waiting already, to be sent or sent: under load, so record this one alone and at
+            // once (checked in the order rows move: handed over, being sent, sent)
+            boolean collect = handedOver.isEmpty() && !sending && inFlight.isEmpty();
             long deadline = System.nanoTime() + RECORD_WINDOW.toNanos();
             while (collect && batches < UNRECORDED_BATCHES && outcomes.size() < settings.batchSize()
                     && System.nanoTime() - deadline < 0) {
@@ -511,7 +546,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /** Stops renewing rows whose outcome cannot be recorded: another relay re-sends them once the lease runs out. */
     private void forget(List<OutboxRow> rows, String failed, RuntimeException cause) {
-        leases.finished(rows.stream().map(OutboxRow::id).toList());
+        leases.finished(rows);
         consecutiveErrors.incrementAndGet();
         lastRoundClean = false;
         log.warn("{} {} outbox rows failed; they will be re-sent after the lease: {}", failed, rows.size(),

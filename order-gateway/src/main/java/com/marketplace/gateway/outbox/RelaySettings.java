@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * How a relay claims and retries.
  *
- * @param relayId       this relay's identity, written to {@code claimed_by}; unique per running relay,
- *                      1-40 printable ASCII characters
+ * @param relayId       this relay's identity, written to {@code claimed_by} and
+ *                      {@code outbox_claims.relay_id}; unique per running relay, 1-40 printable ASCII
+ *                      characters
  * @param batchSize     rows claimed per round
  * @param pollInterval  fallback wait between rounds when not woken by a commit
  * @param lease         how long a claim stays exclusive without renewal; the relay renews it every third
@@ -25,7 +26,7 @@ public record RelaySettings(
         Duration backoffBase,
         Duration backoffMax) {
 
-    /** Width of {@code outbox_events.claimed_by}. */
+    /** Width of {@code outbox_events.claimed_by} and {@code outbox_claims.relay_id}. */
     public static final int MAX_RELAY_ID_LENGTH = 40;
     /** Default of {@code OUTBOX_LEASE}: rows of a relay that died are claimable again this long after its last renewal. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);

@@ -92,6 +92,14 @@ final class OutboxFixtures {
         return TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE status = ?", status.name());
     }
 
+    /** How many PENDING rows {@code relayId} holds now: leased to it, or taken by one of its claims. */
+    static long heldBy(String relayId) {
+        return TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE status = 'PENDING' AND claimed_by = ?",
+                relayId)
+                + TestDatabase.queryLong("SELECT COALESCE(SUM(row_count), 0) FROM outbox_claims WHERE relay_id = ?",
+                        relayId);
+    }
+
     static String statusOf(UUID eventId) {
         return column("status", eventId);
     }

@@ -33,6 +33,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -212,11 +213,13 @@ class OutboxHandoffIT {
         // Given a relay whose recording transactions wait at a gate (its claims and the orders' own
         // transactions do not; the completer runs on the thread named outbox-relay-acks-<id>)
         AtomicReference<CountDownLatch> recordingGate = new AtomicReference<>(new CountDownLatch(0));
+        AtomicInteger atGate = new AtomicInteger();
         OutboxTransactions store = OutboxFixtures.store();
         OutboxTransactions gated = new OutboxTransactions() {
             @Override
             public <T> T inTransaction(Function<OutboxStore, T> work) {
                 if (Thread.currentThread().getName().startsWith("outbox-relay-acks-")) {
+                    atGate.incrementAndGet();
                     awaitUninterruptibly(recordingGate.get());
                 }
                 return store.inTransaction(work);
@@ -236,9 +239,15 @@ class OutboxHandoffIT {
             // the next, then 26 more
             CountDownLatch gate = new CountDownLatch(1);
             recordingGate.set(gate);
+            int arrivedBefore = atGate.get();
             for (int i = 0; i < 4; i++) {
                 orders.create(TestOrders.request(401 + i), null);
                 PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds(), Duration.ofSeconds(20));
+                if (i == 0) {
+                    // the first is a trickle and may wait for company before it is recorded: let it
+                    // reach the gate alone, so that what follows is the load this test is about
+                    await().atMost(Duration.ofSeconds(10)).until(() -> atGate.get() > arrivedBefore);
+                }
             }
             List<UUID> sentWhileHeld = eventIds();
             for (int i = 4; i < 30; i++) {

@@ -114,6 +114,56 @@ class OutboxRelayIT {
     }
 
     @Test
+    void relaysClaimingAtOnceNeverTakeTheSameRow() throws Exception {
+        // Given 3,000 due rows and four relays that claim batches of 50 at the same moment, again
+        // and again, without recording anything (so every claim stays live)
+        OutboxFixtures.insertRounds(20_000, 3_000, 1, 500);
+        List<OutboxRelay> claiming = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            claiming.add(newRelay(RelaySettings.of("relay-race-" + i, 50, Duration.ofMinutes(1), 10)
+                    .withLease(Duration.ofMinutes(10)), Clock.systemUTC()));
+        }
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(claiming.size());
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(claiming.size());
+        List<java.util.concurrent.Future<List<OutboxRow>>> takes = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (OutboxRelay relay : claiming) {
+            takes.add(threads.submit(() -> {
+                List<OutboxRow> taken = new ArrayList<>();
+                together.await();
+                // until no row is left outside every claim (a claim's range may span rows others took,
+                // and rows nobody took: those wait for it to end)
+                while (outsideEveryClaim() > 0 && System.nanoTime() - deadline < 0) {
+                    taken.addAll(relay.claim());
+                }
+                return taken;
+            }));
+        }
+        List<Long> all = new ArrayList<>();
+        try {
+            for (java.util.concurrent.Future<List<OutboxRow>> take : takes) {
+                take.get(60, java.util.concurrent.TimeUnit.SECONDS).forEach(row -> all.add(row.id()));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        // Then no row went to two of them, and every row went to one or waits inside a claim
+        assertThat(all).doesNotHaveDuplicates().isNotEmpty();
+        assertThat(outsideEveryClaim()).isZero();
+        assertThat(TestDatabase.queryLong("SELECT COALESCE(SUM(row_count), 0) FROM outbox_claims"))
+                .isEqualTo(all.size());
+        // and no row was written to claim it: the claims are rows of their own
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE claimed_by <> ''")).isZero();
+    }
+
+    private static long outsideEveryClaim() {
+        return TestDatabase.queryLong("""
+                SELECT COUNT(*) FROM outbox_events o WHERE NOT EXISTS (
+                    SELECT 1 FROM outbox_claims c WHERE c.first_id <= o.id AND c.last_id >= o.id)""");
+    }
+
+    @Test
     void crashAfterAcksBeforeMarkResendsOnceTheLeaseExpires() throws Exception {
         MutableClock clock = new MutableClock();
         List<EventEnvelope> events = OutboxFixtures.insertRounds(5_000, 50, 2, 100);
@@ -158,11 +208,10 @@ class OutboxRelayIT {
         // When the zombie wakes up and records its acks
         zombie.complete(zombieOutcomes);
 
-        // Then its marks are fenced off: the rows stay PENDING and leased to the successor
+        // Then its marks are fenced off: the rows stay PENDING and held by the successor
         assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isZero();
-        assertThat(TestDatabase.queryLong(
-                "SELECT COUNT(*) FROM outbox_events WHERE claimed_by = 'relay-successor' AND status = 'PENDING'"))
-                .isEqualTo(zombieBatch.size());
+        assertThat(OutboxFixtures.heldBy("relay-successor")).isEqualTo(zombieBatch.size());
+        assertThat(OutboxFixtures.heldBy("relay-zombie")).isZero();
         // and every refused update is counted
         assertThat(registry.get("outbox.fenced").counter().count()).isEqualTo(zombieBatch.size());
     }
@@ -193,9 +242,7 @@ class OutboxRelayIT {
         holder.renewLeases();
         holder.complete(held.stream().map(row -> PublishOutcome.acked(row, clock.instant())).toList());
         assertThat(registry.get("outbox.fenced").counter().count()).isEqualTo(held.size());
-        assertThat(TestDatabase.queryLong(
-                "SELECT COUNT(*) FROM outbox_events WHERE claimed_by = 'relay-next' AND status = 'PENDING'"))
-                .isEqualTo(held.size());
+        assertThat(OutboxFixtures.heldBy("relay-next")).isEqualTo(held.size());
     }
 
     @Test

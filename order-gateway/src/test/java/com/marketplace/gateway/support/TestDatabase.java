@@ -78,12 +78,13 @@ public final class TestDatabase {
         return GatewayConfig.fromEnv(env);
     }
 
-    /** Deletes every row of the gateway's tables. */
+    /** Deletes every row of the gateway's tables, and every relay's claims and leases. */
     public static void clean() {
         try (Connection conn = DATA_SOURCE.getConnection(); Statement st = conn.createStatement()) {
             for (String table : TABLES_IN_DELETE_ORDER) {
                 st.executeUpdate("DELETE FROM " + table);
             }
+            st.executeUpdate("DELETE FROM outbox_claims");
             st.executeUpdate(RESET_LEASES);
             conn.commit();
         } catch (SQLException e) {

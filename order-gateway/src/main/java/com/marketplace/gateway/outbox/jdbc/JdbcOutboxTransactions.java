@@ -68,20 +68,25 @@ public final class JdbcOutboxTransactions implements OutboxTransactions {
         }
 
         @Override
-        public int markProcessed(String relayId, Collection<Long> ids, Instant now) {
-            return run("outbox mark", () -> outbox.markProcessed(conn, relayId, ids, now));
+        public boolean endClaim(String relayId, long claimId) {
+            return run("outbox claim end", () -> outbox.endClaim(conn, relayId, claimId));
         }
 
         @Override
-        public boolean recordFailure(String relayId, long id, OutboxStatus newStatus, Instant nextAttemptAt,
+        public int markProcessed(String relayId, Collection<OutboxRow> rows, Instant now) {
+            return run("outbox mark", () -> outbox.markProcessed(conn, relayId, rows, now));
+        }
+
+        @Override
+        public boolean recordFailure(String relayId, OutboxRow row, OutboxStatus newStatus, Instant nextAttemptAt,
                 String error) {
             return run("outbox failure update",
-                    () -> outbox.recordFailure(conn, relayId, id, newStatus, nextAttemptAt, error));
+                    () -> outbox.recordFailure(conn, relayId, row, newStatus, nextAttemptAt, error));
         }
 
         @Override
-        public int release(String relayId, Collection<Long> ids) {
-            return run("outbox release", () -> outbox.release(conn, relayId, ids));
+        public int release(String relayId, Collection<OutboxRow> rows) {
+            return run("outbox release", () -> outbox.release(conn, relayId, rows));
         }
 
         @Override
@@ -92,6 +97,16 @@ public final class JdbcOutboxTransactions implements OutboxTransactions {
         @Override
         public Set<Long> heldBy(String relayId, Collection<Long> ids) {
             return run("outbox lease read", () -> outbox.heldBy(conn, relayId, ids));
+        }
+
+        @Override
+        public int renewClaims(String relayId, Collection<Long> claimIds, Instant leaseUntil) {
+            return run("outbox claim renewal", () -> outbox.renewClaims(conn, relayId, claimIds, leaseUntil));
+        }
+
+        @Override
+        public Set<Long> claimsHeldBy(String relayId, Collection<Long> claimIds) {
+            return run("outbox claim read", () -> outbox.claimsHeldBy(conn, relayId, claimIds));
         }
 
         @Override

@@ -2,10 +2,14 @@ package com.marketplace.gateway.outbox.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The IN lists' lengths; the statements themselves are tested on the database by the outbox ITs. */
+/**
+ * The IN lists' lengths and the claim ranges left out of a claim query; the statements themselves
+ * are tested on the database by the outbox ITs.
+ */
 class JdbcOutboxRepositoryTest {
 
     @Test
@@ -22,5 +26,21 @@ class JdbcOutboxRepositoryTest {
     void aBatchOfEverySizeUpToTenThousandNeedsAtMostFifteenStatementTexts() {
         assertThat(IntStream.rangeClosed(1, 10_000).map(JdbcOutboxRepository::paddedLength).distinct().count())
                 .isEqualTo(15);
+    }
+
+    @Test
+    void claimRangesAreJoinedWhereTheyTouchAndThenWhereTheGapIsSmallest() {
+        List<long[]> ranges = List.of(new long[] {1, 10}, new long[] {11, 20}, new long[] {15, 18},
+                new long[] {30, 40}, new long[] {43, 50}, new long[] {100, 110}, new long[] {200, 210});
+
+        // touching and nested ranges are one range, whatever the number of slots
+        assertThat(JdbcOutboxRepository.mergedTo(10, ranges))
+                .containsExactly(new long[] {1, 20}, new long[] {30, 40}, new long[] {43, 50},
+                        new long[] {100, 110}, new long[] {200, 210});
+        // then the closest neighbours (gap 2, then 9) are joined, covering the rows between them
+        assertThat(JdbcOutboxRepository.mergedTo(3, ranges))
+                .containsExactly(new long[] {1, 50}, new long[] {100, 110}, new long[] {200, 210});
+        assertThat(JdbcOutboxRepository.mergedTo(1, ranges)).containsExactly(new long[] {1, 210});
+        assertThat(JdbcOutboxRepository.mergedTo(4, List.of())).isEmpty();
     }
 }
