@@ -2,6 +2,7 @@ package com.marketplace.bench.pipeline;
 
 import com.marketplace.bench.BenchEnvironment;
 import com.marketplace.bench.ProcessMemory;
+import com.marketplace.bench.gateway.RelayRounds;
 import com.marketplace.events.Topics;
 import com.marketplace.harness.HttpService;
 import com.marketplace.harness.KafkaCluster;
@@ -79,7 +80,12 @@ public final class PipelineBenchmark {
      * on {@code marketplace.order.created} and {@code marketplace.email} (started before any load).
      */
     public record Running(Duration startup, Map<String, ManagedProcess> processes, Optional<Long> mariadb,
-            URI gateway, RecordArrivals arrivals) {
+            HttpService gatewayService, RecordArrivals arrivals) {
+
+        /** The gateway's base URI. */
+        public URI gateway() {
+            return gatewayService.uri("/");
+        }
 
         /** Heap in use and resident set of the gateway and the streams app now, in MiB. */
         public Map<String, Double> memoryMb() {
@@ -117,7 +123,7 @@ public final class PipelineBenchmark {
             try (RecordArrivals arrivals = new RecordArrivals(kafka.bootstrapServers(),
                     List.of(Topics.ORDER_CREATED, Topics.EMAIL))) {
                 arrivals.start();
-                return load.apply(new Running(startup, processes, mariadbPid(), gateway.uri("/"), arrivals));
+                return load.apply(new Running(startup, processes, mariadbPid(), gateway, arrivals));
             }
         }
     }
@@ -138,6 +144,7 @@ public final class PipelineBenchmark {
             cpuTimeline.add(period[0].end());
             period[0] = CpuWindow.begin(pipeline.processes(), pipeline.mariadb());
         }, PipelineResult.PHASE_SECONDS, PipelineResult.PHASE_SECONDS, TimeUnit.SECONDS);
+        RelayRounds roundsBefore = RelayRounds.of(pipeline.gatewayService());
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         List<OpenLoopOrders.Sent> sent;
         try {
@@ -147,7 +154,9 @@ public final class PipelineBenchmark {
         }
         CpuWindow.Usage usage = cpu.end();
         awaitArrivals(pipeline.arrivals(), sent);
-        return PipelineResult.of(s, pipeline.startup(), start, sent, pipeline.arrivals(), usage, cpuTimeline, Map.of());
+        RelayRounds rounds = RelayRounds.of(pipeline.gatewayService()).minus(roundsBefore);
+        return PipelineResult.of(s, pipeline.startup(), start, sent, pipeline.arrivals(), usage, cpuTimeline, Map.of(),
+                rounds);
     }
 
     private static HttpService startGateway(PipelineSettings s, KafkaCluster kafka, Path work) {

@@ -1,5 +1,6 @@
 package com.marketplace.bench.pipeline;
 
+import com.marketplace.bench.gateway.RelayRounds;
 import com.marketplace.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +21,13 @@ import org.HdrHistogram.Histogram;
  * {@code marketplace.email} (a record seen before the client read the 201 counts as 0). {@code memoryMb}:
  * heap in use and resident set of the gateway and the streams app at the end of the load, in MiB.
  * {@code clientLate}: how long after its due time the client sent each request (its own lag, already
- * inside {@code http}); {@code answeredSeconds}: from the first due time to the last answer.
+ * inside {@code http}); {@code answeredSeconds}: from the first due time to the last answer;
+ * {@code relayRounds}: the gateway relay's sends and recording transactions in the window.
  */
 public record PipelineResult(PipelineSettings settings, Duration startup, int sent, int created, int answeredOther,
         int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd, Histogram clientLate,
-        double answeredSeconds, List<Phase> timeline, CpuWindow.Usage cpu, Map<String, Double> memoryMb) {
+        double answeredSeconds, List<Phase> timeline, CpuWindow.Usage cpu, Map<String, Double> memoryMb,
+        RelayRounds relayRounds) {
 
     /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
     public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
@@ -47,7 +50,8 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     static final int PHASE_SECONDS = 10;
 
     static PipelineResult of(PipelineSettings s, Duration startup, long startNanos, List<OpenLoopOrders.Sent> sent,
-            RecordArrivals arrivals, CpuWindow.Usage cpu, List<CpuWindow.Usage> cpuTimeline, Map<String, Double> memoryMb) {
+            RecordArrivals arrivals, CpuWindow.Usage cpu, List<CpuWindow.Usage> cpuTimeline, Map<String, Double> memoryMb,
+            RelayRounds relayRounds) {
         Histogram http = PipelineBenchmark.newHistogram();
         Histogram relay = PipelineBenchmark.newHistogram();
         Histogram endToEnd = PipelineBenchmark.newHistogram();
@@ -100,7 +104,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
                     relayPerPhase.get(i)));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
-                endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, memoryMb);
+                endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, memoryMb, relayRounds);
     }
 
     /**
@@ -127,7 +131,8 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     /** This result with {@code memory} (MiB by measure) as its memory readings. */
     public PipelineResult withMemory(Map<String, Double> memory) {
         return new PipelineResult(settings, startup, sent, created, answeredOther, lostRelay, lostEndToEnd, http, relay,
-                endToEnd, clientLate, answeredSeconds, timeline, cpu, Collections.unmodifiableMap(new LinkedHashMap<>(memory)));
+                endToEnd, clientLate, answeredSeconds, timeline, cpu, Collections.unmodifiableMap(new LinkedHashMap<>(memory)),
+                relayRounds);
     }
 
     private static long micros(long nanos) {

@@ -100,6 +100,8 @@ public final class PipelineScenario implements Scenario {
                 + "process and their busiest threads:", busy, r.cpuMillisPerOrder()));
         r.cpu().cores().forEach((name, cores) -> bound.append(String.format(Locale.ROOT, " %s %.2f (%s);", name, cores,
                 ThreadCpu.describe(r.cpu().threadCores().get(name)))));
+        bound.append(" The relay's sends / recording transactions per 100 orders: ")
+                .append(r.relayRounds().per100(r.created())).append('.');
         result.bound(bound.toString());
         return result;
     }

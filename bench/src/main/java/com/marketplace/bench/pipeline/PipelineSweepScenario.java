@@ -85,6 +85,8 @@ public final class PipelineSweepScenario implements Scenario {
                 top.result().cpuMillisPerOrder()));
         cpu.cores().forEach((name, cores) -> bound.append(String.format(Locale.ROOT, " %s %.2f (%s);", name, cores,
                 ThreadCpu.describe(cpu.threadCores().get(name)))));
+        bound.append(" The relay's sends / recording transactions per 100 orders at that step: ")
+                .append(top.result().relayRounds().per100(top.result().created())).append('.');
         return bound.toString();
     }
 }

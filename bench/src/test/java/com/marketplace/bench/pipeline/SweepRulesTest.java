@@ -2,6 +2,7 @@ package com.marketplace.bench.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marketplace.bench.gateway.RelayRounds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ class SweepRulesTest {
                 Path.of("target"), false, Map.of(), Map.of(), Map.of());
         PipelineResult result = new PipelineResult(settings, Duration.ZERO, answered + notCreated, answered, notCreated,
                 0, lostOnEmail, PipelineBenchmark.newHistogram(), PipelineBenchmark.newHistogram(), e2e,
-                PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, Map.of());
+                PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, Map.of(), RelayRounds.NONE);
         return new SweepStep(rate, result, TARGET_MS);
     }
 
