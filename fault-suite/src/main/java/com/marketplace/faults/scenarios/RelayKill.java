@@ -81,10 +81,12 @@ public final class RelayKill implements Scenario {
             killedHolders.add(holder[0] == null ? "" : holder[0]);
             long killedAt = System.nanoTime();
             List<String> heldRows = holder[0] == null ? List.of() : heldRows(stack, holder[0]);
-            held += holder[0] == null ? 0 : heldCount(stack, holder[0]);
+            long heldCount = holder[0] == null ? 0 : heldCount(stack, holder[0]);
+            held += heldCount;
             relay.start();
             recoveries.add(watch(stack, heldRows, killedAt, kill, killedHolders, checks));
-            checks.note("kill %d at %d/%d processed: the dead relay held %d rows", kill, before, events, heldRows.size());
+            checks.note("kill %d at %d/%d processed: the dead relay held %d rows (%d within its claims' ranges)", kill,
+                    before, events, heldCount, heldRows.size());
         }
         Duration worst = Duration.ZERO;
         for (java.util.concurrent.CompletableFuture<Duration> recovery : recoveries) {

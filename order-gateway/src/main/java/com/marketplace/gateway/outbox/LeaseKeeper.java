@@ -138,12 +138,14 @@ final class LeaseKeeper implements AutoCloseable {
             return;
         }
         String relayId = settings.relayId();
+        // claims before rows, in the order a recording takes their locks (it ends its claims first),
+        // so that a renewal and a recording of the same rows never wait for each other in a circle
         Held stillHeld = outbox.inTransaction(store -> {
             Instant until = clock.instant().plus(settings.lease());
-            Set<Long> rows = store.renewLease(relayId, leasedSnapshot, until) == leasedSnapshot.size()
-                    ? leasedSnapshot : store.heldBy(relayId, leasedSnapshot);
             Set<Long> held = store.renewClaims(relayId, claimSnapshot, until) == claimSnapshot.size()
                     ? claimSnapshot : store.claimsHeldBy(relayId, claimSnapshot);
+            Set<Long> rows = store.renewLease(relayId, leasedSnapshot, until) == leasedSnapshot.size()
+                    ? leasedSnapshot : store.heldBy(relayId, leasedSnapshot);
             return new Held(rows, held);
         });
         int taken = 0;

@@ -240,13 +240,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         Set<Long> knownLost = leases.finished(outcomes.stream().map(PublishOutcome::row).toList());
         List<PublishOutcome> live = outcomes.stream().filter(o -> !knownLost.contains(o.row().id())).toList();
         Recorded recorded = outbox.inTransaction(store -> {
+            // in claim order, as a renewal takes their locks
             Set<Long> ended = new HashSet<>();
-            for (PublishOutcome outcome : live) {
-                long claim = outcome.row().claimId();
-                if (outcome.row().claimed() && !ended.contains(claim) && store.endClaim(settings.relayId(), claim)) {
-                    ended.add(claim);
-                }
-            }
+            live.stream().map(PublishOutcome::row).filter(OutboxRow::claimed).map(OutboxRow::claimId).distinct()
+                    .sorted().filter(claim -> store.endClaim(settings.relayId(), claim)).forEach(ended::add);
             List<OutboxRow> acked = new ArrayList<>(live.size());
             List<OutboxRow> notSent = new ArrayList<>();
             List<PublishOutcome> failures = new ArrayList<>();
@@ -535,7 +532,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         try {
             complete(outcomes);
             metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            if (outcomes.stream().anyMatch(outcome -> awaited.containsKey(outcome.row().aggregateId()))) {
+            // a claim's range may have held back rows it did not take (behind an event of their order,
+            // or committed late): now that it has ended they are claimable
+            if (outcomes.stream().anyMatch(outcome -> outcome.row().claimed()
+                    || awaited.containsKey(outcome.row().aggregateId()))) {
                 claimWanted.set(true);
                 wake();
             }

@@ -89,7 +89,7 @@ public final class JdbcOutboxRepository {
             FOR UPDATE SKIP LOCKED""".formatted(
                     String.join("\n              ", Collections.nCopies(CLAIM_RANGE_SLOTS, "AND o.id NOT BETWEEN ? AND ?")));
 
-    /** Claims that ran out, and that no other transaction is ending or taking over right now. */
+    /** Claims that ran out and that no other transaction holds right now (ending, renewing or taking them over). */
     private static final String SELECT_EXPIRED_CLAIMS =
             "SELECT id FROM outbox_claims WHERE lease_until < ? FOR UPDATE SKIP LOCKED";
 
