@@ -323,9 +323,15 @@ public final class JdbcOutboxRepository {
 
     /** The id ranges of the committed claims, in order of their first ids. */
     private static List<long[]> claimRanges(Connection conn) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_CLAIM_RANGES)) {
+            return ranges(ps);
+        }
+    }
+
+    /** The (first id, last id) pairs a claims query returns. */
+    private static List<long[]> ranges(PreparedStatement query) throws SQLException {
         List<long[]> ranges = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement(SELECT_CLAIM_RANGES);
-                ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
                 ranges.add(new long[] {rs.getLong(1), rs.getLong(2)});
             }
@@ -361,15 +367,11 @@ public final class JdbcOutboxRepository {
 
     /** Those of the locked {@code rows} (in id order) that no committed claim covers. */
     private static List<OutboxRow> outsideClaims(Connection conn, List<OutboxRow> rows) throws SQLException {
-        List<long[]> ranges = new ArrayList<>();
+        List<long[]> ranges;
         try (PreparedStatement ps = conn.prepareStatement(SELECT_CLAIM_RANGES_MEETING)) {
             ps.setLong(1, rows.get(0).id());
             ps.setLong(2, rows.get(rows.size() - 1).id());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ranges.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                }
-            }
+            ranges = ranges(ps);
         }
         if (ranges.isEmpty()) {
             return rows;
@@ -414,15 +416,7 @@ public final class JdbcOutboxRepository {
      */
     int renewClaims(Connection conn, String relayId, Collection<Long> claimIds, Instant leaseUntil)
             throws SQLException {
-        if (claimIds.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement ps = conn.prepareStatement(withIdList(RENEW_CLAIMS, claimIds.size()))) {
-            UtcTimestamps.bind(ps, 1, leaseUntil);
-            ps.setString(2, relayId);
-            bindIds(ps, 3, claimIds);
-            return ps.executeUpdate();
-        }
+        return extend(conn, RENEW_CLAIMS, relayId, claimIds, leaseUntil);
     }
 
     /** Those of the claims {@code claimIds} that {@code relayId} holds now. */
@@ -478,10 +472,21 @@ public final class JdbcOutboxRepository {
      */
     int renewLease(Connection conn, String relayId, Collection<Long> ids, Instant leaseUntil)
             throws SQLException {
+        return extend(conn, RENEW_LEASE, relayId, ids, leaseUntil);
+    }
+
+    /**
+     * Runs a renewal ({@link #RENEW_LEASE}, {@link #RENEW_CLAIMS}): the new lease end, the relay id
+     * and an IN list of {@code ids}.
+     *
+     * @return how many rows it updated
+     */
+    private static int extend(Connection conn, String sqlTemplate, String relayId, Collection<Long> ids,
+            Instant leaseUntil) throws SQLException {
         if (ids.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement ps = conn.prepareStatement(withIdList(RENEW_LEASE, ids.size()))) {
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(sqlTemplate, ids.size()))) {
             UtcTimestamps.bind(ps, 1, leaseUntil);
             ps.setString(2, relayId);
             bindIds(ps, 3, ids);
