@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -36,7 +37,10 @@ import org.HdrHistogram.Histogram;
  * against a broker process and the shared MariaDB; gateway CPU per order from {@code /proc}.
  * Baseline: the same transaction (order, items, outbox row) written by a plain JDBC loop through
  * the gateway's own pool ({@link DataSources}, {@code DB_POOL_SIZE} connections, its default unless
- * {@code -Dbench.gateway.dbPoolSize}) at the same concurrency.
+ * {@code -Dbench.gateway.dbPoolSize}) at the same concurrency. To show where an order's CPU goes,
+ * the same gateway process then answers, at 32 connections, an order that fails validation and a
+ * path no route serves (neither touches the database), and the JDBC loop's own process CPU per
+ * transaction is reported as the client side of the transaction.
  */
 public final class GatewayScenario implements Scenario {
 
@@ -64,6 +68,7 @@ public final class GatewayScenario implements Scenario {
         Optional<Long> mariadb = env.sharedMariaDbPid();
         ScenarioResult result = new ScenarioResult("Gateway: POST /api/v1/orders vs the same transaction by plain JDBC");
         Map<Integer, Level> gateway = new LinkedHashMap<>();
+        Map<Request, Level> floor = new LinkedHashMap<>();
         try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, Map.of(), env.jvmOptions(work, "kafka"))) {
             int port = FreePorts.next();
             Map<String, String> vars = new LinkedHashMap<>();
@@ -76,13 +81,18 @@ public final class GatewayScenario implements Scenario {
             try (HttpService service = HttpService.start("gateway", env.settings().jars()
                     .resolve("order-gateway/target/order-gateway.jar"), port, vars, env.jvmOptions(work, "gateway"), work)) {
                 service.awaitReady(Duration.ofSeconds(120));
-                URI orders = service.uri("/api/v1/orders");
-                try (PostOrders load = PostOrders.open(orders, 32)) {
+                try (PostOrders load = PostOrders.open(service, Request.ORDER, 32)) {
                     ClosedLoop.run(32, warmup, load);
                 }
                 for (int c : CONNECTIONS) {
-                    try (PostOrders load = PostOrders.open(orders, c)) {
+                    try (PostOrders load = PostOrders.open(service, Request.ORDER, c)) {
                         gateway.put(c, measure(c, each, load, service.process().pid(), mariadb, service));
+                    }
+                }
+                for (Request request : List.of(Request.INVALID_ORDER, Request.UNKNOWN_PATH)) {
+                    try (PostOrders load = PostOrders.open(service, request, 32)) {
+                        ClosedLoop.run(32, each.dividedBy(4), load);
+                        floor.put(request, measure(32, each.dividedBy(2), load, service.process().pid(), mariadb, null));
                     }
                 }
                 long pid = service.process().pid();
@@ -100,27 +110,55 @@ public final class GatewayScenario implements Scenario {
                 jdbc.put(c, measure(c, each, write, ProcessHandle.current().pid(), mariadb, null));
             }
         }
-        report(env, result, gateway, jdbc, poolSize);
+        report(env, result, gateway, jdbc, floor, poolSize);
         return result;
     }
 
     /**
-     * The gateway's load: one keep-alive connection per worker, opened on first use; order {@code n}
-     * of worker {@code w} is {@code w * 1,000,003 + n}, so workers never send the same order body.
+     * What the load posts. Besides orders, two requests that stop short of the database measure the
+     * gateway's own floor per request on the same process: an order that fails validation (the body
+     * read, parsed and validated, a problem answered) and a path no route serves (HTTP and routing).
      */
-    private record PostOrders(List<Http1Connection> connections) implements ClosedLoop.Operation, AutoCloseable {
+    private enum Request {
+        ORDER("/api/v1/orders", 201, TwoItemOrders::json,
+                "`POST /api/v1/orders`, valid (201: the order's transaction, its outbox row, the relay)"),
+        INVALID_ORDER("/api/v1/orders", 400, TwoItemOrders::invalidJson,
+                "`POST /api/v1/orders`, an item of quantity 0 (400: the body read, parsed and validated; no database)"),
+        UNKNOWN_PATH("/api/v1/no-such-path", 404, TwoItemOrders::json,
+                "`POST` to a path no route serves (404: HTTP and routing only)");
 
-        static PostOrders open(URI orders, int connections) {
+        final String path;
+        final int status;
+        final LongFunction<byte[]> body;
+        final String description;
+
+        Request(String path, int status, LongFunction<byte[]> body, String description) {
+            this.path = path;
+            this.status = status;
+            this.body = body;
+            this.description = description;
+        }
+    }
+
+    /**
+     * The gateway's load: one keep-alive connection per worker, opened on first use; request {@code n}
+     * of worker {@code w} carries body {@code w * 1,000,003 + n}, so workers never send the same order.
+     */
+    private record PostOrders(Request request, List<Http1Connection> connections)
+            implements ClosedLoop.Operation, AutoCloseable {
+
+        static PostOrders open(HttpService gateway, Request request, int connections) {
+            URI target = gateway.uri(request.path);
             List<Http1Connection> open = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
-                open.add(new Http1Connection(orders, Duration.ofSeconds(30)));
+                open.add(new Http1Connection(target, Duration.ofSeconds(30)));
             }
-            return new PostOrders(open);
+            return new PostOrders(request, open);
         }
 
         @Override
         public boolean run(int worker, long i) throws IOException {
-            return connections.get(worker).post(TwoItemOrders.json(worker * 1_000_003L + i)).status() == 201;
+            return connections.get(worker).post(request.body.apply(worker * 1_000_003L + i)).status() == request.status;
         }
 
         @Override
@@ -149,7 +187,7 @@ public final class GatewayScenario implements Scenario {
     }
 
     private static void report(BenchEnvironment env, ScenarioResult result, Map<Integer, Level> gateway,
-            Map<Integer, Level> jdbc, int poolSize) {
+            Map<Integer, Level> jdbc, Map<Request, Level> floor, int poolSize) {
         Level g32 = gateway.get(32);
         Level j32 = jdbc.get(32);
         double ratio = g32.outcome().perSecond() / j32.outcome().perSecond();
@@ -194,6 +232,15 @@ public final class GatewayScenario implements Scenario {
         }
         t.append(String.format(Locale.ROOT, "%nThe relay's sends / recording transactions per 100 orders, by "
                 + "connections: %s.%n", rounds));
+        t.append(String.format(Locale.ROOT, "%nWhere an order's gateway CPU goes, at 32 connections: requests that "
+                + "stop short of the database, sent to the same gateway process after the levels above, and the "
+                + "client side of the JDBC loop (the benchmark's own JVM, which runs it).%n%n"
+                + "| request | per second | CPU µs per request | of which kernel |%n|---|---|---|---|%n"));
+        t.append(floorRow(Request.ORDER.description, g32));
+        for (Map.Entry<Request, Level> e : floor.entrySet()) {
+            t.append(floorRow(e.getKey().description, e.getValue()));
+        }
+        t.append(floorRow("the same transaction by the plain JDBC loop, its client side", j32));
         result.details(t.toString());
         throughput.put("gateway (HTTP, relay on)", g);
         throughput.put("plain JDBC loop, same pool", j);
@@ -206,8 +253,20 @@ public final class GatewayScenario implements Scenario {
         curves.put("JDBC loop, 1 connection", jdbc.get(1).outcome().latency());
         Charts.percentiles(env.plotFile("gateway-latency"), "POST /api/v1/orders vs the JDBC transaction", curves);
         result.plot(env.plotFile("gateway-latency").getFileName().toString());
+        Level parsed = floor.get(Request.INVALID_ORDER);
         result.bound(String.format(Locale.ROOT, "At 32 connections the machine was %.0f %% busy; the gateway's busiest "
-                + "threads (cores): %s; MariaDB used %.2f cores (%.2f for the JDBC loop, whose own busiest threads were %s).",
-                g32.machineBusy() * 100, g32.busiest(), g32.dbCores(), j32.dbCores(), j32.busiest()));
+                + "threads (cores): %s; MariaDB used %.2f cores (%.2f for the JDBC loop, whose own busiest threads were %s). "
+                + "Of the gateway's %.0f µs per order, the HTTP exchange with the body parsed and validated takes %.0f µs "
+                + "(the 400 request) and the transaction's JDBC client side about %.0f µs (the JDBC loop's process); the "
+                + "remaining %.0f µs are the rest of the order's work and its waits: the pool's hand-offs, the outbox "
+                + "envelope, the answer, the relay.",
+                g32.machineBusy() * 100, g32.busiest(), g32.dbCores(), j32.dbCores(), j32.busiest(),
+                g32.cpuMicrosPerOrder(), parsed.cpuMicrosPerOrder(), j32.cpuMicrosPerOrder(),
+                g32.cpuMicrosPerOrder() - parsed.cpuMicrosPerOrder() - j32.cpuMicrosPerOrder()));
+    }
+
+    private static String floorRow(String request, Level level) {
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", request, Figure.format(level.outcome().perSecond()),
+                Figure.format(level.cpuMicrosPerOrder()), Figure.format(level.kernelMicrosPerOrder()));
     }
 }
