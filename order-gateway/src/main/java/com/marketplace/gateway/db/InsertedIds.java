@@ -15,8 +15,8 @@ import java.sql.Statement;
  * there sets up a value reader for every date and time type, each with a {@code Calendar} of its
  * own. For the outbox row every order inserts, that was half of the insert's CPU in the gateway's
  * profile. On Connector/J the id is therefore taken from the statement itself
- * ({@link StatementImpl#getLastInsertID()}, the base of its prepared statements); on other drivers (H2) it comes from
- * {@code getGeneratedKeys}.
+ * ({@link StatementImpl#getLastInsertID()}, the base of its prepared statements); on other drivers (MariaDB
+ * Connector/J, H2) it comes from {@code getGeneratedKeys}.
  */
 public final class InsertedIds {
 
