@@ -85,12 +85,12 @@ public final class BenchEnvironment implements AutoCloseable {
         return settings.sharedDb() + database;
     }
 
-    /** Drops and creates {@code database} on the binlog server; returns its JDBC URL. */
+    /** Drops and creates {@code database} on the binlog server; returns its JDBC URL (MariaDB Connector/J, as for the shared one). */
     public String recreateBinlogDatabase(String database) throws SQLException {
         try (Connection conn = binlogServer().connect("")) {
             recreate(conn, database);
         }
-        return binlogServer().jdbcUrl(database);
+        return binlogServer().mariadbJdbcUrl(database);
     }
 
     private static void recreate(Connection conn, String database) throws SQLException {

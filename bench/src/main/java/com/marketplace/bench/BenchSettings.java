@@ -12,8 +12,10 @@ import java.util.stream.Collectors;
  * {@code bench.only} [all] comma-separated scenario names,
  * {@code bench.reportDir} [docs/benchmarks], {@code bench.runDir} [bench/target/bench-run] (work
  * files, logs, JFR), {@code bench.jars} [.] where {@code order-gateway/target} and
- * {@code streams-app/target} are, {@code bench.sharedDb} [jdbc:mysql://127.0.0.1:3306/] the MariaDB
- * that the gateway scenario uses as CI does ({@code bench.dbUser} [root], {@code bench.dbPassword} []).
+ * {@code streams-app/target} are, {@code bench.sharedDb} [jdbc:mariadb://127.0.0.1:3306/] the MariaDB
+ * that the gateway scenario uses as CI does ({@code bench.dbUser} [root], {@code bench.dbPassword} []),
+ * through MariaDB Connector/J, the driver operations.md gives for a MariaDB server ({@code jdbc:mysql:}
+ * measures MySQL Connector/J).
  */
 public record BenchSettings(boolean quick, Set<String> only, Path reportDir, Path runDir, Path jars, String sharedDb,
         String dbUser, String dbPassword, LocalDate date) {
@@ -26,7 +28,7 @@ public record BenchSettings(boolean quick, Set<String> only, Path reportDir, Pat
                 Path.of(System.getProperty("bench.reportDir", "docs/benchmarks")),
                 Path.of(System.getProperty("bench.runDir", "bench/target/bench-run")),
                 Path.of(System.getProperty("bench.jars", ".")),
-                System.getProperty("bench.sharedDb", "jdbc:mysql://127.0.0.1:3306/"),
+                System.getProperty("bench.sharedDb", "jdbc:mariadb://127.0.0.1:3306/"),
                 System.getProperty("bench.dbUser", "root"),
                 System.getProperty("bench.dbPassword", ""),
                 LocalDate.now());

@@ -94,6 +94,11 @@ public final class MariaDbServer implements AutoCloseable {
         return "jdbc:mysql://127.0.0.1:" + port + "/" + database;
     }
 
+    /** {@code jdbc:mariadb://127.0.0.1:<port>/<database>}: the same database through MariaDB Connector/J. */
+    public String mariadbJdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+    }
+
     /** A new connection to {@code database} as {@link #USER}. */
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);

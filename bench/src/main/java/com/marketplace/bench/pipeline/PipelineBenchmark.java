@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * CPU is read per process from {@code /proc} over the load window.
  *
  * <p>Settings (system properties): {@code bench.rate} [200], {@code bench.seconds} [90],
- * {@code bench.dbUrl} [jdbc:mysql://127.0.0.1:3306/marketplace_pipeline_bench] (dropped and created
- * anew), {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.jars} [.] the
+ * {@code bench.dbUrl} [jdbc:mariadb://127.0.0.1:3306/marketplace_pipeline_bench] (dropped and created
+ * anew; MariaDB Connector/J, as in the gateway scenario), {@code bench.dbUser} [root], {@code bench.dbPassword} [empty], {@code bench.jars} [.] the
  * directory holding {@code order-gateway/target} and {@code streams-app/target}, {@code bench.workDir}
  * [bench/target/pipeline-bench] when run on its own (in {@code bench/run.sh} the scenario's work
  * directory under {@code bench/target/bench-run}), {@code bench.jfr} [false] records a JFR profile
@@ -216,7 +216,7 @@ public final class PipelineBenchmark {
 
     private static void recreateDatabase(PipelineSettings s) throws Exception {
         String url = s.dbUrl();
-        int slash = url.indexOf('/', "jdbc:mysql://".length());
+        int slash = url.indexOf('/', url.indexOf("://") + 3);
         String server = url.substring(0, slash + 1);
         String name = url.substring(slash + 1).split("[?;]")[0];
         try (Connection conn = DriverManager.getConnection(server, s.dbUser(), s.dbPassword());

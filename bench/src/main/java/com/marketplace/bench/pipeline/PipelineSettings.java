@@ -13,7 +13,7 @@ public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUse
         return new PipelineSettings(
                 Integer.getInteger("bench.rate", 200),
                 Integer.getInteger("bench.seconds", 90),
-                System.getProperty("bench.dbUrl", "jdbc:mysql://127.0.0.1:3306/marketplace_pipeline_bench"),
+                System.getProperty("bench.dbUrl", "jdbc:mariadb://127.0.0.1:3306/marketplace_pipeline_bench"),
                 System.getProperty("bench.dbUser", "root"),
                 System.getProperty("bench.dbPassword", ""),
                 Path.of(System.getProperty("bench.jars", ".")),

@@ -79,7 +79,9 @@ public final class ReportWriter {
                 MariaDB with the binlog on (`log_bin`, `binlog_format=ROW`,
                 `binlog_row_image=FULL`, `server_id=1`, otherwise defaults as the shared one: 128 MiB buffer pool,
                 `innodb_flush_log_at_trx_commit=1`, `sync_binlog=0`) for the scenarios that compare with Debezium,
-                where the project's relay reads the same table. Latencies are HdrHistogram percentiles. Run with
+                where the project's relay reads the same table. The gateway, the relay and the JDBC baselines reach
+                both through MariaDB Connector/J (`jdbc:mariadb:` URLs; `-Dbench.sharedDb=jdbc:mysql://127.0.0.1:3306/`
+                and `-Dbench.dbUrl` measure MySQL Connector/J). Latencies are HdrHistogram percentiles. Run with
                 `-Dbench.jfr=true` for a JFR profile of every JVM a scenario starts: its section then ends with each
                 JVM's execution samples by thread group and by method, and the files stay in the scenario's work
                 directory, `bench/target/bench-run/<scenario>/`.
