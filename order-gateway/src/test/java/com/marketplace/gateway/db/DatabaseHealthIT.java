@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The readiness check against a MariaDB server of its own, killed and started again: while the
- * database is away every check answers "no" within its bound, and once it is back the check says so,
- * however often it was asked meanwhile.
+ * The readiness check against a MariaDB server of its own, killed and started again, through each
+ * driver: while the database is away every check answers "no" within its bound, and once it is back
+ * the check says so, however often it was asked meanwhile.
  */
 class DatabaseHealthIT {
 
@@ -39,28 +40,31 @@ class DatabaseHealthIT {
     static Path dir;
 
     private static MariaDbServer server;
-    private static HikariDataSource pool;
 
     @BeforeAll
     static void startServer() {
         server = MariaDbServer.start(dir);
         server.recreateDatabase("health");
-        pool = DataSources.create(server.jdbcUrl("health"), MariaDbServer.USER, MariaDbServer.PASSWORD, 4);
     }
 
     @AfterAll
     static void stopServer() {
-        if (pool != null) {
-            pool.close();
-        }
         if (server != null) {
             server.close();
         }
     }
 
-    @Test
-    void saysNoPromptlyWhileTheDatabaseIsDownAndYesOnceItIsBackEvenWhenAskedContinually() {
-        DatabaseHealth health = new DatabaseHealth(pool);
+    /** Through either driver the gateway can use: MySQL Connector/J and MariaDB Connector/J. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdbc:mysql:", "jdbc:mariadb:"})
+    void saysNoPromptlyWhileTheDatabaseIsDownAndYesOnceItIsBackEvenWhenAskedContinually(String scheme) {
+        String url = scheme.equals("jdbc:mariadb:") ? server.mariadbJdbcUrl("health") : server.jdbcUrl("health");
+        try (HikariDataSource pool = DataSources.create(url, MariaDbServer.USER, MariaDbServer.PASSWORD, 4)) {
+            checkThroughAnOutage(new DatabaseHealth(pool));
+        }
+    }
+
+    private static void checkThroughAnOutage(DatabaseHealth health) {
         assertThat(health.isReachable()).isTrue();
 
         // Killed, so the next check comes well within the 500 ms in which the pool hands a connection
