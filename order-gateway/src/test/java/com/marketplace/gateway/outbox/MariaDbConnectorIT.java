@@ -57,7 +57,7 @@ class MariaDbConnectorIT {
 
     @Test
     void thePoolUsesMariaDbConnectorJAndFindsTheSchemaMigrated() throws Exception {
-        try (HikariDataSource pool = DataSources.create(mariadbUrl(), user(), password(), 2)) {
+        try (HikariDataSource pool = DataSources.create(mariadbUrl(), TestDatabase.user(), TestDatabase.password(), 2)) {
             Migrations.migrate(pool);
             try (Connection conn = pool.getConnection()) {
                 assertThat(conn.getMetaData().getDriverName()).containsIgnoringCase("MariaDB");
@@ -126,14 +126,5 @@ class MariaDbConnectorIT {
 
     private static String mariadbUrl() {
         return "jdbc:mariadb:" + TestDatabase.url().substring("jdbc:mysql:".length());
-    }
-
-    private static String user() {
-        return System.getenv("TEST_DB_USER");
-    }
-
-    private static String password() {
-        String password = System.getenv("TEST_DB_PASSWORD");
-        return password == null ? "" : password;
     }
 }

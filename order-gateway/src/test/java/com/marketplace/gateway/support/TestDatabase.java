@@ -57,6 +57,14 @@ public final class TestDatabase {
         return URL;
     }
 
+    public static String user() {
+        return USER;
+    }
+
+    public static String password() {
+        return PASSWORD;
+    }
+
     public static boolean isH2() {
         return URL.startsWith("jdbc:h2:");
     }
