@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,9 +49,14 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * duplicates). After a warm-up run of the full topology it measures the full topology and a
  * pass-through over the same input, each with {@code exactly_once_v2} and {@code at_least_once},
  * or the dedupe store's size after N records (one per 10 ms of event time) with 7-day and
- * 1-minute retention (decode and dedupe stages only). Arguments: mode ({@code throughput} or
- * {@code dedupe}, each against a broker of its own), bootstrap servers, input records, result file. Results: {@code <run>.rate} events/s, {@code <run>.cpuMicros}
- * stream-thread CPU per input, {@code dedupe.<retention>.entries}, {@code rss.mb}, {@code heap.mb}.
+ * 1-minute retention (decode and dedupe stages only). Each guarantee is measured in rounds, a full
+ * run and a pass-through run back to back in every round, so a slower or faster spell of a shared
+ * machine moves both sides of a round alike; the result is each side's median over the rounds.
+ * Arguments: mode ({@code throughput} or {@code dedupe}, each against a broker of its own), bootstrap
+ * servers, input records, result file, rounds (throughput only; default 1). Results: {@code <run>.rate}
+ * events/s and {@code <run>.cpuMicros} stream-thread CPU per input (medians), {@code <run>.<i>.rate} and
+ * {@code <run>.<i>.cpuMicros} of round i, {@code rounds}, {@code dedupe.<retention>.entries},
+ * {@code rss.mb}, {@code heap.mb}.
  */
 public final class StreamsThroughput {
 
@@ -64,12 +70,13 @@ public final class StreamsThroughput {
         String bootstrap = args[1];
         int records = Integer.parseInt(args[2]);
         Path resultFile = Path.of(args[3]);
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         Properties result = new Properties();
         createTopics(bootstrap);
         if (mode.equals("dedupe")) {
             dedupe(bootstrap, records, result);
         } else {
-            throughput(bootstrap, records, result);
+            throughput(bootstrap, records, rounds, result);
         }
         result.setProperty("rss.mb", String.format(Locale.ROOT, "%.1f", rssMb()));
         Runtime rt = Runtime.getRuntime();
@@ -79,18 +86,38 @@ public final class StreamsThroughput {
         }
     }
 
-    private static void throughput(String bootstrap, int records, Properties result) throws Exception {
+    private static void throughput(String bootstrap, int records, int rounds, Properties result) throws Exception {
         produce(bootstrap, records, 1);
         run(bootstrap, "bench-warmup", OrderTopology.build(config(bootstrap, "bench-warmup")), records,
                 StreamsConfig.EXACTLY_ONCE_V2);
+        result.setProperty("rounds", Integer.toString(rounds));
         for (String guarantee : List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE)) {
             String g = guarantee.replace('_', '-');
-            double[] full = run(bootstrap, "bench-full-" + g, OrderTopology.build(config(bootstrap, "bench-full-" + g)),
-                    records, guarantee);
-            double[] pass = run(bootstrap, "bench-pass-" + g, passThroughTopology(), records, guarantee);
-            put(result, "full." + guarantee, full);
-            put(result, "pass." + guarantee, pass);
+            List<double[]> full = new ArrayList<>();
+            List<double[]> pass = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                // a fresh application id per run: every run starts with empty stores at the input's beginning
+                String fullId = "bench-full-" + g + "-" + round;
+                full.add(run(bootstrap, fullId, OrderTopology.build(config(bootstrap, fullId)), records, guarantee));
+                pass.add(run(bootstrap, "bench-pass-" + g + "-" + round, passThroughTopology(), records, guarantee));
+                put(result, "full." + guarantee + "." + round, full.get(round - 1));
+                put(result, "pass." + guarantee + "." + round, pass.get(round - 1));
+            }
+            put(result, "full." + guarantee, medians(full));
+            put(result, "pass." + guarantee, medians(pass));
         }
+    }
+
+    /** The median of each measure (events/s, µs per input) over the runs; of an even count, the mean of the middle two. */
+    static double[] medians(List<double[]> runs) {
+        double[] medians = new double[runs.get(0).length];
+        for (int m = 0; m < medians.length; m++) {
+            int measure = m;
+            double[] sorted = runs.stream().mapToDouble(r -> r[measure]).sorted().toArray();
+            int mid = sorted.length / 2;
+            medians[m] = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        }
+        return medians;
     }
 
     private static void put(Properties result, String key, double[] measured) {
@@ -163,7 +190,7 @@ public final class StreamsThroughput {
     private static long streamThreadCpuNanos(String applicationId) {
         var threads = ManagementFactory.getThreadMXBean();
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-"))
+                .filter(t -> t.getName().startsWith(applicationId + "-") && t.getName().contains("-StreamThread-"))
                 .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
                 .sum();
     }
