@@ -40,6 +40,7 @@ public final class BenchRunner {
                     continue;
                 }
                 log.info("Scenario {} starts", scenario.name());
+                double speedBefore = MachineSpeed.referenceMillis();
                 long t0 = System.nanoTime();
                 ScenarioResult result;
                 try {
@@ -49,6 +50,7 @@ public final class BenchRunner {
                     result = ScenarioResult.failed(scenario.name(), e);
                 }
                 result.took((System.nanoTime() - t0) / 1e9);
+                result.machineSpeed(speedBefore, MachineSpeed.referenceMillis());
                 log.info("Scenario {} done in {} s", scenario.name(), Math.round(result.seconds()));
                 result.profile(JfrSummary.ofDirectory(env.filesOf(scenario.name())));
                 results.add(result);

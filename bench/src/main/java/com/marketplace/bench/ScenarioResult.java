@@ -23,6 +23,8 @@ public final class ScenarioResult {
     private final StringBuilder profile = new StringBuilder();
     private String failure;
     private double seconds;
+    private double speedBefore = Double.NaN;
+    private double speedAfter = Double.NaN;
 
     public ScenarioResult(String title) {
         this.title = title;
@@ -69,6 +71,22 @@ public final class ScenarioResult {
 
     void took(double s) {
         this.seconds = s;
+    }
+
+    /** {@link MachineSpeed#referenceMillis()} read before and after the scenario. */
+    void machineSpeed(double beforeMillis, double afterMillis) {
+        this.speedBefore = beforeMillis;
+        this.speedAfter = afterMillis;
+    }
+
+    /** The machine's reference sort in ms of CPU before the scenario; NaN when not read. */
+    public double speedBefore() {
+        return speedBefore;
+    }
+
+    /** The machine's reference sort in ms of CPU after the scenario; NaN when not read. */
+    public double speedAfter() {
+        return speedAfter;
     }
 
     public String title() {

@@ -134,7 +134,12 @@ public final class ReportWriter {
         if (!r.profile().isEmpty()) {
             out.append("**Profile (JFR).** ").append(r.profile()).append("\n");
         }
-        out.append(String.format(Locale.ROOT, "_Scenario time: %.0f s._%n%n", r.seconds()));
+        out.append(String.format(Locale.ROOT, "_Scenario time: %.0f s.", r.seconds()));
+        if (!Double.isNaN(r.speedBefore())) {
+            out.append(String.format(Locale.ROOT, " Machine speed (`MachineSpeed`, a fixed sort's CPU time; lower is "
+                    + "faster): %.1f ms before, %.1f ms after.", r.speedBefore(), r.speedAfter()));
+        }
+        out.append("_\n\n");
     }
 
     private static void memory(StringBuilder out, List<ScenarioResult> results) {
