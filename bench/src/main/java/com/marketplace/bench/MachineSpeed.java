@@ -6,13 +6,15 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * How fast this machine runs a fixed piece of work right now: the CPU time (not the wall time) the
- * calling thread takes to sort the same 1,000,000 pseudo-random ints, best of five. CPU time is
- * what another busy process does not add to, so the reading moves with what the processor itself
- * delivers to a thread (a shared host's clock and contention for its caches) rather than with the
- * load on this machine. On the machines here the same code's figures moved by up to half within an
- * hour; a report gives this reading at the start and end of each scenario, so that figures of
- * different runs, or of two scenarios of one run, can be told apart from the machine's own changes.
+ * How fast this machine's processor runs a fixed computation right now: the CPU time (not the wall
+ * time) the calling thread takes to sort the same 1,000,000 pseudo-random ints, best of five. CPU
+ * time is what another busy process does not add to, so the reading moves with what the processor
+ * delivers to one thread (a shared host's clock, contention for its caches), not with the load on
+ * this machine. A report gives it at the start and end of each scenario. It reads computation only:
+ * system calls, thread wake-ups across cores and the JIT's work after a start, which a pipeline
+ * figure also depends on, can change while it stays flat (docs/benchmarks/pipeline-tuning.md,
+ * "fourteenth"), so a flat reading rules out the processor's clock as the cause of a change, not
+ * the machine as a whole.
  */
 public final class MachineSpeed {
 
