@@ -1,5 +1,6 @@
 package com.marketplace.streams.config;
 
+import static com.marketplace.config.ConfigRules.requireBetween;
 import static com.marketplace.config.ConfigRules.requireHostPort;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requireMatches;
@@ -41,7 +42,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code INSTANCE_SECRET} [unset: this instance accepts no forwarded queries; at least 16 visible
  * ASCII characters, the same on every instance of the application],
  * {@code PARTIAL_ORDER_RETENTION} [P7D], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
- * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}].
+ * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}],
+ * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; at most
+ * {@link #MAX_COMMIT_INTERVAL}].
  */
 public record StreamsAppConfig(
         int httpPort,
@@ -56,30 +59,38 @@ public record StreamsAppConfig(
         int topicReplicationFactor,
         Optional<String> instanceSecret,
         Duration partialOrderRetention,
-        StateValueFormat stateValueFormat) {
+        StateValueFormat stateValueFormat,
+        Duration commitInterval) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
     /**
-     * Commit interval under exactly_once_v2. Outputs become visible to read_committed consumers only
-     * when their transaction commits, so a record waits half an interval on average; each commit
-     * costs the broker a transaction over every partition it touched, so shorter is dearer.
+     * Default commit interval under exactly_once_v2 ({@code COMMIT_INTERVAL} sets another). Outputs
+     * become visible to read_committed consumers only when their transaction commits, so a record
+     * waits half an interval on average; each commit costs the broker a transaction over every
+     * partition it touched, so shorter is dearer (operations.md, "The commit interval").
      */
-    public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(50);
+    public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(40);
     /**
-     * Producer linger under exactly_once_v2: twice the commit interval, so the commit, which flushes
-     * the producer, is what sends the records. Nothing a transaction writes is visible before it
-     * commits, so lingering costs no latency; it saves the broker a produce request per partition
-     * every few milliseconds (at a steady 200 orders/s the records of one 50 ms transaction go out
+     * Producer linger under exactly_once_v2, in commit intervals: twice the interval, so the commit,
+     * which flushes the producer, is what sends the records. Nothing a transaction writes is visible
+     * before it commits, so lingering costs no latency; it saves the broker a produce request per partition
+     * every few milliseconds (at a steady 200 orders/s the records of one 40 ms transaction go out
      * in one request per partition instead of one per record), and the next transaction's first
      * records seldom reach a partition while the previous transaction's markers are still being
      * written there. Full batches ({@link #PRODUCER_BATCH_BYTES}) are sent at once in any case.
      */
-    public static final Duration EOS_PRODUCER_LINGER = EOS_COMMIT_INTERVAL.multipliedBy(2);
+    private static final int EOS_LINGER_PER_COMMIT_INTERVAL = 2;
     /** Producer linger under at_least_once, where a record is visible as soon as it is written. */
     public static final Duration ALOS_PRODUCER_LINGER = Duration.ofMillis(5);
-    /** Commit interval under at_least_once: how much may be reprocessed after a crash. */
+    /** Default commit interval under at_least_once: how much may be reprocessed after a crash. */
     public static final Duration ALOS_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * The longest {@code COMMIT_INTERVAL} accepted: under exactly_once_v2 a transaction stays open
+     * for a whole interval, and Kafka Streams gives its producer a transaction timeout of 10 s, past
+     * which the broker aborts it; half of that leaves room for a slow commit.
+     */
+    public static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(5);
     /** Record cache shared by the stores of one instance. */
     public static final long STATE_CACHE_BYTES = 32L * 1024 * 1024;
     /** Producer batch size per partition. */
@@ -110,6 +121,7 @@ public record StreamsAppConfig(
                 "must be 16-256 visible ASCII characters when set"));
         requirePositive("PARTIAL_ORDER_RETENTION", partialOrderRetention);
         Objects.requireNonNull(stateValueFormat, "STATE_VALUE_FORMAT");
+        requireBetween("COMMIT_INTERVAL", commitInterval, Duration.ofMillis(1), MAX_COMMIT_INTERVAL);
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -124,6 +136,7 @@ public record StreamsAppConfig(
      */
     public static StreamsAppConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
+        String guarantee = r.string("PROCESSING_GUARANTEE", EXACTLY_ONCE_V2);
         return new StreamsAppConfig(
                 r.integer("HTTP_PORT", 7071),
                 r.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
@@ -131,13 +144,14 @@ public record StreamsAppConfig(
                 r.path("STATE_DIR", Path.of("./data/streams-state")),
                 r.string("APPLICATION_SERVER", "localhost:7071"),
                 r.duration("DEDUPE_RETENTION", Duration.ofDays(7)),
-                r.string("PROCESSING_GUARANTEE", EXACTLY_ONCE_V2),
+                guarantee,
                 r.integer("NUM_STANDBY_REPLICAS", 0),
                 r.integer("TOPIC_PARTITIONS", 3),
                 r.integer("TOPIC_REPLICATION_FACTOR", 1),
                 r.optional("INSTANCE_SECRET"),
                 r.duration("PARTIAL_ORDER_RETENTION", Duration.ofDays(7)),
-                stateValueFormat(r.string("STATE_VALUE_FORMAT", StateValueFormat.COMPACT.settingValue())));
+                stateValueFormat(r.string("STATE_VALUE_FORMAT", StateValueFormat.COMPACT.settingValue())),
+                r.duration("COMMIT_INTERVAL", EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL));
     }
 
     private static StateValueFormat stateValueFormat(String value) {
@@ -150,14 +164,14 @@ public record StreamsAppConfig(
     public StreamsAppConfig withKafka(String servers, Path directory) {
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
     }
 
     /** A copy with another dedupe retention. */
     public StreamsAppConfig withDedupeRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
     }
 
     /**
@@ -167,28 +181,28 @@ public record StreamsAppConfig(
     public StreamsAppConfig withHttp(int port, String server) {
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
     public StreamsAppConfig withStandbyReplicas(int standbys) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
     }
 
     /** A copy whose instances recognise each other's forwarded queries by {@code secret}. */
     public StreamsAppConfig withInstanceSecret(String secret) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                Optional.of(secret), partialOrderRetention, stateValueFormat);
+                Optional.of(secret), partialOrderRetention, stateValueFormat, commitInterval);
     }
 
     /** The secret is masked so the configuration can be logged. */
@@ -200,14 +214,14 @@ public record StreamsAppConfig(
                 + processingGuarantee + ", numStandbyReplicas=" + numStandbyReplicas + ", topicPartitions="
                 + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", instanceSecret="
                 + (instanceSecret.isPresent() ? "***" : "<unset>") + ", partialOrderRetention=" + partialOrderRetention
-                + ", stateValueFormat=" + stateValueFormat.settingValue() + "]";
+                + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval + "]";
     }
 
     /** A copy with another time after which an order whose creation never arrived is purged. */
     public StreamsAppConfig withPartialOrderRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, retention, stateValueFormat);
+                instanceSecret, retention, stateValueFormat, commitInterval);
     }
 
     public boolean exactlyOnce() {
@@ -215,7 +229,7 @@ public record StreamsAppConfig(
     }
 
     private Duration producerLinger() {
-        return exactlyOnce() ? EOS_PRODUCER_LINGER : ALOS_PRODUCER_LINGER;
+        return exactlyOnce() ? commitInterval.multipliedBy(EOS_LINGER_PER_COMMIT_INTERVAL) : ALOS_PRODUCER_LINGER;
     }
 
     /** The Kafka Streams properties of this configuration. */
@@ -228,8 +242,7 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().normalize().toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, numStandbyReplicas);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, topicReplicationFactor);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                (exactlyOnce() ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL).toMillis());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Failures the topology does not route itself (an unexpected exception in a processor, an
         // input record that cannot be deserialized) are dead-lettered in the same format as the

@@ -57,7 +57,8 @@ class StreamsAppConfigTest {
             "DEDUPE_RETENTION|-P1D", "PARTIAL_ORDER_RETENTION|PT0S", "PARTIAL_ORDER_RETENTION|1 day",
             "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
             "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "TOPIC_REPLICATION_FACTOR|32768", "INSTANCE_SECRET|too-short",
-            "INSTANCE_SECRET|has a space in the secret", "STATE_VALUE_FORMAT|json", "STATE_VALUE_FORMAT|SMILE"})
+            "INSTANCE_SECRET|has a space in the secret", "STATE_VALUE_FORMAT|json", "STATE_VALUE_FORMAT|SMILE",
+            "COMMIT_INTERVAL|50ms", "COMMIT_INTERVAL|PT0S", "COMMIT_INTERVAL|-PT0.05S", "COMMIT_INTERVAL|PT6S"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
                 .isInstanceOf(ConfigException.class)
@@ -83,7 +84,7 @@ class StreamsAppConfigTest {
         assertThat(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("h:1");
         assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo(Path.of("target/state").toAbsolutePath().toString());
         assertThat(props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(2);
-        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50L);
+        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(40L);
         assertThat(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
                 .as("a task's two input topics are processed in timestamp order, which the dedupe store's expiry relies on")
                 .isEqualTo(0L);
@@ -100,7 +101,7 @@ class StreamsAppConfigTest {
                 .isEqualTo(128 * 1024);
         assertThat(new StreamsConfig(props).getProducerConfigs("client").get("linger.ms"))
                 .as("records wait for the commit that makes them visible and flushes them")
-                .isEqualTo(100L);
+                .isEqualTo(80L);
     }
 
     @Test
@@ -110,6 +111,24 @@ class StreamsAppConfigTest {
 
         assertThat(new StreamsConfig(props).getProducerConfigs("client").get("linger.ms")).isEqualTo(5L);
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(1000L);
+    }
+
+    @Test
+    void aConfiguredCommitIntervalSetsTheCommitAndTheLingerThatWaitsForIt() {
+        Properties exactlyOnce = StreamsAppConfig.fromEnv(Map.of("COMMIT_INTERVAL", "PT0.03S")).toStreamsProperties();
+        Properties atLeastOnce = StreamsAppConfig.fromEnv(Map.of("COMMIT_INTERVAL", "PT0.2S",
+                "PROCESSING_GUARANTEE", "at_least_once")).toStreamsProperties();
+
+        assertThat(exactlyOnce.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(30L);
+        assertThat(new StreamsConfig(exactlyOnce).getProducerConfigs("client").get("linger.ms"))
+                .as("a transaction's records still leave with the commit that makes them visible")
+                .isEqualTo(60L);
+        assertThat(atLeastOnce.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(200L);
+        assertThat(new StreamsConfig(atLeastOnce).getProducerConfigs("client").get("linger.ms"))
+                .as("visible as soon as written: the commit interval does not hold records back")
+                .isEqualTo(5L);
+        assertThat(StreamsAppConfig.fromEnv(Map.of("COMMIT_INTERVAL", "PT5S")).commitInterval())
+                .isEqualTo(StreamsAppConfig.MAX_COMMIT_INTERVAL);
     }
 
     @Test
