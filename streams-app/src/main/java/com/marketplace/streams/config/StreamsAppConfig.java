@@ -74,11 +74,12 @@ public record StreamsAppConfig(
     /**
      * Producer linger under exactly_once_v2, in commit intervals: twice the interval, so the commit,
      * which flushes the producer, is what sends the records. Nothing a transaction writes is visible
-     * before it commits, so lingering costs no latency; it saves the broker a produce request per partition
-     * every few milliseconds (at a steady 200 orders/s the records of one 40 ms transaction go out
-     * in one request per partition instead of one per record), and the next transaction's first
-     * records seldom reach a partition while the previous transaction's markers are still being
-     * written there. Full batches ({@link #PRODUCER_BATCH_BYTES}) are sent at once in any case.
+     * before it commits, so lingering costs no latency; it saves the broker a produce request per
+     * partition every few milliseconds (at a steady 200 orders/s the records of one 40 ms
+     * transaction go out in one request per partition instead of one per record), and the next
+     * transaction's first records seldom reach a partition while the previous transaction's markers
+     * are still being written there. Full batches ({@link #PRODUCER_BATCH_BYTES}) are sent at once
+     * in any case.
      */
     private static final int EOS_LINGER_PER_COMMIT_INTERVAL = 2;
     /** Producer linger under at_least_once, where a record is visible as soon as it is written. */
@@ -151,7 +152,8 @@ public record StreamsAppConfig(
                 r.optional("INSTANCE_SECRET"),
                 r.duration("PARTIAL_ORDER_RETENTION", Duration.ofDays(7)),
                 stateValueFormat(r.string("STATE_VALUE_FORMAT", StateValueFormat.COMPACT.settingValue())),
-                r.duration("COMMIT_INTERVAL", EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL));
+                r.duration("COMMIT_INTERVAL",
+                        EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL));
     }
 
     private static StateValueFormat stateValueFormat(String value) {
