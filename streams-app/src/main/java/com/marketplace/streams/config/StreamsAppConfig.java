@@ -43,7 +43,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * ASCII characters, the same on every instance of the application],
  * {@code PARTIAL_ORDER_RETENTION} [P7D], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
  * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}],
- * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; at most
+ * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; 1 ms to
  * {@link #MAX_COMMIT_INTERVAL}].
  */
 public record StreamsAppConfig(
@@ -68,7 +68,8 @@ public record StreamsAppConfig(
      * Default commit interval under exactly_once_v2 ({@code COMMIT_INTERVAL} sets another). Outputs
      * become visible to read_committed consumers only when their transaction commits, so a record
      * waits half an interval on average; each commit costs the broker a transaction over every
-     * partition it touched, so shorter is dearer (operations.md, "The commit interval").
+     * partition it touched, so shorter is dearer (operations.md, "The commit interval: latency
+     * against CPU").
      */
     public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(40);
     /**

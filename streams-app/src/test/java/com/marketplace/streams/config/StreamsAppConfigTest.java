@@ -127,8 +127,13 @@ class StreamsAppConfigTest {
         assertThat(new StreamsConfig(atLeastOnce).getProducerConfigs("client").get("linger.ms"))
                 .as("visible as soon as written: the commit interval does not hold records back")
                 .isEqualTo(5L);
-        assertThat(StreamsAppConfig.fromEnv(Map.of("COMMIT_INTERVAL", "PT5S")).commitInterval())
-                .isEqualTo(StreamsAppConfig.MAX_COMMIT_INTERVAL);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT0.001S, 1", "PT5S, 5000"})
+    void commitIntervalsFromOneMillisecondToFiveSecondsAreAccepted(String value, long millis) {
+        assertThat(StreamsAppConfig.fromEnv(Map.of("COMMIT_INTERVAL", value)).toStreamsProperties()
+                .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(millis);
     }
 
     @Test
