@@ -3,10 +3,12 @@ package com.marketplace.gateway.outbox;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The outbox's background parts wired together for one gateway instance: the relay (also the
  * commit notifier) and its upkeep (backlog gauges, cleanup). {@link #prepareTopics()} creates the
  * order topics when missing and checks their co-partitioning, {@link #start()} launches the
- * threads; {@link #close()} stops them, letting the batch in flight finish.
+ * threads; {@link #close()} stops them, letting the batch in flight finish. The relay's producer
+ * reports its client metrics ({@code kafka.producer.*}: requests, batches, errors, retries,
+ * buffer) to the gateway's registry.
  */
 public final class OutboxModule implements AutoCloseable {
 
@@ -26,15 +30,17 @@ public final class OutboxModule implements AutoCloseable {
 
     private final OutboxRelay relay;
     private final OutboxMaintenance maintenance;
+    private final KafkaClientMetrics producerMetrics;
     private final Properties kafkaProps;
     private final int topicPartitions;
     private final int replication;
     private boolean topicsReady;
 
-    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, Properties kafkaProps,
-            int topicPartitions, int replication) {
+    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, KafkaClientMetrics producerMetrics,
+            Properties kafkaProps, int topicPartitions, int replication) {
         this.relay = relay;
         this.maintenance = maintenance;
+        this.producerMetrics = producerMetrics;
         this.kafkaProps = kafkaProps;
         this.topicPartitions = topicPartitions;
         this.replication = replication;
@@ -48,10 +54,12 @@ public final class OutboxModule implements AutoCloseable {
     public static OutboxModule create(OutboxTransactions outbox, MeterRegistry registry, RelaySettings settings,
             Duration retention, Properties kafkaProps, int topicPartitions, int replication, Clock clock) {
         OutboxMetrics metrics = new OutboxMetrics(registry, clock);
-        OutboxRelay relay = new OutboxRelay(outbox, OutboxPublisher.create(kafkaProps, clock), settings, metrics,
-                clock);
+        KafkaProducer<String, byte[]> producer = OutboxPublisher.newProducer(kafkaProps);
+        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
+        OutboxRelay relay = new OutboxRelay(outbox, new OutboxPublisher(producer, clock), settings, metrics, clock);
         OutboxMaintenance maintenance = new OutboxMaintenance(outbox, metrics, retention, settings.relayId(), clock);
-        return new OutboxModule(relay, maintenance, kafkaProps, topicPartitions, replication);
+        return new OutboxModule(relay, maintenance, producerMetrics, kafkaProps, topicPartitions, replication);
     }
 
     /**
@@ -103,5 +111,6 @@ public final class OutboxModule implements AutoCloseable {
     public void close() {
         maintenance.close();
         relay.close();
+        producerMetrics.close();
     }
 }

@@ -51,9 +51,12 @@ public final class OutboxPublisher implements AutoCloseable {
 
     /** A publisher with its own producer configured by {@link #producerProperties(Properties)}. */
     public static OutboxPublisher create(Properties base, Clock clock) {
-        return new OutboxPublisher(
-                new KafkaProducer<>(producerProperties(base), new StringSerializer(), new ByteArraySerializer()),
-                clock);
+        return new OutboxPublisher(newProducer(base), clock);
+    }
+
+    /** The relay's producer, configured by {@link #producerProperties(Properties)}; the caller closes it. */
+    public static KafkaProducer<String, byte[]> newProducer(Properties base) {
+        return new KafkaProducer<>(producerProperties(base), new StringSerializer(), new ByteArraySerializer());
     }
 
     /**

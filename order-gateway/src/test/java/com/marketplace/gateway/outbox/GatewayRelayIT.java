@@ -61,9 +61,20 @@ class GatewayRelayIT {
             assertThat(published.key()).isEqualTo(envelope.aggregateId());
             assertThat(published.topic()).isEqualTo(envelope.type().topic());
             await().atMost(Duration.ofSeconds(10)).until(() -> "PROCESSED".equals(OutboxFixtures.statusOf(eventId)));
-            assertThat(gateway.get("/metrics").body())
-                    .contains("outbox_published_total", "outbox_pending", "outbox_commit_to_ack_seconds");
+            String metrics = gateway.get("/metrics").body();
+            assertThat(metrics).contains("outbox_published_total", "outbox_pending", "outbox_commit_to_ack_seconds");
+            // the relay's producer reports its client metrics too: at least the one record it sent
+            assertThat(sampleValue(metrics, "kafka_producer_record_send_total")).isGreaterThanOrEqualTo(1.0);
+            assertThat(sampleValue(metrics, "kafka_producer_record_error_total")).isZero();
         }
+    }
+
+    /** The value of the one sample of {@code name} in a Prometheus scrape. */
+    private static double sampleValue(String scrape, String name) {
+        List<String> samples = scrape.lines().filter(line -> line.startsWith(name + "{")).toList();
+        assertThat(samples).as("samples of %s", name).hasSize(1);
+        String sample = samples.get(0);
+        return Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
     }
 
     @Test
