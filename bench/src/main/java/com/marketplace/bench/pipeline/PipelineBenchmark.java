@@ -76,11 +76,11 @@ public final class PipelineBenchmark {
 
     /**
      * A pipeline that is ready: its processes by name (gateway, broker, streams-app), the shared
-     * MariaDB's pid when it runs here, the gateway's base URI, and the consumer that times records
-     * on {@code marketplace.order.created} and {@code marketplace.email} (started before any load).
+     * MariaDB's pid when it runs here, the two services, and the consumer that times records on
+     * {@code marketplace.order.created} and {@code marketplace.email} (started before any load).
      */
     public record Running(Duration startup, Map<String, ManagedProcess> processes, Optional<Long> mariadb,
-            HttpService gatewayService, RecordArrivals arrivals) {
+            HttpService gatewayService, HttpService streamsService, RecordArrivals arrivals) {
 
         /** The gateway's base URI. */
         public URI gateway() {
@@ -123,7 +123,7 @@ public final class PipelineBenchmark {
             try (RecordArrivals arrivals = new RecordArrivals(kafka.bootstrapServers(),
                     List.of(Topics.ORDER_CREATED, Topics.EMAIL))) {
                 arrivals.start();
-                return load.apply(new Running(startup, processes, mariadbPid(), gateway, arrivals));
+                return load.apply(new Running(startup, processes, mariadbPid(), gateway, streams, arrivals));
             }
         }
     }
@@ -145,6 +145,8 @@ public final class PipelineBenchmark {
             period[0] = CpuWindow.begin(pipeline.processes(), pipeline.mariadb());
         }, PipelineResult.PHASE_SECONDS, PipelineResult.PHASE_SECONDS, TimeUnit.SECONDS);
         RelayRounds roundsBefore = RelayRounds.of(pipeline.gatewayService());
+        KafkaRequests requestsBefore = KafkaRequests.of(pipeline.gatewayService(), pipeline.streamsService(),
+                pipeline.arrivals());
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         List<OpenLoopOrders.Sent> sent;
         try {
@@ -155,8 +157,10 @@ public final class PipelineBenchmark {
         CpuWindow.Usage usage = cpu.end();
         awaitArrivals(pipeline.arrivals(), sent);
         RelayRounds rounds = RelayRounds.of(pipeline.gatewayService()).minus(roundsBefore);
+        KafkaRequests requests = KafkaRequests.of(pipeline.gatewayService(), pipeline.streamsService(),
+                pipeline.arrivals()).minus(requestsBefore);
         return PipelineResult.of(s, pipeline.startup(), start, sent, pipeline.arrivals(), usage, cpuTimeline, Map.of(),
-                rounds);
+                rounds, requests);
     }
 
     private static HttpService startGateway(PipelineSettings s, KafkaCluster kafka, Path work) {

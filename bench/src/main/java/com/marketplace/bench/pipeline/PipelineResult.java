@@ -22,12 +22,13 @@ import org.HdrHistogram.Histogram;
  * heap in use and resident set of the gateway and the streams app at the end of the load, in MiB.
  * {@code clientLate}: how long after its due time the client sent each request (its own lag, already
  * inside {@code http}); {@code answeredSeconds}: from the first due time to the last answer;
- * {@code relayRounds}: the gateway relay's sends and recording transactions in the window.
+ * {@code relayRounds}: the gateway relay's sends and recording transactions in the window;
+ * {@code kafkaRequests}: the Kafka requests of the relay and the streams app in the window.
  */
 public record PipelineResult(PipelineSettings settings, Duration startup, int sent, int created, int answeredOther,
         int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd, Histogram clientLate,
         double answeredSeconds, List<Phase> timeline, CpuWindow.Usage cpu, Map<String, Double> memoryMb,
-        RelayRounds relayRounds) {
+        RelayRounds relayRounds, KafkaRequests kafkaRequests) {
 
     /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
     public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
@@ -51,7 +52,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
 
     static PipelineResult of(PipelineSettings s, Duration startup, long startNanos, List<OpenLoopOrders.Sent> sent,
             RecordArrivals arrivals, CpuWindow.Usage cpu, List<CpuWindow.Usage> cpuTimeline, Map<String, Double> memoryMb,
-            RelayRounds relayRounds) {
+            RelayRounds relayRounds, KafkaRequests kafkaRequests) {
         Histogram http = PipelineBenchmark.newHistogram();
         Histogram relay = PipelineBenchmark.newHistogram();
         Histogram endToEnd = PipelineBenchmark.newHistogram();
@@ -104,7 +105,8 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
                     relayPerPhase.get(i)));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
-                endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, memoryMb, relayRounds);
+                endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, memoryMb, relayRounds,
+                kafkaRequests);
     }
 
     /**
@@ -132,7 +134,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     public PipelineResult withMemory(Map<String, Double> memory) {
         return new PipelineResult(settings, startup, sent, created, answeredOther, lostRelay, lostEndToEnd, http, relay,
                 endToEnd, clientLate, answeredSeconds, timeline, cpu, Collections.unmodifiableMap(new LinkedHashMap<>(memory)),
-                relayRounds);
+                relayRounds, kafkaRequests);
     }
 
     private static long micros(long nanos) {
@@ -181,6 +183,8 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
                 threads(cpu.threadCores().get(name)))));
         out.append(String.format(Locale.ROOT, "%nmachine busy %.0f %% of %d cores; pipeline processes %.2f cores = %.2f ms CPU per order%n",
                 cpu.machineBusy() * 100, cpu.machineCores(), cpu.pipelineCores(), cpuMillisPerOrder()));
+        out.append(String.format(Locale.ROOT, "%nKafka requests per 100 orders (the whole load, backlog included): %s.%n",
+                kafkaRequests.per100(created)));
         return out.toString();
     }
 

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -27,6 +28,7 @@ public final class RecordArrivals implements AutoCloseable {
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
     private final List<String> topics;
     private final Thread thread;
+    private final Metric fetchTotal;
     private volatile boolean running = true;
 
     public RecordArrivals(String bootstrapServers, List<String> topics) {
@@ -36,6 +38,12 @@ public final class RecordArrivals implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-arrivals");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        // found here, before the polling thread owns the consumer; a metric's value may be read from any thread
+        this.fetchTotal = consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("fetch-total")
+                        && e.getKey().group().equals("consumer-fetch-manager-metrics"))
+                .map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the consumer has no fetch-total metric"));
         this.topics = List.copyOf(topics);
         topics.forEach(t -> firstSeen.put(t, new ConcurrentHashMap<>()));
         this.thread = new Thread(this::poll, "bench-arrivals");
@@ -81,6 +89,11 @@ public final class RecordArrivals implements AutoCloseable {
     /** Distinct orders seen on {@code topic}. */
     public int orders(String topic) {
         return firstSeen.get(topic).size();
+    }
+
+    /** Fetch requests this consumer has sent so far. */
+    public double fetches() {
+        return ((Number) fetchTotal.metricValue()).doubleValue();
     }
 
     /** Records seen on {@code topic}. */

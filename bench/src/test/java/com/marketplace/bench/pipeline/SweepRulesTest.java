@@ -26,7 +26,8 @@ class SweepRulesTest {
                 Path.of("target"), false, Map.of(), Map.of(), Map.of());
         PipelineResult result = new PipelineResult(settings, Duration.ZERO, answered + notCreated, answered, notCreated,
                 0, lostOnEmail, PipelineBenchmark.newHistogram(), PipelineBenchmark.newHistogram(), e2e,
-                PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, Map.of(), RelayRounds.NONE);
+                PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, Map.of(), RelayRounds.NONE,
+                KafkaRequests.NONE);
         return new SweepStep(rate, result, TARGET_MS);
     }
 

@@ -1,0 +1,59 @@
+package com.marketplace.bench.pipeline;
+
+import com.marketplace.bench.Figure;
+import com.marketplace.harness.HttpService;
+import java.util.function.Predicate;
+
+/**
+ * The Kafka requests of the pipeline's own clients, from the services' {@code /metrics}: the relay's
+ * produce requests and the records in them (gateway); the stream threads' fetches, their producers'
+ * requests and records, and their commits (streams app). Read before and after a load and
+ * subtracted, per order they show how each client batches at that load; the broker's CPU follows
+ * the number of requests more than the number of records. The measuring consumer's fetches
+ * ({@link RecordArrivals}) are counted apart: the broker serves them too, though a deployment has
+ * no such client.
+ */
+record KafkaRequests(double relayRequests, double relayRecords, double fetches, double streamsRequests,
+        double streamsRecords, double commits, double measuringFetches) {
+
+    /** For a result read without services (tests). */
+    static final KafkaRequests NONE = new KafkaRequests(0, 0, 0, 0, 0, 0, 0);
+
+    /** The counts now. */
+    static KafkaRequests of(HttpService gateway, HttpService streams, RecordArrivals arrivals) {
+        String g = gateway.get("/metrics");
+        String s = streams.get("/metrics");
+        Predicate<String> mainConsumer = line -> line.contains("StreamThread-") && !line.contains("topic=");
+        return new KafkaRequests(sum(g, "kafka_producer_request_total", line -> true),
+                sum(g, "kafka_producer_record_send_total", line -> true),
+                sum(s, "kafka_consumer_fetch_manager_fetch_total", mainConsumer),
+                sum(s, "kafka_producer_request_total", line -> true),
+                sum(s, "kafka_producer_record_send_total", line -> true),
+                sum(s, "kafka_stream_thread_commit_total", line -> true), arrivals.fetches());
+    }
+
+    /** The sum of the samples of {@code name} that {@code which} accepts. */
+    static double sum(String scrape, String name, Predicate<String> which) {
+        return scrape.lines().filter(line -> line.startsWith(name + "{") && which.test(line))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** The requests since {@code before}. */
+    KafkaRequests minus(KafkaRequests before) {
+        return new KafkaRequests(relayRequests - before.relayRequests, relayRecords - before.relayRecords,
+                fetches - before.fetches, streamsRequests - before.streamsRequests,
+                streamsRecords - before.streamsRecords, commits - before.commits,
+                measuringFetches - before.measuringFetches);
+    }
+
+    /** Per 100 orders, in words for the report. */
+    String per100(long orders) {
+        double per100 = 100.0 / Math.max(1, orders);
+        return "the relay's produce requests " + Figure.format(relayRequests * per100) + " (records per request "
+                + Figure.format(relayRecords / Math.max(1, relayRequests)) + "); the streams app's fetches "
+                + Figure.format(fetches * per100) + ", produce requests " + Figure.format(streamsRequests * per100)
+                + " (records per request " + Figure.format(streamsRecords / Math.max(1, streamsRequests))
+                + ") and commits " + Figure.format(commits * per100) + "; the measuring consumer's fetches "
+                + Figure.format(measuringFetches * per100);
+    }
+}

@@ -1,0 +1,41 @@
+package com.marketplace.bench.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class KafkaRequestsTest {
+
+    private static final String STREAMS_SCRAPE = """
+            # HELP kafka_consumer_fetch_manager_fetch_total The total number of fetch requests.
+            # TYPE kafka_consumer_fetch_manager_fetch_total counter
+            kafka_consumer_fetch_manager_fetch_total{client_id="app-1-StateUpdater-1-restore-consumer",kafka_version="4.4.0"} 3.0
+            kafka_consumer_fetch_manager_fetch_total{client_id="app-1-StreamThread-1-consumer",kafka_version="4.4.0"} 8972.0
+            kafka_consumer_fetch_manager_fetch_total{client_id="app-1-StreamThread-2-consumer",kafka_version="4.4.0"} 28.0
+            kafka_consumer_fetch_manager_fetch_total_other{client_id="app-1-StreamThread-1-consumer"} 5.0
+            kafka_producer_request_total{client_id="app-1-StreamThread-1-producer",kafka_version="4.4.0"} 6604.0
+            """;
+
+    @Test
+    void sumsTheMainConsumersFetchesOnly() {
+        double fetches = KafkaRequests.sum(STREAMS_SCRAPE, "kafka_consumer_fetch_manager_fetch_total",
+                line -> line.contains("StreamThread-") && !line.contains("topic="));
+
+        assertThat(fetches).isEqualTo(9000.0);
+        assertThat(KafkaRequests.sum(STREAMS_SCRAPE, "kafka_producer_request_total", line -> true)).isEqualTo(6604.0);
+        assertThat(KafkaRequests.sum(STREAMS_SCRAPE, "kafka_producer_record_send_total", line -> true)).isZero();
+    }
+
+    @Test
+    void reportsTheDifferencePerHundredOrders() {
+        KafkaRequests before = new KafkaRequests(10, 10, 20, 5, 100, 1, 30);
+        KafkaRequests after = new KafkaRequests(810, 1010, 520, 305, 10_540, 61, 1030);
+
+        KafkaRequests window = after.minus(before);
+
+        assertThat(window).isEqualTo(new KafkaRequests(800, 1000, 500, 300, 10_440, 60, 1000));
+        assertThat(window.per100(1000)).isEqualTo("the relay's produce requests 80.0 (records per request 1.25); "
+                + "the streams app's fetches 50.0, produce requests 30.0 (records per request 34.8) and commits "
+                + "6.00; the measuring consumer's fetches 100");
+    }
+}
