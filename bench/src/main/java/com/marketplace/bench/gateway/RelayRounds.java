@@ -1,6 +1,7 @@
 package com.marketplace.bench.gateway;
 
 import com.marketplace.bench.Figure;
+import com.marketplace.bench.MetricsScrape;
 import com.marketplace.harness.HttpService;
 
 /**
@@ -15,20 +16,13 @@ public record RelayRounds(long sends, long recordings) {
 
     /** The counts now. */
     public static RelayRounds of(HttpService gateway) {
-        long sends = 0;
-        long recordings = 0;
-        for (String line : gateway.get("/metrics").split("\\n")) {
-            if (!line.startsWith("outbox_round_seconds_count{")) {
-                continue;
-            }
-            long count = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            if (line.contains("phase=\"await-acks\"")) {
-                sends += count;
-            } else if (line.contains("phase=\"record\"")) {
-                recordings += count;
-            }
-        }
-        return new RelayRounds(sends, recordings);
+        String scrape = gateway.get("/metrics");
+        return new RelayRounds(rounds(scrape, "await-acks"), rounds(scrape, "record"));
+    }
+
+    private static long rounds(String scrape, String phase) {
+        String label = "phase=\"" + phase + "\"";
+        return (long) MetricsScrape.sum(scrape, "outbox_round_seconds_count", line -> line.contains(label));
     }
 
     /** The rounds since {@code before}. */

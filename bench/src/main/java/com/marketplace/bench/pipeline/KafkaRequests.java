@@ -1,5 +1,7 @@
 package com.marketplace.bench.pipeline;
 
+import static com.marketplace.bench.MetricsScrape.sum;
+
 import com.marketplace.bench.Figure;
 import com.marketplace.harness.HttpService;
 import java.util.function.Predicate;
@@ -19,23 +21,19 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
     /** For a result read without services (tests). */
     static final KafkaRequests NONE = new KafkaRequests(0, 0, 0, 0, 0, 0, 0);
 
+    /** The samples of the stream threads' own consumers: not the restore consumer, not per topic. */
+    static final Predicate<String> MAIN_CONSUMER = line -> line.contains("StreamThread-") && !line.contains("topic=");
+
     /** The counts now. */
     static KafkaRequests of(HttpService gateway, HttpService streams, RecordArrivals arrivals) {
         String g = gateway.get("/metrics");
         String s = streams.get("/metrics");
-        Predicate<String> mainConsumer = line -> line.contains("StreamThread-") && !line.contains("topic=");
         return new KafkaRequests(sum(g, "kafka_producer_request_total", line -> true),
                 sum(g, "kafka_producer_record_send_total", line -> true),
-                sum(s, "kafka_consumer_fetch_manager_fetch_total", mainConsumer),
+                sum(s, "kafka_consumer_fetch_manager_fetch_total", MAIN_CONSUMER),
                 sum(s, "kafka_producer_request_total", line -> true),
                 sum(s, "kafka_producer_record_send_total", line -> true),
                 sum(s, "kafka_stream_thread_commit_total", line -> true), arrivals.fetches());
-    }
-
-    /** The sum of the samples of {@code name} that {@code which} accepts. */
-    static double sum(String scrape, String name, Predicate<String> which) {
-        return scrape.lines().filter(line -> line.startsWith(name + "{") && which.test(line))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     /** The requests since {@code before}. */

@@ -1,5 +1,6 @@
 package com.marketplace.bench.pipeline;
 
+import static com.marketplace.bench.MetricsScrape.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -18,12 +19,11 @@ class KafkaRequestsTest {
 
     @Test
     void sumsTheMainConsumersFetchesOnly() {
-        double fetches = KafkaRequests.sum(STREAMS_SCRAPE, "kafka_consumer_fetch_manager_fetch_total",
-                line -> line.contains("StreamThread-") && !line.contains("topic="));
+        double fetches = sum(STREAMS_SCRAPE, "kafka_consumer_fetch_manager_fetch_total", KafkaRequests.MAIN_CONSUMER);
 
         assertThat(fetches).isEqualTo(9000.0);
-        assertThat(KafkaRequests.sum(STREAMS_SCRAPE, "kafka_producer_request_total", line -> true)).isEqualTo(6604.0);
-        assertThat(KafkaRequests.sum(STREAMS_SCRAPE, "kafka_producer_record_send_total", line -> true)).isZero();
+        assertThat(sum(STREAMS_SCRAPE, "kafka_producer_request_total", line -> true)).isEqualTo(6604.0);
+        assertThat(sum(STREAMS_SCRAPE, "kafka_producer_record_send_total", line -> true)).isZero();
     }
 
     @Test

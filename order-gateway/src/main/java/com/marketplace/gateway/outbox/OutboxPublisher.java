@@ -55,7 +55,7 @@ public final class OutboxPublisher implements AutoCloseable {
     }
 
     /** The relay's producer, configured by {@link #producerProperties(Properties)}; the caller closes it. */
-    public static KafkaProducer<String, byte[]> newProducer(Properties base) {
+    static KafkaProducer<String, byte[]> newProducer(Properties base) {
         return new KafkaProducer<>(producerProperties(base), new StringSerializer(), new ByteArraySerializer());
     }
 
