@@ -24,6 +24,11 @@ final class StartupWork {
         }));
     }
 
+    /** Whether the work has ended, normally or not. */
+    boolean isDone() {
+        return done.isDone();
+    }
+
     /**
      * Waits for the work. A {@link RuntimeException} it threw is rethrown as it was; anything else
      * (an {@link Error}) comes wrapped in a {@link CompletionException}.

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * One streams-app instance wired together: the topology in a {@link KafkaStreams} client, the
  * interactive-query HTTP API over its stores, and the metrics registry. {@link #create} builds
  * everything and starts nothing; {@link #start()} creates missing topics while it starts serving HTTP
- * (queries answer 503 until the client is RUNNING), then starts Kafka Streams; {@link #stop()} closes
- * both.
+ * (queries answer 503 until the client is RUNNING) and warms the JIT up ({@link JitWarmUp}), then
+ * starts Kafka Streams; {@link #stop()} closes both.
  *
  * <p>{@code APPLICATION_SERVER} must name the host and port other instances reach this
  * instance's HTTP server on: keyed queries are forwarded there.
@@ -65,6 +65,8 @@ public final class StreamsApp {
     /** Orders the start of Kafka Streams against its close: one never overtakes the other. */
     private final Object lifecycle = new Object();
     private boolean streamsStarted;
+    /** Begun by the start; until it is done the instance reports not ready ({@link JitWarmUp}). */
+    private volatile JitWarmUp warmUp;
 
     private StreamsApp(StreamsAppConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -117,12 +119,25 @@ public final class StreamsApp {
         }).build();
     }
 
-    /** Ready when Kafka Streams is RUNNING. */
+    /** Ready when Kafka Streams is RUNNING and the JIT warm-up begun with the start is over. */
     private Readiness readiness() {
         KafkaStreams.State state = streams.state();
-        return state == KafkaStreams.State.RUNNING
-                ? Readiness.up(Map.of("streams", state.name()))
-                : Readiness.down("streams is " + state + ", not RUNNING");
+        if (state != KafkaStreams.State.RUNNING) {
+            return Readiness.down("streams is " + state + ", not RUNNING");
+        }
+        JitWarmUp current = warmUp;
+        if (current != null && !current.done()) {
+            return Readiness.down("warming up the JIT: " + current.piped() + " of " + current.events()
+                    + " synthetic events run through the topology");
+        }
+        return Readiness.up(Map.of("streams", state.name()));
+    }
+
+    /** Whether the stream threads have processed any input record since the start (their {@code process-total}). */
+    private boolean processedRealEvents() {
+        return streams.metrics().entrySet().stream()
+                .filter(e -> "stream-thread-metrics".equals(e.getKey().group()) && "process-total".equals(e.getKey().name()))
+                .anyMatch(e -> e.getValue().metricValue() instanceof Number n && n.doubleValue() > 0);
     }
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
@@ -157,6 +172,7 @@ public final class StreamsApp {
     /** As {@link #start(int)}, with a topic check and RocksDB's library begun earlier (see {@link Main}). */
     StreamsApp start(int port, TopicCheck topics, RocksDbLibrary rocksDb) {
         requireNotStopped();
+        warmUp = JitWarmUp.begin(config, rocksDb, this::processedRealEvents);
         javalin.start(port);
         topics.await();
         rocksDb.await();
@@ -223,6 +239,10 @@ public final class StreamsApp {
     public void stop() {
         if (stopped.getAndSet(true)) {
             return;
+        }
+        JitWarmUp current = warmUp;
+        if (current != null) {
+            current.stop();
         }
         javalin.stop();
         synchronized (lifecycle) {

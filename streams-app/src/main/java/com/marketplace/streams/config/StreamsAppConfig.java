@@ -44,7 +44,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code PARTIAL_ORDER_RETENTION} [P7D], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
  * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}],
  * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; 1 ms to
- * {@link #MAX_COMMIT_INTERVAL}].
+ * {@link #MAX_COMMIT_INTERVAL}], {@code JIT_WARMUP_EVENTS} [{@value #DEFAULT_JIT_WARMUP_EVENTS};
+ * synthetic events run through the topology at start, off the record, before the instance reports
+ * ready; 0 to {@value #MAX_JIT_WARMUP_EVENTS}, 0 for none].
  */
 public record StreamsAppConfig(
         int httpPort,
@@ -60,7 +62,8 @@ public record StreamsAppConfig(
         Optional<String> instanceSecret,
         Duration partialOrderRetention,
         StateValueFormat stateValueFormat,
-        Duration commitInterval) {
+        Duration commitInterval,
+        int jitWarmUpEvents) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
@@ -93,6 +96,12 @@ public record StreamsAppConfig(
      * which the broker aborts it; half of that leaves room for a slow commit.
      */
     public static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * Synthetic events run through the topology at start ({@code JIT_WARMUP_EVENTS}): enough for the
+     * JIT's second tier to compile the per-event code (its thresholds are some 5,000-15,000 calls).
+     */
+    public static final int DEFAULT_JIT_WARMUP_EVENTS = 20_000;
+    public static final int MAX_JIT_WARMUP_EVENTS = 1_000_000;
     /** Record cache shared by the stores of one instance. */
     public static final long STATE_CACHE_BYTES = 32L * 1024 * 1024;
     /** Producer batch size per partition. */
@@ -124,6 +133,7 @@ public record StreamsAppConfig(
         requirePositive("PARTIAL_ORDER_RETENTION", partialOrderRetention);
         Objects.requireNonNull(stateValueFormat, "STATE_VALUE_FORMAT");
         requireBetween("COMMIT_INTERVAL", commitInterval, Duration.ofMillis(1), MAX_COMMIT_INTERVAL);
+        requireRange("JIT_WARMUP_EVENTS", jitWarmUpEvents, 0, MAX_JIT_WARMUP_EVENTS);
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -154,7 +164,8 @@ public record StreamsAppConfig(
                 r.duration("PARTIAL_ORDER_RETENTION", Duration.ofDays(7)),
                 stateValueFormat(r.string("STATE_VALUE_FORMAT", StateValueFormat.COMPACT.settingValue())),
                 r.duration("COMMIT_INTERVAL",
-                        EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL));
+                        EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL),
+                r.integer("JIT_WARMUP_EVENTS", DEFAULT_JIT_WARMUP_EVENTS));
     }
 
     private static StateValueFormat stateValueFormat(String value) {
@@ -167,14 +178,14 @@ public record StreamsAppConfig(
     public StreamsAppConfig withKafka(String servers, Path directory) {
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
     }
 
     /** A copy with another dedupe retention. */
     public StreamsAppConfig withDedupeRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
     }
 
     /**
@@ -184,28 +195,28 @@ public record StreamsAppConfig(
     public StreamsAppConfig withHttp(int port, String server) {
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
     public StreamsAppConfig withStandbyReplicas(int standbys) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
     }
 
     /** A copy whose instances recognise each other's forwarded queries by {@code secret}. */
     public StreamsAppConfig withInstanceSecret(String secret) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                Optional.of(secret), partialOrderRetention, stateValueFormat, commitInterval);
+                Optional.of(secret), partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
     }
 
     /** The secret is masked so the configuration can be logged. */
@@ -217,14 +228,21 @@ public record StreamsAppConfig(
                 + processingGuarantee + ", numStandbyReplicas=" + numStandbyReplicas + ", topicPartitions="
                 + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", instanceSecret="
                 + (instanceSecret.isPresent() ? "***" : "<unset>") + ", partialOrderRetention=" + partialOrderRetention
-                + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval + "]";
+                + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval + ", jitWarmUpEvents=" + jitWarmUpEvents + "]";
     }
 
     /** A copy with another time after which an order whose creation never arrived is purged. */
     public StreamsAppConfig withPartialOrderRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, retention, stateValueFormat, commitInterval);
+                instanceSecret, retention, stateValueFormat, commitInterval, jitWarmUpEvents);
+    }
+
+    /** A copy that runs {@code events} synthetic events through the topology at start (0: none). */
+    public StreamsAppConfig withJitWarmUpEvents(int events) {
+        return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
+                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, events);
     }
 
     public boolean exactlyOnce() {

@@ -58,12 +58,21 @@ class StreamsAppConfigTest {
             "PROCESSING_GUARANTEE|exactly_once", "NUM_STANDBY_REPLICAS|-1",
             "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "TOPIC_REPLICATION_FACTOR|32768", "INSTANCE_SECRET|too-short",
             "INSTANCE_SECRET|has a space in the secret", "STATE_VALUE_FORMAT|json", "STATE_VALUE_FORMAT|SMILE",
-            "COMMIT_INTERVAL|50ms", "COMMIT_INTERVAL|PT0S", "COMMIT_INTERVAL|-PT0.05S", "COMMIT_INTERVAL|PT6S"})
+            "COMMIT_INTERVAL|50ms", "COMMIT_INTERVAL|PT0S", "COMMIT_INTERVAL|-PT0.05S", "COMMIT_INTERVAL|PT6S",
+            "JIT_WARMUP_EVENTS|-1", "JIT_WARMUP_EVENTS|1000001", "JIT_WARMUP_EVENTS|20k"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(variable + " ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void theJitWarmUpRunsTwentyThousandEventsUnlessToldOtherwise() {
+        assertThat(StreamsAppConfig.defaults().jitWarmUpEvents()).isEqualTo(20_000);
+        assertThat(StreamsAppConfig.fromEnv(Map.of("JIT_WARMUP_EVENTS", "0")).jitWarmUpEvents()).isZero();
+        assertThat(StreamsAppConfig.defaults().withJitWarmUpEvents(500).withApplicationId("other").jitWarmUpEvents())
+                .isEqualTo(500);
     }
 
     @Test

@@ -172,7 +172,8 @@ class MultiInstanceQueryIT {
                     QueryPaths.ORDERS_PER_MINUTE + "?from=1969-12-31T23:00:00Z&to=1969-12-31T23:30:00Z")) {
                 assertProblem(http.get(app.port(), bad), 400);
             }
-            assertThat(http.get(app.port(), "/health/ready").statusCode()).isEqualTo(200);
+            // ready once RUNNING and the start's JIT warm-up is over (it stops within 30 s)
+            await().atMost(Duration.ofSeconds(40)).until(() -> http.get(app.port(), "/health/ready").statusCode() == 200);
             assertThat(http.get(app.port(), "/health/live").statusCode()).isEqualTo(200);
         }
     }
