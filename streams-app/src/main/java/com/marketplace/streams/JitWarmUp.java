@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * {@code JIT_WARMUP_EVENTS} sets how many (0: none); a warm-up longer than {@link #MAX_TIME} stops
  * there, and so does one the instance's first real events overtake (a restart with a backlog: those
  * warm the same code). Until it ends the instance reports not ready; Kafka Streams starts
- * regardless, so a restarted instance answers queries as soon as its stores are up. A warm-up that fails says so in one WARN and
- * only costs the warmth.
+ * regardless, so a restarted instance answers queries as soon as its stores are up. A warm-up that
+ * fails says so in one WARN and only costs the warmth.
  */
 final class JitWarmUp {
 
