@@ -10,7 +10,6 @@ import com.marketplace.events.Topics;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.topology.OrderTopology;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -29,10 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.slf4j.Logger;
@@ -175,7 +174,7 @@ final class JitWarmUp {
                     if (piped.get() >= events || stop.get()) {
                         break;
                     }
-                    Instant at = FIRST_EVENT.plusMillis(piped.get() * 5L);
+                    Instant at = event.occurredAt();
                     byte[] value = EventCodec.INSTANCE.encode(event);
                     TestInputTopic<String, byte[]> topic = event.payload() instanceof OrderCreated ? created : changed;
                     topic.pipeInput(event.key(), value, at);
@@ -297,15 +296,9 @@ final class JitWarmUp {
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            Utils.delete(dir.toFile());
+        } catch (IOException e) {
             log.warn("could not delete the JIT warm-up's directory {}: {}", dir, e.toString());
         }
     }
