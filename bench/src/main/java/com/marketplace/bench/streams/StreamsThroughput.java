@@ -234,13 +234,22 @@ public final class StreamsThroughput {
     /**
      * The app's Kafka Streams properties with the overrides given as system properties
      * {@code bench.streams.config.<name>} of this JVM, for comparing one setting (e.g.
-     * {@code -Dbench.jvm.streams-throughput=-Dbench.streams.config.producer.linger.ms=5}).
+     * {@code -Dbench.jvm.streams-throughput=-Dbench.streams.config.producer.linger.ms=5}); an empty value
+     * removes the app's setting, leaving Kafka Streams' default (e.g. {@code
+     * -Dbench.streams.config.rocksdb.config.setter=}).
      */
     private static Properties properties(StreamsAppConfig config) {
         Properties props = config.toStreamsProperties();
         String prefix = "bench.streams.config.";
-        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix))
-                .forEach(n -> props.put(n.substring(prefix.length()), System.getProperty(n)));
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).forEach(n -> {
+            String name = n.substring(prefix.length());
+            String value = System.getProperty(n);
+            if (value.isEmpty()) {
+                props.remove(name);
+            } else {
+                props.put(name, value);
+            }
+        });
         return props;
     }
 
