@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -265,10 +266,20 @@ public final class StreamsThroughput {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             Instant start = Instant.now().minusMillis(records * spacingMillis);
             BenchEvents.generate(records, 0.10, spacingMillis, start, 1, input ->
-                    producer.send(new ProducerRecord<>(input.topic(), null, input.timestamp(), input.key(), input.value())));
+                    producer.send(new ProducerRecord<>(input.topic(), null, input.timestamp(), input.key(), input.value()),
+                            (metadata, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                }
+                            }));
+        }
+        // a lost input record would make every figure of the run count records that were never there
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading the input failed", failure.get());
         }
     }
 

@@ -10,15 +10,25 @@ import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.StoreNames;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.topology.TopologyFixture;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.LongStream;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 
 class DedupeStoreRocksDbOptionsTest {
 
@@ -67,6 +77,50 @@ class DedupeStoreRocksDbOptionsTest {
             assertThat(fx.email.readValuesToList()).extracting(EmailMessage::orderId)
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, orders).boxed().toList());
             assertThat(fx.dedupedEventIds()).hasSizeLessThan(orders).contains(sent.get(orders - 1).eventId().toString());
+        }
+    }
+
+    @Test
+    void filesWrittenBeforeThePrefixWasSetAreStillRead(@TempDir Path dir) throws RocksDBException {
+        // a segment written by an earlier version of the app, without the prefix extractor
+        List<String> eventIds = new ArrayList<>();
+        try (Options before = new Options().setCreateIfMissing(true);
+             RocksDB db = RocksDB.open(before, dir.toString());
+             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            for (int i = 0; i < 1_000; i++) {
+                String eventId = UUID.randomUUID().toString();
+                eventIds.add(eventId);
+                db.put(windowKey(eventId, 1_764_000_000_000L + i), new byte[8]);
+            }
+            db.flush(flush);
+        }
+
+        try (Options after = new Options()) {
+            new DedupeStoreRocksDbOptions().setConfig(StoreNames.DEDUPE + ".0", after, Map.of());
+            try (RocksDB db = RocksDB.open(after, dir.toString())) {
+                for (String eventId : eventIds) {
+                    assertThat(firstKeyFrom(db, eventId)).as(eventId).startsWith(eventId);
+                }
+            }
+        }
+    }
+
+    /** The key of {@code eventId} in a window store segment: key, window start, sequence number. */
+    private static byte[] windowKey(String eventId, long windowStart) {
+        byte[] key = eventId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(key.length + 12).put(key).putLong(windowStart).putInt(0).array();
+    }
+
+    /** The first key at or after {@code eventId}'s lowest window key, as text, or "" when there is none. */
+    private static String firstKeyFrom(RocksDB db, String eventId) {
+        try (RocksIterator it = db.newIterator()) {
+            it.seek(windowKey(eventId, 0));
+            if (!it.isValid()) {
+                return "";
+            }
+            byte[] key = it.key();
+            return new String(Arrays.copyOf(key, Math.min(key.length, DedupeStoreRocksDbOptions.EVENT_ID_LENGTH)),
+                    StandardCharsets.UTF_8);
         }
     }
 }
