@@ -45,16 +45,17 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     private static final Logger log = LoggerFactory.getLogger(OrderStatistics.class);
 
     private KeyValueStore<String, OrderState> orders;
+    private KeyValueStore<String, Long> partialOrders;
     private KeyValueStore<String, Long> statusCounts;
     private KeyValueStore<Long, BuyerStats> buyers;
     private KeyValueStore<Long, SellerStats> sellers;
     private WindowStore<String, Long> ordersPerMinute;
 
     /**
-     * A supplier connected to the five stores it updates, with their serdes. The stores that grow
-     * with the orders, buyers and sellers live in RocksDB; the two that stay small whatever the load
-     * (a count per status, a count per minute for a day, in each partition) live in memory, rebuilt
-     * from their changelogs at start: every RocksDB store of a task is opened, with its files, when
+     * A supplier connected to the six stores it updates, with their serdes. The stores that grow
+     * with the orders, buyers and sellers live in RocksDB; the three that stay small whatever the load
+     * (a count per status, a count per minute for a day, the partial orders, in each partition) live
+     * in memory, rebuilt from their changelogs at start: every RocksDB store of a task is opened, with its files, when
      * the task starts, which is most of a task's start after a restart on a busy machine.
      */
     static ProcessorSupplier<String, EventEnvelope, Void, Void> supplier(AppSerdes serdes) {
@@ -69,7 +70,8 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
                         serdes.longs(), serdes.sellerStats()).withCachingEnabled(),
                 Stores.windowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.ORDERS_PER_MINUTE,
                                 OrdersPerMinute.RETENTION, OrdersPerMinute.WINDOW, false),
-                        serdes.string(), serdes.longs()).withCachingEnabled());
+                        serdes.string(), serdes.longs()).withCachingEnabled(),
+                PartialOrders.storeBuilder(serdes));
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, EventEnvelope, Void, Void> get() {
@@ -87,6 +89,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     public void init(ProcessorContext<Void, Void> context) {
         super.init(context);
         orders = context.getStateStore(StoreNames.ORDER_STATE);
+        partialOrders = context.getStateStore(StoreNames.PARTIAL_ORDERS);
         statusCounts = context.getStateStore(StoreNames.STATUS_COUNTS);
         buyers = context.getStateStore(StoreNames.BUYER_STATS);
         sellers = context.getStateStore(StoreNames.SELLER_STATS);
@@ -101,6 +104,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
             return;
         }
         orders.put(record.key(), after);
+        PartialOrders.track(partialOrders, record.key(), before, after);
         boolean wasComplete = before != null && before.isComplete();
         if (!after.isComplete()) {
             return;

@@ -26,9 +26,9 @@ import org.apache.kafka.streams.kstream.Produced;
  *   → decode-envelope ─(unreadable / key ≠ orderId)→ marketplace.dlq (with dlq-* headers)
  *   → dedupe (dedupe-store) → first-seen events
  *       ├→ marketplace.email, marketplace.notification, marketplace.analytics
- *       ├→ order-statistics: order-state-store, and for this input partition's orders
- *       │     status-counts-store, buyer-stats-store, seller-stats-store, orders-per-minute-store
- *       └→ partial-order-purge (order-state-store, after PARTIAL_ORDER_RETENTION)
+ *       ├→ order-statistics: order-state-store, partial-orders-store, and for this input partition's
+ *       │     orders status-counts-store, buyer-stats-store, seller-stats-store, orders-per-minute-store
+ *       └→ partial-order-purge (order-state-store through partial-orders-store, after PARTIAL_ORDER_RETENTION)
  * </pre>
  * One sub-topology: every store lives in the task that owns the order, so no record is re-keyed
  * and no repartition topic exists. An event's outputs, its order's state and the statistics it
@@ -49,7 +49,7 @@ public final class OrderTopology {
         fanOut(events, serdes);
         events.process(OrderStatistics.supplier(serdes), Named.as("order-statistics"));
         events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
-                StoreNames.ORDER_STATE);
+                StoreNames.ORDER_STATE, StoreNames.PARTIAL_ORDERS);
         return builder.build();
     }
 

@@ -45,6 +45,46 @@ class PartialOrderPurgeTest {
     }
 
     @Test
+    void thePartialOrdersStoreHoldsAnOrderOnlyUntilItsCreationArrives() {
+        EventEnvelope createdFirst = created(1, 10, T0, List.of(item(7, 2, "10.00")));
+        EventEnvelope createdLate = created(2, 11, T0, List.of(item(7, 1, "5.00")));
+        fixture.send(createdFirst);
+        fixture.send(changed(createdFirst, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        fixture.send(changed(createdLate, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(2)));
+        fixture.send(changed(createdLate, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plusSeconds(3)));
+
+        assertThat(fixture.partialOrders().get("1")).isNull();
+        assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plusSeconds(3).toEpochMilli());
+
+        fixture.send(createdLate);
+        assertThat(fixture.partialOrders().get("2")).isNull();
+        assertThat(fixture.orderStates().get("2").status()).isEqualTo(OrderStatus.SHIPPED);
+    }
+
+    @Test
+    void partialOrdersStoredWithoutTheIndexAreIndexedOnceThenTheSweepReadsOnlyTheIndex() {
+        // Given a partial order in a store written before the index existed (its entry removed here)
+        EventEnvelope old = created(2, 11, T0, List.of(item(7, 1, "5.00")));
+        fixture.send(changed(old, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        fixture.partialOrders().delete("2");
+
+        // When the first sweep runs, it finds it among the order states and indexes it
+        fixture.driver.advanceWallClockTime(Duration.ofMinutes(11));
+        assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plusSeconds(1).toEpochMilli());
+        assertThat(fixture.partialOrders().get(PartialOrders.INDEX_BUILT)).isNotNull();
+
+        // and from then on the sweeps read the index alone: a partial order missing from it stays
+        EventEnvelope unindexed = created(3, 12, T0, List.of(item(7, 1, "5.00")));
+        fixture.send(changed(unindexed, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(2)));
+        fixture.partialOrders().delete("3");
+        fixture.driver.advanceWallClockTime(Duration.ofDays(7).plusMinutes(11));
+
+        assertThat(fixture.orderStates().get("2")).isNull();
+        assertThat(fixture.partialOrders().get("2")).isNull();
+        assertThat(fixture.orderStates().get("3")).isNotNull();
+    }
+
+    @Test
     void sweepRunsEveryTenthOfTheRetentionWithinBounds() {
         assertThat(PartialOrderPurge.sweepInterval(Duration.ofDays(7))).isEqualTo(Duration.ofMinutes(10));
         assertThat(PartialOrderPurge.sweepInterval(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(3));

@@ -86,6 +86,11 @@ public final class TopologyFixture implements AutoCloseable {
         return driver.getKeyValueStore(StoreNames.ORDER_STATE);
     }
 
+    /** orderId → latest event instant (epoch ms) of the partial orders, and the index's marker. */
+    public KeyValueStore<String, Long> partialOrders() {
+        return driver.getKeyValueStore(StoreNames.PARTIAL_ORDERS);
+    }
+
     public KeyValueStore<Long, SellerStats> sellerStats() {
         return driver.getKeyValueStore(StoreNames.SELLER_STATS);
     }

@@ -1,0 +1,57 @@
+package com.marketplace.streams.topology;
+
+import com.marketplace.events.StoreNames;
+import com.marketplace.streams.serde.AppSerdes;
+import com.marketplace.streams.stats.OrderState;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The orders of {@code order-state-store} that are still partial (a status change arrived, the
+ * creation not yet), by orderId, with the instant of their latest event in epoch milliseconds:
+ * {@code partial-orders-store}. {@link PartialOrderPurge} sweeps this store instead of every order
+ * ever stored, so a sweep costs what the partial orders cost, not what the order history does.
+ *
+ * <p>{@link OrderStatistics} keeps it up to date with each order's state in the same step, through
+ * {@link #track}: an order is added while it is partial and removed when its creation completes it.
+ * Orders are nearly always created before they change, so for most events nothing is written here.
+ * The store lives in memory, restored from its changelog at start: it holds only orders whose
+ * creation is late or lost, and only for the purge's retention.
+ */
+final class PartialOrders {
+
+    /**
+     * Present once the store indexes every partial order of {@code order-state-store}: a store
+     * written by a version without this index (or a new one) is filled by one scan of the order
+     * states ({@link PartialOrderPurge}), which then writes this key. Never an orderId, which is a
+     * number.
+     */
+    static final String INDEX_BUILT = "";
+
+    private PartialOrders() {
+    }
+
+    /** The store: orderId → latest event instant (epoch ms), in memory, with a changelog, no cache. */
+    static StoreBuilder<KeyValueStore<String, Long>> storeBuilder(AppSerdes serdes) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PARTIAL_ORDERS), serdes.string(),
+                serdes.longs());
+    }
+
+    /** Records in {@code partials} the move of order {@code orderId} from {@code before} (null: none) to {@code after}. */
+    static void track(KeyValueStore<String, Long> partials, String orderId, OrderState before, OrderState after) {
+        if (isPartial(after)) {
+            partials.put(orderId, after.updatedAt().toEpochMilli());
+        } else if (isPartial(before)) {
+            partials.delete(orderId);
+        }
+    }
+
+    /**
+     * Whether {@code state} is a partial order the purge can date: one with no creation yet and the
+     * instant of its latest event (every partial state has one; a state without is never purged).
+     */
+    static boolean isPartial(OrderState state) {
+        return state != null && !state.isComplete() && state.updatedAt() != null;
+    }
+}
