@@ -11,10 +11,13 @@ import org.rocksdb.Options;
  * <p>Every first-seen event asks the store whether its eventId is there (a window fetch: a
  * RocksDB iterator seeked to {@code eventId + timestamp} in each segment of the retention) and
  * nearly always it is not. Without a prefix extractor a seek cannot use Bloom filters, so each one
- * reads the memtables and every SST file of the segment. With the first
- * {@value #EVENT_ID_LENGTH} bytes of each key declared a prefix (the eventId: the store's key
- * schema is {@code eventId, window start, sequence number}), the memtable and each file answer
- * "not here" from a filter, and the iterator is built on what can hold the eventId.
+ * reads the memtables and every SST file of the segment, and costs more the more files a segment
+ * has. With the first {@value #EVENT_ID_LENGTH} bytes of each key declared a prefix (the eventId:
+ * the store's key schema is {@code eventId, window start, sequence number}), the memtables and the
+ * files that have a filter answer "not here" from it. Kafka Streams opens its stores with
+ * {@code optimize_filters_for_hits}, which leaves the bottommost files without filters to save
+ * memory; that is kept, so a seek still reads the bottommost sorted run of each segment, one file
+ * instead of all of them.
  *
  * <p>Prefix mode is correct for the one kind of read this store gets: {@code fetch(eventId, from,
  * to)} seeks to a key starting with the eventId and stops at the first key past {@code eventId +

@@ -28,11 +28,15 @@ import org.slf4j.LoggerFactory;
  * older than the retention can therefore purge a partial order whose creation is still on its way;
  * choose a retention longer than any replay (the default equals the dedupe retention's).
  *
- * <p>It reads the partial orders from their own store ({@link PartialOrders}), not from the order
- * states: those hold every order ever created, and a scan of them all on the stream thread every
- * ten minutes grows with the history (about 1–2 µs per stored order, so seconds per million)
- * and would hold up processing for longer every day. The order states are scanned once only, to
- * index the partial orders a store written without the index already holds.
+ * <p>The sweep reads the partial orders from their own store ({@link PartialOrders}), not from the
+ * order states: those hold every order ever created, and reading them all on the stream thread
+ * costs 1–2 µs per stored order, so a sweep would hold processing up for longer every day, past
+ * the exactly-once transaction timeout within hours at a few hundred orders a second. The index is
+ * written in the same step as the states; what it can miss (partial orders stored by a version
+ * without it, or a crash under {@code at_least_once} between the two stores' changelog writes) a
+ * slow pass finds: every 5 seconds it reads the next {@value #STATES_PER_STEP} order states and
+ * indexes any partial one missing, starting over at the end: 1,000 states a second, some 10 ms of
+ * the stream thread every 5 seconds whatever the store's size.
  */
 final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope, Void, Void> {
 
@@ -40,15 +44,34 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
     private static final Duration MIN_SWEEP = Duration.ofSeconds(1);
     private static final Duration MAX_SWEEP = Duration.ofMinutes(10);
 
+    /**
+     * Order states the index's background pass reads per step, one step every {@link #STEP}. Each
+     * step's iterator copies the record cache's keys of the store (Kafka Streams' caching layer
+     * does), so fewer, larger steps cost less than many small ones.
+     */
+    static final int STATES_PER_STEP = 5_000;
+    static final Duration STEP = Duration.ofSeconds(5);
+
     private final Duration retention;
+    private final int statesPerStep;
     private KeyValueStore<String, OrderState> store;
     private KeyValueStore<String, Long> partials;
+    /** The first order state the next step reads; null: from the first. */
+    private String nextState;
 
     PartialOrderPurge(Duration retention) {
+        this(retention, STATES_PER_STEP);
+    }
+
+    PartialOrderPurge(Duration retention, int statesPerStep) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("retention must be positive, was " + retention);
         }
+        if (statesPerStep < 1) {
+            throw new IllegalArgumentException("states per step must be positive, was " + statesPerStep);
+        }
         this.retention = retention;
+        this.statesPerStep = statesPerStep;
     }
 
     static Duration sweepInterval(Duration retention) {
@@ -63,6 +86,7 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
         partials = context.getStateStore(StoreNames.PARTIAL_ORDERS);
         context.schedule(sweepInterval(retention), PunctuationType.WALL_CLOCK_TIME,
                 now -> purgeOlderThan(Instant.ofEpochMilli(now).minus(retention)));
+        context.schedule(STEP, PunctuationType.WALL_CLOCK_TIME, now -> indexMissedPartialOrders());
     }
 
     @Override
@@ -72,15 +96,12 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
 
     /** Deletes the partial orders whose latest event is before {@code cutoff}; returns how many. */
     int purgeOlderThan(Instant cutoff) {
-        if (partials.get(PartialOrders.INDEX_BUILT) == null) {
-            indexExistingPartialOrders();
-        }
         long cutoffMillis = cutoff.toEpochMilli();
         List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, Long> all = partials.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Long> entry = all.next();
-                if (!entry.key.equals(PartialOrders.INDEX_BUILT) && entry.value < cutoffMillis) {
+                if (entry.value < cutoffMillis) {
                     expired.add(entry.key);
                 }
             }
@@ -105,19 +126,29 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
         return purged;
     }
 
-    /** Indexes the partial orders of the order states, once per store: one scan of every order. */
-    private void indexExistingPartialOrders() {
+    /**
+     * One step of the background pass: reads the next {@code statesPerStep} order states and indexes
+     * each partial one the index lacks; after the last state the next step starts from the first.
+     * Returns how many states it read.
+     */
+    int indexMissedPartialOrders() {
+        int read = 0;
         int indexed = 0;
-        try (KeyValueIterator<String, OrderState> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, OrderState> entry = all.next();
-                if (PartialOrders.isPartial(entry.value)) {
+        try (KeyValueIterator<String, OrderState> states =
+                     nextState == null ? store.all() : store.range(nextState, null)) {
+            while (read < statesPerStep && states.hasNext()) {
+                KeyValue<String, OrderState> entry = states.next();
+                read++;
+                if (PartialOrders.isPartial(entry.value) && partials.get(entry.key) == null) {
                     partials.put(entry.key, entry.value.updatedAt().toEpochMilli());
                     indexed++;
                 }
             }
+            nextState = states.hasNext() ? states.peekNextKey() : null;
         }
-        partials.put(PartialOrders.INDEX_BUILT, 0L);
-        log.info("indexed {} partial orders of {} for their purge (once per store)", indexed, StoreNames.ORDER_STATE);
+        if (indexed > 0) {
+            log.info("indexed {} partial orders missing from {} for their purge", indexed, StoreNames.PARTIAL_ORDERS);
+        }
+        return read;
     }
 }

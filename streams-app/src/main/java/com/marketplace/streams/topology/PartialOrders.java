@@ -17,17 +17,11 @@ import org.apache.kafka.streams.state.Stores;
  * {@link #track}: an order is added while it is partial and removed when its creation completes it.
  * Orders are nearly always created before they change, so for most events nothing is written here.
  * The store lives in memory, restored from its changelog at start: it holds only orders whose
- * creation is late or lost, and only for the purge's retention.
+ * creation is late or lost, and only for the purge's retention. An entry may outlive its order's
+ * partial state (the purge then drops it, as the order state decides), and the purge's background
+ * pass adds a partial order the index missed.
  */
 final class PartialOrders {
-
-    /**
-     * Present once the store indexes every partial order of {@code order-state-store}: a store
-     * written by a version without this index (or a new one) is filled by one scan of the order
-     * states ({@link PartialOrderPurge}), which then writes this key. Never an orderId, which is a
-     * number.
-     */
-    static final String INDEX_BUILT = "";
 
     private PartialOrders() {
     }

@@ -9,8 +9,21 @@ import static org.assertj.core.api.Assertions.entry;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.events.StoreNames;
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.serde.AppSerdes;
+import com.marketplace.streams.stats.OrderState;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,26 +75,89 @@ class PartialOrderPurgeTest {
     }
 
     @Test
-    void partialOrdersStoredWithoutTheIndexAreIndexedOnceThenTheSweepReadsOnlyTheIndex() {
-        // Given a partial order in a store written before the index existed (its entry removed here)
-        EventEnvelope old = created(2, 11, T0, List.of(item(7, 1, "5.00")));
-        fixture.send(changed(old, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+    void aPartialOrderTheIndexMissedIsFoundByTheBackgroundPassAndPurged() {
+        // Given a partial order missing from the index, as one stored by a version without it
+        EventEnvelope missed = created(2, 11, T0, List.of(item(7, 1, "5.00")));
+        fixture.send(changed(missed, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
         fixture.partialOrders().delete("2");
 
-        // When the first sweep runs, it finds it among the order states and indexes it
-        fixture.driver.advanceWallClockTime(Duration.ofMinutes(11));
+        // When a step of the background pass has run, it is indexed
+        fixture.driver.advanceWallClockTime(PartialOrderPurge.STEP);
         assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plusSeconds(1).toEpochMilli());
-        assertThat(fixture.partialOrders().get(PartialOrders.INDEX_BUILT)).isNotNull();
 
-        // and from then on the sweeps read the index alone: a partial order missing from it stays
-        EventEnvelope unindexed = created(3, 12, T0, List.of(item(7, 1, "5.00")));
-        fixture.send(changed(unindexed, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(2)));
-        fixture.partialOrders().delete("3");
+        // Then the sweep after the retention purges it
         fixture.driver.advanceWallClockTime(Duration.ofDays(7).plusMinutes(11));
-
         assertThat(fixture.orderStates().get("2")).isNull();
         assertThat(fixture.partialOrders().get("2")).isNull();
-        assertThat(fixture.orderStates().get("3")).isNotNull();
+    }
+
+    @Test
+    void theOrderStateDecidesAnIndexEntryIsDroppedForACompleteOrderAndRefreshedForANewerEvent() {
+        EventEnvelope complete = created(1, 10, T0, List.of(item(7, 2, "10.00")));
+        EventEnvelope late = created(2, 11, T0, List.of(item(7, 1, "5.00")));
+        fixture.send(complete);
+        fixture.send(changed(late, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        fixture.send(changed(late, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plus(Duration.ofDays(6))));
+        // entries the index should not hold: a complete order, and an instant older than the order's latest event
+        fixture.partialOrders().put("1", T0.toEpochMilli());
+        fixture.partialOrders().put("2", T0.toEpochMilli());
+
+        fixture.driver.advanceWallClockTime(Duration.ofDays(7).plusMinutes(11));
+
+        assertThat(fixture.orderStates().get("1")).isNotNull();
+        assertThat(fixture.partialOrders().get("1")).isNull();
+        assertThat(fixture.orderStates().get("2")).isNotNull();
+        assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plus(Duration.ofDays(6)).toEpochMilli());
+    }
+
+    @Test
+    void theBackgroundPassReadsAFixedNumberOfStatesPerStepAndStartsOverAfterTheLast() {
+        AppSerdes serdes = new AppSerdes(StreamsAppConfig.defaults().stateValueFormat());
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        KeyValueStore<String, OrderState> states = store(context, StoreNames.ORDER_STATE, serdes.orderState());
+        KeyValueStore<String, Long> partials = store(context, StoreNames.PARTIAL_ORDERS, serdes.longs());
+        for (long id = 1; id <= 5; id++) {
+            states.put(Long.toString(id), state(id, id % 2 == 1));
+        }
+        PartialOrderPurge purge = new PartialOrderPurge(Duration.ofDays(7), 2);
+        purge.init(context);
+
+        assertThat(purge.indexMissedPartialOrders()).isEqualTo(2);
+        assertThat(keys(partials)).containsExactly("1");
+        assertThat(purge.indexMissedPartialOrders()).isEqualTo(2);
+        assertThat(keys(partials)).containsExactly("1", "3");
+        assertThat(purge.indexMissedPartialOrders()).isEqualTo(1);
+        assertThat(keys(partials)).containsExactly("1", "3", "5");
+
+        partials.delete("3");
+        assertThat(purge.indexMissedPartialOrders()).isEqualTo(2);
+        assertThat(keys(partials)).containsExactly("1", "5");
+        assertThat(purge.indexMissedPartialOrders()).isEqualTo(2);
+        assertThat(keys(partials)).containsExactly("1", "3", "5");
+    }
+
+    private static <V> KeyValueStore<String, V> store(MockProcessorContext<Void, Void> context, String name,
+                                                      Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+
+    /** An order's state: partial (a status change, no creation) or complete. */
+    private static OrderState state(long orderId, boolean partial) {
+        Instant at = T0.plusSeconds(orderId);
+        return new OrderState(orderId, Events.orderNumber(orderId), !partial, OrderStatus.PAID, at, 10,
+                Events.email(10), List.of(7L), List.of(), new BigDecimal("5.00"), "KRW", partial ? null : T0, at);
+    }
+
+    private static List<String> keys(KeyValueStore<String, Long> store) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = store.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
     }
 
     @Test
