@@ -188,11 +188,14 @@ class OutboxHandoffIT {
             long sendsBefore = rounds(registry, "await-acks");
             long recordsBefore = rounds(registry, "record");
 
-            // When 20 orders commit one at a time, a few milliseconds apart, so that most of their
-            // events leave in a send of their own
+            // When 20 orders commit one at a time, each as soon as the previous one's event has been
+            // acknowledged: a trickle, every event in a send of its own and nothing waiting when its
+            // acknowledgements come (a fixed pause between orders left that to the machine's speed)
             for (int i = 0; i < 20; i++) {
+                long acknowledged = rounds(registry, "await-acks");
                 orders.create(TestOrders.request(300 + i), null);
-                sleepMillis(2);
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+                        .until(() -> rounds(registry, "await-acks") > acknowledged);
             }
 
             // Then every event is published once and recorded PROCESSED
@@ -323,16 +326,6 @@ class OutboxHandoffIT {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The pause between two orders of a trickle: load shape, not a wait for something to happen. */
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
