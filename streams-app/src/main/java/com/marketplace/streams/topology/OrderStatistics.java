@@ -53,10 +53,11 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
 
     /**
      * A supplier connected to the six stores it updates, with their serdes. The stores that grow
-     * with the orders, buyers and sellers live in RocksDB; the three that stay small whatever the load
-     * (a count per status, a count per minute for a day, the partial orders, in each partition) live
-     * in memory, rebuilt from their changelogs at start: every RocksDB store of a task is opened, with its files, when
-     * the task starts, which is most of a task's start after a restart on a busy machine.
+     * with the orders, buyers and sellers live in RocksDB; the three that stay small whatever the
+     * load (a count per status, a count per minute for a day, the partial orders, in each partition)
+     * live in memory, rebuilt from their changelogs at start: every RocksDB store of a task is
+     * opened, with its files, when the task starts, which is most of a task's start after a restart
+     * on a busy machine.
      */
     static ProcessorSupplier<String, EventEnvelope, Void, Void> supplier(AppSerdes serdes) {
         Set<StoreBuilder<?>> stores = Set.of(

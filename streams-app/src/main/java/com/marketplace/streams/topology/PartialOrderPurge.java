@@ -117,7 +117,7 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
                 partials.delete(orderId);
                 purged++;
             } else {
-                partials.put(orderId, state.updatedAt().toEpochMilli());
+                PartialOrders.index(partials, orderId, state);
             }
         }
         if (purged > 0) {
@@ -140,7 +140,7 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
                 KeyValue<String, OrderState> entry = states.next();
                 read++;
                 if (PartialOrders.isPartial(entry.value) && partials.get(entry.key) == null) {
-                    partials.put(entry.key, entry.value.updatedAt().toEpochMilli());
+                    PartialOrders.index(partials, entry.key, entry.value);
                     indexed++;
                 }
             }

@@ -35,10 +35,15 @@ final class PartialOrders {
     /** Records in {@code partials} the move of order {@code orderId} from {@code before} (null: none) to {@code after}. */
     static void track(KeyValueStore<String, Long> partials, String orderId, OrderState before, OrderState after) {
         if (isPartial(after)) {
-            partials.put(orderId, after.updatedAt().toEpochMilli());
+            index(partials, orderId, after);
         } else if (isPartial(before)) {
             partials.delete(orderId);
         }
+    }
+
+    /** Indexes partial order {@code orderId} at the instant of its latest event. */
+    static void index(KeyValueStore<String, Long> partials, String orderId, OrderState partial) {
+        partials.put(orderId, partial.updatedAt().toEpochMilli());
     }
 
     /**

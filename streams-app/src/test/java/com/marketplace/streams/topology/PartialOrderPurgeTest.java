@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Test;
 
 class PartialOrderPurgeTest {
 
+    /** Created before its status changes: complete. */
+    private static final EventEnvelope CREATED_FIRST = created(1, 10, T0, List.of(item(7, 2, "10.00")));
+    /** Its status changes come first: partial until (unless) its creation arrives. */
+    private static final EventEnvelope CREATED_LATE = created(2, 11, T0, List.of(item(7, 1, "5.00")));
+
     private final TopologyFixture fixture = new TopologyFixture();
 
     @AfterEach
@@ -39,10 +44,8 @@ class PartialOrderPurgeTest {
     @Test
     void orderWhoseCreationNeverArrivesIsPurgedAfterTheRetentionAndNoStatisticChanges() {
         // Given a complete order and an order of which only a status change arrived
-        EventEnvelope complete = created(1, 10, T0, List.of(item(7, 2, "10.00")));
-        EventEnvelope neverArrives = created(2, 11, T0, List.of(item(7, 1, "5.00")));
-        fixture.send(complete);
-        fixture.send(changed(neverArrives, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        fixture.send(CREATED_FIRST);
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
         assertThat(fixture.orderStates().get("2")).isNotNull();
 
         // When less than the default retention (7 days) has passed, the partial order is kept
@@ -59,17 +62,15 @@ class PartialOrderPurgeTest {
 
     @Test
     void thePartialOrdersStoreHoldsAnOrderOnlyUntilItsCreationArrives() {
-        EventEnvelope createdFirst = created(1, 10, T0, List.of(item(7, 2, "10.00")));
-        EventEnvelope createdLate = created(2, 11, T0, List.of(item(7, 1, "5.00")));
-        fixture.send(createdFirst);
-        fixture.send(changed(createdFirst, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
-        fixture.send(changed(createdLate, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(2)));
-        fixture.send(changed(createdLate, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plusSeconds(3)));
+        fixture.send(CREATED_FIRST);
+        fixture.send(changed(CREATED_FIRST, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(2)));
+        fixture.send(changed(CREATED_LATE, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plusSeconds(3)));
 
         assertThat(fixture.partialOrders().get("1")).isNull();
         assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plusSeconds(3).toEpochMilli());
 
-        fixture.send(createdLate);
+        fixture.send(CREATED_LATE);
         assertThat(fixture.partialOrders().get("2")).isNull();
         assertThat(fixture.orderStates().get("2").status()).isEqualTo(OrderStatus.SHIPPED);
     }
@@ -77,8 +78,7 @@ class PartialOrderPurgeTest {
     @Test
     void aPartialOrderTheIndexMissedIsFoundByTheBackgroundPassAndPurged() {
         // Given a partial order missing from the index, as one stored by a version without it
-        EventEnvelope missed = created(2, 11, T0, List.of(item(7, 1, "5.00")));
-        fixture.send(changed(missed, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
         fixture.partialOrders().delete("2");
 
         // When a step of the background pass has run, it is indexed
@@ -93,11 +93,9 @@ class PartialOrderPurgeTest {
 
     @Test
     void theOrderStateDecidesAnIndexEntryIsDroppedForACompleteOrderAndRefreshedForANewerEvent() {
-        EventEnvelope complete = created(1, 10, T0, List.of(item(7, 2, "10.00")));
-        EventEnvelope late = created(2, 11, T0, List.of(item(7, 1, "5.00")));
-        fixture.send(complete);
-        fixture.send(changed(late, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
-        fixture.send(changed(late, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plus(Duration.ofDays(6))));
+        fixture.send(CREATED_FIRST);
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
+        fixture.send(changed(CREATED_LATE, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plus(Duration.ofDays(6))));
         // entries the index should not hold: a complete order, and an instant older than the order's latest event
         fixture.partialOrders().put("1", T0.toEpochMilli());
         fixture.partialOrders().put("2", T0.toEpochMilli());
