@@ -31,6 +31,7 @@ import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxTransactions;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -66,7 +67,12 @@ public final class GatewayApp {
         this.ownedDataSource = ownedDataSource;
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Migrations.migrate(dataSource);
-        Transactions tx = new Transactions(dataSource);
+        // on a pool, transactions beyond its connections wait to be admitted rather than inside it (Transactions)
+        Transactions tx = dataSource instanceof HikariDataSource pool ? Transactions.onPool(pool)
+                : new Transactions(dataSource);
+        Gauge.builder("db.transactions.waiting", tx, Transactions::waiting)
+                .description("Transactions waiting for one of the pool's connections")
+                .register(meterRegistry);
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
         this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, meterRegistry) : null;
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();

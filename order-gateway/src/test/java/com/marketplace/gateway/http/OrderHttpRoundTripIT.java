@@ -132,6 +132,7 @@ class OrderHttpRoundTripIT {
                 type -> assertThat(type).startsWith("text/plain"));
         assertThat(metrics.body())
                 .contains("order_creations_total 1.0")
+                .contains("db_transactions_waiting 0.0")
                 .contains("route=\"/api/v1/orders/{orderId}\"")
                 .contains("status=\"404\"")
                 .contains("http_server_requests_seconds_count");
