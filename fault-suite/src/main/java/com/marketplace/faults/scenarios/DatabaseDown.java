@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class DatabaseDown implements Scenario {
 
     private static final Duration DOWN = Duration.ofSeconds(15);
-    /** The pool waits 5 s for a connection; an answer may take that plus the work. */
+    /** A request waits at most 5 s for a connection (a place in front of the pool and the pool's own wait); an answer may take that plus the work. */
     private static final Duration MAX_ANSWER = Duration.ofSeconds(8);
     /**
      * Readiness after the restart, counted from the moment the database is started again: its own

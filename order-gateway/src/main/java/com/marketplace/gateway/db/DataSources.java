@@ -7,7 +7,17 @@ import java.time.Duration;
 /** Builds the HikariCP connection pool. */
 public final class DataSources {
 
-    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The longest a transaction waits for a connection, however many are in flight: its wait to be
+     * admitted in front of the pool ({@link Transactions#onPool}) and its wait inside the pool together.
+     */
+    public static final Duration CONNECTION_WAIT = Duration.ofSeconds(5);
+    /**
+     * The pool's own share of {@link #CONNECTION_WAIT} (its connection timeout). An admitted
+     * transaction waits inside the pool only while connections are being opened: at start, or while
+     * the database is away, when every wait ends in this timeout and the request is answered 503.
+     */
+    static final Duration POOL_WAIT = Duration.ofSeconds(2);
 
     private DataSources() {
     }
@@ -24,7 +34,7 @@ public final class DataSources {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(maxSize);
-        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setConnectionTimeout(POOL_WAIT.toMillis());
         // Connections come without autocommit: every use of this pool is a transaction
         // (Transactions) or a read, and a pool with autocommit on makes each transaction pay two
         // more round trips, "SET autocommit=0" before it and "SET autocommit=1" after it. A

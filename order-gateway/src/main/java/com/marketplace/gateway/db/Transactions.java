@@ -64,11 +64,20 @@ public final class Transactions {
     }
 
     /**
-     * Transactions on {@code pool}, at most as many at once as it has connections, each waiting at
-     * most the pool's connection timeout to be admitted.
+     * Transactions on {@code pool}, at most as many at once as it has connections. A transaction
+     * waits to be admitted for what {@link DataSources#CONNECTION_WAIT} leaves after the pool's own
+     * connection timeout, so that it waits no longer in all than that: while the database is away,
+     * the admitted transactions wait out the pool's timeout, and the ones behind them must not add a
+     * whole second wait to it.
      */
     public static Transactions onPool(HikariDataSource pool) {
-        return admitting(pool, pool.getMaximumPoolSize(), Duration.ofMillis(pool.getConnectionTimeout()));
+        Duration inPool = Duration.ofMillis(pool.getConnectionTimeout());
+        Duration admission = DataSources.CONNECTION_WAIT.minus(inPool);
+        if (admission.isNegative() || admission.isZero()) {
+            throw new IllegalArgumentException("the pool's connection timeout " + inPool
+                    + " leaves no time to wait for admission within " + DataSources.CONNECTION_WAIT);
+        }
+        return admitting(pool, pool.getMaximumPoolSize(), admission);
     }
 
     /**

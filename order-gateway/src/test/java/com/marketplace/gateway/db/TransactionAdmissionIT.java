@@ -9,6 +9,7 @@ import com.marketplace.gateway.support.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -105,6 +106,38 @@ class TransactionAdmissionIT {
         assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("held");
         String next = transactions.inTransaction(conn -> "next");
         assertThat(next).as("a transaction after the holder's").isEqualTo("next");
+    }
+
+    @Test
+    void onThePoolATransactionWaitsForAPlaceOnlyWhatThePoolsOwnTimeoutLeavesOfTheConnectionWait() throws Exception {
+        Transactions transactions = Transactions.onPool(pool);
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CountDownLatch holding = new CountDownLatch(CONNECTIONS);
+        List<CompletableFuture<Void>> holders = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            holders.add(CompletableFuture.runAsync(() -> {
+                try {
+                    transactions.inTransaction(conn -> {
+                        holding.countDown();
+                        return release.join();
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        Duration forAPlace = DataSources.CONNECTION_WAIT.minus(DataSources.POOL_WAIT);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> transactions.inTransaction(conn -> "never"))
+                .isInstanceOf(SQLTransientConnectionException.class)
+                .hasMessageContaining(forAPlace.toMillis() + " ms");
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(waited).isBetween(forAPlace, DataSources.CONNECTION_WAIT);
+        release.complete(null);
+        CompletableFuture.allOf(holders.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     }
 
     @Test
