@@ -67,12 +67,7 @@ public final class GatewayApp {
         this.ownedDataSource = ownedDataSource;
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Migrations.migrate(dataSource);
-        // on a pool, transactions beyond its connections wait to be admitted rather than inside it (Transactions)
-        Transactions tx = dataSource instanceof HikariDataSource pool ? Transactions.onPool(pool)
-                : new Transactions(dataSource);
-        Gauge.builder("db.transactions.waiting", tx, Transactions::waiting)
-                .description("Transactions waiting for one of the pool's connections")
-                .register(meterRegistry);
+        Transactions tx = ownedDataSource == null ? new Transactions(dataSource) : onOwnPool(ownedDataSource, meterRegistry);
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
         this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, meterRegistry) : null;
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
@@ -97,6 +92,19 @@ public final class GatewayApp {
                 config.topicPartitions(), config.topicReplicationFactor(), Clock.systemUTC());
     }
 
+    /**
+     * Transactions on the pool this app built: the ones beyond its connections wait to be admitted in
+     * front of it rather than inside it ({@link Transactions#onPool}), and {@code db_transactions_waiting}
+     * counts them.
+     */
+    private static Transactions onOwnPool(HikariDataSource pool, PrometheusMeterRegistry registry) {
+        Transactions transactions = Transactions.onPool(pool);
+        Gauge.builder("db.transactions.waiting", transactions, Transactions::waiting)
+                .description("Transactions waiting for one of the database pool's connections")
+                .register(registry);
+        return transactions;
+    }
+
     /** The production wiring: a pool on {@code DB_URL}, owned and closed by this app. */
     public static GatewayApp create(GatewayConfig config) {
         HikariDataSource pool = DataSources.create(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
@@ -108,7 +116,10 @@ public final class GatewayApp {
         }
     }
 
-    /** Wiring on a data source the caller owns (and closes), with the given outbox notifier. */
+    /**
+     * Wiring on a data source the caller owns (and closes), with the given outbox notifier. The data
+     * source is used as it is: transactions wait for its connections inside it.
+     */
     public static GatewayApp create(GatewayConfig config, DataSource dataSource, OutboxNotifier notifier) {
         return new GatewayApp(config, dataSource, null, notifier);
     }

@@ -25,7 +25,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class DatabaseDown implements Scenario {
 
     private static final Duration DOWN = Duration.ofSeconds(15);
-    /** A request waits at most 5 s for a connection (a place in front of the pool and the pool's own wait); an answer may take that plus the work. */
+    /**
+     * A request waits at most 5 s for a connection (for a place in front of the pool, then in the
+     * pool); an answer may take that plus the work.
+     */
     private static final Duration MAX_ANSWER = Duration.ofSeconds(8);
     /**
      * Readiness after the restart, counted from the moment the database is started again: its own

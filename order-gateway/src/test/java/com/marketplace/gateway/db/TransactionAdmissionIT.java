@@ -2,20 +2,25 @@ package com.marketplace.gateway.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.marketplace.gateway.support.Concurrently;
 import com.marketplace.gateway.support.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,39 +35,48 @@ class TransactionAdmissionIT {
     private static final int CONNECTIONS = 2;
 
     private HikariDataSource pool;
+    private ExecutorService holders;
 
     @BeforeEach
     void smallPool() {
+        holders = Executors.newFixedThreadPool(CONNECTIONS);
         pool = DataSources.create(TestDatabase.url(), TestDatabase.user(), TestDatabase.password(), CONNECTIONS);
-        // the pool opens its connections in the background; a thread that found one still missing
-        // would wait inside the pool for a reason of its own
-        await().atMost(Duration.ofSeconds(10)).until(() -> pool.getHikariPoolMXBean().getTotalConnections() == CONNECTIONS);
     }
 
     @AfterEach
     void closePool() {
+        holders.shutdownNow();
         pool.close();
     }
 
     @Test
-    void moreThreadsThanConnectionsWaitToBeAdmittedNotInsideThePool() {
-        Transactions transactions = Transactions.onPool(pool);
-        AtomicInteger running = new AtomicInteger();
-        AtomicInteger mostRunning = new AtomicInteger();
-        AtomicInteger mostWaitingInPool = new AtomicInteger();
+    void moreThreadsThanConnectionsWaitToBeAdmittedNotForThePool() {
+        AtomicInteger askingOrHolding = new AtomicInteger();
+        AtomicInteger mostAskingOrHolding = new AtomicInteger();
+        // counts the threads from their call for a connection to the end of their work with it
+        DataSource counted = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        mostAskingOrHolding.accumulateAndGet(askingOrHolding.incrementAndGet(), Math::max);
+                    }
+                    try {
+                        return method.invoke(pool, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Transactions transactions = Transactions.admitting(counted, CONNECTIONS, Duration.ofSeconds(3));
         AtomicInteger mostWaitingToBeAdmitted = new AtomicInteger();
 
         List<Integer> done = Concurrently.run(8, thread -> () -> {
             int committed = 0;
             for (int i = 0; i < 25; i++) {
                 committed += transactions.inTransaction(conn -> {
-                    mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                     try (var statement = conn.createStatement()) {
                         statement.execute("SELECT 1");
                     }
-                    mostWaitingInPool.accumulateAndGet(pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), Math::max);
                     mostWaitingToBeAdmitted.accumulateAndGet(transactions.waiting(), Math::max);
-                    running.decrementAndGet();
+                    askingOrHolding.decrementAndGet();
                     return 1;
                 });
             }
@@ -70,28 +84,16 @@ class TransactionAdmissionIT {
         });
 
         assertThat(done).containsOnly(25);
-        assertThat(mostRunning.get()).isLessThanOrEqualTo(CONNECTIONS);
         assertThat(mostWaitingToBeAdmitted.get()).as("threads queued for a place").isPositive();
-        assertThat(mostWaitingInPool.get()).as("threads queued inside the pool").isZero();
+        assertThat(mostAskingOrHolding.get()).as("threads asking the pool for a connection or holding one")
+                .isLessThanOrEqualTo(CONNECTIONS);
     }
 
     @Test
     void aTransactionNotAdmittedInTimeFailsWithoutAConnectionAndTheOthersGoOn() throws Exception {
         Transactions transactions = Transactions.admitting(pool, 1, Duration.ofMillis(300));
-        CountDownLatch holding = new CountDownLatch(1);
         CompletableFuture<Void> release = new CompletableFuture<>();
-        CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> {
-            try {
-                return transactions.inTransaction(conn -> {
-                    holding.countDown();
-                    release.join();
-                    return "held";
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Future<String>> holder = hold(transactions, 1, release);
         AtomicBoolean ran = new AtomicBoolean();
 
         long start = System.nanoTime();
@@ -103,7 +105,7 @@ class TransactionAdmissionIT {
         assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("connections in use").isEqualTo(1);
 
         release.complete(null);
-        assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+        assertThat(holder.get(0).get(10, TimeUnit.SECONDS)).isEqualTo("held");
         String next = transactions.inTransaction(conn -> "next");
         assertThat(next).as("a transaction after the holder's").isEqualTo("next");
     }
@@ -112,21 +114,7 @@ class TransactionAdmissionIT {
     void onThePoolATransactionWaitsForAPlaceOnlyWhatThePoolsOwnTimeoutLeavesOfTheConnectionWait() throws Exception {
         Transactions transactions = Transactions.onPool(pool);
         CompletableFuture<Void> release = new CompletableFuture<>();
-        CountDownLatch holding = new CountDownLatch(CONNECTIONS);
-        List<CompletableFuture<Void>> holders = new ArrayList<>();
-        for (int i = 0; i < CONNECTIONS; i++) {
-            holders.add(CompletableFuture.runAsync(() -> {
-                try {
-                    transactions.inTransaction(conn -> {
-                        holding.countDown();
-                        return release.join();
-                    });
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
-        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Future<String>> held = hold(transactions, CONNECTIONS, release);
         Duration forAPlace = DataSources.CONNECTION_WAIT.minus(DataSources.POOL_WAIT);
 
         long start = System.nanoTime();
@@ -137,7 +125,37 @@ class TransactionAdmissionIT {
 
         assertThat(waited).isBetween(forAPlace, DataSources.CONNECTION_WAIT);
         release.complete(null);
-        CompletableFuture.allOf(holders.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        for (Future<String> holder : held) {
+            assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+        }
+    }
+
+    @Test
+    void anInterruptedThreadStillTakesAFreePlaceButDoesNotWaitForOne() throws Exception {
+        Transactions transactions = Transactions.admitting(pool, 1, Duration.ofSeconds(3));
+        String done;
+        Thread.currentThread().interrupt();
+        try {
+            done = transactions.inTransaction(conn -> "recorded");
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+        assertThat(done).isEqualTo("recorded");
+
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        List<Future<String>> holder = hold(transactions, 1, release);
+        Thread.currentThread().interrupt();
+        long start = System.nanoTime();
+        try {
+            assertThatThrownBy(() -> transactions.inTransaction(conn -> "never"))
+                    .isInstanceOf(SQLTransientConnectionException.class)
+                    .hasMessageContaining("interrupted");
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        release.complete(null);
+        assertThat(holder.get(0).get(10, TimeUnit.SECONDS)).isEqualTo("held");
     }
 
     @Test
@@ -159,5 +177,24 @@ class TransactionAdmissionIT {
         assertThatThrownBy(() -> Transactions.admitting(pool, 0, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("atATime");
+    }
+
+    /**
+     * Starts {@code count} transactions that hold their places (and connections) until {@code release}
+     * completes, and returns once all of them are inside; each then answers "held".
+     */
+    private List<Future<String>> hold(Transactions transactions, int count, CompletableFuture<Void> release)
+            throws InterruptedException {
+        CountDownLatch inside = new CountDownLatch(count);
+        List<Future<String>> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(holders.submit(() -> transactions.inTransaction(conn -> {
+                inside.countDown();
+                release.join();
+                return "held";
+            })));
+        }
+        assertThat(inside.await(10, TimeUnit.SECONDS)).as("holders inside").isTrue();
+        return held;
     }
 }

@@ -132,7 +132,6 @@ class OrderHttpRoundTripIT {
                 type -> assertThat(type).startsWith("text/plain"));
         assertThat(metrics.body())
                 .contains("order_creations_total 1.0")
-                .contains("db_transactions_waiting 0.0")
                 .contains("route=\"/api/v1/orders/{orderId}\"")
                 .contains("status=\"404\"")
                 .contains("http_server_requests_seconds_count");
@@ -160,8 +159,24 @@ class OrderHttpRoundTripIT {
         }
     }
 
+    @Test
+    void aGatewayOnAPoolOfItsOwnExportsHowManyTransactionsWaitForAConnection() throws Exception {
+        GatewayApp app = GatewayApp.create(TestDatabase.gatewayConfig()).start(0);
+        try (RunningGatewayView view = new RunningGatewayView(app)) {
+            assertThat(view.post("/api/v1/orders", TestOrders.json(4)).statusCode()).isEqualTo(201);
+
+            assertThat(view.get("/metrics").body()).contains("db_transactions_waiting 0.0");
+        }
+    }
+
     /** Plain HTTP access to an app this test started itself. */
     private record RunningGatewayView(GatewayApp app) implements AutoCloseable {
+
+        HttpResponse<String> get(String path) throws Exception {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + app.port() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
 
         HttpResponse<String> post(String path, String json) throws Exception {
             return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
