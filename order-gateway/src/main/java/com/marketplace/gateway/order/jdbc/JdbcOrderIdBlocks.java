@@ -66,7 +66,9 @@ public final class JdbcOrderIdBlocks implements OrderIds {
      * others wait for that one's result instead of taking blocks of their own; none of them holds a
      * connection meanwhile (ids are asked for before the order's transaction). When the database
      * cannot be reached, every caller waiting then fails with the one attempt's error, after at most
-     * one connection timeout, instead of queueing for an attempt each.
+     * one wait for a connection
+     * ({@link com.marketplace.gateway.db.DataSources#CONNECTION_WAIT}), instead of queueing for an
+     * attempt each.
      */
     @Override
     public long next() {
