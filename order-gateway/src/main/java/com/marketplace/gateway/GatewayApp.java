@@ -67,7 +67,8 @@ public final class GatewayApp {
         this.ownedDataSource = ownedDataSource;
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Migrations.migrate(dataSource);
-        Transactions tx = ownedDataSource == null ? new Transactions(dataSource) : onOwnPool(ownedDataSource, meterRegistry);
+        Transactions tx = ownedDataSource == null ? new Transactions(dataSource)
+                : onOwnPool(ownedDataSource, meterRegistry);
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
         this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, meterRegistry) : null;
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();

@@ -143,15 +143,15 @@ class OrderHttpRoundTripIT {
         HikariDataSource pool = DataSources.create(TestDatabase.url(), config.dbUser(), config.dbPassword(),
                 config.dbPoolSize());
         GatewayApp app = GatewayApp.create(TestDatabase.gatewayConfig(), pool, OutboxNotifier.NONE).start(0);
-        try (RunningGatewayView view = new RunningGatewayView(app)) {
-            assertThat(view.status("/health/ready")).isEqualTo(200);
+        try (RunningGateway view = RunningGateway.of(app)) {
+            assertThat(view.get("/health/ready").statusCode()).isEqualTo(200);
 
             pool.close();
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(view.status("/health/ready")).isEqualTo(503));
-            assertThat(view.status("/health/live")).isEqualTo(200);
-            HttpResponse<String> create = view.post("/api/v1/orders", TestOrders.json(3));
+                    assertThat(view.get("/health/ready").statusCode()).isEqualTo(503));
+            assertThat(view.get("/health/live").statusCode()).isEqualTo(200);
+            HttpResponse<String> create = view.postJson("/api/v1/orders", TestOrders.json(3));
             assertThat(create.statusCode()).as("database down is unavailable, not an internal error").isEqualTo(503);
             assertThat(create.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(create.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -162,40 +162,10 @@ class OrderHttpRoundTripIT {
     @Test
     void aGatewayOnAPoolOfItsOwnExportsHowManyTransactionsWaitForAConnection() throws Exception {
         GatewayApp app = GatewayApp.create(TestDatabase.gatewayConfig()).start(0);
-        try (RunningGatewayView view = new RunningGatewayView(app)) {
-            assertThat(view.post("/api/v1/orders", TestOrders.json(4)).statusCode()).isEqualTo(201);
+        try (RunningGateway view = RunningGateway.of(app)) {
+            assertThat(view.postJson("/api/v1/orders", TestOrders.json(4)).statusCode()).isEqualTo(201);
 
             assertThat(view.get("/metrics").body()).contains("db_transactions_waiting 0.0");
-        }
-    }
-
-    /** Plain HTTP access to an app this test started itself. */
-    private record RunningGatewayView(GatewayApp app) implements AutoCloseable {
-
-        HttpResponse<String> get(String path) throws Exception {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://localhost:" + app.port() + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, String json) throws Exception {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://localhost:" + app.port() + path))
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        int status(String path) throws Exception {
-            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-            return client.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://localhost:" + app.port() + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        }
-
-        @Override
-        public void close() {
-            app.stop();
         }
     }
 }

@@ -40,6 +40,11 @@ public final class RunningGateway implements AutoCloseable {
         return new RunningGateway(app.start(port));
     }
 
+    /** Access to an app the test built and started itself (on a data source of its choosing); closing stops it. */
+    public static RunningGateway of(GatewayApp started) {
+        return new RunningGateway(started);
+    }
+
     public GatewayApp app() {
         return app;
     }
