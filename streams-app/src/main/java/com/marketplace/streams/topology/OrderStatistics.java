@@ -116,6 +116,10 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         if (!wasComplete || before.status() != after.status()) {
             moveStatus(wasComplete ? before : null, after);
         }
+        if (wasComplete && before.isCancelled() == after.isCancelled()) {
+            // a complete order's items, amounts and parties never change; only a cancellation moves its contributions
+            return;
+        }
         OrderContributions contributionsBefore = OrderContributions.of(before);
         OrderContributions contributionsAfter = OrderContributions.of(after);
         OrderContributions.buyerChanges(contributionsBefore, contributionsAfter).forEach(this::applyToBuyer);
