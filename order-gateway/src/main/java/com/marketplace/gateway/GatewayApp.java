@@ -202,25 +202,4 @@ public final class GatewayApp {
     public int port() {
         return javalin.port();
     }
-
-    public Javalin javalin() {
-        return javalin;
-    }
-
-    /** The registry behind {@code /metrics}; other components (the relay) add their meters here. */
-    public PrometheusMeterRegistry meterRegistry() {
-        return meterRegistry;
-    }
-
-    public OrderService orderService() {
-        return orderService;
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
-    }
-
-    public GatewayConfig config() {
-        return config;
-    }
 }

@@ -285,10 +285,6 @@ public final class StreamsApp {
         return meterRegistry;
     }
 
-    public StoreQueries queries() {
-        return queries;
-    }
-
     public StreamsAppConfig config() {
         return config;
     }

@@ -7,14 +7,7 @@ package com.marketplace.gateway.order;
  */
 public class OrderIdTakenException extends RuntimeException {
 
-    private final long orderId;
-
     public OrderIdTakenException(long orderId, Throwable cause) {
         super("order id " + orderId + " is taken", cause);
-        this.orderId = orderId;
-    }
-
-    public long orderId() {
-        return orderId;
     }
 }

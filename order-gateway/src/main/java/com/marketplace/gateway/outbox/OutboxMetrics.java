@@ -99,11 +99,6 @@ public final class OutboxMetrics {
         counts.set(snapshot);
     }
 
-    /** The commit-to-ack timer, for benchmarks that report its percentiles. */
-    public Timer commitToAckTimer() {
-        return commitToAck;
-    }
-
     private static double ageSeconds(OutboxCounts c, Instant now) {
         return c.oldestPendingCreatedAt() == null ? 0
                 : Math.max(0, Duration.between(c.oldestPendingCreatedAt(), now).toMillis() / 1000.0);

@@ -54,10 +54,6 @@ public record RelaySettings(
                 DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX);
     }
 
-    public RelaySettings withRelayId(String id) {
-        return new RelaySettings(id, batchSize, pollInterval, lease, maxAttempts, backoffBase, backoffMax);
-    }
-
     public RelaySettings withPollInterval(Duration interval) {
         return new RelaySettings(relayId, batchSize, interval, lease, maxAttempts, backoffBase, backoffMax);
     }

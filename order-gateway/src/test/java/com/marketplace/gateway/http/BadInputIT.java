@@ -36,7 +36,7 @@ class BadInputIT {
     static void startGatewayWithOneOrder() {
         TestDatabase.clean();
         gateway = RunningGateway.start();
-        existingOrderId = gateway.app().orderService().create(TestOrders.request(1), null).order().orderId();
+        existingOrderId = gateway.createOrder(TestOrders.json(1));
     }
 
     @AfterAll

@@ -44,7 +44,7 @@ class HostileRequestsIT {
         TestDatabase.clean();
         gateway = RunningGateway.start(TestDatabase.gatewayConfig(Map.of(GatewayConfig.ADMIN_TOKEN, ADMIN_TOKEN)),
                 OutboxNotifier.NONE);
-        orderId = gateway.app().orderService().create(TestOrders.request(1), null).order().orderId();
+        orderId = gateway.createOrder(TestOrders.json(1));
     }
 
     @AfterAll

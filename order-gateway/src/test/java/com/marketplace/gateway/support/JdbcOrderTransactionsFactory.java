@@ -7,6 +7,7 @@ import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderIdBlocks;
 import com.marketplace.gateway.order.jdbc.JdbcOrderRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
+import com.marketplace.gateway.outbox.OutboxHandoff;
 import com.marketplace.gateway.outbox.OutboxNotifier;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import java.time.Clock;
@@ -21,7 +22,7 @@ public final class JdbcOrderTransactionsFactory {
 
     public static JdbcOrderTransactions transactions() {
         return new JdbcOrderTransactions(new Transactions(TestDatabase.dataSource()), new JdbcOrderRepository(),
-                new JdbcIdempotencyRepository(), new JdbcOutboxRepository());
+                new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), OutboxHandoff.NONE);
     }
 
     /** Order ids in blocks from {@link TestDatabase}, as the gateway takes them. */

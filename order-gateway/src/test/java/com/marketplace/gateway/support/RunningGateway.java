@@ -62,6 +62,16 @@ public final class RunningGateway implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
     }
 
+    /** Places the order {@code json} through the API and returns its id, read from the 201's {@code Location}. */
+    public long createOrder(String json) {
+        HttpResponse<String> created = postJson("/api/v1/orders", json);
+        String location = created.headers().firstValue("Location").orElse("");
+        if (created.statusCode() != 201 || !location.startsWith("/api/v1/orders/")) {
+            throw new IllegalStateException("order not created: " + created.statusCode() + " " + created.body());
+        }
+        return Long.parseLong(location.substring("/api/v1/orders/".length()));
+    }
+
     public HttpResponse<String> putJson(String path, String json) {
         return send(builder(path, "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());

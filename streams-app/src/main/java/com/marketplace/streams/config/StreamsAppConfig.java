@@ -232,13 +232,6 @@ public record StreamsAppConfig(
                 + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval + ", jitWarmUpEvents=" + jitWarmUpEvents + "]";
     }
 
-    /** A copy with another time after which an order whose creation never arrived is purged. */
-    public StreamsAppConfig withPartialOrderRetention(Duration retention) {
-        return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
-                dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, retention, stateValueFormat, commitInterval, jitWarmUpEvents);
-    }
-
     /** A copy that runs {@code events} synthetic events through the topology at start (0: none). */
     public StreamsAppConfig withJitWarmUpEvents(int events) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,

@@ -3,7 +3,6 @@ package com.marketplace.streams.serde;
 import com.marketplace.events.AnalyticsEvent;
 import com.marketplace.events.EmailMessage;
 import com.marketplace.events.EventCodec;
-import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Notification;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
@@ -22,7 +21,6 @@ public final class AppSerdes {
     private final Serde<String> string = Serdes.String();
     private final Serde<Long> longs = Serdes.Long();
     private final Serde<byte[]> bytes = Serdes.ByteArray();
-    private final Serde<EventEnvelope> envelope = JsonSerde.withReader(EventCodec.INSTANCE::decodeEnvelope);
     private final Serde<EmailMessage> email = JsonSerde.of(EmailMessage.class);
     private final Serde<Notification> notification = JsonSerde.of(Notification.class);
     private final Serde<AnalyticsEvent> analytics = JsonSerde.of(AnalyticsEvent.class);
@@ -47,10 +45,6 @@ public final class AppSerdes {
 
     public Serde<byte[]> bytes() {
         return bytes;
-    }
-
-    public Serde<EventEnvelope> envelope() {
-        return envelope;
     }
 
     public Serde<EmailMessage> email() {

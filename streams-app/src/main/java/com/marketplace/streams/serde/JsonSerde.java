@@ -1,7 +1,6 @@
 package com.marketplace.streams.serde;
 
 import com.marketplace.events.EventCodec;
-import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -19,19 +18,14 @@ public final class JsonSerde<T> implements Serde<T> {
     private final Serializer<T> serializer;
     private final Deserializer<T> deserializer;
 
-    private JsonSerde(Function<byte[], T> reader) {
+    private JsonSerde(Class<T> type) {
         this.serializer = (topic, value) -> value == null ? null : EventCodec.INSTANCE.encode(value);
-        this.deserializer = (topic, bytes) -> bytes == null ? null : reader.apply(bytes);
+        this.deserializer = (topic, bytes) -> bytes == null ? null : EventCodec.INSTANCE.decode(bytes, type);
     }
 
     /** A serde for a record type with a fixed class. */
     public static <T> JsonSerde<T> of(Class<T> type) {
-        return new JsonSerde<>(bytes -> EventCodec.INSTANCE.decode(bytes, type));
-    }
-
-    /** A serde with a custom reader, e.g. the envelope whose payload type depends on its content. */
-    public static <T> JsonSerde<T> withReader(Function<byte[], T> reader) {
-        return new JsonSerde<>(reader);
+        return new JsonSerde<>(type);
     }
 
     @Override

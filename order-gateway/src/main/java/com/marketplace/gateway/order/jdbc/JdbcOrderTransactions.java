@@ -48,11 +48,6 @@ public final class JdbcOrderTransactions implements OrderTransactions {
     private final OutboxHandoff handoff;
 
     public JdbcOrderTransactions(Transactions transactions, JdbcOrderRepository orders,
-                                 JdbcIdempotencyRepository idempotencyKeys, JdbcOutboxRepository outbox) {
-        this(transactions, orders, idempotencyKeys, outbox, OutboxHandoff.NONE);
-    }
-
-    public JdbcOrderTransactions(Transactions transactions, JdbcOrderRepository orders,
                                  JdbcIdempotencyRepository idempotencyKeys, JdbcOutboxRepository outbox,
                                  OutboxHandoff handoff) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
