@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.events.OrderStatusChanged;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class OrderStateTest {
@@ -84,5 +86,23 @@ class OrderStateTest {
 
         assertThat(seller7).isEqualTo(new SellerStats(7, 1, 0, new BigDecimal("0.00")));
         assertThat(buyer).isEqualTo(new BuyerStats(1, 1, new BigDecimal("0.00")));
+    }
+
+    @Test
+    void aStatusChangeMovesACompleteOrdersContributionsOnlyByCancellingIt() {
+        // OrderStatistics relies on this: it works contributions out only at creation and cancellation
+        OrderState pending = OrderState.NONE.apply(order);
+        EventEnvelope paidWithOtherFigures = EventEnvelope.of(UUID.randomUUID(), T0.plusSeconds(1),
+                new OrderStatusChanged(42, "ORD-42", 5, "other@example.com", List.of(99L), OrderStatus.PENDING,
+                        OrderStatus.PAID, new BigDecimal("1.00"), "USD", T0.plusSeconds(1)));
+        OrderState paidState = pending.apply(paidWithOtherFigures);
+        OrderState shipped = paidState.apply(changed(order, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plusSeconds(2)));
+
+        assertThat(paidState.status()).isEqualTo(OrderStatus.PAID);
+        assertThat(OrderContributions.of(paidState)).isEqualTo(OrderContributions.of(pending));
+        assertThat(OrderContributions.of(shipped)).isEqualTo(OrderContributions.of(pending));
+        OrderContributions cancelledContributions = OrderContributions.of(paidState.apply(cancelled));
+        assertThat(cancelledContributions.buyer().cancelled()).isTrue();
+        assertThat(cancelledContributions.sellers()).allMatch(OrderContribution::cancelled);
     }
 }
