@@ -64,12 +64,13 @@ public final class RunningGateway implements AutoCloseable {
 
     /** Places the order {@code json} through the API and returns its id, read from the 201's {@code Location}. */
     public long createOrder(String json) {
-        HttpResponse<String> created = postJson("/api/v1/orders", json);
+        String orders = "/api/v1/orders";
+        HttpResponse<String> created = postJson(orders, json);
         String location = created.headers().firstValue("Location").orElse("");
-        if (created.statusCode() != 201 || !location.startsWith("/api/v1/orders/")) {
+        if (created.statusCode() != 201 || !location.startsWith(orders + "/")) {
             throw new IllegalStateException("order not created: " + created.statusCode() + " " + created.body());
         }
-        return Long.parseLong(location.substring("/api/v1/orders/".length()));
+        return Long.parseLong(location.substring(orders.length() + 1));
     }
 
     public HttpResponse<String> putJson(String path, String json) {
