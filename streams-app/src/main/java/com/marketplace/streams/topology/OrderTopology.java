@@ -70,13 +70,17 @@ public final class OrderTopology {
                 .processValues(new DedupeProcessorSupplier(dedupeRetention), Named.as("dedupe"));
     }
 
+    /**
+     * The three derived topics. Each step forwards its records without the input's headers
+     * ({@link DerivedRecords}), so they do not carry the source event's identity as their own.
+     */
     private static void fanOut(KStream<String, EventEnvelope> events, AppSerdes serdes) {
-        events.mapValues(FanOut::email, Named.as("to-email"))
+        events.processValues(DerivedRecords.one(FanOut::email), Named.as("to-email"))
                 .to(Topics.EMAIL, Produced.with(serdes.string(), serdes.email()).withName("email-sink"));
-        events.flatMapValues(FanOut::notifications, Named.as("to-notifications"))
+        events.processValues(DerivedRecords.of(FanOut::notifications), Named.as("to-notifications"))
                 .to(Topics.NOTIFICATION, Produced.with(serdes.string(), serdes.notification())
                         .withName("notification-sink"));
-        events.mapValues(FanOut::analytics, Named.as("to-analytics"))
+        events.processValues(DerivedRecords.one(FanOut::analytics), Named.as("to-analytics"))
                 .to(Topics.ANALYTICS, Produced.with(serdes.string(), serdes.analytics()).withName("analytics-sink"));
     }
 }

@@ -10,13 +10,19 @@ import com.marketplace.events.AnalyticsEvent;
 import com.marketplace.events.DerivedIds;
 import com.marketplace.events.EmailMessage;
 import com.marketplace.events.EmailTemplate;
+import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Notification;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.RecipientType;
+import com.marketplace.events.Topics;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +101,37 @@ class OrderTopologyTest {
         assertThat(analytics.eventType()).isEqualTo("OrderStatusChanged");
         assertThat(analytics.status()).isEqualTo(OrderStatus.PAID);
         assertThat(analytics.sellerIds()).containsExactly(7L, 9L);
+    }
+
+    @Test
+    void derivedRecordsCarryNoneOfTheSourceEventsHeaders() {
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 1, "10.00"), item(9, 1, "20.00")));
+        EventEnvelope paid = changed(order, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(5));
+
+        fx.send(order);
+        fx.send(paid);
+
+        List<TestRecord<String, ?>> derived = new ArrayList<>();
+        derived.addAll(fx.email.readRecordsToList());
+        derived.addAll(fx.notification.readRecordsToList());
+        derived.addAll(fx.analytics.readRecordsToList());
+        assertThat(derived).hasSize(2 + (3 + 1) + 2)
+                .allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+    }
+
+    @Test
+    void aDeadLetteredEventKeepsTheHeadersItCameWith() {
+        EventEnvelope order = created(15, 1, T0, List.of(item(7, 1, "10.00")));
+        String newer = EventCodec.INSTANCE.encodeToString(order)
+                .replace("\"schemaVersion\":1", "\"schemaVersion\":2");
+
+        fx.created.pipeInput(new TestRecord<>("15", newer.getBytes(),
+                TopologyFixture.relayHeaders(order), T0));
+
+        var dead = fx.dlq.readRecord();
+        assertThat(header(dead, EventHeaders.EVENT_ID)).isEqualTo(order.eventId().toString());
+        assertThat(header(dead, EventHeaders.EVENT_TYPE)).isEqualTo("OrderCreated");
+        assertThat(header(dead, EventHeaders.DLQ_ERROR)).isEqualTo("UNSUPPORTED_SCHEMA_VERSION");
     }
 
     @Test
@@ -186,19 +223,19 @@ class OrderTopologyTest {
 
     @Test
     void poisonRecordGoesToDlqWithHeadersAndTheNextGoodRecordIsProcessed() {
-        fx.created.pipeInput("13", "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8), T0);
+        fx.created.pipeInput("13", "{not json".getBytes(StandardCharsets.UTF_8), T0);
         EventEnvelope good = created(14, 1, T0.plusSeconds(1), List.of(item(7, 1, "10.00")));
         fx.send(good);
 
         var dead = fx.dlq.readRecord();
         assertThat(dead.key()).isEqualTo("13");
-        assertThat(new String(dead.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{not json");
-        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_ERROR)).isEqualTo("MALFORMED");
-        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_ERROR_MESSAGE)).contains("not JSON");
-        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_SOURCE_TOPIC))
-                .isEqualTo(com.marketplace.events.Topics.ORDER_CREATED);
-        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(header(dead, com.marketplace.events.EventHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+        assertThat(header(dead, EventHeaders.DLQ_ERROR)).isEqualTo("MALFORMED");
+        assertThat(header(dead, EventHeaders.DLQ_ERROR_MESSAGE)).contains("not JSON");
+        assertThat(header(dead, EventHeaders.DLQ_SOURCE_TOPIC))
+                .isEqualTo(Topics.ORDER_CREATED);
+        assertThat(header(dead, EventHeaders.DLQ_SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(dead, EventHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
         assertThat(fx.dlq.isEmpty()).isTrue();
         assertThat(fx.email.readValue().sourceEventId()).isEqualTo(good.eventId());
         assertThat(fx.orderStates().get("14")).isNotNull();
@@ -207,11 +244,11 @@ class OrderTopologyTest {
     @Test
     void unknownEventTypeAndNewerSchemaVersionAreDeadLettered() {
         EventEnvelope order = created(15, 1, T0, List.of(item(7, 1, "10.00")));
-        String json = com.marketplace.events.EventCodec.INSTANCE.encodeToString(order);
+        String json = EventCodec.INSTANCE.encodeToString(order);
         fx.created.pipeInput("15", json.replace("\"OrderCreated\"", "\"OrderExploded\"").getBytes(), T0);
         fx.created.pipeInput("15", json.replace("\"schemaVersion\":1", "\"schemaVersion\":2").getBytes(), T0);
 
-        assertThat(fx.dlq.readRecordsToList()).extracting(r -> header(r, com.marketplace.events.EventHeaders.DLQ_ERROR))
+        assertThat(fx.dlq.readRecordsToList()).extracting(r -> header(r, EventHeaders.DLQ_ERROR))
                 .containsExactly("UNKNOWN_EVENT_TYPE", "UNSUPPORTED_SCHEMA_VERSION");
         assertThat(fx.email.isEmpty()).isTrue();
         assertThat(fx.orderStates().get("15")).isNull();
@@ -220,17 +257,17 @@ class OrderTopologyTest {
     @Test
     void recordWhoseKeyIsNotTheOrderIdIsDeadLettered() {
         EventEnvelope order = created(16, 1, T0, List.of(item(7, 1, "10.00")));
-        fx.created.pipeInput("999", com.marketplace.events.EventCodec.INSTANCE.encode(order), T0);
+        fx.created.pipeInput("999", EventCodec.INSTANCE.encode(order), T0);
 
-        assertThat(header(fx.dlq.readRecord(), com.marketplace.events.EventHeaders.DLQ_ERROR))
+        assertThat(header(fx.dlq.readRecord(), EventHeaders.DLQ_ERROR))
                 .isEqualTo(DecodeProcessor.KEY_MISMATCH);
         assertThat(fx.email.isEmpty()).isTrue();
         assertThat(fx.dedupedEventIds()).isEmpty();
     }
 
-    private static String header(org.apache.kafka.streams.test.TestRecord<String, byte[]> record, String name) {
+    private static String header(TestRecord<String, byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private void drainOutputs() {

@@ -4,6 +4,7 @@ import com.marketplace.events.AnalyticsEvent;
 import com.marketplace.events.EmailMessage;
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.EventHeaders;
 import com.marketplace.events.EventType;
 import com.marketplace.events.Notification;
 import com.marketplace.events.StoreNames;
@@ -13,6 +14,7 @@ import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.SellerStats;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -31,6 +35,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** A {@link TopologyTestDriver} over {@link OrderTopology} with typed input and output topics. */
 public final class TopologyFixture implements AutoCloseable {
@@ -71,10 +76,19 @@ public final class TopologyFixture implements AutoCloseable {
         this(Duration.ofDays(7));
     }
 
-    /** Pipes {@code event} to its topic with record timestamp {@code at}. */
+    /** Pipes {@code event} to its topic with record timestamp {@code at} and the headers the relay writes. */
     public void send(EventEnvelope event, Instant at) {
         TestInputTopic<String, byte[]> topic = event.type() == EventType.ORDER_CREATED ? created : statusChanged;
-        topic.pipeInput(event.key(), EventCodec.INSTANCE.encode(event), at);
+        topic.pipeInput(new TestRecord<>(event.key(), EventCodec.INSTANCE.encode(event), relayHeaders(event), at));
+    }
+
+    /** The headers the relay gives an event's record: {@code event-id}, {@code event-type}, {@code schema-version}. */
+    public static Headers relayHeaders(EventEnvelope event) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventHeaders.EVENT_ID, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.EVENT_TYPE, event.eventType().getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.SCHEMA_VERSION, Integer.toString(event.schemaVersion()).getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 
     /** Pipes {@code event} with its occurredAt as record timestamp. */
