@@ -2,28 +2,34 @@ package com.marketplace.bench.streams;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.EventHeaders;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.OrderStatusChanged;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Generates benchmark input without holding it in memory: orders of one to three items, each
  * followed by PAID and SHIPPED, and about {@code duplicateRatio} of the records re-sent copies of
- * the previous record. Record timestamps advance by {@code spacingMillis} per record.
+ * the previous record. Record timestamps advance by {@code spacingMillis} per record. Each record
+ * carries the headers the relay writes ({@code event-id}, {@code event-type}, {@code schema-version}),
+ * a copy those of its original.
  */
 final class BenchEvents {
 
     /** One input record. */
-    record Input(String topic, String key, byte[] value, long timestamp) {
+    record Input(String topic, String key, byte[] value, long timestamp, Headers headers) {
     }
 
     private BenchEvents() {
@@ -44,7 +50,7 @@ final class BenchEvents {
         for (int i = 0; i < count; i++) {
             long timestamp = start.toEpochMilli() + i * spacingMillis;
             if (previous != null && random.nextDouble() < duplicateRatio) {
-                sink.accept(new Input(previous.topic(), previous.key(), previous.value(), timestamp));
+                sink.accept(new Input(previous.topic(), previous.key(), previous.value(), timestamp, previous.headers()));
                 continue;
             }
             int slot = turn++ % openOrders;
@@ -60,9 +66,23 @@ final class BenchEvents {
                 event = changed(creations[slot], from, to, at);
                 steps[slot]++;
             }
-            previous = new Input(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event), timestamp);
+            previous = new Input(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event), timestamp,
+                    headers(event));
             sink.accept(previous);
         }
+    }
+
+    /** The headers the relay gives an event's record. */
+    private static Headers headers(EventEnvelope event) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventHeaders.EVENT_ID, utf8(event.eventId().toString()));
+        headers.add(EventHeaders.EVENT_TYPE, utf8(event.eventType()));
+        headers.add(EventHeaders.SCHEMA_VERSION, utf8(Integer.toString(event.schemaVersion())));
+        return headers;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static EventEnvelope created(long orderId, long buyerId, Instant createdAt, List<OrderItem> items) {

@@ -261,7 +261,7 @@ public final class StreamsThroughput {
         }
     }
 
-    /** Loads {@code records} records, 10 % duplicates, timestamps {@code spacingMillis} apart. */
+    /** Loads {@code records} records, 10 % duplicates, timestamps {@code spacingMillis} apart, with the relay's headers. */
     private static void produce(String bootstrap, int records, long spacingMillis) {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
@@ -270,7 +270,8 @@ public final class StreamsThroughput {
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             Instant start = Instant.now().minusMillis(records * spacingMillis);
             BenchEvents.generate(records, 0.10, spacingMillis, start, 1, input ->
-                    producer.send(new ProducerRecord<>(input.topic(), null, input.timestamp(), input.key(), input.value()),
+                    producer.send(new ProducerRecord<>(input.topic(), null, input.timestamp(), input.key(), input.value(),
+                            input.headers()),
                             (metadata, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);
