@@ -1,5 +1,6 @@
 package com.marketplace.faults;
 
+import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public final class Resender implements AutoCloseable {
     }
 
     private void offer(ConsumerRecord<String, byte[]> record) {
-        Header header = record.headers().lastHeader("event-id");
+        Header header = record.headers().lastHeader(EventHeaders.EVENT_ID);
         if (!Topics.ORDER_EVENT_TOPICS.contains(record.topic()) || header == null) {
             return;
         }

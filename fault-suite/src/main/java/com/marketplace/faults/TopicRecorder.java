@@ -2,6 +2,7 @@ package com.marketplace.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class TopicRecorder implements AutoCloseable {
         String id;
         String source;
         if (Topics.ORDER_EVENT_TOPICS.contains(topic)) {
-            Header header = record.headers().lastHeader("event-id");
+            Header header = record.headers().lastHeader(EventHeaders.EVENT_ID);
             id = header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
             source = id;
         } else {

@@ -1,5 +1,6 @@
 package com.marketplace.faults.scenarios;
 
+import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Topics;
 import com.marketplace.faults.Audit;
 import com.marketplace.faults.Checks;
@@ -59,8 +60,8 @@ public final class PartialOrderPurged implements Scenario {
                 String eventId = UUID.randomUUID().toString();
                 ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ORDER_STATUS_CHANGED,
                         Long.toString(order), statusChanged(eventId, order, Instant.now()));
-                record.headers().add("event-id", eventId.getBytes(StandardCharsets.UTF_8))
-                        .add("event-type", "OrderStatusChanged".getBytes(StandardCharsets.UTF_8))
+                record.headers().add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8))
+                        .add(EventHeaders.EVENT_TYPE, "OrderStatusChanged".getBytes(StandardCharsets.UTF_8))
                         .add("schema-version", "1".getBytes(StandardCharsets.UTF_8));
                 producer.send(record);
             }
