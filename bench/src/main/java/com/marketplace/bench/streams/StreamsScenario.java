@@ -61,7 +61,8 @@ public final class StreamsScenario implements Scenario {
         result.figure(Figure.of("full topology, at_least_once", rate(t, "full." + ALOS), "events/s",
                 "pass-through, at_least_once", rate(t, "pass." + ALOS)));
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "Input: %,d records pre-loaded (10 %% duplicates), each with the headers the relay writes, measured after "
+                "Input: %,d records pre-loaded (10 %% duplicates) as the relay writes them (its headers, its producer "
+                + "settings: no compression, batches of up to 128 KiB), measured after "
                 + "one warm-up run of the full topology, "
                 + "in %d rounds per guarantee: a full run and a pass-through run back to back in each. The figures "
                 + "are medians over the rounds; the range is the rounds' lowest and highest.%n%n", records, rounds));

@@ -2,6 +2,7 @@ package com.marketplace.bench.streams;
 
 import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
+import com.marketplace.gateway.outbox.OutboxPublisher;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
 import com.marketplace.streams.topology.DecodeProcessor;
@@ -261,13 +262,18 @@ public final class StreamsThroughput {
         }
     }
 
-    /** Loads {@code records} records, 10 % duplicates, timestamps {@code spacingMillis} apart, with the relay's headers. */
+    /**
+     * Loads {@code records} records, 10 % duplicates, timestamps {@code spacingMillis} apart, as the relay
+     * writes them: with its headers, through a producer with its settings (no compression, batches of up
+     * to 128 KiB, acks=all, idempotent).
+     */
     private static void produce(String bootstrap, int records, long spacingMillis) {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Properties base = new Properties();
+        base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        base.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-streams-input");
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = new KafkaProducer<>(OutboxPublisher.producerProperties(base), new StringSerializer(),
+                new ByteArraySerializer())) {
             Instant start = Instant.now().minusMillis(records * spacingMillis);
             BenchEvents.generate(records, 0.10, spacingMillis, start, 1, input ->
                     producer.send(new ProducerRecord<>(input.topic(), null, input.timestamp(), input.key(), input.value(),
