@@ -125,7 +125,7 @@ class OrderTopologyTest {
         String newer = EventCodec.INSTANCE.encodeToString(order)
                 .replace("\"schemaVersion\":1", "\"schemaVersion\":2");
 
-        fx.created.pipeInput(new TestRecord<>("15", newer.getBytes(),
+        fx.created.pipeInput(new TestRecord<>("15", newer.getBytes(StandardCharsets.UTF_8),
                 TopologyFixture.relayHeaders(order), T0));
 
         var dead = fx.dlq.readRecord();
