@@ -2,14 +2,13 @@ package com.marketplace.bench.streams;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
-import com.marketplace.events.EventHeaders;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.OrderStatusChanged;
+import com.marketplace.kafka.records.EventRecordHeaders;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -17,7 +16,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Generates benchmark input without holding it in memory: orders of one to three items, each
@@ -67,22 +65,9 @@ final class BenchEvents {
                 steps[slot]++;
             }
             previous = new Input(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event), timestamp,
-                    headers(event));
+                    EventRecordHeaders.of(event.eventId(), event.eventType(), event.schemaVersion()));
             sink.accept(previous);
         }
-    }
-
-    /** The headers the relay gives an event's record. */
-    private static Headers headers(EventEnvelope event) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.EVENT_ID, utf8(event.eventId().toString()));
-        headers.add(EventHeaders.EVENT_TYPE, utf8(event.eventType()));
-        headers.add(EventHeaders.SCHEMA_VERSION, utf8(Integer.toString(event.schemaVersion())));
-        return headers;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static EventEnvelope created(long orderId, long buyerId, Instant createdAt, List<OrderItem> items) {

@@ -62,7 +62,7 @@ public final class PartialOrderPurged implements Scenario {
                         Long.toString(order), statusChanged(eventId, order, Instant.now()));
                 record.headers().add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8))
                         .add(EventHeaders.EVENT_TYPE, "OrderStatusChanged".getBytes(StandardCharsets.UTF_8))
-                        .add("schema-version", "1".getBytes(StandardCharsets.UTF_8));
+                        .add(EventHeaders.SCHEMA_VERSION, "1".getBytes(StandardCharsets.UTF_8));
                 producer.send(record);
             }
             producer.flush();

@@ -1,7 +1,7 @@
 package com.marketplace.gateway.outbox;
 
-import com.marketplace.events.EventHeaders;
 import com.marketplace.events.EventType;
+import com.marketplace.kafka.records.EventRecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,8 +23,6 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -190,11 +188,8 @@ public final class OutboxPublisher implements AutoCloseable {
         String topic = EventType.fromWireName(row.eventType())
                 .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + row.eventType() + "'"))
                 .topic();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(new RecordHeader(EventHeaders.EVENT_ID, utf8(row.eventId().toString())));
-        headers.add(new RecordHeader(EventHeaders.EVENT_TYPE, utf8(row.eventType())));
-        headers.add(new RecordHeader(EventHeaders.SCHEMA_VERSION, utf8(Integer.toString(row.schemaVersion()))));
-        return new ProducerRecord<>(topic, null, row.aggregateId(), utf8(row.payload()), headers);
+        return new ProducerRecord<>(topic, null, row.aggregateId(), utf8(row.payload()),
+                EventRecordHeaders.of(row.eventId(), row.eventType(), row.schemaVersion()));
     }
 
     private PublishOutcome outcomeOf(OutboxRow row, Future<?> future) {

@@ -17,6 +17,7 @@ import com.marketplace.events.Notification;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.RecipientType;
 import com.marketplace.events.Topics;
+import com.marketplace.kafka.records.EventRecordHeaders;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -126,7 +127,7 @@ class OrderTopologyTest {
                 .replace("\"schemaVersion\":1", "\"schemaVersion\":2");
 
         fx.created.pipeInput(new TestRecord<>("15", newer.getBytes(StandardCharsets.UTF_8),
-                TopologyFixture.relayHeaders(order), T0));
+                EventRecordHeaders.of(order.eventId(), order.eventType(), order.schemaVersion()), T0));
 
         var dead = fx.dlq.readRecord();
         assertThat(header(dead, EventHeaders.EVENT_ID)).isEqualTo(order.eventId().toString());

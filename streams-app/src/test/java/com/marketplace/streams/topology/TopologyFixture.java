@@ -4,17 +4,16 @@ import com.marketplace.events.AnalyticsEvent;
 import com.marketplace.events.EmailMessage;
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
-import com.marketplace.events.EventHeaders;
 import com.marketplace.events.EventType;
 import com.marketplace.events.Notification;
 import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
+import com.marketplace.kafka.records.EventRecordHeaders;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.SellerStats;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +21,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -79,16 +76,8 @@ public final class TopologyFixture implements AutoCloseable {
     /** Pipes {@code event} to its topic with record timestamp {@code at} and the headers the relay writes. */
     public void send(EventEnvelope event, Instant at) {
         TestInputTopic<String, byte[]> topic = event.type() == EventType.ORDER_CREATED ? created : statusChanged;
-        topic.pipeInput(new TestRecord<>(event.key(), EventCodec.INSTANCE.encode(event), relayHeaders(event), at));
-    }
-
-    /** The headers the relay gives an event's record: {@code event-id}, {@code event-type}, {@code schema-version}. */
-    public static Headers relayHeaders(EventEnvelope event) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.EVENT_ID, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
-        headers.add(EventHeaders.EVENT_TYPE, event.eventType().getBytes(StandardCharsets.UTF_8));
-        headers.add(EventHeaders.SCHEMA_VERSION, Integer.toString(event.schemaVersion()).getBytes(StandardCharsets.UTF_8));
-        return headers;
+        topic.pipeInput(new TestRecord<>(event.key(), EventCodec.INSTANCE.encode(event),
+                EventRecordHeaders.of(event.eventId(), event.eventType(), event.schemaVersion()), at));
     }
 
     /** Pipes {@code event} with its occurredAt as record timestamp. */
