@@ -27,7 +27,7 @@ public record EventEnvelope(
         Objects.requireNonNull(eventType, "eventType");
         Objects.requireNonNull(aggregateType, "aggregateType");
         Objects.requireNonNull(aggregateId, "aggregateId");
-        Objects.requireNonNull(occurredAt, "occurredAt");
+        Payloads.requireInstant(occurredAt, "occurredAt");
         Objects.requireNonNull(payload, "payload");
         if (!payload.eventType().wireName().equals(eventType)) {
             throw new IllegalArgumentException(

@@ -25,10 +25,10 @@ public record OrderCreated(
         Objects.requireNonNull(buyerEmail, "buyerEmail");
         sellerIds = List.copyOf(Objects.requireNonNull(sellerIds, "sellerIds"));
         items = List.copyOf(Objects.requireNonNull(items, "items"));
-        Objects.requireNonNull(totalAmount, "totalAmount");
+        Payloads.requireAmount(totalAmount, "totalAmount", false);
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(createdAt, "createdAt");
+        Payloads.requireInstant(createdAt, "createdAt");
     }
 
     @Override

@@ -1,13 +1,18 @@
 package com.marketplace.events;
 
 import java.math.BigDecimal;
-import java.util.Objects;
 
-/** One line of an order as carried in events. Amounts are exact decimals. */
+/**
+ * One line of an order as carried in events: ids and quantity &gt; 0, the unit price an amount &gt; 0
+ * with at most two decimal places. Amounts are exact decimals.
+ */
 public record OrderItem(long productId, long sellerId, int quantity, BigDecimal unitPrice) {
 
     public OrderItem {
-        Objects.requireNonNull(unitPrice, "unitPrice");
+        Payloads.requirePositive(productId, "productId");
+        Payloads.requirePositive(sellerId, "sellerId");
+        Payloads.requirePositive(quantity, "quantity");
+        Payloads.requireAmount(unitPrice, "unitPrice", true);
     }
 
     /** {@code quantity × unitPrice}, exact. */

@@ -26,9 +26,9 @@ public record OrderStatusChanged(
         sellerIds = List.copyOf(Objects.requireNonNull(sellerIds, "sellerIds"));
         Objects.requireNonNull(previousStatus, "previousStatus");
         Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(totalAmount, "totalAmount");
+        Payloads.requireAmount(totalAmount, "totalAmount", false);
         Objects.requireNonNull(currency, "currency");
-        Objects.requireNonNull(changedAt, "changedAt");
+        Payloads.requireInstant(changedAt, "changedAt");
     }
 
     @Override

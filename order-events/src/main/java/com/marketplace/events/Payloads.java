@@ -1,7 +1,27 @@
 package com.marketplace.events;
 
-/** Argument checks shared by the contract records. */
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Argument checks shared by the contract records. A record that fails one cannot be constructed,
+ * so a decoded event that breaks the contract's ranges is MALFORMED (and dead-lettered by the
+ * streams app) instead of reaching the statistics and outputs with values no order can have.
+ */
 final class Payloads {
+
+    /**
+     * Digits an amount may have before its decimal point: the gateway stores amounts as
+     * {@code DECIMAL(19,2)} (architecture.md, "Order gateway HTTP API").
+     */
+    static final int MAX_AMOUNT_INTEGER_DIGITS = 17;
+    /** Decimal places an amount may have. */
+    static final int MAX_AMOUNT_SCALE = 2;
+    /** The earliest instant an event may carry: the first of the four-digit years. */
+    static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+    /** The latest instant an event may carry: the end of the four-digit years. */
+    static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private Payloads() {
     }
@@ -10,5 +30,34 @@ final class Payloads {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be > 0, was " + value);
         }
+    }
+
+    /**
+     * An amount of money: not negative (positive when {@code positive}), at most two decimal places
+     * ({@code 1500.000} counts as {@code 1500.00}) and at most 17 digits before the point. Checked
+     * from the number's scale and precision, without expanding it, so a huge exponent costs nothing.
+     */
+    static BigDecimal requireAmount(BigDecimal amount, String name, boolean positive) {
+        Objects.requireNonNull(amount, name);
+        if (positive ? amount.signum() <= 0 : amount.signum() < 0) {
+            throw new IllegalArgumentException(name + " must be " + (positive ? "> 0" : ">= 0"));
+        }
+        if (amount.scale() > MAX_AMOUNT_SCALE && amount.stripTrailingZeros().scale() > MAX_AMOUNT_SCALE) {
+            throw new IllegalArgumentException(name + " has more than " + MAX_AMOUNT_SCALE + " decimal places");
+        }
+        if ((long) amount.precision() - amount.scale() > MAX_AMOUNT_INTEGER_DIGITS) {
+            throw new IllegalArgumentException(name + " has more than " + MAX_AMOUNT_INTEGER_DIGITS
+                    + " digits before the decimal point");
+        }
+        return amount;
+    }
+
+    /** An instant within the four-digit years (0001–9999), as the contract writes them. */
+    static Instant requireInstant(Instant instant, String name) {
+        Objects.requireNonNull(instant, name);
+        if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
+            throw new IllegalArgumentException(name + " must lie within the years 0001-9999, was " + instant);
+        }
+        return instant;
     }
 }

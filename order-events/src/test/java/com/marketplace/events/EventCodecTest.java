@@ -64,7 +64,7 @@ class EventCodecTest {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
         for (String text : List.of("2026-01-01T00:00:00Z", "2026-01-01T00:00:00.100Z", "2026-01-01T00:00:00.000100Z",
-                "2026-01-01T00:00:00.000000100Z", "1969-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z")) {
+                "2026-01-01T00:00:00.000000100Z", "1969-12-31T23:59:59.999999999Z", "9999-12-31T23:59:59.999Z")) {
             Instant instant = Instant.parse(text);
             EventEnvelope envelope = EventEnvelope.of(UUID.randomUUID(), instant, new OrderCreated(5, "ORD-5", 3,
                     "x@y.z", List.of(2L), List.of(new OrderItem(1, 2, 3, new BigDecimal("0.10"))),
@@ -73,6 +73,10 @@ class EventCodecTest {
             assertThat(codec.encodeToString(envelope)).contains("\"" + text + "\"")
                     .isEqualTo(jackson.writeValueAsString(envelope));
         }
+        // beyond the four-digit years no event may go (Payloads), but the writer still agrees with Jackson's
+        Instant farAhead = Instant.parse("+10000-01-01T00:00:00Z");
+        assertThat(codec.encodeToString(farAhead)).isEqualTo("\"+10000-01-01T00:00:00Z\"")
+                .isEqualTo(jackson.writeValueAsString(farAhead));
     }
 
     @Test
@@ -191,6 +195,55 @@ class EventCodecTest {
                     .isInstanceOfSatisfying(EventDecodingException.class,
                             e -> assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.MALFORMED));
         }
+    }
+
+    @Test
+    void valuesOutsideTheContractsRangesAreMalformed() throws IOException {
+        String created = golden("order-created.json");
+        String changed = golden("order-status-changed.json");
+        List<String> bad = List.of(
+                // amounts: more than two decimal places, more than 17 digits before the point, negative, huge exponents
+                created.replace("\"totalAmount\":3000.10", "\"totalAmount\":3000.101"),
+                created.replace("\"totalAmount\":3000.10", "\"totalAmount\":123456789012345678.00"),
+                created.replace("\"totalAmount\":3000.10", "\"totalAmount\":-3000.10"),
+                created.replace("\"totalAmount\":3000.10", "\"totalAmount\":1E+2000000"),
+                created.replace("\"unitPrice\":0.10", "\"unitPrice\":1E-999999999"),
+                created.replace("\"unitPrice\":0.10", "\"unitPrice\":0"),
+                changed.replace("\"totalAmount\":3000.10", "\"totalAmount\":1E+18"),
+                // items: quantity and ids > 0
+                created.replace("\"quantity\":1", "\"quantity\":0"),
+                created.replace("\"quantity\":1", "\"quantity\":-5"),
+                created.replace("\"productId\":11", "\"productId\":0"),
+                created.replace("\"sellerId\":9,\"quantity\"", "\"sellerId\":-9,\"quantity\""),
+                // instants beyond the four-digit years
+                created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":\"+300000000-01-01T00:00:00Z\""),
+                created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":-99999999999999"),
+                changed.replace("\"changedAt\":\"2026-11-25T10:20:00Z\"", "\"changedAt\":\"+10000-01-01T00:00:00Z\""),
+                created.replace("\"occurredAt\":\"2026-11-25T10:15:30.123Z\"", "\"occurredAt\":\"-0001-12-31T00:00:00Z\""));
+
+        for (String json : bad) {
+            assertThat(json).isNotIn(created, changed);
+            assertThatThrownBy(() -> codec.decodeEnvelope(json)).as(json)
+                    .isInstanceOfSatisfying(EventDecodingException.class,
+                            e -> assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.MALFORMED));
+        }
+    }
+
+    @Test
+    void valuesAtTheEdgesOfTheContractsRangesAreRead() throws IOException {
+        String created = golden("order-created.json");
+
+        OrderCreated largest = (OrderCreated) codec.decodeEnvelope(created
+                .replace("\"totalAmount\":3000.10", "\"totalAmount\":99999999999999999.99")
+                .replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":\"9999-12-31T23:59:59.999Z\"")).payload();
+        OrderCreated trailingZeros = (OrderCreated) codec.decodeEnvelope(created
+                .replace("\"totalAmount\":3000.10", "\"totalAmount\":3000.1000")
+                .replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":\"0001-01-01T00:00:00Z\"")).payload();
+
+        assertThat(largest.totalAmount()).isEqualTo(new BigDecimal("99999999999999999.99"));
+        assertThat(largest.createdAt()).isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z"));
+        assertThat(trailingZeros.totalAmount()).isEqualByComparingTo("3000.10");
+        assertThat(trailingZeros.createdAt()).isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
     }
 
     @Test

@@ -15,6 +15,7 @@ import com.marketplace.config.EnvReader;
 import com.marketplace.streams.dedupe.DedupeStoreRocksDbOptions;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
+import com.marketplace.streams.errors.DeadLetterProductionHandler;
 import com.marketplace.streams.serde.StateValueFormat;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -260,13 +261,15 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Failures the topology does not route itself (an unexpected exception in a processor, an
-        // input record that cannot be deserialized) are dead-lettered in the same format as the
+        // input record that cannot be deserialized, an output that cannot be serialized or is too
+        // large to write) are dead-lettered in the same format as the
         // decode step's (DeadLetters) instead of stopping the app; of these, only a stored state
         // value that cannot be read stops it (DeadLetterProcessingHandler).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
         // A record cache of 32 MiB instead of Kafka's 10 MiB: more updates of the same key collapse
         // between commits, so fewer changelog and repartition records are written (measured: 7.9 ->
         // 7.3 writes per input record, ~10% more throughput).

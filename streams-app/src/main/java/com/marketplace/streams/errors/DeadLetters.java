@@ -13,7 +13,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * key and value as received, its own headers, and
  * <ul>
  *   <li>{@link EventHeaders#DLQ_ERROR}: a short code (a decoding reason, {@code KEY_MISMATCH},
- *       {@link #PROCESSING_ERROR}, {@link #DESERIALIZATION_ERROR});</li>
+ *       {@link #PROCESSING_ERROR}, {@link #DESERIALIZATION_ERROR}, {@link #OUTPUT_ERROR});</li>
  *   <li>{@link EventHeaders#DLQ_ERROR_MESSAGE}: what went wrong, one line of at most
  *       {@value #MAX_MESSAGE_LENGTH} characters;</li>
  *   <li>{@link EventHeaders#DLQ_SOURCE_TOPIC}, {@link EventHeaders#DLQ_SOURCE_PARTITION},
@@ -26,6 +26,8 @@ public final class DeadLetters {
     public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
     /** Error code of a record Kafka Streams could not deserialize before the topology saw it. */
     public static final String DESERIALIZATION_ERROR = "DESERIALIZATION_ERROR";
+    /** Error code of a record one of whose outputs could not be serialized or was too large to write. */
+    public static final String OUTPUT_ERROR = "OUTPUT_ERROR";
     static final int MAX_MESSAGE_LENGTH = 1_000;
 
     private DeadLetters() {

@@ -7,7 +7,8 @@ import java.time.Instant;
  * Parameters of {@code orders-per-minute-store}: a windowed count of created orders, windows of
  * one minute by the order's {@code createdAt}, retained 24 hours. Each task counts the orders of
  * its own input partition under the key {@link #KEY}; a query adds the partitions' counts of each
- * window. A creation is counted as long as its window is still retained.
+ * window. A creation is counted as long as its window is still retained, and unless it lies more
+ * than {@link #MAX_AHEAD_OF_STREAM_TIME} in the future of its partition's records.
  */
 public final class OrdersPerMinute {
 
@@ -15,6 +16,14 @@ public final class OrdersPerMinute {
     public static final String KEY = "orders";
     public static final Duration WINDOW = Duration.ofMinutes(1);
     public static final Duration RETENTION = Duration.ofHours(24);
+    /**
+     * How far an order's {@code createdAt} may lie ahead of its partition's stream time (the newest
+     * record timestamp the task has seen: when the relay sent the event) and still be counted. The
+     * store takes the newest window it is given for the present and drops every window older than a
+     * day before it, so a single creation dated in the future (a gateway clock running ahead, a
+     * hand-made event) would erase the partition's counts and keep every later one out.
+     */
+    public static final Duration MAX_AHEAD_OF_STREAM_TIME = Duration.ofMinutes(1);
 
     private OrdersPerMinute() {
     }

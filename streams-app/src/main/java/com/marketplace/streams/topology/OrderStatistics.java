@@ -9,6 +9,7 @@ import com.marketplace.streams.stats.OrderContributions;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
+import java.time.Instant;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -156,13 +157,22 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
 
     /**
      * Counts the order in the minute of its {@code createdAt}, unless that window is older than the
-     * store keeps (then it would be dropped by the store; it is skipped here explicitly).
+     * store keeps (then it would be dropped by the store; it is skipped here explicitly) or lies
+     * further ahead of the partition's stream time than {@link OrdersPerMinute#MAX_AHEAD_OF_STREAM_TIME}
+     * (the store would take it for the present and drop the day before it).
      */
     private void countCreation(OrderState order) {
         long windowStart = OrdersPerMinute.windowStart(order.createdAt());
-        if (windowStart + OrdersPerMinute.RETENTION.toMillis() <= context().currentStreamTimeMs()) {
+        long streamTime = context().currentStreamTimeMs();
+        if (windowStart + OrdersPerMinute.RETENTION.toMillis() <= streamTime) {
             log.debug("order {} created at {} is older than the orders-per-minute retention; not counted",
                     order.orderId(), order.createdAt());
+            return;
+        }
+        if (windowStart > streamTime + OrdersPerMinute.MAX_AHEAD_OF_STREAM_TIME.toMillis()) {
+            log.warn("order {} created at {} lies more than {} ahead of its partition's records (stream time {});"
+                            + " not counted in orders-per-minute", order.orderId(), order.createdAt(),
+                    OrdersPerMinute.MAX_AHEAD_OF_STREAM_TIME, Instant.ofEpochMilli(streamTime));
             return;
         }
         Long count = ordersPerMinute.fetch(OrdersPerMinute.KEY, windowStart);

@@ -17,16 +17,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
-/** Both exception handlers dead-letter the source record as received, in the one {@link DeadLetters} format. */
+/** The exception handlers dead-letter the source record as received, in the one {@link DeadLetters} format. */
 class DeadLetterHandlersTest {
 
     private static final byte[] KEY = "42".getBytes(StandardCharsets.UTF_8);
@@ -90,6 +92,60 @@ class DeadLetterHandlersTest {
                     .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "5");
             assertThat(headers(dlq).get(EventHeaders.DLQ_ERROR_MESSAGE)).hasSize(DeadLetters.MAX_MESSAGE_LENGTH);
         });
+    }
+
+    @Test
+    void anOutputTooLargeToWriteDeadLettersItsSourceRecordAndResumes() {
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 0, 9L, new RecordHeaders(), "email-sink");
+        ProducerRecord<byte[], byte[]> output = new ProducerRecord<>(Topics.EMAIL, KEY, new byte[2_000_000]);
+
+        var response = new DeadLetterProductionHandler().handleError(context, output,
+                new RecordTooLargeException("The message is 2000090 bytes when serialized"));
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq -> {
+            assertThat(dlq.topic()).isEqualTo(Topics.DLQ);
+            assertThat(dlq.key()).isEqualTo(KEY);
+            assertThat(dlq.value()).isEqualTo(VALUE);
+            assertThat(headers(dlq)).containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.OUTPUT_ERROR)
+                    .containsEntry(EventHeaders.DLQ_SOURCE_TOPIC, Topics.ORDER_CREATED)
+                    .containsEntry(EventHeaders.DLQ_SOURCE_PARTITION, "0")
+                    .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "9");
+            assertThat(headers(dlq).get(EventHeaders.DLQ_ERROR_MESSAGE))
+                    .startsWith("email-sink -> " + Topics.EMAIL + ": ")
+                    .contains("RecordTooLargeException");
+        });
+    }
+
+    @Test
+    void anOutputItsSerializerRefusesDeadLettersItsSourceRecordAndResumes() {
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 1, 3L, new RecordHeaders(), "analytics-sink");
+        ProducerRecord<String, Object> output = new ProducerRecord<>(Topics.ANALYTICS, "42", new Object());
+
+        var response = new DeadLetterProductionHandler().handleSerializationError(context, output,
+                new org.apache.kafka.common.errors.SerializationException("cannot write"),
+                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq ->
+                assertThat(headers(dlq)).containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.OUTPUT_ERROR)
+                        .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "3"));
+    }
+
+    @Test
+    void aSendErrorThatIsNotTheRecordsFaultIsRetriedOrStopsProcessing() {
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 0, 9L, new RecordHeaders(), "email-sink");
+        ProducerRecord<byte[], byte[]> output = new ProducerRecord<>(Topics.EMAIL, KEY, VALUE);
+        DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
+
+        var retriable = handler.handleError(context, output, new org.apache.kafka.common.errors.TimeoutException("t"));
+        var denied = handler.handleError(context, output,
+                new org.apache.kafka.common.errors.TopicAuthorizationException("not allowed"));
+
+        assertThat(retriable.result()).isEqualTo(ProductionExceptionHandler.Result.RETRY);
+        assertThat(denied.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        assertThat(retriable.deadLetterQueueRecords()).isEmpty();
+        assertThat(denied.deadLetterQueueRecords()).isEmpty();
     }
 
     @Test

@@ -168,6 +168,26 @@ class OrderStatsTopologyTest {
                 minute.plus(Duration.ofHours(23)).toEpochMilli(), minute.plus(Duration.ofHours(37)).toEpochMilli());
     }
 
+    @Test
+    void aCreationDatedFarAheadOfItsPartitionsRecordsIsNotCountedAndErasesNoWindow() {
+        Properties noCache = new Properties();
+        noCache.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        fx.close();
+        fx = new TopologyFixture(Duration.ofDays(7), noCache);
+        Instant minute = Instant.parse("2026-11-25T10:15:00Z");
+        fx.send(created(1, 1, minute, List.of(item(7, 1, "1.00"))));
+        // a gateway clock years ahead, sent by a relay whose clock is right
+        fx.send(created(2, 1, Instant.parse("2099-01-01T00:00:00Z"), List.of(item(7, 1, "1.00"))), minute.plusSeconds(10));
+        // a few seconds ahead: within the allowance, counted in its own minute
+        fx.send(created(3, 1, minute.plusSeconds(65), List.of(item(7, 1, "1.00"))), minute.plusSeconds(20));
+        fx.send(created(4, 1, minute.plusSeconds(120), List.of(item(7, 1, "1.00"))));
+
+        assertThat(windowStarts(minute, Instant.parse("2100-01-01T00:00:00Z"))).containsExactly(
+                minute.toEpochMilli(), minute.plusSeconds(60).toEpochMilli(), minute.plusSeconds(120).toEpochMilli());
+        assertThat(fx.orderStates().get("2").isComplete()).isTrue();
+        assertThat(fx.buyerStats().get(1L).orders()).isEqualTo(4);
+    }
+
     private List<Long> windowStarts(Instant from, Instant to) {
         List<Long> starts = new ArrayList<>();
         try (var it = fx.ordersPerMinute().fetch(OrdersPerMinute.KEY, from, to)) {

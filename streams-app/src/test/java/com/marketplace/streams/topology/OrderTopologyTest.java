@@ -243,6 +243,24 @@ class OrderTopologyTest {
     }
 
     @Test
+    void anEventWithValuesNoOrderCanHaveIsDeadLetteredAndTouchesNoStatistic() {
+        EventEnvelope order = created(17, 1, T0, List.of(item(7, 1, "10.00")));
+        String json = EventCodec.INSTANCE.encodeToString(order);
+        fx.created.pipeInput("17", json.replace("\"totalAmount\":10.00", "\"totalAmount\":1E+2000000").getBytes(), T0);
+        fx.created.pipeInput("17", json.replace("\"unitPrice\":10.00", "\"unitPrice\":1E-999999999").getBytes(), T0);
+        fx.created.pipeInput("17", json.replace("\"quantity\":1", "\"quantity\":-3").getBytes(), T0);
+        fx.created.pipeInput("17", json.replaceAll("\"createdAt\":\"[^\"]+\"", "\"createdAt\":\"+300000000-01-01T00:00:00Z\"")
+                .getBytes(), T0);
+        fx.send(order);
+
+        assertThat(fx.dlq.readRecordsToList()).extracting(r -> header(r, EventHeaders.DLQ_ERROR))
+                .containsExactly("MALFORMED", "MALFORMED", "MALFORMED", "MALFORMED");
+        assertThat(fx.email.readValuesToList()).singleElement()
+                .satisfies(email -> assertThat(email.sourceEventId()).isEqualTo(order.eventId()));
+        assertThat(fx.orderStates().get("17").totalAmount()).isEqualByComparingTo("10.00");
+    }
+
+    @Test
     void unknownEventTypeAndNewerSchemaVersionAreDeadLettered() {
         EventEnvelope order = created(15, 1, T0, List.of(item(7, 1, "10.00")));
         String json = EventCodec.INSTANCE.encodeToString(order);

@@ -1,0 +1,61 @@
+package com.marketplace.streams.errors;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An output record that cannot be written because of what it holds: one its serializer refuses, or
+ * one larger than the producer or the topic accepts ({@link RecordTooLargeException}). Its source
+ * record goes to {@code marketplace.dlq} in the {@link DeadLetters} format, in the same transaction
+ * as the record's offset, and processing goes on; the source record's other outputs are written.
+ * Left to Kafka's answer, such a record would fail the stream thread, and every instance that took
+ * over its task would fail on it again.
+ *
+ * <p>Any other send error is not the record's fault: a retriable one is retried and the rest stop
+ * processing, as Kafka's default handler does.
+ */
+public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                Exception exception) {
+        if (exception instanceof RetriableException) {
+            return Response.retry();
+        }
+        if (!(exception instanceof RecordTooLargeException)) {
+            return Response.fail();
+        }
+        return deadLetter(context, record.topic(), exception);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
+                                             SerializationExceptionOrigin origin) {
+        return deadLetter(context, record.topic(), exception);
+    }
+
+    private static Response deadLetter(ErrorHandlerContext context, String outputTopic, Exception exception) {
+        log.warn("dead-lettering the record at {}-{}@{}: its output to {} from processor {} cannot be written: {}",
+                context.topic(), context.partition(), context.offset(), outputTopic, context.processorNodeId(),
+                DeadLetters.oneLine(exception.toString()));
+        return Response.resume(List.of(DeadLetters.record(context.sourceRawKey(), context.sourceRawValue(),
+                context.headers(), DeadLetters.OUTPUT_ERROR,
+                context.processorNodeId() + " -> " + outputTopic + ": " + exception,
+                new DeadLetters.Source(context.topic(), context.partition(), context.offset()))));
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        // nothing to configure
+    }
+}
