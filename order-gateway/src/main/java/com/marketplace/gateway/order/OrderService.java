@@ -105,7 +105,7 @@ public final class OrderService {
             if (!current.status().canTransitionTo(target)) {
                 throw new IllegalStatusTransitionException(orderId, current.status(), target);
             }
-            Order updated = current.withStatus(target, now());
+            Order updated = current.withStatus(target, nextUpdateTime(current));
             store.updateStatus(orderId, target, updated.updatedAt());
             store.appendEvent(OrderEvents.statusChanged(updated, current.status(), eventIds.get()));
             return new StatusChangeResult(updated, current.status());
@@ -171,5 +171,18 @@ public final class OrderService {
 
     private Instant now() {
         return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * Now, or a microsecond after the order's last update when that lies later (it was written by
+     * a gateway whose clock runs ahead of this one's): an order's updates, and so its events'
+     * {@code changedAt}, keep the order they were made in. Consumers order an order's status
+     * changes by that time (architecture.md, "Streams application"), so a change stamped before the
+     * one it follows would be taken for a late duplicate and ignored.
+     */
+    private Instant nextUpdateTime(Order current) {
+        Instant now = now();
+        Instant justAfter = current.updatedAt().plus(1, ChronoUnit.MICROS);
+        return now.isBefore(justAfter) ? justAfter : now;
     }
 }

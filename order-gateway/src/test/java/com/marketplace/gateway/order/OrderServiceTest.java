@@ -149,6 +149,31 @@ class OrderServiceTest {
     }
 
     @Test
+    void aStatusChangeIsStampedAfterTheOrdersLastUpdateEvenWhenThisGatewaysClockIsBehind() {
+        long id = service.create(TestOrders.request(1), null).order().orderId();
+        // the order was last updated by a gateway whose clock runs two seconds ahead of this one's
+        Instant aheadOfUs = NOW.plusSeconds(2);
+        store.updateStatus(id, OrderStatus.PAID, aheadOfUs);
+
+        Order shipped = service.changeStatus(id, "SHIPPED").order();
+        Order delivered = service.changeStatus(id, "DELIVERED").order();
+
+        assertThat(shipped.updatedAt()).isEqualTo(aheadOfUs.plusNanos(1_000));
+        assertThat(delivered.updatedAt()).isEqualTo(aheadOfUs.plusNanos(2_000));
+        assertThat(store.events).extracting(e -> e.payload()).filteredOn(OrderStatusChanged.class::isInstance)
+                .extracting(p -> ((OrderStatusChanged) p).changedAt())
+                .containsExactly(aheadOfUs.plusNanos(1_000), aheadOfUs.plusNanos(2_000));
+    }
+
+    @Test
+    void aStatusChangeIsStampedWithThisGatewaysClockWhenTheOrderWasUpdatedEarlier() {
+        long id = service.create(TestOrders.request(1), null).order().orderId();
+        store.updateStatus(id, OrderStatus.PENDING, NOW.minusSeconds(60));
+
+        assertThat(service.changeStatus(id, "PAID").order().updatedAt()).isEqualTo(NOW);
+    }
+
+    @Test
     void unknownOrderAndUnknownStatusAreRejected() {
         assertThatThrownBy(() -> service.changeStatus(99, "PAID")).isInstanceOf(OrderNotFoundException.class);
         assertThatThrownBy(() -> service.get(99)).isInstanceOf(OrderNotFoundException.class);
