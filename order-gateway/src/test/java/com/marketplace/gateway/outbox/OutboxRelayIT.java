@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -155,6 +156,52 @@ class OutboxRelayIT {
                 .isEqualTo(all.size());
         // and no row was written to claim it: the claims are rows of their own
         assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE claimed_by <> ''")).isZero();
+    }
+
+    @Test
+    void aClaimNeverTakesAnOrdersNextEventWhosePredecessorCommittedWhileTheClaimRan() throws Exception {
+        // Given 10,000 orders whose first event is leased to another relay for long and whose second
+        // waits behind it: every claim walks them in vain, reading each second event's predecessors,
+        // so each claim statement runs for a while after its first read
+        OutboxFixtures.insertRounds(40_000, 10_000, 2, 1_000);
+        try (Connection conn = TestDatabase.dataSource().getConnection()) {
+            conn.createStatement().executeUpdate("UPDATE outbox_events SET claimed_by = 'elsewhere',"
+                    + " claimed_until = '2100-01-01' WHERE event_type = 'OrderCreated'");
+            conn.commit();
+        }
+        OutboxRelay relay = newRelay(RelaySettings.of("relay-head", 500, Duration.ofMinutes(1), 10)
+                .withLease(Duration.ofMinutes(10)), Clock.systemUTC());
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.Random random = new java.util.Random(11);
+        List<UUID> nextEvents = new ArrayList<>();
+        List<OutboxRow> claimed = new ArrayList<>();
+        try {
+            for (int round = 0; round < 150; round++) {
+                // When, while a claim runs, an order's event commits leased to that other relay (so not
+                // processed, and not claimable), and right after it the order's next event, unleased
+                long orderId = 100_000 + round;
+                EventEnvelope first = OutboxFixtures.event(orderId, 0);
+                EventEnvelope next = OutboxFixtures.event(orderId, 1);
+                nextEvents.add(next.eventId());
+                int delayMicros = random.nextInt(25_000);
+                java.util.concurrent.Future<?> commits = writer.submit(() -> {
+                    java.util.concurrent.locks.LockSupport.parkNanos(delayMicros * 1_000L);
+                    OutboxFixtures.tx().inTransaction(conn -> repository.insert(conn, NewOutboxEvent.from(first),
+                            new OutboxHandoff.Lease("elsewhere", Instant.parse("2100-01-01T00:00:00Z"))));
+                    OutboxFixtures.insert(List.of(next));
+                    return null;
+                });
+                claimed.addAll(relay.claim());
+                commits.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            writer.shutdownNow();
+        }
+
+        // Then no claim took a next event: each waits behind its order's unfinished first one
+        assertThat(claimed).as("rows claimed though their order's previous event was not processed")
+                .extracting(OutboxRow::eventId).isEmpty();
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PENDING)).isEqualTo(20_000 + 2L * nextEvents.size());
     }
 
     private static long outsideEveryClaim() {

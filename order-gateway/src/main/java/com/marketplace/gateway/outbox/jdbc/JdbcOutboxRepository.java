@@ -103,6 +103,20 @@ public final class JdbcOutboxRepository {
             SELECT first_id, last_id FROM outbox_claims
             WHERE last_id >= ? AND first_id <= ?""";
 
+    /**
+     * Those of the locked rows [ids] whose order has an earlier event not PROCESSED yet. Read after
+     * the rows are locked, in a statement of its own: see {@link #claim}.
+     */
+    private static final String SELECT_BEHIND_UNFINISHED = """
+            SELECT o.id FROM outbox_events o
+            WHERE o.id IN (%s)
+              AND EXISTS (
+                  SELECT 1 FROM outbox_events e
+                  WHERE e.aggregate_type = o.aggregate_type
+                    AND e.aggregate_id = o.aggregate_id
+                    AND e.id < o.id
+                    AND e.status <> 'PROCESSED')""";
+
     /** Clears the expired leases of rows a claim takes over (locked by the claim's transaction). */
     private static final String CLEAR_LEASES = """
             UPDATE outbox_events SET claimed_by = '', claimed_until = ?
@@ -244,6 +258,16 @@ public final class JdbcOutboxRepository {
      * locked rows are therefore checked once more, in a statement of its own: a claim that held any
      * of them had committed before its locks went, so that read sees it, and those rows are dropped.
      *
+     * <p>The same holds for the head-of-order rule. The claim query's {@code NOT EXISTS} on an
+     * order's earlier events is a plain read inside a locking one: under READ COMMITTED it sees the
+     * snapshot taken when the statement began, while the locking scan sees rows committed since. An
+     * order's next event commits only after its predecessor did (both take the order's row lock), so
+     * a scan that began before both committed could lock the next event as claimable while the
+     * snapshot does not yet show the predecessor it must wait for. The locked rows' predecessors are
+     * therefore read again in a statement of its own, whose snapshot shows every predecessor of a
+     * row already committed, and the rows behind an unfinished one are dropped (they stay PENDING
+     * for a later round).
+     *
      * @return the rows, each carrying the id of the claim; empty when none was claimable
      */
     List<OutboxRow> claim(Connection conn, String relayId, Instant now, Instant leaseUntil, int limit)
@@ -275,7 +299,7 @@ public final class JdbcOutboxRepository {
         if (rows.isEmpty()) {
             return rows;
         }
-        List<OutboxRow> unclaimed = outsideClaims(conn, rows);
+        List<OutboxRow> unclaimed = headsOfTheirOrders(conn, outsideClaims(conn, rows));
         if (unclaimed.isEmpty()) {
             return unclaimed;
         }
@@ -379,6 +403,23 @@ public final class JdbcOutboxRepository {
         return rows.stream()
                 .filter(row -> ranges.stream().noneMatch(range -> range[0] <= row.id() && row.id() <= range[1]))
                 .toList();
+    }
+
+    /** {@code rows} without those whose order has an earlier event not PROCESSED (read afresh). */
+    private static List<OutboxRow> headsOfTheirOrders(Connection conn, List<OutboxRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Set<Long> behind = new HashSet<>();
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(SELECT_BEHIND_UNFINISHED, rows.size()))) {
+            bindIds(ps, 1, rows.stream().map(OutboxRow::id).toList());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    behind.add(rs.getLong(1));
+                }
+            }
+        }
+        return behind.isEmpty() ? rows : rows.stream().filter(row -> !behind.contains(row.id())).toList();
     }
 
     private static long insertClaim(Connection conn, String relayId, List<OutboxRow> rows, Instant leaseUntil)
