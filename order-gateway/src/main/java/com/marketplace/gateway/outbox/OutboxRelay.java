@@ -182,10 +182,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         return Optional.of(new Lease(settings.relayId(), clock.instant().plus(settings.lease())));
     }
 
-    /** Takes the committed leased rows of a transaction; they are sent on the next round. */
+    /**
+     * Takes the committed leased rows of a transaction; they are sent on the next round. Their leases
+     * are renewed from now on, while they wait too: the claiming thread may be held up (sent batches
+     * unrecorded, a producer waiting for the broker) for longer than a lease, and another relay would
+     * then take them over and send them as well.
+     */
     @Override
     public void committed(List<OutboxRow> rows, Set<String> unleasedAggregates) {
         if (!rows.isEmpty()) {
+            leases.claimed(rows);
             handedOver.addAll(rows);
             handedOverCount.addAndGet(rows.size());
         }
@@ -380,7 +386,6 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             rows.add(row);
         }
         handedOverCount.addAndGet(-rows.size());
-        leases.claimed(rows);
         return rows;
     }
 

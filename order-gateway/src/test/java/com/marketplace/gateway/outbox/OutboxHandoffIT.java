@@ -157,10 +157,8 @@ class OutboxHandoffIT {
                 .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
 
         // When another relay runs
-        Properties kafka = new Properties();
-        kafka.put("bootstrap.servers", broker.bootstrapServers());
         try (OutboxRelay survivor = new OutboxRelay(OutboxFixtures.store(),
-                OutboxPublisher.create(kafka, Clock.systemUTC()),
+                OutboxPublisher.create(kafka(), Clock.systemUTC()),
                 RelaySettings.of("relay-survivor", 500, Duration.ofMillis(200), 10),
                 new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {
             survivor.start();
@@ -174,10 +172,8 @@ class OutboxHandoffIT {
 
     @Test
     void acknowledgementsOfATrickleOfOrdersAreRecordedTogether() {
-        Properties kafka = new Properties();
-        kafka.put("bootstrap.servers", broker.bootstrapServers());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka, Clock.systemUTC()),
+        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka(), Clock.systemUTC()),
                 RelaySettings.of("relay-trickle", 500, Duration.ofMinutes(1), 10),
                 new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC());
         long sends;
@@ -213,45 +209,18 @@ class OutboxHandoffIT {
 
     @Test
     void whileRecordingIsHeldUpTheRelayStopsSendingAndThenSendsWhatCameMeanwhileAtOnce() {
-        // Given a relay whose recording transactions wait at a gate (its claims and the orders' own
-        // transactions do not; the completer runs on the thread named outbox-relay-acks-<id>)
-        AtomicReference<CountDownLatch> recordingGate = new AtomicReference<>(new CountDownLatch(0));
-        AtomicInteger atGate = new AtomicInteger();
-        OutboxTransactions store = OutboxFixtures.store();
-        OutboxTransactions gated = new OutboxTransactions() {
-            @Override
-            public <T> T inTransaction(Function<OutboxStore, T> work) {
-                if (Thread.currentThread().getName().startsWith("outbox-relay-acks-")) {
-                    atGate.incrementAndGet();
-                    awaitUninterruptibly(recordingGate.get());
-                }
-                return store.inTransaction(work);
-            }
-        };
-        Properties kafka = new Properties();
-        kafka.put("bootstrap.servers", broker.bootstrapServers());
+        // Given a relay whose recording transactions wait at a gate
+        RecordingGate recording = new RecordingGate();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (OutboxRelay relay = new OutboxRelay(gated, OutboxPublisher.create(kafka, Clock.systemUTC()),
-                RelaySettings.of("relay-held-up", 500, Duration.ofMinutes(1), 10),
-                new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC())) {
+        try (OutboxRelay relay = recording.relay(RelaySettings.of("relay-held-up", 500, Duration.ofMinutes(1), 10),
+                registry)) {
             OrderService orders = startWithOneOrderThrough(relay, 400);
             long sendsBefore = rounds(registry, "await-acks");
             long recordsBefore = rounds(registry, "record");
 
             // When recording is held up while orders go on committing: four, each published before
             // the next, then 26 more
-            CountDownLatch gate = new CountDownLatch(1);
-            recordingGate.set(gate);
-            int arrivedBefore = atGate.get();
-            for (int i = 0; i < 4; i++) {
-                orders.create(TestOrders.request(401 + i), null);
-                PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds(), Duration.ofSeconds(20));
-                if (i == 0) {
-                    // the first is a trickle and may wait for company before it is recorded: let it
-                    // reach the gate alone, so that what follows is the load this test is about
-                    await().atMost(Duration.ofSeconds(10)).until(() -> atGate.get() > arrivedBefore);
-                }
-            }
+            recording.holdWhileFourOrdersAreSent(orders, 401);
             List<UUID> sentWhileHeld = eventIds();
             for (int i = 4; i < 30; i++) {
                 orders.create(TestOrders.request(401 + i), null);
@@ -265,14 +234,108 @@ class OutboxHandoffIT {
 
             // and once recording goes on, the 26 leave in one send, every event once, all recorded;
             // with sends waiting, each is recorded in a transaction of its own, not in groups
-            gate.countDown();
+            recording.release();
             assertEachPublishedOnceAndProcessed(31);
             relay.close();
             assertThat(rounds(registry, "await-acks") - sendsBefore).isEqualTo(5);
             assertThat(rounds(registry, "record") - recordsBefore).isEqualTo(5);
         } finally {
-            recordingGate.get().countDown();
+            recording.release();
         }
+    }
+
+    @Test
+    void rowsHandedOverWhileTheRelayCannotSendThemKeepTheirLeaseAndNoOtherRelayTakesThemOver() {
+        // Given a relay with leases of a second, whose recording is held up so that it stops sending
+        RecordingGate recording = new RecordingGate();
+        try (OutboxRelay relay = recording.relay(RelaySettings.of("relay-queued", 500, Duration.ofMinutes(1), 10)
+                .withLease(Duration.ofSeconds(1)), new SimpleMeterRegistry())) {
+            OrderService orders = startWithOneOrderThrough(relay, 500);
+            recording.holdWhileFourOrdersAreSent(orders, 501);
+            List<UUID> sent = eventIds();
+
+            // When five more orders hand their rows to it, and they wait in its queue for three leases
+            for (int i = 5; i < 10; i++) {
+                orders.create(TestOrders.request(500 + i), null);
+            }
+            List<UUID> queued = eventIds().stream().filter(id -> !sent.contains(id)).toList();
+            assertThat(queued).hasSize(5);
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+
+            // Then the relay still holds them, renewed, and a relay claiming now finds nothing to take
+            OutboxRelay other = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka(), Clock.systemUTC()),
+                    RelaySettings.of("relay-other", 500, Duration.ofMinutes(1), 10), new OutboxMetrics(
+                    new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+            try (other) {
+                assertThat(other.claim()).extracting(OutboxRow::eventId).doesNotContainAnyElementsOf(queued);
+            }
+            assertThat(queued).allSatisfy(id -> assertThat(OutboxFixtures.column("claimed_by", id)).isEqualTo("relay-queued"));
+
+            // and once recording goes on, each queued event is published once (a row whose recording was
+            // held up longer than a lease may be sent again by the other relay's claim: the lease rule)
+            recording.release();
+            List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), queued,
+                    Duration.ofSeconds(20)).stream().filter(p -> queued.contains(p.eventId())).toList();
+            assertThat(PublishedEvents.countsByEventId(published)).hasSize(5).allSatisfy((id, n) -> assertThat(n).isOne());
+        } finally {
+            recording.release();
+        }
+    }
+
+    /**
+     * The outbox store of a relay whose recording transactions can be held at a gate; its claims and
+     * the orders' own transactions are not (the recording runs on the thread named
+     * {@code outbox-relay-acks-<id>}).
+     */
+    private static final class RecordingGate {
+
+        private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
+        private final AtomicInteger arrivals = new AtomicInteger();
+
+        OutboxRelay relay(RelaySettings settings, SimpleMeterRegistry registry) {
+            OutboxTransactions store = OutboxFixtures.store();
+            OutboxTransactions gated = new OutboxTransactions() {
+                @Override
+                public <T> T inTransaction(Function<OutboxStore, T> work) {
+                    if (Thread.currentThread().getName().startsWith("outbox-relay-acks-")) {
+                        arrivals.incrementAndGet();
+                        awaitUninterruptibly(gate.get());
+                    }
+                    return store.inTransaction(work);
+                }
+            };
+            return new OutboxRelay(gated, OutboxPublisher.create(kafka(), Clock.systemUTC()), settings,
+                    new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC());
+        }
+
+        /**
+         * Holds recording, then creates four orders from {@code firstBuyer} on, each published before
+         * the next: three sent batches stay unrecorded and a fourth is sent, so the relay sends
+         * nothing more until {@link #release}.
+         */
+        void holdWhileFourOrdersAreSent(OrderService orders, int firstBuyer) {
+            gate.set(new CountDownLatch(1));
+            int arrivedBefore = arrivals.get();
+            for (int i = 0; i < 4; i++) {
+                orders.create(TestOrders.request(firstBuyer + i), null);
+                PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds(), Duration.ofSeconds(20));
+                if (i == 0) {
+                    // the first is a trickle and may wait for company before it is recorded: let it
+                    // reach the gate alone, so that what follows is the load the test is about
+                    await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.get() > arrivedBefore);
+                }
+            }
+        }
+
+        void release() {
+            gate.get().countDown();
+        }
+    }
+
+    private static Properties kafka() {
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", broker.bootstrapServers());
+        return kafka;
     }
 
     /**
