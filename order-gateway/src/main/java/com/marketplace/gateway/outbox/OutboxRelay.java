@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,6 +265,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                     case NOT_SENT -> notSent.add(outcome.row());
                     default -> failures.add(outcome);
                 }
+            }
+            if (!failures.isEmpty() || !notSent.isEmpty()) {
+                // acknowledged rows are marked in one statement and the others updated after them, so
+                // their locks would come out of id order; a renewal takes them in id order, and the two
+                // could wait for each other (the recording, rolled back, would have its rows re-sent)
+                store.lockRows(Stream.of(acked.stream(), failures.stream().map(PublishOutcome::row), notSent.stream())
+                        .flatMap(rows -> rows).map(OutboxRow::id).sorted().toList());
             }
             int marked = store.markProcessed(settings.relayId(), acked, now);
             int failed = 0;

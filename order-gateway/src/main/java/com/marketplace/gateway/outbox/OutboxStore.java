@@ -44,6 +44,13 @@ public interface OutboxStore {
     boolean endClaim(String relayId, long claimId);
 
     /**
+     * Locks the rows {@code ids} until the transaction ends, in id order: the order in which a lease
+     * renewal takes them, so that a transaction that goes on to update them in another order never
+     * waits for a renewal that waits for it.
+     */
+    void lockRows(Collection<Long> ids);
+
+    /**
      * Marks rows PROCESSED if they are still {@code relayId}'s: leased to it, or held through a claim
      * ended in this transaction.
      *

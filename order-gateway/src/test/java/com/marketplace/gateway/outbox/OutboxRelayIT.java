@@ -2,6 +2,7 @@ package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
@@ -202,6 +203,51 @@ class OutboxRelayIT {
         assertThat(claimed).as("rows claimed though their order's previous event was not processed")
                 .extracting(OutboxRow::eventId).isEmpty();
         assertThat(OutboxFixtures.countByStatus(OutboxStatus.PENDING)).isEqualTo(20_000 + 2L * nextEvents.size());
+    }
+
+    @Test
+    void aRecordingWithAFailureNeverDeadlocksWithALeaseRenewalOfTheSameRows() throws Exception {
+        assumeFalse(TestDatabase.isH2(), "needs InnoDB's row locks");
+        // Given two rows leased to a relay at their commit: the first failed to publish, the second was
+        // acknowledged (a recording marks the acknowledged one first, then records the failure)
+        OutboxRelay relay = newRelay(settings("relay-locks").withLease(Duration.ofMinutes(10)), Clock.systemUTC());
+        OutboxHandoff.Lease lease = new OutboxHandoff.Lease("relay-locks", Instant.now().plus(Duration.ofMinutes(10)));
+        List<OutboxRow> rows = new ArrayList<>();
+        for (long order = 60_001; order <= 60_002; order++) {
+            NewOutboxEvent event = NewOutboxEvent.from(OutboxFixtures.event(order, 0));
+            rows.add(event.asRow(OutboxFixtures.tx().inTransaction(conn -> repository.insert(conn, event, lease))));
+        }
+        List<PublishOutcome> outcomes = List.of(
+                PublishOutcome.failed(rows.get(0), PublishOutcome.Result.RETRIABLE, new IllegalStateException("broker")),
+                PublishOutcome.acked(rows.get(1), Instant.now()));
+
+        // When a lease renewal, in id order, holds the first row while the relay records, and then
+        // goes on to the second
+        try (Connection renewal = TestDatabase.dataSource().getConnection()) {
+            renewLease(renewal, rows.get(0).id());
+            java.util.concurrent.CompletableFuture<Void> recording =
+                    java.util.concurrent.CompletableFuture.runAsync(() -> relay.complete(outcomes));
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestDatabase.queryLong(
+                    "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") == 1);
+            renewLease(renewal, rows.get(1).id());
+            renewal.commit();
+
+            // Then both go through: the renewal takes the second row, and the recording, which waited
+            // for the first without holding the second, records both outcomes
+            recording.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(OutboxFixtures.statusOf(rows.get(1).eventId())).isEqualTo("PROCESSED");
+        assertThat(OutboxFixtures.statusOf(rows.get(0).eventId())).isEqualTo("PENDING");
+        assertThat(OutboxFixtures.column("retry_count", rows.get(0).eventId())).isEqualTo("1");
+    }
+
+    /** Extends the row's lease as a renewal does: an update that locks it until the transaction ends. */
+    private static void renewLease(Connection conn, long id) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = conn.prepareStatement(
+                "UPDATE outbox_events SET claimed_until = claimed_until WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
     }
 
     private static long outsideEveryClaim() {

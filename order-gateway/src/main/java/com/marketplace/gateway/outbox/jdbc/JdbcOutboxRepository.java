@@ -134,6 +134,8 @@ public final class JdbcOutboxRepository {
 
     private static final String SELECT_HELD_CLAIMS = "SELECT id FROM outbox_claims WHERE relay_id = ? AND id IN (%s)";
 
+    private static final String LOCK_ROWS = "SELECT id FROM outbox_events WHERE id IN (%s) ORDER BY id FOR UPDATE";
+
     private static final String MARK_PROCESSED = """
             UPDATE outbox_events
             SET status = 'PROCESSED', processed_at = ?, claimed_by = '', claimed_until = ?
@@ -432,6 +434,21 @@ public final class JdbcOutboxRepository {
             UtcTimestamps.bind(ps, 5, leaseUntil);
             ps.executeUpdate();
             return InsertedIds.of(ps);
+        }
+    }
+
+    /** Locks the rows {@code ids} until the transaction ends, in id order (see {@link OutboxStore#lockRows}). */
+    void lockRows(Connection conn, Collection<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = conn.prepareStatement(withIdList(LOCK_ROWS, ids.size()))) {
+            bindIds(ps, 1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // the locks are the point; the ids are not needed
+                }
+            }
         }
     }
 

@@ -73,6 +73,14 @@ public final class JdbcOutboxTransactions implements OutboxTransactions {
         }
 
         @Override
+        public void lockRows(Collection<Long> ids) {
+            run("outbox lock", () -> {
+                outbox.lockRows(conn, ids);
+                return null;
+            });
+        }
+
+        @Override
         public int markProcessed(String relayId, Collection<OutboxRow> rows, Instant now) {
             return run("outbox mark", () -> outbox.markProcessed(conn, relayId, rows, now));
         }
