@@ -151,12 +151,7 @@ class OrderStatsTopologyTest {
     @Test
     void ordersPerMinuteWindowsAreRetainedForADayThenDropped() {
         // Windows expire by whole store segments (half the retention), so a window lives 24 to 36 hours.
-        // The record cache may still serve an expired window until it is evicted, so it is off here
-        // to observe the store itself.
-        Properties noCache = new Properties();
-        noCache.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        fx.close();
-        fx = new TopologyFixture(Duration.ofDays(7), noCache);
+        withoutRecordCache();
         Instant minute = Instant.parse("2026-11-25T10:15:00Z");
         fx.send(created(1, 1, minute, List.of(item(7, 1, "1.00"))));
         fx.send(created(2, 1, minute.plus(Duration.ofHours(23)), List.of(item(7, 1, "1.00"))));
@@ -170,10 +165,7 @@ class OrderStatsTopologyTest {
 
     @Test
     void aCreationDatedFarAheadOfItsPartitionsRecordsIsNotCountedAndErasesNoWindow() {
-        Properties noCache = new Properties();
-        noCache.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        fx.close();
-        fx = new TopologyFixture(Duration.ofDays(7), noCache);
+        withoutRecordCache();
         Instant minute = Instant.parse("2026-11-25T10:15:00Z");
         fx.send(created(1, 1, minute, List.of(item(7, 1, "1.00"))));
         // a gateway clock years ahead, sent by a relay whose clock is right
@@ -186,6 +178,17 @@ class OrderStatsTopologyTest {
                 minute.toEpochMilli(), minute.plusSeconds(60).toEpochMilli(), minute.plusSeconds(120).toEpochMilli());
         assertThat(fx.orderStates().get("2").isComplete()).isTrue();
         assertThat(fx.buyerStats().get(1L).orders()).isEqualTo(4);
+    }
+
+    /**
+     * A fixture whose stores have no record cache: the cache may still serve a window the store has
+     * dropped until it is evicted, so the tests that watch windows expire observe the store itself.
+     */
+    private void withoutRecordCache() {
+        Properties noCache = new Properties();
+        noCache.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        fx.close();
+        fx = new TopologyFixture(Duration.ofDays(7), noCache);
     }
 
     private List<Long> windowStarts(Instant from, Instant to) {
