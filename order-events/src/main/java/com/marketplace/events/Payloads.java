@@ -37,7 +37,7 @@ final class Payloads {
      * ({@code 1500.000} counts as {@code 1500.00}) and at most 17 digits before the point. Checked
      * from the number's scale and precision, without expanding it, so a huge exponent costs nothing.
      */
-    static BigDecimal requireAmount(BigDecimal amount, String name, boolean positive) {
+    static void requireAmount(BigDecimal amount, String name, boolean positive) {
         Objects.requireNonNull(amount, name);
         if (positive ? amount.signum() <= 0 : amount.signum() < 0) {
             throw new IllegalArgumentException(name + " must be " + (positive ? "> 0" : ">= 0"));
@@ -49,15 +49,13 @@ final class Payloads {
             throw new IllegalArgumentException(name + " has more than " + MAX_AMOUNT_INTEGER_DIGITS
                     + " digits before the decimal point");
         }
-        return amount;
     }
 
     /** An instant within the four-digit years (0001–9999), as the contract writes them. */
-    static Instant requireInstant(Instant instant, String name) {
+    static void requireInstant(Instant instant, String name) {
         Objects.requireNonNull(instant, name);
         if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
             throw new IllegalArgumentException(name + " must lie within the years 0001-9999, was " + instant);
         }
-        return instant;
     }
 }

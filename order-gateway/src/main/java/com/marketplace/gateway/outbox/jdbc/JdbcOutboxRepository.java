@@ -70,6 +70,17 @@ public final class JdbcOutboxRepository {
      */
     private static final int CLAIM_RANGE_SLOTS = 4;
 
+    /**
+     * An earlier event of row {@code o}'s order that is not PROCESSED yet: the head-of-order rule, as
+     * the claim query and its second read after locking ({@link #SELECT_BEHIND_UNFINISHED}) both ask it.
+     */
+    private static final String EARLIER_UNFINISHED = """
+            SELECT 1 FROM outbox_events e
+                  WHERE e.aggregate_type = o.aggregate_type
+                    AND e.aggregate_id = o.aggregate_id
+                    AND e.id < o.id
+                    AND e.status <> 'PROCESSED'""";
+
     private static final String SELECT_CLAIMABLE = """
             SELECT o.id, o.event_id, o.aggregate_id, o.event_type, o.schema_version, o.payload,
                    o.retry_count, o.created_at, o.claimed_by
@@ -77,16 +88,11 @@ public final class JdbcOutboxRepository {
             WHERE o.status = 'PENDING'
               AND o.next_attempt_at <= ?
               AND o.claimed_until < ?
-              AND NOT EXISTS (
-                  SELECT 1 FROM outbox_events e
-                  WHERE e.aggregate_type = o.aggregate_type
-                    AND e.aggregate_id = o.aggregate_id
-                    AND e.id < o.id
-                    AND e.status <> 'PROCESSED')
+              AND NOT EXISTS (%s)
               %s
             ORDER BY o.id
             LIMIT ?
-            FOR UPDATE SKIP LOCKED""".formatted(
+            FOR UPDATE SKIP LOCKED""".formatted(EARLIER_UNFINISHED,
                     String.join("\n              ", Collections.nCopies(CLAIM_RANGE_SLOTS, "AND o.id NOT BETWEEN ? AND ?")));
 
     /** Claims that ran out and that no other transaction holds right now (ending, renewing or taking them over). */
@@ -109,13 +115,8 @@ public final class JdbcOutboxRepository {
      */
     private static final String SELECT_BEHIND_UNFINISHED = """
             SELECT o.id FROM outbox_events o
-            WHERE o.id IN (%s)
-              AND EXISTS (
-                  SELECT 1 FROM outbox_events e
-                  WHERE e.aggregate_type = o.aggregate_type
-                    AND e.aggregate_id = o.aggregate_id
-                    AND e.id < o.id
-                    AND e.status <> 'PROCESSED')""";
+            WHERE o.id IN (%%s)
+              AND EXISTS (%s)""".formatted(EARLIER_UNFINISHED);
 
     /** Clears the expired leases of rows a claim takes over (locked by the claim's transaction). */
     private static final String CLEAR_LEASES = """
