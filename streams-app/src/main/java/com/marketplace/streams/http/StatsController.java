@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * The interactive-query endpoints: translates HTTP to {@link StoreQueries} calls and back. A
  * request carrying {@link QueryPaths#FORWARDED_HEADER} and the {@link InstanceSecret} comes from
- * another instance and is answered from local stores only; without the secret it is an outside
- * request, whatever its headers say.
+ * another instance and is answered from local stores only; one carrying the marker without the
+ * secret is refused (403), and one without the marker is an outside request.
  * Response bodies are the query API's own types ({@code SellerStatsView}, {@code BuyerStatsView},
  * {@code OrderStateView}, {@code WindowCount}), whose JSON is the contract of docs/architecture.md
  * ("State stores and the query API"); the store values behind them may change without changing it.
@@ -93,9 +93,20 @@ public final class StatsController {
         return Scope.local(RequestParams.partitions(partitions));
     }
 
+    /**
+     * An outside request carries no forwarding marker. A marked one must carry the secret: one
+     * without it is refused rather than answered as an outside request, which this instance might
+     * forward again (to an instance with another secret, which would forward it back).
+     */
     private Origin origin(Context ctx) {
-        boolean fromInstance = ctx.header(QueryPaths.FORWARDED_HEADER) != null
-                && secret.matches(ctx.header(QueryPaths.INSTANCE_SECRET_HEADER));
-        return fromInstance ? Origin.FORWARDED : Origin.CLIENT;
+        if (ctx.header(QueryPaths.FORWARDED_HEADER) == null) {
+            return Origin.CLIENT;
+        }
+        if (!secret.matches(ctx.header(QueryPaths.INSTANCE_SECRET_HEADER))) {
+            throw new ProblemException(QueryApiProblems.FORWARD_REFUSED, "a query marked "
+                    + QueryPaths.FORWARDED_HEADER + " must carry this instance's INSTANCE_SECRET; every instance of "
+                    + "the application is configured with the same one");
+        }
+        return Origin.FORWARDED;
     }
 }

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ public final class HttpForwarder implements Forwarder {
     private final String self;
     private final InstanceSecret secret;
     private final Duration timeout;
+    private final Set<HostInfo> warnedRefusals = ConcurrentHashMap.newKeySet();
 
     /**
      * @param self    this instance's {@code application.server}, sent as the forwarding marker
@@ -46,7 +49,7 @@ public final class HttpForwarder implements Forwarder {
 
     @Override
     public <T> Optional<T> get(HostInfo host, String pathAndQuery, Class<T> type) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+        HttpRequest request = HttpRequest.newBuilder(uri(host, pathAndQuery))
                 .timeout(timeout)
                 .header(QueryPaths.FORWARDED_HEADER, self)
                 .header(QueryPaths.INSTANCE_SECRET_HEADER, secret.value())
@@ -57,9 +60,37 @@ public final class HttpForwarder implements Forwarder {
         return switch (response.statusCode()) {
             case 200 -> Optional.of(decode(host, response.body(), type));
             case 404 -> Optional.empty();
+            case 403 -> throw refused(host);
             default -> throw new StoreUnavailableException("instance " + host + " answered "
                     + response.statusCode() + " to a forwarded query");
         };
+    }
+
+    /**
+     * {@code http://host:port} and the path: an IPv6 literal ({@code HostInfo} holds it without
+     * brackets) in brackets. A host no URI can name is an owner that cannot be reached.
+     */
+    private static URI uri(HostInfo host, String pathAndQuery) {
+        String name = host.host().indexOf(':') >= 0 ? "[" + host.host() + "]" : host.host();
+        try {
+            URI uri = URI.create("http://" + name + ":" + host.port() + pathAndQuery);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host in " + uri);
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new StoreUnavailableException("instance " + host + " has no address a query can be sent to", e);
+        }
+    }
+
+    /** The owner does not share this instance's secret: warned once per owner, answered 503. */
+    private StoreUnavailableException refused(HostInfo host) {
+        if (warnedRefusals.add(host)) {
+            log.warn("instance {} refused a query forwarded to it: the instances do not share INSTANCE_SECRET{}",
+                    host, secret.configured() ? "" : " (it is not set here)");
+        }
+        return new StoreUnavailableException("instance " + host
+                + " refused the forwarded query: the instances do not share INSTANCE_SECRET");
     }
 
     private HttpResponse<byte[]> send(HostInfo host, HttpRequest request) {

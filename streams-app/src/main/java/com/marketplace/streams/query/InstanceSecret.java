@@ -11,8 +11,8 @@ import java.util.Optional;
  * The secret the instances of one application share to recognise each other's forwarded queries
  * ({@code INSTANCE_SECRET}). Only a request carrying it is answered as a forwarded one (local
  * stores only, internal parameters honoured); a request with the forwarding marker but without
- * the secret is an outside request like any other. Without a configured secret each instance
- * makes up its own, which is right for a single instance and refuses the others' forwards.
+ * the secret is refused. Without a configured secret each instance makes up its own, which is
+ * right for a single instance and refuses the others' forwards.
  */
 public final class InstanceSecret {
 

@@ -15,7 +15,7 @@ public final class QueryPaths {
     /**
      * Marks a request forwarded by another instance (value: the sender's host:port). Together
      * with {@link #INSTANCE_SECRET_HEADER} such a request is answered from local stores only and
-     * never forwarded again; without it, it is an outside request.
+     * never forwarded again; without the secret it is refused.
      */
     public static final String FORWARDED_HEADER = "X-Forwarded-By-Instance";
     /** Carries the {@link InstanceSecret} on a forwarded request. */

@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -159,19 +160,37 @@ public final class StoreQueries {
 
     /**
      * Orders created per minute over {@code scope} for the windows starting in {@code [from, to)}
-     * and not older than the store's retention, ordered by window start.
+     * and within {@link OrdersPerMinute#QUERYABLE} of now, ordered by window start. The instance a
+     * client asked cuts the range by its own clock once and asks the other owners for exactly the
+     * cut range ({@code scope} is then theirs), so instances whose clocks differ add up the same
+     * windows.
      */
     public List<WindowCount> ordersPerMinute(Instant from, Instant to, Scope scope) {
-        Instant oldest = clock.instant().minus(OrdersPerMinute.RETENTION);
-        Instant start = from.isBefore(oldest) ? oldest : from;
-        Instant end = to.minusMillis(1);
-        String path = QueryPaths.ORDERS_PER_MINUTE + "?from=" + encode(from) + "&to=" + encode(to);
+        Instant start = from;
+        if (scope instanceof Scope.All) {
+            Instant oldest = clock.instant().minus(OrdersPerMinute.QUERYABLE);
+            start = from.isBefore(oldest) ? oldest : from;
+        }
+        // the store reads whole milliseconds, both ends included: the first window start at or
+        // after 'start', the last before 'to'
+        Instant first = ceilToMillis(start);
+        Instant last = ceilToMillis(to).minusMillis(1);
+        if (first.isAfter(last)) {
+            requireRunning();
+            return List.of();
+        }
+        String path = QueryPaths.ORDERS_PER_MINUTE + "?from=" + encode(start) + "&to=" + encode(to);
         return gather(StoreNames.ORDERS_PER_MINUTE, scope,
-                partition -> Optional.of(start.isAfter(end) ? List.<WindowCount>of() : readWindows(partition, start, end)),
+                partition -> Optional.of(readWindows(partition, first, last)),
                 (owner, partitions) -> forwarder.get(owner, withPartitions(path, partitions), WindowCount[].class)
                         .map(List::of),
                 StoreQueries::sumByWindow)
                 .orElseThrow();
+    }
+
+    private static Instant ceilToMillis(Instant instant) {
+        Instant millis = instant.truncatedTo(ChronoUnit.MILLIS);
+        return millis.equals(instant) ? instant : millis.plusMillis(1);
     }
 
     private static List<WindowCount> sumByWindow(List<WindowCount> a, List<WindowCount> b) {

@@ -24,6 +24,13 @@ public final class OrdersPerMinute {
      * hand-made event) would erase the partition's counts and keep every later one out.
      */
     public static final Duration MAX_AHEAD_OF_STREAM_TIME = Duration.ofMinutes(1);
+    /**
+     * How far back a query is answered: the windows every partition still holds. A partition drops
+     * windows a day older than the newest one it was given, which may lie up to
+     * {@link #MAX_AHEAD_OF_STREAM_TIME} (and into the next window) ahead of the present; older
+     * windows may be gone from one partition and kept by another, and their sum would be partial.
+     */
+    public static final Duration QUERYABLE = RETENTION.minus(MAX_AHEAD_OF_STREAM_TIME).minus(WINDOW);
 
     private OrdersPerMinute() {
     }

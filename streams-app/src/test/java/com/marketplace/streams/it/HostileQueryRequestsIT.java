@@ -65,12 +65,15 @@ class HostileQueryRequestsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"?partitions=,", "?partitions=0", "?partitions=", "?partitions=-1", ""})
-    void theForwardingMarkerFromAnOutsideClientIsIgnored(String query) {
+    void theForwardingMarkerFromAnOutsideClientIsRefused(String query) {
         Answer answer = send("GET " + QueryPaths.STATUS_COUNTS + query + " HTTP/1.1\nHost: localhost\n"
                 + QueryPaths.FORWARDED_HEADER + ": localhost:1\nConnection: close\n");
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(fieldNames(json(answer))).containsExactlyElementsOf(ALL_STATUSES);
+        assertProblem(answer, 403);
+        assertThat(answer.body()).contains("INSTANCE_SECRET");
+        Answer unmarked = send("GET " + QueryPaths.STATUS_COUNTS + " HTTP/1.1\nHost: localhost\nConnection: close\n");
+        assertThat(unmarked.status()).as(unmarked.body()).isEqualTo(200);
+        assertThat(fieldNames(json(unmarked))).containsExactlyElementsOf(ALL_STATUSES);
     }
 
     @Test

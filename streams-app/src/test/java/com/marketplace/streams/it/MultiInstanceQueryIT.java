@@ -151,6 +151,17 @@ class MultiInstanceQueryIT {
         assertThat(http.get(first.port(), narrow).body()).isEqualTo("[{\"windowStart\":\""
                 + base.plus(Duration.ofMinutes(2)) + "\",\"count\":" + expectedWindows.get(
                 base.plus(Duration.ofMinutes(2)).toEpochMilli()) + "}]");
+
+        // [from, to) to the nanosecond: a window starting a microsecond before 'from' is out, one
+        // starting half a millisecond before 'to' is in
+        Instant third = base.plus(Duration.ofMinutes(3));
+        assertThat(expectedWindows).containsKeys(base.plus(Duration.ofMinutes(2)).toEpochMilli(), third.toEpochMilli());
+        for (StreamsApp app : List.of(first, second)) {
+            String subMillisecond = QueryPaths.ORDERS_PER_MINUTE + "?from=" + base.plus(Duration.ofMinutes(2)).plusNanos(1_000)
+                    + "&to=" + third.plusNanos(500_000);
+            assertThat(http.get(app.port(), subMillisecond).body()).isEqualTo("[{\"windowStart\":\"" + third
+                    + "\",\"count\":" + expectedWindows.get(third.toEpochMilli()) + "}]");
+        }
     }
 
     @Test
@@ -219,17 +230,20 @@ class MultiInstanceQueryIT {
 
     @Test
     @Order(5)
-    void theForwardingMarkerWithoutTheSecretIsAnOutsideRequest() {
+    void theForwardingMarkerWithoutTheSecretIsRefusedAndGoesNoFurther() {
         long orderOfSecond = orderOwnedBy(second);
+        double servedBySecond = stateRequestsServed(second);
         for (String secret : List.of("", "wrong-secret-wrong-secret", INSTANCE_SECRET.toUpperCase())) {
             HttpResponse<String> response = http.get(first.port(),
                     QueryPaths.withId(QueryPaths.ORDER_STATE, orderOfSecond),
                     QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, secret);
-            assertThat(response.statusCode()).as("forwarded to the owner and answered").isEqualTo(200);
+            assertProblem(response, 403);
         }
-        HttpResponse<String> counts = http.get(first.port(), QueryPaths.STATUS_COUNTS + "?partitions=0",
-                QueryPaths.FORWARDED_HEADER, "localhost:1");
-        assertThat(parseCounts(counts.body())).isEqualTo(expectedStatusCounts());
+        assertProblem(http.get(first.port(), QueryPaths.STATUS_COUNTS + "?partitions=0",
+                QueryPaths.FORWARDED_HEADER, "localhost:1"), 403);
+        // refused where it arrived: the owner was never asked
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> stateRequestsServed(second) == servedBySecond);
     }
 
     @Test

@@ -1,0 +1,84 @@
+package com.marketplace.streams.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link HttpForwarder} against a real HTTP server on a loopback address. */
+class HttpForwarderTest {
+
+    private static final String PATH = QueryPaths.STATUS_COUNTS + "?" + QueryPaths.PARTITIONS_PARAM + "=0";
+    private static final InstanceSecret SECRET = InstanceSecret.of(Optional.of("forwarder-test-secret"));
+
+    private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+    private HttpServer peer;
+
+    @AfterEach
+    void stopPeer() {
+        if (peer != null) {
+            peer.stop(0);
+        }
+    }
+
+    @Test
+    void aPeerThatRefusesTheSecretIsUnavailableNotForwardedAgain() throws IOException {
+        HostInfo owner = startPeer("127.0.0.1", 403, "{\"status\":403}");
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> forwarder.get(owner, PATH, Map.class))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("INSTANCE_SECRET");
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0)).containsEntry(QueryPaths.FORWARDED_HEADER, "127.0.0.1:1")
+                .containsEntry(QueryPaths.INSTANCE_SECRET_HEADER, "forwarder-test-secret");
+    }
+
+    @Test
+    void anOwnerAtAnIpv6AddressIsAsked() throws IOException {
+        HostInfo owner = startPeer("::1", 200, "{\"PENDING\":3}");
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("::1", 1), SECRET, Duration.ofSeconds(2));
+
+        assertThat(forwarder.get(owner, PATH, Map.class)).contains(Map.of("PENDING", 3));
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void anOwnerWhoseAddressNamesNoHostIsUnavailable() {
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(2));
+
+        for (String host : List.of("bad host", "under_score..", "")) {
+            assertThatThrownBy(() -> forwarder.get(new HostInfo(host, 7071), PATH, Map.class))
+                    .as(host).isInstanceOf(StoreUnavailableException.class);
+        }
+    }
+
+    private HostInfo startPeer(String address, int status, String body) throws IOException {
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), 0), 0);
+        peer.createContext("/", exchange -> {
+            received.add(Map.of(
+                    QueryPaths.FORWARDED_HEADER, exchange.getRequestHeaders().getFirst(QueryPaths.FORWARDED_HEADER),
+                    QueryPaths.INSTANCE_SECRET_HEADER,
+                    exchange.getRequestHeaders().getFirst(QueryPaths.INSTANCE_SECRET_HEADER)));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        peer.start();
+        return new HostInfo(address, peer.getAddress().getPort());
+    }
+}
