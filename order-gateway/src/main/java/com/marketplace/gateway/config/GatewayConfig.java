@@ -3,7 +3,6 @@ package com.marketplace.gateway.config;
 import static com.marketplace.config.ConfigRules.requireBetween;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requirePortOrAny;
-import static com.marketplace.config.ConfigRules.requirePositive;
 import static com.marketplace.config.ConfigRules.requireRange;
 import static com.marketplace.config.ConfigRules.requireSecret;
 import static com.marketplace.config.ConfigRules.requireText;
@@ -67,6 +66,11 @@ public record GatewayConfig(
     /** The relay renews its lease every third of it: shorter leases would mean a renewal every few hundred ms. */
     private static final Duration MIN_LEASE = Duration.ofSeconds(1);
     private static final Duration MAX_LEASE = Duration.ofHours(1);
+    /** The relay also wakes on every commit, so the poll is a fallback: more than an hour apart is a mistake. */
+    private static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
+    /** Keeps "now minus the retention" far from overflowing; the lower bound is what tests compress time to. */
+    private static final Duration MIN_RETENTION = Duration.ofSeconds(1);
+    private static final Duration MAX_RETENTION = Duration.ofDays(3650);
 
     public GatewayConfig {
         // 0 = any free port, as docs/operations.md documents for the gateway
@@ -80,10 +84,10 @@ public record GatewayConfig(
         Objects.requireNonNull(dbPassword, DB_PASSWORD);
         requireRange(DB_POOL_SIZE, dbPoolSize, 1, MAX_POOL_SIZE);
         requireHostPorts(KAFKA_BOOTSTRAP_SERVERS, kafkaBootstrapServers);
-        requirePositive(OUTBOX_POLL_INTERVAL, outboxPollInterval);
+        requireBetween(OUTBOX_POLL_INTERVAL, outboxPollInterval, Duration.ofMillis(1), MAX_POLL_INTERVAL);
         requireRange(OUTBOX_BATCH_SIZE, outboxBatchSize, 1, MAX_BATCH_SIZE);
         requireRange(OUTBOX_MAX_ATTEMPTS, outboxMaxAttempts, 1, 1_000);
-        requirePositive(OUTBOX_RETENTION, outboxRetention);
+        requireBetween(OUTBOX_RETENTION, outboxRetention, MIN_RETENTION, MAX_RETENTION);
         requireBetween(OUTBOX_LEASE, outboxLease, MIN_LEASE, MAX_LEASE);
         requireRange(TOPIC_PARTITIONS, topicPartitions, 1, 10_000);
         requireRange(TOPIC_REPLICATION_FACTOR, topicReplicationFactor, 1, Short.MAX_VALUE);

@@ -6,7 +6,6 @@ import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requireMatches;
 import static com.marketplace.config.ConfigRules.requireOneOf;
 import static com.marketplace.config.ConfigRules.requirePort;
-import static com.marketplace.config.ConfigRules.requirePositive;
 import static com.marketplace.config.ConfigRules.requireRange;
 import static com.marketplace.config.ConfigRules.requireSecret;
 
@@ -39,11 +38,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>Variables and defaults: {@code HTTP_PORT} [7071], {@code KAFKA_BOOTSTRAP_SERVERS}
  * [localhost:9092], {@code APPLICATION_ID} [marketplace-streams], {@code STATE_DIR}
  * [./data/streams-state], {@code APPLICATION_SERVER} [localhost:7071], {@code DEDUPE_RETENTION}
- * [P7D], {@code PROCESSING_GUARANTEE} [exactly_once_v2; or at_least_once],
+ * [P7D; {@link #MIN_RETENTION} to {@link #MAX_RETENTION}], {@code PROCESSING_GUARANTEE} [exactly_once_v2; or at_least_once],
  * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1],
  * {@code INSTANCE_SECRET} [unset: this instance accepts no forwarded queries; at least 16 visible
  * ASCII characters, the same on every instance of the application],
- * {@code PARTIAL_ORDER_RETENTION} [P7D], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
+ * {@code PARTIAL_ORDER_RETENTION} [P7D; as the dedupe retention], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
  * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}],
  * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; 1 ms to
  * {@link #MAX_COMMIT_INTERVAL}], {@code JIT_WARMUP_EVENTS} [{@value #DEFAULT_JIT_WARMUP_EVENTS};
@@ -99,6 +98,13 @@ public record StreamsAppConfig(
      */
     public static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(5);
     /**
+     * Bounds of {@code DEDUPE_RETENTION} and {@code PARTIAL_ORDER_RETENTION}. The upper one keeps
+     * "now minus the retention" and the stores' retention in milliseconds far from overflowing;
+     * the lower one is what the fault scenarios compress time to, not a sensible production value.
+     */
+    public static final Duration MIN_RETENTION = Duration.ofSeconds(1);
+    public static final Duration MAX_RETENTION = Duration.ofDays(3650);
+    /**
      * Synthetic events run through the topology at start ({@code JIT_WARMUP_EVENTS}): enough for the
      * JIT's second tier to compile the per-event code (its thresholds are some 5,000-15,000 calls).
      */
@@ -124,7 +130,7 @@ public record StreamsAppConfig(
             throw ConfigException.withoutValue("STATE_DIR", "must not be empty");
         }
         requireHostPort("APPLICATION_SERVER", applicationServer);
-        requirePositive("DEDUPE_RETENTION", dedupeRetention);
+        requireBetween("DEDUPE_RETENTION", dedupeRetention, MIN_RETENTION, MAX_RETENTION);
         requireOneOf("PROCESSING_GUARANTEE", processingGuarantee, List.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE));
         requireRange("NUM_STANDBY_REPLICAS", numStandbyReplicas, 0, 10);
         requireRange("TOPIC_PARTITIONS", topicPartitions, 1, 10_000);
@@ -132,7 +138,7 @@ public record StreamsAppConfig(
         Objects.requireNonNull(instanceSecret, "INSTANCE_SECRET");
         instanceSecret.ifPresent(secret -> requireSecret("INSTANCE_SECRET", secret, SECRET_CHARS,
                 "must be 16-256 visible ASCII characters when set"));
-        requirePositive("PARTIAL_ORDER_RETENTION", partialOrderRetention);
+        requireBetween("PARTIAL_ORDER_RETENTION", partialOrderRetention, MIN_RETENTION, MAX_RETENTION);
         Objects.requireNonNull(stateValueFormat, "STATE_VALUE_FORMAT");
         requireBetween("COMMIT_INTERVAL", commitInterval, Duration.ofMillis(1), MAX_COMMIT_INTERVAL);
         requireRange("JIT_WARMUP_EVENTS", jitWarmUpEvents, 0, MAX_JIT_WARMUP_EVENTS);
