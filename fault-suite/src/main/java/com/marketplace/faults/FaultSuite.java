@@ -31,9 +31,9 @@ public final class FaultSuite {
 
     /** Every scenario, in the order the suite runs them. */
     public static List<Scenario> all() {
-        return List.of(new RelayKill(), new GatewayKill(), new BrokerDown(), new DatabaseDown(), new HeldTransaction(),
-                new ThreeGateways(), new RelayPause(), new StreamsKill(), new StateWipe(), new LeaderBrokerKill(),
-                new StreamsFailover(), new PartialOrderPurged(), new DedupeStorePlateau(), new HttpFuzz());
+        return List.of(new RelayKill(), new GatewayKill(), new BrokerDown(), new DatabaseDown(),
+                new DatabaseDown(DatabaseDown.Outage.PAUSED), new HeldTransaction(), new ThreeGateways(), new RelayPause(),
+                new StreamsKill(), new StateWipe(), new LeaderBrokerKill(), new StreamsFailover(), new PartialOrderPurged(), new DedupeStorePlateau(), new HttpFuzz());
     }
 
     public static void main(String[] args) {

@@ -11,23 +11,41 @@ import com.marketplace.faults.ScenarioResult;
 import com.marketplace.faults.Sql;
 import com.marketplace.faults.Stack;
 import com.marketplace.faults.TopicRecorder;
+import com.marketplace.harness.ManagedProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Scenario 4: the database (the suite's own MariaDB) is stopped for 15 s under load, then started
- * again. The gateway must answer every request, fast (a bounded pool wait, no hang), with 503
+ * Scenario 4: the database (the suite's own MariaDB) goes away for 15 s under load, then comes
+ * back: stopped and started again ({@link Outage#STOPPED}: connections are refused), or paused with
+ * {@code SIGSTOP} and resumed with {@code SIGCONT} ({@link Outage#PAUSED}: connections stay open
+ * and nothing answers on them, as when a network drops packets). The gateway must answer every
+ * request, fast (a bounded wait for a connection and for each round trip, no hang), with 503
  * problem+json while the database is away; readiness must go false, then true; no order may be
- * partial; the relay must resume by itself. Recovery: from the database's restart to the gateway's
+ * partial; the relay must resume by itself. Recovery: from the database's return to the gateway's
  * readiness being true again.
  */
 public final class DatabaseDown implements Scenario {
 
+    /** How the database goes away. */
+    public enum Outage {
+        STOPPED("database-down-15s"),
+        PAUSED("database-paused-15s");
+
+        private final String scenarioName;
+
+        Outage(String scenarioName) {
+            this.scenarioName = scenarioName;
+        }
+    }
+
     private static final Duration DOWN = Duration.ofSeconds(15);
     /**
      * A request waits at most 5 s for a connection (for a place in front of the pool, then in the
-     * pool); an answer may take that plus the work.
+     * pool), and at most 3 s for each answer of a paused database; an answer takes at most the
+     * longest wait to be admitted (3 s) and one of those (3 s), plus the work.
      */
     private static final Duration MAX_ANSWER = Duration.ofSeconds(8);
     /**
@@ -37,6 +55,17 @@ public final class DatabaseDown implements Scenario {
      */
     static final Duration RECOVERY_TARGET = Duration.ofSeconds(8);
 
+    private final Outage outage;
+
+    /** The database stopped and started again. */
+    public DatabaseDown() {
+        this(Outage.STOPPED);
+    }
+
+    public DatabaseDown(Outage outage) {
+        this.outage = Objects.requireNonNull(outage, "outage");
+    }
+
     private record Sent(long at, String key, OrderClient.Answer answer) {
     }
 
@@ -45,7 +74,7 @@ public final class DatabaseDown implements Scenario {
 
     @Override
     public String name() {
-        return "database-down-15s";
+        return outage.scenarioName;
     }
 
     @Override
@@ -64,7 +93,7 @@ public final class DatabaseDown implements Scenario {
         long[] window = new long[2];
         Duration before = Duration.ofSeconds(8);
         Duration after = Duration.ofSeconds(stack.scale().pick(15, 25));
-        Thread fault = new Thread(() -> outage(stack, before, window, checks), "database-outage");
+        Thread fault = new Thread(() -> outage(stack, outage, before, window, checks), "database-outage");
         Thread readiness = new Thread(() -> probeReadiness(gateway, before.plus(DOWN).plus(after), probes), "readiness");
         fault.start();
         readiness.start();
@@ -118,21 +147,34 @@ public final class DatabaseDown implements Scenario {
                 created, failed.size(), notProblem503 == 0, RelayKill.seconds(slowest));
         checks.note("%d orders committed although the answer was not 2xx (a retry with the key returns them)",
                 committedButFailed);
-        checks.note("recovery = database restarted to gateway ready: %s; to the first 201: %s",
+        checks.note("recovery = database back to gateway ready: %s; to the first 201: %s",
                 recovery == null ? "never" : RelayKill.seconds(recovery),
                 firstCreatedAfter == 0 ? "never" : RelayKill.seconds(Duration.ofNanos(firstCreatedAfter - window[1])));
         return checks.result(Audit.figures(stack, recorder, false), recovery);
     }
 
-    /** Stops the database after {@code before}, starts it again {@link #DOWN} later; window = [stopped, restarted]. */
-    private static void outage(Stack stack, Duration before, long[] window, Checks checks) {
+    /**
+     * Takes the database away after {@code before} and brings it back {@link #DOWN} later; window =
+     * [away, back].
+     */
+    private static void outage(Stack stack, Outage outage, Duration before, long[] window, Checks checks) {
         try {
             Thread.sleep(before.toMillis());
             window[0] = System.nanoTime();
-            stack.mariadb().stop();
+            ManagedProcess paused = null;
+            if (outage == Outage.PAUSED) {
+                paused = stack.mariadb().process();
+                paused.signal(ManagedProcess.Signal.STOP);
+            } else {
+                stack.mariadb().stop();
+            }
             Thread.sleep(Math.max(0, DOWN.toMillis() - (System.nanoTime() - window[0]) / 1_000_000));
             window[1] = System.nanoTime();
-            stack.mariadb().restart();
+            if (paused != null) {
+                paused.signal(ManagedProcess.Signal.CONT);
+            } else {
+                stack.mariadb().restart();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

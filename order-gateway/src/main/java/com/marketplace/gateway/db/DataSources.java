@@ -18,6 +18,21 @@ public final class DataSources {
      * the database is away, when every wait ends in this timeout and the request is answered 503.
      */
     static final Duration POOL_WAIT = Duration.ofSeconds(2);
+    /**
+     * The longest one round trip of a transaction on the pool may take (each statement, the commit;
+     * {@link Transactions#onPool}): the claims, recordings and order writes take milliseconds, so a
+     * database that has not answered for this long is taken for gone. With the wait for a
+     * connection, a request is answered within {@code CONNECTION_WAIT - POOL_WAIT} (the longest wait
+     * to be admitted) plus this, while the database hangs instead of refusing. Schema migrations at
+     * start-up are not bounded by it.
+     */
+    public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * How long the pool's liveness test of a connection idle for more than half a second may take
+     * before the connection counts as dead (HikariCP's default is 5 s, longer than a request's
+     * whole wait for a connection).
+     */
+    static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(1);
 
     private DataSources() {
     }
@@ -35,6 +50,7 @@ public final class DataSources {
         config.setPassword(password);
         config.setMaximumPoolSize(maxSize);
         config.setConnectionTimeout(POOL_WAIT.toMillis());
+        config.setValidationTimeout(VALIDATION_TIMEOUT.toMillis());
         // Connections come without autocommit: every use of this pool is a transaction
         // (Transactions) or a read, and a pool with autocommit on makes each transaction pay two
         // more round trips, "SET autocommit=0" before it and "SET autocommit=1" after it. A
