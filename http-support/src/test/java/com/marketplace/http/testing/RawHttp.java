@@ -3,6 +3,7 @@ package com.marketplace.http.testing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
@@ -81,6 +82,44 @@ public final class RawHttp {
                 // the server may answer and close before reading everything; read what it sent
             }
             return read(socket.getInputStream());
+        } catch (SocketTimeoutException e) {
+            throw new UncheckedIOException("no answer within " + timeout, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends the request head at once, then {@code body} one byte every {@code every} (a client that
+     * keeps the connection busy without ever finishing), and reads one answer, which may come while
+     * the body is still trickling in.
+     *
+     * @throws UncheckedIOException when no complete answer and no close came within {@code timeout}
+     */
+    public static Answer trickle(int port, String head, byte[] body, Duration every, Duration timeout) {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(request(head, new byte[0]));
+            out.flush();
+            Thread dripper = new Thread(() -> {
+                try {
+                    for (byte b : body) {
+                        Thread.sleep(every.toMillis());
+                        out.write(b);
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException answeredOrClosed) {
+                    // the server answered and closed, or the answer was read
+                }
+            }, "raw-http-trickle");
+            dripper.setDaemon(true);
+            dripper.start();
+            try {
+                return read(socket.getInputStream());
+            } finally {
+                dripper.interrupt();
+            }
         } catch (SocketTimeoutException e) {
             throw new UncheckedIOException("no answer within " + timeout, e);
         } catch (IOException e) {

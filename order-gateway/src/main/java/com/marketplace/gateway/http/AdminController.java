@@ -1,5 +1,6 @@
 package com.marketplace.gateway.http;
 
+import com.marketplace.events.DecimalIds;
 import com.marketplace.gateway.outbox.FailedOutboxEvent;
 import com.marketplace.gateway.outbox.OutboxAdmin;
 import com.marketplace.http.ApiJson;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -80,13 +82,10 @@ public final class AdminController {
         if (raw == null) {
             return DEFAULT_LIMIT;
         }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        // one spelling, as for ids: "+5", "05" and "٥" (Arabic-Indic five) are not limits
+        OptionalLong limit = DecimalIds.parse(raw);
+        if (limit.isPresent() && limit.getAsLong() <= MAX_LIMIT) {
+            return (int) limit.getAsLong();
         }
         throw new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "limit must be an integer from 1 to " + MAX_LIMIT);
     }

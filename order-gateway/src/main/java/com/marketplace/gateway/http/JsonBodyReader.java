@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Reads a JSON request body: only {@code application/json} (UTF-8) is accepted (else 415), at most
  * {@link #MAX_BODY_BYTES} (else 413), valid UTF-8 and strictly typed JSON (else 400). A body the
  * client does not deliver completely (connection closed early, invalid chunk, silent past the
- * server's idle timeout) is a 400 too, logged at debug.
+ * server's idle timeout) is a 400 too, logged at debug; one that takes longer than
+ * {@link #BODY_DEADLINE} to arrive is a 408.
  */
 public final class JsonBodyReader {
 
@@ -35,6 +38,8 @@ public final class JsonBodyReader {
     public static final int MAX_BODY_BYTES = 64 * 1024;
     /** A too-large body up to this size is read to its end before the 413 (see {@link #swallowIfSmall}). */
     static final int MAX_SWALLOW_BYTES = 1024 * 1024;
+    /** The longest a request body may take to arrive, however steadily it trickles in (else 408). */
+    static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
 
     private static final int MAX_FIELD_PATH = 100;
 
@@ -44,7 +49,7 @@ public final class JsonBodyReader {
         this.json = Objects.requireNonNull(json, "json");
     }
 
-    /** @throws ProblemException with status 400, 413 or 415 */
+    /** @throws ProblemException with status 400, 408, 413 or 415 */
     public <T> T read(Context ctx, Class<T> type) {
         requireJsonContentType(ctx.header("Content-Type"));
         String text = decodeUtf8(readBounded(ctx));
@@ -73,22 +78,33 @@ public final class JsonBodyReader {
         }
     }
 
-    private static byte[] readBounded(Context ctx) {
+    private static ByteBuffer readBounded(Context ctx) {
+        long start = System.nanoTime();
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY_BYTES && "100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
             throw tooLarge(); // the client waits for "100 Continue" before sending: nothing to read
         }
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > MAX_BODY_BYTES) {
-                swallowIfSmall(in, declared);
+                swallowIfSmall(in, declared, start);
                 throw tooLarge();
             }
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                swallowIfSmall(in, declared);
-                throw tooLarge();
+            // room for the declared length and one byte more, to see the end; chunked bodies grow
+            byte[] body = new byte[declared >= 0 ? (int) declared + 1 : 8192];
+            int length = 0;
+            int n;
+            while ((n = in.read(body, length, body.length - length)) > 0) {
+                length += n;
+                requireWithinDeadline(start);
+                if (length == body.length) {
+                    if (length > MAX_BODY_BYTES) {
+                        swallowIfSmall(in, declared, start);
+                        throw tooLarge();
+                    }
+                    body = Arrays.copyOf(body, Math.min(2 * length, MAX_BODY_BYTES + 1));
+                }
             }
-            return body;
+            return ByteBuffer.wrap(body, 0, length);
         } catch (IOException e) {
             log.debug("Request body of {} {} could not be read: {}", ctx.method(), ClientInput.quote(ctx.path()), e.toString());
             throw new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "the request body could not be read completely");
@@ -100,15 +116,29 @@ public final class JsonBodyReader {
      * sending and reads the 413; answering while it still sends closes the connection under it and
      * the client sees a broken pipe instead (Tomcat's {@code maxSwallowSize} does the same).
      */
-    private static void swallowIfSmall(InputStream in, long declared) throws IOException {
+    private static void swallowIfSmall(InputStream in, long declared, long start) throws IOException {
         if (declared > MAX_SWALLOW_BYTES) {
             return;
         }
         byte[] buffer = new byte[8192];
         long left = MAX_SWALLOW_BYTES;
         int n;
-        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+        while (left > 0 && System.nanoTime() - start < BODY_DEADLINE.toNanos()
+                && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
             left -= n;
+        }
+    }
+
+    /**
+     * A client that keeps sending, but too slowly, is cut off too: the server's idle timeout only
+     * ends a silence, so a byte every few seconds would otherwise hold a request thread for as long
+     * as the body lasts. Checked after each read, so a body takes at most the deadline plus one
+     * idle timeout.
+     */
+    private static void requireWithinDeadline(long start) {
+        if (System.nanoTime() - start > BODY_DEADLINE.toNanos()) {
+            throw new ProblemException(ProblemType.REQUEST_TIMEOUT,
+                    "the request body was not received within " + BODY_DEADLINE.toSeconds() + " s");
         }
     }
 
@@ -117,12 +147,12 @@ public final class JsonBodyReader {
                 "request body must be at most " + MAX_BODY_BYTES + " bytes");
     }
 
-    private static String decodeUtf8(byte[] body) {
+    private static String decodeUtf8(ByteBuffer body) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
+                    .decode(body)
                     .toString();
         } catch (CharacterCodingException e) {
             throw new ProblemException(OrderApiProblems.MALFORMED_REQUEST, "request body is not valid UTF-8");

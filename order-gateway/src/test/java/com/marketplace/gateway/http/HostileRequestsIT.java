@@ -166,6 +166,38 @@ class HostileRequestsIT {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"%2B5", "05", "%D9%A5", "%EF%BC%95", "0", "-1", "1001", "5.0", "99999999999999999999"})
+    void anAdminLimitHasOneSpellingAndABound(String limit) {
+        Answer answer = send("""
+                GET /api/v1/admin/outbox/failed?limit=%s HTTP/1.1
+                Host: localhost
+                Authorization: Bearer %s
+                Connection: close
+                """.formatted(limit, ADMIN_TOKEN), "", false);
+
+        assertThat(answer.status()).as(limit + ": " + answer.body()).isEqualTo(400);
+        assertThat(answer.body()).contains("limit must be an integer from 1 to");
+    }
+
+    @Test
+    void aBodyThatKeepsTricklingInPastTheDeadlineIs408AndWritesNothing() {
+        Map<String, Long> before = TestDatabase.rowCounts();
+        byte[] body = TestOrders.json(1).getBytes(StandardCharsets.UTF_8);
+        // a byte every half second never trips the idle timeout; the whole body would take over a minute
+        assertThat(body.length / 2).isGreaterThan((int) ANSWER_TIMEOUT.toSeconds());
+
+        Answer answer = RawHttp.trickle(gateway.app().port(), """
+                POST /api/v1/orders HTTP/1.1
+                Host: localhost
+                Content-Type: application/json
+                Content-Length: %d
+                """.formatted(body.length), body, Duration.ofMillis(500), ANSWER_TIMEOUT);
+
+        assertProblem(answer, 408);
+        assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
     @Test
     void twoIdempotencyKeysAreABadRequest() {
         Map<String, Long> before = TestDatabase.rowCounts();
