@@ -70,7 +70,9 @@ public final class GatewayApp {
         Transactions tx = ownedDataSource == null ? new Transactions(dataSource)
                 : onOwnPool(ownedDataSource, meterRegistry);
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
-        this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, meterRegistry) : null;
+        OutboxTransactions upkeepStore = ownedDataSource == null ? outboxStore : new JdbcOutboxTransactions(
+                tx.withRoundTripTimeout(DataSources.UPKEEP_STATEMENT_TIMEOUT), new JdbcOutboxRepository());
+        this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, upkeepStore, meterRegistry) : null;
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
         // the order transactions tell the relay themselves what they wrote (OutboxHandoff), unless
         // OUTBOX_WAKE_ON_COMMIT=false leaves every row to the relay's poll
@@ -83,13 +85,13 @@ public final class GatewayApp {
 
     /** The relay and its upkeep for this instance; each instance has its own relay id. */
     private static OutboxModule outboxModule(GatewayConfig config, OutboxTransactions outboxStore,
-            PrometheusMeterRegistry registry) {
+            OutboxTransactions upkeepStore, PrometheusMeterRegistry registry) {
         String relayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
         RelaySettings settings = RelaySettings.of(relayId, config.outboxBatchSize(), config.outboxPollInterval(),
                 config.outboxMaxAttempts()).withLease(config.outboxLease());
         Properties kafka = config.kafkaClientProperties();
         kafka.put("client.id", relayId);
-        return OutboxModule.create(outboxStore, registry, settings, config.outboxRetention(), kafka,
+        return OutboxModule.create(outboxStore, upkeepStore, registry, settings, config.outboxRetention(), kafka,
                 config.topicPartitions(), config.topicReplicationFactor(), Clock.systemUTC());
     }
 

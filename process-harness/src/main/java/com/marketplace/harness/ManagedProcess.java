@@ -93,11 +93,15 @@ public final class ManagedProcess implements AutoCloseable {
         awaitExit(Duration.ofSeconds(30));
     }
 
-    /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
+    /**
+     * SIGTERM, then SIGKILL if it has not exited within {@code grace}. A process stopped with
+     * SIGSTOP is continued first: it cannot act on SIGTERM while stopped.
+     */
     public void stop(Duration grace) {
         if (!process.isAlive()) {
             return;
         }
+        signal(Signal.CONT);
         signal(Signal.TERM);
         if (!awaitExit(grace)) {
             log.warn("{} did not stop within {}: killing it", name, grace);
@@ -123,7 +127,6 @@ public final class ManagedProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
-            signal(Signal.CONT); // a stopped process cannot act on SIGTERM
             stop(Duration.ofSeconds(20));
         }
     }

@@ -97,15 +97,23 @@ public final class DatabaseDown implements Scenario {
         Thread readiness = new Thread(() -> probeReadiness(gateway, before.plus(DOWN).plus(after), probes), "readiness");
         fault.start();
         readiness.start();
-        Load.run(4, before.plus(DOWN).plus(after), (worker, i) -> {
-            String key = "db-" + worker + "-" + i;
-            sent.add(new Sent(System.nanoTime(), key, client.create(key, OrderClient.orderBody(1 + i % 20, 1 + worker,
-                    9 + i % 3, i))));
-            Thread.sleep(25);
-            return true;
-        });
-        fault.join(60_000);
-        readiness.join(60_000);
+        try {
+            Load.run(4, before.plus(DOWN).plus(after), (worker, i) -> {
+                String key = "db-" + worker + "-" + i;
+                sent.add(new Sent(System.nanoTime(), key, client.create(key, OrderClient.orderBody(1 + i % 20,
+                        1 + worker, 9 + i % 3, i))));
+                Thread.sleep(25);
+                return true;
+            });
+        } finally {
+            // however the load ended, the outage ends too: the database is the whole suite's
+            fault.join(60_000);
+            if (fault.isAlive()) {
+                fault.interrupt();
+                fault.join(60_000);
+            }
+            readiness.join(60_000);
+        }
 
         long noAnswer = sent.stream().filter(s -> s.answer().noAnswer()).count();
         Duration slowest = sent.stream().map(s -> s.answer().took()).max(Duration::compareTo).orElse(Duration.ZERO);
@@ -160,25 +168,38 @@ public final class DatabaseDown implements Scenario {
     private static void outage(Stack stack, Outage outage, Duration before, long[] window, Checks checks) {
         try {
             Thread.sleep(before.toMillis());
-            window[0] = System.nanoTime();
-            ManagedProcess paused = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // ended before the outage began
+        }
+        window[0] = System.nanoTime();
+        try {
             if (outage == Outage.PAUSED) {
-                paused = stack.mariadb().process();
-                paused.signal(ManagedProcess.Signal.STOP);
+                stack.mariadb().process().signal(ManagedProcess.Signal.STOP);
             } else {
                 stack.mariadb().stop();
             }
             Thread.sleep(Math.max(0, DOWN.toMillis() - (System.nanoTime() - window[0]) / 1_000_000));
-            window[1] = System.nanoTime();
-            if (paused != null) {
-                paused.signal(ManagedProcess.Signal.CONT);
-            } else {
-                stack.mariadb().restart();
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            checks.check(false, "database stop/start failed: " + e);
+            checks.check(false, "taking the database away failed: " + e);
+        } finally {
+            window[1] = System.nanoTime();
+            bringBack(stack, outage, checks);
+        }
+    }
+
+    /** Continues a paused database, or starts a stopped one: the database is shared by every scenario. */
+    private static void bringBack(Stack stack, Outage outage, Checks checks) {
+        try {
+            if (outage == Outage.PAUSED) {
+                stack.mariadb().process().signal(ManagedProcess.Signal.CONT);
+            } else {
+                stack.mariadb().restart();
+            }
+        } catch (RuntimeException e) {
+            checks.check(false, "bringing the database back failed: " + e);
         }
     }
 

@@ -23,10 +23,17 @@ public final class DataSources {
      * {@link Transactions#onPool}): the claims, recordings and order writes take milliseconds, so a
      * database that has not answered for this long is taken for gone. With the wait for a
      * connection, a request is answered within {@code CONNECTION_WAIT - POOL_WAIT} (the longest wait
-     * to be admitted) plus this, while the database hangs instead of refusing. Schema migrations at
-     * start-up are not bounded by it.
+     * to be admitted) plus this, while the database hangs instead of refusing. The outbox's upkeep
+     * has a longer bound ({@link #UPKEEP_STATEMENT_TIMEOUT}); schema migrations at start-up have none.
      */
     public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * The bound of a round trip of the outbox's upkeep instead ({@link Transactions#withRoundTripTimeout}):
+     * after an outage its backlog count reads every PENDING row and its cleanup deletes pages of
+     * thousands of rows, which may rightly take longer than a request's statements. It runs on a
+     * thread of its own, so no client waits for it.
+     */
+    public static final Duration UPKEEP_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
     /**
      * How long the pool's liveness test of a connection idle for more than half a second may take
      * before the connection counts as dead (HikariCP's default is 5 s, longer than a request's

@@ -100,6 +100,18 @@ public final class Transactions {
     }
 
     /**
+     * The same transactions (the same data source and the same places to wait for) with each round
+     * trip bounded by {@code timeout} instead: for work whose statements may rightly run longer than
+     * a request's, such as the outbox's upkeep after an outage.
+     */
+    public Transactions withRoundTripTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a round trip timeout is positive, was " + timeout);
+        }
+        return new Transactions(dataSource, admission, Duration.ofNanos(maxWaitNanos), timeout);
+    }
+
+    /**
      * Runs {@code work} in a new transaction and returns its result after commit.
      *
      * @throws SQLException when the connection cannot be obtained, the work throws it, or commit fails
@@ -144,8 +156,8 @@ public final class Transactions {
     private <T> T onConnection(TransactionCallback<T> work) throws SQLException {
         try (Connection conn = dataSource.getConnection()) {
             if (roundTripTimeoutMillis > 0) {
-                // set on the calling thread (MySQL Connector/J runs the change on the executor it
-                // is given); the pool restores the connection's own setting when it is returned
+                // on the calling thread (the drivers in use apply it at once whatever executor
+                // they are given); the pool restores the connection's own setting when it is returned
                 conn.setNetworkTimeout(Runnable::run, roundTripTimeoutMillis);
             }
             boolean autoCommit = conn.getAutoCommit();

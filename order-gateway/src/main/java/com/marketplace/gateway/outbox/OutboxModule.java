@@ -47,18 +47,22 @@ public final class OutboxModule implements AutoCloseable {
     }
 
     /**
+     * @param outbox          the relay's store
+     * @param upkeep          the store of the upkeep (backlog gauges, cleanup), whose statements may
+     *                        run longer than the relay's
      * @param kafkaProps      client properties with at least {@code bootstrap.servers}
      * @param topicPartitions partitions of the order topics when they have to be created
      * @param replication     replication factor of the order topics when they have to be created
      */
-    public static OutboxModule create(OutboxTransactions outbox, MeterRegistry registry, RelaySettings settings,
-            Duration retention, Properties kafkaProps, int topicPartitions, int replication, Clock clock) {
+    public static OutboxModule create(OutboxTransactions outbox, OutboxTransactions upkeep, MeterRegistry registry,
+            RelaySettings settings, Duration retention, Properties kafkaProps, int topicPartitions, int replication,
+            Clock clock) {
         OutboxMetrics metrics = new OutboxMetrics(registry, clock);
         KafkaProducer<String, byte[]> producer = OutboxPublisher.newProducer(kafkaProps);
         KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
         OutboxRelay relay = new OutboxRelay(outbox, new OutboxPublisher(producer, clock), settings, metrics, clock);
-        OutboxMaintenance maintenance = new OutboxMaintenance(outbox, metrics, retention, settings.relayId(), clock);
+        OutboxMaintenance maintenance = new OutboxMaintenance(upkeep, metrics, retention, settings.relayId(), clock);
         return new OutboxModule(relay, maintenance, producerMetrics, kafkaProps, topicPartitions, replication);
     }
 

@@ -45,28 +45,32 @@ public final class StatsController {
 
     /** {@code GET /api/v1/stats/sellers/{sellerId}}. */
     public void seller(Context ctx) {
+        Scope scope = scope(ctx);
         long sellerId = RequestParams.id("sellerId", ctx.pathParam("sellerId"));
-        found(ctx, queries.sellerStats(sellerId, scope(ctx)), "seller " + sellerId);
+        found(ctx, queries.sellerStats(sellerId, scope), "seller " + sellerId);
     }
 
     /** {@code GET /api/v1/stats/buyers/{buyerId}}. */
     public void buyer(Context ctx) {
+        Scope scope = scope(ctx);
         long buyerId = RequestParams.id("buyerId", ctx.pathParam("buyerId"));
-        found(ctx, queries.buyerStats(buyerId, scope(ctx)), "buyer " + buyerId);
+        found(ctx, queries.buyerStats(buyerId, scope), "buyer " + buyerId);
     }
 
     /** {@code GET /api/v1/orders/{orderId}/state}. */
     public void orderState(Context ctx) {
+        Origin origin = origin(ctx);
         long orderId = RequestParams.id("orderId", ctx.pathParam("orderId"));
-        found(ctx, queries.orderState(orderId, origin(ctx)), "order " + orderId);
+        found(ctx, queries.orderState(orderId, origin), "order " + orderId);
     }
 
     /** {@code GET /api/v1/stats/orders-per-minute?from=ISO&to=ISO}. */
     public void ordersPerMinute(Context ctx) {
+        Scope scope = scope(ctx);
         Instant from = RequestParams.instant("from", ctx.queryParam("from"));
         Instant to = RequestParams.instant("to", ctx.queryParam("to"));
         RequestParams.requireRange(from, to);
-        ok(ctx, queries.ordersPerMinute(from, to, scope(ctx)));
+        ok(ctx, queries.ordersPerMinute(from, to, scope));
     }
 
     private void found(Context ctx, Optional<?> value, String what) {

@@ -241,6 +241,10 @@ class MultiInstanceQueryIT {
         }
         assertProblem(http.get(first.port(), QueryPaths.STATUS_COUNTS + "?partitions=0",
                 QueryPaths.FORWARDED_HEADER, "localhost:1"), 403);
+        // refused before anything else of the request is looked at
+        assertProblem(http.get(first.port(), "/api/v1/stats/sellers/abc", QueryPaths.FORWARDED_HEADER, "localhost:1"), 403);
+        assertProblem(http.get(first.port(), QueryPaths.ORDERS_PER_MINUTE + "?from=yesterday",
+                QueryPaths.FORWARDED_HEADER, "localhost:1"), 403);
         // refused where it arrived: the owner was never asked
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                 .until(() -> stateRequestsServed(second) == servedBySecond);

@@ -2,11 +2,13 @@ package com.marketplace.streams.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +50,7 @@ class HttpForwarderTest {
 
     @Test
     void anOwnerAtAnIpv6AddressIsAsked() throws IOException {
+        assumeTrue(ipv6Loopback(), "this machine has no IPv6 loopback address");
         HostInfo owner = startPeer("::1", 200, "{\"PENDING\":3}");
         HttpForwarder forwarder = new HttpForwarder(new HostInfo("::1", 1), SECRET, Duration.ofSeconds(2));
 
@@ -62,6 +65,14 @@ class HttpForwarderTest {
         for (String host : List.of("bad host", "under_score..", "")) {
             assertThatThrownBy(() -> forwarder.get(new HostInfo(host, 7071), PATH, Map.class))
                     .as(host).isInstanceOf(StoreUnavailableException.class);
+        }
+    }
+
+    private static boolean ipv6Loopback() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
