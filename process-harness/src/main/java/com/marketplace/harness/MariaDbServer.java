@@ -75,9 +75,29 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The environment variable that makes missing server binaries a failure of every test that needs
+     * a server of its own, instead of a reason to skip it: CI sets it ({@code .ci/run}), so a machine
+     * with only a JDK and Maven can run the build while CI cannot pass without these tests.
+     */
+    public static final String REQUIRED_ENV = "TEST_MARIADB_REQUIRED";
+
+    /** Why {@link #testsCanRun()} said no, for the skipped test's report. */
+    public static final String NOT_INSTALLED = "MariaDB's server binaries (" + SERVER + ", " + INSTALL_DB
+            + ") are not installed (package mariadb-server); set " + REQUIRED_ENV + "=true to fail instead of skipping";
+
     /** Whether this machine has MariaDB's server binaries. */
     public static boolean installed() {
         return Files.isExecutable(INSTALL_DB) && Files.isExecutable(SERVER);
+    }
+
+    /**
+     * Whether a test that starts a server of its own should run here: the binaries are installed, or
+     * {@value #REQUIRED_ENV}{@code =true} demands them (then {@link #start} fails, naming the package).
+     * Tests skip themselves when it is false: {@code assumeTrue(MariaDbServer.testsCanRun(), MariaDbServer.NOT_INSTALLED)}.
+     */
+    public static boolean testsCanRun() {
+        return installed() || Boolean.parseBoolean(System.getenv(REQUIRED_ENV));
     }
 
     public int port() {
