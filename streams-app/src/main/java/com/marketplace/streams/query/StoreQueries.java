@@ -300,7 +300,9 @@ public final class StoreQueries {
 
     /**
      * Reads this instance's active copy of one store partition; stale and standby copies are never
-     * read, and a partition this instance does not actively own is unavailable.
+     * read, and a partition this instance does not actively own is unavailable. So is every store once
+     * Kafka Streams has left RUNNING and REBALANCING since the query began (stopping, or a stream
+     * thread failed): {@link KafkaStreams#store} then throws {@link IllegalStateException}.
      */
     private <S, R> R readLocal(String store, QueryableStoreType<S> type, int partition, Function<S, R> read) {
         try {
@@ -309,6 +311,9 @@ public final class StoreQueries {
         } catch (InvalidStateStoreException e) {
             throw new StoreUnavailableException("store " + store + " partition " + partition
                     + " is not active on this instance (migrating or restoring)", e);
+        } catch (IllegalStateException e) {
+            throw new StoreUnavailableException("store " + store + " partition " + partition
+                    + " is not available: " + e.getMessage(), e);
         }
     }
 }
