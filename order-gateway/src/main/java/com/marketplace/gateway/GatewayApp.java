@@ -158,13 +158,14 @@ public final class GatewayApp {
      * co-partitioning; then starts HTTP on {@code port} (0 = a free port, see {@link #port()}) and the relay.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts;
-     *         nothing is started, and a pool this app owns is closed
+     *         nothing is started, and the relay's producer and a pool this app owns are closed
      */
     public GatewayApp start(int port) {
         if (outbox != null) {
             try {
                 outbox.prepareTopics();
             } catch (RuntimeException e) {
+                outbox.close();
                 if (ownedDataSource != null) {
                     ownedDataSource.close();
                 }

@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes claimed outbox rows to Kafka: key = orderId, value = the stored envelope bytes,
- * headers {@code event-id}, {@code event-type}, {@code schema-version}. A round sends the whole
- * batch asynchronously, flushes once and then reads every acknowledgement, so a batch costs one
- * round trip, not one per record. The producer is idempotent with {@code acks=all} and at most 5
- * requests in flight, which keeps per-partition order across internal retries.
+ * headers {@code event-id}, {@code event-type}, {@code schema-version}. The relay hands a whole
+ * batch to the producer at once ({@link #send}) and reads the acknowledgements later, while it
+ * claims or records other batches; with no linger the producer's sender takes the batch's records
+ * together, so a batch costs a round trip per partition leader, not one per record. The producer is
+ * idempotent with {@code acks=all} and at most 5 requests in flight, which keeps per-partition
+ * order across internal retries.
  */
 public final class OutboxPublisher implements AutoCloseable {
 

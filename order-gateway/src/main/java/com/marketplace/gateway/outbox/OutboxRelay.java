@@ -111,6 +111,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private final Semaphore unrecorded = new Semaphore(UNRECORDED_BATCHES);
     private Runnable beforeFirstRound = () -> { };
     private volatile boolean running;
+    /**
+     * Set while the claiming loop runs its rounds: after {@link #beforeFirstRound} succeeded and until
+     * the loop ends. Order transactions get leases only then; a relay that cannot reach its broker
+     * must not take rows that no other relay may send meanwhile.
+     */
+    private volatile boolean sendingRounds;
     /** Failed rounds in a row, on either thread; drives the idle back-off. */
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
     private volatile boolean lastRoundClean = true;
@@ -172,12 +178,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * A lease for rows about to be written in an order transaction, while this relay runs and has
-     * fewer than two batches of handed-over rows waiting.
+     * A lease for rows about to be written in an order transaction, while this relay runs its rounds
+     * (prepared, not closing) and has fewer than two batches of handed-over rows waiting.
      */
     @Override
     public Optional<Lease> lease() {
-        if (!running || handedOverCount.get() >= 2 * settings.batchSize()) {
+        if (!running || !sendingRounds || handedOverCount.get() >= 2 * settings.batchSize()) {
             return Optional.empty();
         }
         return Optional.of(new Lease(settings.relayId(), clock.instant().plus(settings.lease())));
@@ -195,6 +201,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             leases.claimed(rows);
             handedOver.addAll(rows);
             handedOverCount.addAndGet(rows.size());
+            if (!sendingRounds) {
+                // leased just before the loop ended: nobody sends them here, so let them go at once
+                releaseHandedOver();
+            }
         }
         if (!unleasedAggregates.isEmpty()) {
             long now = System.nanoTime();
@@ -352,6 +362,20 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private void loop() {
         prepare();
         lastClaimNanos = System.nanoTime();
+        sendingRounds = running;
+        try {
+            rounds();
+        } finally {
+            // ended by close() or by an interrupt: either way this relay sends nothing more
+            running = false;
+            sendingRounds = false;
+            endStream();
+            releaseHandedOver();
+        }
+        log.info("Outbox relay {} stopped claiming", settings.relayId());
+    }
+
+    private void rounds() {
         while (running) {
             sending = true;
             List<OutboxRow> handed = takeHandedOver();
@@ -359,7 +383,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 break;
             }
             sending = false;
-            if (claimDue()) {
+            // no new claim once closing has begun: close() waits for what is in flight only
+            if (running && claimDue()) {
                 List<OutboxRow> claimed = claimSafely();
                 forgetAwaited(claimed);
                 sending = !claimed.isEmpty();
@@ -376,8 +401,31 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 awaitWakeup(untilNextClaim());
             }
         }
-        endStream();
-        log.info("Outbox relay {} stopped claiming", settings.relayId());
+    }
+
+    /**
+     * Gives up the leases of handed-over rows this relay will not send now that its loop has ended
+     * (closing, or interrupted), so that any relay may claim them at once instead of after the lease.
+     * A failure leaves them to run out.
+     */
+    private void releaseHandedOver() {
+        List<OutboxRow> left = new ArrayList<>();
+        OutboxRow row;
+        while ((row = handedOver.poll()) != null) {
+            left.add(row);
+        }
+        handedOverCount.addAndGet(-left.size());
+        if (left.isEmpty()) {
+            return;
+        }
+        leases.finished(left);
+        try {
+            int released = outbox.inTransaction(store -> store.release(settings.relayId(), left));
+            log.info("Outbox relay {} released {} handed-over rows it did not send", settings.relayId(), released);
+        } catch (RuntimeException e) {
+            log.warn("Outbox relay {} could not release {} handed-over rows; other relays take them after the lease: {}",
+                    settings.relayId(), left.size(), e.toString());
+        }
     }
 
     private void forgetAwaited(List<OutboxRow> claimed) {
@@ -602,8 +650,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * Stops after the round in flight has been published and recorded, then closes the producer
-     * (which flushes). Waits at most a lease for the claiming thread, then at most a lease for the
-     * completer, without interrupting either; rows of an unfinished round stay leased and are
+     * (which flushes). No claim round starts once closing has begun, and handed-over rows not yet
+     * sent are released at once. Waits at most a lease for the claiming thread, then at most a lease
+     * for the completer, without interrupting either; rows of an unfinished round stay leased and are
      * re-sent by any relay once the lease expires.
      */
     @Override

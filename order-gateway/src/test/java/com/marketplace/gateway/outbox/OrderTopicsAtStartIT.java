@@ -15,7 +15,9 @@ import com.marketplace.kafka.topics.CoPartitioningException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +54,7 @@ class OrderTopicsAtStartIT {
     void gatewayRefusesToStartWhenTheOrderTopicsAreNotCoPartitioned() {
         broker.createTopics(2, Topics.ORDER_CREATED);
         broker.createTopics(4, Topics.ORDER_STATUS_CHANGED);
+        Set<Thread> producersBefore = producerThreads();
         GatewayApp app = GatewayApp.create(relayConfig(), TestDatabase.dataSource(), OutboxNotifier.NONE);
 
         assertThatThrownBy(() -> app.start(0))
@@ -59,6 +62,15 @@ class OrderTopicsAtStartIT {
                 .hasMessageStartingWith("marketplace.order.created has 2 partitions but "
                         + "marketplace.order.status-changed has 4")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        // and the relay's producer it had built is closed, not left running in the failed process
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(producerThreads()).isSubsetOf(producersBefore));
+    }
+
+    private static Set<Thread> producerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("kafka-producer-network-thread"))
+                .collect(Collectors.toSet());
     }
 
     @Test

@@ -282,6 +282,77 @@ class OutboxHandoffIT {
         }
     }
 
+    @Test
+    void aRelayThatCannotReachItsBrokerLeasesNothingSoAnotherRelaySendsItsOrdersAtOnce() {
+        // Given a relay whose preparation fails every time (its broker unreachable), with leases of 5 min
+        try (OutboxRelay unready = new OutboxRelay(OutboxFixtures.store(),
+                OutboxPublisher.create(kafka(), Clock.systemUTC()),
+                RelaySettings.of("relay-unready", 500, Duration.ofMillis(100), 10).withLease(Duration.ofMinutes(5)),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {
+            AtomicInteger attempts = new AtomicInteger();
+            unready.beforeFirstRound(() -> {
+                attempts.incrementAndGet();
+                throw new IllegalStateException("broker unreachable");
+            });
+            unready.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 2);
+
+            // When orders are created through it
+            OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
+                    new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), unready),
+                    JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
+            for (int i = 0; i < 3; i++) {
+                orders.create(TestOrders.request(600 + i), null);
+            }
+
+            // Then their rows are not leased to it, and a relay that can send publishes them at once
+            List<UUID> created = eventIds();
+            assertThat(created).hasSize(3)
+                    .allSatisfy(id -> assertThat(OutboxFixtures.column("claimed_by", id)).as("leased").isBlank());
+            try (OutboxRelay other = new OutboxRelay(OutboxFixtures.store(),
+                    OutboxPublisher.create(kafka(), Clock.systemUTC()),
+                    RelaySettings.of("relay-ready", 500, Duration.ofMillis(200), 10),
+                    new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {
+                other.start();
+                assertEachPublishedOnceAndProcessed(3);
+            }
+        }
+    }
+
+    @Test
+    void rowsHandedOverAfterTheRelayStoppedAreReleasedAtOnceNotHeldForTheLease() {
+        // Given a running relay with leases of 5 min, and order transactions that get their lease from
+        // it but whose commit comes only after the relay was closed
+        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka(), Clock.systemUTC()),
+                RelaySettings.of("relay-closing", 500, Duration.ofMillis(200), 10).withLease(Duration.ofMinutes(5)),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+        relay.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> relay.lease().isPresent());
+        OutboxHandoff closedBeforeTheCommit = new OutboxHandoff() {
+            @Override
+            public Optional<Lease> lease() {
+                return relay.lease();
+            }
+
+            @Override
+            public void committed(List<OutboxRow> rows, Set<String> unleasedAggregates) {
+                relay.close();
+                relay.committed(rows, unleasedAggregates);
+            }
+        };
+        OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
+                new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(),
+                closedBeforeTheCommit), JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
+
+        // When an order is created meanwhile
+        orders.create(TestOrders.request(650), null);
+
+        // Then its row, leased to the stopped relay, is released and left PENDING for any relay at once
+        UUID id = eventIds().get(0);
+        assertThat(OutboxFixtures.statusOf(id)).isEqualTo("PENDING");
+        assertThat(OutboxFixtures.column("claimed_by", id)).as("still leased to the stopped relay").isBlank();
+    }
+
     /**
      * The outbox store of a relay whose recording transactions can be held at a gate; its claims and
      * the orders' own transactions are not (the recording runs on the thread named

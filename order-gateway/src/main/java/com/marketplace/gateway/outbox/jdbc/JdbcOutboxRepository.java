@@ -621,9 +621,11 @@ public final class JdbcOutboxRepository {
      * <p>Walking the (status, id) index this way finds expired rows without an index on
      * {@code processed_at}, which marking would otherwise have to update for every row. Rows are
      * processed roughly in id order, so expired ones come first; a row processed late (retried after
-     * FAILED) is stepped over and kept until it expires itself. The walk can stop at a row created
-     * after the cutoff: every later row was created later still, and no row is processed before it
-     * is created, so none of them has expired ({@link CleanupPage#more()} is false).
+     * FAILED) is stepped over and kept until it expires itself. The walk stops at a row created after
+     * the cutoff ({@link CleanupPage#more()} is false): later rows were created about as late (ids
+     * follow insertion; {@code created_at} is the event's time on its gateway's clock), and no row is
+     * processed before it is created, so few if any of them have expired. One that has, because its
+     * gateway's clock ran behind, is deleted by a later run, once the rows around it have expired.
      */
     CleanupPage deleteProcessedBefore(Connection conn, Instant cutoff, long afterId, int window)
             throws SQLException {
