@@ -29,13 +29,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #provision} creates whichever of the two order topics ({@link Topics#ORDER_EVENT_TOPICS})
  * and the given other topics are missing, with the configured partitions, replication factor and
- * retention; existing topics are left as they are. It guarantees that afterwards both order topics
+ * retention, and timestamps at most {@link #MAX_TIMESTAMP_AHEAD} ahead; existing topics are left as they are. It guarantees that afterwards both order topics
  * have the same partition count, and refuses with {@link CoPartitioningException} otherwise: before
  * creating anything when an existing order topic's count differs from the other's (or from the
  * count the missing one would be created with), and after creating when another service created one
  * concurrently with another count.
  */
 public final class TopicProvisioner {
+
+    /**
+     * How far ahead of the broker's clock a record's timestamp may lie on the topics created here
+     * ({@code message.timestamp.after.max.ms}); the broker refuses a record stamped later. The streams
+     * app's dedupe store and orders-per-minute windows keep time by the newest record timestamp, so a
+     * record stamped days ahead (a producer's clock running ahead, a hand-set timestamp) would make
+     * them forget everything older; with this bound it shortens their memory by at most an hour.
+     * Kafka 4's broker default is the same; it is set on the topic so an older broker or another
+     * default does not lift it.
+     */
+    public static final Duration MAX_TIMESTAMP_AHEAD = Duration.ofHours(1);
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final Duration METADATA_RETRY = Duration.ofMillis(100);
@@ -124,7 +135,8 @@ public final class TopicProvisioner {
         if (missing.isEmpty()) {
             return;
         }
-        Map<String, String> configs = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+        Map<String, String> configs = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
+                TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(MAX_TIMESTAMP_AHEAD.toMillis()));
         List<NewTopic> topics = missing.stream()
                 .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs))
                 .toList();

@@ -9,14 +9,21 @@ import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +65,26 @@ class TopicProvisionerIT {
             assertThat(description.partitions()).as(topic).hasSize(4);
             assertThat(description.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(1));
             assertThat(retentionMs(topic)).as(topic).isEqualTo(Duration.ofHours(5).toMillis());
+            ConfigEntry ahead = config(topic).get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+            assertThat(ahead.source()).as(topic).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            assertThat(Long.parseLong(ahead.value())).as(topic).isEqualTo(TopicProvisioner.MAX_TIMESTAMP_AHEAD.toMillis());
+        }
+    }
+
+    @Test
+    void aRecordStampedFurtherAheadThanTheBoundIsRefusedByTheCreatedTopics() throws Exception {
+        TopicProvisioner.withPipelineRetention(admin, 1, 1).provisionOrderTopics(TIMEOUT);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            long now = System.currentTimeMillis();
+            long tooFar = now + TopicProvisioner.MAX_TIMESTAMP_AHEAD.plusMinutes(10).toMillis();
+
+            producer.send(new ProducerRecord<>(Topics.ORDER_CREATED, null, now, "1", "on time")).get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.ORDER_CREATED, null, tooFar, "1",
+                    "from the future")).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(InvalidTimestampException.class);
         }
     }
 
@@ -156,5 +183,10 @@ class TopicProvisionerIT {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
         return Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+    }
+
+    private Config config(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
     }
 }

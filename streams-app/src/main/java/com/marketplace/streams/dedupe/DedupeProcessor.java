@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
  * default {@code max.task.idle.ms} of 0, set in {@code StreamsAppConfig}). The store's stream time is
  * the newest timestamp put into it from either topic, and a fetch sees nothing older than stream time
  * minus the retention. If one topic ran ahead of the other by close to a retention, a copy on the
- * lagging topic would find its original already out of reach and pass as a new event.
+ * lagging topic would find its original already out of reach and pass as a new event. For the same
+ * reason a record stamped ahead of the present shortens the retention of the eventIds before it by
+ * as much; the order topics refuse a timestamp more than an hour ahead of the broker's clock
+ * ({@code TopicProvisioner.MAX_TIMESTAMP_AHEAD} when the pipeline creates them, Kafka 4's default
+ * otherwise).
  *
  * <p>Every dropped duplicate is recorded on a Kafka Streams sensor of the task: metric
  * {@value #DROPPED_METRIC} (and {@code dropped-duplicates-rate}) in group {@value #METRICS_GROUP},

@@ -20,8 +20,11 @@ public final class OrdersPerMinute {
      * How far an order's {@code createdAt} may lie ahead of its partition's stream time (the newest
      * record timestamp the task has seen: when the relay sent the event) and still be counted. The
      * store takes the newest window it is given for the present and drops every window older than a
-     * day before it, so a single creation dated in the future (a gateway clock running ahead, a
-     * hand-made event) would erase the partition's counts and keep every later one out.
+     * day before it, so a single creation dated in the future (its gateway's clock running ahead of
+     * the relay that sent it, a hand-made event) would erase the partition's counts and keep every
+     * later one out. Stream time itself can run ahead of the present by no more than the order
+     * topics let a record's timestamp ({@code TopicProvisioner.MAX_TIMESTAMP_AHEAD}, an hour), far
+     * less than the day the store keeps.
      */
     public static final Duration MAX_AHEAD_OF_STREAM_TIME = Duration.ofMinutes(1);
     /**
