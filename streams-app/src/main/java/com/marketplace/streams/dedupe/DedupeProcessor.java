@@ -8,6 +8,7 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
@@ -17,10 +18,20 @@ import org.slf4j.LoggerFactory;
  * Forwards an order event only the first time its {@code eventId} is seen within the retention
  * period; a repeat within retention is dropped.
  *
- * <p>The store ({@link StoreNames#DEDUPE}) is a window store keyed by eventId holding the record
- * timestamp at which the event was first seen. Its segments expire with stream time, so the store
- * holds at most one retention period of eventIds and never grows without bound. An event is a
- * duplicate when the same eventId was seen within {@code retention} of its timestamp.
+ * <p>The store ({@link StoreNames#DEDUPE}) is a window store keyed by eventId, in the window of the
+ * record timestamp at which the event was first seen, holding that record's offset. Its segments
+ * expire with stream time, so the store holds at most one retention period of eventIds and never
+ * grows without bound. An event is a duplicate when the same eventId was seen within
+ * {@code retention} of its timestamp in another record.
+ *
+ * <p><b>The same record read again</b> is not a duplicate. Under {@code at_least_once} the store
+ * writes its changelog at once while the order's state and statistics sit in the record cache until
+ * the commit, so after a crash the store can remember an event whose effects were lost, and the
+ * records since the last commit are read again. Such a record carries the offset the store holds,
+ * and it is processed again (at least once, as that guarantee promises) instead of dropped for good.
+ * Under {@code exactly_once_v2} a crash rolls the store back with everything else, so this never
+ * happens there. (Entries written by a version that stored the timestamp never match an offset:
+ * those events are treated as before.)
  *
  * <p><b>Assumption:</b> duplicates carry the same record key (the orderId, checked upstream by the
  * decoder) and are published to the same topic (one topic per event type), so they land in the
@@ -52,6 +63,9 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     /** The cumulative number of duplicates dropped, per task. */
     public static final String DROPPED_METRIC = "dropped-duplicates-total";
     private static final String DROPPED_OPERATION = "dropped-duplicates";
+
+    /** The offset of a record whose source is not known (never matches a stored one). */
+    private static final long NO_OFFSET = -1;
 
     private final Duration retention;
     private FixedKeyProcessorContext<String, EventEnvelope> context;
@@ -97,25 +111,29 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     @Override
     public void process(FixedKeyRecord<String, EventEnvelope> record) {
         String eventId = record.value().eventId().toString();
-        if (isDuplicate(eventId, record.timestamp())) {
+        long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(NO_OFFSET);
+        Long firstOffset = firstSeenAt(eventId, record.timestamp());
+        if (firstOffset == null) {
+            seen.put(eventId, offset, record.timestamp());
+        } else if (offset == NO_OFFSET || firstOffset != offset) {
             log.debug("dropping duplicate event {} of order {}", eventId, record.key());
             dropped.record();
             return;
+        } else {
+            log.debug("event {} of order {} read again from offset {} (after a crash): processing it again",
+                    eventId, record.key(), offset);
         }
-        remember(eventId, record.timestamp());
         context.forward(record);
     }
 
-    /** Whether {@code eventId} was seen within the retention period around {@code timestamp}. */
-    boolean isDuplicate(String eventId, long timestamp) {
+    /**
+     * The offset of the record that first carried {@code eventId} within the retention period around
+     * {@code timestamp}, or null when none did.
+     */
+    private Long firstSeenAt(String eventId, long timestamp) {
         long from = Math.max(0, timestamp - retention.toMillis());
         try (WindowStoreIterator<Long> hits = seen.fetch(eventId, from, timestamp + retention.toMillis())) {
-            return hits.hasNext();
+            return hits.hasNext() ? hits.next().value : null;
         }
-    }
-
-    /** Records that {@code eventId} was seen at {@code timestamp}. */
-    void remember(String eventId, long timestamp) {
-        seen.put(eventId, timestamp, timestamp);
     }
 }

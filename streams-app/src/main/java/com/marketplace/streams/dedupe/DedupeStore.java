@@ -7,7 +7,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
-/** Builds {@code dedupe-store}: eventId → first-seen timestamp, in windows that expire after the retention. */
+/**
+ * Builds {@code dedupe-store}: eventId → the offset of the record it was first seen in, in the window
+ * of that record's timestamp; windows expire after the retention.
+ */
 public final class DedupeStore {
 
     private DedupeStore() {

@@ -153,6 +153,25 @@ class OrderTopologyTest {
     }
 
     @Test
+    void theSameRecordReadAgainAfterACrashIsProcessedAgainAndOnlyALaterCopyIsDropped() {
+        // Given the state an at_least_once crash leaves: the dedupe store (which writes its changelog at
+        // once) remembers the event of the record at offset 0, while the order's state, its statistics
+        // and its outputs (held in the record cache until the commit) were lost
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
+        fx.dedupeStore().put(order.eventId().toString(), 0L, T0.toEpochMilli());
+
+        // When the record at offset 0 is read again, and then a copy of the event arrives in another record
+        fx.send(order);
+        fx.send(order, T0.plusSeconds(5));
+
+        // Then the event is applied and its outputs written once, from the record read again
+        assertThat(fx.email.readValuesToList()).hasSize(1);
+        assertThat(fx.orderStates().get("42")).isNotNull();
+        assertThat(fx.buyerStats().get(1L).orders()).isEqualTo(1);
+        assertThat(fx.statusCounts()).containsExactlyEntriesOf(java.util.Map.of("PENDING", 1L));
+    }
+
+    @Test
     void duplicatesShareTheOrderKeySoTheyMeetInTheSameTask() {
         // Given the same event published twice by the relay: same topic, same key (orderId)
         EventEnvelope paidOrder = created(42, 1, T0, List.of(item(7, 1, "10.00")));
