@@ -21,12 +21,12 @@ public record OrderCreated(
     public OrderCreated {
         Payloads.requirePositive(orderId, "orderId");
         Payloads.requirePositive(buyerId, "buyerId");
-        Objects.requireNonNull(orderNumber, "orderNumber");
-        Objects.requireNonNull(buyerEmail, "buyerEmail");
+        Payloads.requireText(orderNumber, "orderNumber");
+        Payloads.requireText(buyerEmail, "buyerEmail");
         sellerIds = List.copyOf(Objects.requireNonNull(sellerIds, "sellerIds"));
         items = List.copyOf(Objects.requireNonNull(items, "items"));
         Payloads.requireAmount(totalAmount, "totalAmount", false);
-        Objects.requireNonNull(currency, "currency");
+        Payloads.requireText(currency, "currency");
         Objects.requireNonNull(status, "status");
         Payloads.requireInstant(createdAt, "createdAt");
     }

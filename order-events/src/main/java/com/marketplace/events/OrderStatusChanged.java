@@ -21,13 +21,13 @@ public record OrderStatusChanged(
     public OrderStatusChanged {
         Payloads.requirePositive(orderId, "orderId");
         Payloads.requirePositive(buyerId, "buyerId");
-        Objects.requireNonNull(orderNumber, "orderNumber");
-        Objects.requireNonNull(buyerEmail, "buyerEmail");
+        Payloads.requireText(orderNumber, "orderNumber");
+        Payloads.requireText(buyerEmail, "buyerEmail");
         sellerIds = List.copyOf(Objects.requireNonNull(sellerIds, "sellerIds"));
         Objects.requireNonNull(previousStatus, "previousStatus");
         Objects.requireNonNull(status, "status");
         Payloads.requireAmount(totalAmount, "totalAmount", false);
-        Objects.requireNonNull(currency, "currency");
+        Payloads.requireText(currency, "currency");
         Payloads.requireInstant(changedAt, "changedAt");
     }
 

@@ -51,6 +51,24 @@ final class Payloads {
         }
     }
 
+    /**
+     * Text that UTF-8 can hold: not null, and no surrogate without its pair (a JSON escape of half a
+     * pair decodes to one). Such a string would pass through the streams app's outputs (JSON escapes
+     * it) and then fail its compact state values after the event's outputs were written.
+     */
+    static String requireText(String value, String name) {
+        Objects.requireNonNull(value, name);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(name + " has an unpaired surrogate at index " + i);
+            }
+        }
+        return value;
+    }
+
     /** An instant within the four-digit years (0001–9999), as the contract writes them. */
     static void requireInstant(Instant instant, String name) {
         Objects.requireNonNull(instant, name);

@@ -219,6 +219,10 @@ class EventCodecTest {
                 created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":\"+300000000-01-01T00:00:00Z\""),
                 created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":-99999999999999"),
                 changed.replace("\"changedAt\":\"2026-11-25T10:20:00Z\"", "\"changedAt\":\"+10000-01-01T00:00:00Z\""),
+                // text UTF-8 cannot hold: a surrogate without its pair
+                created.replace("\"buyerEmail\":\"buyer@example.com\"", "\"buyerEmail\":\"buyer\\ud800@example.com\""),
+                created.replace("\"orderNumber\":\"ORD-20261125-000042\"", "\"orderNumber\":\"ORD-\\udc00\""),
+                changed.replace("\"buyerEmail\":\"buyer@example.com\"", "\"buyerEmail\":\"buyer@example.com\\ud83d\""),
                 created.replace("\"occurredAt\":\"2026-11-25T10:15:30.123Z\"", "\"occurredAt\":\"-0001-12-31T00:00:00Z\""));
 
         for (String json : bad) {
