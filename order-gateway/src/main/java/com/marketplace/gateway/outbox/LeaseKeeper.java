@@ -3,6 +3,7 @@ package com.marketplace.gateway.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * lease ran out (the process was paused, or could not reach the database) and another relay took the
  * rows over. Those rows are counted in {@code outbox_fenced_total}, logged in one WARN line, and not
  * renewed or recorded again; {@link #finished} tells the relay to skip them. Each lost row is counted
- * once, here or by the relay when its recording is refused.
+ * once, here or by the relay when its recording is refused; a hand-over row found taken over is not
+ * sent from the hand-over ({@link #stillLeased}).
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -44,8 +46,12 @@ final class LeaseKeeper implements AutoCloseable {
     private final Set<Long> leased = new HashSet<>();
     /** Claims held, each with its rows not yet recorded; guarded by {@code this}. */
     private final Map<Long, Set<Long>> claims = new HashMap<>();
-    /** Rows found taken over by another relay and not yet handed back by {@link #finished}; guarded by {@code this}. */
-    private final Set<Long> lost = new HashSet<>();
+    /**
+     * Holds (a row through a lease, or through one claim) found taken over by another relay and not
+     * yet handed back by {@link #finished}; guarded by {@code this}. Keyed by the hold, not the row:
+     * this relay may hold the same row again through a claim of its own after losing its lease.
+     */
+    private final Set<Hold> lost = new HashSet<>();
     private ScheduledExecutorService renewer;
 
     LeaseKeeper(OutboxTransactions outbox, RelaySettings settings, OutboxMetrics metrics, Clock clock) {
@@ -72,15 +78,44 @@ final class LeaseKeeper implements AutoCloseable {
         renewer.scheduleWithFixedDelay(this::renewSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Rows this relay has just claimed, or taken over at their commit. */
+    /** A row held through its own lease ({@link OutboxRow#LEASED}) or through the claim {@code claimId}. */
+    private record Hold(long rowId, long claimId) {
+
+        static Hold of(OutboxRow row) {
+            return new Hold(row.id(), row.claimId());
+        }
+    }
+
+    /**
+     * Rows this relay has just claimed, or taken over at their commit. A claim of a row this relay
+     * held by lease supersedes the lease: the lease had run out, or the claim could not have taken it.
+     */
     synchronized void claimed(List<OutboxRow> rows) {
         for (OutboxRow row : rows) {
             if (row.claimed()) {
                 claims.computeIfAbsent(row.claimId(), claim -> new HashSet<>()).add(row.id());
+                leased.remove(row.id());
             } else {
                 leased.add(row.id());
             }
         }
+    }
+
+    /**
+     * Those of {@code rows}, handed over at their commit, that this relay still holds by their lease;
+     * the others were taken over (by another relay, or by a claim of this one) and must not be sent
+     * from the hand-over as well.
+     */
+    synchronized List<OutboxRow> stillLeased(List<OutboxRow> rows) {
+        List<OutboxRow> held = new ArrayList<>(rows.size());
+        for (OutboxRow row : rows) {
+            if (leased.contains(row.id())) {
+                held.add(row);
+            } else {
+                lost.remove(Hold.of(row));
+            }
+        }
+        return held;
     }
 
     /**
@@ -101,7 +136,7 @@ final class LeaseKeeper implements AutoCloseable {
             } else {
                 leased.remove(row.id());
             }
-            if (lost.remove(row.id())) {
+            if (lost.remove(Hold.of(row))) {
                 skip.add(row.id());
             }
         }
@@ -153,7 +188,7 @@ final class LeaseKeeper implements AutoCloseable {
             for (Long id : leasedSnapshot) {
                 // a row recorded meanwhile left `leased` before its update, so it is not mistaken for a lost one
                 if (!stillHeld.leasedRows().contains(id) && leased.remove(id)) {
-                    lost.add(id);
+                    lost.add(new Hold(id, OutboxRow.LEASED));
                     taken++;
                 }
             }
@@ -161,7 +196,7 @@ final class LeaseKeeper implements AutoCloseable {
                 // likewise a claim whose rows were all recorded meanwhile has left `claims`
                 Set<Long> rows = stillHeld.claims().contains(claim) ? null : claims.remove(claim);
                 if (rows != null) {
-                    lost.addAll(rows);
+                    rows.forEach(id -> lost.add(new Hold(id, claim)));
                     taken += rows.size();
                 }
             }

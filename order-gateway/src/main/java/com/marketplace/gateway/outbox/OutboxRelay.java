@@ -434,7 +434,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         awaited.values().removeIf(since -> since < expired);
     }
 
-    /** Up to a batch of handed-over rows, in the order they were committed. */
+    /**
+     * Up to a batch of handed-over rows, in the order they were committed, less those this relay no
+     * longer holds by their lease (taken over while they waited, by another relay or a claim of its own).
+     */
     private List<OutboxRow> takeHandedOver() {
         List<OutboxRow> rows = new ArrayList<>();
         OutboxRow row;
@@ -442,7 +445,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             rows.add(row);
         }
         handedOverCount.addAndGet(-rows.size());
-        return rows;
+        return rows.isEmpty() ? rows : leases.stillLeased(rows);
     }
 
     /** A claim round is due when asked for, or once the idle wait has passed since the last one. */

@@ -1,0 +1,74 @@
+package com.marketplace.gateway.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.marketplace.gateway.support.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link LeaseKeeper} on the test database: what it renews, and what it takes for lost. */
+class LeaseKeeperIT {
+
+    private static final String RELAY = "relay-a";
+
+    @BeforeEach
+    void cleanDatabase() {
+        TestDatabase.clean();
+    }
+
+    @Test
+    void aRowThisRelayClaimsAfterItsOwnLeaseRanOutIsHeldThroughTheClaimNotLost() throws Exception {
+        // Given a row handed over to this relay at its commit, whose lease ran out while it waited
+        // (the relay could not renew it: the database stalled)
+        NewOutboxEvent event = NewOutboxEvent.from(OutboxFixtures.event(42, 0));
+        long id = OutboxFixtures.tx().inTransaction(conn -> new JdbcOutboxRepository().insert(conn, event,
+                new OutboxHandoff.Lease(RELAY, Instant.now().minusSeconds(1))));
+        OutboxRow handedOver = event.asRow(id);
+        LeaseKeeper keeper = new LeaseKeeper(OutboxFixtures.store(),
+                RelaySettings.of(RELAY, 500, Duration.ofSeconds(1), 10),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+        keeper.claimed(List.of(handedOver));
+
+        // When this relay's own claim round takes the row over, and then its leases are renewed
+        List<OutboxRow> claimed = OutboxFixtures.store().inTransaction(store ->
+                store.claim(RELAY, Instant.now(), Instant.now().plusSeconds(30), 500));
+        assertThat(claimed).extracting(OutboxRow::id).containsExactly(id);
+        keeper.claimed(claimed);
+        keeper.renew();
+
+        // Then the handed-over copy is not sent as well, and the claimed one is recorded, not skipped as lost
+        assertThat(keeper.stillLeased(List.of(handedOver))).isEmpty();
+        assertThat(keeper.finished(claimed)).isEmpty();
+        assertThat(keeper.heldCount()).isZero();
+    }
+
+    @Test
+    void aRowAnotherRelayTookOverIsSkippedOnceAndNotSentFromTheHandOver() throws Exception {
+        // Given a row handed over to this relay, whose lease ran out, and another relay that claimed it
+        NewOutboxEvent event = NewOutboxEvent.from(OutboxFixtures.event(43, 0));
+        long id = OutboxFixtures.tx().inTransaction(conn -> new JdbcOutboxRepository().insert(conn, event,
+                new OutboxHandoff.Lease(RELAY, Instant.now().minusSeconds(1))));
+        OutboxRow handedOver = event.asRow(id);
+        LeaseKeeper keeper = new LeaseKeeper(OutboxFixtures.store(),
+                RelaySettings.of(RELAY, 500, Duration.ofSeconds(1), 10),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+        keeper.claimed(List.of(handedOver));
+        List<OutboxRow> takenOver = OutboxFixtures.store().inTransaction(store ->
+                store.claim("relay-b", Instant.now(), Instant.now().plusSeconds(30), 500));
+        assertThat(takenOver).extracting(OutboxRow::id).containsExactly(id);
+
+        // When this relay renews what it holds
+        keeper.renew();
+
+        // Then the row is no longer its own: not sent from the hand-over, and nothing of it left to renew
+        assertThat(keeper.stillLeased(List.of(handedOver))).isEmpty();
+        assertThat(keeper.heldCount()).isZero();
+        assertThat(keeper.finished(List.of(handedOver))).as("handed back once, by stillLeased").isEmpty();
+    }
+}
