@@ -52,10 +52,14 @@ class JitWarmUpTest {
 
     @Test
     void noEventsMeansNoWarmUp() {
-        JitWarmUp warmUp = JitWarmUp.begin(config(0), RocksDbLibrary.preload(stateDir), () -> false);
+        RocksDbLibrary library = RocksDbLibrary.preload(stateDir);
+        JitWarmUp warmUp = JitWarmUp.begin(config(0), library, () -> false);
 
         assertThat(warmUp.done()).isTrue();
         assertThat(warmUp.piped()).isZero();
+        // the library's copy into the state directory goes on without the warm-up: let it end before
+        // the directory is deleted
+        library.await();
     }
 
     @Test
