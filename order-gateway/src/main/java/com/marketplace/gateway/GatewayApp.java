@@ -158,24 +158,37 @@ public final class GatewayApp {
      * co-partitioning; then starts HTTP on {@code port} (0 = a free port, see {@link #port()}) and the relay.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts;
-     *         nothing is started, and the relay's producer and a pool this app owns are closed
+     *         nothing is started, and the relay's producer and a pool this app owns are closed (as they
+     *         are when the HTTP port cannot be bound)
      */
     public GatewayApp start(int port) {
         if (outbox != null) {
             try {
                 outbox.prepareTopics();
             } catch (RuntimeException e) {
-                outbox.close();
-                if (ownedDataSource != null) {
-                    ownedDataSource.close();
-                }
+                closeOnFailedStart();
                 throw e;
             }
         }
-        javalin.start(port);
+        try {
+            javalin.start(port);
+        } catch (RuntimeException e) {
+            closeOnFailedStart();
+            throw e;
+        }
         log.info("Order gateway listening on port {}", javalin.port());
         startRelayIfEnabled();
         return this;
+    }
+
+    /** What {@link #start(int)} built and may not leave running when it fails: the relay's producer and an owned pool. */
+    private void closeOnFailedStart() {
+        if (outbox != null) {
+            outbox.close();
+        }
+        if (ownedDataSource != null) {
+            ownedDataSource.close();
+        }
     }
 
     /** Starts the outbox relay and its upkeep when {@code RELAY_ENABLED} is true. */

@@ -43,8 +43,9 @@ public final class TopicProvisioner {
      * app's dedupe store and orders-per-minute windows keep time by the newest record timestamp, so a
      * record stamped days ahead (a producer's clock running ahead, a hand-set timestamp) would make
      * them forget everything older; with this bound it shortens their memory by at most an hour.
-     * Kafka 4's broker default is the same; it is set on the topic so an older broker or another
-     * default does not lift it.
+     * Kafka 4's broker default is the same; it is set on the topic so that a broker configured
+     * otherwise (or a 3.x one, whose default is unbounded) does not lift it. Brokers older than 3.6 do
+     * not know the setting and refuse to create the topic: create the topics there beforehand.
      */
     public static final Duration MAX_TIMESTAMP_AHEAD = Duration.ofHours(1);
 

@@ -95,7 +95,8 @@ final class LeaseKeeper implements AutoCloseable {
             if (row.claimed()) {
                 claims.computeIfAbsent(row.claimId(), claim -> new HashSet<>()).add(row.id());
                 leased.remove(row.id());
-            } else {
+            } else if (claims.values().stream().noneMatch(ofClaim -> ofClaim.contains(row.id()))) {
+                // (handed over after a claim of this relay took it: its commit was reported that late)
                 leased.add(row.id());
             }
         }

@@ -202,8 +202,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             handedOver.addAll(rows);
             handedOverCount.addAndGet(rows.size());
             if (!sendingRounds) {
-                // leased just before the loop ended: nobody sends them here, so let them go at once
-                releaseHandedOver();
+                // leased just before the loop ended: nobody sends them here, so let them go at once,
+                // on a thread of its own (this one is an order's request, which must not wait for it)
+                Thread release = new Thread(this::releaseHandedOver, "outbox-relay-release-" + settings.relayId());
+                release.setDaemon(true);
+                release.start();
             }
         }
         if (!unleasedAggregates.isEmpty()) {
@@ -370,7 +373,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             running = false;
             sendingRounds = false;
             endStream();
+            // the pool hands no connection to an interrupted thread: release first, then restore the flag
+            boolean interrupted = Thread.interrupted();
             releaseHandedOver();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         log.info("Outbox relay {} stopped claiming", settings.relayId());
     }

@@ -350,7 +350,8 @@ class OutboxHandoffIT {
         // Then its row, leased to the stopped relay, is released and left PENDING for any relay at once
         UUID id = eventIds().get(0);
         assertThat(OutboxFixtures.statusOf(id)).isEqualTo("PENDING");
-        assertThat(OutboxFixtures.column("claimed_by", id)).as("still leased to the stopped relay").isBlank();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(OutboxFixtures.column("claimed_by", id)).as("still leased to the stopped relay").isBlank());
     }
 
     /**

@@ -2,6 +2,7 @@ package com.marketplace.streams.dedupe;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.StoreNames;
+import com.marketplace.events.Topics;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.kafka.common.metrics.Sensor;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * period; a repeat within retention is dropped.
  *
  * <p>The store ({@link StoreNames#DEDUPE}) is a window store keyed by eventId, in the window of the
- * record timestamp at which the event was first seen, holding that record's offset. Its segments
+ * record timestamp at which the event was first seen, holding that record's offset and topic
+ * ({@link #sourceOf}). Its segments
  * expire with stream time, so the store holds at most one retention period of eventIds and never
  * grows without bound. An event is a duplicate when the same eventId was seen within
  * {@code retention} of its timestamp in another record.
@@ -27,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>The same record read again</b> is not a duplicate. Under {@code at_least_once} the store
  * writes its changelog at once while the order's state and statistics sit in the record cache until
  * the commit, so after a crash the store can remember an event whose effects were lost, and the
- * records since the last commit are read again. Such a record carries the offset the store holds,
- * and it is processed again (at least once, as that guarantee promises) instead of dropped for good.
- * Under {@code exactly_once_v2} a crash rolls the store back with everything else, so this never
- * happens there. (Entries written by a version that stored the timestamp never match an offset:
- * those events are treated as before.)
+ * records since the last commit are read again. Such a record is the one the store names, and under
+ * {@code at_least_once} it is processed again (at least once, as that guarantee promises) instead of
+ * dropped for good. Under {@code exactly_once_v2} a crash rolls the store back with everything else,
+ * so every hit is a duplicate there. (Entries written by a version that stored the timestamp never
+ * name a real record: those events are treated as before.)
  *
  * <p><b>Assumption:</b> duplicates carry the same record key (the orderId, checked upstream by the
  * decoder) and are published to the same topic (one topic per event type), so they land in the
@@ -45,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * lagging topic would find its original already out of reach and pass as a new event. For the same
  * reason a record stamped ahead of the present shortens the retention of the eventIds before it by
  * as much; the order topics refuse a timestamp more than an hour ahead of the broker's clock
- * ({@code TopicProvisioner.MAX_TIMESTAMP_AHEAD} when the pipeline creates them, Kafka 4's default
- * otherwise).
+ * ({@code TopicProvisioner.MAX_TIMESTAMP_AHEAD} when the pipeline creates them, and Kafka 4's broker
+ * default; a topic created otherwise on an older broker has no such bound).
  *
  * <p>Every dropped duplicate is recorded on a Kafka Streams sensor of the task: metric
  * {@value #DROPPED_METRIC} (and {@code dropped-duplicates-rate}) in group {@value #METRICS_GROUP},
@@ -64,10 +66,11 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     public static final String DROPPED_METRIC = "dropped-duplicates-total";
     private static final String DROPPED_OPERATION = "dropped-duplicates";
 
-    /** The offset of a record whose source is not known (never matches a stored one). */
-    private static final long NO_OFFSET = -1;
+    /** The source of a record whose metadata is not known (never matches a stored one). */
+    private static final long NO_SOURCE = -1;
 
     private final Duration retention;
+    private final boolean reprocessReadAgain;
     private FixedKeyProcessorContext<String, EventEnvelope> context;
     private WindowStore<String, Long> seen;
     private Sensor dropped;
@@ -77,7 +80,21 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
      * @throws IllegalArgumentException when retention is not positive
      */
     public DedupeProcessor(Duration retention) {
+        this(retention, false);
+    }
+
+    /**
+     * @param retention          how long an eventId is remembered
+     * @param reprocessReadAgain whether the record that first carried an eventId, read again, is
+     *                           processed again: under {@code at_least_once} (see the class comment);
+     *                           never under {@code exactly_once_v2}, where a record is read again only
+     *                           after its effects were rolled back (or the group's offsets were moved
+     *                           back by hand, and then it is a duplicate)
+     * @throws IllegalArgumentException when retention is not positive
+     */
+    public DedupeProcessor(Duration retention, boolean reprocessReadAgain) {
         this.retention = requireValidRetention(retention);
+        this.reprocessReadAgain = reprocessReadAgain;
     }
 
     /**
@@ -111,26 +128,34 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     @Override
     public void process(FixedKeyRecord<String, EventEnvelope> record) {
         String eventId = record.value().eventId().toString();
-        long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(NO_OFFSET);
-        Long firstOffset = firstSeenAt(eventId, record.timestamp());
-        if (firstOffset == null) {
-            seen.put(eventId, offset, record.timestamp());
-        } else if (offset == NO_OFFSET || firstOffset != offset) {
+        long source = context.recordMetadata().map(DedupeProcessor::sourceOf).orElse(NO_SOURCE);
+        Long firstSource = firstSeenIn(eventId, record.timestamp());
+        if (firstSource == null) {
+            seen.put(eventId, source, record.timestamp());
+        } else if (reprocessReadAgain && source != NO_SOURCE && firstSource == source) {
+            log.debug("event {} of order {} read again from the record that first carried it (after a crash):"
+                    + " processing it again", eventId, record.key());
+        } else {
             log.debug("dropping duplicate event {} of order {}", eventId, record.key());
             dropped.record();
             return;
-        } else {
-            log.debug("event {} of order {} read again from offset {} (after a crash): processing it again",
-                    eventId, record.key(), offset);
         }
         context.forward(record);
     }
 
     /**
-     * The offset of the record that first carried {@code eventId} within the retention period around
-     * {@code timestamp}, or null when none did.
+     * The record, as stored: its offset and which of the task's two input topics it came from (the
+     * offsets of the two run side by side), {@code offset * 2 + (status changes ? 1 : 0)}.
      */
-    private Long firstSeenAt(String eventId, long timestamp) {
+    static long sourceOf(RecordMetadata metadata) {
+        return metadata.offset() * 2 + (Topics.ORDER_STATUS_CHANGED.equals(metadata.topic()) ? 1 : 0);
+    }
+
+    /**
+     * The stored source ({@link #sourceOf}) of the record that first carried {@code eventId} within
+     * the retention period around {@code timestamp}, or null when none did.
+     */
+    private Long firstSeenIn(String eventId, long timestamp) {
         long from = Math.max(0, timestamp - retention.toMillis());
         try (WindowStoreIterator<Long> hits = seen.fetch(eventId, from, timestamp + retention.toMillis())) {
             return hits.hasNext() ? hits.next().value : null;

@@ -11,17 +11,27 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class DedupeProcessorSupplier implements FixedKeyProcessorSupplier<String, EventEnvelope, EventEnvelope> {
 
     private final Duration retention;
+    private final boolean reprocessReadAgain;
     private final StoreBuilder<?> store;
 
     /** @throws IllegalArgumentException when retention is not positive */
     public DedupeProcessorSupplier(Duration retention) {
+        this(retention, false);
+    }
+
+    /**
+     * @param reprocessReadAgain see {@link DedupeProcessor#DedupeProcessor(Duration, boolean)}
+     * @throws IllegalArgumentException when retention is not positive
+     */
+    public DedupeProcessorSupplier(Duration retention, boolean reprocessReadAgain) {
         this.retention = DedupeProcessor.requireValidRetention(retention);
+        this.reprocessReadAgain = reprocessReadAgain;
         this.store = DedupeStore.builder(retention);
     }
 
     @Override
     public FixedKeyProcessor<String, EventEnvelope, EventEnvelope> get() {
-        return new DedupeProcessor(retention);
+        return new DedupeProcessor(retention, reprocessReadAgain);
     }
 
     @Override

@@ -8,8 +8,9 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Builds {@code dedupe-store}: eventId → the offset of the record it was first seen in, in the window
- * of that record's timestamp; windows expire after the retention.
+ * Builds {@code dedupe-store}: eventId → the record it was first seen in (offset and topic,
+ * {@link DedupeProcessor#sourceOf}), in the window of that record's timestamp; windows expire after
+ * the retention.
  */
 public final class DedupeStore {
 

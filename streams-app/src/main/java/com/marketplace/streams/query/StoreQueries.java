@@ -305,15 +305,24 @@ public final class StoreQueries {
      * thread failed): {@link KafkaStreams#store} then throws {@link IllegalStateException}.
      */
     private <S, R> R readLocal(String store, QueryableStoreType<S> type, int partition, Function<S, R> read) {
+        S view;
         try {
-            S view = streams.store(StoreQueryParameters.fromNameAndType(store, type).withPartition(partition));
-            return read.apply(view);
-        } catch (InvalidStateStoreException e) {
-            throw new StoreUnavailableException("store " + store + " partition " + partition
-                    + " is not active on this instance (migrating or restoring)", e);
+            view = streams.store(StoreQueryParameters.fromNameAndType(store, type).withPartition(partition));
         } catch (IllegalStateException e) {
             throw new StoreUnavailableException("store " + store + " partition " + partition
                     + " is not available: " + e.getMessage(), e);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(store, partition, e);
         }
+        try {
+            return read.apply(view);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(store, partition, e);
+        }
+    }
+
+    private static StoreUnavailableException unavailable(String store, int partition, InvalidStateStoreException e) {
+        return new StoreUnavailableException("store " + store + " partition " + partition
+                + " is not active on this instance (migrating or restoring)", e);
     }
 }

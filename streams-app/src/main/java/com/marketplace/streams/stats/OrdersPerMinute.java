@@ -23,8 +23,8 @@ public final class OrdersPerMinute {
      * day before it, so a single creation dated in the future (its gateway's clock running ahead of
      * the relay that sent it, a hand-made event) would erase the partition's counts and keep every
      * later one out. Stream time itself can run ahead of the present by no more than the order
-     * topics let a record's timestamp ({@code TopicProvisioner.MAX_TIMESTAMP_AHEAD}, an hour), far
-     * less than the day the store keeps.
+     * topics let a record's timestamp ({@code TopicProvisioner.MAX_TIMESTAMP_AHEAD}, an hour, on topics
+     * the pipeline created or any Kafka 4 broker), far less than the day the store keeps.
      */
     public static final Duration MAX_AHEAD_OF_STREAM_TIME = Duration.ofMinutes(1);
     /**

@@ -45,7 +45,8 @@ public final class OrderTopology {
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
-        KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention());
+        KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention(),
+                !config.exactlyOnce());
         fanOut(events, serdes);
         events.process(OrderStatistics.supplier(serdes), Named.as("order-statistics"));
         events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
@@ -54,7 +55,7 @@ public final class OrderTopology {
     }
 
     private static KStream<String, EventEnvelope> firstSeenEvents(StreamsBuilder builder, AppSerdes serdes,
-                                                                  Duration dedupeRetention) {
+                                                                  Duration dedupeRetention, boolean atLeastOnce) {
         var decoded = builder
                 .stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(serdes.string(), serdes.bytes())
                         .withName("order-events-source"))
@@ -67,7 +68,7 @@ public final class OrderTopology {
                 .defaultBranch(Branched.as("ok"));
         return branches.get("decode-result-ok")
                 .mapValues(DecodedEvent::event, Named.as("decoded-event"))
-                .processValues(new DedupeProcessorSupplier(dedupeRetention), Named.as("dedupe"));
+                .processValues(new DedupeProcessorSupplier(dedupeRetention, atLeastOnce), Named.as("dedupe"));
     }
 
     /**

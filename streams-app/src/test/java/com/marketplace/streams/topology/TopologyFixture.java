@@ -51,9 +51,17 @@ public final class TopologyFixture implements AutoCloseable {
 
     /** A fixture with extra Kafka Streams properties (e.g. the record cache switched off). */
     public TopologyFixture(Duration dedupeRetention, Properties overrides) {
-        StreamsAppConfig config = StreamsAppConfig.defaults()
-                .withKafka("localhost:9092", Path.of("target", "ttd-state", UUID.randomUUID().toString()))
-                .withDedupeRetention(dedupeRetention);
+        this(StreamsAppConfig.defaults().withDedupeRetention(dedupeRetention), overrides);
+    }
+
+    /** A fixture of the app as {@code env} configures it (e.g. {@code PROCESSING_GUARANTEE}). */
+    public static TopologyFixture configuredBy(Map<String, String> env) {
+        return new TopologyFixture(StreamsAppConfig.fromEnv(env), new Properties());
+    }
+
+    private TopologyFixture(StreamsAppConfig app, Properties overrides) {
+        StreamsAppConfig config = app.withKafka("localhost:9092",
+                Path.of("target", "ttd-state", UUID.randomUUID().toString()));
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         Properties props = config.toStreamsProperties();
         props.putAll(overrides);
