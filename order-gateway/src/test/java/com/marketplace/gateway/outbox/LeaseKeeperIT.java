@@ -26,14 +26,9 @@ class LeaseKeeperIT {
     void aRowThisRelayClaimsAfterItsOwnLeaseRanOutIsHeldThroughTheClaimNotLost() throws Exception {
         // Given a row handed over to this relay at its commit, whose lease ran out while it waited
         // (the relay could not renew it: the database stalled)
-        NewOutboxEvent event = NewOutboxEvent.from(OutboxFixtures.event(42, 0));
-        long id = OutboxFixtures.tx().inTransaction(conn -> new JdbcOutboxRepository().insert(conn, event,
-                new OutboxHandoff.Lease(RELAY, Instant.now().minusSeconds(1))));
-        OutboxRow handedOver = event.asRow(id);
-        LeaseKeeper keeper = new LeaseKeeper(OutboxFixtures.store(),
-                RelaySettings.of(RELAY, 500, Duration.ofSeconds(1), 10),
-                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
-        keeper.claimed(List.of(handedOver));
+        OutboxRow handedOver = handedOverWithExpiredLease(42);
+        long id = handedOver.id();
+        LeaseKeeper keeper = keeperHolding(handedOver);
 
         // When this relay's own claim round takes the row over, and then its leases are renewed
         List<OutboxRow> claimed = OutboxFixtures.store().inTransaction(store ->
@@ -51,14 +46,9 @@ class LeaseKeeperIT {
     @Test
     void aRowAnotherRelayTookOverIsSkippedOnceAndNotSentFromTheHandOver() throws Exception {
         // Given a row handed over to this relay, whose lease ran out, and another relay that claimed it
-        NewOutboxEvent event = NewOutboxEvent.from(OutboxFixtures.event(43, 0));
-        long id = OutboxFixtures.tx().inTransaction(conn -> new JdbcOutboxRepository().insert(conn, event,
-                new OutboxHandoff.Lease(RELAY, Instant.now().minusSeconds(1))));
-        OutboxRow handedOver = event.asRow(id);
-        LeaseKeeper keeper = new LeaseKeeper(OutboxFixtures.store(),
-                RelaySettings.of(RELAY, 500, Duration.ofSeconds(1), 10),
-                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
-        keeper.claimed(List.of(handedOver));
+        OutboxRow handedOver = handedOverWithExpiredLease(43);
+        long id = handedOver.id();
+        LeaseKeeper keeper = keeperHolding(handedOver);
         List<OutboxRow> takenOver = OutboxFixtures.store().inTransaction(store ->
                 store.claim("relay-b", Instant.now(), Instant.now().plusSeconds(30), 500));
         assertThat(takenOver).extracting(OutboxRow::id).containsExactly(id);
@@ -70,5 +60,21 @@ class LeaseKeeperIT {
         assertThat(keeper.stillLeased(List.of(handedOver))).isEmpty();
         assertThat(keeper.heldCount()).isZero();
         assertThat(keeper.finished(List.of(handedOver))).as("handed back once, by stillLeased").isEmpty();
+    }
+
+    /** An order's first event, written leased to {@link #RELAY} by a lease that ran out a second ago. */
+    private static OutboxRow handedOverWithExpiredLease(long orderId) throws Exception {
+        NewOutboxEvent event = NewOutboxEvent.from(OutboxFixtures.event(orderId, 0));
+        long id = OutboxFixtures.tx().inTransaction(conn -> new JdbcOutboxRepository().insert(conn, event,
+                new OutboxHandoff.Lease(RELAY, Instant.now().minusSeconds(1))));
+        return event.asRow(id);
+    }
+
+    /** {@link #RELAY}'s lease keeper (not renewing on its own), holding {@code row} by its lease. */
+    private static LeaseKeeper keeperHolding(OutboxRow row) {
+        LeaseKeeper keeper = new LeaseKeeper(OutboxFixtures.store(), RelaySettings.of(RELAY, 500, Duration.ofSeconds(1), 10),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+        keeper.claimed(List.of(row));
+        return keeper;
     }
 }
