@@ -58,13 +58,9 @@ final class Payloads {
      */
     static String requireText(String value, String name) {
         Objects.requireNonNull(value, name);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(name + " has an unpaired surrogate at index " + i);
-            }
+        int unpaired = WellFormedText.unpairedSurrogateAt(value);
+        if (unpaired >= 0) {
+            throw new IllegalArgumentException(name + " has an unpaired surrogate at index " + unpaired);
         }
         return value;
     }

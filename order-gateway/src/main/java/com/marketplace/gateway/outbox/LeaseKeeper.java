@@ -95,11 +95,21 @@ final class LeaseKeeper implements AutoCloseable {
             if (row.claimed()) {
                 claims.computeIfAbsent(row.claimId(), claim -> new HashSet<>()).add(row.id());
                 leased.remove(row.id());
-            } else if (claims.values().stream().noneMatch(ofClaim -> ofClaim.contains(row.id()))) {
+            } else if (!heldByClaim(row.id())) {
                 // (handed over after a claim of this relay took it: its commit was reported that late)
                 leased.add(row.id());
             }
         }
+    }
+
+    /** Whether one of the held claims holds row {@code id}; guarded by {@code this}. */
+    private boolean heldByClaim(long id) {
+        for (Set<Long> ofClaim : claims.values()) {
+            if (ofClaim.contains(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

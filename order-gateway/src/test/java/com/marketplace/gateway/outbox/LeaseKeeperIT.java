@@ -27,13 +27,11 @@ class LeaseKeeperIT {
         // Given a row handed over to this relay at its commit, whose lease ran out while it waited
         // (the relay could not renew it: the database stalled)
         OutboxRow handedOver = handedOverWithExpiredLease(42);
-        long id = handedOver.id();
         LeaseKeeper keeper = keeperHolding(handedOver);
 
         // When this relay's own claim round takes the row over, and then its leases are renewed
-        List<OutboxRow> claimed = OutboxFixtures.store().inTransaction(store ->
-                store.claim(RELAY, Instant.now(), Instant.now().plusSeconds(30), 500));
-        assertThat(claimed).extracting(OutboxRow::id).containsExactly(id);
+        List<OutboxRow> claimed = claimAs(RELAY);
+        assertThat(claimed).extracting(OutboxRow::id).containsExactly(handedOver.id());
         keeper.claimed(claimed);
         keeper.renew();
 
@@ -47,11 +45,8 @@ class LeaseKeeperIT {
     void aRowAnotherRelayTookOverIsSkippedOnceAndNotSentFromTheHandOver() throws Exception {
         // Given a row handed over to this relay, whose lease ran out, and another relay that claimed it
         OutboxRow handedOver = handedOverWithExpiredLease(43);
-        long id = handedOver.id();
         LeaseKeeper keeper = keeperHolding(handedOver);
-        List<OutboxRow> takenOver = OutboxFixtures.store().inTransaction(store ->
-                store.claim("relay-b", Instant.now(), Instant.now().plusSeconds(30), 500));
-        assertThat(takenOver).extracting(OutboxRow::id).containsExactly(id);
+        assertThat(claimAs("relay-b")).extracting(OutboxRow::id).containsExactly(handedOver.id());
 
         // When this relay renews what it holds
         keeper.renew();
@@ -68,6 +63,12 @@ class LeaseKeeperIT {
         long id = OutboxFixtures.tx().inTransaction(conn -> new JdbcOutboxRepository().insert(conn, event,
                 new OutboxHandoff.Lease(RELAY, Instant.now().minusSeconds(1))));
         return event.asRow(id);
+    }
+
+    /** A claim round of {@code relay} now, with a lease of 30 s. */
+    private static List<OutboxRow> claimAs(String relay) {
+        return OutboxFixtures.store().inTransaction(store ->
+                store.claim(relay, Instant.now(), Instant.now().plusSeconds(30), 500));
     }
 
     /** {@link #RELAY}'s lease keeper (not renewing on its own), holding {@code row} by its lease. */

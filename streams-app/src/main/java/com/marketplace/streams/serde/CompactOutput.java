@@ -1,5 +1,6 @@
 package com.marketplace.streams.serde;
 
+import com.marketplace.events.WellFormedText;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -92,16 +93,9 @@ final class CompactOutput {
      * silently write {@code ?} instead), as Smile refused it before.
      */
     private static void requireWellFormed(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                } else {
-                    throw new IllegalArgumentException("unpaired surrogate at index " + i + " of a string");
-                }
-            }
+        int unpaired = WellFormedText.unpairedSurrogateAt(value);
+        if (unpaired >= 0) {
+            throw new IllegalArgumentException("unpaired surrogate at index " + unpaired + " of a string");
         }
     }
 
