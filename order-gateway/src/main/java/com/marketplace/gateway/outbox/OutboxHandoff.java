@@ -42,6 +42,17 @@ public interface OutboxHandoff {
     Optional<Lease> lease();
 
     /**
+     * Whether rows written under {@code lease} and committed now can still be handed over: the relay
+     * renews a handed-over row's lease only at its next renewal, so rows committed too close to the
+     * lease's end (a transaction held up for a good part of the lease) could lapse first, be claimed
+     * by another relay and be sent twice. Rows that cannot are reported unleased instead; a claim
+     * round takes them once the lease has run out. Must not block.
+     */
+    default boolean canHandOver(Lease lease) {
+        return true;
+    }
+
+    /**
      * Called after a commit. Must not block and must not throw.
      *
      * @param rows               the committed rows written with a {@link #lease()}

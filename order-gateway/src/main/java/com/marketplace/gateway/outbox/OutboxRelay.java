@@ -190,6 +190,15 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
+     * Whether a transaction that took {@code lease} committed in time: within the first third of the
+     * lease, which leaves two renewals before it lapses (the keeper renews every third of it).
+     */
+    @Override
+    public boolean canHandOver(Lease lease) {
+        return clock.instant().isBefore(lease.until().minus(leases.renewInterval().multipliedBy(2)));
+    }
+
+    /**
      * Takes the committed leased rows of a transaction; they are sent on the next round. Their leases
      * are renewed from now on, while they wait too: the claiming thread may be held up (sent batches
      * unrecorded, a producer waiting for the broker) for longer than a lease, and another relay would

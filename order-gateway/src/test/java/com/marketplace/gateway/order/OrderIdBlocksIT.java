@@ -2,6 +2,7 @@ package com.marketplace.gateway.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.marketplace.gateway.db.Transactions;
@@ -22,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -155,6 +157,32 @@ class OrderIdBlocksIT {
             assertThat(failures).allSatisfy(failure -> assertThat(failure).isInstanceOf(StorageException.class));
             assertThat(attempts).as("connection attempts").hasValueBetween(1, 2);
         }
+    }
+
+    @Test
+    void anErrorWhileTakingABlockEndsThatAttemptAndTheNextCallerTakesABlock() {
+        // Given a data source whose first connection attempt throws an Error (as an OutOfMemoryError would)
+        AtomicInteger attempts = new AtomicInteger();
+        DataSource failingOnce = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && attempts.getAndIncrement() == 0) {
+                        throw new StackOverflowError("thrown while taking a block");
+                    }
+                    try {
+                        return method.invoke(TestDatabase.dataSource(), args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JdbcOrderIdBlocks ids = new JdbcOrderIdBlocks(new Transactions(failingOnce), SMALL_BLOCK);
+
+        // When the first caller meets it
+        assertThat(catchThrowable(ids::next)).isInstanceOf(StackOverflowError.class);
+
+        // Then the next caller takes a block of its own instead of waiting for the failed attempt forever
+        long id = assertTimeoutPreemptively(Duration.ofSeconds(30), ids::next);
+        assertThat(id).isPositive();
+        assertThat(attempts).hasValue(2);
     }
 
     private static JdbcOrderIdBlocks blocks() {

@@ -44,13 +44,18 @@ final class OutboxFixtures {
     static EventEnvelope event(long orderId, int seq) {
         Instant at = BASE.plusMillis(seq);
         if (seq == 0) {
-            return EventEnvelope.of(UUID.randomUUID(), at, new OrderCreated(orderId, "ORD-" + orderId, 1,
-                    "b@example.com", List.of(7L), List.of(new OrderItem(10, 7, 1, new BigDecimal("1.00"))),
-                    new BigDecimal("1.00"), "KRW", OrderStatus.PENDING, at));
+            return created(orderId, at);
         }
         return EventEnvelope.of(UUID.randomUUID(), at, new OrderStatusChanged(orderId, "ORD-" + orderId, 1,
                 "b@example.com", List.of(7L), OrderStatus.PENDING, OrderStatus.PAID, new BigDecimal("1.00"),
                 "KRW", at));
+    }
+
+    /** The creation of order {@code orderId}, stamped {@code at}. */
+    static EventEnvelope created(long orderId, Instant at) {
+        return EventEnvelope.of(UUID.randomUUID(), at, new OrderCreated(orderId, "ORD-" + orderId, 1,
+                "b@example.com", List.of(7L), List.of(new OrderItem(10, 7, 1, new BigDecimal("1.00"))),
+                new BigDecimal("1.00"), "KRW", OrderStatus.PENDING, at));
     }
 
     /** Inserts the events in one committed transaction, in list order. */

@@ -32,7 +32,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -138,7 +140,7 @@ class OutboxHandoffIT {
         OutboxHandoff deadRelay = new OutboxHandoff() {
             @Override
             public Optional<Lease> lease() {
-                return Optional.of(new Lease("relay-dead", Instant.now().plusSeconds(2)));
+                return Optional.of(new Lease("relay-dead", Instant.now().plusSeconds(5)));
             }
 
             @Override
@@ -162,11 +164,56 @@ class OutboxHandoffIT {
                 RelaySettings.of("relay-survivor", 500, Duration.ofMillis(200), 10),
                 new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {
             survivor.start();
-            // Then it leaves them alone while the lease holds, and publishes each once after it
-            assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isZero();
+            // Then it leaves them alone while the lease holds (its rounds run every 200 ms), and
+            // publishes each once after it
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                    .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 0);
             List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
                     Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
             assertThat(PublishedEvents.countsByEventId(published)).hasSize(10).allSatisfy((id, n) -> assertThat(n).isOne());
+        }
+    }
+
+    @Test
+    void rowsCommittedTooLateToKeepTheirLeaseAreLeftToTheClaimRoundsAndSentOnce() {
+        // Given a relay with 3 s leases, renewed every second, and an order transaction held up for
+        // 1.5 s after it took its lease (by the database, say): too late for two renewals before it lapses
+        try (OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(),
+                OutboxPublisher.create(kafka(), Clock.systemUTC()),
+                RelaySettings.of("relay-late-commit", 500, Duration.ofMillis(100), 10).withLease(Duration.ofSeconds(3)),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {
+            relay.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> relay.lease().isPresent());
+            List<OutboxRow> handedOver = new CopyOnWriteArrayList<>();
+            OutboxHandoff heldUp = new OutboxHandoff() {
+                @Override
+                public Optional<Lease> lease() {
+                    Optional<Lease> lease = relay.lease();
+                    sleepUninterruptibly(Duration.ofMillis(1_500));
+                    return lease;
+                }
+
+                @Override
+                public boolean canHandOver(Lease lease) {
+                    return relay.canHandOver(lease);
+                }
+
+                @Override
+                public void committed(List<OutboxRow> rows, Set<String> unleasedAggregates) {
+                    handedOver.addAll(rows);
+                    relay.committed(rows, unleasedAggregates);
+                }
+            };
+            OrderService orders = new OrderService(new JdbcOrderTransactions(OutboxFixtures.tx(),
+                    new JdbcOrderRepository(), new JdbcIdempotencyRepository(), new JdbcOutboxRepository(), heldUp),
+                    JdbcOrderTransactionsFactory.orderIds(), OutboxNotifier.NONE, OrderMetrics.NONE);
+
+            // When the order commits
+            orders.create(TestOrders.request(700), null);
+
+            // Then its row is not handed over but claimed once the lease has run out, and sent once
+            assertThat(handedOver).isEmpty();
+            assertEachPublishedOnceAndProcessed(1);
         }
     }
 
@@ -447,6 +494,21 @@ class OutboxHandoffIT {
 
     private static List<UUID> eventIds() {
         return allPayloads().stream().map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
+    }
+
+    private static void sleepUninterruptibly(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        boolean interrupted = false;
+        for (long left = duration.toNanos(); left > 0; left = until - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

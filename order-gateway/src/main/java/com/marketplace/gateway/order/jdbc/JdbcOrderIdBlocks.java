@@ -114,11 +114,16 @@ public final class JdbcOrderIdBlocks implements OrderIds {
                 refill = null;
             }
             pending.complete(null);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // every failure ends the attempt, an Error too: the callers waiting for it would
+            // otherwise wait forever, and so would every later one
             synchronized (this) {
                 refill = null;
             }
             pending.completeExceptionally(e);
+            if (e instanceof Error error) {
+                throw error;
+            }
         }
     }
 

@@ -60,16 +60,23 @@ public final class JdbcOrderTransactions implements OrderTransactions {
     @Override
     public <T> T inTransaction(Function<OrderStore, T> work) {
         List<OutboxRow> leased = new ArrayList<>();
+        List<OutboxHandoff.Lease> leases = new ArrayList<>();
         Set<String> unleased = new HashSet<>();
         T result;
         try {
             result = transactions.inTransaction(conn -> {
                 leased.clear();
+                leases.clear();
                 unleased.clear();
-                return work.apply(new ConnectionOrderStore(conn, leased, unleased));
+                return work.apply(new ConnectionOrderStore(conn, leased, leases, unleased));
             });
         } catch (SQLException e) {
             throw new StorageException("database transaction failed (SQLState " + e.getSQLState() + ")", e);
+        }
+        if (!leases.stream().allMatch(handoff::canHandOver)) {
+            // committed too late for the relay to keep the leases: its claim rounds take the rows instead
+            leased.forEach(row -> unleased.add(row.aggregateId()));
+            leased.clear();
         }
         if (!leased.isEmpty() || !unleased.isEmpty()) {
             handoff.committed(List.copyOf(leased), Set.copyOf(unleased));
@@ -87,11 +94,14 @@ public final class JdbcOrderTransactions implements OrderTransactions {
 
         private final Connection conn;
         private final List<OutboxRow> leased;
+        private final List<OutboxHandoff.Lease> leases;
         private final Set<String> unleased;
 
-        ConnectionOrderStore(Connection conn, List<OutboxRow> leased, Set<String> unleased) {
+        ConnectionOrderStore(Connection conn, List<OutboxRow> leased, List<OutboxHandoff.Lease> leases,
+                             Set<String> unleased) {
             this.conn = conn;
             this.leased = leased;
+            this.leases = leases;
             this.unleased = unleased;
         }
 
@@ -127,6 +137,7 @@ public final class JdbcOrderTransactions implements OrderTransactions {
                 long id = outbox.insert(conn, row, lease.orElse(null));
                 if (lease.isPresent()) {
                     leased.add(row.asRow(id));
+                    leases.add(lease.get());
                 } else {
                     unleased.add(row.aggregateId());
                 }

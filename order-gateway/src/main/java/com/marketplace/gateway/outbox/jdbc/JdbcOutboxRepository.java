@@ -192,6 +192,8 @@ public final class JdbcOutboxRepository {
     private static final int MAX_ERROR_LENGTH = 1000;
     /** {@code claimed_until} of a row nobody holds (the columns are never NULL; see migration V3). */
     private static final Instant NOT_LEASED = Instant.EPOCH;
+    /** {@code next_attempt_at} of a new row: before any relay's clock. */
+    private static final Instant DUE_AT_ONCE = Instant.EPOCH;
     /** {@code claimed_by} of a row nobody holds a lease on of its own. */
     private static final String NOBODY = "";
 
@@ -222,7 +224,9 @@ public final class JdbcOutboxRepository {
             ps.setString(6, event.envelopeJson());
             ps.setString(7, OutboxStatus.PENDING.name());
             UtcTimestamps.bind(ps, 8, event.createdAt());
-            UtcTimestamps.bind(ps, 9, event.createdAt());
+            // due at once, whatever the writer's clock said: a row due at its event's time waited for
+            // a relay whose clock runs behind the writer's, and every later event of its order with it
+            UtcTimestamps.bind(ps, 9, DUE_AT_ONCE);
             ps.setString(10, lease == null ? NOBODY : lease.relayId());
             UtcTimestamps.bind(ps, 11, lease == null ? NOT_LEASED : lease.until());
             if (ps.executeUpdate() != 1) {
