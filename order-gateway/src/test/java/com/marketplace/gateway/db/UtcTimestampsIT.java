@@ -33,11 +33,14 @@ class UtcTimestampsIT {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT created_at, processed_at FROM outbox_events WHERE next_attempt_at = ?")) {
+                    "SELECT created_at, processed_at, CONCAT(created_at, '') AS stored FROM outbox_events"
+                            + " WHERE next_attempt_at = ?")) {
                 UtcTimestamps.bind(ps, 1, written);
                 try (ResultSet rs = ps.executeQuery()) {
                     assertThat(rs.next()).isTrue();
                     assertThat(UtcTimestamps.read(rs, "created_at")).isEqualTo(written);
+                    // what the database holds, read as text: UTC wall time, not shifted to any zone
+                    assertThat(rs.getString("stored")).isEqualTo("2026-11-25 23:59:58.123456");
                     assertThat(UtcTimestamps.read(rs, "processed_at")).as("not processed yet").isEqualTo(Instant.EPOCH);
                 }
             }

@@ -90,7 +90,7 @@ class HostileRequestsIT {
                     Connection: close
                     """, "ZZ\r\n{\"buyerId\":1}\r\n0\r\n\r\n", false);
 
-            assertClientErrorOrClosed(answer);
+            assertProblem(answer, 400);
             assertThat(logs.warningsAndErrors()).isEmpty();
         }
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);

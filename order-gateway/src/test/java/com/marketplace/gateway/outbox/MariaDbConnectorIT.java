@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marketplace.events.EventCodec;
+import com.marketplace.gateway.GatewayApp;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.Migrations;
@@ -70,7 +71,7 @@ class MariaDbConnectorIT {
     @Test
     void ordersAndTheirStatusChangesArePublishedOnceAndMarkedProcessed() throws Exception {
         List<UUID> eventIds = new ArrayList<>();
-        try (RunningGateway gateway = RunningGateway.start(relayOnMariaDbConnector(), OutboxNotifier.NONE)) {
+        try (RunningGateway gateway = onMariaDbConnector()) {
             for (int i = 0; i < 20; i++) {
                 String created = gateway.postJson("/api/v1/orders", TestOrders.json(100 + i)).body();
                 long orderId = JSON.readTree(created).get("orderId").asLong();
@@ -98,7 +99,7 @@ class MariaDbConnectorIT {
 
     @Test
     void concurrentPostsWithOneIdempotencyKeyMeetOnItsDuplicateKeyAndMakeOneOrder() {
-        try (RunningGateway gateway = RunningGateway.start(relayOnMariaDbConnector(), OutboxNotifier.NONE)) {
+        try (RunningGateway gateway = onMariaDbConnector()) {
             for (int round = 0; round < 3; round++) {
                 String key = "mariadb-race-" + round;
                 List<HttpResponse<String>> responses = Concurrently.run(8, thread -> () -> gateway.postJson(
@@ -113,6 +114,11 @@ class MariaDbConnectorIT {
             assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(8), "Idempotency-Key", "mariadb-race-0")
                     .statusCode()).isEqualTo(422);
         }
+    }
+
+    /** The gateway as production wires it: its own pool on {@code DB_URL}, here a {@code jdbc:mariadb:} URL. */
+    private static RunningGateway onMariaDbConnector() {
+        return RunningGateway.of(GatewayApp.create(relayOnMariaDbConnector()).start(0));
     }
 
     private static GatewayConfig relayOnMariaDbConnector() {

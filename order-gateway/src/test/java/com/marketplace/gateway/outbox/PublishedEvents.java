@@ -33,7 +33,11 @@ final class PublishedEvents {
     private PublishedEvents() {
     }
 
-    /** Consumes until every expected eventId has been seen (or fails after {@code atMost}); returns all records seen. */
+    /**
+     * Consumes until every expected eventId has been seen (or fails after {@code atMost}), then on to the
+     * end of the topics, so that a second copy written before the first had been read is among the
+     * records returned: all the records seen.
+     */
     static List<Published> awaitAll(String bootstrap, Collection<UUID> expected, Duration atMost) {
         Set<UUID> missing = new HashSet<>(expected);
         List<Published> seen = new ArrayList<>();
@@ -47,6 +51,7 @@ final class PublishedEvents {
                 }
                 return missing.isEmpty();
             });
+            readToTheEnd(consumer, seen, Duration.ofMillis(300));
         }
         return seen;
     }
@@ -56,14 +61,19 @@ final class PublishedEvents {
         List<Published> seen = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
             consumer.subscribe(Topics.ORDER_EVENT_TOPICS);
-            int emptyPolls = 0;
-            while (emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
-                records.forEach(r -> seen.add(toPublished(r)));
-            }
+            readToTheEnd(consumer, seen, Duration.ofMillis(500));
         }
         return seen;
+    }
+
+    /** Polls until three polls of {@code poll} in a row return nothing. */
+    private static void readToTheEnd(KafkaConsumer<String, byte[]> consumer, List<Published> seen, Duration poll) {
+        int emptyPolls = 0;
+        while (emptyPolls < 3) {
+            var records = consumer.poll(poll);
+            emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+            records.forEach(r -> seen.add(toPublished(r)));
+        }
     }
 
     static Map<UUID, Long> countsByEventId(List<Published> published) {
