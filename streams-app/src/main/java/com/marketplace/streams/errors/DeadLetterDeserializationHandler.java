@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A record Kafka Streams cannot deserialize before the topology sees it (the order topics are read
- * as bytes, so in practice an unreadable internal record): it goes to {@code marketplace.dlq} in
- * the {@link DeadLetters} format and processing goes on.
+ * A record Kafka Streams cannot deserialize before the topology sees it (the order topics' values
+ * are read as bytes, so in practice a key that is not well-formed UTF-8, or an unreadable internal
+ * record): it goes to {@code marketplace.dlq}, key and value as received, in the {@link DeadLetters}
+ * format, and processing goes on.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 

@@ -14,11 +14,13 @@ import org.apache.kafka.common.serialization.Serdes;
  * Every serde of the topology, built once. Keys are strings (orderId, status, eventId) or longs
  * (sellerId, buyerId); values of the contract are JSON through {@link EventCodec}, internal values
  * of the state stores in the compact form or Smile ({@link StateValueSerde}); raw input
- * values are bytes so a bad record can be dead-lettered as received.
+ * values are bytes and input keys are refused unless well-formed UTF-8, so a bad record can be
+ * dead-lettered as received.
  */
 public final class AppSerdes {
 
     private final Serde<String> string = Serdes.String();
+    private final Serde<String> inputKeys = Serdes.serdeFrom(Serdes.String().serializer(), new Utf8KeyDeserializer());
     private final Serde<Long> longs = Serdes.Long();
     private final Serde<byte[]> bytes = Serdes.ByteArray();
     private final Serde<EmailMessage> email = JsonSerde.of(EmailMessage.class);
@@ -37,6 +39,11 @@ public final class AppSerdes {
 
     public Serde<String> string() {
         return string;
+    }
+
+    /** The order topics' keys: strings, refused when not well-formed UTF-8 ({@link Utf8KeyDeserializer}). */
+    public Serde<String> inputKeys() {
+        return inputKeys;
     }
 
     public Serde<Long> longs() {

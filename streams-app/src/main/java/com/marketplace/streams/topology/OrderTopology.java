@@ -57,7 +57,7 @@ public final class OrderTopology {
     private static KStream<String, EventEnvelope> firstSeenEvents(StreamsBuilder builder, AppSerdes serdes,
                                                                   Duration dedupeRetention, boolean atLeastOnce) {
         var decoded = builder
-                .stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(serdes.string(), serdes.bytes())
+                .stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(serdes.inputKeys(), serdes.bytes())
                         .withName("order-events-source"))
                 .processValues(DecodeProcessor::new, Named.as("decode-envelope"));
         var branches = decoded.split(Named.as("decode-result-"))

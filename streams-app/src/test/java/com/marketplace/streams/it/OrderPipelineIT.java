@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.AnalyticsEvent;
 import com.marketplace.events.DerivedIds;
 import com.marketplace.events.EmailMessage;
+import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Notification;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.RecipientType;
@@ -15,6 +17,7 @@ import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.errors.DeadLetters;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.serde.StateValueFormat;
 import com.marketplace.streams.stats.BuyerStats;
@@ -22,6 +25,7 @@ import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
 import com.marketplace.streams.topology.OrderTopology;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +41,10 @@ import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -46,11 +54,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole topology against a real in-process broker with exactly_once_v2: 2,000 input records of
- * which 10% are re-sent duplicates. Each output topic, read committed, holds exactly one record per
+ * which 10% are re-sent duplicates, and one more whose key is not UTF-8 (dead-lettered as received). Each output topic, read committed, holds exactly one record per
  * expected id, and the statistics stores equal the values computed directly from the input.
  */
 class OrderPipelineIT {
 
+    /** The key of one more input record: not UTF-8, so it is dead-lettered as received. */
+    private static final byte[] NOT_UTF8_KEY = {'4', '2', (byte) 0xC3};
     private static final int UNIQUE_EVENTS = 1_800;
     private static final int DUPLICATES = 200;
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(3);
@@ -77,6 +87,15 @@ class OrderPipelineIT {
         scenario = new InputScenario(42, UNIQUE_EVENTS, DUPLICATES, Instant.now().truncatedTo(ChronoUnit.MINUTES)
                 .minus(Duration.ofHours(1)));
         scenario.publish(broker.bootstrapServers());
+        publishWithKey(NOT_UTF8_KEY, EventCodec.INSTANCE.encode(scenario.sends.get(0)));
+    }
+
+    private static void publishWithKey(byte[] key, byte[] value) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.ORDER_CREATED, key, value));
+            producer.flush();
+        }
     }
 
     @AfterAll
@@ -117,7 +136,14 @@ class OrderPipelineIT {
                 Notification::notificationId, expectedNotifications);
         awaitOutput(Topics.ANALYTICS, expectedAnalytics.size(), SERDES.analytics(), AnalyticsEvent::sourceEventId,
                 expectedAnalytics);
-        assertThat(OutputReader.readCommittedBytes(broker.bootstrapServers(), Topics.DLQ)).isEmpty();
+        // the one record whose key is not UTF-8, and nothing else
+        assertThat(OutputReader.readCommittedRaw(broker.bootstrapServers(), Topics.DLQ)).singleElement()
+                .satisfies(dead -> {
+                    assertThat(dead.key()).isEqualTo(NOT_UTF8_KEY);
+                    assertThat(dead.value()).isEqualTo(EventCodec.INSTANCE.encode(scenario.sends.get(0)));
+                    assertThat(new String(dead.headers().lastHeader(EventHeaders.DLQ_ERROR).value(),
+                            StandardCharsets.UTF_8)).isEqualTo(DeadLetters.DESERIALIZATION_ERROR);
+                });
     }
 
     @Test
@@ -145,7 +171,7 @@ class OrderPipelineIT {
             await().atMost(PROCESSING_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> admin
                     .listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get().entrySet().stream()
                     .filter(e -> Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum() == scenario.sends.size());
+                    .mapToLong(e -> e.getValue().offset()).sum() == scenario.sends.size() + 1);
         }
     }
 

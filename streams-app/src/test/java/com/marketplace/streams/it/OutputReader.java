@@ -21,12 +21,22 @@ public final class OutputReader {
 
     /** Every committed record of {@code topic}, values read with {@code values}. */
     public static <V> List<ConsumerRecord<String, V>> readCommitted(String bootstrap, String topic, Deserializer<V> values) {
+        return readCommitted(bootstrap, topic, new StringDeserializer(), values);
+    }
+
+    /** Every committed record of {@code topic}, keys and values as they are stored. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedRaw(String bootstrap, String topic) {
+        return readCommitted(bootstrap, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> readCommitted(String bootstrap, String topic, Deserializer<K> keys,
+                                                                   Deserializer<V> values) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<String, V>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
