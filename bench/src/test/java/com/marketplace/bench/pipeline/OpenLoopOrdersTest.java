@@ -45,7 +45,8 @@ class OpenLoopOrdersTest {
             assertThat(sent.stream().map(OpenLoopOrders.Sent::orderId).distinct()).hasSize(200);
             for (int i = 0; i < sent.size(); i++) {
                 assertThat(sent.get(i).dueNanos()).isEqualTo(start + i * TimeUnit.MILLISECONDS.toNanos(10));
-                assertThat(sent.get(i).sentNanos() - sent.get(i).dueNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+                // a client that waited for answers would send the last ones some 3 s late (40 served a second)
+                assertThat(sent.get(i).sentNanos() - sent.get(i).dueNanos()).isLessThan(TimeUnit.SECONDS.toNanos(1));
             }
             OpenLoopOrders.Sent last = sent.get(sent.size() - 1);
             assertThat(last.answeredNanos() - last.dueNanos()).isGreaterThan(TimeUnit.SECONDS.toNanos(2));
