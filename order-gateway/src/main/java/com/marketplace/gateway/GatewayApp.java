@@ -79,7 +79,7 @@ public final class GatewayApp {
         OutboxHandoff handoff = outbox == null || !config.outboxWakeOnCommit() ? OutboxHandoff.NONE : outbox.handoff();
         this.orderService = new OrderService(orderTransactions(tx, handoff), new JdbcOrderIdBlocks(tx), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
-        this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier, Clock.systemUTC());
+        this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier);
         this.javalin = createJavalin();
     }
 

@@ -1,6 +1,5 @@
 package com.marketplace.gateway.outbox;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,12 +12,10 @@ public final class OutboxAdmin {
 
     private final OutboxTransactions outbox;
     private final OutboxNotifier notifier;
-    private final Clock clock;
 
-    public OutboxAdmin(OutboxTransactions outbox, OutboxNotifier notifier, Clock clock) {
+    public OutboxAdmin(OutboxTransactions outbox, OutboxNotifier notifier) {
         this.outbox = outbox;
         this.notifier = notifier;
-        this.clock = clock;
     }
 
     /** @throws OutboxStorageException when the database fails */
@@ -33,7 +30,7 @@ public final class OutboxAdmin {
      */
     public RetryResult retry(UUID eventId) {
         RetryResult result = outbox.inTransaction(store -> {
-            if (store.retryFailed(eventId, clock.instant())) {
+            if (store.retryFailed(eventId)) {
                 return RetryResult.REQUEUED;
             }
             Optional<OutboxStatus> status = store.statusOf(eventId);

@@ -191,7 +191,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * Whether a transaction that took {@code lease} committed in time: within the first third of the
-     * lease, which leaves two renewals before it lapses (the keeper renews every third of it).
+     * lease. The keeper renews every third of a lease, so its next renewal of the handed-over rows
+     * then comes with at least a third of the lease to spare.
      */
     @Override
     public boolean canHandOver(Lease lease) {

@@ -128,11 +128,11 @@ public interface OutboxStore {
     List<FailedOutboxEvent> findFailed(int limit);
 
     /**
-     * Puts a FAILED row back to PENDING with a fresh attempt budget, due at {@code now}.
+     * Puts a FAILED row back to PENDING with a fresh attempt budget, due at once.
      *
      * @return false when no FAILED row has that eventId
      */
-    boolean retryFailed(UUID eventId, Instant now);
+    boolean retryFailed(UUID eventId);
 
     /** The status of the row with this eventId, if there is one. */
     Optional<OutboxStatus> statusOf(UUID eventId);

@@ -185,10 +185,12 @@ class OutboxHandoffIT {
             relay.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> relay.lease().isPresent());
             List<OutboxRow> handedOver = new CopyOnWriteArrayList<>();
+            List<OutboxHandoff.Lease> leases = new CopyOnWriteArrayList<>();
             OutboxHandoff heldUp = new OutboxHandoff() {
                 @Override
                 public Optional<Lease> lease() {
                     Optional<Lease> lease = relay.lease();
+                    lease.ifPresent(leases::add);
                     sleepUninterruptibly(Duration.ofMillis(1_500));
                     return lease;
                 }
@@ -211,7 +213,8 @@ class OutboxHandoffIT {
             // When the order commits
             orders.create(TestOrders.request(700), null);
 
-            // Then its row is not handed over but claimed once the lease has run out, and sent once
+            // Then its row, written leased, is not handed over but claimed once the lease has run out, and sent once
+            assertThat(leases).hasSize(1);
             assertThat(handedOver).isEmpty();
             assertEachPublishedOnceAndProcessed(1);
         }
@@ -293,10 +296,11 @@ class OutboxHandoffIT {
 
     @Test
     void rowsHandedOverWhileTheRelayCannotSendThemKeepTheirLeaseAndNoOtherRelayTakesThemOver() {
-        // Given a relay with leases of a second, whose recording is held up so that it stops sending
+        // Given a relay with leases of 3 s (an order's transaction has a second to hand its rows over),
+        // whose recording is held up so that it stops sending
         RecordingGate recording = new RecordingGate();
         try (OutboxRelay relay = recording.relay(RelaySettings.of("relay-queued", 500, Duration.ofMinutes(1), 10)
-                .withLease(Duration.ofSeconds(1)), new SimpleMeterRegistry())) {
+                .withLease(Duration.ofSeconds(3)), new SimpleMeterRegistry())) {
             OrderService orders = startWithOneOrderThrough(relay, 500);
             recording.holdWhileFourOrdersAreSent(orders, 501);
             List<UUID> sent = eventIds();
@@ -307,7 +311,7 @@ class OutboxHandoffIT {
             }
             List<UUID> queued = eventIds().stream().filter(id -> !sent.contains(id)).toList();
             assertThat(queued).hasSize(5);
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(11)).until(() -> true);
 
             // Then the relay still holds them, renewed, and a relay claiming now finds nothing to take
             OutboxRelay other = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka(), Clock.systemUTC()),

@@ -36,8 +36,9 @@ import java.util.function.Function;
  * an order id in use {@link OrderIdTakenException}.
  *
  * <p>Outbox rows that no earlier unfinished event of their order precedes are written leased to
- * this instance's relay and handed to it after the commit ({@link OutboxHandoff}); an order's first
- * event always qualifies. The others are left to the relay's claim rounds.
+ * this instance's relay and handed to it after the commit ({@link OutboxHandoff}), unless the
+ * commit came too late for the relay to keep their leases ({@link OutboxHandoff#canHandOver}); an
+ * order's first event always qualifies. The others are left to the relay's claim rounds.
  */
 public final class JdbcOrderTransactions implements OrderTransactions {
 

@@ -702,13 +702,14 @@ public final class JdbcOutboxRepository {
     }
 
     /**
-     * Puts a FAILED row back to PENDING with a fresh attempt budget, due at {@code now}.
+     * Puts a FAILED row back to PENDING with a fresh attempt budget, due at once (whatever the
+     * clocks of the gateway asking and of the relays).
      *
      * @return false when no FAILED row has that eventId
      */
-    boolean retryFailed(Connection conn, UUID eventId, Instant now) throws SQLException {
+    boolean retryFailed(Connection conn, UUID eventId) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(RETRY_FAILED)) {
-            UtcTimestamps.bind(ps, 1, now);
+            UtcTimestamps.bind(ps, 1, DUE_AT_ONCE);
             UtcTimestamps.bind(ps, 2, NOT_LEASED);
             ps.setString(3, eventId.toString());
             return ps.executeUpdate() == 1;

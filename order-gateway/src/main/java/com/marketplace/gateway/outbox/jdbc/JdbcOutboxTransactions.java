@@ -138,8 +138,8 @@ public final class JdbcOutboxTransactions implements OutboxTransactions {
         }
 
         @Override
-        public boolean retryFailed(UUID eventId, Instant now) {
-            return run("requeueing outbox event", () -> outbox.retryFailed(conn, eventId, now));
+        public boolean retryFailed(UUID eventId) {
+            return run("requeueing outbox event", () -> outbox.retryFailed(conn, eventId));
         }
 
         @Override
