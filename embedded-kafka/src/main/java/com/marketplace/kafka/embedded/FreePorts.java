@@ -41,6 +41,14 @@ public final class FreePorts {
 
     private static final InetAddress LOOPBACK = ipv4Loopback();
 
+    /** Opens a probe socket on a port the operating system chooses; the tests' seam. */
+    @FunctionalInterface
+    interface Probes {
+        ServerSocket open(InetAddress host) throws IOException;
+    }
+
+    private static final Probes OPERATING_SYSTEM = host -> new ServerSocket(0, 1, host);
+
     private FreePorts() {
     }
 
@@ -50,7 +58,7 @@ public final class FreePorts {
      * @throws UncheckedIOException if no socket can be bound
      */
     public static int next() {
-        return pick(LOOPBACK, 1, 0)[0];
+        return pick(OPERATING_SYSTEM, LOOPBACK, 1, 0)[0];
     }
 
     /**
@@ -61,7 +69,7 @@ public final class FreePorts {
      * @throws UncheckedIOException if no socket can be bound
      */
     public static int nextOnAllInterfaces() {
-        return pick(null, 1, 0)[0];
+        return pick(OPERATING_SYSTEM, null, 1, 0)[0];
     }
 
     /**
@@ -73,7 +81,7 @@ public final class FreePorts {
      * @throws UncheckedIOException if no socket can be bound
      */
     public static int nextOtherThan(int taken) {
-        return pick(LOOPBACK, 1, taken)[0];
+        return pick(OPERATING_SYSTEM, LOOPBACK, 1, taken)[0];
     }
 
     /**
@@ -89,7 +97,7 @@ public final class FreePorts {
         if (count < 1) {
             throw new IllegalArgumentException("Need at least one port: " + count);
         }
-        return pick(LOOPBACK, count, 0);
+        return pick(OPERATING_SYSTEM, LOOPBACK, count, 0);
     }
 
     /**
@@ -97,13 +105,13 @@ public final class FreePorts {
      * a port other than {@code taken}, then closes them all. At most one probe is wasted on
      * {@code taken}: it stays open, so the operating system does not offer that port again.
      */
-    private static int[] pick(InetAddress host, int count, int taken) {
+    static int[] pick(Probes opener, InetAddress host, int count, int taken) {
         List<ServerSocket> probes = new ArrayList<>(count + 1);
         try {
             int[] ports = new int[count];
             int found = 0;
             while (found < count) {
-                ServerSocket probe = new ServerSocket(0, 1, host);
+                ServerSocket probe = opener.open(host);
                 probes.add(probe);
                 int port = probe.getLocalPort();
                 if (port != taken) {

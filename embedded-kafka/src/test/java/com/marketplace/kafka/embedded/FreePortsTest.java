@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FreePortsTest {
@@ -39,12 +43,50 @@ class FreePortsTest {
     }
 
     @Test
-    void aPortInUseIsNotChosen() throws Exception {
-        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int taken = busy.getLocalPort();
+    void aPortPromisedElsewhereIsSkippedAndItsProbeHeldUntilTheEnd() throws Exception {
+        // Given an operating system that offers the promised port first
+        int promised = 40_001;
+        Deque<Integer> offered = new ArrayDeque<>(List.of(promised, 40_002, 40_003));
+        List<ProbeSocket> opened = new ArrayList<>();
+        FreePorts.Probes probes = host -> {
+            ProbeSocket probe = new ProbeSocket(offered.pop(), opened);
+            opened.add(probe);
+            return probe;
+        };
 
-            assertThat(FreePorts.next()).isNotEqualTo(taken);
-            assertThat(Arrays.stream(FreePorts.distinct(10))).doesNotContain(taken);
+        // Then it is not chosen, and no later probe could have been offered it again
+        assertThat(FreePorts.pick(probes, null, 2, promised)).containsExactly(40_002, 40_003);
+        assertThat(opened).hasSize(3).allMatch(ProbeSocket::isClosed);
+        assertThat(opened.get(0).openWhenClosed).as("probes still open when the promised one closed").isEqualTo(3);
+    }
+
+    /** A probe that reports a given port and counts the probes open when it is closed. */
+    private static final class ProbeSocket extends ServerSocket {
+
+        private final int port;
+        private final List<ProbeSocket> all;
+        private boolean closed;
+        private long openWhenClosed;
+
+        ProbeSocket(int port, List<ProbeSocket> all) throws java.io.IOException {
+            this.port = port;
+            this.all = all;
+        }
+
+        @Override
+        public int getLocalPort() {
+            return port;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed;
+        }
+
+        @Override
+        public void close() {
+            openWhenClosed = all.stream().filter(p -> !p.closed).count();
+            closed = true;
         }
     }
 

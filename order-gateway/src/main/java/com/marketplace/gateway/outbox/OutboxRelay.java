@@ -60,18 +60,6 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * send instead of many small ones.
      */
     private static final int UNRECORDED_BATCHES = 3;
-    /**
-     * How long the completer goes on collecting acknowledged batches after the first one of a group,
-     * to record them all in one transaction. At a steady trickle every order's event is a batch of its
-     * own, handed over at commit and sent at once; recorded one by one, each cost an UPDATE and a
-     * durable commit of its own. Only the bookkeeping waits: the records are on the topic already. A
-     * group's first batch is recorded at most this long after its acknowledgements, so that is how
-     * much longer a later event of the same order may wait (it may leave only once its predecessor is
-     * recorded), and how much wider the window in which a crash leaves published rows unrecorded
-     * (they are re-sent after the lease). A group holds at most a batch of rows; a failed recording
-     * leaves the whole group to be re-sent after the lease.
-     */
-    private static final Duration RECORD_WINDOW = Duration.ofMillis(20);
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
     private final OutboxTransactions outbox;
@@ -507,7 +495,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /**
      * The completer thread's loop, until the claiming loop ends: awaits each batch's acknowledgements
      * in order and records them. At a trickle (no other rows waiting to be sent, being sent or sent
-     * when a batch's acknowledgements come) the batches acknowledged within {@link #RECORD_WINDOW} after it are recorded with it in
+     * when a batch's acknowledgements come) the batches acknowledged within the
+     * {@link RelaySettings#recordWindow record window} after it are recorded with it in
      * one transaction, up to {@link #UNRECORDED_BATCHES} batches and a batch of rows; a batch that
      * would overfill the group, or is not acknowledged in time, starts the next group. Under load
      * (rows already waiting) each batch is recorded alone and at once: every recording then frees
@@ -527,7 +516,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             // rows waiting already, to be sent or sent: under load, so record this one alone and at
             // once (checked in the order rows move: handed over, being sent, sent)
             boolean collect = handedOver.isEmpty() && !sending && inFlight.isEmpty();
-            long deadline = System.nanoTime() + RECORD_WINDOW.toNanos();
+            long deadline = System.nanoTime() + settings.recordWindow().toNanos();
             while (collect && batches < UNRECORDED_BATCHES && outcomes.size() < settings.batchSize()
                     && System.nanoTime() - deadline < 0) {
                 OutboxPublisher.Sent next = poll(deadline);

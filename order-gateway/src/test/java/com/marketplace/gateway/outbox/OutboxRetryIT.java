@@ -8,6 +8,7 @@ import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Retriable publish failures against a broker address where nothing listens: each failed attempt
  * is counted and rescheduled with backoff, the row is not claimed again before it is due, and the
- * last allowed attempt parks it as FAILED. Rounds are run one by one on a mutable clock.
+ * last allowed attempt parks it as FAILED. Rounds are run one by one on a stopped clock the test moves.
  */
 class OutboxRetryIT {
 
     private static final int MAX_ATTEMPTS = 3;
-    private final MutableClock clock = new MutableClock();
+    // stopped: whether a row is due depends on the advances alone, not on how long the attempts took
+    private final MutableClock clock = MutableClock.stoppedAt(Instant.now());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private OutboxPublisher publisher;
     private OutboxRelay relay;
