@@ -13,10 +13,10 @@ import java.util.Set;
  * precedes, the writer asks for a {@link Lease} and inserts the row already leased to the relay,
  * so no other relay claims it. After the commit it hands the rows over with
  * {@link #committed(List, Set)} (unless the commit came too late to keep the lease,
- * {@link #canHandOver}: then claim rounds take them once it has run out); the relay publishes them and records them fenced on its lease,
- * exactly like claimed rows. Should the process die before that, the rows are claimable by any relay
- * once the lease expires, as after a crash with claimed rows. A rolled-back transaction hands
- * nothing over and leaves no row.
+ * {@link #canHandOver}: then claim rounds take them once it has run out); the relay publishes
+ * them and records them fenced on its lease, exactly like claimed rows. Should the process die
+ * before that, the rows are claimable by any relay once the lease expires, as after a crash with
+ * claimed rows. A rolled-back transaction hands nothing over and leaves no row.
  */
 public interface OutboxHandoff {
 

@@ -37,14 +37,14 @@ public record RelaySettings(
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
     /**
      * Default record window: how long the relay's completer goes on collecting acknowledged batches
-     * after the first one of a group, to record them all in one transaction. At a steady trickle every order's event is a batch of its
-     * own, handed over at commit and sent at once; recorded one by one, each cost an UPDATE and a
-     * durable commit of its own. Only the bookkeeping waits: the records are on the topic already. A
-     * group's first batch is recorded at most this long after its acknowledgements, so that is how
-     * much longer a later event of the same order may wait (it may leave only once its predecessor is
-     * recorded), and how much wider the window in which a crash leaves published rows unrecorded
-     * (they are re-sent after the lease). A group holds at most a batch of rows; a failed recording
-     * leaves the whole group to be re-sent after the lease.
+     * after the first one of a group, to record them all in one transaction. At a steady trickle every
+     * order's event is a batch of its own, handed over at commit and sent at once; recorded one by
+     * one, each cost an UPDATE and a durable commit of its own. Only the bookkeeping waits: the
+     * records are on the topic already. A group's first batch is recorded at most this long after its
+     * acknowledgements, so that is how much longer a later event of the same order may wait (it may
+     * leave only once its predecessor is recorded), and how much wider the window in which a crash
+     * leaves published rows unrecorded (they are re-sent after the lease). A group holds at most a
+     * batch of rows; a failed recording leaves the whole group to be re-sent after the lease.
      */
     public static final Duration DEFAULT_RECORD_WINDOW = Duration.ofMillis(20);
 

@@ -311,7 +311,8 @@ class OutboxRelayIT {
         assertThat(requeued).isTrue();
 
         // Then a relay whose clock runs an hour behind the operator's gateway takes it at once
-        OutboxRelay relay = newRelay(settings("relay-late-clock"), Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)));
+        Clock hourBehind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+        OutboxRelay relay = newRelay(settings("relay-late-clock"), hourBehind);
         assertThat(relay.claim()).extracting(OutboxRow::eventId).containsExactly(parked.eventId());
     }
 

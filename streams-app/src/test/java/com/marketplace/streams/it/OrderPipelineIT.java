@@ -54,8 +54,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole topology against a real in-process broker with exactly_once_v2: 2,000 input records of
- * which 10% are re-sent duplicates, and one more whose key is not UTF-8 (dead-lettered as received). Each output topic, read committed, holds exactly one record per
- * expected id, and the statistics stores equal the values computed directly from the input.
+ * which 10% are re-sent duplicates, and one more whose key is not UTF-8 (dead-lettered as received).
+ * Each output topic, read committed, holds exactly one record per expected id, and the statistics
+ * stores equal the values computed directly from the input.
  */
 class OrderPipelineIT {
 
