@@ -14,6 +14,7 @@ import com.marketplace.streams.query.HttpForwarder;
 import com.marketplace.streams.query.InstanceSecret;
 import com.marketplace.streams.query.StoreQueries;
 import com.marketplace.streams.query.StoreUnavailableException;
+import com.marketplace.streams.stats.StatusCountLocks;
 import com.marketplace.streams.topology.OrderTopology;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -70,13 +71,15 @@ public final class StreamsApp {
 
     private StreamsApp(StreamsAppConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.streams = new KafkaStreams(OrderTopology.build(config), config.toStreamsProperties());
+        StatusCountLocks statusCountLocks = new StatusCountLocks();
+        this.streams = new KafkaStreams(OrderTopology.build(config, statusCountLocks), config.toStreamsProperties());
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         registerDedupeDrops();
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
         this.secret = InstanceSecret.of(config.instanceSecret());
-        this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT), Clock.systemUTC());
+        this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
+                Clock.systemUTC(), statusCountLocks);
         this.javalin = createJavalin();
         this.running = new RunningMarker(config.stateDir(), config.applicationId());
         streams.setUncaughtExceptionHandler(e -> {

@@ -6,6 +6,7 @@ import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
+import com.marketplace.streams.stats.StatusCountLocks;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,17 +70,21 @@ public final class StoreQueries {
     private final HostInfo self;
     private final Forwarder forwarder;
     private final Clock clock;
+    private final StatusCountLocks statusCountLocks;
 
     /**
-     * @param self      this instance's {@code application.server}
-     * @param forwarder how other owners are asked
-     * @param clock     decides which orders-per-minute windows are older than the retention
+     * @param self             this instance's {@code application.server}
+     * @param forwarder        how other owners are asked
+     * @param clock            decides which orders-per-minute windows are older than the retention
+     * @param statusCountLocks the locks {@code streams}' topology moves order statuses under
      */
-    public StoreQueries(KafkaStreams streams, HostInfo self, Forwarder forwarder, Clock clock) {
+    public StoreQueries(KafkaStreams streams, HostInfo self, Forwarder forwarder, Clock clock,
+                        StatusCountLocks statusCountLocks) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.self = Objects.requireNonNull(self, "self");
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.statusCountLocks = Objects.requireNonNull(statusCountLocks, "statusCountLocks");
     }
 
     /** The latest state of an order, empty when the stream has seen no event of it. */
@@ -120,7 +125,11 @@ public final class StoreQueries {
                 BuyerStatsView::plus);
     }
 
-    /** The number of complete orders in each status over {@code scope}; every status is present (0 when none). */
+    /**
+     * The number of complete orders in each status over {@code scope}; every status is present (0
+     * when none). Each partition's five counts are read between two status moves, so every order is
+     * counted in exactly one status.
+     */
     public Map<OrderStatus, Long> statusCounts(Scope scope) {
         return gather(StoreNames.STATUS_COUNTS, scope,
                 partition -> Optional.of(localStatusCounts(partition)),
@@ -132,13 +141,14 @@ public final class StoreQueries {
 
     private Map<OrderStatus, Long> localStatusCounts(int partition) {
         return readLocal(StoreNames.STATUS_COUNTS, QueryableStoreTypes.<String, Long>keyValueStore(), partition,
-                (ReadOnlyKeyValueStore<String, Long> store) -> {
+                (ReadOnlyKeyValueStore<String, Long> store) -> statusCountLocks.read(partition, () -> {
                     Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
                     for (OrderStatus status : OrderStatus.values()) {
                         counts.put(status, Objects.requireNonNullElse(store.get(status.name()), 0L));
                     }
                     return counts;
-                });
+                }).orElseThrow(() -> new StoreUnavailableException("store " + StoreNames.STATUS_COUNTS
+                        + " partition " + partition + " is in the middle of a status move; ask again")));
     }
 
     private static Map<OrderStatus, Long> statusCounts(HostInfo owner, Map<?, ?> answer) {

@@ -9,6 +9,7 @@ import com.marketplace.streams.stats.OrderContributions;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
+import com.marketplace.streams.stats.StatusCountLocks;
 import java.time.Instant;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -39,12 +40,15 @@ import org.slf4j.LoggerFactory;
  * state before and after the event: a complete order moves from its old status to its new one; its
  * buyer and seller contributions ({@link OrderContributions}) change only at creation and
  * cancellation; it is counted in its creation minute when it becomes complete. An event that
- * changes nothing ({@link OrderState#apply} returns the same state) writes nothing.
+ * changes nothing ({@link OrderState#apply} returns the same state) writes nothing. A move's two
+ * writes to {@code status-counts-store} are one step for the queries ({@link StatusCountLocks}).
  */
 final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderStatistics.class);
 
+    private final StatusCountLocks statusCountLocks;
+    private int partition;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, Long> partialOrders;
     private KeyValueStore<String, Long> statusCounts;
@@ -58,9 +62,10 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
      * load (a count per status, a count per minute for a day, the partial orders, in each partition)
      * live in memory, rebuilt from their changelogs at start: every RocksDB store of a task is
      * opened, with its files, when the task starts, which is most of a task's start after a restart
-     * on a busy machine.
+     * on a busy machine. {@code statusCountLocks} are the ones the client's queries read under.
      */
-    static ProcessorSupplier<String, EventEnvelope, Void, Void> supplier(AppSerdes serdes) {
+    static ProcessorSupplier<String, EventEnvelope, Void, Void> supplier(AppSerdes serdes,
+                                                                        StatusCountLocks statusCountLocks) {
         Set<StoreBuilder<?>> stores = Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDER_STATE),
                         serdes.string(), serdes.orderState()).withCachingEnabled(),
@@ -77,7 +82,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, EventEnvelope, Void, Void> get() {
-                return new OrderStatistics();
+                return new OrderStatistics(statusCountLocks);
             }
 
             @Override
@@ -87,9 +92,14 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         };
     }
 
+    private OrderStatistics(StatusCountLocks statusCountLocks) {
+        this.statusCountLocks = statusCountLocks;
+    }
+
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         super.init(context);
+        partition = context.taskId().partition();
         orders = context.getStateStore(StoreNames.ORDER_STATE);
         partialOrders = context.getStateStore(StoreNames.PARTIAL_ORDERS);
         statusCounts = context.getStateStore(StoreNames.STATUS_COUNTS);
@@ -128,10 +138,12 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     }
 
     private void moveStatus(OrderState before, OrderState after) {
-        if (before != null) {
-            add(before.status().name(), -1);
-        }
-        add(after.status().name(), 1);
+        statusCountLocks.move(partition, () -> {
+            if (before != null) {
+                add(before.status().name(), -1);
+            }
+            add(after.status().name(), 1);
+        });
     }
 
     /** Adds {@code delta} to the status's count; a status no order is in has no entry. */

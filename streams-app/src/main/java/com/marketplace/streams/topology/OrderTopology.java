@@ -6,6 +6,7 @@ import com.marketplace.events.Topics;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
 import com.marketplace.streams.serde.AppSerdes;
+import com.marketplace.streams.stats.StatusCountLocks;
 import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -40,15 +41,23 @@ public final class OrderTopology {
     private OrderTopology() {
     }
 
-    /** The topology for {@code config}; pure, creates no clients. */
+    /** The topology for {@code config}, for a client whose status counts no query reads; pure, creates no clients. */
     public static Topology build(StreamsAppConfig config) {
+        return build(config, new StatusCountLocks());
+    }
+
+    /**
+     * The topology for {@code config}; its status moves take {@code statusCountLocks}, the locks the
+     * client's queries read the counts under. Pure, creates no clients.
+     */
+    public static Topology build(StreamsAppConfig config, StatusCountLocks statusCountLocks) {
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
         KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention(),
                 !config.exactlyOnce());
         fanOut(events, serdes);
-        events.process(OrderStatistics.supplier(serdes), Named.as("order-statistics"));
+        events.process(OrderStatistics.supplier(serdes, statusCountLocks), Named.as("order-statistics"));
         events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
                 StoreNames.ORDER_STATE, StoreNames.PARTIAL_ORDERS);
         return builder.build();

@@ -3,7 +3,13 @@ package com.marketplace.streams.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.OrderStatus;
+import com.marketplace.events.StoreNames;
 import com.marketplace.streams.stats.OrdersPerMinute;
+import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.topology.Events;
+import com.marketplace.streams.topology.TopologyFixture;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,9 +18,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -23,6 +33,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link StoreQueries} over a client that is never started: when Kafka Streams leaves RUNNING while a
  * query is under way (it is stopping, or a stream thread failed) the query is unavailable (503), never
- * a failure of the server (500); and which range of windows an orders-per-minute query reads.
+ * a failure of the server (500); which range of windows an orders-per-minute query reads; and status
+ * counts read beside the topology's status moves, each order in exactly one status.
  */
 class StoreQueriesTest {
 
@@ -79,7 +91,8 @@ class StoreQueriesTest {
         Instant now = Instant.parse("2026-12-04T12:00:00Z");
         RecordingWindowReads reads = new RecordingWindowReads(stateDir);
         streams = reads;
-        StoreQueries queries = new StoreQueries(reads, SELF, NO_PEERS, Clock.fixed(now, ZoneOffset.UTC));
+        StoreQueries queries = new StoreQueries(reads, SELF, NO_PEERS, Clock.fixed(now, ZoneOffset.UTC),
+                new StatusCountLocks());
         Instant from = now.minus(Duration.ofHours(30));
 
         // asked by a client (all partitions): the range starts no earlier than the queryable day
@@ -90,9 +103,62 @@ class StoreQueriesTest {
         assertThat(reads.fetchedFrom).containsExactly(now.minus(OrdersPerMinute.QUERYABLE), from);
     }
 
+    @Test
+    void statusCountsReadWhileOrdersMoveCountEveryOrderInExactlyOneStatus() throws Exception {
+        int orders = 2_000;
+        StatusCountLocks locks = new StatusCountLocks();
+        try (TopologyFixture topology = TopologyFixture.withStatusCountLocks(locks)) {
+            List<EventEnvelope> creations = new ArrayList<>();
+            for (int i = 1; i <= orders; i++) {
+                EventEnvelope creation = Events.created(i, i % 50 + 1, Events.T0.plusMillis(i),
+                        List.of(Events.item(i % 7 + 1, 1, "1000")));
+                creations.add(creation);
+                topology.send(creation);
+            }
+            StatusCounts client = new StatusCounts(stateDir,
+                    topology.driver.getKeyValueStore(StoreNames.STATUS_COUNTS));
+            streams = client;
+            StoreQueries queries = new StoreQueries(client, SELF, NO_PEERS, Clock.systemUTC(), locks);
+            Scope partition = Scope.local(Set.of(0));
+            assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.PENDING, (long) orders);
+
+            // the statuses move (every order three times) while another thread reads the counts
+            AtomicBoolean moving = new AtomicBoolean(true);
+            AtomicInteger reads = new AtomicInteger();
+            List<Map<OrderStatus, Long>> notWhole = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> {
+                while (moving.get()) {
+                    Map<OrderStatus, Long> counts = queries.statusCounts(partition);
+                    reads.incrementAndGet();
+                    if (counts.values().stream().mapToLong(Long::longValue).sum() != orders) {
+                        notWhole.add(counts);
+                    }
+                }
+            }, "status-counts-reader");
+            reader.start();
+            try {
+                OrderStatus[] path = {OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.SHIPPED,
+                    OrderStatus.DELIVERED};
+                for (int step = 1; step < path.length; step++) {
+                    for (EventEnvelope creation : creations) {
+                        topology.send(Events.changed(creation, path[step - 1], path[step],
+                                creation.occurredAt().plusSeconds(step)));
+                    }
+                }
+            } finally {
+                moving.set(false);
+                reader.join();
+            }
+
+            assertThat(reads.get()).as("reads beside the moves").isPositive();
+            assertThat(notWhole).as("counts that did not add up to the %d orders", orders).isEmpty();
+            assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.DELIVERED, (long) orders);
+        }
+    }
+
     private StoreQueries queriesOn(KafkaStreams client) {
         streams = client;
-        return new StoreQueries(client, SELF, NO_PEERS, Clock.systemUTC());
+        return new StoreQueries(client, SELF, NO_PEERS, Clock.systemUTC(), new StatusCountLocks());
     }
 
     /**
@@ -133,6 +199,29 @@ class StoreQueriesTest {
         @Override
         public <T> T store(StoreQueryParameters<T> storeQueryParameters) {
             throw new IllegalStateException("KafkaStreams is not running. State is PENDING_SHUTDOWN.");
+        }
+    }
+
+    /** A client (never started) that reports RUNNING and reads a topology test driver's status counts. */
+    private static final class StatusCounts extends KafkaStreams {
+
+        private final KeyValueStore<String, Long> store;
+
+        StatusCounts(Path stateDir, KeyValueStore<String, Long> store) {
+            super(StoppedDuringTheQuery.topology(), StoppedDuringTheQuery.config(stateDir));
+            this.store = store;
+        }
+
+        @Override
+        public State state() {
+            return State.RUNNING;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T store(StoreQueryParameters<T> parameters) {
+            assertThat(parameters.storeName()).isEqualTo(StoreNames.STATUS_COUNTS);
+            return (T) store;
         }
     }
 

@@ -14,6 +14,7 @@ import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.SellerStats;
+import com.marketplace.streams.stats.StatusCountLocks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,13 +60,22 @@ public final class TopologyFixture implements AutoCloseable {
         return new TopologyFixture(StreamsAppConfig.fromEnv(env), new Properties());
     }
 
+    /** A fixture whose status moves take {@code statusCountLocks}, as a client's queries read under them. */
+    public static TopologyFixture withStatusCountLocks(StatusCountLocks statusCountLocks) {
+        return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), statusCountLocks);
+    }
+
     private TopologyFixture(StreamsAppConfig app, Properties overrides) {
+        this(app, overrides, new StatusCountLocks());
+    }
+
+    private TopologyFixture(StreamsAppConfig app, Properties overrides, StatusCountLocks statusCountLocks) {
         StreamsAppConfig config = app.withKafka("localhost:9092",
                 Path.of("target", "ttd-state", UUID.randomUUID().toString()));
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         Properties props = config.toStreamsProperties();
         props.putAll(overrides);
-        driver = new TopologyTestDriver(OrderTopology.build(config), props, Events.T0);
+        driver = new TopologyTestDriver(OrderTopology.build(config, statusCountLocks), props, Events.T0);
         created = driver.createInputTopic(Topics.ORDER_CREATED, new StringSerializer(), new ByteArraySerializer());
         statusChanged = driver.createInputTopic(Topics.ORDER_STATUS_CHANGED, new StringSerializer(),
                 new ByteArraySerializer());
