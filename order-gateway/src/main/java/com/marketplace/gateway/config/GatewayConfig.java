@@ -62,7 +62,11 @@ public record GatewayConfig(
     private static final int MAX_BATCH_SIZE = 10_000;
     /** Above MariaDB's and MySQL's default max_connections (151) for a single instance already. */
     private static final int MAX_POOL_SIZE = 500;
-    private static final Pattern ADMIN_TOKEN_CHARS = Pattern.compile("(?s).{16,}");
+    /**
+     * Visible ASCII only: the HTTP server reads a header's bytes as ISO-8859-1, so a token with other
+     * characters could never match the one a client sends.
+     */
+    private static final Pattern ADMIN_TOKEN_CHARS = Pattern.compile("[\\x21-\\x7E]{16,256}");
     /** The relay renews its lease every third of it: shorter leases would mean a renewal every few hundred ms. */
     private static final Duration MIN_LEASE = Duration.ofSeconds(1);
     private static final Duration MAX_LEASE = Duration.ofHours(1);
@@ -93,7 +97,7 @@ public record GatewayConfig(
         requireRange(TOPIC_REPLICATION_FACTOR, topicReplicationFactor, 1, Short.MAX_VALUE);
         Objects.requireNonNull(adminToken, ADMIN_TOKEN);
         adminToken.ifPresent(token -> requireSecret(ADMIN_TOKEN, token, ADMIN_TOKEN_CHARS,
-                "must be at least 16 characters when set"));
+                "must be 16-256 visible ASCII characters when set"));
     }
 
     /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */

@@ -13,41 +13,50 @@ import org.slf4j.LoggerFactory;
  * Background upkeep of the outbox: refreshes the backlog gauges every few seconds and deletes
  * PROCESSED rows older than the retention. Cleanup runs on one instance at a time (a lease in
  * {@code outbox_leases}) and deletes in bounded batches, each in its own short transaction, so it
- * never holds many locks or a long transaction next to live traffic.
+ * never holds many locks or a long transaction next to live traffic. The two run on threads of
+ * their own: a cleanup may take minutes on a large table, and the gauges must not stand still
+ * (or the oldest row's age climb) meanwhile.
  */
 public final class OutboxMaintenance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxMaintenance.class);
     static final String CLEANUP_LEASE = "cleanup";
     static final int CLEANUP_BATCH = 5_000;
-    private static final Duration COUNTS_EVERY = Duration.ofSeconds(5);
-    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+    static final Duration COUNTS_EVERY = Duration.ofSeconds(5);
+    static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
 
     private final OutboxTransactions outbox;
     private final OutboxMetrics metrics;
     private final Duration retention;
     private final String owner;
     private final Clock clock;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "outbox-maintenance");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Duration countsEvery;
+    private final Duration cleanupEvery;
+    private final ScheduledExecutorService counts = daemonScheduler("outbox-backlog-counts");
+    private final ScheduledExecutorService cleanups = daemonScheduler("outbox-cleanup");
 
     public OutboxMaintenance(OutboxTransactions outbox, OutboxMetrics metrics, Duration retention, String owner,
             Clock clock) {
+        this(outbox, metrics, retention, owner, clock, COUNTS_EVERY, CLEANUP_EVERY);
+    }
+
+    /** With the gauges refreshed every {@code countsEvery} and a cleanup every {@code cleanupEvery}. */
+    OutboxMaintenance(OutboxTransactions outbox, OutboxMetrics metrics, Duration retention, String owner,
+            Clock clock, Duration countsEvery, Duration cleanupEvery) {
         this.outbox = outbox;
         this.metrics = metrics;
         this.retention = retention;
         this.owner = owner;
         this.clock = clock;
+        this.countsEvery = countsEvery;
+        this.cleanupEvery = cleanupEvery;
     }
 
     public void start() {
-        scheduler.scheduleWithFixedDelay(() -> quietly("backlog refresh", this::refreshCounts),
-                0, COUNTS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(() -> quietly("cleanup", this::cleanup),
-                CLEANUP_EVERY.toMillis(), CLEANUP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        counts.scheduleWithFixedDelay(() -> quietly("backlog refresh", this::refreshCounts),
+                0, countsEvery.toMillis(), TimeUnit.MILLISECONDS);
+        cleanups.scheduleWithFixedDelay(() -> quietly("cleanup", this::cleanup),
+                cleanupEvery.toMillis(), cleanupEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Reads the backlog counts into the gauges. */
@@ -64,7 +73,7 @@ public final class OutboxMaintenance implements AutoCloseable {
      */
     int cleanup() {
         Instant now = clock.instant();
-        Instant leaseUntil = now.plus(CLEANUP_EVERY.multipliedBy(2));
+        Instant leaseUntil = now.plus(cleanupEvery.multipliedBy(2));
         if (!outbox.inTransaction(store -> store.acquireLease(CLEANUP_LEASE, owner, now, leaseUntil))) {
             log.debug("Outbox cleanup skipped: another instance holds the lease");
             return 0;
@@ -83,6 +92,14 @@ public final class OutboxMaintenance implements AutoCloseable {
         return total;
     }
 
+    private static ScheduledExecutorService daemonScheduler(String threadName) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     private static void quietly(String what, Runnable task) {
         try {
             task.run();
@@ -93,6 +110,7 @@ public final class OutboxMaintenance implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        counts.shutdownNow();
+        cleanups.shutdownNow();
     }
 }

@@ -60,7 +60,8 @@ public final class OutboxMetrics {
                 .description("Outbox rows parked as FAILED").register(registry);
         Gauge.builder("outbox.oldest.pending.age", counts, c -> ageSeconds(c.get(), clock.instant()))
                 .baseUnit("seconds")
-                .description("Age of the oldest waiting outbox row").register(registry);
+                .description("Age of the oldest waiting outbox row that no FAILED row of its order holds back")
+                .register(registry);
     }
 
     void published(int count) {

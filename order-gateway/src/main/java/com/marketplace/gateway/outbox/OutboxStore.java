@@ -121,7 +121,10 @@ public interface OutboxStore {
      */
     boolean acquireLease(String name, String owner, Instant now, Instant until);
 
-    /** Counts PENDING and FAILED rows and finds the creation time of the oldest PENDING one. */
+    /**
+     * Counts PENDING and FAILED rows and finds the creation time of the oldest PENDING one that no
+     * FAILED row of its order holds back.
+     */
     OutboxCounts counts();
 
     /** The oldest FAILED rows, at most {@code limit}. */

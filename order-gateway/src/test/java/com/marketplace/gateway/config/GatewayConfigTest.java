@@ -97,6 +97,8 @@ class GatewayConfigTest {
             "TOPIC_PARTITIONS|0",
             "TOPIC_REPLICATION_FACTOR|40000",
             "ADMIN_TOKEN|short",
+            "ADMIN_TOKEN|geheimes-Passwört-123",
+            "ADMIN_TOKEN|sixteen chars and a space",
     })
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of(variable, value)))

@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.gateway.db.Transactions;
@@ -8,6 +9,8 @@ import com.marketplace.gateway.db.UtcTimestamps;
 import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +18,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +119,90 @@ class OutboxMaintenanceIT {
         assertThat(counts.pending()).isEqualTo(4);
         assertThat(counts.failed()).isEqualTo(2);
         assertThat(counts.oldestPendingCreatedAt()).isEqualTo(OutboxFixtures.BASE);
+    }
+
+    @Test
+    void theOldestPendingAgeLeavesOutRowsHeldBackByAFailedOne() throws Exception {
+        // order 1's creation failed and holds its status change back; order 2's creation, an hour
+        // younger, is the oldest row the relays could be sending
+        Instant younger = OutboxFixtures.BASE.plus(1, ChronoUnit.HOURS);
+        EventEnvelope failed = OutboxFixtures.event(1, 0);
+        OutboxFixtures.insert(List.of(failed, OutboxFixtures.event(1, 1), OutboxFixtures.created(2, younger)));
+        markFailed(failed);
+
+        OutboxCounts counts = maintenance("instance-a").refreshCounts();
+
+        assertThat(counts.pending()).isEqualTo(2);
+        assertThat(counts.failed()).isEqualTo(1);
+        assertThat(counts.oldestPendingCreatedAt()).isEqualTo(younger);
+    }
+
+    @Test
+    void noOldestPendingAgeWhenEveryPendingRowIsHeldBack() throws Exception {
+        EventEnvelope failed = OutboxFixtures.event(1, 0);
+        OutboxFixtures.insert(List.of(failed, OutboxFixtures.event(1, 1)));
+        markFailed(failed);
+
+        OutboxCounts counts = maintenance("instance-a").refreshCounts();
+
+        assertThat(counts.pending()).isEqualTo(1);
+        assertThat(counts.oldestPendingCreatedAt()).isNull();
+    }
+
+    @Test
+    void theBacklogGaugesAreRefreshedWhileACleanupIsUnderWay() throws Exception {
+        insert(1, "PROCESSED", clock.instant().minus(RETENTION).minus(1, ChronoUnit.HOURS));
+        CountDownLatch cleaning = new CountDownLatch(1);
+        CountDownLatch endCleanup = new CountDownLatch(1);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboxMaintenance maintenance = new OutboxMaintenance(cleanupHeldUntil(cleaning, endCleanup),
+                new OutboxMetrics(registry, clock), RETENTION, "instance-a", clock, Duration.ofMillis(50),
+                Duration.ofMillis(10));
+        try {
+            maintenance.start();
+            assertThat(cleaning.await(30, TimeUnit.SECONDS)).as("a cleanup began").isTrue();
+
+            insert(3, "PENDING", null);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(registry.get("outbox.pending").gauge().value()).isEqualTo(3.0));
+        } finally {
+            endCleanup.countDown();
+            maintenance.close();
+        }
+    }
+
+    /** The test store, whose deletes of expired rows wait until {@code end} once they have signalled {@code begun}. */
+    private static OutboxTransactions cleanupHeldUntil(CountDownLatch begun, CountDownLatch end) {
+        OutboxTransactions store = OutboxFixtures.store();
+        return new OutboxTransactions() {
+            @Override
+            public <T> T inTransaction(Function<OutboxStore, T> work) {
+                return store.inTransaction(real -> work.apply((OutboxStore) Proxy.newProxyInstance(
+                        OutboxStore.class.getClassLoader(), new Class<?>[] {OutboxStore.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("deleteProcessedBefore")) {
+                                begun.countDown();
+                                end.await();
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        })));
+            }
+        };
+    }
+
+    private void markFailed(EventEnvelope event) throws Exception {
+        tx.inTransaction(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE outbox_events SET status = 'FAILED' WHERE event_id = ?")) {
+                ps.setString(1, event.eventId().toString());
+                return ps.executeUpdate();
+            }
+        });
     }
 
     private OutboxMaintenance maintenance(String owner) {
