@@ -74,7 +74,11 @@ public final class StatsController {
     }
 
     private void found(Context ctx, Optional<?> value, String what) {
-        ok(ctx, value.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, what + " is not known")));
+        if (value.isEmpty()) {
+            ctx.header(QueryPaths.NOT_KNOWN_HEADER, "true");
+            throw new ProblemException(ProblemType.NOT_FOUND, what + " is not known");
+        }
+        ok(ctx, value.get());
     }
 
     private void ok(Context ctx, Object body) {

@@ -2,7 +2,6 @@ package com.marketplace.streams.query;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventDecodingException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,16 +10,24 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Forwarder} over HTTP/1.1 with {@link java.net.http.HttpClient}: connect and whole-request
- * timeouts are both {@code timeout}, so a forwarded query never hangs. The request carries
+ * {@link Forwarder} over HTTP/1.1 with {@link java.net.http.HttpClient}: the whole exchange, the
+ * answer's body included, is bounded by {@code timeout}, so a forwarded query never hangs (the
+ * client's own request timeout ends when the answer's headers arrive, and a peer that stalls in its
+ * body would hold the asking thread until the connection broke). The request carries
  * {@link QueryPaths#FORWARDED_HEADER} with this instance's address and the shared
- * {@link InstanceSecret}, by which the receiver knows it comes from another instance.
+ * {@link InstanceSecret}, by which the receiver knows it comes from another instance. Only the query
+ * API's own 404 ({@link QueryPaths#NOT_KNOWN_HEADER}) means "no value"; any other answer but 200 is
+ * unavailable, so a sum is never made without an owner's part.
  */
 public final class HttpForwarder implements Forwarder {
 
@@ -35,7 +42,7 @@ public final class HttpForwarder implements Forwarder {
     /**
      * @param self    this instance's {@code application.server}, sent as the forwarding marker
      * @param secret  what the instances share to recognise each other
-     * @param timeout bound of the connect and of the whole request
+     * @param timeout bound of the connect and of the whole exchange
      */
     public HttpForwarder(HostInfo self, InstanceSecret secret, Duration timeout) {
         this.self = Objects.requireNonNull(self, "self").host() + ":" + self.port();
@@ -59,7 +66,13 @@ public final class HttpForwarder implements Forwarder {
         HttpResponse<byte[]> response = send(host, request);
         return switch (response.statusCode()) {
             case 200 -> Optional.of(decode(host, response.body(), type));
-            case 404 -> Optional.empty();
+            case 404 -> {
+                if (!"true".equals(response.headers().firstValue(QueryPaths.NOT_KNOWN_HEADER).orElse(null))) {
+                    throw new StoreUnavailableException("instance " + host + " answered 404 to a forwarded query"
+                            + " without " + QueryPaths.NOT_KNOWN_HEADER + ": no query API of this application there");
+                }
+                yield Optional.empty();
+            }
             case 403 -> throw refused(host);
             default -> throw new StoreUnavailableException("instance " + host + " answered "
                     + response.statusCode() + " to a forwarded query");
@@ -94,12 +107,19 @@ public final class HttpForwarder implements Forwarder {
     }
 
     private HttpResponse<byte[]> send(HostInfo host, HttpRequest request) {
+        CompletableFuture<HttpResponse<byte[]>> exchange =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            log.debug("forwarded query to {} failed: {}", host, e.toString());
+            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            log.debug("forwarded query to {} timed out after {}", host, timeout);
             throw new StoreUnavailableException("instance " + host + " did not answer in time", e);
+        } catch (ExecutionException e) {
+            log.debug("forwarded query to {} failed: {}", host, e.getCause().toString());
+            throw new StoreUnavailableException("instance " + host + " did not answer", e.getCause());
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for instance " + host, e);
         }

@@ -21,6 +21,12 @@ public final class QueryPaths {
     /** Carries the {@link InstanceSecret} on a forwarded request. */
     public static final String INSTANCE_SECRET_HEADER = "X-Instance-Secret";
     /**
+     * Set ({@code true}) on the query API's own 404: the key has no value here (in the partitions a
+     * forwarded query named). A 404 without it (a path no route serves, at an address that is not
+     * this application's query API) says nothing about the key, and the forwarding instance answers 503.
+     */
+    public static final String NOT_KNOWN_HEADER = "X-Not-Known";
+    /**
      * Query parameter of a forwarded statistics request: the comma-separated store partitions the
      * receiver must answer for, from its own active copies ({@link Scope#local}).
      */

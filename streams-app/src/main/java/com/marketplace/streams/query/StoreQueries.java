@@ -136,7 +136,7 @@ public final class StoreQueries {
                 (owner, partitions) -> forwarder.get(owner, withPartitions(QueryPaths.STATUS_COUNTS, partitions),
                         Map.class).map(answer -> statusCounts(owner, answer)),
                 StoreQueries::sum)
-                .orElseThrow();
+                .orElseThrow(() -> new StoreUnavailableException("no owner counted the statuses of its partitions"));
     }
 
     private Map<OrderStatus, Long> localStatusCounts(int partition) {
@@ -195,7 +195,7 @@ public final class StoreQueries {
                 (owner, partitions) -> forwarder.get(owner, withPartitions(path, partitions), WindowCount[].class)
                         .map(List::of),
                 StoreQueries::sumByWindow)
-                .orElseThrow();
+                .orElseThrow(() -> new StoreUnavailableException("no owner read the windows of its partitions"));
     }
 
     private static Instant ceilToMillis(Instant instant) {

@@ -2,6 +2,7 @@ package com.marketplace.streams.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,52 @@ class HttpForwarderTest {
         }
     }
 
+    @Test
+    void theQueryApisOwn404IsNoValueAndAny404WithoutItsMarkIsUnavailable() throws IOException {
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(2));
+        HostInfo notKnown = startPeer("127.0.0.1", 404, "{\"status\":404}",
+                Map.of(QueryPaths.NOT_KNOWN_HEADER, "true"));
+
+        assertThat(forwarder.get(notKnown, PATH, Map.class)).isEmpty();
+
+        stopPeer();
+        // a server that is not this application's query API (a proxy, the gateway's port) knows no such route
+        HostInfo elsewhere = startPeer("127.0.0.1", 404, "{\"status\":404}", Map.of());
+        assertThatThrownBy(() -> forwarder.get(elsewhere, PATH, Map.class))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("404");
+    }
+
+    @Test
+    void anOwnerThatStallsInItsAnswersBodyIsUnavailableOnceTheTimeoutHasPassed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        peer.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 100);
+            exchange.getResponseBody().write("{\"PENDING\":".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        peer.start();
+        HostInfo owner = new HostInfo("127.0.0.1", peer.getAddress().getPort());
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofMillis(500));
+        try {
+            // the headers came at once; the rest of the body never does
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+                    assertThatThrownBy(() -> forwarder.get(owner, PATH, Map.class))
+                            .isInstanceOf(StoreUnavailableException.class)
+                            .hasMessageContaining("in time"));
+        } finally {
+            release.countDown();
+        }
+    }
+
     private static boolean ipv6Loopback() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
             return true;
@@ -77,6 +126,11 @@ class HttpForwarderTest {
     }
 
     private HostInfo startPeer(String address, int status, String body) throws IOException {
+        return startPeer(address, status, body, Map.of());
+    }
+
+    private HostInfo startPeer(String address, int status, String body, Map<String, String> headers)
+            throws IOException {
         peer = HttpServer.create(new InetSocketAddress(InetAddress.getByName(address), 0), 0);
         peer.createContext("/", exchange -> {
             received.add(Map.of(
@@ -85,6 +139,7 @@ class HttpForwarderTest {
                     exchange.getRequestHeaders().getFirst(QueryPaths.INSTANCE_SECRET_HEADER)));
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
+            headers.forEach(exchange.getResponseHeaders()::add);
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
