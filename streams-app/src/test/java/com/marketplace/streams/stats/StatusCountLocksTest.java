@@ -14,16 +14,9 @@ class StatusCountLocksTest {
 
     @Test
     void aReadBesideAMoveThatDoesNotEndInTimeIsRefusedAndOtherPartitionsAreRead() throws Exception {
-        CountDownLatch moving = new CountDownLatch(1);
         CountDownLatch endMove = new CountDownLatch(1);
-        Thread mover = new Thread(() -> locks.move(3, () -> {
-            moving.countDown();
-            awaitQuietly(endMove);
-        }), "mover");
-        mover.start();
+        Thread mover = moveUnderWay(locks, 3, endMove, () -> { });
         try {
-            assertThat(moving.await(10, TimeUnit.SECONDS)).isTrue();
-
             assertThat(locks.read(3, () -> "counts")).isEmpty();
             assertThat(locks.read(4, () -> "counts")).contains("counts");
         } finally {
@@ -36,16 +29,9 @@ class StatusCountLocksTest {
     @Test
     void aReadWaitsForAMoveThatEndsWithinTheReadWait() throws Exception {
         StatusCountLocks patient = new StatusCountLocks(Duration.ofSeconds(30));
-        CountDownLatch moving = new CountDownLatch(1);
         CountDownLatch endMove = new CountDownLatch(1);
         StringBuilder counts = new StringBuilder("before");
-        Thread mover = new Thread(() -> patient.move(0, () -> {
-            moving.countDown();
-            awaitQuietly(endMove);
-            counts.replace(0, counts.length(), "after");
-        }), "mover");
-        mover.start();
-        assertThat(moving.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread mover = moveUnderWay(patient, 0, endMove, () -> counts.replace(0, counts.length(), "after"));
         Thread ender = new Thread(endMove::countDown, "ender");
         ender.start();
 
@@ -57,15 +43,9 @@ class StatusCountLocksTest {
 
     @Test
     void anInterruptedReadIsRefusedAndKeepsTheInterrupt() throws Exception {
-        CountDownLatch moving = new CountDownLatch(1);
         CountDownLatch endMove = new CountDownLatch(1);
-        Thread mover = new Thread(() -> locks.move(0, () -> {
-            moving.countDown();
-            awaitQuietly(endMove);
-        }), "mover");
-        mover.start();
+        Thread mover = moveUnderWay(locks, 0, endMove, () -> { });
         try {
-            assertThat(moving.await(10, TimeUnit.SECONDS)).isTrue();
             Thread.currentThread().interrupt();
 
             assertThat(locks.read(0, () -> "counts")).isEmpty();
@@ -74,6 +54,23 @@ class StatusCountLocksTest {
             endMove.countDown();
             mover.join();
         }
+    }
+
+    /**
+     * A move of {@code partition} on a thread of its own, under way when this returns: it holds the
+     * lock until {@code end}, then runs {@code writes}.
+     */
+    private static Thread moveUnderWay(StatusCountLocks locks, int partition, CountDownLatch end, Runnable writes)
+            throws InterruptedException {
+        CountDownLatch moving = new CountDownLatch(1);
+        Thread mover = new Thread(() -> locks.move(partition, () -> {
+            moving.countDown();
+            awaitQuietly(end);
+            writes.run();
+        }), "mover");
+        mover.start();
+        assertThat(moving.await(10, TimeUnit.SECONDS)).as("the move began").isTrue();
+        return mover;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
