@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -28,16 +30,28 @@ import org.slf4j.LoggerFactory;
  * {@link InstanceSecret}, by which the receiver knows it comes from another instance. Only the query
  * API's own 404 ({@link QueryPaths#NOT_KNOWN_HEADER}) means "no value"; any other answer but 200 is
  * unavailable, so a sum is never made without an owner's part.
+ *
+ * <p>At most {@code maxInFlightPerOwner} forwarded queries wait for one owner at a time; more are
+ * unavailable at once. An owner that stops answering without closing its connections then holds
+ * that many of this instance's request threads for a timeout each, not every thread the queries
+ * arrive on.
  */
 public final class HttpForwarder implements Forwarder {
 
     private static final Logger log = LoggerFactory.getLogger(HttpForwarder.class);
+    /**
+     * Forwarded queries waiting for one owner at a time, by default: an owner answering in a few
+     * milliseconds takes thousands a second within it, one that does not answer holds 16 threads.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT_PER_OWNER = 16;
 
     private final HttpClient client;
     private final String self;
     private final InstanceSecret secret;
     private final Duration timeout;
     private final Set<HostInfo> warnedRefusals = ConcurrentHashMap.newKeySet();
+    private final int maxInFlightPerOwner;
+    private final ConcurrentMap<HostInfo, Semaphore> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param self    this instance's {@code application.server}, sent as the forwarding marker
@@ -45,6 +59,15 @@ public final class HttpForwarder implements Forwarder {
      * @param timeout bound of the connect and of the whole exchange
      */
     public HttpForwarder(HostInfo self, InstanceSecret secret, Duration timeout) {
+        this(self, secret, timeout, DEFAULT_MAX_IN_FLIGHT_PER_OWNER);
+    }
+
+    /** As above, with at most {@code maxInFlightPerOwner} queries waiting for one owner at a time. */
+    public HttpForwarder(HostInfo self, InstanceSecret secret, Duration timeout, int maxInFlightPerOwner) {
+        if (maxInFlightPerOwner < 1) {
+            throw new IllegalArgumentException("maxInFlightPerOwner must be positive, was " + maxInFlightPerOwner);
+        }
+        this.maxInFlightPerOwner = maxInFlightPerOwner;
         this.self = Objects.requireNonNull(self, "self").host() + ":" + self.port();
         this.secret = Objects.requireNonNull(secret, "secret");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -63,7 +86,7 @@ public final class HttpForwarder implements Forwarder {
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        HttpResponse<byte[]> response = send(host, request);
+        HttpResponse<byte[]> response = sendWithin(host, request);
         return switch (response.statusCode()) {
             case 200 -> Optional.of(decode(host, response.body(), type));
             case 404 -> {
@@ -104,6 +127,20 @@ public final class HttpForwarder implements Forwarder {
         }
         return new StoreUnavailableException("instance " + host
                 + " refused the forwarded query: the instances do not share INSTANCE_SECRET");
+    }
+
+    /** {@link #send}, unless as many queries as allowed are waiting for {@code host} already. */
+    private HttpResponse<byte[]> sendWithin(HostInfo host, HttpRequest request) {
+        Semaphore permits = inFlight.computeIfAbsent(host, owner -> new Semaphore(maxInFlightPerOwner));
+        if (!permits.tryAcquire()) {
+            throw new StoreUnavailableException("instance " + host + " has " + maxInFlightPerOwner
+                    + " forwarded queries waiting for it already");
+        }
+        try {
+            return send(host, request);
+        } finally {
+            permits.release();
+        }
     }
 
     private HttpResponse<byte[]> send(HostInfo host, HttpRequest request) {

@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +117,55 @@ class HttpForwarderTest {
                             .hasMessageContaining("in time"));
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void queriesBeyondTheLimitForAnOwnerThatHasNotAnsweredAreUnavailableAtOnce() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        peer.setExecutor(handlers);
+        peer.createContext("/", exchange -> {
+            received.add(Map.of());
+            arrived.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] bytes = "{\"PENDING\":3}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        peer.start();
+        HostInfo owner = new HostInfo("127.0.0.1", peer.getAddress().getPort());
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(30), 2);
+        ExecutorService askers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Optional<Map>>> waiting = List.of(
+                    askers.submit(() -> forwarder.get(owner, PATH, Map.class)),
+                    askers.submit(() -> forwarder.get(owner, PATH, Map.class)));
+            assertThat(arrived.await(30, TimeUnit.SECONDS)).as("both queries reached the owner").isTrue();
+
+            // the owner has two unanswered queries: a third is not sent
+            assertThatThrownBy(() -> forwarder.get(owner, PATH, Map.class))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("waiting for it already");
+            assertThat(received).hasSize(2);
+
+            release.countDown();
+            for (Future<Optional<Map>> answer : waiting) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).contains(Map.of("PENDING", 3));
+            }
+            // the answered ones gave their places back
+            assertThat(forwarder.get(owner, PATH, Map.class)).contains(Map.of("PENDING", 3));
+        } finally {
+            release.countDown();
+            askers.shutdownNow();
+            handlers.shutdown();
         }
     }
 
