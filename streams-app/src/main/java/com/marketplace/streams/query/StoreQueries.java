@@ -141,7 +141,7 @@ public final class StoreQueries {
 
     private Map<OrderStatus, Long> localStatusCounts(int partition) {
         return readLocal(StoreNames.STATUS_COUNTS, QueryableStoreTypes.<String, Long>keyValueStore(), partition,
-                (ReadOnlyKeyValueStore<String, Long> store) -> statusCountLocks.read(partition, () -> {
+                (ReadOnlyKeyValueStore<String, Long> store) -> statusCountLocks.partition(partition).read(() -> {
                     Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
                     for (OrderStatus status : OrderStatus.values()) {
                         counts.put(status, Objects.requireNonNullElse(store.get(status.name()), 0L));

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * move is two writes to {@code status-counts-store} (one order out of its old status, one into its
  * new), and a query reads a partition's five counts one key at a time; a query running beside a
  * move could count that order in both statuses or in neither. So each input partition has a
- * read-write lock: the stream thread makes a move under its write lock ({@link #move}) and a query
- * reads the partition's counts under its read lock ({@link #read}).
+ * read-write lock: the stream thread makes a move under its write lock ({@link Partition#move}) and a
+ * query reads the partition's counts under its read lock ({@link Partition#read}).
  *
  * <p>One instance belongs to one Kafka Streams client and is shared by its topology and its
  * queries (docs/architecture.md, "The streams app in detail"). A move holds its lock for two store writes;
@@ -28,7 +28,7 @@ public final class StatusCountLocks {
     /** How long a query waits for a move under way, by default. */
     public static final Duration DEFAULT_READ_WAIT = Duration.ofSeconds(1);
 
-    private final ConcurrentMap<Integer, ReadWriteLock> byPartition = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, Partition> byPartition = new ConcurrentHashMap<>();
     private final long readWaitNanos;
 
     public StatusCountLocks() {
@@ -39,39 +39,51 @@ public final class StatusCountLocks {
         this.readWaitNanos = readWait.toNanos();
     }
 
-    /** Runs {@code writes}, the two writes of one status move in {@code partition}, as one step for readers. */
-    public void move(int partition, Runnable writes) {
-        Lock lock = lockOf(partition).writeLock();
-        lock.lock();
-        try {
-            writes.run();
-        } finally {
-            lock.unlock();
-        }
+    /** The lock of {@code partition}'s counts; the stream thread looks it up once per task. */
+    public Partition partition(int partition) {
+        return byPartition.computeIfAbsent(partition, p -> new Partition(readWaitNanos));
     }
 
-    /**
-     * The result of {@code reads} of {@code partition}'s counts, taken between moves; empty when a
-     * move did not end within the read wait, or the thread was interrupted while it waited.
-     */
-    public <T> Optional<T> read(int partition, Supplier<T> reads) {
-        Lock lock = lockOf(partition).readLock();
-        try {
-            if (!lock.tryLock(readWaitNanos, TimeUnit.NANOSECONDS)) {
+    /** One input partition's lock. */
+    public static final class Partition {
+
+        private final ReadWriteLock lock = new ReentrantReadWriteLock();
+        private final long readWaitNanos;
+
+        private Partition(long readWaitNanos) {
+            this.readWaitNanos = readWaitNanos;
+        }
+
+        /** Runs {@code writes}, the two writes of one status move, as one step for readers. */
+        public void move(Runnable writes) {
+            Lock write = lock.writeLock();
+            write.lock();
+            try {
+                writes.run();
+            } finally {
+                write.unlock();
+            }
+        }
+
+        /**
+         * The result of {@code reads} of the partition's counts, taken between moves; empty when a
+         * move did not end within the read wait, or the thread was interrupted while it waited.
+         */
+        public <T> Optional<T> read(Supplier<T> reads) {
+            Lock read = lock.readLock();
+            try {
+                if (!read.tryLock(readWaitNanos, TimeUnit.NANOSECONDS)) {
+                    return Optional.empty();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return Optional.empty();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
+            try {
+                return Optional.of(reads.get());
+            } finally {
+                read.unlock();
+            }
         }
-        try {
-            return Optional.of(reads.get());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private ReadWriteLock lockOf(int partition) {
-        return byPartition.computeIfAbsent(partition, p -> new ReentrantReadWriteLock());
     }
 }

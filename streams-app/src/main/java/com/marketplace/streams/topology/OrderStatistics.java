@@ -48,7 +48,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     private static final Logger log = LoggerFactory.getLogger(OrderStatistics.class);
 
     private final StatusCountLocks statusCountLocks;
-    private int partition;
+    private StatusCountLocks.Partition statusCountLock;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, Long> partialOrders;
     private KeyValueStore<String, Long> statusCounts;
@@ -99,7 +99,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         super.init(context);
-        partition = context.taskId().partition();
+        statusCountLock = statusCountLocks.partition(context.taskId().partition());
         orders = context.getStateStore(StoreNames.ORDER_STATE);
         partialOrders = context.getStateStore(StoreNames.PARTIAL_ORDERS);
         statusCounts = context.getStateStore(StoreNames.STATUS_COUNTS);
@@ -138,7 +138,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     }
 
     private void moveStatus(OrderState before, OrderState after) {
-        statusCountLocks.move(partition, () -> {
+        statusCountLock.move(() -> {
             if (before != null) {
                 add(before.status().name(), -1);
             }

@@ -17,13 +17,13 @@ class StatusCountLocksTest {
         CountDownLatch endMove = new CountDownLatch(1);
         Thread mover = moveUnderWay(locks, 3, endMove, () -> { });
         try {
-            assertThat(locks.read(3, () -> "counts")).isEmpty();
-            assertThat(locks.read(4, () -> "counts")).contains("counts");
+            assertThat(locks.partition(3).read(() -> "counts")).isEmpty();
+            assertThat(locks.partition(4).read(() -> "counts")).contains("counts");
         } finally {
             endMove.countDown();
             mover.join();
         }
-        assertThat(locks.read(3, () -> "counts")).contains("counts");
+        assertThat(locks.partition(3).read(() -> "counts")).contains("counts");
     }
 
     @Test
@@ -36,7 +36,7 @@ class StatusCountLocksTest {
         ender.start();
 
         // the read cannot run while the move holds the lock: it sees the move's result, never its middle
-        assertThat(patient.read(0, counts::toString)).contains("after");
+        assertThat(patient.partition(0).read(counts::toString)).contains("after");
         mover.join();
         ender.join();
     }
@@ -48,7 +48,7 @@ class StatusCountLocksTest {
         try {
             Thread.currentThread().interrupt();
 
-            assertThat(locks.read(0, () -> "counts")).isEmpty();
+            assertThat(locks.partition(0).read(() -> "counts")).isEmpty();
             assertThat(Thread.interrupted()).isTrue();
         } finally {
             endMove.countDown();
@@ -63,7 +63,7 @@ class StatusCountLocksTest {
     private static Thread moveUnderWay(StatusCountLocks locks, int partition, CountDownLatch end, Runnable writes)
             throws InterruptedException {
         CountDownLatch moving = new CountDownLatch(1);
-        Thread mover = new Thread(() -> locks.move(partition, () -> {
+        Thread mover = new Thread(() -> locks.partition(partition).move(() -> {
             moving.countDown();
             awaitQuietly(end);
             writes.run();
