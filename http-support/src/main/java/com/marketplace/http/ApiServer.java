@@ -30,6 +30,15 @@ public final class ApiServer {
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     /** Default request size limit. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+    /**
+     * The buffer Javalin copies an answer's bytes through on their way to Jetty, allocated anew for
+     * every answer. Javalin's default is Jetty's output buffer size, 32 KiB: at a few thousand orders
+     * a second that buffer was 57 % of every byte the gateway allocated and its zeroing 11 % of the
+     * gateway's CPU samples, for answers of a few hundred bytes. A larger answer takes several
+     * copies through it. Javalin decides whether to gzip an answer by the size of its first write,
+     * so the buffer is never smaller than the compression threshold.
+     */
+    static final int RESPONSE_COPY_BYTES = 4 * 1024;
 
     private final ApiJson json;
     private final PrometheusMeterRegistry registry;
@@ -99,7 +108,10 @@ public final class ApiServer {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = maxRequestBytes;
-            cfg.http.compressionStrategy = compression();
+            CompressionStrategy compression = compression();
+            cfg.http.compressionStrategy = compression;
+            cfg.http.responseBufferSize =
+                    Math.max(RESPONSE_COPY_BYTES, compression.getDefaultMinSizeForCompression());
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT.toMillis()));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(errorPages));
             cfg.jetty.modifyServletContextHandler(context -> {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,8 @@ class ApiServerCompressionTest {
                 .routes(routes -> {
                     routes.get("/small", ctx -> json.respond(ctx, 200, Map.of("id", 1)));
                     routes.get("/large", ctx -> json.respond(ctx, 200, Map.of("items", List.of("x".repeat(4_000)))));
+                    routes.get("/text/{length}", ctx -> json.respond(ctx, 200,
+                            text(Integer.parseInt(ctx.pathParam("length")))));
                     routes.get("/problem", ctx -> {
                         throw new ProblemException(Problem.of(ProblemType.of(409, "Conflict", "conflict"), "taken"));
                     });
@@ -53,6 +56,21 @@ class ApiServerCompressionTest {
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** The text of a JSON string that is {@code length} characters long as written, quotes included. */
+    private static String text(int length) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; text.length() < length - 2; i++) {
+            text.append(Integer.toString(i * 7_919, 36)).append(' ');
+        }
+        return text.substring(0, length - 2);
+    }
+
+    private static String inflated(byte[] body) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void largeAnswersAreGzippedAndSmallOnesAreNot() throws Exception {
         HttpResponse<byte[]> large = get("/large");
@@ -64,6 +82,31 @@ class ApiServerCompressionTest {
         HttpResponse<byte[]> small = get("/small");
         assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(new String(small.body())).isEqualTo("{\"id\":1}");
+    }
+
+    /**
+     * Javalin copies an answer to Jetty through a buffer of {@link ApiServer#RESPONSE_COPY_BYTES} and
+     * decides on gzip by the size of the first copy: answers from just above the threshold to many
+     * times the buffer are gzipped whole, and sent whole to a client that does not accept gzip.
+     */
+    @Test
+    void answersLargerThanTheCopyBufferArriveWholeGzippedOrNot() throws Exception {
+        int threshold = ApiServer.compression().getDefaultMinSizeForCompression();
+        for (int length : new int[] {threshold, ApiServer.RESPONSE_COPY_BYTES, ApiServer.RESPONSE_COPY_BYTES + 1,
+                100_003}) {
+            String expected = "\"" + text(length) + "\"";
+            HttpResponse<byte[]> gzipped = get("/text/" + length);
+            assertThat(gzipped.headers().firstValue("Content-Encoding")).as("length %d", length).contains("gzip");
+            assertThat(inflated(gzipped.body()).equals(expected))
+                    .as("the whole answer of %d, inflated", length).isTrue();
+
+            HttpResponse<byte[]> plain = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + app.port() + "/text/" + length)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(plain.headers().firstValue("Content-Encoding")).as("length %d", length).isEmpty();
+            assertThat(new String(plain.body(), StandardCharsets.UTF_8).equals(expected))
+                    .as("the whole answer of %d", length).isTrue();
+        }
     }
 
     @Test
