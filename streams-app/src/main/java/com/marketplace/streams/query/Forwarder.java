@@ -1,6 +1,11 @@
 package com.marketplace.streams.query;
 
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -10,11 +15,66 @@ import org.apache.kafka.streams.state.HostInfo;
 public interface Forwarder {
 
     /**
-     * GETs {@code pathAndQuery} from {@code host} and reads the JSON body as {@code type}.
+     * Starts a GET of {@code pathAndQuery} from {@code host} whose JSON body is read as {@code type},
+     * and returns at once: several owners can be asked at the same time, and a query that needs them
+     * all waits one timeout in all, not one per owner.
      *
-     * @return the body, or empty when the owner answers 404 (no such key)
-     * @throws StoreUnavailableException when the owner cannot be reached in time or answers
-     *         anything but 200 or 404
+     * @return completes within the implementation's timeout with the body, or empty when the owner
+     *         answers that it knows no such key; or exceptionally with a
+     *         {@link StoreUnavailableException} when the owner cannot be reached in time or answers
+     *         anything else. Cancelling it ends the exchange.
      */
-    <T> Optional<T> get(HostInfo host, String pathAndQuery, Class<T> type);
+    <T> CompletableFuture<Optional<T>> ask(HostInfo host, String pathAndQuery, Class<T> type);
+
+    /**
+     * {@link #ask}, waited for.
+     *
+     * @throws StoreUnavailableException as {@link #ask} completes with it, or when interrupted
+     */
+    default <T> Optional<T> get(HostInfo host, String pathAndQuery, Class<T> type) {
+        return answerOf("instance " + host, ask(host, pathAndQuery, type));
+    }
+
+    /**
+     * Waits for an answer from {@link #ask} (or for answers, {@code from} whom they come): its value,
+     * or the {@link StoreUnavailableException} it completed with. An interrupted wait cancels the
+     * ask and keeps the interrupt.
+     *
+     * @throws StoreUnavailableException when the ask failed or was cancelled, or the wait was interrupted
+     */
+    static <T> T answerOf(String from, CompletableFuture<T> answer) {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for " + from, e);
+        } catch (CancellationException e) {
+            throw new StoreUnavailableException("the query to " + from + " was cancelled", e);
+        } catch (ExecutionException e) {
+            throw unavailable(from, e.getCause());
+        }
+    }
+
+    /**
+     * {@code answer} with {@code read} applied to its value, as {@link CompletableFuture#thenApply}
+     * makes it, except that cancelling the result cancels {@code answer} too, and with it the exchange.
+     */
+    static <T, R> CompletableFuture<R> reading(CompletableFuture<T> answer, Function<? super T, ? extends R> read) {
+        CompletableFuture<R> result = answer.thenApply(read);
+        result.whenComplete((value, failure) -> {
+            if (result.isCancelled()) {
+                answer.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /** {@code failure} as the query's {@link StoreUnavailableException}, unwrapped from its completion. */
+    static StoreUnavailableException unavailable(String from, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof StoreUnavailableException unavailable ? unavailable
+                : new StoreUnavailableException(from + " did not answer", cause);
+    }
 }

@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,15 +78,57 @@ public final class HttpForwarder implements Forwarder {
     }
 
     @Override
-    public <T> Optional<T> get(HostInfo host, String pathAndQuery, Class<T> type) {
-        HttpRequest request = HttpRequest.newBuilder(uri(host, pathAndQuery))
-                .timeout(timeout)
-                .header(QueryPaths.FORWARDED_HEADER, self)
-                .header(QueryPaths.INSTANCE_SECRET_HEADER, secret.value())
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        HttpResponse<byte[]> response = sendWithin(host, request);
+    public <T> CompletableFuture<Optional<T>> ask(HostInfo host, String pathAndQuery, Class<T> type) {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(uri(host, pathAndQuery))
+                    .timeout(timeout)
+                    .header(QueryPaths.FORWARDED_HEADER, self)
+                    .header(QueryPaths.INSTANCE_SECRET_HEADER, secret.value())
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+        } catch (StoreUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Semaphore permits = inFlight.computeIfAbsent(host, owner -> new Semaphore(maxInFlightPerOwner));
+        if (!permits.tryAcquire()) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("instance " + host + " has "
+                    + maxInFlightPerOwner + " forwarded queries waiting for it already"));
+        }
+        CompletableFuture<HttpResponse<byte[]>> exchange;
+        try {
+            exchange = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (RuntimeException e) {
+            permits.release();
+            return CompletableFuture.failedFuture(new StoreUnavailableException("instance " + host
+                    + " could not be asked", e));
+        }
+        CompletableFuture<Optional<T>> answer = new CompletableFuture<>();
+        // the place is given back before the answer completes, so a caller that has its answer
+        // finds it free; a copy is bounded, so that the exchange itself can be cancelled at the bound
+        exchange.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, failure) -> {
+            permits.release();
+            if (failure != null) {
+                exchange.cancel(true);
+                answer.completeExceptionally(failed(host, failure));
+                return;
+            }
+            try {
+                answer.complete(read(host, response, type));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        answer.whenComplete((value, failure) -> {
+            if (answer.isCancelled()) {
+                exchange.cancel(true);
+            }
+        });
+        return answer;
+    }
+
+    private <T> Optional<T> read(HostInfo host, HttpResponse<byte[]> response, Class<T> type) {
         return switch (response.statusCode()) {
             case 200 -> Optional.of(decode(host, response.body(), type));
             case 404 -> {
@@ -100,6 +142,17 @@ public final class HttpForwarder implements Forwarder {
             default -> throw new StoreUnavailableException("instance " + host + " answered "
                     + response.statusCode() + " to a forwarded query");
         };
+    }
+
+    private StoreUnavailableException failed(HostInfo host, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+            log.debug("forwarded query to {} timed out after {}", host, timeout);
+            return new StoreUnavailableException("instance " + host + " did not answer in time", cause);
+        }
+        log.debug("forwarded query to {} failed: {}", host, cause.toString());
+        return new StoreUnavailableException("instance " + host + " did not answer", cause);
     }
 
     /**
@@ -127,39 +180,6 @@ public final class HttpForwarder implements Forwarder {
         }
         return new StoreUnavailableException("instance " + host
                 + " refused the forwarded query: the instances do not share INSTANCE_SECRET");
-    }
-
-    /** {@link #send}, unless as many queries as allowed are waiting for {@code host} already. */
-    private HttpResponse<byte[]> sendWithin(HostInfo host, HttpRequest request) {
-        Semaphore permits = inFlight.computeIfAbsent(host, owner -> new Semaphore(maxInFlightPerOwner));
-        if (!permits.tryAcquire()) {
-            throw new StoreUnavailableException("instance " + host + " has " + maxInFlightPerOwner
-                    + " forwarded queries waiting for it already");
-        }
-        try {
-            return send(host, request);
-        } finally {
-            permits.release();
-        }
-    }
-
-    private HttpResponse<byte[]> send(HostInfo host, HttpRequest request) {
-        CompletableFuture<HttpResponse<byte[]>> exchange =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        try {
-            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            log.debug("forwarded query to {} timed out after {}", host, timeout);
-            throw new StoreUnavailableException("instance " + host + " did not answer in time", e);
-        } catch (ExecutionException e) {
-            log.debug("forwarded query to {} failed: {}", host, e.getCause().toString());
-            throw new StoreUnavailableException("instance " + host + " did not answer", e.getCause());
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting for instance " + host, e);
-        }
     }
 
     private static <T> T decode(HostInfo host, byte[] body, Class<T> type) {

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
@@ -108,7 +109,7 @@ public final class StoreQueries {
         return gather(StoreNames.SELLER_STATS, scope,
                 partition -> Optional.ofNullable(this.<Long, SellerStats>readKeyValue(StoreNames.SELLER_STATS,
                         partition, sellerId)).map(SellerStatsView::of),
-                (owner, partitions) -> forwarder.get(owner,
+                (owner, partitions) -> forwarder.ask(owner,
                         withPartitions(QueryPaths.withId(QueryPaths.SELLER_STATS, sellerId), partitions),
                         SellerStatsView.class),
                 SellerStatsView::plus);
@@ -119,7 +120,7 @@ public final class StoreQueries {
         return gather(StoreNames.BUYER_STATS, scope,
                 partition -> Optional.ofNullable(this.<Long, BuyerStats>readKeyValue(StoreNames.BUYER_STATS,
                         partition, buyerId)).map(BuyerStatsView::of),
-                (owner, partitions) -> forwarder.get(owner,
+                (owner, partitions) -> forwarder.ask(owner,
                         withPartitions(QueryPaths.withId(QueryPaths.BUYER_STATS, buyerId), partitions),
                         BuyerStatsView.class),
                 BuyerStatsView::plus);
@@ -133,8 +134,9 @@ public final class StoreQueries {
     public Map<OrderStatus, Long> statusCounts(Scope scope) {
         return gather(StoreNames.STATUS_COUNTS, scope,
                 partition -> Optional.of(localStatusCounts(partition)),
-                (owner, partitions) -> forwarder.get(owner, withPartitions(QueryPaths.STATUS_COUNTS, partitions),
-                        Map.class).map(answer -> statusCounts(owner, answer)),
+                (owner, partitions) -> Forwarder.reading(forwarder.ask(owner,
+                        withPartitions(QueryPaths.STATUS_COUNTS, partitions), Map.class),
+                        answer -> answer.map(counts -> statusCounts(owner, counts))),
                 StoreQueries::sum)
                 .orElseThrow(() -> new StoreUnavailableException("no owner counted the statuses of its partitions"));
     }
@@ -192,8 +194,9 @@ public final class StoreQueries {
         String path = QueryPaths.ORDERS_PER_MINUTE + "?from=" + encode(start) + "&to=" + encode(to);
         return gather(StoreNames.ORDERS_PER_MINUTE, scope,
                 partition -> Optional.of(readWindows(partition, first, last)),
-                (owner, partitions) -> forwarder.get(owner, withPartitions(path, partitions), WindowCount[].class)
-                        .map(List::of),
+                (owner, partitions) -> Forwarder.reading(
+                        forwarder.ask(owner, withPartitions(path, partitions), WindowCount[].class),
+                        answer -> answer.map(List::of)),
                 StoreQueries::sumByWindow)
                 .orElseThrow(() -> new StoreUnavailableException("no owner read the windows of its partitions"));
     }
@@ -232,23 +235,46 @@ public final class StoreQueries {
 
     /**
      * The values of {@code scope}'s partitions of {@code store} merged: read here for the partitions
-     * this instance owns, asked of each other owner once for all of its partitions. Empty when no
+     * this instance owns, asked of each other owner once for all of its partitions. The other owners
+     * are all asked before this instance reads its own partitions, so the query waits as long as its
+     * slowest owner (at most the forwarder's timeout), not their sum; the first owner that fails
+     * makes the query unavailable at once and cancels the asks still under way. Empty when no
      * partition has a value.
      */
     private <V> Optional<V> gather(String store, Scope scope, IntFunction<Optional<V>> readPartition,
-                                   BiFunction<HostInfo, Scope.Local, Optional<V>> askOwner, BinaryOperator<V> merge) {
+                                   BiFunction<HostInfo, Scope.Local, CompletableFuture<Optional<V>>> askOwner,
+                                   BinaryOperator<V> merge) {
         requireRunning();
         List<V> values = new ArrayList<>();
         if (scope instanceof Scope.Local local) {
             local.partitions().forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
-        } else {
-            ownersOfEveryPartition(store).forEach((owner, partitions) -> {
-                if (self.equals(owner)) {
-                    partitions.forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
-                } else {
-                    askOwner.apply(owner, Scope.local(partitions)).ifPresent(values::add);
+            return values.stream().reduce(merge);
+        }
+        Map<HostInfo, Set<Integer>> owners = ownersOfEveryPartition(store);
+        Map<HostInfo, CompletableFuture<Optional<V>>> asked = new LinkedHashMap<>();
+        try {
+            owners.forEach((owner, partitions) -> {
+                if (!self.equals(owner)) {
+                    asked.put(owner, askOwner.apply(owner, Scope.local(partitions)));
                 }
             });
+            CompletableFuture<Void> allAnswered =
+                    CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new));
+            asked.forEach((owner, answer) -> answer.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    allAnswered.completeExceptionally(Forwarder.unavailable("instance " + owner, failure));
+                }
+            }));
+            owners.forEach((owner, partitions) -> {
+                if (self.equals(owner)) {
+                    partitions.forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
+                }
+            });
+            Forwarder.answerOf("the other owners of " + store, allAnswered);
+            owners.keySet().stream().filter(asked::containsKey)
+                    .forEach(owner -> Forwarder.answerOf("instance " + owner, asked.get(owner)).ifPresent(values::add));
+        } finally {
+            asked.values().forEach(answer -> answer.cancel(true));
         }
         return values.stream().reduce(merge);
     }

@@ -2,6 +2,7 @@ package com.marketplace.streams.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -165,6 +167,45 @@ class HttpForwarderTest {
         } finally {
             release.countDown();
             askers.shutdownNow();
+            handlers.shutdown();
+        }
+    }
+
+    @Test
+    void aCancelledAskGivesItsPlaceBackAtOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        peer.setExecutor(handlers);
+        peer.createContext("/", exchange -> {
+            received.add(Map.of());
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] bytes = "{\"PENDING\":3}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        peer.start();
+        HostInfo owner = new HostInfo("127.0.0.1", peer.getAddress().getPort());
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(30), 1);
+        try {
+            CompletableFuture<Optional<Map>> first = forwarder.ask(owner, PATH, Map.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
+
+            first.cancel(true);
+
+            // the only place is free again: the next ask is sent, and answered once the owner answers
+            CompletableFuture<Optional<Map>> second = forwarder.ask(owner, PATH, Map.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 2);
+            release.countDown();
+            assertThat(second.get(30, TimeUnit.SECONDS)).contains(Map.of("PENDING", 3));
+            assertThat(first).isCancelled();
+        } finally {
+            release.countDown();
             handlers.shutdown();
         }
     }

@@ -2,6 +2,7 @@ package com.marketplace.streams.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
@@ -22,7 +23,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serializer;
@@ -34,6 +41,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
@@ -49,9 +57,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreQueriesTest {
 
     private static final HostInfo SELF = new HostInfo("127.0.0.1", 7071);
+    private static final HostInfo OWNER_A = new HostInfo("127.0.0.2", 7071);
+    private static final HostInfo OWNER_B = new HostInfo("127.0.0.3", 7071);
     private static final Forwarder NO_PEERS = new Forwarder() {
         @Override
-        public <T> Optional<T> get(HostInfo host, String pathAndQuery, Class<T> type) {
+        public <T> CompletableFuture<Optional<T>> ask(HostInfo host, String pathAndQuery, Class<T> type) {
             throw new AssertionError("no other instance owns anything here");
         }
     };
@@ -154,6 +164,56 @@ class StoreQueriesTest {
             assertThat(notWhole).as("counts that did not add up to the %d orders", orders).isEmpty();
             assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.DELIVERED, (long) orders);
         }
+    }
+
+    @Test
+    void theOtherOwnersAreAskedAtTheSameTimeAndTheirCountsAddedToTheLocalOnes() throws Exception {
+        WaitingForwarder owners = new WaitingForwarder();
+        StoreQueries queries = new StoreQueries(threeOwners(), SELF, owners, Clock.systemUTC(), new StatusCountLocks());
+        ExecutorService asker = Executors.newSingleThreadExecutor();
+        try {
+            Future<Map<OrderStatus, Long>> counts = asker.submit(() -> queries.statusCounts(Scope.ALL));
+
+            // one owner at a time would ask the second only after the first had answered
+            await().atMost(Duration.ofSeconds(10)).until(() -> owners.asked.size() == 2);
+            assertThat(owners.asked.keySet()).containsExactlyInAnyOrder(OWNER_A, OWNER_B);
+            assertThat(counts).isNotDone();
+            owners.answer(OWNER_B, Map.of("PENDING", 20, "PAID", 0, "SHIPPED", 0, "DELIVERED", 0, "CANCELLED", 2));
+            owners.answer(OWNER_A, Map.of("PENDING", 10, "PAID", 1, "SHIPPED", 0, "DELIVERED", 0, "CANCELLED", 0));
+
+            assertThat(counts.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    OrderStatus.PENDING, 31L, OrderStatus.PAID, 2L, OrderStatus.SHIPPED, 1L,
+                    OrderStatus.DELIVERED, 1L, OrderStatus.CANCELLED, 3L));
+        } finally {
+            asker.shutdownNow();
+        }
+    }
+
+    @Test
+    void anOwnerThatFailsMakesTheQueryUnavailableAtOnceAndCancelsTheAskStillWaiting() throws Exception {
+        WaitingForwarder owners = new WaitingForwarder();
+        StoreQueries queries = new StoreQueries(threeOwners(), SELF, owners, Clock.systemUTC(), new StatusCountLocks());
+        ExecutorService asker = Executors.newSingleThreadExecutor();
+        try {
+            Future<Map<OrderStatus, Long>> counts = asker.submit(() -> queries.statusCounts(Scope.ALL));
+            await().atMost(Duration.ofSeconds(10)).until(() -> owners.asked.size() == 2);
+
+            // the owner asked second fails while the first has not answered: no wait for the first
+            owners.asked.get(OWNER_B).completeExceptionally(
+                    new StoreUnavailableException("instance " + OWNER_B + " did not answer in time"));
+
+            assertThatThrownBy(() -> counts.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("did not answer in time");
+            assertThat(owners.asked.get(OWNER_A)).as("the ask still under way").isCancelled();
+        } finally {
+            asker.shutdownNow();
+        }
+    }
+
+    private KafkaStreams threeOwners() {
+        streams = new ThreeOwners(stateDir);
+        return streams;
     }
 
     private StoreQueries queriesOn(KafkaStreams client) {
@@ -259,6 +319,63 @@ class StoreQueriesTest {
                         if (method.getName().equals("fetch") && args.length == 3 && args[1] instanceof Instant start) {
                             fetchedFrom.add(start);
                             return none;
+                        }
+                        throw new AssertionError("not read by the query: " + method);
+                    });
+        }
+    }
+
+    /** A forwarder whose asks wait until the test answers them. */
+    private static final class WaitingForwarder implements Forwarder {
+
+        final Map<HostInfo, CompletableFuture<Optional<Object>>> asked = new ConcurrentHashMap<>();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> CompletableFuture<Optional<T>> ask(HostInfo host, String pathAndQuery, Class<T> type) {
+            CompletableFuture<Optional<Object>> answer = new CompletableFuture<>();
+            assertThat(asked.putIfAbsent(host, answer)).as("asked once: %s", host).isNull();
+            return (CompletableFuture<Optional<T>>) (CompletableFuture<?>) answer;
+        }
+
+        void answer(HostInfo host, Object body) {
+            asked.get(host).complete(Optional.of(body));
+        }
+    }
+
+    /**
+     * A client (never started) that reports RUNNING and finds three partitions, the first owned by
+     * this instance, which counts one order in each status there, the others by two other instances.
+     */
+    private static final class ThreeOwners extends KafkaStreams {
+
+        private static final List<HostInfo> OWNERS = List.of(SELF, OWNER_A, OWNER_B);
+
+        ThreeOwners(Path stateDir) {
+            super(StoppedDuringTheQuery.topology(), StoppedDuringTheQuery.config(stateDir));
+        }
+
+        @Override
+        public State state() {
+            return State.RUNNING;
+        }
+
+        @Override
+        public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key,
+                StreamPartitioner<? super K, ?> partitioner) {
+            int partition = partitioner.partitions("store-queries-test-input", key, null, OWNERS.size())
+                    .orElseThrow().iterator().next();
+            return new KeyQueryMetadata(OWNERS.get(partition), Set.of(), partition);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T store(StoreQueryParameters<T> parameters) {
+            assertThat(parameters.partition()).as("only this instance's partition is read here").isEqualTo(0);
+            return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ReadOnlyKeyValueStore.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("get")) {
+                            return 1L;
                         }
                         throw new AssertionError("not read by the query: " + method);
                     });
