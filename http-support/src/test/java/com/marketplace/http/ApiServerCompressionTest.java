@@ -91,6 +91,8 @@ class ApiServerCompressionTest {
      */
     @Test
     void answersLargerThanTheCopyBufferArriveWholeGzippedOrNot() throws Exception {
+        assertThat(app.unsafe.http.responseBufferSize).as("Javalin's copy buffer")
+                .isEqualTo(ApiServer.RESPONSE_COPY_BYTES);
         int threshold = ApiServer.compression().getDefaultMinSizeForCompression();
         for (int length : new int[] {threshold, ApiServer.RESPONSE_COPY_BYTES, ApiServer.RESPONSE_COPY_BYTES + 1,
                 100_003}) {

@@ -118,6 +118,10 @@ public final class HttpForwarder implements Forwarder {
                 answer.complete(read(host, response, type));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
+            } catch (Error e) {
+                // the asking thread waits for the answer: it must complete whatever happened
+                answer.completeExceptionally(e);
+                throw e;
             }
         });
         answer.whenComplete((value, failure) -> {

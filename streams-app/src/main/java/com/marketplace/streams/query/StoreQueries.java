@@ -237,9 +237,9 @@ public final class StoreQueries {
      * The values of {@code scope}'s partitions of {@code store} merged: read here for the partitions
      * this instance owns, asked of each other owner once for all of its partitions. The other owners
      * are all asked before this instance reads its own partitions, so the query waits as long as its
-     * slowest owner (at most the forwarder's timeout), not their sum; the first owner that fails
-     * makes the query unavailable at once and cancels the asks still under way. Empty when no
-     * partition has a value.
+     * slowest owner (at most the forwarder's timeout), not their sum; once the own partitions are
+     * read, the first owner that has failed makes the query unavailable without waiting for the
+     * others, and the asks still under way are cancelled. Empty when no partition has a value.
      */
     private <V> Optional<V> gather(String store, Scope scope, IntFunction<Optional<V>> readPartition,
                                    BiFunction<HostInfo, Scope.Local, CompletableFuture<Optional<V>>> askOwner,
