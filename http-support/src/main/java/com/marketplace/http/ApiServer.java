@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
@@ -79,6 +80,19 @@ public final class ApiServer {
         return this;
     }
 
+    /**
+     * Registers {@code handler} for both GET and HEAD on {@code path}; every readable route of a
+     * service is registered so. A HEAD that only a GET route matches is answered by Javalin with
+     * an empty {@code 200} without running the route, so a readiness probe by HEAD would find an
+     * instance ready whose database is down, and a HEAD of an order that does not exist would
+     * find it. With its own route the HEAD gets the GET's status and headers; Jetty leaves out the
+     * body.
+     */
+    public static void getAndHead(RoutesConfig routes, String path, Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
+    }
+
     /** The problem writer of this server, for the service's exception mappings. */
     public ProblemResponses problems() {
         return problems;
@@ -121,9 +135,9 @@ public final class ApiServer {
             cfg.requestLogger.http(httpMetrics::record);
             problems.register(cfg.routes);
             routes.forEach(registration -> registration.accept(cfg.routes));
-            cfg.routes.get(HealthController.LIVE_PATH, health::live);
-            cfg.routes.get(HealthController.READY_PATH, health::ready);
-            cfg.routes.get(MetricsController.PATH, metrics::scrape);
+            getAndHead(cfg.routes, HealthController.LIVE_PATH, health::live);
+            getAndHead(cfg.routes, HealthController.READY_PATH, health::ready);
+            getAndHead(cfg.routes, MetricsController.PATH, metrics::scrape);
         });
     }
 }

@@ -1,5 +1,8 @@
 package com.marketplace.http;
 
+import io.javalin.http.HandlerType;
+import java.util.Set;
+
 /**
  * Client input as it may appear in an error detail: at most {@link #MAX_ECHOED_CHARS} characters,
  * control characters replaced, in single quotes. An error never echoes more than that of what it
@@ -9,6 +12,7 @@ public final class ClientInput {
 
     /** Characters of client input an error detail repeats. */
     public static final int MAX_ECHOED_CHARS = 40;
+    private static final Set<HandlerType> COMMON_METHODS = Set.copyOf(HandlerType.commonHttp());
 
     private ClientInput() {
     }
@@ -25,5 +29,18 @@ public final class ClientInput {
             out.append('…');
         }
         return out.append('\'').toString();
+    }
+
+    /**
+     * Whether {@code method} is one of HTTP's common methods. Jetty accepts any token as a method,
+     * so a request's method is client input like its path, unless it is one of these.
+     */
+    public static boolean isCommonMethod(HandlerType method) {
+        return COMMON_METHODS.contains(method);
+    }
+
+    /** {@code method}'s name as a detail may repeat it: as sent when common, else {@link #quote}d. */
+    public static String method(HandlerType method) {
+        return isCommonMethod(method) ? method.name() : quote(method.name());
     }
 }

@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
  * Times every HTTP request as {@code http_server_requests} tagged with method, route template
  * (not the raw path, so ids do not explode the series) and status. The timer of each combination is
  * looked up once and kept: building and registering it on every request took ~2 % of the gateway's
- * request threads in a profile of the gateway benchmark. Route templates and statuses are few, so
- * the map stays small.
+ * request threads in a profile of the gateway benchmark. Route templates and statuses are few, and
+ * so are methods once a client's own are bounded: Jetty accepts any token as a method, so a method
+ * outside HTTP's common ones is tagged {@value #OTHER_METHOD}, and no client can add series (and
+ * memory) without end by inventing methods ({@link ClientInput#isCommonMethod}).
  */
 public final class HttpMetrics {
 
     private static final String UNMATCHED = "UNMATCHED";
+    static final String OTHER_METHOD = "OTHER";
 
     private record Series(String method, String route, int status) {
     }
@@ -32,7 +35,7 @@ public final class HttpMetrics {
 
     /** Records one finished request; used as Javalin's request logger. */
     public void record(Context ctx, Float executionTimeMs) {
-        Series series = new Series(ctx.method().name(), routeOf(ctx), ctx.statusCode());
+        Series series = new Series(methodOf(ctx), routeOf(ctx), ctx.statusCode());
         timers.computeIfAbsent(series, this::timer).record((long) (executionTimeMs * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 
@@ -43,6 +46,10 @@ public final class HttpMetrics {
                 .tag("route", series.route())
                 .tag("status", Integer.toString(series.status()))
                 .register(registry);
+    }
+
+    private static String methodOf(Context ctx) {
+        return ClientInput.isCommonMethod(ctx.method()) ? ctx.method().name() : OTHER_METHOD;
     }
 
     private static String routeOf(Context ctx) {

@@ -102,7 +102,8 @@ public final class ProblemResponses {
     private void httpResponse(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
         if (status == 404) {
-            write(ctx, Problem.of(ProblemType.NOT_FOUND, "no resource at " + ctx.method() + " " + ClientInput.quote(ctx.path())));
+            write(ctx, Problem.of(ProblemType.NOT_FOUND,
+                    "no resource at " + ClientInput.method(ctx.method()) + " " + ClientInput.quote(ctx.path())));
         } else if (status >= 400 && status < 500) {
             write(ctx, forStatus(status));
         } else {

@@ -5,6 +5,7 @@ import com.marketplace.gateway.outbox.FailedOutboxEvent;
 import com.marketplace.gateway.outbox.OutboxAdmin;
 import com.marketplace.http.ApiJson;
 import com.marketplace.http.ProblemException;
+import com.marketplace.http.QueryParams;
 import com.marketplace.http.RequestHeaders;
 import com.marketplace.http.ProblemType;
 import io.javalin.http.Context;
@@ -78,7 +79,7 @@ public final class AdminController {
     }
 
     private static int limit(Context ctx) {
-        String raw = ctx.queryParam("limit");
+        String raw = QueryParams.first(ctx, "limit");
         if (raw == null) {
             return DEFAULT_LIMIT;
         }

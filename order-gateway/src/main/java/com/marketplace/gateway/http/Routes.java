@@ -1,5 +1,6 @@
 package com.marketplace.gateway.http;
 
+import com.marketplace.http.ApiServer;
 import io.javalin.config.RoutesConfig;
 
 /**
@@ -13,9 +14,9 @@ public final class Routes {
 
     public static void register(RoutesConfig routes, OrderController orders, AdminController admin) {
         routes.post(OrderController.ORDERS_PATH, orders::create);
-        routes.get(OrderController.ORDERS_PATH + "/{orderId}", orders::get);
+        ApiServer.getAndHead(routes, OrderController.ORDERS_PATH + "/{orderId}", orders::get);
         routes.put(OrderController.ORDERS_PATH + "/{orderId}/status", orders::changeStatus);
-        routes.get(AdminController.FAILED_PATH, admin::failed);
+        ApiServer.getAndHead(routes, AdminController.FAILED_PATH, admin::failed);
         routes.post(AdminController.RETRY_PATH, admin::retry);
     }
 }

@@ -1,5 +1,6 @@
 package com.marketplace.streams.http;
 
+import com.marketplace.http.ApiServer;
 import com.marketplace.streams.query.QueryPaths;
 import io.javalin.config.RoutesConfig;
 
@@ -13,10 +14,10 @@ public final class Routes {
     }
 
     public static void register(RoutesConfig routes, StatsController stats) {
-        routes.get(QueryPaths.STATUS_COUNTS, stats::statusCounts);
-        routes.get(QueryPaths.SELLER_STATS, stats::seller);
-        routes.get(QueryPaths.BUYER_STATS, stats::buyer);
-        routes.get(QueryPaths.ORDERS_PER_MINUTE, stats::ordersPerMinute);
-        routes.get(QueryPaths.ORDER_STATE, stats::orderState);
+        ApiServer.getAndHead(routes, QueryPaths.STATUS_COUNTS, stats::statusCounts);
+        ApiServer.getAndHead(routes, QueryPaths.SELLER_STATS, stats::seller);
+        ApiServer.getAndHead(routes, QueryPaths.BUYER_STATS, stats::buyer);
+        ApiServer.getAndHead(routes, QueryPaths.ORDERS_PER_MINUTE, stats::ordersPerMinute);
+        ApiServer.getAndHead(routes, QueryPaths.ORDER_STATE, stats::orderState);
     }
 }

@@ -3,6 +3,7 @@ package com.marketplace.streams.http;
 import com.marketplace.http.ApiJson;
 import com.marketplace.http.ProblemException;
 import com.marketplace.http.ProblemType;
+import com.marketplace.http.QueryParams;
 import com.marketplace.streams.query.InstanceSecret;
 import com.marketplace.streams.query.Origin;
 import com.marketplace.streams.query.QueryPaths;
@@ -67,8 +68,8 @@ public final class StatsController {
     /** {@code GET /api/v1/stats/orders-per-minute?from=ISO&to=ISO}. */
     public void ordersPerMinute(Context ctx) {
         Scope scope = scope(ctx);
-        Instant from = RequestParams.instant("from", ctx.queryParam("from"));
-        Instant to = RequestParams.instant("to", ctx.queryParam("to"));
+        Instant from = RequestParams.instant("from", QueryParams.first(ctx, "from"));
+        Instant to = RequestParams.instant("to", QueryParams.first(ctx, "to"));
         RequestParams.requireRange(from, to);
         ok(ctx, queries.ordersPerMinute(from, to, scope));
     }
@@ -93,7 +94,7 @@ public final class StatsController {
         if (origin(ctx) == Origin.CLIENT) {
             return Scope.ALL;
         }
-        String partitions = ctx.queryParam(QueryPaths.PARTITIONS_PARAM);
+        String partitions = QueryParams.first(ctx, QueryPaths.PARTITIONS_PARAM);
         if (partitions == null) {
             throw new ProblemException(QueryApiProblems.INVALID_PARAMETER,
                     "a forwarded statistics query names its partitions");
