@@ -35,11 +35,15 @@ class HttpForwarderTest {
 
     private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
     private HttpServer peer;
+    private ExecutorService peerThreads;
 
     @AfterEach
     void stopPeer() {
         if (peer != null) {
             peer.stop(0);
+        }
+        if (peerThreads != null) {
+            peerThreads.shutdownNow();
         }
     }
 
@@ -126,24 +130,7 @@ class HttpForwarderTest {
     void queriesBeyondTheLimitForAnOwnerThatHasNotAnsweredAreUnavailableAtOnce() throws Exception {
         CountDownLatch arrived = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
-        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ExecutorService handlers = Executors.newCachedThreadPool();
-        peer.setExecutor(handlers);
-        peer.createContext("/", exchange -> {
-            received.add(Map.of());
-            arrived.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            byte[] bytes = "{\"PENDING\":3}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        peer.start();
-        HostInfo owner = new HostInfo("127.0.0.1", peer.getAddress().getPort());
+        HostInfo owner = startHeldPeer(arrived, release);
         HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(30), 2);
         ExecutorService askers = Executors.newFixedThreadPool(2);
         try {
@@ -167,30 +154,13 @@ class HttpForwarderTest {
         } finally {
             release.countDown();
             askers.shutdownNow();
-            handlers.shutdown();
         }
     }
 
     @Test
     void aCancelledAskGivesItsPlaceBackAtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ExecutorService handlers = Executors.newCachedThreadPool();
-        peer.setExecutor(handlers);
-        peer.createContext("/", exchange -> {
-            received.add(Map.of());
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            byte[] bytes = "{\"PENDING\":3}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        peer.start();
-        HostInfo owner = new HostInfo("127.0.0.1", peer.getAddress().getPort());
+        HostInfo owner = startHeldPeer(new CountDownLatch(0), release);
         HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(30), 1);
         try {
             CompletableFuture<Optional<Map>> first = forwarder.ask(owner, PATH, Map.class);
@@ -206,8 +176,32 @@ class HttpForwarderTest {
             assertThat(first).isCancelled();
         } finally {
             release.countDown();
-            handlers.shutdown();
         }
+    }
+
+    /**
+     * A peer that holds every query until {@code release} opens, then answers it; each query is
+     * added to {@link #received} and counted down on {@code arrived} as it comes in.
+     */
+    private HostInfo startHeldPeer(CountDownLatch arrived, CountDownLatch release) throws IOException {
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        peerThreads = Executors.newCachedThreadPool();
+        peer.setExecutor(peerThreads);
+        peer.createContext("/", exchange -> {
+            received.add(Map.of());
+            arrived.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] bytes = "{\"PENDING\":3}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        peer.start();
+        return new HostInfo("127.0.0.1", peer.getAddress().getPort());
     }
 
     private static boolean ipv6Loopback() {
