@@ -70,9 +70,13 @@ class StoreQueriesTest {
     Path stateDir;
 
     private KafkaStreams streams;
+    private ExecutorService asker;
 
     @AfterEach
     void close() {
+        if (asker != null) {
+            asker.shutdownNow();
+        }
         if (streams != null) {
             streams.close();
         }
@@ -169,51 +173,45 @@ class StoreQueriesTest {
     @Test
     void theOtherOwnersAreAskedAtTheSameTimeAndTheirCountsAddedToTheLocalOnes() throws Exception {
         WaitingForwarder owners = new WaitingForwarder();
-        StoreQueries queries = new StoreQueries(threeOwners(), SELF, owners, Clock.systemUTC(), new StatusCountLocks());
-        ExecutorService asker = Executors.newSingleThreadExecutor();
-        try {
-            Future<Map<OrderStatus, Long>> counts = asker.submit(() -> queries.statusCounts(Scope.ALL));
+        Future<Map<OrderStatus, Long>> counts = statusCountsOfThreeOwnersAskedOfBoth(owners);
+        assertThat(counts).isNotDone();
 
-            // one owner at a time would ask the second only after the first had answered
-            await().atMost(Duration.ofSeconds(10)).until(() -> owners.asked.size() == 2);
-            assertThat(owners.asked.keySet()).containsExactlyInAnyOrder(OWNER_A, OWNER_B);
-            assertThat(counts).isNotDone();
-            owners.answer(OWNER_B, Map.of("PENDING", 20, "PAID", 0, "SHIPPED", 0, "DELIVERED", 0, "CANCELLED", 2));
-            owners.answer(OWNER_A, Map.of("PENDING", 10, "PAID", 1, "SHIPPED", 0, "DELIVERED", 0, "CANCELLED", 0));
+        owners.answer(OWNER_B, Map.of("PENDING", 20, "PAID", 0, "SHIPPED", 0, "DELIVERED", 0, "CANCELLED", 2));
+        owners.answer(OWNER_A, Map.of("PENDING", 10, "PAID", 1, "SHIPPED", 0, "DELIVERED", 0, "CANCELLED", 0));
 
-            assertThat(counts.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    OrderStatus.PENDING, 31L, OrderStatus.PAID, 2L, OrderStatus.SHIPPED, 1L,
-                    OrderStatus.DELIVERED, 1L, OrderStatus.CANCELLED, 3L));
-        } finally {
-            asker.shutdownNow();
-        }
+        assertThat(counts.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                OrderStatus.PENDING, 31L, OrderStatus.PAID, 2L, OrderStatus.SHIPPED, 1L,
+                OrderStatus.DELIVERED, 1L, OrderStatus.CANCELLED, 3L));
     }
 
     @Test
     void anOwnerThatFailsMakesTheQueryUnavailableAtOnceAndCancelsTheAskStillWaiting() throws Exception {
         WaitingForwarder owners = new WaitingForwarder();
-        StoreQueries queries = new StoreQueries(threeOwners(), SELF, owners, Clock.systemUTC(), new StatusCountLocks());
-        ExecutorService asker = Executors.newSingleThreadExecutor();
-        try {
-            Future<Map<OrderStatus, Long>> counts = asker.submit(() -> queries.statusCounts(Scope.ALL));
-            await().atMost(Duration.ofSeconds(10)).until(() -> owners.asked.size() == 2);
+        Future<Map<OrderStatus, Long>> counts = statusCountsOfThreeOwnersAskedOfBoth(owners);
 
-            // the owner asked second fails while the first has not answered: no wait for the first
-            owners.asked.get(OWNER_B).completeExceptionally(
-                    new StoreUnavailableException("instance " + OWNER_B + " did not answer in time"));
+        // the owner asked second fails while the first has not answered: no wait for the first
+        owners.asked.get(OWNER_B).completeExceptionally(
+                new StoreUnavailableException("instance " + OWNER_B + " did not answer in time"));
 
-            assertThatThrownBy(() -> counts.get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(StoreUnavailableException.class)
-                    .hasMessageContaining("did not answer in time");
-            assertThat(owners.asked.get(OWNER_A)).as("the ask still under way").isCancelled();
-        } finally {
-            asker.shutdownNow();
-        }
+        assertThatThrownBy(() -> counts.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("did not answer in time");
+        assertThat(owners.asked.get(OWNER_A)).as("the ask still under way").isCancelled();
     }
 
-    private KafkaStreams threeOwners() {
+    /**
+     * Status counts over all partitions of {@link ThreeOwners}, asked on a thread of their own and
+     * returned once both other owners have been asked: one owner at a time would ask the second
+     * only after the first had answered, and this would wait in vain.
+     */
+    private Future<Map<OrderStatus, Long>> statusCountsOfThreeOwnersAskedOfBoth(WaitingForwarder owners) {
         streams = new ThreeOwners(stateDir);
-        return streams;
+        StoreQueries queries = new StoreQueries(streams, SELF, owners, Clock.systemUTC(), new StatusCountLocks());
+        asker = Executors.newSingleThreadExecutor();
+        Future<Map<OrderStatus, Long>> counts = asker.submit(() -> queries.statusCounts(Scope.ALL));
+        await().atMost(Duration.ofSeconds(10)).until(() -> owners.asked.size() == 2);
+        assertThat(owners.asked.keySet()).containsExactlyInAnyOrder(OWNER_A, OWNER_B);
+        return counts;
     }
 
     private StoreQueries queriesOn(KafkaStreams client) {
@@ -221,14 +219,10 @@ class StoreQueriesTest {
         return new StoreQueries(client, SELF, NO_PEERS, Clock.systemUTC(), new StatusCountLocks());
     }
 
-    /**
-     * A client (never started) that reports RUNNING when the query checks, owns every key, and whose
-     * stores are refused as {@link KafkaStreams#store} refuses them once the client is no longer
-     * running or rebalancing.
-     */
-    private static final class StoppedDuringTheQuery extends KafkaStreams {
+    /** A client of a one-topic topology, never started, that reports RUNNING: the fakes below start from it. */
+    private abstract static class RunningClient extends KafkaStreams {
 
-        StoppedDuringTheQuery(Path stateDir) {
+        RunningClient(Path stateDir) {
             super(topology(), config(stateDir));
         }
 
@@ -250,6 +244,18 @@ class StoreQueriesTest {
         public State state() {
             return State.RUNNING;
         }
+    }
+
+    /**
+     * A client that reports RUNNING when the query checks, owns every key, and whose stores are
+     * refused as {@link KafkaStreams#store} refuses them once the client is no longer running or
+     * rebalancing.
+     */
+    private static final class StoppedDuringTheQuery extends RunningClient {
+
+        StoppedDuringTheQuery(Path stateDir) {
+            super(stateDir);
+        }
 
         @Override
         public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serializer<K> keySerializer) {
@@ -263,18 +269,13 @@ class StoreQueriesTest {
     }
 
     /** A client (never started) that reports RUNNING and reads a topology test driver's status counts. */
-    private static final class StatusCounts extends KafkaStreams {
+    private static final class StatusCounts extends RunningClient {
 
         private final KeyValueStore<String, Long> store;
 
         StatusCounts(Path stateDir, KeyValueStore<String, Long> store) {
-            super(StoppedDuringTheQuery.topology(), StoppedDuringTheQuery.config(stateDir));
+            super(stateDir);
             this.store = store;
-        }
-
-        @Override
-        public State state() {
-            return State.RUNNING;
         }
 
         @Override
@@ -289,17 +290,12 @@ class StoreQueriesTest {
      * A client (never started) that reports RUNNING, owns every key and partition, and whose
      * orders-per-minute store records where each read starts and holds no window.
      */
-    private static final class RecordingWindowReads extends KafkaStreams {
+    private static final class RecordingWindowReads extends RunningClient {
 
         final List<Instant> fetchedFrom = new ArrayList<>();
 
         RecordingWindowReads(Path stateDir) {
-            super(StoppedDuringTheQuery.topology(), StoppedDuringTheQuery.config(stateDir));
-        }
-
-        @Override
-        public State state() {
-            return State.RUNNING;
+            super(stateDir);
         }
 
         @Override
@@ -347,17 +343,12 @@ class StoreQueriesTest {
      * A client (never started) that reports RUNNING and finds three partitions, the first owned by
      * this instance, which counts one order in each status there, the others by two other instances.
      */
-    private static final class ThreeOwners extends KafkaStreams {
+    private static final class ThreeOwners extends RunningClient {
 
         private static final List<HostInfo> OWNERS = List.of(SELF, OWNER_A, OWNER_B);
 
         ThreeOwners(Path stateDir) {
-            super(StoppedDuringTheQuery.topology(), StoppedDuringTheQuery.config(stateDir));
-        }
-
-        @Override
-        public State state() {
-            return State.RUNNING;
+            super(stateDir);
         }
 
         @Override
