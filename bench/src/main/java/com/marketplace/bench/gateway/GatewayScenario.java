@@ -190,14 +190,18 @@ public final class GatewayScenario implements Scenario {
             Map<Integer, Level> jdbc, Map<Request, Level> floor, int poolSize) {
         Level g32 = gateway.get(32);
         Level j32 = jdbc.get(32);
+        // a level with failed requests (left out of its latencies) or none answered meets no target
+        boolean loadComplete = g32.outcome().failures() == 0 && g32.outcome().operations() > 0
+                && j32.outcome().failures() == 0 && j32.outcome().operations() > 0;
         double ratio = g32.outcome().perSecond() / j32.outcome().perSecond();
         result.figure(Figure.of("gateway orders/s at 32 connections", g32.outcome().perSecond(), "orders/s",
-                "plain JDBC loop, same pool", j32.outcome().perSecond()).against("≥ 0.5 × baseline", ratio >= 0.5));
+                "plain JDBC loop, same pool", j32.outcome().perSecond())
+                .against("≥ 0.5 × baseline", loadComplete && ratio >= 0.5));
         double p99 = g32.outcome().latency().getValueAtPercentile(99) / 1000.0;
         result.figure(Figure.of("gateway p99 at 32 connections", p99, "ms", "plain JDBC loop",
-                j32.outcome().latency().getValueAtPercentile(99) / 1000.0).against("≤ 50 ms", p99 <= 50));
-        result.figure(new Figure("gateway CPU per order at 32 connections", g32.cpuMicrosPerOrder(), "µs", "", Double.NaN,
-                "≤ 300 µs", g32.cpuMicrosPerOrder() <= 300));
+                j32.outcome().latency().getValueAtPercentile(99) / 1000.0).against("≤ 50 ms", loadComplete && p99 <= 50));
+        result.figure(new Figure("gateway CPU per order at 32 connections", g32.cpuMicrosPerOrder(), "µs", "",
+                Double.NaN, "≤ 300 µs", loadComplete && g32.cpuMicrosPerOrder() <= 300));
         StringBuilder t = new StringBuilder();
         t.append("| connections | gateway orders/s | p50 ms | p99 ms | p99.9 ms | gateway CPU µs/order | of which kernel |"
                 + " MariaDB cores | JDBC loop txn/s | p50 ms | p99 ms | p99.9 ms | gateway / JDBC |\n");

@@ -45,37 +45,39 @@ public final class PipelineScenario implements Scenario {
         double e2e99 = PipelineResult.ms(r.endToEnd(), 99);
         double relay50 = PipelineResult.ms(r.relay(), 50);
         double relay99 = PipelineResult.ms(r.relay(), 99);
+        // orders refused or lost are absent from the percentiles and the busy figures: with any, no target is met
+        boolean loadComplete = r.created() > 0 && r.answeredOther() == 0 && r.lostRelay() == 0 && r.lostEndToEnd() == 0;
         double busy = r.cpu().machineBusy() * 100;
         result.figure(new Figure("201 → marketplace.email p50, whole run from cold", e2e50, "ms", "", Double.NaN,
-                "≤ 50 ms", e2e50 <= 50));
+                "≤ 50 ms", loadComplete && e2e50 <= 50));
         result.figure(new Figure("201 → marketplace.email p99, whole run from cold", e2e99, "ms", "", Double.NaN,
-                "≤ 200 ms", e2e99 <= 200));
+                "≤ 200 ms", loadComplete && e2e99 <= 200));
         result.figure(new Figure("machine busy at 200 orders/s (load client included)", busy, "%", "", Double.NaN,
-                "≤ 50 %", busy <= 50));
+                "≤ 50 %", loadComplete && busy <= 50));
         double pipelineBusy = r.cpu().pipelineCores() / r.cpu().machineCores() * 100;
         result.figure(new Figure("pipeline processes busy, whole run (gateway, broker, streams-app, MariaDB)",
-                pipelineBusy, "%", "", Double.NaN, "≤ 50 %", pipelineBusy <= 50));
+                pipelineBusy, "%", "", Double.NaN, "≤ 50 %", loadComplete && pipelineBusy <= 50));
         r.settledFrom(SETTLED_FROM_SECOND).ifPresent(later -> {
             double later50 = PipelineResult.ms(later.endToEnd(), 50);
             double later99 = PipelineResult.ms(later.endToEnd(), 99);
             double laterBusy = later.pipelineBusy() * 100;
             result.figure(new Figure("201 → marketplace.email p50, from the first minute on", later50, "ms", "",
-                    Double.NaN, "≤ 50 ms", later50 <= 50));
+                    Double.NaN, "≤ 50 ms", loadComplete && later50 <= 50));
             result.figure(new Figure("201 → marketplace.email p99, from the first minute on", later99, "ms", "",
-                    Double.NaN, "≤ 200 ms", later99 <= 200));
+                    Double.NaN, "≤ 200 ms", loadComplete && later99 <= 200));
             result.figure(new Figure("pipeline processes busy, from the first minute on", laterBusy, "%", "",
-                    Double.NaN, "≤ 50 %", laterBusy <= 50));
+                    Double.NaN, "≤ 50 %", loadComplete && laterBusy <= 50));
             double laterRelay50 = PipelineResult.ms(later.relay(), 50);
             double laterRelay99 = PipelineResult.ms(later.relay(), 99);
             result.figure(new Figure("201 → marketplace.order.created p50 (relay), from the first minute on",
-                    laterRelay50, "ms", "", Double.NaN, "≤ 2 ms", laterRelay50 <= 2));
+                    laterRelay50, "ms", "", Double.NaN, "≤ 2 ms", loadComplete && laterRelay50 <= 2));
             result.figure(new Figure("201 → marketplace.order.created p99 (relay), from the first minute on",
-                    laterRelay99, "ms", "", Double.NaN, "≤ 15 ms", laterRelay99 <= 15));
+                    laterRelay99, "ms", "", Double.NaN, "≤ 15 ms", loadComplete && laterRelay99 <= 15));
         });
         result.figure(new Figure("201 → marketplace.order.created p50 (relay)", relay50, "ms", "", Double.NaN,
-                "≤ 2 ms", relay50 <= 2));
+                "≤ 2 ms", loadComplete && relay50 <= 2));
         result.figure(new Figure("201 → marketplace.order.created p99 (relay)", relay99, "ms", "", Double.NaN,
-                "≤ 15 ms", relay99 <= 15));
+                "≤ 15 ms", loadComplete && relay99 <= 15));
         result.figure(new Figure("CPU per order, pipeline processes", r.cpuMillisPerOrder(), "ms", "", Double.NaN,
                 "", null));
         result.details(r.toMarkdown());

@@ -138,6 +138,11 @@ public final class CommitToAckScenario implements Scenario {
                     h.recordValue(Math.max(0, (seen - s.answeredNanos()) / 1000));
                 }
             }
+            if (created < sent.size() || missing > 0 || created == 0) {
+                // lost or refused orders are absent from the latencies: no figure of this run is a measure
+                throw new IllegalStateException("the relay's run is not whole: " + created + " of " + sent.size()
+                        + " orders answered 201, " + missing + " of them not seen on " + Topics.ORDER_CREATED);
+            }
             // read once every order is on the topic: the last sends may still be recording
             RelayRounds rounds = RelayRounds.of(gateway).minus(roundsBefore);
             notes.append(String.format(Locale.ROOT, "Project relay: %d of %d orders answered 201, %d not seen on the "

@@ -81,9 +81,10 @@ final class DebeziumProcess implements AutoCloseable {
         p.setProperty("engine.transforms.outbox.route.by.field", "event_type");
         p.setProperty("engine.transforms.outbox.route.topic.replacement", topic);
         p.setProperty("producer.bootstrap.servers", bootstrap);
-        p.setProperty("producer.linger.ms", "2");
+        // the relay's producer settings (OutboxPublisher): no linger, batches of up to 128 KiB, no compression
+        p.setProperty("producer.linger.ms", "0");
         p.setProperty("producer.batch.size", "131072");
-        p.setProperty("producer.compression.type", "lz4");
+        p.setProperty("producer.compression.type", "none");
         p.setProperty("producer.client.id", name);
         p.setProperty("bench.count", Long.toString(count));
         p.setProperty("bench.warmup", Long.toString(warmup));

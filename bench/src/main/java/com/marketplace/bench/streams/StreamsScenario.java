@@ -64,8 +64,10 @@ public final class StreamsScenario implements Scenario {
                 "Input: %,d records pre-loaded (10 %% duplicates) as the relay writes them (its headers, its producer "
                 + "settings: no compression, batches of up to 128 KiB), measured after "
                 + "one warm-up run of the full topology, "
-                + "in %d rounds per guarantee: a full run and a pass-through run back to back in each. The figures "
-                + "are medians over the rounds; the range is the rounds' lowest and highest.%n%n", records, rounds));
+                + "in %d rounds per guarantee: a full run and a pass-through run back to back in each, each run timed "
+                + "from the instance's RUNNING (tasks assigned, stores open) to its group's commit of the input's "
+                + "end. The figures are medians over the rounds; the range is the rounds' lowest and highest.%n%n",
+                records, rounds));
         table.append("| topology | guarantee | events/s (range) | stream-thread CPU µs per input (range) |\n|---|---|---|---|\n");
         for (String g : List.of(EOS, ALOS)) {
             for (String topo : List.of("full", "pass")) {

@@ -21,6 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -149,19 +152,37 @@ public final class StreamsThroughput {
         }
     }
 
-    /** Returns {events/s, stream-thread CPU µs per input}. */
+    /**
+     * Returns {events/s, stream-thread CPU µs per input}, both counted from the moment the instance
+     * is RUNNING (its tasks assigned and their stores open: processing starts then) to the moment
+     * its group has committed the end of the input, so that neither holds the group's join, the
+     * task assignment nor the stores' opening, which a run of a few seconds would otherwise count
+     * as processing.
+     */
     static double[] run(String bootstrap, String applicationId, Topology topology, long records, String guarantee)
             throws Exception {
         Properties props = properties(config(bootstrap, applicationId));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin(bootstrap)) {
+            CountDownLatch running = new CountDownLatch(1);
+            AtomicLong runningAt = new AtomicLong();
+            AtomicLong cpuBeforeRunning = new AtomicLong();
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING && running.getCount() > 0) {
+                    runningAt.set(System.nanoTime());
+                    cpuBeforeRunning.set(streamThreadCpuNanos(applicationId));
+                    running.countDown();
+                }
+            });
             streams.start();
-            long start = System.nanoTime();
-            while (!caughtUp(admin, applicationId)) {
-                Thread.sleep(100);
+            if (!running.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException(applicationId + " did not reach RUNNING within 2 minutes");
             }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            double cpuMicros = streamThreadCpuNanos(applicationId) / 1e3 / records;
+            while (!caughtUp(admin, applicationId)) {
+                Thread.sleep(20);
+            }
+            double elapsed = (System.nanoTime() - runningAt.get()) / 1e9;
+            double cpuMicros = (streamThreadCpuNanos(applicationId) - cpuBeforeRunning.get()) / 1e3 / records;
             streams.close(Duration.ofSeconds(30));
             return new double[] {records / elapsed, cpuMicros};
         }

@@ -16,19 +16,32 @@ class SweepRulesTest {
     private static final double TARGET_MS = 200;
     private static final int SECONDS = 25;
 
-    /** A step at {@code rate} whose orders all got 201 and reached email, {@code answered} of them, with this p99. */
-    private static SweepStep step(int rate, int answered, int notCreated, int lostOnEmail, double e2eMs) {
+    /**
+     * A step at {@code rate}, {@code answered} orders answered 201 (each {@code httpMs} after its due
+     * time), {@code notCreated} answered otherwise, all but {@code lostOnEmail} on email {@code e2eMs}
+     * after their 201.
+     */
+    private static SweepStep step(int rate, int answered, int notCreated, int lostOnEmail, double e2eMs,
+                                  double httpMs) {
         Histogram e2e = PipelineBenchmark.newHistogram();
         for (int i = 0; i < answered - lostOnEmail; i++) {
             e2e.recordValue((long) (e2eMs * 1000));
         }
+        Histogram http = PipelineBenchmark.newHistogram();
+        for (int i = 0; i < answered; i++) {
+            http.recordValue((long) (httpMs * 1000));
+        }
         PipelineSettings settings = new PipelineSettings(rate, SECONDS, "jdbc:mysql://h/db", "u", "", Path.of("."),
                 Path.of("target"), false, Map.of(), Map.of(), Map.of());
         PipelineResult result = new PipelineResult(settings, Duration.ZERO, answered + notCreated, answered, notCreated,
-                0, lostOnEmail, PipelineBenchmark.newHistogram(), PipelineBenchmark.newHistogram(), e2e,
+                0, lostOnEmail, http, PipelineBenchmark.newHistogram(), e2e,
                 PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, Map.of(), RelayRounds.NONE,
                 KafkaRequests.NONE);
         return new SweepStep(rate, result, TARGET_MS);
+    }
+
+    private static SweepStep step(int rate, int answered, int notCreated, int lostOnEmail, double e2eMs) {
+        return step(rate, answered, notCreated, lostOnEmail, e2eMs, 5);
     }
 
     private static SweepStep passing(int rate) {
@@ -40,6 +53,8 @@ class SweepRulesTest {
         assertThat(passing(100).passed()).isTrue();
         assertThat(step(100, 100 * SECONDS, 0, 0, 250).passed()).as("p99 over the target").isFalse();
         assertThat(step(100, 100 * SECONDS, 0, 0, 250).held()).isTrue();
+        assertThat(step(100, 100 * SECONDS, 0, 0, 100, 250).passed()).as("answers late on the schedule").isFalse();
+        assertThat(step(100, 100 * SECONDS, 0, 0, 100, 250).held()).isTrue();
     }
 
     @Test
@@ -63,5 +78,7 @@ class SweepRulesTest {
         assertThat(PipelineSweep.stopsAfter(List.of(passing(100), narrowMiss, passing(400)))).isFalse();
         assertThat(PipelineSweep.stopsAfter(List.of(passing(100), clearMiss))).isTrue();
         assertThat(PipelineSweep.stopsAfter(List.of(passing(100), notHeld))).isTrue();
+        assertThat(PipelineSweep.stopsAfter(List.of(passing(100), step(300, 300 * SECONDS, 0, 0, 100, 450))))
+                .as("answers far behind the schedule").isTrue();
     }
 }
