@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class StoreQueries {
                 partition -> Optional.of(localStatusCounts(partition)),
                 (owner, partitions) -> Forwarder.reading(forwarder.ask(owner,
                         withPartitions(QueryPaths.STATUS_COUNTS, partitions), Map.class),
-                        answer -> answer.map(counts -> statusCounts(owner, counts))),
+                        answer -> Optional.of(statusCounts(owner, answered(owner, answer)))),
                 StoreQueries::sum)
                 .orElseThrow(() -> new StoreUnavailableException("no owner counted the statuses of its partitions"));
     }
@@ -153,15 +154,32 @@ public final class StoreQueries {
                         + " partition " + partition + " is in the middle of a status move; ask again")));
     }
 
+    /**
+     * An owner's status counts, checked before they are added: exactly the five statuses, each a
+     * whole number not below zero. An owner that answers otherwise (another version of the app
+     * during a rolling upgrade, a fault) makes the sum unavailable instead of wrong.
+     */
     private static Map<OrderStatus, Long> statusCounts(HostInfo owner, Map<?, ?> answer) {
+        if (answer.size() != OrderStatus.values().length) {
+            throw new StoreUnavailableException("instance " + owner + " counted " + answer.keySet()
+                    + ", not the statuses " + List.of(OrderStatus.values()));
+        }
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
         for (OrderStatus status : OrderStatus.values()) {
-            if (!(answer.get(status.name()) instanceof Number count)) {
-                throw new StoreUnavailableException("instance " + owner + " did not count " + status);
+            Object count = answer.get(status.name());
+            if (!(count instanceof Integer || count instanceof Long) || ((Number) count).longValue() < 0) {
+                throw new StoreUnavailableException("instance " + owner + " did not count " + status
+                        + " as a whole number of orders");
             }
-            counts.put(status, count.longValue());
+            counts.put(status, ((Number) count).longValue());
         }
         return counts;
+    }
+
+    /** The value of an owner's answer to a statistic every owner answers: "not known" is not one. */
+    private static <T> T answered(HostInfo owner, Optional<T> answer) {
+        return answer.orElseThrow(() -> new StoreUnavailableException("instance " + owner
+                + " answered that it knows nothing of a statistic every owner has"));
     }
 
     private static Map<OrderStatus, Long> sum(Map<OrderStatus, Long> a, Map<OrderStatus, Long> b) {
@@ -196,9 +214,30 @@ public final class StoreQueries {
                 partition -> Optional.of(readWindows(partition, first, last)),
                 (owner, partitions) -> Forwarder.reading(
                         forwarder.ask(owner, withPartitions(path, partitions), WindowCount[].class),
-                        answer -> answer.map(List::of)),
+                        answer -> Optional.of(windows(owner, answered(owner, answer), first, last))),
                 StoreQueries::sumByWindow)
+                .map(windows -> sumByWindow(windows, List.of()))
                 .orElseThrow(() -> new StoreUnavailableException("no owner read the windows of its partitions"));
+    }
+
+    /**
+     * An owner's windows, checked before they are added: each starts on a whole minute within
+     * {@code [first, last]}, at most once, with a count not below zero; anything else makes the
+     * sum unavailable instead of wrong.
+     */
+    private static List<WindowCount> windows(HostInfo owner, WindowCount[] answer, Instant first, Instant last) {
+        Set<Instant> starts = new HashSet<>();
+        for (WindowCount window : answer) {
+            Instant start = window.windowStart();
+            boolean valid = !start.isBefore(first) && !start.isAfter(last)
+                    && start.toEpochMilli() % OrdersPerMinute.WINDOW.toMillis() == 0 && start.getNano() % 1_000_000 == 0
+                    && window.count() >= 0 && starts.add(start);
+            if (!valid) {
+                throw new StoreUnavailableException("instance " + owner + " answered a window the query did not"
+                        + " ask for: " + start + " (" + window.count() + ")");
+            }
+        }
+        return List.of(answer);
     }
 
     private static Instant ceilToMillis(Instant instant) {

@@ -12,12 +12,15 @@ import com.marketplace.streams.stats.StatusCountLocks;
 import com.marketplace.streams.topology.Events;
 import com.marketplace.streams.topology.TopologyFixture;
 import java.lang.reflect.Proxy;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +35,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -205,13 +210,79 @@ class StoreQueriesTest {
      * only after the first had answered, and this would wait in vain.
      */
     private Future<Map<OrderStatus, Long>> statusCountsOfThreeOwnersAskedOfBoth(WaitingForwarder owners) {
+        return askedOfBothOtherOwners(owners, queries -> queries.statusCounts(Scope.ALL));
+    }
+
+    private <T> Future<T> askedOfBothOtherOwners(WaitingForwarder owners, Function<StoreQueries, T> query) {
+        if (streams != null) {
+            streams.close();
+        }
         streams = new ThreeOwners(stateDir);
         StoreQueries queries = new StoreQueries(streams, SELF, owners, Clock.systemUTC(), new StatusCountLocks());
         asker = Executors.newSingleThreadExecutor();
-        Future<Map<OrderStatus, Long>> counts = asker.submit(() -> queries.statusCounts(Scope.ALL));
+        Future<T> answer = asker.submit(() -> query.apply(queries));
         await().atMost(Duration.ofSeconds(10)).until(() -> owners.asked.size() == 2);
         assertThat(owners.asked.keySet()).containsExactlyInAnyOrder(OWNER_A, OWNER_B);
-        return counts;
+        return answer;
+    }
+
+    @Test
+    void statusCountsAnOwnerCannotHaveMakeTheSumUnavailable() throws Exception {
+        Map<String, Object> valid = Map.of("PENDING", 1, "PAID", 0, "SHIPPED", 0, "DELIVERED", 0, "CANCELLED", 0);
+        List<Optional<Object>> wrong = List.of(
+                Optional.of(plus(valid, "REFUNDED", 7)),
+                Optional.of(plus(valid, "PAID", 1.5)),
+                Optional.of(plus(valid, "PAID", -5)),
+                Optional.of(plus(valid, "PAID", new BigInteger("18446744073709551617"))),
+                Optional.empty());
+        for (Optional<Object> answer : wrong) {
+            WaitingForwarder owners = new WaitingForwarder();
+            Future<Map<OrderStatus, Long>> counts = statusCountsOfThreeOwnersAskedOfBoth(owners);
+            owners.answer(OWNER_A, valid);
+            owners.asked.get(OWNER_B).complete(answer);
+
+            assertThatThrownBy(() -> counts.get(10, TimeUnit.SECONDS)).as("answer %s", answer)
+                    .hasCauseInstanceOf(StoreUnavailableException.class);
+            asker.shutdownNow();
+        }
+    }
+
+    @Test
+    void windowsAnOwnerWasNotAskedForMakeTheSumUnavailableAndTheSumIsInWindowOrder() throws Exception {
+        Instant to = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Instant from = to.minus(Duration.ofMinutes(10));
+        Function<StoreQueries, List<WindowCount>> query = queries -> queries.ordersPerMinute(from, to, Scope.ALL);
+        WindowCount inRange = new WindowCount(from.plus(Duration.ofMinutes(3)), 2);
+        List<WindowCount[]> wrong = List.of(
+                new WindowCount[] {new WindowCount(to, 1)},
+                new WindowCount[] {new WindowCount(from.minus(Duration.ofMinutes(1)), 1)},
+                new WindowCount[] {new WindowCount(from.plusSeconds(30), 1)},
+                new WindowCount[] {inRange, inRange},
+                new WindowCount[] {new WindowCount(inRange.windowStart(), -1)});
+        for (WindowCount[] answer : wrong) {
+            WaitingForwarder owners = new WaitingForwarder();
+            Future<List<WindowCount>> windows = askedOfBothOtherOwners(owners, query);
+            owners.answer(OWNER_A, new WindowCount[] {inRange});
+            owners.answer(OWNER_B, answer);
+
+            assertThatThrownBy(() -> windows.get(10, TimeUnit.SECONDS)).as("answer %s", List.of(answer))
+                    .hasCauseInstanceOf(StoreUnavailableException.class);
+            asker.shutdownNow();
+        }
+
+        WaitingForwarder owners = new WaitingForwarder();
+        Future<List<WindowCount>> windows = askedOfBothOtherOwners(owners, query);
+        WindowCount earlier = new WindowCount(from, 1);
+        owners.answer(OWNER_A, new WindowCount[] {inRange, earlier});
+        owners.answer(OWNER_B, new WindowCount[] {new WindowCount(inRange.windowStart(), 3)});
+        assertThat(windows.get(10, TimeUnit.SECONDS))
+                .containsExactly(earlier, new WindowCount(inRange.windowStart(), 5));
+    }
+
+    private static Map<String, Object> plus(Map<String, Object> counts, String status, Object count) {
+        Map<String, Object> changed = new HashMap<>(counts);
+        changed.put(status, count);
+        return changed;
     }
 
     private StoreQueries queriesOn(KafkaStreams client) {
@@ -307,13 +378,19 @@ class StoreQueriesTest {
         @Override
         @SuppressWarnings("unchecked")
         public <T> T store(StoreQueryParameters<T> parameters) {
+            return (T) noWindows(getClass().getClassLoader(), fetchedFrom::add);
+        }
+
+        /** An orders-per-minute store that holds no window and tells {@code fetches} where each read starts. */
+        @SuppressWarnings("unchecked")
+        static ReadOnlyWindowStore<String, Long> noWindows(ClassLoader loader, Consumer<Instant> fetches) {
             WindowStoreIterator<Long> none = (WindowStoreIterator<Long>) Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {WindowStoreIterator.class}, (proxy, method, args) ->
+                    loader, new Class<?>[] {WindowStoreIterator.class}, (proxy, method, args) ->
                             method.getName().equals("hasNext") ? false : null);
-            return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ReadOnlyWindowStore.class},
-                    (proxy, method, args) -> {
+            return (ReadOnlyWindowStore<String, Long>) Proxy.newProxyInstance(loader,
+                    new Class<?>[] {ReadOnlyWindowStore.class}, (proxy, method, args) -> {
                         if (method.getName().equals("fetch") && args.length == 3 && args[1] instanceof Instant start) {
-                            fetchedFrom.add(start);
+                            fetches.accept(start);
                             return none;
                         }
                         throw new AssertionError("not read by the query: " + method);
@@ -363,6 +440,9 @@ class StoreQueriesTest {
         @SuppressWarnings("unchecked")
         public <T> T store(StoreQueryParameters<T> parameters) {
             assertThat(parameters.partition()).as("only this instance's partition is read here").isEqualTo(0);
+            if (parameters.storeName().equals(StoreNames.ORDERS_PER_MINUTE)) {
+                return (T) RecordingWindowReads.noWindows(getClass().getClassLoader(), start -> { });
+            }
             return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ReadOnlyKeyValueStore.class},
                     (proxy, method, args) -> {
                         if (method.getName().equals("get")) {
