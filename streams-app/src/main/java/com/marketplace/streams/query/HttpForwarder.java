@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
@@ -148,15 +147,15 @@ public final class HttpForwarder implements Forwarder {
         };
     }
 
+    /** The bounded copy fails with the bound's own {@link TimeoutException}, or with the exchange's failure. */
     private StoreUnavailableException failed(HostInfo host, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof TimeoutException) {
+        if (failure instanceof TimeoutException) {
             log.debug("forwarded query to {} timed out after {}", host, timeout);
-            return new StoreUnavailableException("instance " + host + " did not answer in time", cause);
+            return new StoreUnavailableException("instance " + host + " did not answer in time", failure);
         }
-        log.debug("forwarded query to {} failed: {}", host, cause.toString());
-        return new StoreUnavailableException("instance " + host + " did not answer", cause);
+        StoreUnavailableException unavailable = Forwarder.unavailable("instance " + host, failure);
+        log.debug("forwarded query to {} failed: {}", host, String.valueOf(unavailable.getCause()));
+        return unavailable;
     }
 
     /**

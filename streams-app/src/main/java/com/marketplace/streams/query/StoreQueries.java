@@ -230,7 +230,7 @@ public final class StoreQueries {
         for (WindowCount window : answer) {
             Instant start = window.windowStart();
             boolean valid = !start.isBefore(first) && !start.isAfter(last)
-                    && start.toEpochMilli() % OrdersPerMinute.WINDOW.toMillis() == 0 && start.getNano() % 1_000_000 == 0
+                    && start.equals(Instant.ofEpochMilli(OrdersPerMinute.windowStart(start)))
                     && window.count() >= 0 && starts.add(start);
             if (!valid) {
                 throw new StoreUnavailableException("instance " + owner + " answered a window the query did not"
