@@ -9,6 +9,7 @@ import com.marketplace.bench.report.Charts;
 import com.marketplace.harness.JavaCommand;
 import com.marketplace.harness.KafkaCluster;
 import com.marketplace.harness.ManagedProcess;
+import com.marketplace.streams.config.StreamsAppConfig;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The streams app's topology flat out ({@link StreamsThroughput} in a JVM of its own against a
@@ -30,6 +33,14 @@ public final class StreamsScenario implements Scenario {
 
     private static final String EOS = "exactly_once_v2";
     private static final String ALOS = "at_least_once";
+
+    /** The commit interval and producer linger the app sets under {@code guarantee}, as the report states them. */
+    static String appSettings(String guarantee) {
+        Properties props = StreamsAppConfig.fromEnv(Map.of("PROCESSING_GUARANTEE", guarantee)).toStreamsProperties();
+        return guarantee + ": commit interval " + props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
+                + " ms, producer linger " + props.get(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG))
+                + " ms";
+    }
     /**
      * Rounds per guarantee in a full run. A single run of either side moved by up to half between
      * runs of the same code on one day (full topology 26-38 µs per input, pass-through 2.3-3.2 µs).
@@ -66,8 +77,9 @@ public final class StreamsScenario implements Scenario {
                 + "one warm-up run of the full topology, "
                 + "in %d rounds per guarantee: a full run and a pass-through run back to back in each, each run timed "
                 + "from the instance's RUNNING (tasks assigned, stores open) to its group's commit of the input's "
-                + "end. The figures are medians over the rounds; the range is the rounds' lowest and highest.%n%n",
-                records, rounds));
+                + "end. Each guarantee runs with the app's settings for it (%s; %s). "
+                + "The figures are medians over the rounds; the range is the rounds' lowest and highest.%n%n",
+                records, rounds, appSettings(EOS), appSettings(ALOS)));
         table.append("| topology | guarantee | events/s (range) | stream-thread CPU µs per input (range) |\n|---|---|---|---|\n");
         for (String g : List.of(EOS, ALOS)) {
             for (String topo : List.of("full", "pass")) {

@@ -93,8 +93,8 @@ public final class StreamsThroughput {
 
     private static void throughput(String bootstrap, int records, int rounds, Properties result) throws Exception {
         produce(bootstrap, records, 1);
-        run(bootstrap, "bench-warmup", OrderTopology.build(config(bootstrap, "bench-warmup")), records,
-                StreamsConfig.EXACTLY_ONCE_V2);
+        String eos = StreamsConfig.EXACTLY_ONCE_V2;
+        run(bootstrap, "bench-warmup", OrderTopology.build(config(bootstrap, "bench-warmup", eos)), records, eos);
         result.setProperty("rounds", Integer.toString(rounds));
         for (String guarantee : List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE)) {
             String g = guarantee.replace('_', '-');
@@ -103,7 +103,8 @@ public final class StreamsThroughput {
             for (int round = 1; round <= rounds; round++) {
                 // a fresh application id per run: every run starts with empty stores at the input's beginning
                 String fullId = "bench-full-" + g + "-" + round;
-                full.add(run(bootstrap, fullId, OrderTopology.build(config(bootstrap, fullId)), records, guarantee));
+                full.add(run(bootstrap, fullId, OrderTopology.build(config(bootstrap, fullId, guarantee)), records,
+                        guarantee));
                 pass.add(run(bootstrap, "bench-pass-" + g + "-" + round, passThroughTopology(), records, guarantee));
                 put(result, "full." + guarantee + "." + round, full.get(round - 1));
                 put(result, "pass." + guarantee + "." + round, pass.get(round - 1));
@@ -135,8 +136,7 @@ public final class StreamsThroughput {
         produce(bootstrap, records, 10);
         for (Duration retention : List.of(Duration.ofDays(7), Duration.ofMinutes(1))) {
             String id = "bench-dedupe-" + retention.toString().replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
-            Properties props = properties(config(bootstrap, id));
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            Properties props = properties(config(bootstrap, id, StreamsConfig.EXACTLY_ONCE_V2));
             try (KafkaStreams streams = new KafkaStreams(dedupeOnly(retention), props); Admin admin = admin(bootstrap)) {
                 streams.start();
                 long start = System.nanoTime();
@@ -161,8 +161,7 @@ public final class StreamsThroughput {
      */
     static double[] run(String bootstrap, String applicationId, Topology topology, long records, String guarantee)
             throws Exception {
-        Properties props = properties(config(bootstrap, applicationId));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        Properties props = runProperties(bootstrap, applicationId, guarantee);
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin(bootstrap)) {
             CountDownLatch running = new CountDownLatch(1);
             AtomicLong runningAt = new AtomicLong();
@@ -248,8 +247,17 @@ public final class StreamsThroughput {
         return builder.build();
     }
 
-    private static StreamsAppConfig config(String bootstrap, String applicationId) {
-        return StreamsAppConfig.defaults()
+    /** The Kafka Streams properties of one run: the app's under {@code guarantee}, with this JVM's overrides. */
+    static Properties runProperties(String bootstrap, String applicationId, String guarantee) {
+        return properties(config(bootstrap, applicationId, guarantee));
+    }
+
+    /**
+     * The app's configuration under {@code guarantee} as {@code PROCESSING_GUARANTEE} gives it, with the
+     * settings that go with it (commit interval, producer linger), not only the guarantee itself.
+     */
+    private static StreamsAppConfig config(String bootstrap, String applicationId, String guarantee) {
+        return StreamsAppConfig.fromEnv(Map.of("PROCESSING_GUARANTEE", guarantee))
                 .withKafka(bootstrap, Path.of("bench", "target", "streams-state", UUID.randomUUID().toString()))
                 .withApplicationId(applicationId);
     }

@@ -2,7 +2,11 @@ package com.marketplace.bench.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marketplace.streams.config.StreamsAppConfig;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class StreamsThroughputTest {
@@ -27,5 +31,28 @@ class StreamsThroughputTest {
     @Test
     void oneRoundIsItsOwnMedian() {
         assertThat(StreamsThroughput.medians(List.of(new double[] {12_345, 31.5}))).containsExactly(12_345, 31.5);
+    }
+
+    @Test
+    void eachGuaranteeRunsWithTheAppsSettingsForIt() {
+        Properties eos = StreamsThroughput.runProperties("localhost:1", "eos", StreamsConfig.EXACTLY_ONCE_V2);
+        Properties alos = StreamsThroughput.runProperties("localhost:1", "alos", StreamsConfig.AT_LEAST_ONCE);
+
+        assertThat(eos).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        StreamsAppConfig.EOS_COMMIT_INTERVAL.toMillis());
+        assertThat(alos).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        StreamsAppConfig.ALOS_COMMIT_INTERVAL.toMillis())
+                .containsEntry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                        StreamsAppConfig.ALOS_PRODUCER_LINGER.toMillis());
+    }
+
+    @Test
+    void theReportStatesEachGuaranteesSettings() {
+        assertThat(StreamsScenario.appSettings(StreamsConfig.AT_LEAST_ONCE))
+                .isEqualTo("at_least_once: commit interval 1000 ms, producer linger 5 ms");
+        assertThat(StreamsScenario.appSettings(StreamsConfig.EXACTLY_ONCE_V2))
+                .isEqualTo("exactly_once_v2: commit interval 40 ms, producer linger 80 ms");
     }
 }
