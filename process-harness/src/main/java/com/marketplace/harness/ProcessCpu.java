@@ -1,12 +1,14 @@
 package com.marketplace.harness;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -15,8 +17,8 @@ import java.util.stream.Stream;
  */
 public final class ProcessCpu {
 
-    /** Clock ticks per second of {@code /proc/[pid]/stat}; 100 on every Linux this runs on. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    /** Clock ticks per second of {@code /proc/[pid]/stat} and {@code /proc/stat}: the system's {@code CLK_TCK}. */
+    private static final double TICKS_PER_SECOND = clockTicksPerSecond();
 
     private ProcessCpu() {
     }
@@ -70,6 +72,26 @@ public final class ProcessCpu {
         } catch (IOException e) {
             return new double[] {0, 0};
         }
+    }
+
+    /**
+     * The system's {@code CLK_TCK} as {@code getconf} reports it; 100 (Linux's value on x86 and arm)
+     * when it cannot be asked.
+     */
+    static double clockTicksPerSecond() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            if (getconf.waitFor(10, TimeUnit.SECONDS) && getconf.exitValue() == 0 && out.matches("[1-9][0-9]{0,6}")) {
+                return Integer.parseInt(out);
+            }
+            getconf.destroyForcibly();
+        } catch (IOException e) {
+            // no getconf: the default below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 100.0;
     }
 
     private static String threadName(Path task) {
