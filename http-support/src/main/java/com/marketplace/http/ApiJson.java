@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.javalin.http.Context;
+import java.io.IOException;
 
 /**
  * The JSON of an API: responses written with the service's mapper, and requests read by a strict
@@ -32,6 +33,13 @@ public final class ApiJson {
         @Override
         protected ObjectReader computeValue(Class<?> type) {
             return requests.readerFor(type);
+        }
+    };
+
+    private final ClassValue<ObjectReader> answerReaders = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return readers.get(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         }
     };
 
@@ -70,6 +78,18 @@ public final class ApiJson {
     /** Reads a request body strictly. @throws JsonProcessingException for any deviation */
     public <T> T readRequest(String json, Class<T> type) throws JsonProcessingException {
         return readers.get(type).readValue(json);
+    }
+
+    /**
+     * Reads an answer another instance of the service sent (to a forwarded query) as strictly as a
+     * request body, but for fields {@code type} does not have, which it skips: an instance of a later
+     * version may answer with more, and a rolling upgrade must not make every forwarded query fail.
+     *
+     * @return the value, or {@code null} for a body that is JSON {@code null}
+     * @throws IOException for any other deviation from exactly-typed JSON of {@code type}
+     */
+    public <T> T readAnswer(byte[] json, Class<T> type) throws IOException {
+        return answerReaders.get(type).readValue(json);
     }
 
     /** Writes a body as UTF-8 JSON. */

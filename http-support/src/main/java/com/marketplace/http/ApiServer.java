@@ -31,6 +31,8 @@ public final class ApiServer {
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     /** Default request size limit. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+    /** Default limit of a request's line and headers: Jetty's own. */
+    public static final int DEFAULT_MAX_REQUEST_HEADER_BYTES = 8 * 1024;
     /**
      * The buffer Javalin copies an answer's bytes through on their way to Jetty, allocated anew for
      * every answer. Javalin's default is Jetty's output buffer size, 32 KiB: at a few thousand orders
@@ -47,6 +49,7 @@ public final class ApiServer {
     private final List<Consumer<RoutesConfig>> routes = new ArrayList<>();
     private Supplier<Readiness> readiness = () -> Readiness.up(Map.of());
     private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private int maxRequestHeaderBytes = DEFAULT_MAX_REQUEST_HEADER_BYTES;
 
     private ApiServer(ApiJson json, PrometheusMeterRegistry registry) {
         this.json = Objects.requireNonNull(json, "json");
@@ -62,6 +65,18 @@ public final class ApiServer {
     /** The largest request (body included) the server accepts; larger ones are answered 413. */
     public ApiServer maxRequestBytes(long bytes) {
         this.maxRequestBytes = bytes;
+        return this;
+    }
+
+    /**
+     * The largest request line and headers the server accepts (Jetty's {@code requestHeaderSize},
+     * 8 KiB unless set); larger ones are answered 414 or 431.
+     */
+    public ApiServer maxRequestHeaderBytes(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxRequestHeaderBytes must be positive, was " + bytes);
+        }
+        this.maxRequestHeaderBytes = bytes;
         return this;
     }
 
@@ -126,7 +141,10 @@ public final class ApiServer {
             cfg.http.compressionStrategy = compression;
             cfg.http.responseBufferSize =
                     Math.max(RESPONSE_COPY_BYTES, compression.getDefaultMinSizeForCompression());
-            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT.toMillis()));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                http.setRequestHeaderSize(maxRequestHeaderBytes);
+            });
             cfg.jetty.modifyServer(server -> server.setErrorHandler(errorPages));
             cfg.jetty.modifyServletContextHandler(context -> {
                 context.setErrorHandler(errorPages);

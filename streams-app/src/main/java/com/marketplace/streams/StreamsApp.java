@@ -5,15 +5,19 @@ import com.marketplace.http.ApiJson;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.http.ApiServer;
 import com.marketplace.http.ClientInput;
+import com.marketplace.http.Problem;
 import com.marketplace.http.Readiness;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessor;
+import com.marketplace.streams.http.QueryApiProblems;
 import com.marketplace.streams.http.Routes;
 import com.marketplace.streams.http.StatsController;
 import com.marketplace.streams.query.HttpForwarder;
 import com.marketplace.streams.query.InstanceSecret;
+import com.marketplace.streams.query.QueryPaths;
 import com.marketplace.streams.query.StoreQueries;
 import com.marketplace.streams.query.StoreUnavailableException;
+import com.marketplace.streams.query.UnknownPartitionException;
 import com.marketplace.streams.stats.StatusCountLocks;
 import com.marketplace.streams.topology.OrderTopology;
 import io.javalin.Javalin;
@@ -111,13 +115,17 @@ public final class StreamsApp {
     private Javalin createJavalin() {
         ApiJson json = new ApiJson(EventCodec.newMapper());
         StatsController stats = new StatsController(queries, secret, json);
-        ApiServer server = ApiServer.with(json, meterRegistry).readiness(this::readiness);
+        ApiServer server = ApiServer.with(json, meterRegistry).readiness(this::readiness)
+                .maxRequestHeaderBytes(QueryPaths.MAX_REQUEST_HEADER_BYTES);
         return server.routes(routes -> {
             // store unavailable (rebalancing, owner unreachable): 503 with Retry-After
             routes.exception(StoreUnavailableException.class, (e, ctx) -> {
                 log.debug("answering 503 to {} {}: {}", ctx.method(), ClientInput.quote(ctx.path()), e.getMessage());
                 server.problems().unavailable(ctx, e.getMessage());
             });
+            // a partition that does not exist will not exist on a retry either
+            server.problems().map(routes, UnknownPartitionException.class,
+                    e -> Problem.of(QueryApiProblems.INVALID_PARAMETER, e.getMessage()));
             Routes.register(routes, stats);
         }).build();
     }

@@ -15,6 +15,7 @@ import com.marketplace.streams.dedupe.DedupeStoreRocksDbOptions;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
 import com.marketplace.streams.errors.DeadLetterProductionHandler;
+import com.marketplace.streams.query.QueryPaths;
 import com.marketplace.streams.serde.StateValueFormat;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,7 +134,7 @@ public record StreamsAppConfig(
         requireBetween("DEDUPE_RETENTION", dedupeRetention, MIN_RETENTION, MAX_RETENTION);
         requireOneOf("PROCESSING_GUARANTEE", processingGuarantee, List.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE));
         requireRange("NUM_STANDBY_REPLICAS", numStandbyReplicas, 0, 10);
-        requireRange("TOPIC_PARTITIONS", topicPartitions, 1, 10_000);
+        requireRange("TOPIC_PARTITIONS", topicPartitions, 1, QueryPaths.MAX_PARTITIONS);
         requireRange("TOPIC_REPLICATION_FACTOR", topicReplicationFactor, 1, Short.MAX_VALUE);
         Objects.requireNonNull(instanceSecret, "INSTANCE_SECRET");
         instanceSecret.ifPresent(secret -> requireSecret("INSTANCE_SECRET", secret, SECRET_CHARS,

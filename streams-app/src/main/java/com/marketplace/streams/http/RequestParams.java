@@ -3,6 +3,7 @@ package com.marketplace.streams.http;
 import com.marketplace.events.DecimalIds;
 import com.marketplace.http.ClientInput;
 import com.marketplace.http.ProblemException;
+import com.marketplace.streams.query.QueryPaths;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -61,17 +62,14 @@ final class RequestParams {
         }
     }
 
-    /** The most partitions a forwarded query may name. */
-    static final int MAX_PARTITIONS = 10_000;
-
     /**
      * A non-empty, comma-separated list of distinct partition numbers ({@code 0}, {@code 1}, …: ASCII
-     * digits, no sign, no leading zero, below {@link #MAX_PARTITIONS}).
+     * digits, no sign, no leading zero, below {@link QueryPaths#MAX_PARTITIONS}).
      */
     static Set<Integer> partitions(String raw) {
         Set<Integer> partitions = new TreeSet<>();
         for (String number : raw.split(",", -1)) {
-            if (!PARTITION.matcher(number).matches() || Integer.parseInt(number) >= MAX_PARTITIONS
+            if (!PARTITION.matcher(number).matches() || Integer.parseInt(number) >= QueryPaths.MAX_PARTITIONS
                     || !partitions.add(Integer.parseInt(number))) {
                 throw invalid("partitions must be distinct partition numbers separated by commas, was "
                         + ClientInput.quote(raw));

@@ -21,6 +21,6 @@ public record BuyerStatsView(long buyerId, long orders, BigDecimal totalSpent) {
 
     /** The statistics of the same buyer over the partitions of both. */
     BuyerStatsView plus(BuyerStatsView other) {
-        return new BuyerStatsView(buyerId, orders + other.orders, totalSpent.add(other.totalSpent));
+        return new BuyerStatsView(buyerId, Math.addExact(orders, other.orders), totalSpent.add(other.totalSpent));
     }
 }

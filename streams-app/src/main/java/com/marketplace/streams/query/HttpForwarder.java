@@ -1,7 +1,8 @@
 package com.marketplace.streams.query;
 
 import com.marketplace.events.EventCodec;
-import com.marketplace.events.EventDecodingException;
+import com.marketplace.http.ApiJson;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpForwarder implements Forwarder {
 
     private static final Logger log = LoggerFactory.getLogger(HttpForwarder.class);
+    /** How the other instances' answers are read: the query API's own JSON, read strictly. */
+    private static final ApiJson ANSWERS = new ApiJson(EventCodec.newMapper());
     /**
      * Forwarded queries waiting for one owner at a time, by default: an owner answering in a few
      * milliseconds takes thousands a second within it, one that does not answer holds 16 threads.
@@ -185,11 +188,21 @@ public final class HttpForwarder implements Forwarder {
                 + " refused the forwarded query: the instances do not share INSTANCE_SECRET");
     }
 
+    /**
+     * The answer read as strictly as a request ({@link ApiJson#readAnswer}): a number sent as a string
+     * or with a fraction, a missing count, a duplicate field or trailing bytes make it unreadable rather
+     * than read as something it does not say.
+     */
     private static <T> T decode(HostInfo host, byte[] body, Class<T> type) {
+        T value;
         try {
-            return EventCodec.INSTANCE.decode(body, type);
-        } catch (EventDecodingException e) {
+            value = ANSWERS.readAnswer(body, type);
+        } catch (IOException e) {
             throw new StoreUnavailableException("instance " + host + " sent an unreadable answer", e);
         }
+        if (value == null) {
+            throw new StoreUnavailableException("instance " + host + " answered null");
+        }
+        return value;
     }
 }

@@ -31,6 +31,18 @@ public final class QueryPaths {
      * receiver must answer for, from its own active copies ({@link Scope#local}).
      */
     public static final String PARTITIONS_PARAM = "partitions";
+    /**
+     * The most partitions a forwarded query may name ({@code TOPIC_PARTITIONS}' upper bound): every
+     * partition below it.
+     */
+    public static final int MAX_PARTITIONS = 10_000;
+    /**
+     * The request line and headers the query API accepts, in bytes. A forwarded query names its
+     * partitions in its query string, and all {@link #MAX_PARTITIONS} of them take 48,890 characters,
+     * far more than a server's usual 8 KiB; with a 64 KiB limit the longest list fits beside the
+     * path, the other parameters and the headers.
+     */
+    public static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
 
     private QueryPaths() {
     }

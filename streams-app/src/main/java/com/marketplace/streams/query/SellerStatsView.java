@@ -21,7 +21,7 @@ public record SellerStatsView(long sellerId, long orders, long itemsSold, BigDec
 
     /** The statistics of the same seller over the partitions of both. */
     SellerStatsView plus(SellerStatsView other) {
-        return new SellerStatsView(sellerId, orders + other.orders, itemsSold + other.itemsSold,
-                revenue.add(other.revenue));
+        return new SellerStatsView(sellerId, Math.addExact(orders, other.orders),
+                Math.addExact(itemsSold, other.itemsSold), revenue.add(other.revenue));
     }
 }

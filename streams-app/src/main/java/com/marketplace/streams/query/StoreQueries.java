@@ -7,6 +7,7 @@ import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
 import com.marketplace.streams.stats.StatusCountLocks;
+import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -67,6 +68,8 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 public final class StoreQueries {
 
     private static final Serializer<String> STRINGS = new StringSerializer();
+    /** Digits before the point of the largest amount a statistic holds: far beyond any real sum. */
+    private static final int MAX_AMOUNT_DIGITS = 30;
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -101,8 +104,14 @@ public final class StoreQueries {
         if (origin == Origin.FORWARDED) {
             throw new StoreUnavailableException("this instance no longer owns the key; ask again");
         }
-        return forwarder.get(owner.activeHost(), QueryPaths.withId(QueryPaths.ORDER_STATE, orderId),
+        HostInfo host = owner.activeHost();
+        Optional<OrderStateView> answer = forwarder.get(host, QueryPaths.withId(QueryPaths.ORDER_STATE, orderId),
                 OrderStateView.class);
+        if (answer.isPresent() && answer.get().orderId() != orderId) {
+            throw new StoreUnavailableException("instance " + host + " answered the state of order "
+                    + answer.get().orderId() + " to a query of order " + orderId);
+        }
+        return answer;
     }
 
     /** A seller's statistics over {@code scope}, empty when no complete order of the seller is in it. */
@@ -110,9 +119,9 @@ public final class StoreQueries {
         return gather(StoreNames.SELLER_STATS, scope,
                 partition -> Optional.ofNullable(this.<Long, SellerStats>readKeyValue(StoreNames.SELLER_STATS,
                         partition, sellerId)).map(SellerStatsView::of),
-                (owner, partitions) -> forwarder.ask(owner,
+                (owner, partitions) -> Forwarder.reading(forwarder.ask(owner,
                         withPartitions(QueryPaths.withId(QueryPaths.SELLER_STATS, sellerId), partitions),
-                        SellerStatsView.class),
+                        SellerStatsView.class), answer -> answer.map(part -> sellerPart(owner, sellerId, part))),
                 SellerStatsView::plus);
     }
 
@@ -121,10 +130,42 @@ public final class StoreQueries {
         return gather(StoreNames.BUYER_STATS, scope,
                 partition -> Optional.ofNullable(this.<Long, BuyerStats>readKeyValue(StoreNames.BUYER_STATS,
                         partition, buyerId)).map(BuyerStatsView::of),
-                (owner, partitions) -> forwarder.ask(owner,
+                (owner, partitions) -> Forwarder.reading(forwarder.ask(owner,
                         withPartitions(QueryPaths.withId(QueryPaths.BUYER_STATS, buyerId), partitions),
-                        BuyerStatsView.class),
+                        BuyerStatsView.class), answer -> answer.map(part -> buyerPart(owner, buyerId, part))),
                 BuyerStatsView::plus);
+    }
+
+    /**
+     * An owner's statistics of a seller, checked before they are added: of the seller asked, with
+     * counts and revenue not below zero and revenue an amount of money ({@link #isAmount}). Anything
+     * else makes the sum unavailable instead of wrong.
+     */
+    private static SellerStatsView sellerPart(HostInfo owner, long sellerId, SellerStatsView part) {
+        if (part.sellerId() != sellerId || part.orders() < 0 || part.itemsSold() < 0 || !isAmount(part.revenue())) {
+            throw new StoreUnavailableException("instance " + owner + " answered statistics that are not seller "
+                    + sellerId + "'s: " + part);
+        }
+        return part;
+    }
+
+    /** As {@link #sellerPart}, for a buyer's statistics. */
+    private static BuyerStatsView buyerPart(HostInfo owner, long buyerId, BuyerStatsView part) {
+        if (part.buyerId() != buyerId || part.orders() < 0 || !isAmount(part.totalSpent())) {
+            throw new StoreUnavailableException("instance " + owner + " answered statistics that are not buyer "
+                    + buyerId + "'s: " + part);
+        }
+        return part;
+    }
+
+    /**
+     * Whether {@code value} can be a sum of the orders' amounts: not below zero, in hundredths at most
+     * (the gateway's {@code DECIMAL(19,2)}), and at most {@value #MAX_AMOUNT_DIGITS} digits before the
+     * point, so that no answer makes the sum a number of unbounded size.
+     */
+    static boolean isAmount(BigDecimal value) {
+        return value.signum() >= 0 && value.scale() >= 0 && value.scale() <= 2
+                && value.precision() - value.scale() <= MAX_AMOUNT_DIGITS;
     }
 
     /**
@@ -184,7 +225,7 @@ public final class StoreQueries {
 
     private static Map<OrderStatus, Long> sum(Map<OrderStatus, Long> a, Map<OrderStatus, Long> b) {
         Map<OrderStatus, Long> total = new EnumMap<>(a);
-        b.forEach((status, count) -> total.merge(status, count, Long::sum));
+        b.forEach((status, count) -> total.merge(status, count, Math::addExact));
         return total;
     }
 
@@ -247,8 +288,8 @@ public final class StoreQueries {
 
     private static List<WindowCount> sumByWindow(List<WindowCount> a, List<WindowCount> b) {
         SortedMap<Instant, Long> byWindow = new TreeMap<>();
-        a.forEach(w -> byWindow.merge(w.windowStart(), w.count(), Long::sum));
-        b.forEach(w -> byWindow.merge(w.windowStart(), w.count(), Long::sum));
+        a.forEach(w -> byWindow.merge(w.windowStart(), w.count(), Math::addExact));
+        b.forEach(w -> byWindow.merge(w.windowStart(), w.count(), Math::addExact));
         return byWindow.entrySet().stream().map(e -> new WindowCount(e.getKey(), e.getValue())).toList();
     }
 
@@ -286,8 +327,15 @@ public final class StoreQueries {
         requireRunning();
         List<V> values = new ArrayList<>();
         if (scope instanceof Scope.Local local) {
+            // Kafka Streams tells a partition that does not exist from one another instance owns by nothing
+            // but the partition count: the first is the query's fault, the second passes with a rebalance
+            int partitions = partitionCount(store);
+            if (local.partitions().last() >= partitions) {
+                throw new UnknownPartitionException("store " + store + " has no partition " + local.partitions().last()
+                        + ": its partitions are 0 to " + (partitions - 1));
+            }
             local.partitions().forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
-            return values.stream().reduce(merge);
+            return sum(store, values, merge);
         }
         Map<HostInfo, Set<Integer>> owners = ownersOfEveryPartition(store);
         Map<HostInfo, CompletableFuture<Optional<V>>> asked = new LinkedHashMap<>();
@@ -315,7 +363,16 @@ public final class StoreQueries {
         } finally {
             asked.values().forEach(answer -> answer.cancel(true));
         }
-        return values.stream().reduce(merge);
+        return sum(store, values, merge);
+    }
+
+    /** The parts merged; parts whose counts add up beyond a {@code long} are no sum to answer with. */
+    private static <V> Optional<V> sum(String store, List<V> parts, BinaryOperator<V> merge) {
+        try {
+            return parts.stream().reduce(merge);
+        } catch (ArithmeticException e) {
+            throw new StoreUnavailableException("the owners' parts of " + store + " add up beyond any real count", e);
+        }
     }
 
     /**
@@ -340,6 +397,19 @@ public final class StoreQueries {
         return owners;
     }
 
+    /** The number of partitions of {@code store}: as {@link #ownersOfEveryPartition} finds it. */
+    private int partitionCount(String store) {
+        AtomicInteger partitionCount = new AtomicInteger(-1);
+        activeOwner(store, 0, (StreamPartitioner<Integer, Object>) (topic, partition, value, partitions) -> {
+            partitionCount.set(partitions);
+            return Optional.of(Set.of(partition));
+        });
+        if (partitionCount.get() < 1) {
+            throw new StoreUnavailableException("the partitions of " + store + " are not known");
+        }
+        return partitionCount.get();
+    }
+
     private <K> KeyQueryMetadata activeOwner(String store, K key, Serializer<K> serializer) {
         return requireKnown(() -> streams.queryMetadataForKey(store, key, serializer));
     }
@@ -352,7 +422,7 @@ public final class StoreQueries {
         KeyQueryMetadata metadata;
         try {
             metadata = lookup.get();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InvalidStateStoreException e) {
             throw new StoreUnavailableException("instance metadata is not available", e);
         }
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost().port() < 0) {

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +38,7 @@ class HostileQueryRequestsIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int GENERATED_REQUESTS = 10_000;
     private static final List<String> ALL_STATUSES = List.of("PENDING", "PAID", "SHIPPED", "DELIVERED", "CANCELLED");
+    private static final String SECRET = "hostile-it-secret";
     private static EmbeddedKafkaBroker broker;
     private static StreamsApp app;
 
@@ -48,7 +51,8 @@ class HostileQueryRequestsIT {
         app = StreamsApp.create(StreamsAppConfig.defaults()
                 .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
                 .withApplicationId(applicationId)
-                .withHttp(port, "localhost:" + port)).start();
+                .withHttp(port, "localhost:" + port)
+                .withInstanceSecret(SECRET)).start();
         await().atMost(Duration.ofSeconds(90)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
         await().atMost(Duration.ofSeconds(30)).until(() -> get(QueryPaths.STATUS_COUNTS).status() == 200);
     }
@@ -77,6 +81,20 @@ class HostileQueryRequestsIT {
     }
 
     @Test
+    void aForwardedQueryMayNameEveryPartitionThereCanBe() {
+        String every = IntStream.range(0, QueryPaths.MAX_PARTITIONS).mapToObj(Integer::toString)
+                .collect(Collectors.joining(","));
+
+        // the topics have 3 partitions: the list is read whole, and the partitions above 2 are the query's fault
+        Answer all = forwarded(QueryPaths.STATUS_COUNTS + "?partitions=" + every);
+        assertProblem(all, 400);
+        assertThat(json(all).path("detail").asText()).contains("no partition 9999", "0 to 2");
+        Answer three = forwarded(QueryPaths.STATUS_COUNTS + "?partitions=0,1,2");
+        assertThat(three.status()).as(three.body()).isEqualTo(200);
+        assertThat(fieldNames(json(three))).containsExactlyElementsOf(ALL_STATUSES);
+    }
+
+    @Test
     void methodOverrideHeaderIsIgnored() {
         Answer answer = send("POST " + QueryPaths.STATUS_COUNTS + " HTTP/1.1\nHost: localhost\n"
                 + "X-HTTP-Method-Override: GET\nContent-Length: 0\nConnection: close\n");
@@ -99,7 +117,8 @@ class HostileQueryRequestsIT {
             "GET /api/v1/stats/sellers/1 HTTP/1.1\nHost: localhost\nContent-Length: 2\nTransfer-Encoding: chunked",
             "GET /api/v1/stats/sellers/1 HTTP/7.0\nHost: localhost"})
     void errorsRaisedBeforeRoutingAreProblemJson(String head) {
-        String request = head.endsWith("X-Filler: ") ? head + "x".repeat(20_000) : head;
+        String request = head.endsWith("X-Filler: ")
+                ? head + "x".repeat(QueryPaths.MAX_REQUEST_HEADER_BYTES + 1_000) : head;
         Answer answer = send(request + "\nConnection: close\n");
 
         assertThat(answer.status()).isBetween(400, 505);
@@ -146,6 +165,12 @@ class HostileQueryRequestsIT {
 
     private static Answer get(String target) {
         return send("GET " + target + " HTTP/1.1\nHost: localhost\nConnection: close\n");
+    }
+
+    /** A GET as another instance of the application forwards it: marked, with the shared secret. */
+    private static Answer forwarded(String target) {
+        return send("GET " + target + " HTTP/1.1\nHost: localhost\n" + QueryPaths.FORWARDED_HEADER + ": localhost:1\n"
+                + QueryPaths.INSTANCE_SECRET_HEADER + ": " + SECRET + "\nConnection: close\n");
     }
 
     private static Answer send(String head) {

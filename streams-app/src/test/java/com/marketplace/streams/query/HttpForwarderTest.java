@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -68,6 +69,31 @@ class HttpForwarderTest {
 
         assertThat(forwarder.get(owner, PATH, Map.class)).contains(Map.of("PENDING", 3));
         assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void anAnswerIsReadAsStrictlyAsARequestButForFieldsOfALaterVersion() throws IOException {
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(2));
+        String seller = QueryPaths.withId(QueryPaths.SELLER_STATS, 7) + "?" + QueryPaths.PARTITIONS_PARAM + "=0";
+        for (String body : List.of(
+                "{\"sellerId\":7,\"orders\":\"3\",\"itemsSold\":4,\"revenue\":10.50}",
+                "{\"sellerId\":7,\"orders\":2.7,\"itemsSold\":4,\"revenue\":10.50}",
+                "{\"sellerId\":7,\"itemsSold\":4,\"revenue\":10.50}",
+                "{\"sellerId\":7,\"orders\":3,\"orders\":30,\"itemsSold\":4,\"revenue\":10.50}",
+                "{\"sellerId\":7,\"orders\":3,\"itemsSold\":4,\"revenue\":\"10.50\"}",
+                "{\"sellerId\":7,\"orders\":3,\"itemsSold\":4,\"revenue\":10.50}{}",
+                "null")) {
+            HostInfo owner = startPeer("127.0.0.1", 200, body);
+
+            assertThatThrownBy(() -> forwarder.get(owner, seller, SellerStatsView.class)).as(body)
+                    .isInstanceOf(StoreUnavailableException.class);
+            stopPeer();
+        }
+        HostInfo later = startPeer("127.0.0.1", 200,
+                "{\"sellerId\":7,\"orders\":3,\"itemsSold\":4,\"revenue\":10.50,\"returns\":1}");
+
+        assertThat(forwarder.get(later, seller, SellerStatsView.class))
+                .contains(new SellerStatsView(7, 3, 4, new BigDecimal("10.50")));
     }
 
     @Test

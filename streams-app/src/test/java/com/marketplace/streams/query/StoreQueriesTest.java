@@ -7,11 +7,14 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
+import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrdersPerMinute;
+import com.marketplace.streams.stats.SellerStats;
 import com.marketplace.streams.stats.StatusCountLocks;
 import com.marketplace.streams.topology.Events;
 import com.marketplace.streams.topology.TopologyFixture;
 import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -279,6 +282,77 @@ class StoreQueriesTest {
                 .containsExactly(earlier, new WindowCount(inRange.windowStart(), 5));
     }
 
+    @Test
+    void sellerStatisticsAnOwnerCannotHaveMakeTheSumUnavailable() throws Exception {
+        Function<StoreQueries, Optional<SellerStatsView>> query = queries -> queries.sellerStats(7, Scope.ALL);
+        SellerStatsView valid = new SellerStatsView(7, 2, 3, new BigDecimal("10.50"));
+        List<SellerStatsView> wrong = List.of(
+                new SellerStatsView(8, 2, 3, new BigDecimal("10.50")),
+                new SellerStatsView(7, -2, 3, new BigDecimal("10.50")),
+                new SellerStatsView(7, 2, -3, new BigDecimal("10.50")),
+                new SellerStatsView(7, 2, 3, new BigDecimal("-10.50")),
+                new SellerStatsView(7, 2, 3, new BigDecimal("10.505")),
+                new SellerStatsView(7, 2, 3, new BigDecimal("1E+5000")),
+                new SellerStatsView(7, Long.MAX_VALUE, 3, new BigDecimal("10.50")));
+        for (SellerStatsView answer : wrong) {
+            WaitingForwarder owners = new WaitingForwarder();
+            Future<Optional<SellerStatsView>> stats = askedOfBothOtherOwners(owners, query);
+            owners.answer(OWNER_A, valid);
+            owners.answer(OWNER_B, answer);
+
+            assertThatThrownBy(() -> stats.get(10, TimeUnit.SECONDS)).as("answer %s", answer)
+                    .hasCauseInstanceOf(StoreUnavailableException.class);
+            asker.shutdownNow();
+        }
+
+        WaitingForwarder owners = new WaitingForwarder();
+        Future<Optional<SellerStatsView>> stats = askedOfBothOtherOwners(owners, query);
+        owners.answer(OWNER_A, valid);
+        owners.asked.get(OWNER_B).complete(Optional.empty());
+        // this instance's partition holds one order of one item for 1.00 (ThreeOwners)
+        assertThat(stats.get(10, TimeUnit.SECONDS)).contains(new SellerStatsView(7, 3, 4, new BigDecimal("11.50")));
+    }
+
+    @Test
+    void buyerStatisticsAnOwnerCannotHaveMakeTheSumUnavailable() throws Exception {
+        Function<StoreQueries, Optional<BuyerStatsView>> query = queries -> queries.buyerStats(9, Scope.ALL);
+        BuyerStatsView valid = new BuyerStatsView(9, 2, new BigDecimal("20.00"));
+        List<BuyerStatsView> wrong = List.of(
+                new BuyerStatsView(10, 2, new BigDecimal("20.00")),
+                new BuyerStatsView(9, -1, new BigDecimal("20.00")),
+                new BuyerStatsView(9, 2, new BigDecimal("0.001")),
+                new BuyerStatsView(9, Long.MAX_VALUE, new BigDecimal("20.00")));
+        for (BuyerStatsView answer : wrong) {
+            WaitingForwarder owners = new WaitingForwarder();
+            Future<Optional<BuyerStatsView>> stats = askedOfBothOtherOwners(owners, query);
+            owners.answer(OWNER_A, valid);
+            owners.answer(OWNER_B, answer);
+
+            assertThatThrownBy(() -> stats.get(10, TimeUnit.SECONDS)).as("answer %s", answer)
+                    .hasCauseInstanceOf(StoreUnavailableException.class);
+            asker.shutdownNow();
+        }
+    }
+
+    @Test
+    void theStateOfAnotherOrderFromItsOwnerIsUnavailable() {
+        OrderStateView other = new OrderStateView(12, "ORD-12", true, OrderStatus.PAID, Instant.EPOCH, 3,
+                "b@example.com", List.of(4L), List.of(), new BigDecimal("5.00"), "KRW", Instant.EPOCH, Instant.EPOCH);
+        Forwarder answersOther = new Forwarder() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> CompletableFuture<Optional<T>> ask(HostInfo host, String pathAndQuery, Class<T> type) {
+                return CompletableFuture.completedFuture(Optional.of((T) other));
+            }
+        };
+        streams = new ThreeOwners(stateDir);
+        StoreQueries queries = new StoreQueries(streams, SELF, answersOther, Clock.systemUTC(), new StatusCountLocks());
+
+        assertThatThrownBy(() -> queries.orderState(11, Origin.CLIENT))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("order 12");
+    }
+
     private static Map<String, Object> plus(Map<String, Object> counts, String status, Object count) {
         Map<String, Object> changed = new HashMap<>(counts);
         changed.put(status, count);
@@ -314,6 +388,15 @@ class StoreQueriesTest {
         @Override
         public State state() {
             return State.RUNNING;
+        }
+
+        /** One input partition, owned by this instance. */
+        @Override
+        public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key,
+                StreamPartitioner<? super K, ?> partitioner) {
+            int partition = partitioner.partitions("store-queries-test-input", key, null, 1)
+                    .orElseThrow().iterator().next();
+            return new KeyQueryMetadata(SELF, Set.of(), partition);
         }
     }
 
@@ -367,12 +450,6 @@ class StoreQueriesTest {
 
         RecordingWindowReads(Path stateDir) {
             super(stateDir);
-        }
-
-        @Override
-        public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key,
-                StreamPartitioner<? super K, ?> partitioner) {
-            return new KeyQueryMetadata(SELF, Set.of(), 0);
         }
 
         @Override
@@ -443,13 +520,24 @@ class StoreQueriesTest {
             if (parameters.storeName().equals(StoreNames.ORDERS_PER_MINUTE)) {
                 return (T) RecordingWindowReads.noWindows(getClass().getClassLoader(), start -> { });
             }
+            String store = parameters.storeName();
             return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ReadOnlyKeyValueStore.class},
                     (proxy, method, args) -> {
-                        if (method.getName().equals("get")) {
-                            return 1L;
+                        if (!method.getName().equals("get")) {
+                            throw new AssertionError("not read by the query: " + method);
                         }
-                        throw new AssertionError("not read by the query: " + method);
+                        return switch (store) {
+                            case StoreNames.SELLER_STATS -> new SellerStats((Long) args[0], 1, 1, new BigDecimal("1.00"));
+                            case StoreNames.BUYER_STATS -> new BuyerStats((Long) args[0], 1, new BigDecimal("1.00"));
+                            default -> 1L;
+                        };
                     });
+        }
+
+        /** Every key is in the partition of {@link #OWNER_A}. */
+        @Override
+        public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serializer<K> keySerializer) {
+            return new KeyQueryMetadata(OWNER_A, Set.of(), 1);
         }
     }
 }
