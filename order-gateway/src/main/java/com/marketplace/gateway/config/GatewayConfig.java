@@ -132,10 +132,28 @@ public record GatewayConfig(
         return props;
     }
 
-    /** Secrets are masked so the config can be logged. */
+    /** A user's password in the URL's address ({@code //user:password@host}). */
+    private static final Pattern URL_USER_PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
+    /**
+     * A property of the URL whose name says it may hold a secret ({@code password=}, {@code PASSWORD=},
+     * {@code trustStorePassword=}, {@code pwd=}, …).
+     */
+    private static final Pattern URL_SECRET_PROPERTY =
+            Pattern.compile("(?i)([?&;][^=&;]*(?:pass|pwd|secret|token|key)[^=&;]*=)[^&;]*");
+
+    /**
+     * {@code url} with every password or other secret it carries (a JDBC URL may carry a password in
+     * its address or a property) replaced by {@code ***}, so that it can be logged.
+     */
+    public static String redactedUrl(String url) {
+        String withoutUserPassword = URL_USER_PASSWORD.matcher(url).replaceAll("$1***@");
+        return URL_SECRET_PROPERTY.matcher(withoutUserPassword).replaceAll("$1***");
+    }
+
+    /** Secrets are masked so the config can be logged: the password, the admin token and any secret in the URL. */
     @Override
     public String toString() {
-        return "GatewayConfig[httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser
+        return "GatewayConfig[httpPort=" + httpPort + ", dbUrl=" + redactedUrl(dbUrl) + ", dbUser=" + dbUser
                 + ", dbPassword=" + (dbPassword.isEmpty() ? "<empty>" : "***") + ", dbPoolSize=" + dbPoolSize
                 + ", kafkaBootstrapServers=" + kafkaBootstrapServers + ", relayEnabled=" + relayEnabled
                 + ", outboxPollInterval=" + outboxPollInterval + ", outboxBatchSize=" + outboxBatchSize

@@ -124,4 +124,21 @@ class GatewayConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");
     }
+
+    @Test
+    void aPasswordInTheDatabaseUrlIsNotShownWhereTheConfigurationIsLogged() {
+        Map<String, String> urls = Map.of(
+                "jdbc:mariadb://db:3306/orders?user=app&password=s3cret&useSsl=true",
+                "jdbc:mariadb://db:3306/orders?user=app&password=***&useSsl=true",
+                "jdbc:mysql://app:s3cret@db/orders", "jdbc:mysql://app:***@db/orders",
+                "jdbc:h2:file:./data/orders;MODE=MySQL;PASSWORD=s3cret", "jdbc:h2:file:./data/orders;MODE=MySQL;PASSWORD=***",
+                "jdbc:mariadb://db/orders?trustStorePassword=s3cret", "jdbc:mariadb://db/orders?trustStorePassword=***",
+                "jdbc:mariadb://db:3306/orders?useSsl=true", "jdbc:mariadb://db:3306/orders?useSsl=true");
+        urls.forEach((url, shown) -> {
+            GatewayConfig config = GatewayConfig.fromEnv(Map.of("DB_URL", url));
+
+            assertThat(GatewayConfig.redactedUrl(url)).isEqualTo(shown);
+            assertThat(config.toString()).contains("dbUrl=" + shown).doesNotContain("s3cret");
+        });
+    }
 }
