@@ -5,6 +5,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
+import io.javalin.util.JavalinException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
@@ -16,6 +17,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server of a service, set up the same way for every API: request size limit, a short
@@ -31,6 +35,13 @@ public final class ApiServer {
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     /** Default request size limit. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+    /**
+     * How long stopping waits for the requests in flight by default: longer than any request of the
+     * services takes (their database statements and forwarded queries are bounded by a few seconds),
+     * so that a SIGTERM answers every order that has begun rather than cutting its connection, after
+     * which a client could not tell whether the order was written.
+     */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
     /** Default limit of a request's line and headers: Jetty's own. */
     public static final int DEFAULT_MAX_REQUEST_HEADER_BYTES = 8 * 1024;
     /**
@@ -43,6 +54,8 @@ public final class ApiServer {
      */
     static final int RESPONSE_COPY_BYTES = 4 * 1024;
 
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
     private final ApiJson json;
     private final PrometheusMeterRegistry registry;
     private final ProblemResponses problems;
@@ -50,6 +63,7 @@ public final class ApiServer {
     private Supplier<Readiness> readiness = () -> Readiness.up(Map.of());
     private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxRequestHeaderBytes = DEFAULT_MAX_REQUEST_HEADER_BYTES;
+    private Duration stopGrace = DEFAULT_STOP_GRACE;
 
     private ApiServer(ApiJson json, PrometheusMeterRegistry registry) {
         this.json = Objects.requireNonNull(json, "json");
@@ -78,6 +92,34 @@ public final class ApiServer {
         }
         this.maxRequestHeaderBytes = bytes;
         return this;
+    }
+
+    /**
+     * How long {@link #stop(Javalin)} waits for the requests in flight to be answered (default
+     * {@link #DEFAULT_STOP_GRACE}). The server stops accepting connections at once and answers any
+     * new request on an open connection 503; a request still running after the grace is cut off.
+     */
+    public ApiServer stopGrace(Duration grace) {
+        if (grace.isNegative() || grace.isZero()) {
+            throw new IllegalArgumentException("stopGrace must be positive, was " + grace);
+        }
+        this.stopGrace = grace;
+        return this;
+    }
+
+    /**
+     * Stops {@code server} built here: it stops accepting at once, waits up to the grace for the
+     * requests in flight, then closes every connection. Jetty reports requests that outlast the
+     * grace by throwing after it has stopped; that is logged here, not thrown, so that the caller
+     * goes on to close what the requests used.
+     */
+    public static void stop(Javalin server) {
+        try {
+            server.stop();
+        } catch (JavalinException e) {
+            log.warn("HTTP server stopped with requests still running after the grace; they were cut off ({})",
+                    String.valueOf(e.getCause()));
+        }
     }
 
     /** What {@code /health/ready} reports. */
@@ -145,7 +187,13 @@ public final class ApiServer {
                 http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
                 http.setRequestHeaderSize(maxRequestHeaderBytes);
             });
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(errorPages));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(errorPages);
+                // Javalin puts its context inside a wrapper the server already has: the graceful
+                // handler counts the requests in flight, and stop() waits for them (up to the grace)
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(stopGrace.toMillis());
+            });
             cfg.jetty.modifyServletContextHandler(context -> {
                 context.setErrorHandler(errorPages);
                 context.addFilter(new FilterHolder(new MethodOverrideFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));

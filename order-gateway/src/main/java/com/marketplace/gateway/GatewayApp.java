@@ -201,16 +201,25 @@ public final class GatewayApp {
     }
 
     /**
-     * Stops HTTP first (no new orders), then the relay (its batch in flight is published and
-     * recorded), then closes the pool if this app owns it.
+     * Stops HTTP first: no new connections, and the requests in flight (an order being written among
+     * them) are answered within {@link ApiServer#DEFAULT_STOP_GRACE}. Then the relay: it stops
+     * claiming and waits a bounded time for its batch in flight; rows sent but not yet recorded are
+     * sent again after their lease by the next relay, and the streams app drops the copies by
+     * eventId. Then the pool, if this app owns it. Each step runs whatever the one before did.
      */
     public void stop() {
-        javalin.stop();
-        if (outbox != null) {
-            outbox.close();
-        }
-        if (ownedDataSource != null) {
-            ownedDataSource.close();
+        try {
+            ApiServer.stop(javalin);
+        } finally {
+            try {
+                if (outbox != null) {
+                    outbox.close();
+                }
+            } finally {
+                if (ownedDataSource != null) {
+                    ownedDataSource.close();
+                }
+            }
         }
         log.info("Order gateway stopped");
     }

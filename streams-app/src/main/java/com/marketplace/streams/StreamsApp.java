@@ -255,7 +255,14 @@ public final class StreamsApp {
         if (current != null) {
             current.stop();
         }
-        javalin.stop();
+        try {
+            ApiServer.stop(javalin);
+        } finally {
+            closeStreams();
+        }
+    }
+
+    private void closeStreams() {
         synchronized (lifecycle) {
             boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(CLOSE_TIMEOUT));

@@ -4,6 +4,7 @@ import com.marketplace.events.EventType;
 import com.marketplace.kafka.records.EventRecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class OutboxPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
+    /** The longest a closing publisher waits for the records in flight to be acknowledged. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Producer<String, byte[]> producer;
     private final Clock clock;
@@ -236,9 +239,13 @@ public final class OutboxPublisher implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Flushes what is in flight and closes the producer. */
+    /**
+     * Flushes what is in flight and closes the producer, waiting at most {@link #CLOSE_TIMEOUT}: a
+     * broker that does not answer must not hold a stopping gateway for the delivery timeout. Records
+     * not acknowledged by then stay unrecorded in the outbox and are sent again after their lease.
+     */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -661,9 +661,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /**
      * Stops after the round in flight has been published and recorded, then closes the producer
      * (which flushes). No claim round starts once closing has begun, and handed-over rows not yet
-     * sent are released at once. Waits at most a lease for the claiming thread, then at most a lease
-     * for the completer, without interrupting either; rows of an unfinished round stay leased and are
-     * re-sent by any relay once the lease expires.
+     * sent are released at once. Waits at most a lease for the claiming thread and the completer
+     * together, without interrupting either, and the producer's close at most its own bound; rows of
+     * an unfinished round stay leased and are re-sent by any relay once the lease expires.
      */
     @Override
     public void close() {
@@ -672,8 +672,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         claimer.shutdown();
         completer.shutdown();
         try {
+            // one lease for both: by then another relay may take the rows over anyway
+            long deadline = System.nanoTime() + settings.lease().toNanos();
             claimer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
-            completer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
+            completer.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

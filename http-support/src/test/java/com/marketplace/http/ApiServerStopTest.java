@@ -1,0 +1,88 @@
+package com.marketplace.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stopping the server (a SIGTERM's shutdown hook) with a request in flight: the request is answered
+ * before the server goes, within the grace; one that outlasts the grace does not hold the stop.
+ */
+class ApiServerStopTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private Javalin app;
+
+    @AfterEach
+    void releaseAndStop() {
+        release.countDown();
+        if (app != null) {
+            ApiServer.stop(app);
+        }
+    }
+
+    private Javalin serverWithASlowRoute(Duration grace) {
+        ApiJson json = new ApiJson(JsonMapper.builder().build());
+        return ApiServer.with(json, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .stopGrace(grace)
+                .routes(routes -> routes.post("/slow", ctx -> {
+                    entered.countDown();
+                    release.await(60, TimeUnit.SECONDS);
+                    json.respond(ctx, 201, Map.of("written", true));
+                }))
+                .build().start(0);
+    }
+
+    private CompletableFuture<HttpResponse<String>> postSlow() {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + "/slow"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRequestInFlightWhenTheServerStopsIsAnswered() throws Exception {
+        app = serverWithASlowRoute(Duration.ofSeconds(10));
+        CompletableFuture<HttpResponse<String>> answer = postSlow();
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> ApiServer.stop(app));
+        // the stop waits for the request: it has stopped accepting, not ended
+        assertThatThrownBy(() -> stopped.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        release.countDown();
+
+        HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.body()).contains("\"written\":true");
+        stopped.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRequestThatOutlastsTheGraceDoesNotHoldTheStop() throws Exception {
+        app = serverWithASlowRoute(Duration.ofMillis(500));
+        CompletableFuture<HttpResponse<String>> answer = postSlow();
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long start = System.nanoTime();
+        ApiServer.stop(app);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(answer).failsWithin(Duration.ofSeconds(10));
+    }
+}
