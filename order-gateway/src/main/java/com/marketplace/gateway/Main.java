@@ -1,8 +1,10 @@
 package com.marketplace.gateway;
 
 import com.marketplace.config.ConfigException;
+import com.marketplace.config.StartupFailure;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.topics.CoPartitioningException;
+import com.marketplace.kafka.topics.TopicsRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +29,12 @@ public final class Main {
         try {
             GatewayApp app = GatewayApp.create(config).start();
             Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "gateway-shutdown"));
-        } catch (CoPartitioningException e) {
+        } catch (CoPartitioningException | TopicsRefusedException e) {
             log.error("Order gateway refuses to start: {}", e.getMessage());
             System.exit(1);
         } catch (RuntimeException e) {
-            log.error("Order gateway failed to start: {}", e.getMessage(), e);
+            log.error("Order gateway failed to start: {}", StartupFailure.describe(e));
+            log.debug("start-up failure", e);
             System.exit(1);
         }
     }

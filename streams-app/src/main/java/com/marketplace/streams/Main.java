@@ -1,6 +1,7 @@
 package com.marketplace.streams;
 
 import com.marketplace.config.ConfigException;
+import com.marketplace.config.StartupFailure;
 import com.marketplace.streams.config.StreamsAppConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +35,20 @@ public final class Main {
         // begun first: they wait on the broker and the disk while the app is built (TopicCheck, RocksDbLibrary)
         TopicCheck topics = TopicCheck.begin(config);
         RocksDbLibrary rocksDb = RocksDbLibrary.preload(config.stateDir());
-        StreamsApp app = StreamsApp.create(config);
+        StreamsApp app;
+        try {
+            // the Kafka Streams client opens its state directory here: one it cannot write fails it
+            app = StreamsApp.create(config);
+        } catch (RuntimeException e) {
+            log.error("streams app failed to start: {}", StartupFailure.describe(e));
+            log.debug("start-up failure", e);
+            return 1;
+        }
         try {
             app.start(config.httpPort(), topics, rocksDb);
         } catch (RuntimeException e) {
-            log.error("streams app failed to start: {}", e.getMessage());
+            log.error("streams app failed to start: {}", StartupFailure.describe(e));
+            log.debug("start-up failure", e);
             app.stop();
             return 1;
         }

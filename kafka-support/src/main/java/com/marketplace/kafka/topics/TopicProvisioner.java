@@ -19,6 +19,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -99,7 +101,9 @@ public final class TopicProvisioner {
      *
      * @return the names of the topics this call created
      * @throws CoPartitioningException when the two order topics have, or would get, different partition counts
-     * @throws IllegalStateException when the brokers do not answer within {@code timeout} or refuse a creation
+     * @throws TopicsRefusedException when the brokers refuse a creation or description for a reason a
+     *                                retry does not change (an {@link ApiException} that is not retriable)
+     * @throws IllegalStateException when the brokers do not answer within {@code timeout}
      */
     public List<String> provision(Collection<String> otherTopics, Duration timeout) {
         Set<String> wanted = new LinkedHashSet<>(Topics.ORDER_EVENT_TOPICS);
@@ -121,7 +125,12 @@ public final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException refusal && !(refusal instanceof RetriableException)) {
+                throw new TopicsRefusedException("the brokers refused the topics: " + describe(e), e);
+            }
+            throw new IllegalStateException("cannot list, describe or create topics: " + describe(e), e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("cannot list, describe or create topics: " + describe(e), e);
         }
     }

@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import com.marketplace.kafka.topics.CoPartitioningException;
+import com.marketplace.kafka.topics.TopicsRefusedException;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -70,16 +71,18 @@ public final class OutboxModule implements AutoCloseable {
      * Creates the order topics when missing and checks that both have the same partition count,
      * before the gateway serves anything. When the brokers do not answer in time the gateway starts
      * anyway (orders wait in the outbox) and the relay does this before its first round, retrying
-     * until it succeeds: a relay that then finds the topics not co-partitioned publishes nothing and
-     * logs why on every attempt.
+     * until it succeeds: a relay that then finds the topics not co-partitioned, or refused, publishes
+     * nothing and logs why on every attempt.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts
+     * @throws TopicsRefusedException  when the brokers answer and refuse the topics (for example a
+     *                                 {@code TOPIC_REPLICATION_FACTOR} above their count)
      */
     public void prepareTopics() {
         try {
             provisionTopics(START_TOPICS_TIMEOUT);
             topicsReady = true;
-        } catch (CoPartitioningException e) {
+        } catch (CoPartitioningException | TopicsRefusedException e) {
             throw e;
         } catch (IllegalStateException e) {
             log.warn("Order topics not checked at start-up, the relay will before its first round: {}", e.getMessage());

@@ -12,6 +12,7 @@ import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.kafka.topics.CoPartitioningException;
+import com.marketplace.kafka.topics.TopicsRefusedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,25 @@ class OrderTopicsAtStartIT {
                         + "marketplace.order.status-changed has 4")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         // and the relay's producer it had built is closed, not left running in the failed process
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(producerThreads()).isSubsetOf(producersBefore));
+    }
+
+    @Test
+    void gatewayRefusesToStartWhenTheBrokersRefuseTheTopics() {
+        GatewayConfig threeReplicas = TestDatabase.gatewayConfig(Map.of(
+                GatewayConfig.RELAY_ENABLED, "true",
+                GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers(),
+                GatewayConfig.TOPIC_PARTITIONS, "2",
+                GatewayConfig.TOPIC_REPLICATION_FACTOR, "3"));
+        Set<Thread> producersBefore = producerThreads();
+        GatewayApp app = GatewayApp.create(threeReplicas, TestDatabase.dataSource(), OutboxNotifier.NONE);
+
+        // one broker cannot hold three replicas: no retry changes that, so the gateway does not start
+        assertThatThrownBy(() -> app.start(0))
+                .isInstanceOf(TopicsRefusedException.class)
+                .hasMessageContaining("InvalidReplicationFactorException")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(producerThreads()).isSubsetOf(producersBefore));
     }

@@ -1,0 +1,47 @@
+package com.marketplace.config;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A service's start-up failure as the one line its log gives the operator: what failed, and the
+ * underlying cause that says why (a wrong password, a port in use, a broker that refused), without a
+ * stack trace, which the service logs at debug level only.
+ */
+public final class StartupFailure {
+
+    private StartupFailure() {
+    }
+
+    /**
+     * {@code failure}'s message, followed by its root cause's type and message when that is another
+     * exception (and its message is not already in the line).
+     */
+    public static String describe(Throwable failure) {
+        Throwable root = rootCause(failure);
+        String message = messageOf(failure);
+        if (root == failure) {
+            return message;
+        }
+        // an exception made from its cause alone carries the cause's text already
+        String said = root.getMessage() != null ? root.getMessage() : root.getClass().getName();
+        if (message.contains(said)) {
+            return message;
+        }
+        return message + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
+                + ")";
+    }
+
+    private static String messageOf(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Set<Throwable> seen = new HashSet<>();
+        Throwable root = failure;
+        while (root.getCause() != null && seen.add(root)) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}

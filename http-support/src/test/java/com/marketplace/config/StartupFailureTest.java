@@ -1,0 +1,44 @@
+package com.marketplace.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class StartupFailureTest {
+
+    @Test
+    void aFailureIsItsMessageAndItsRootCauseOnOneLine() {
+        RuntimeException failure = new IllegalStateException("database migration failed",
+                new RuntimeException("pool init", new SQLException("Access denied for user 'app'@'10.0.0.7'")));
+
+        assertThat(StartupFailure.describe(failure)).isEqualTo(
+                "database migration failed (SQLException: Access denied for user 'app'@'10.0.0.7')").doesNotContain("\n");
+    }
+
+    @Test
+    void aRootCauseAlreadyInTheMessageIsNotRepeated() {
+        RuntimeException failure = new RuntimeException("java.net.BindException: Address already in use",
+                new BindException("Address already in use"));
+
+        assertThat(StartupFailure.describe(failure)).isEqualTo("java.net.BindException: Address already in use");
+    }
+
+    @Test
+    void aFailureWithoutMessagesIsNamedByItsTypes() {
+        assertThat(StartupFailure.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
+        assertThat(StartupFailure.describe(new IllegalStateException(new IOException())))
+                .isEqualTo("java.io.IOException");
+    }
+
+    @Test
+    void aCauseChainThatLoopsEnds() {
+        Exception a = new Exception("a");
+        Exception b = new Exception("b", a);
+        a.initCause(b);
+
+        assertThat(StartupFailure.describe(b)).startsWith("b");
+    }
+}
