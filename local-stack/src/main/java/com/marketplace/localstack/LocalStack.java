@@ -25,10 +25,11 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration STREAMS_READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final LocalStackOptions options;
-    private EmbeddedKafkaBroker broker;
-    private GatewayApp gateway;
-    private StreamsApp streams;
-    private boolean closed;
+    private final Object lock = new Object();
+    private volatile EmbeddedKafkaBroker broker;
+    private volatile GatewayApp gateway;
+    private volatile StreamsApp streams;
+    private volatile boolean closed;
 
     public LocalStack(LocalStackOptions options) {
         this.options = options;
@@ -36,28 +37,57 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts broker, gateway, then the streams app; returns once each answers (streams: RUNNING).
-     * Synchronized with {@link #close()}, so a Ctrl-C during start-up stops whatever has started.
+     * A {@link #close()} meanwhile (a Ctrl-C during start-up) does not wait for it: it stops what has
+     * started, and this stops whatever it starts after that and throws.
      *
-     * @throws IllegalStateException when the stack was closed already
+     * @throws IllegalStateException when the stack was closed already, or is closed during the start
      */
-    public synchronized LocalStack start() {
-        if (closed) {
-            throw new IllegalStateException("local stack already closed");
-        }
+    public LocalStack start() {
+        requireOpen();
         log.info("Starting the local stack; the broker's and Kafka clients' logs go to {}",
                 options.logFile().toAbsolutePath());
-        broker = EmbeddedKafkaBroker.builder()
+        EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())
                 .logDir(options.dataDir().resolve("kafka").toAbsolutePath())
                 .build();
-        broker.start();
-        log.info("Kafka broker ready at {} (data in {})", broker.bootstrapServers(), broker.logDir());
-        gateway = GatewayApp.create(GatewayConfig.fromEnv(gatewayEnv())).start();
+        startedBroker.start();
+        keep("Kafka broker", startedBroker::close, () -> broker = startedBroker);
+        log.info("Kafka broker ready at {} (data in {})", startedBroker.bootstrapServers(), startedBroker.logDir());
+        GatewayApp startedGateway = GatewayApp.create(GatewayConfig.fromEnv(gatewayEnv())).start();
+        keep("order gateway", startedGateway::stop, () -> gateway = startedGateway);
         log.info("Order gateway ready at {} (H2 database {})", gatewayUrl(), options.dbUrl());
-        streams = StreamsApp.create(streamsConfig()).start();
-        awaitStreamsRunning();
-        log.info("Streams app ready at {} (state in {})", streamsUrl(), streams.config().stateDir().toAbsolutePath());
+        StreamsApp startedStreams = StreamsApp.create(streamsConfig()).start();
+        keep("streams app", startedStreams::stop, () -> streams = startedStreams);
+        awaitStreamsRunning(startedStreams);
+        log.info("Streams app ready at {} (state in {})", streamsUrl(),
+                startedStreams.config().stateDir().toAbsolutePath());
         return this;
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("local stack closed during start-up");
+        }
+    }
+
+    /**
+     * Makes a component just started part of the stack, unless the stack was closed while it started:
+     * then stops it at once, and the start ends.
+     */
+    private void keep(String component, Runnable stop, Runnable adopt) {
+        synchronized (lock) {
+            if (!closed) {
+                adopt.run();
+                return;
+            }
+        }
+        stopQuietly(component, stop);
+        requireOpen();
     }
 
     /** The query API must know its port before it starts: it advertises it as application.server. */
@@ -69,12 +99,13 @@ public final class LocalStack implements AutoCloseable {
         return StreamsAppConfig.fromEnv(env).withHttp(port, "localhost:" + port);
     }
 
-    private void awaitStreamsRunning() {
+    private void awaitStreamsRunning(StreamsApp started) {
         long deadline = System.nanoTime() + STREAMS_READY_TIMEOUT.toNanos();
-        while (streams.streams().state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || !streams.streams().state().isRunningOrRebalancing()) {
+        while (started.streams().state() != KafkaStreams.State.RUNNING) {
+            requireOpen();
+            if (System.nanoTime() > deadline || !started.streams().state().isRunningOrRebalancing()) {
                 throw new IllegalStateException("streams app did not reach RUNNING (state "
-                        + streams.streams().state() + ")");
+                        + started.streams().state() + ")");
             }
             try {
                 Thread.sleep(50);
@@ -110,17 +141,26 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker.
-     * Each is stopped even if stopping an earlier one failed.
+     * Each is stopped even if stopping an earlier one failed. During a {@link #start()} it stops what
+     * has started so far without waiting for the rest, which the start stops as it comes.
      */
     @Override
-    public synchronized void close() {
-        closed = true;
-        stopQuietly("streams app", streams == null ? null : streams::stop);
-        streams = null;
-        stopQuietly("order gateway", gateway == null ? null : gateway::stop);
-        gateway = null;
-        stopQuietly("Kafka broker", broker == null ? null : broker::close);
-        broker = null;
+    public void close() {
+        StreamsApp stoppingStreams;
+        GatewayApp stoppingGateway;
+        EmbeddedKafkaBroker stoppingBroker;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stoppingStreams = streams;
+            stoppingGateway = gateway;
+            stoppingBroker = broker;
+        }
+        stopQuietly("streams app", stoppingStreams == null ? null : stoppingStreams::stop);
+        stopQuietly("order gateway", stoppingGateway == null ? null : stoppingGateway::stop);
+        stopQuietly("Kafka broker", stoppingBroker == null ? null : stoppingBroker::close);
         log.info("Local stack stopped");
     }
 

@@ -1,6 +1,7 @@
 package com.marketplace.localstack;
 
 import com.marketplace.config.ConfigException;
+import com.marketplace.config.StartupFailure;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import java.util.List;
@@ -46,7 +47,13 @@ public final class Main {
             log.error("Local stack refuses to start: {}", e.getMessage());
             System.exit(1);
         } catch (RuntimeException e) {
-            log.error("Local stack failed to start: {}", e.getMessage(), e);
+            if (stack.isClosed()) {
+                // Ctrl-C during start-up: the shutdown hook stops what had started
+                log.info("Local stack start-up ended by a stop request");
+                return;
+            }
+            log.error("Local stack failed to start: {}", StartupFailure.describe(e));
+            log.debug("start-up failure", e);
             System.exit(1);
         }
         if (options.demoOrders() > 0) {

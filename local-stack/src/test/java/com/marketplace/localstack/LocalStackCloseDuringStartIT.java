@@ -1,0 +1,59 @@
+package com.marketplace.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.kafka.embedded.FreePorts;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stop requested while the stack is still starting (a Ctrl-C during start-up): it does not wait for
+ * the start to finish, the start ends, and nothing it started is left running.
+ */
+class LocalStackCloseDuringStartIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aCloseDuringStartUpStopsWhatHasStartedWithoutWaitingForTheRest() throws Exception {
+        int kafkaPort = FreePorts.nextOnAllInterfaces();
+        int streamsPort = FreePorts.nextOnAllInterfaces();
+        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, kafkaPort, 0, streamsPort, 0));
+        CompletableFuture<LocalStack> started = CompletableFuture.supplyAsync(stack::start);
+        // the broker answers: the start has gone on to the gateway and the streams app
+        await().atMost(Duration.ofSeconds(60)).until(() -> listening(kafkaPort) || started.isDone());
+        assertThat(started).as("still starting").isNotDone();
+
+        long closing = System.nanoTime();
+        stack.close();
+        Duration closeTook = Duration.ofNanos(System.nanoTime() - closing);
+
+        assertThat(stack.isClosed()).isTrue();
+        try {
+            started.get(60, TimeUnit.SECONDS);
+            throw new AssertionError("the start completed on a closed stack (close took " + closeTook + ")");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !listening(kafkaPort) && !listening(streamsPort));
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
