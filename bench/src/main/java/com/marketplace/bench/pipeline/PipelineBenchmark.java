@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline under a steady load, every part a process of its own as a user runs it: a
  * Kafka broker ({@code kafka.Kafka}), the order-gateway jar with its relay, one streams-app jar
- * ({@code exactly_once_v2}) and MariaDB. Everything starts cold; as soon as both services are
- * ready an open-loop client sends {@code bench.rate} orders/s for {@code bench.seconds}, and a
+ * ({@code exactly_once_v2}) and MariaDB. Everything starts cold (or, with {@code bench.servicesRestarted},
+ * the services are started a second time on a broker and a database that served a first start for
+ * {@value #FIRST_START_SECONDS} s of the same load, as a deployment of new versions meets them); as soon
+ * as both services are ready an open-loop client sends {@code bench.rate} orders/s for {@code bench.seconds}, and a
  * {@code read_committed} consumer times each order's records from the moment its 201 arrived:
  * 201 → {@code marketplace.order.created} (the relay) and 201 → {@code marketplace.email} (end to end).
  * CPU is read per process from {@code /proc} over the load window.
@@ -51,6 +53,8 @@ public final class PipelineBenchmark {
     private static final Logger log = LoggerFactory.getLogger(PipelineBenchmark.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    /** How long the first start of the services runs under load before they are restarted, in seconds. */
+    static final int FIRST_START_SECONDS = 90;
 
     private PipelineBenchmark() {
     }
@@ -102,6 +106,9 @@ public final class PipelineBenchmark {
     /**
      * Recreates the work directory and the database, starts broker, gateway and streams app cold,
      * waits until both services are ready, hands them to {@code load} and stops everything after it.
+     * With {@link PipelineSettings#servicesRestarted()} the services handed to {@code load} are a second
+     * start: a first one serves the load for {@value #FIRST_START_SECONDS} s and stops, and the second
+     * opens the same database, topics, consumer group and streams state directory.
      */
     public static <T> T withPipeline(PipelineSettings s, Load<T> load) throws Exception {
         Path work = s.workDir();
@@ -109,13 +116,24 @@ public final class PipelineBenchmark {
         Files.createDirectories(work);
         recreateDatabase(s);
         long coldStart = System.nanoTime();
-        try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, s.brokerProperties(), jvm(s, work, "kafka"));
-                HttpService gateway = startGateway(s, kafka, work);
-                HttpService streams = startStreams(s, kafka, work)) {
+        try (KafkaCluster kafka = KafkaCluster.start(work.resolve("kafka"), 1, s.brokerProperties(), jvm(s, work, "kafka"))) {
+            if (s.servicesRestarted()) {
+                runFirstStart(s, kafka, work);
+                coldStart = System.nanoTime();
+            }
+            return withServices(s, kafka, work, coldStart, load);
+        }
+    }
+
+    private static <T> T withServices(PipelineSettings s, KafkaCluster kafka, Path work, long coldStart, Load<T> load)
+            throws Exception {
+        try (HttpService gateway = startGateway(s, kafka, work, "gateway");
+                HttpService streams = startStreams(s, kafka, work, "streams-app")) {
             gateway.awaitReady(READY_TIMEOUT);
             streams.awaitReady(READY_TIMEOUT);
             Duration startup = Duration.ofNanos(System.nanoTime() - coldStart);
-            log.info("Pipeline ready {} ms after the broker was started", startup.toMillis());
+            log.info("Pipeline ready {} ms after the {} started", startup.toMillis(),
+                    s.servicesRestarted() ? "services were" : "broker was");
             Map<String, ManagedProcess> processes = new LinkedHashMap<>();
             processes.put("gateway", gateway.process());
             processes.put("broker", kafka.node(1));
@@ -163,7 +181,28 @@ public final class PipelineBenchmark {
                 rounds, requests);
     }
 
-    private static HttpService startGateway(PipelineSettings s, KafkaCluster kafka, Path work) {
+    /**
+     * The services' first start: both ready, the load for {@value #FIRST_START_SECONDS} s, every created
+     * order through to the email topic, then both stopped as a deployment stops them (SIGTERM). Their
+     * logs (and JFR files) are named {@code *-first-start}.
+     */
+    private static void runFirstStart(PipelineSettings s, KafkaCluster kafka, Path work) throws Exception {
+        try (HttpService gateway = startGateway(s, kafka, work, "gateway-first-start");
+                HttpService streams = startStreams(s, kafka, work, "streams-app-first-start")) {
+            gateway.awaitReady(READY_TIMEOUT);
+            streams.awaitReady(READY_TIMEOUT);
+            try (RecordArrivals arrivals = new RecordArrivals(kafka.bootstrapServers(), List.of(Topics.EMAIL))) {
+                arrivals.start();
+                List<OpenLoopOrders.Sent> sent = new OpenLoopOrders(gateway.uri("/")).run(s.rate(),
+                        Duration.ofSeconds(FIRST_START_SECONDS), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
+                awaitArrivals(arrivals, sent);
+                log.info("First start of the services created {} orders; restarting them",
+                        sent.stream().filter(OpenLoopOrders.Sent::created).count());
+            }
+        }
+    }
+
+    private static HttpService startGateway(PipelineSettings s, KafkaCluster kafka, Path work, String name) {
         int port = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(port));
@@ -172,11 +211,11 @@ public final class PipelineBenchmark {
         env.put("DB_PASSWORD", s.dbPassword());
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.putAll(s.gatewayEnv());
-        return HttpService.start("gateway", s.jars().resolve("order-gateway/target/order-gateway.jar"), port, env,
-                jvm(s, work, "gateway"), work);
+        return HttpService.start(name, s.jars().resolve("order-gateway/target/order-gateway.jar"), port, env,
+                jvm(s, work, name), work);
     }
 
-    private static HttpService startStreams(PipelineSettings s, KafkaCluster kafka, Path work) {
+    private static HttpService startStreams(PipelineSettings s, KafkaCluster kafka, Path work, String name) {
         int port = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(port));
@@ -184,8 +223,8 @@ public final class PipelineBenchmark {
         env.put("APPLICATION_SERVER", "127.0.0.1:" + port);
         env.put("STATE_DIR", work.resolve("streams-state").toAbsolutePath().toString());
         env.putAll(s.streamsEnv());
-        return HttpService.start("streams-app", s.jars().resolve("streams-app/target/streams-app.jar"), port, env,
-                jvm(s, work, "streams-app"), work);
+        return HttpService.start(name, s.jars().resolve("streams-app/target/streams-app.jar"), port, env,
+                jvm(s, work, name), work);
     }
 
     private static List<String> jvm(PipelineSettings s, Path work, String name) {

@@ -160,8 +160,12 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
 
     public String toMarkdown() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Pipeline at %d orders/s for %d s, cold start (ready %.1f s after the broker started)%n%n",
-                settings.rate(), settings.seconds(), startup.toMillis() / 1000.0));
+        out.append(String.format(Locale.ROOT, "Pipeline at %d orders/s for %d s, %s%n%n", settings.rate(),
+                settings.seconds(), settings.servicesRestarted()
+                        ? String.format(Locale.ROOT, "services restarted on a running broker (ready %.1f s after they"
+                                + " were started)", startup.toMillis() / 1000.0)
+                        : String.format(Locale.ROOT, "cold start (ready %.1f s after the broker started)",
+                                startup.toMillis() / 1000.0)));
         out.append(String.format(Locale.ROOT, "orders sent %d, 201 %d, other answers %d, missing on order.created %d, missing on email %d%n%n",
                 sent, created, answeredOther, lostRelay, lostEndToEnd));
         out.append("| latency (ms) | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|\n");

@@ -88,6 +88,9 @@ public final class PipelineScenario implements Scenario {
             PipelineResult polled = PipelineBenchmark.run(settings.withGatewayVariable("OUTBOX_WAKE_ON_COMMIT", "false")
                     .withWorkDir(settings.workDir().resolve("without-wake-on-commit")));
             result.details(withoutWakeOnCommit(r, polled, settings));
+            PipelineResult restarted = PipelineBenchmark.run(settings.withServicesRestarted()
+                    .withWorkDir(settings.workDir().resolve("services-restarted")));
+            result.details(servicesRestarted(r, restarted, settings));
         }
         Map<String, Histogram> curves = new LinkedHashMap<>();
         curves.put("HTTP POST (from due time)", r.http());
@@ -130,6 +133,38 @@ public final class PipelineScenario implements Scenario {
         polled.settledFrom(SETTLED_FROM_SECOND).ifPresent(p -> row(out, "poll only, from the first minute on",
                 p.relay(), p.endToEnd(), Double.NaN));
         return out.toString();
+    }
+
+    /**
+     * The same run with the services started a second time on the broker and database of a first start
+     * ({@link PipelineSettings#servicesRestarted()}): how much of the cold start is the services' own.
+     */
+    static String servicesRestarted(PipelineResult cold, PipelineResult restarted, PipelineSettings s) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, """
+
+                **Everything cold, and the services restarted on a running broker.** The same load (%d orders/s
+                for %d s) on a gateway and a streams app started a second time, on a broker and a database that
+                had served a first start of both for %d s of the same load (as a deployment of the services
+                meets them; the streams app keeps its state directory). Latencies in ms; "busy" is the
+                pipeline's processes over the whole run; "compilers" are the JIT compiler threads of the measured
+                JVMs in the first 10 s of load, in cores.
+
+                | run | ready after (s) | 201 → email p50 | p99 | 201 → order.created p50 | p99 | first 10 s: email p50 | compilers | busy |
+                |---|---|---|---|---|---|---|---|---|
+                """, s.rate(), s.seconds(), PipelineBenchmark.FIRST_START_SECONDS));
+        coldOrRestarted(out, "everything started cold (broker, services)", cold);
+        coldOrRestarted(out, "services restarted, broker running", restarted);
+        return out.toString();
+    }
+
+    private static void coldOrRestarted(StringBuilder out, String name, PipelineResult r) {
+        PipelineResult.Phase first = r.timeline().isEmpty() ? null : r.timeline().get(0);
+        out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s | %.0f %% |%n", name,
+                r.startup().toMillis() / 1000.0, PipelineResult.ms(r.endToEnd(), 50),
+                PipelineResult.ms(r.endToEnd(), 99), PipelineResult.ms(r.relay(), 50), PipelineResult.ms(r.relay(), 99),
+                first == null ? "" : String.format(Locale.ROOT, "%.1f", first.p50Ms()),
+                first == null || first.cpu() == null ? "" : String.format(Locale.ROOT, "%.2f", first.cpu().jitCores()),
+                r.cpu().pipelineCores() / r.cpu().machineCores() * 100));
     }
 
     private static void row(StringBuilder out, String name, Histogram relay, Histogram endToEnd, double cpuMs) {

@@ -4,10 +4,16 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What one pipeline run does; see {@link PipelineBenchmark} for the system properties. */
+/**
+ * What one pipeline run does; see {@link PipelineBenchmark} for the system properties.
+ *
+ * @param servicesRestarted whether the measured gateway and streams app are a second start, on a broker
+ *                          and a database that served a first one (a deployment of the services), rather
+ *                          than started cold with the broker
+ */
 public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUser, String dbPassword, Path jars,
         Path workDir, boolean jfr, Map<String, String> gatewayEnv, Map<String, String> streamsEnv,
-        Map<String, String> brokerProperties) {
+        Map<String, String> brokerProperties, boolean servicesRestarted) {
 
     public static PipelineSettings fromSystemProperties() {
         return new PipelineSettings(
@@ -21,22 +27,23 @@ public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUse
                 Boolean.getBoolean("bench.jfr"),
                 prefixed("bench.gateway.env."),
                 prefixed("bench.streams.env."),
-                prefixed("bench.broker."));
+                prefixed("bench.broker."),
+                Boolean.getBoolean("bench.servicesRestarted"));
     }
 
     public PipelineSettings withRate(int newRate) {
         return new PipelineSettings(newRate, seconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, gatewayEnv,
-                streamsEnv, brokerProperties);
+                streamsEnv, brokerProperties, servicesRestarted);
     }
 
     public PipelineSettings withSeconds(int newSeconds) {
         return new PipelineSettings(rate, newSeconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, gatewayEnv,
-                streamsEnv, brokerProperties);
+                streamsEnv, brokerProperties, servicesRestarted);
     }
 
     public PipelineSettings withWorkDir(Path newWorkDir) {
         return new PipelineSettings(rate, seconds, dbUrl, dbUser, dbPassword, jars, newWorkDir, jfr, gatewayEnv,
-                streamsEnv, brokerProperties);
+                streamsEnv, brokerProperties, servicesRestarted);
     }
 
     /** These settings with one more variable for the gateway process. */
@@ -44,7 +51,13 @@ public record PipelineSettings(int rate, int seconds, String dbUrl, String dbUse
         Map<String, String> env = new LinkedHashMap<>(gatewayEnv);
         env.put(name, value);
         return new PipelineSettings(rate, seconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, env,
-                streamsEnv, brokerProperties);
+                streamsEnv, brokerProperties, servicesRestarted);
+    }
+
+    /** These settings with the measured services started a second time on a running broker. */
+    public PipelineSettings withServicesRestarted() {
+        return new PipelineSettings(rate, seconds, dbUrl, dbUser, dbPassword, jars, workDir, jfr, gatewayEnv,
+                streamsEnv, brokerProperties, true);
     }
 
     private static Map<String, String> prefixed(String prefix) {

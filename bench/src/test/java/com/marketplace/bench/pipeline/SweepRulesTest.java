@@ -32,7 +32,7 @@ class SweepRulesTest {
             http.recordValue((long) (httpMs * 1000));
         }
         PipelineSettings settings = new PipelineSettings(rate, SECONDS, "jdbc:mysql://h/db", "u", "", Path.of("."),
-                Path.of("target"), false, Map.of(), Map.of(), Map.of());
+                Path.of("target"), false, Map.of(), Map.of(), Map.of(), false);
         PipelineResult result = new PipelineResult(settings, Duration.ZERO, answered + notCreated, answered, notCreated,
                 0, lostOnEmail, http, PipelineBenchmark.newHistogram(), e2e,
                 PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, Map.of(), RelayRounds.NONE,
