@@ -8,7 +8,7 @@ import com.marketplace.http.ClientInput;
 import com.marketplace.http.Problem;
 import com.marketplace.http.Readiness;
 import com.marketplace.streams.config.StreamsAppConfig;
-import com.marketplace.streams.dedupe.DedupeProcessor;
+import com.marketplace.streams.dedupe.DroppedDuplicates;
 import com.marketplace.streams.http.QueryApiProblems;
 import com.marketplace.streams.http.Routes;
 import com.marketplace.streams.http.StatsController;
@@ -76,10 +76,12 @@ public final class StreamsApp {
     private StreamsApp(StreamsAppConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         StatusCountLocks statusCountLocks = new StatusCountLocks();
-        this.streams = new KafkaStreams(OrderTopology.build(config, statusCountLocks), config.toStreamsProperties());
+        DroppedDuplicates droppedDuplicates = new DroppedDuplicates();
+        this.streams = new KafkaStreams(OrderTopology.build(config, statusCountLocks, droppedDuplicates),
+                config.toStreamsProperties());
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        registerDedupeDrops();
+        registerDedupeDrops(droppedDuplicates);
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
         this.secret = InstanceSecret.of(config.instanceSecret());
         this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
@@ -98,18 +100,10 @@ public final class StreamsApp {
         return new StreamsApp(config);
     }
 
-    private void registerDedupeDrops() {
-        FunctionCounter.builder("dedupe.dropped.events", streams, StreamsApp::droppedDuplicates)
+    private void registerDedupeDrops(DroppedDuplicates drops) {
+        FunctionCounter.builder("dedupe.dropped.events", drops, DroppedDuplicates::total)
                 .description("Order events dropped as duplicates of an eventId already seen")
                 .register(meterRegistry);
-    }
-
-    private static double droppedDuplicates(KafkaStreams streams) {
-        return streams.metrics().entrySet().stream()
-                .filter(e -> DedupeProcessor.METRICS_GROUP.equals(e.getKey().group())
-                        && DedupeProcessor.DROPPED_METRIC.equals(e.getKey().name()))
-                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                .sum();
     }
 
     private Javalin createJavalin() {

@@ -74,13 +74,14 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     private FixedKeyProcessorContext<String, EventEnvelope> context;
     private WindowStore<String, Long> seen;
     private Sensor dropped;
+    private final DroppedDuplicates drops;
 
     /**
      * @param retention how long an eventId is remembered
      * @throws IllegalArgumentException when retention is not positive
      */
     public DedupeProcessor(Duration retention) {
-        this(retention, false);
+        this(retention, false, new DroppedDuplicates());
     }
 
     /**
@@ -90,11 +91,13 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
      *                           never under {@code exactly_once_v2}, where a record is read again only
      *                           after its effects were rolled back (or the group's offsets were moved
      *                           back by hand, and then it is a duplicate)
+     * @param drops              where each dropped duplicate is counted too, beside the task's sensor
      * @throws IllegalArgumentException when retention is not positive
      */
-    public DedupeProcessor(Duration retention, boolean reprocessReadAgain) {
+    public DedupeProcessor(Duration retention, boolean reprocessReadAgain, DroppedDuplicates drops) {
         this.retention = requireValidRetention(retention);
         this.reprocessReadAgain = reprocessReadAgain;
+        this.drops = Objects.requireNonNull(drops, "drops");
     }
 
     /**
@@ -138,6 +141,7 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
         } else {
             log.debug("dropping duplicate event {} of order {}", eventId, record.key());
             dropped.record();
+            drops.add();
             return;
         }
         context.forward(record);

@@ -2,6 +2,7 @@ package com.marketplace.streams.dedupe;
 
 import com.marketplace.events.EventEnvelope;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
@@ -12,26 +13,29 @@ public final class DedupeProcessorSupplier implements FixedKeyProcessorSupplier<
 
     private final Duration retention;
     private final boolean reprocessReadAgain;
+    private final DroppedDuplicates drops;
     private final StoreBuilder<?> store;
 
     /** @throws IllegalArgumentException when retention is not positive */
     public DedupeProcessorSupplier(Duration retention) {
-        this(retention, false);
+        this(retention, false, new DroppedDuplicates());
     }
 
     /**
-     * @param reprocessReadAgain see {@link DedupeProcessor#DedupeProcessor(Duration, boolean)}
+     * @param reprocessReadAgain see {@link DedupeProcessor#DedupeProcessor(Duration, boolean, DroppedDuplicates)}
+     * @param drops              counts the duplicates every processor of the topology drops
      * @throws IllegalArgumentException when retention is not positive
      */
-    public DedupeProcessorSupplier(Duration retention, boolean reprocessReadAgain) {
+    public DedupeProcessorSupplier(Duration retention, boolean reprocessReadAgain, DroppedDuplicates drops) {
         this.retention = DedupeProcessor.requireValidRetention(retention);
         this.reprocessReadAgain = reprocessReadAgain;
+        this.drops = Objects.requireNonNull(drops, "drops");
         this.store = DedupeStore.builder(retention);
     }
 
     @Override
     public FixedKeyProcessor<String, EventEnvelope, EventEnvelope> get() {
-        return new DedupeProcessor(retention, reprocessReadAgain);
+        return new DedupeProcessor(retention, reprocessReadAgain, drops);
     }
 
     @Override

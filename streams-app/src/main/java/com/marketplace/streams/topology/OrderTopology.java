@@ -5,6 +5,7 @@ import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
+import com.marketplace.streams.dedupe.DroppedDuplicates;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.StatusCountLocks;
 import java.time.Duration;
@@ -43,19 +44,20 @@ public final class OrderTopology {
 
     /** The topology for {@code config}, for a client whose status counts no query reads; pure, creates no clients. */
     public static Topology build(StreamsAppConfig config) {
-        return build(config, new StatusCountLocks());
+        return build(config, new StatusCountLocks(), new DroppedDuplicates());
     }
 
     /**
      * The topology for {@code config}; its status moves take {@code statusCountLocks}, the locks the
-     * client's queries read the counts under. Pure, creates no clients.
+     * client's queries read the counts under, and its dedupe step counts the duplicates it drops in
+     * {@code drops}, the client's metric. Pure, creates no clients.
      */
-    public static Topology build(StreamsAppConfig config, StatusCountLocks statusCountLocks) {
+    public static Topology build(StreamsAppConfig config, StatusCountLocks statusCountLocks, DroppedDuplicates drops) {
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
         KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention(),
-                !config.exactlyOnce());
+                !config.exactlyOnce(), drops);
         fanOut(events, serdes);
         events.process(OrderStatistics.supplier(serdes, statusCountLocks), Named.as("order-statistics"));
         events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
@@ -64,7 +66,8 @@ public final class OrderTopology {
     }
 
     private static KStream<String, EventEnvelope> firstSeenEvents(StreamsBuilder builder, AppSerdes serdes,
-                                                                  Duration dedupeRetention, boolean atLeastOnce) {
+                                                                  Duration dedupeRetention, boolean atLeastOnce,
+                                                                  DroppedDuplicates drops) {
         var decoded = builder
                 .stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(serdes.inputKeys(), serdes.bytes())
                         .withName("order-events-source"))
@@ -77,7 +80,7 @@ public final class OrderTopology {
                 .defaultBranch(Branched.as("ok"));
         return branches.get("decode-result-ok")
                 .mapValues(DecodedEvent::event, Named.as("decoded-event"))
-                .processValues(new DedupeProcessorSupplier(dedupeRetention, atLeastOnce), Named.as("dedupe"));
+                .processValues(new DedupeProcessorSupplier(dedupeRetention, atLeastOnce, drops), Named.as("dedupe"));
     }
 
     /**

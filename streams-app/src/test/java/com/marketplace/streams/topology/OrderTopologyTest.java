@@ -18,6 +18,7 @@ import com.marketplace.events.OrderStatus;
 import com.marketplace.events.RecipientType;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.records.EventRecordHeaders;
+import com.marketplace.streams.dedupe.DedupeProcessor;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -151,6 +152,31 @@ class OrderTopologyTest {
         assertThat(fx.buyerStats().get(1L).orders()).isEqualTo(1);
         assertThat(fx.sellerStats().get(7L).orders()).isEqualTo(1);
         assertThat(fx.statusCounts()).containsExactlyEntriesOf(java.util.Map.of("PENDING", 1L));
+    }
+
+    @Test
+    void droppedDuplicatesAreCountedAndTheCountStaysWhenTheTaskGoes() {
+        EventEnvelope order = created(43, 1, T0, List.of(item(7, 2, "1500.00")));
+        fx.send(order);
+        fx.send(order, T0.plusSeconds(1));
+        fx.send(order, T0.plusSeconds(2));
+
+        assertThat(fx.droppedDuplicates.total()).isEqualTo(2);
+        assertThat(taskSensorDrops()).isEqualTo(2.0);
+
+        // the task closes, as when a rebalance moves it away: its sensor goes with it, the count does not
+        fx.close();
+
+        assertThat(taskSensorDrops()).isZero();
+        assertThat(fx.droppedDuplicates.total()).isEqualTo(2);
+    }
+
+    private double taskSensorDrops() {
+        return fx.driver.metrics().entrySet().stream()
+                .filter(e -> DedupeProcessor.METRICS_GROUP.equals(e.getKey().group())
+                        && DedupeProcessor.DROPPED_METRIC.equals(e.getKey().name()))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
     }
 
     @Test

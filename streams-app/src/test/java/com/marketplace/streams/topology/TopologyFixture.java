@@ -10,6 +10,7 @@ import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.records.EventRecordHeaders;
 import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.dedupe.DroppedDuplicates;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
@@ -45,6 +46,9 @@ public final class TopologyFixture implements AutoCloseable {
     public final TestOutputTopic<String, Notification> notification;
     public final TestOutputTopic<String, AnalyticsEvent> analytics;
     public final TestOutputTopic<String, byte[]> dlq;
+    /** What the client's {@code dedupe.dropped.events} metric reads. */
+    public final DroppedDuplicates droppedDuplicates = new DroppedDuplicates();
+    private boolean closed;
 
     public TopologyFixture(Duration dedupeRetention) {
         this(dedupeRetention, new Properties());
@@ -75,7 +79,8 @@ public final class TopologyFixture implements AutoCloseable {
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         Properties props = config.toStreamsProperties();
         props.putAll(overrides);
-        driver = new TopologyTestDriver(OrderTopology.build(config, statusCountLocks), props, Events.T0);
+        driver = new TopologyTestDriver(OrderTopology.build(config, statusCountLocks, droppedDuplicates), props,
+                Events.T0);
         created = driver.createInputTopic(Topics.ORDER_CREATED, new StringSerializer(), new ByteArraySerializer());
         statusChanged = driver.createInputTopic(Topics.ORDER_STATUS_CHANGED, new StringSerializer(),
                 new ByteArraySerializer());
@@ -152,7 +157,11 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     @Override
+    /** Closes the driver and with it the tasks; closing again does nothing. */
     public void close() {
-        driver.close();
+        if (!closed) {
+            closed = true;
+            driver.close();
+        }
     }
 }
