@@ -70,6 +70,8 @@ public final class StoreQueries {
     private static final Serializer<String> STRINGS = new StringSerializer();
     /** Digits before the point of the largest amount a statistic holds: far beyond any real sum. */
     private static final int MAX_AMOUNT_DIGITS = 30;
+    /** Decimal places an amount may be written with, trailing zeros included. */
+    private static final int MAX_AMOUNT_SCALE = 18;
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -160,12 +162,15 @@ public final class StoreQueries {
 
     /**
      * Whether {@code value} can be a sum of the orders' amounts: not below zero, in hundredths at most
-     * (the gateway's {@code DECIMAL(19,2)}), and at most {@value #MAX_AMOUNT_DIGITS} digits before the
-     * point, so that no answer makes the sum a number of unbounded size.
+     * as an event's amounts are (trailing zeros aside: {@code 1500.000} is an amount), at most
+     * {@value #MAX_AMOUNT_SCALE} places written, and at most {@value #MAX_AMOUNT_DIGITS} digits before
+     * the point, so that no answer makes the sum a number of unbounded size.
      */
     static boolean isAmount(BigDecimal value) {
-        return value.signum() >= 0 && value.scale() >= 0 && value.scale() <= 2
-                && value.precision() - value.scale() <= MAX_AMOUNT_DIGITS;
+        return value.signum() >= 0
+                && value.scale() <= MAX_AMOUNT_SCALE
+                && (value.scale() <= 2 || value.stripTrailingZeros().scale() <= 2)
+                && (long) value.precision() - value.scale() <= MAX_AMOUNT_DIGITS;
     }
 
     /**
