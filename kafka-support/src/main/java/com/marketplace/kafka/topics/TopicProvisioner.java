@@ -19,8 +19,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -102,8 +104,9 @@ public final class TopicProvisioner {
      * @return the names of the topics this call created
      * @throws CoPartitioningException when the two order topics have, or would get, different partition counts
      * @throws TopicsRefusedException when the brokers refuse a creation or description for a reason a
-     *                                retry does not change (an {@link ApiException} that is not retriable)
-     * @throws IllegalStateException when the brokers do not answer within {@code timeout}
+     *                                retry does not change ({@link #isRefusal})
+     * @throws IllegalStateException when the brokers do not answer within {@code timeout}, or refuse
+     *                               for a reason that may pass
      */
     public List<String> provision(Collection<String> otherTopics, Duration timeout) {
         Set<String> wanted = new LinkedHashSet<>(Topics.ORDER_EVENT_TOPICS);
@@ -126,7 +129,7 @@ public final class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ApiException refusal && !(refusal instanceof RetriableException)) {
+            if (isRefusal(e.getCause())) {
                 throw new TopicsRefusedException("the brokers refused the topics: " + describe(e), e);
             }
             throw new IllegalStateException("cannot list, describe or create topics: " + describe(e), e);
@@ -211,6 +214,18 @@ public final class TopicProvisioner {
 
     private static String state(Map<String, Integer> counts, String topic, String missingVerb) {
         return counts.containsKey(topic) ? "has" : missingVerb;
+    }
+
+    /**
+     * Whether the brokers' answer refuses the topics for good: a topic policy, missing authorisation,
+     * a partition count or topic setting they do not accept, a request they do not support. A
+     * replication factor above the brokers registered is not among them: a cluster whose brokers are
+     * still starting answers so too, and that passes.
+     */
+    static boolean isRefusal(Throwable answer) {
+        return answer instanceof PolicyViolationException
+                || answer instanceof InvalidPartitionsException
+                || answer instanceof InvalidConfigurationException && !(answer instanceof InvalidReplicationFactorException);
     }
 
     private static String describe(Exception e) {

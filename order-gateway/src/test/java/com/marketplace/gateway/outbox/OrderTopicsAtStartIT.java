@@ -70,18 +70,18 @@ class OrderTopicsAtStartIT {
 
     @Test
     void gatewayRefusesToStartWhenTheBrokersRefuseTheTopics() {
-        GatewayConfig threeReplicas = TestDatabase.gatewayConfig(Map.of(
-                GatewayConfig.RELAY_ENABLED, "true",
-                GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers(),
-                GatewayConfig.TOPIC_PARTITIONS, "2",
-                GatewayConfig.TOPIC_REPLICATION_FACTOR, "3"));
+        broker.close();
+        broker = EmbeddedKafkaBroker.builder()
+                .brokerProperty("create.topic.policy.class.name", RefuseEveryTopic.class.getName())
+                .build();
+        broker.start();
         Set<Thread> producersBefore = producerThreads();
-        GatewayApp app = GatewayApp.create(threeReplicas, TestDatabase.dataSource(), OutboxNotifier.NONE);
+        GatewayApp app = GatewayApp.create(relayConfig(), TestDatabase.dataSource(), OutboxNotifier.NONE);
 
-        // one broker cannot hold three replicas: no retry changes that, so the gateway does not start
+        // a policy that refuses the topics refuses them on every attempt: the gateway does not start
         assertThatThrownBy(() -> app.start(0))
                 .isInstanceOf(TopicsRefusedException.class)
-                .hasMessageContaining("InvalidReplicationFactorException")
+                .hasMessageContaining("PolicyViolationException")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(producerThreads()).isSubsetOf(producersBefore));
