@@ -132,14 +132,15 @@ public record GatewayConfig(
         return props;
     }
 
-    /** A user's password in the URL's address ({@code //user:password@host}). */
-    private static final Pattern URL_USER_PASSWORD = Pattern.compile("(//[^/@:]*:)[^/@]*@");
+    /** A user's password in the URL's address ({@code //user:password@host}, also after a {@code ,} between hosts). */
+    private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)[^/@,;?&()]*@");
     /**
      * A property of the URL whose name says it may hold a secret ({@code password=}, {@code PASSWORD=},
-     * {@code trustStorePassword=}, {@code pwd=}, …).
+     * {@code trustStorePassword=}, {@code pwd=}, …), after {@code ?}, {@code &} or {@code ;}, or in a
+     * host's {@code (key=value,…)} form; a value in braces ({@code {a;b}}) whole.
      */
     private static final Pattern URL_SECRET_PROPERTY =
-            Pattern.compile("(?i)([?&;][^=&;]*(?:pass|pwd|secret|token|key)[^=&;]*=)[^&;]*");
+            Pattern.compile("(?i)([?&;(,][^=&;(),]*(?:pass|pwd|secret|token|key)[^=&;(),]*=)(\\{[^}]*}|[^&;(),]*)");
 
     /**
      * {@code url} with every password or other secret it carries (a JDBC URL may carry a password in

@@ -133,7 +133,13 @@ class GatewayConfigTest {
                 "jdbc:mysql://app:s3cret@db/orders", "jdbc:mysql://app:***@db/orders",
                 "jdbc:h2:file:./data/orders;MODE=MySQL;PASSWORD=s3cret", "jdbc:h2:file:./data/orders;MODE=MySQL;PASSWORD=***",
                 "jdbc:mariadb://db/orders?trustStorePassword=s3cret", "jdbc:mariadb://db/orders?trustStorePassword=***",
-                "jdbc:mariadb://db:3306/orders?useSsl=true", "jdbc:mariadb://db:3306/orders?useSsl=true");
+                "jdbc:mariadb://db:3306/orders?useSsl=true", "jdbc:mariadb://db:3306/orders?useSsl=true",
+                "jdbc:mysql://(host=db,port=3306,user=app,password=s3cret)/orders",
+                "jdbc:mysql://(host=db,port=3306,user=app,password=***)/orders",
+                "jdbc:mysql://address=(host=db)(password=s3cret)/orders", "jdbc:mysql://address=(host=db)(password=***)/orders",
+                "jdbc:mysql://app:s3cret@h1,app:s3cret@h2/orders", "jdbc:mysql://app:***@h1,app:***@h2/orders",
+                "jdbc:sqlserver://db;password={s3cret;x}", "jdbc:sqlserver://db;password=***",
+                "jdbc:mariadb://db:3306?user=x&email=a@b.c", "jdbc:mariadb://db:3306?user=x&email=a@b.c");
         urls.forEach((url, shown) -> {
             GatewayConfig config = GatewayConfig.fromEnv(Map.of("DB_URL", url));
 
