@@ -9,6 +9,8 @@ import com.marketplace.streams.config.StreamsAppConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration STREAMS_READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a close waits for a start under way to stop what it was starting. */
+    private static final Duration START_END_TIMEOUT = Duration.ofSeconds(60);
 
     private final LocalStackOptions options;
     private final Object lock = new Object();
@@ -30,6 +34,8 @@ public final class LocalStack implements AutoCloseable {
     private volatile GatewayApp gateway;
     private volatile StreamsApp streams;
     private volatile boolean closed;
+    /** Counted down when a {@link #start()} ends, however it ends; {@code null} before one begins. */
+    private volatile CountDownLatch starting;
 
     public LocalStack(LocalStackOptions options) {
         this.options = options;
@@ -37,13 +43,27 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts broker, gateway, then the streams app; returns once each answers (streams: RUNNING).
-     * A {@link #close()} meanwhile (a Ctrl-C during start-up) does not wait for it: it stops what has
-     * started, and this stops whatever it starts after that and throws.
+     * A {@link #close()} meanwhile (a Ctrl-C during start-up) stops at once what has started; this
+     * stops the component it is starting as soon as that has started, and throws; the close returns
+     * once it has.
      *
      * @throws IllegalStateException when the stack was closed already, or is closed during the start
      */
     public LocalStack start() {
-        requireOpen();
+        synchronized (lock) {
+            requireOpen();
+            starting = new CountDownLatch(1);
+        }
+        try {
+            startAll();
+            requireOpen();
+            return this;
+        } finally {
+            starting.countDown();
+        }
+    }
+
+    private void startAll() {
         log.info("Starting the local stack; the broker's and Kafka clients' logs go to {}",
                 options.logFile().toAbsolutePath());
         EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder()
@@ -61,7 +81,6 @@ public final class LocalStack implements AutoCloseable {
         awaitStreamsRunning(startedStreams);
         log.info("Streams app ready at {} (state in {})", streamsUrl(),
                 startedStreams.config().stateDir().toAbsolutePath());
-        return this;
     }
 
     /** Whether {@link #close()} has been called. */
@@ -142,7 +161,8 @@ public final class LocalStack implements AutoCloseable {
     /**
      * Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker.
      * Each is stopped even if stopping an earlier one failed. During a {@link #start()} it stops what
-     * has started so far without waiting for the rest, which the start stops as it comes.
+     * has started so far without waiting for the rest, which the start stops as it comes, then waits
+     * (at most a minute) for the start to end.
      */
     @Override
     public void close() {
@@ -161,7 +181,24 @@ public final class LocalStack implements AutoCloseable {
         stopQuietly("streams app", stoppingStreams == null ? null : stoppingStreams::stop);
         stopQuietly("order gateway", stoppingGateway == null ? null : stoppingGateway::stop);
         stopQuietly("Kafka broker", stoppingBroker == null ? null : stoppingBroker::close);
+        awaitStartEnded();
         log.info("Local stack stopped");
+    }
+
+    /**
+     * A start under way stops the component it is starting once that has started; a shutdown hook
+     * that returned before would let the JVM halt in the middle of it (the H2 database being migrated,
+     * the broker's logs being written).
+     */
+    private void awaitStartEnded() {
+        CountDownLatch started = starting;
+        try {
+            if (started != null && !started.await(START_END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("The start under way did not end within {}; stopping without it", START_END_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void stopQuietly(String component, Runnable stop) {
