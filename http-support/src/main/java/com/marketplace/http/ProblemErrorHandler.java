@@ -40,6 +40,11 @@ final class ProblemErrorHandler extends ErrorHandler {
         }
         log.debug("Answering {} before routing: {}", status, request.getAttribute(ERROR_MESSAGE));
         response.getHeaders().put(ERROR_CACHE_CONTROL);
+        if (status == HttpStatus.SERVICE_UNAVAILABLE_503) {
+            // a server stopping answers the requests still arriving on its open connections so: ask
+            // again, as every other 503 of the services says (another instance will answer)
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, ProblemResponses.RETRY_AFTER_SECONDS);
+        }
         if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod())) {
             callback.succeeded();
             return true;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.marketplace.http.testing.RawHttp;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,11 +45,14 @@ class ApiServerStopTest {
         ApiJson json = new ApiJson(JsonMapper.builder().build());
         return ApiServer.with(json, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .stopGrace(grace)
-                .routes(routes -> routes.post("/slow", ctx -> {
-                    entered.countDown();
-                    release.await(60, TimeUnit.SECONDS);
-                    json.respond(ctx, 201, Map.of("written", true));
-                }))
+                .routes(routes -> {
+                    routes.post("/slow", ctx -> {
+                        entered.countDown();
+                        release.await(60, TimeUnit.SECONDS);
+                        json.respond(ctx, 201, Map.of("written", true));
+                    });
+                    routes.get("/fast", ctx -> json.ok(ctx, Map.of("fast", true)));
+                })
                 .build().start(0);
     }
 
@@ -71,6 +76,33 @@ class ApiServerStopTest {
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.body()).contains("\"written\":true");
         stopped.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRequestArrivingOnAnOpenConnectionWhileTheServerStopsIsAskedToComeAgain() throws Exception {
+        app = serverWithASlowRoute(Duration.ofSeconds(10));
+        byte[] fast = RawHttp.request("GET /fast HTTP/1.1\nHost: localhost\n", new byte[0]);
+        try (Socket open = new Socket("localhost", app.port())) {
+            open.setSoTimeout(10_000);
+            assertThat(RawHttp.send(open, fast).status()).isEqualTo(200);
+            CompletableFuture<HttpResponse<String>> slow = postSlow();
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> ApiServer.stop(app));
+
+            // the open connection is answered as usual until the stop has begun
+            RawHttp.Answer answer = RawHttp.send(open, fast);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (answer.status() == 200 && System.nanoTime() < deadline) {
+                answer = RawHttp.send(open, fast);
+            }
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.header("Retry-After")).contains(ProblemResponses.RETRY_AFTER_SECONDS);
+            release.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+            stopped.get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -90,6 +90,16 @@ public final class RawHttp {
     }
 
     /**
+     * Sends {@code bytes} on {@code socket}, a connection kept open across requests, and reads one
+     * answer from it; the connection stays open unless the server closes it.
+     */
+    public static Answer send(Socket socket, byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return read(socket.getInputStream());
+    }
+
+    /**
      * Sends the request head at once, then {@code body} one byte every {@code every} (a client that
      * keeps the connection busy without ever finishing), and reads one answer, which may come while
      * the body is still trickling in.
