@@ -79,7 +79,8 @@ class ApiServerStopTest {
     }
 
     @Test
-    void aRequestArrivingOnAnOpenConnectionWhileTheServerStopsIsAskedToComeAgain() throws Exception {
+    void aRequestArrivingOnAnOpenConnectionWhileTheServerStopsIsAskedToComeAgainOrFindsItClosed()
+            throws Exception {
         app = serverWithASlowRoute(Duration.ofSeconds(10));
         byte[] fast = RawHttp.request("GET /fast HTTP/1.1\nHost: localhost\n", new byte[0]);
         try (Socket open = new Socket("localhost", app.port())) {
@@ -96,9 +97,13 @@ class ApiServerStopTest {
                 answer = RawHttp.send(open, fast);
             }
 
-            assertThat(answer.status()).as(answer.body()).isEqualTo(503);
-            assertThat(answer.contentType()).startsWith("application/problem+json");
-            assertThat(answer.header("Retry-After")).contains(ProblemResponses.RETRY_AFTER_SECONDS);
+            // Jetty closes a connection that is idle when the stop begins, and answers 503 on one that
+            // is reading a request then: which of the two this one meets is a matter of timing
+            if (!answer.closedWithoutAnswer()) {
+                assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+                assertThat(answer.contentType()).startsWith("application/problem+json");
+                assertThat(answer.header("Retry-After")).contains(ProblemResponses.RETRY_AFTER_SECONDS);
+            }
             release.countDown();
             assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
             stopped.get(10, TimeUnit.SECONDS);
