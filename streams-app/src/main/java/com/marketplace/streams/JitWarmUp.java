@@ -60,8 +60,14 @@ import org.slf4j.LoggerFactory;
  */
 final class JitWarmUp {
 
-    /** Prefix of the warm-up's state directories under {@code STATE_DIR}. */
-    static final String DIRECTORY_PREFIX = "jit-warm-up-";
+    /**
+     * The directory under {@code STATE_DIR} that holds the warm-ups' state directories, and nothing
+     * else: the instance's own state sits beside it under its application id, which no clean-up here
+     * may touch whatever that id is.
+     */
+    static final String DIRECTORY = ".jit-warm-up";
+    /** Prefix of each warm-up's state directory in {@link #DIRECTORY}. */
+    static final String DIRECTORY_PREFIX = "run-";
     /** The longest a warm-up may take before it stops early (a very slow or crowded machine). */
     static final Duration MAX_TIME = Duration.ofSeconds(30);
     /** How often the warm-up asks whether real events have overtaken it. */
@@ -138,8 +144,9 @@ final class JitWarmUp {
         Path dir = null;
         try {
             rocksDb.await();
-            deleteStale(config.stateDir());
-            dir = Files.createTempDirectory(Files.createDirectories(config.stateDir()), DIRECTORY_PREFIX);
+            Path warmUps = Files.createDirectories(config.stateDir().resolve(DIRECTORY));
+            deleteStale(warmUps);
+            dir = Files.createTempDirectory(warmUps, DIRECTORY_PREFIX);
             run(config.withKafka("jit-warm-up.invalid:9092", dir).withApplicationId("jit-warm-up"), start);
             long ran = System.nanoTime();
             awaitCompilations(start + MAX_TIME.toNanos());
@@ -280,13 +287,10 @@ final class JitWarmUp {
                 List.copyOf(items), total, "KRW", OrderStatus.PENDING, at);
     }
 
-    /** Deletes warm-up directories that a process which died while warming up left under {@code stateDir}. */
-    private static void deleteStale(Path stateDir) throws IOException {
-        if (!Files.isDirectory(stateDir)) {
-            return;
-        }
+    /** Deletes warm-up directories that a process which died while warming up left in {@code warmUps}. */
+    private static void deleteStale(Path warmUps) throws IOException {
         FileTime staleBefore = FileTime.from(Instant.now().minus(STALE));
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(stateDir, DIRECTORY_PREFIX + "*")) {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(warmUps, DIRECTORY_PREFIX + "*")) {
             for (Path leftover : leftovers) {
                 if (Files.getLastModifiedTime(leftover).compareTo(staleBefore) < 0) {
                     delete(leftover);

@@ -90,10 +90,15 @@ class JitWarmUpTest {
 
     @Test
     void aDirectoryLeftByAProcessThatDiedIsDeletedAndARecentOneKept() throws IOException {
-        Path stale = Files.createDirectories(stateDir.resolve(JitWarmUp.DIRECTORY_PREFIX + "1/jit-warm-up/0_0"));
-        Path staleRoot = stateDir.resolve(JitWarmUp.DIRECTORY_PREFIX + "1");
+        Path warmUps = stateDir.resolve(JitWarmUp.DIRECTORY);
+        Path stale = Files.createDirectories(warmUps.resolve(JitWarmUp.DIRECTORY_PREFIX + "1/jit-warm-up/0_0"));
+        Path staleRoot = warmUps.resolve(JitWarmUp.DIRECTORY_PREFIX + "1");
         Files.setLastModifiedTime(staleRoot, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-        Path recent = Files.createDirectories(stateDir.resolve(JitWarmUp.DIRECTORY_PREFIX + "2"));
+        Path recent = Files.createDirectories(warmUps.resolve(JitWarmUp.DIRECTORY_PREFIX + "2"));
+        // the instance's own state, under an application id that looks like a warm-up's, long unchanged
+        Path own = Files.createDirectories(stateDir.resolve("jit-warm-up-prod/0_0"));
+        Path ownRoot = stateDir.resolve("jit-warm-up-prod");
+        Files.setLastModifiedTime(ownRoot, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
 
         JitWarmUp warmUp = JitWarmUp.begin(config(10), RocksDbLibrary.preload(stateDir), () -> false);
         await().atMost(Duration.ofSeconds(60)).until(warmUp::done);
@@ -101,11 +106,16 @@ class JitWarmUpTest {
         assertThat(stale).doesNotExist();
         assertThat(staleRoot).doesNotExist();
         assertThat(warmUpDirectories()).containsExactly(recent);
+        assertThat(own).isDirectory();
     }
 
     private List<Path> warmUpDirectories() {
-        try (Stream<Path> entries = Files.list(stateDir)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith(JitWarmUp.DIRECTORY_PREFIX)).toList();
+        Path warmUps = stateDir.resolve(JitWarmUp.DIRECTORY);
+        if (!Files.isDirectory(warmUps)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(warmUps)) {
+            return entries.toList();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
