@@ -74,6 +74,8 @@ final class JitWarmUp {
     private static final Duration CHECK_EVERY = Duration.ofMillis(200);
     /** A period over which the compilers must be nearly idle for the warm-up to end. */
     private static final Duration QUIET = Duration.ofSeconds(1);
+    /** The longest a stop waits for a warm-up in progress to end. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
     /** A warm-up directory older than this was left by a process that died while warming up. */
     private static final Duration STALE = Duration.ofMinutes(10);
     private static final Instant FIRST_EVENT = Instant.parse("2026-01-01T00:00:00Z");
@@ -134,9 +136,16 @@ final class JitWarmUp {
         return Map.copyOf(written);
     }
 
-    /** Asks a warm-up in progress to end after the event it is on. */
+    /**
+     * Asks a warm-up in progress to end after the event it is on, and waits at most {@link #STOP_WAIT}
+     * for it to end and delete its directory: a stopping JVM would otherwise halt in the middle of it.
+     */
     void stop() {
         stop.set(true);
+        if (work != null && !work.awaitEnd(STOP_WAIT)) {
+            log.warn("JIT warm-up did not end within {} of the stop; its directory is left to the next start",
+                    STOP_WAIT);
+        }
     }
 
     private void warmUp(StreamsAppConfig config, RocksDbLibrary rocksDb) {

@@ -1,7 +1,11 @@
 package com.marketplace.streams;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Work a start begins early on a daemon thread of its own, so that it runs while the app is built,
@@ -27,6 +31,25 @@ final class StartupWork {
     /** Whether the work has ended, normally or not. */
     boolean isDone() {
         return done.isDone();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the work to end, normally or not.
+     *
+     * @return whether it has ended
+     */
+    boolean awaitEnd(Duration timeout) {
+        try {
+            done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return done.isDone();
+        }
     }
 
     /**
