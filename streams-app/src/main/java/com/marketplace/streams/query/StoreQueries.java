@@ -388,10 +388,7 @@ public final class StoreQueries {
      */
     private Map<HostInfo, Set<Integer>> ownersOfEveryPartition(String store) {
         AtomicInteger partitionCount = new AtomicInteger(-1);
-        StreamPartitioner<Integer, Object> partitionByNumber = (topic, partition, value, partitions) -> {
-            partitionCount.set(partitions);
-            return Optional.of(Set.of(partition));
-        };
+        StreamPartitioner<Integer, Object> partitionByNumber = partitionByNumber(partitionCount);
         Map<HostInfo, Set<Integer>> owners = new LinkedHashMap<>();
         int partition = 0;
         do {
@@ -405,14 +402,22 @@ public final class StoreQueries {
     /** The number of partitions of {@code store}: as {@link #ownersOfEveryPartition} finds it. */
     private int partitionCount(String store) {
         AtomicInteger partitionCount = new AtomicInteger(-1);
-        activeOwner(store, 0, (StreamPartitioner<Integer, Object>) (topic, partition, value, partitions) -> {
-            partitionCount.set(partitions);
-            return Optional.of(Set.of(partition));
-        });
+        activeOwner(store, 0, partitionByNumber(partitionCount));
         if (partitionCount.get() < 1) {
             throw new StoreUnavailableException("the partitions of " + store + " are not known");
         }
         return partitionCount.get();
+    }
+
+    /**
+     * A partitioner that maps "key" {@code p} to partition {@code p} and notes in {@code partitionCount}
+     * how many partitions Kafka Streams handed it.
+     */
+    private static StreamPartitioner<Integer, Object> partitionByNumber(AtomicInteger partitionCount) {
+        return (topic, partition, value, partitions) -> {
+            partitionCount.set(partitions);
+            return Optional.of(Set.of(partition));
+        };
     }
 
     private <K> KeyQueryMetadata activeOwner(String store, K key, Serializer<K> serializer) {
