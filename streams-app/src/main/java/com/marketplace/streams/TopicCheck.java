@@ -10,7 +10,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The topics a start needs: the input topics (so the app can start before the gateway) and the
- * output topics, created when missing, the order topics checked for co-partitioning. It runs on a
+ * output topics, created when missing, the order topics checked for co-partitioning, and
+ * {@code dedupe-store}'s changelog kept as long as {@code DEDUPE_RETENTION} needs
+ * ({@link DedupeChangelogRetention}). It runs on a
  * thread of its own from {@link #begin} on, because it mostly waits for the broker while the rest
  * of a start mostly loads classes: begun before the app is built ({@link Main}), it no longer adds
  * its seconds to a restart on a busy machine. {@link #await} is called before Kafka Streams starts.
@@ -46,6 +48,7 @@ final class TopicCheck {
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()), ADMIN_TIMEOUT))) {
             TopicProvisioner.withPipelineRetention(admin, config.topicPartitions(), config.topicReplicationFactor())
                     .provision(Topics.OUTPUT_TOPICS, ADMIN_TIMEOUT);
+            DedupeChangelogRetention.raise(admin, config.applicationId(), config.dedupeRetention(), ADMIN_TIMEOUT);
         }
     }
 }

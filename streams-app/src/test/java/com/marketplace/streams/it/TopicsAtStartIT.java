@@ -2,6 +2,7 @@ package com.marketplace.streams.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
@@ -10,13 +11,23 @@ import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The streams app refuses to start on order topics that are not co-partitioned (real broker). */
+/**
+ * What a start does to the topics (real broker): it refuses order topics that are not
+ * co-partitioned, and keeps {@code dedupe-store}'s changelog as long as {@code DEDUPE_RETENTION}.
+ */
 class TopicsAtStartIT {
 
     private EmbeddedKafkaBroker broker;
@@ -53,5 +64,43 @@ class TopicsAtStartIT {
                         + "marketplace.order.status-changed has 5")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(app.streams().state()).as("Kafka Streams never started").isEqualTo(KafkaStreams.State.CREATED);
+    }
+
+    @Test
+    void aLongerDedupeRetentionRaisesTheChangelogAtTheNextStartAndAShorterOneLeavesIt() throws Exception {
+        String applicationId = "retention-it-" + UUID.randomUUID().toString().substring(0, 8);
+        String changelog = applicationId + "-dedupe-store-changelog";
+        StreamsAppConfig config = StreamsAppConfig.defaults()
+                .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
+                .withApplicationId(applicationId)
+                .withJitWarmUpEvents(0);
+
+        runUntilRunning(config.withDedupeRetention(Duration.ofMinutes(1)));
+        assertThat(retentionMs(changelog)).as("Kafka Streams creates it with the store's retention plus a day")
+                .isEqualTo(Duration.ofDays(1).plusMinutes(1).toMillis());
+
+        runUntilRunning(config.withDedupeRetention(Duration.ofDays(7)));
+        assertThat(retentionMs(changelog)).as("raised for the longer retention")
+                .isEqualTo(Duration.ofDays(8).toMillis());
+
+        runUntilRunning(config.withDedupeRetention(Duration.ofHours(1)));
+        assertThat(retentionMs(changelog)).as("a shorter retention leaves it")
+                .isEqualTo(Duration.ofDays(8).toMillis());
+    }
+
+    private void runUntilRunning(StreamsAppConfig config) {
+        int port = FreePorts.nextOnAllInterfaces();
+        app = StreamsApp.create(config.withHttp(port, "localhost:" + port)).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+        app.stop();
+        app = null;
+    }
+
+    private long retentionMs(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            return Long.parseLong(admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get(TopicConfig.RETENTION_MS_CONFIG).value());
+        }
     }
 }
