@@ -48,8 +48,7 @@ public final class Main {
             app.start(config.httpPort(), topics, rocksDb);
         } catch (RuntimeException e) {
             log.error("streams app failed to start: {}", StartupFailure.describe(e));
-            log.debug("start-up failure", e);
-            app.stop();
+            log.debug("start-up failure", e); // the failed start stopped what it had started
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

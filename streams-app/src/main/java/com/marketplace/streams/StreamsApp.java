@@ -174,9 +174,26 @@ public final class StreamsApp {
         return start(port, TopicCheck.begin(config), RocksDbLibrary.preload(config.stateDir()));
     }
 
-    /** As {@link #start(int)}, with a topic check and RocksDB's library begun earlier (see {@link Main}). */
+    /**
+     * As {@link #start(int)}, with a topic check and RocksDB's library begun earlier (see {@link Main}).
+     * A start that fails stops what it started (the HTTP server, the JIT warm-up), so a process that
+     * embeds the app and goes on is not left serving a port.
+     */
     StreamsApp start(int port, TopicCheck topics, RocksDbLibrary rocksDb) {
         requireNotStopped();
+        try {
+            return startChecked(port, topics, rocksDb);
+        } catch (RuntimeException | Error e) {
+            try {
+                stop();
+            } catch (RuntimeException stopping) {
+                e.addSuppressed(stopping); // the start's own failure is the one to report
+            }
+            throw e;
+        }
+    }
+
+    private StreamsApp startChecked(int port, TopicCheck topics, RocksDbLibrary rocksDb) {
         warmUp = JitWarmUp.begin(config, rocksDb, this::processedRealEvents);
         javalin.start(port);
         topics.await();

@@ -10,6 +10,8 @@ import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +50,7 @@ class TopicsAtStartIT {
     }
 
     @Test
-    void streamsAppRefusesToStartWhenTheOrderTopicsAreNotCoPartitioned() {
+    void streamsAppRefusesToStartWhenTheOrderTopicsAreNotCoPartitioned() throws Exception {
         broker.createTopics(3, Topics.ORDER_CREATED);
         broker.createTopics(5, Topics.ORDER_STATUS_CHANGED);
         String applicationId = "topics-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -63,7 +65,14 @@ class TopicsAtStartIT {
                 .hasMessageStartingWith("marketplace.order.created has 3 partitions but "
                         + "marketplace.order.status-changed has 5")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
-        assertThat(app.streams().state()).as("Kafka Streams never started").isEqualTo(KafkaStreams.State.CREATED);
+        assertThat(app.streams().state()).as("closed by the failed start").isEqualTo(KafkaStreams.State.NOT_RUNNING);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            assertThat(admin.listGroups().all().get()).as("Kafka Streams never joined its group")
+                    .noneMatch(group -> group.groupId().equals(applicationId));
+        }
+        assertThatThrownBy(() -> new Socket("localhost", port).close())
+                .as("the failed start stopped the query API it had started")
+                .isInstanceOf(ConnectException.class);
     }
 
     @Test
