@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * The whole system in one JVM: a real Kafka broker (KRaft) in-process, the order gateway with its
  * outbox relay on an H2 file database in MySQL mode, and the streams app with its query API (state
  * under the data directory). Components start in dependency order and stop in reverse order;
- * {@link #close()} is safe to call more than once.
+ * {@link #close()} is safe to call more than once. The data directory is held ({@link DataDirLock})
+ * from the start to the end of the close, so a second stack on it fails before it opens the broker's,
+ * the database's or the streams app's files (its log lines still go to the directory's log file).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -29,7 +31,9 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration START_END_TIMEOUT = Duration.ofSeconds(60);
 
     private final LocalStackOptions options;
+    private final Map<String, String> env;
     private final Object lock = new Object();
+    private volatile DataDirLock dataDirLock;
     private volatile EmbeddedKafkaBroker broker;
     private volatile GatewayApp gateway;
     private volatile StreamsApp streams;
@@ -37,8 +41,15 @@ public final class LocalStack implements AutoCloseable {
     /** Counted down when a {@link #start()} ends, however it ends; {@code null} before one begins. */
     private volatile CountDownLatch starting;
 
+    /** A stack whose services read the rest of their settings from this process's environment. */
     public LocalStack(LocalStackOptions options) {
+        this(options, System.getenv());
+    }
+
+    /** A stack whose services read the rest of their settings from {@code env}. */
+    public LocalStack(LocalStackOptions options, Map<String, String> env) {
         this.options = options;
+        this.env = Map.copyOf(env);
     }
 
     /**
@@ -66,6 +77,9 @@ public final class LocalStack implements AutoCloseable {
     private void startAll() {
         log.info("Starting the local stack; the broker's and Kafka clients' logs go to {}",
                 options.logFile().toAbsolutePath());
+        checkSettings();
+        DataDirLock heldDataDir = DataDirLock.acquire(options.dataDir());
+        keep("data directory lock", heldDataDir::close, () -> dataDirLock = heldDataDir);
         EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())
                 .logDir(options.dataDir().resolve("kafka").toAbsolutePath())
@@ -73,10 +87,13 @@ public final class LocalStack implements AutoCloseable {
         startedBroker.start();
         keep("Kafka broker", startedBroker::close, () -> broker = startedBroker);
         log.info("Kafka broker ready at {} (data in {})", startedBroker.bootstrapServers(), startedBroker.logDir());
-        GatewayApp startedGateway = GatewayApp.create(GatewayConfig.fromEnv(gatewayEnv())).start();
+        GatewayApp startedGateway = GatewayApp.create(GatewayConfig.fromEnv(
+                gatewayEnv(startedBroker.bootstrapServers()))).start();
         keep("order gateway", startedGateway::stop, () -> gateway = startedGateway);
         log.info("Order gateway ready at {} (H2 database {})", gatewayUrl(), options.dbUrl());
-        StreamsApp startedStreams = StreamsApp.create(streamsConfig()).start();
+        int streamsPort = options.streamsPort() == 0 ? FreePorts.nextOnAllInterfaces() : options.streamsPort();
+        StreamsApp startedStreams = StreamsApp.create(streamsConfig(startedBroker.bootstrapServers(), streamsPort))
+                .start(); // a failed start stops what it started
         keep("streams app", startedStreams::stop, () -> streams = startedStreams);
         awaitStreamsRunning(startedStreams);
         log.info("Streams app ready at {} (state in {})", streamsUrl(),
@@ -109,13 +126,29 @@ public final class LocalStack implements AutoCloseable {
         requireOpen();
     }
 
-    /** The query API must know its port before it starts: it advertises it as application.server. */
-    private StreamsAppConfig streamsConfig() {
-        int port = options.streamsPort() == 0 ? FreePorts.nextOnAllInterfaces() : options.streamsPort();
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("STATE_DIR", options.dataDir().resolve("streams-state").toAbsolutePath().toString());
-        return StreamsAppConfig.fromEnv(env).withHttp(port, "localhost:" + port);
+    /**
+     * Reads both services' settings from the environment before anything starts, so that a bad
+     * value fails the start at once rather than after the broker and the gateway have started. The
+     * broker's address and a port left to chance are not known yet; any valid stand-in does here.
+     */
+    private void checkSettings() {
+        String bootstrap = "localhost:" + (options.kafkaPort() == 0 ? 9092 : options.kafkaPort());
+        GatewayConfig.fromEnv(gatewayEnv(bootstrap));
+        streamsConfig(bootstrap, options.streamsPort() == 0 ? 7071 : options.streamsPort());
+    }
+
+    /**
+     * The query API must know its port before it starts: it advertises it as application.server. The
+     * stack sets the port and the address, whatever the environment says of {@code HTTP_PORT} and
+     * {@code APPLICATION_SERVER} (which the gateway reads too).
+     */
+    private StreamsAppConfig streamsConfig(String bootstrapServers, int port) {
+        Map<String, String> streamsEnv = new HashMap<>(env);
+        streamsEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        streamsEnv.put("STATE_DIR", options.dataDir().resolve("streams-state").toAbsolutePath().toString());
+        streamsEnv.put("HTTP_PORT", Integer.toString(port));
+        streamsEnv.put("APPLICATION_SERVER", "localhost:" + port);
+        return StreamsAppConfig.fromEnv(streamsEnv);
     }
 
     private void awaitStreamsRunning(StreamsApp started) {
@@ -135,15 +168,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private Map<String, String> gatewayEnv() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(GatewayConfig.HTTP_PORT, Integer.toString(options.gatewayPort()));
-        env.put(GatewayConfig.DB_URL, options.dbUrl());
-        env.put(GatewayConfig.DB_USER, "sa");
-        env.put(GatewayConfig.DB_PASSWORD, "");
-        env.put(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        env.put(GatewayConfig.RELAY_ENABLED, "true");
-        return env;
+    private Map<String, String> gatewayEnv(String bootstrapServers) {
+        Map<String, String> gatewayEnv = new HashMap<>(env);
+        gatewayEnv.put(GatewayConfig.HTTP_PORT, Integer.toString(options.gatewayPort()));
+        gatewayEnv.put(GatewayConfig.DB_URL, options.dbUrl());
+        gatewayEnv.put(GatewayConfig.DB_USER, "sa");
+        gatewayEnv.put(GatewayConfig.DB_PASSWORD, "");
+        gatewayEnv.put(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        gatewayEnv.put(GatewayConfig.RELAY_ENABLED, "true");
+        return gatewayEnv;
     }
 
     public String gatewayUrl() {
@@ -182,6 +215,10 @@ public final class LocalStack implements AutoCloseable {
         stopQuietly("order gateway", stoppingGateway == null ? null : stoppingGateway::stop);
         stopQuietly("Kafka broker", stoppingBroker == null ? null : stoppingBroker::close);
         awaitStartEnded();
+        DataDirLock heldDataDir = dataDirLock;
+        if (heldDataDir != null) {
+            heldDataDir.close(); // last: a start under way may still have been stopping what it started
+        }
         log.info("Local stack stopped");
     }
 

@@ -1,6 +1,7 @@
 package com.marketplace.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,20 @@ class LocalStackIT {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    @Test
+    void aSecondStackOnTheSameDataDirectoryFailsBeforeStartingAnything() throws Exception {
+        LocalStack second = new LocalStack(new LocalStackOptions(dataDir, 0, 0, 0, 0));
+        try {
+            assertThatThrownBy(second::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another local stack is running on the data directory");
+        } finally {
+            second.close();
+        }
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).as("the first stack still serves").isEqualTo(200);
     }
 
     @Test
