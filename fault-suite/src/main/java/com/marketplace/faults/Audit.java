@@ -22,12 +22,15 @@ import java.util.function.BooleanSupplier;
  * {@link TopicRecorder} saw, never from the services' own view.
  *
  * <ul>
- *   <li>lost: an outbox event whose eventId never appeared on its order topic (and, with the
- *       streams app, one without an email and an analytics record);</li>
+ *   <li>lost: an outbox event whose eventId never appeared on its own order topic (the one its
+ *       type belongs on; and, with the streams app, one without an email and an analytics record);</li>
  *   <li>raw duplicates: records on the order topics beyond the first of each eventId;</li>
- *   <li>output duplicates: records on an output topic beyond the first of each output id;</li>
- *   <li>ordering violations: on one topic, an order's events in the order of their first
- *       appearance compared with their outbox order; an order's records on two partitions count too.</li>
+ *   <li>output duplicates: records on an output topic beyond the first of each output
+ *       ({@link TopicRecorder.Seen#id}: its source event, and a notification's recipient);</li>
+ *   <li>ordering violations: on one topic, an order's events (the order as the outbox row names it,
+ *       not as the record's key says) in the order of their first appearance compared with their
+ *       outbox order; an order's records on two partitions count too, and so does every record
+ *       whose key is not its event's order.</li>
  * </ul>
  */
 public final class Audit {
@@ -108,8 +111,8 @@ public final class Audit {
         List<Seen> raw = new ArrayList<>();
         Topics.ORDER_EVENT_TOPICS.forEach(t -> raw.addAll(byTopic.getOrDefault(t, List.of())));
         Set<String> rawIds = new HashSet<>();
-        raw.forEach(r -> rawIds.add(r.id()));
-        long lostRaw = outbox.stream().filter(e -> !rawIds.contains(e.eventId())).count();
+        raw.forEach(r -> rawIds.add(r.topic() + "/" + r.id()));
+        long lostRaw = outbox.stream().filter(e -> !rawIds.contains(e.topic() + "/" + e.eventId())).count();
         long notProcessed = outbox.stream().filter(e -> !"PROCESSED".equals(e.status())).count();
         long lostOutputs = 0;
         long outputDuplicates = -1;
@@ -140,30 +143,52 @@ public final class Audit {
     }
 
     /**
-     * Per topic and order: the events in the order of their first appearance (by offset) must be in
-     * outbox order; every event that appears after a later one is a violation, and so is every extra
-     * partition an order's records are spread over.
+     * Per topic and order (the outbox row's order): the events in the order of their first appearance
+     * (by offset) must be in outbox order; every event that appears after a later one is a violation,
+     * and so is every extra partition an order's records are spread over and every record whose key
+     * is not its order.
      */
     static long orderingViolations(List<OutboxEvent> outbox, List<Seen> raw) {
+        Map<String, OutboxEvent> byEventId = new HashMap<>();
+        outbox.forEach(e -> byEventId.put(e.eventId(), e));
+        Map<String, List<Seen>> byTopicAndOrder = new LinkedHashMap<>();
+        long violations = 0;
+        for (Seen r : raw) {
+            OutboxEvent event = byEventId.get(r.id());
+            String order = event == null ? r.key() : event.orderId();
+            if (event != null && !order.equals(r.key())) {
+                violations++; // keyed by something else, it may land on any partition and pass its order's events
+            }
+            byTopicAndOrder.computeIfAbsent(r.topic() + "/" + order, k -> new ArrayList<>()).add(r);
+        }
         Map<String, Long> outboxId = new HashMap<>();
         outbox.forEach(e -> outboxId.put(e.eventId(), e.id()));
-        Map<String, List<Seen>> byTopicAndKey = new LinkedHashMap<>();
-        raw.forEach(r -> byTopicAndKey.computeIfAbsent(r.topic() + "/" + r.key(), k -> new ArrayList<>()).add(r));
-        long violations = 0;
-        for (List<Seen> records : byTopicAndKey.values()) {
+        for (List<Seen> records : byTopicAndOrder.values()) {
             violations += records.stream().map(Seen::partition).distinct().count() - 1;
-            Set<String> first = new HashSet<>();
-            long highest = Long.MIN_VALUE;
-            for (Seen r : records.stream().sorted(Comparator.comparingLong(Seen::offset)).toList()) {
-                Long id = outboxId.get(r.id());
-                if (id == null || !first.add(r.id())) {
-                    continue;
-                }
-                if (id < highest) {
-                    violations++;
-                }
-                highest = Math.max(highest, id);
+            // offsets order records within a partition only; an order spread over several is counted above
+            Map<Integer, List<Seen>> byPartition = new HashMap<>();
+            records.forEach(r -> byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r));
+            for (List<Seen> partition : byPartition.values()) {
+                violations += outOfOrder(partition, outboxId);
             }
+        }
+        return violations;
+    }
+
+    /** Events of one order on one partition that first appear after an event the outbox wrote later. */
+    private static long outOfOrder(List<Seen> records, Map<String, Long> outboxId) {
+        long violations = 0;
+        Set<String> first = new HashSet<>();
+        long highest = Long.MIN_VALUE;
+        for (Seen r : records.stream().sorted(Comparator.comparingLong(Seen::offset)).toList()) {
+            Long id = outboxId.get(r.id());
+            if (id == null || !first.add(r.id())) {
+                continue;
+            }
+            if (id < highest) {
+                violations++;
+            }
+            highest = Math.max(highest, id);
         }
         return violations;
     }

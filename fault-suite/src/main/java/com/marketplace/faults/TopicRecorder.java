@@ -34,7 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicRecorder implements AutoCloseable {
 
-    /** One record as seen. {@code id}: eventId on the order topics, the output's own id on output topics. */
+    /**
+     * One record as seen. {@code id}: the eventId on the order topics; on the output topics what makes
+     * an output one of a kind, read from the record itself rather than from the ids the streams app
+     * derives: the source eventId for an email and an analytics record, the source eventId and the
+     * recipient for a notification (an event notifies the buyer and each distinct seller once).
+     */
     public record Seen(String topic, int partition, long offset, String key, String id, String sourceEventId) {
     }
 
@@ -104,7 +109,7 @@ public final class TopicRecorder implements AutoCloseable {
         }
     }
 
-    private static Seen describe(ConsumerRecord<String, byte[]> record) {
+    static Seen describe(ConsumerRecord<String, byte[]> record) {
         String topic = record.topic();
         String id;
         String source;
@@ -115,11 +120,9 @@ public final class TopicRecorder implements AutoCloseable {
         } else {
             JsonNode value = parse(record.value());
             source = text(value, "sourceEventId");
-            id = switch (topic) {
-                case Topics.EMAIL -> text(value, "emailId");
-                case Topics.NOTIFICATION -> text(value, "notificationId");
-                default -> source;
-            };
+            id = Topics.NOTIFICATION.equals(topic)
+                    ? source + "/" + text(value, "recipientType") + "/" + text(value, "recipientId")
+                    : source;
         }
         return new Seen(topic, record.partition(), record.offset(), record.key(), id, source);
     }

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,18 @@ import org.slf4j.LoggerFactory;
 public final class ManagedProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManagedProcess.class);
+    /**
+     * The processes started and not yet exited. When this JVM ends (a test run's fork ended by its
+     * timeout, a Ctrl-C), a shutdown hook stops every one still running, stopped ones included, so a
+     * failed or interrupted run leaves no broker, service or database behind holding ports and data
+     * directories that the next run needs.
+     */
+    private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Duration REAP_GRACE = Duration.ofSeconds(10);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ManagedProcess::reapAll, "managed-process-reaper"));
+    }
 
     /** The signals the harness sends. */
     public enum Signal { TERM, KILL, STOP, CONT }
@@ -44,8 +58,11 @@ public final class ManagedProcess implements AutoCloseable {
         builder.environment().putAll(env);
         try {
             Process process = builder.start();
+            ManagedProcess started = new ManagedProcess(name, process, logFile);
+            LIVE.add(started);
+            process.onExit().thenRun(() -> LIVE.remove(started));
             log.info("Started {} (pid {}), output in {}", name, process.pid(), logFile);
-            return new ManagedProcess(name, process, logFile);
+            return started;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + command, e);
         }
@@ -128,6 +145,21 @@ public final class ManagedProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             stop(Duration.ofSeconds(20));
+        }
+    }
+
+    /** SIGCONT and SIGTERM to every live process, SIGKILL to those still running after {@link #REAP_GRACE}. */
+    private static void reapAll() {
+        List<ManagedProcess> live = List.copyOf(LIVE);
+        live.forEach(p -> {
+            p.signal(Signal.CONT);
+            p.process.destroy();
+        });
+        long deadline = System.nanoTime() + REAP_GRACE.toNanos();
+        for (ManagedProcess p : live) {
+            if (!p.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                p.process.destroyForcibly();
+            }
         }
     }
 

@@ -34,6 +34,8 @@ public final class MariaDbServer implements AutoCloseable {
     private static final Path INSTALL_DB = Path.of("/usr/bin/mariadb-install-db");
     private static final Path SERVER = Path.of("/usr/sbin/mariadbd");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration OWN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration OWN_SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dir;
     private final int port;
@@ -119,14 +121,24 @@ public final class MariaDbServer implements AutoCloseable {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
     }
 
-    /** A new connection to {@code database} as {@link #USER}. */
+    /**
+     * The URL of the harness's own connections: bounded, so that a check made while the server is
+     * stopped ({@code SIGSTOP}) or hung fails after a while instead of waiting for ever in the
+     * handshake or a read. The services under test get {@link #jdbcUrl} and their own settings.
+     */
+    private String ownUrl(String database) {
+        return jdbcUrl(database) + "?connectTimeout=" + OWN_CONNECT_TIMEOUT.toMillis()
+                + "&socketTimeout=" + OWN_SOCKET_TIMEOUT.toMillis();
+    }
+
+    /** A new connection to {@code database} as {@link #USER}, bounded as {@link #ownUrl} says. */
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
+        return DriverManager.getConnection(ownUrl(database), USER, PASSWORD);
     }
 
     /** Drops {@code database} if it exists and creates it empty. */
     public void recreateDatabase(String database) {
-        try (Connection conn = DriverManager.getConnection(jdbcUrl(""), USER, PASSWORD);
+        try (Connection conn = DriverManager.getConnection(ownUrl(""), USER, PASSWORD);
                 Statement st = conn.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS `" + database + "`");
             st.execute("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
@@ -219,7 +231,7 @@ public final class MariaDbServer implements AutoCloseable {
                 throw new IllegalStateException("mariadbd exited with " + process.exitValue() + "; see "
                         + process.logFile());
             }
-            try (Connection conn = DriverManager.getConnection(jdbcUrl(""), user, password)) {
+            try (Connection conn = DriverManager.getConnection(ownUrl(""), user, password)) {
                 log.info("MariaDB ready on 127.0.0.1:{} (data in {})", port, dir);
                 return;
             } catch (SQLException e) {
@@ -236,7 +248,7 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private void createUser() {
-        try (Connection conn = DriverManager.getConnection(jdbcUrl(""), "root", "");
+        try (Connection conn = DriverManager.getConnection(ownUrl(""), "root", "");
                 Statement st = conn.createStatement()) {
             for (String host : List.of("127.0.0.1", "localhost")) {
                 st.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");

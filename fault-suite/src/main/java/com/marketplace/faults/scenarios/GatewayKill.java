@@ -3,6 +3,7 @@ package com.marketplace.faults.scenarios;
 import com.marketplace.events.Topics;
 import com.marketplace.faults.Audit;
 import com.marketplace.faults.Checks;
+import com.marketplace.faults.FaultThreads;
 import com.marketplace.faults.JarService;
 import com.marketplace.faults.Load;
 import com.marketplace.faults.OrderClient;
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Scenario 2: the gateway is killed with {@code kill -9} under HTTP load and restarted; clients
  * retry with the same {@code Idempotency-Key} and body until they get an answer. Each key must map
  * to exactly one order, the one every answer for that key named; every order has its items and its
- * creation event; there are no orphan rows; every event reaches Kafka. Recovery: from a kill to the
- * first 2xx after it.
+ * creation event; there are no orphan rows; every event reaches Kafka. Each key is asked twice, and
+ * the second answer must name the first one's order. Recovery: from a kill until the restarted
+ * gateway reports ready.
  */
 public final class GatewayKill implements Scenario {
 
@@ -53,25 +55,29 @@ public final class GatewayKill implements Scenario {
         AtomicInteger contradictions = new AtomicInteger();
         AtomicInteger unanswered = new AtomicInteger();
         long start = System.nanoTime();
-        Thread killer = new Thread(() -> killRepeatedly(gateway, kills, length, start, checks), "killer");
-        killer.start();
-        Load.run(WORKERS, length, (worker, i) -> {
-            String key = "key-" + worker + "-" + i;
-            String body = OrderClient.orderBody(1 + i % 30, 1 + worker, 10 + i % 5, i);
-            OrderClient.Answer answer = client.createUntilAnswered(key, body, Duration.ofSeconds(60));
-            if (!answer.ok()) {
-                unanswered.incrementAndGet();
+        Thread killer = FaultThreads.start("killer", () -> killRepeatedly(gateway, kills, length, start, checks));
+        try {
+            Load.run(WORKERS, length, (worker, i) -> {
+                String key = "key-" + worker + "-" + i;
+                String body = OrderClient.orderBody(1 + i % 30, 1 + worker, 10 + i % 5, i);
+                OrderClient.Answer answer = client.createUntilAnswered(key, body, Duration.ofSeconds(60));
+                if (!answer.ok()) {
+                    unanswered.incrementAndGet();
+                    return true;
+                }
+                answered.put(key, answer.orderId()); // every key is asked by one worker only
+                // ask once more, through any kill as the first ask: the same key and body must name the same order
+                OrderClient.Answer again = client.createUntilAnswered(key, body, Duration.ofSeconds(60));
+                if (!again.ok()) {
+                    unanswered.incrementAndGet();
+                } else if (again.orderId() != answer.orderId()) {
+                    contradictions.incrementAndGet();
+                }
                 return true;
-            }
-            Long previous = answered.putIfAbsent(key, answer.orderId());
-            // ask once more: the same key and body must name the same order
-            OrderClient.Answer again = client.create(key, body);
-            if ((previous != null && previous != answer.orderId()) || (again.ok() && again.orderId() != answer.orderId())) {
-                contradictions.incrementAndGet();
-            }
-            return true;
-        });
-        killer.join(120_000);
+            });
+        } finally {
+            FaultThreads.end(killer, Duration.ofSeconds(120), checks);
+        }
 
         boolean delivered = Audit.awaitDelivered(stack, recorder, false, Duration.ofSeconds(90));
         checks.check(delivered, "not every event delivered within 90 s after the load");

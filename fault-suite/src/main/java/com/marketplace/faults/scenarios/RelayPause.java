@@ -86,6 +86,8 @@ public final class RelayPause implements Scenario {
         boolean counted = Audit.Wait.until(Duration.ofSeconds(30), Duration.ofMillis(200),
                 () -> Load.metric(a, "outbox_fenced_total") >= expected);
         double fenced = Load.metric(a, "outbox_fenced_total");
+        // the relay counts a fenced row before it logs it: wait for the line rather than read the log at once
+        Audit.Wait.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> !a.logLines("re-claimed").isEmpty());
         List<String> warnings = a.logLines("re-claimed");
         checks.check(counted, "after SIGCONT relay A counted " + fenced + " fenced rows, expected at least " + expected);
         checks.check(!warnings.isEmpty() && warnings.stream().allMatch(l -> l.contains("WARN")),

@@ -3,6 +3,7 @@ package com.marketplace.faults.scenarios;
 import com.marketplace.events.Topics;
 import com.marketplace.faults.Audit;
 import com.marketplace.faults.Checks;
+import com.marketplace.faults.FaultThreads;
 import com.marketplace.faults.JarService;
 import com.marketplace.faults.Load;
 import com.marketplace.faults.OrderClient;
@@ -57,14 +58,16 @@ public final class StreamsKill implements Scenario {
         OrderClient client = new OrderClient(gateway.uri("/"));
         List<Duration> recoveries = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
-        Thread killer = new Thread(() -> killRepeatedly(streams, length, start, recoveries, checks), "killer");
-        killer.start();
-        Load.run(3, length, (worker, i) -> {
-            createAndWalk(client, worker * 1_000_000L + i);
-            Thread.sleep(20);
-            return true;
-        });
-        killer.join(180_000);
+        Thread killer = FaultThreads.start("killer", () -> killRepeatedly(streams, length, start, recoveries, checks));
+        try {
+            Load.run(3, length, (worker, i) -> {
+                createAndWalk(client, worker * 1_000_000L + i);
+                Thread.sleep(20);
+                return true;
+            });
+        } finally {
+            FaultThreads.end(killer, Duration.ofSeconds(180), checks);
+        }
 
         boolean delivered = Audit.awaitDelivered(stack, recorder, true, Duration.ofSeconds(120));
         checks.check(delivered, "not every event and its outputs delivered within 120 s after the load");
