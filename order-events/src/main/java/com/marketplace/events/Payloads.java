@@ -16,8 +16,6 @@ final class Payloads {
      * {@code DECIMAL(19,2)} (architecture.md, "Order gateway HTTP API").
      */
     static final int MAX_AMOUNT_INTEGER_DIGITS = 17;
-    /** Decimal places an amount may have. */
-    static final int MAX_AMOUNT_SCALE = 2;
     /** The earliest instant an event may carry: the first of the four-digit years. */
     static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
     /** The latest instant an event may carry: the end of the four-digit years. */
@@ -42,8 +40,8 @@ final class Payloads {
         if (positive ? amount.signum() <= 0 : amount.signum() < 0) {
             throw new IllegalArgumentException(name + " must be " + (positive ? "> 0" : ">= 0"));
         }
-        if (amount.scale() > MAX_AMOUNT_SCALE && amount.stripTrailingZeros().scale() > MAX_AMOUNT_SCALE) {
-            throw new IllegalArgumentException(name + " has more than " + MAX_AMOUNT_SCALE + " decimal places");
+        if (!Amounts.hasAtMostTwoPlaces(amount)) {
+            throw new IllegalArgumentException(name + " has more than " + Amounts.MAX_SCALE + " decimal places");
         }
         if ((long) amount.precision() - amount.scale() > MAX_AMOUNT_INTEGER_DIGITS) {
             throw new IllegalArgumentException(name + " has more than " + MAX_AMOUNT_INTEGER_DIGITS

@@ -1,5 +1,6 @@
 package com.marketplace.gateway.order;
 
+import com.marketplace.events.Amounts;
 import com.marketplace.events.DecimalIds;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
@@ -118,8 +119,8 @@ public final class OrderValidator {
             errors.add(new FieldError(field, "is required"));
         } else if (price.signum() <= 0 || price.compareTo(MAX_UNIT_PRICE) > 0) {
             errors.add(new FieldError(field, "must be greater than 0 and at most 1000000000"));
-        } else if (price.stripTrailingZeros().scale() > 2) {
-            errors.add(new FieldError(field, "must have at most 2 decimal places"));
+        } else if (!Amounts.hasAtMostTwoPlaces(price)) {
+            errors.add(new FieldError(field, "must have at most " + Amounts.MAX_SCALE + " decimal places"));
         }
     }
 

@@ -1,5 +1,6 @@
 package com.marketplace.streams.query;
 
+import com.marketplace.events.Amounts;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
 import com.marketplace.streams.stats.BuyerStats;
@@ -169,7 +170,7 @@ public final class StoreQueries {
     static boolean isAmount(BigDecimal value) {
         return value.signum() >= 0
                 && value.scale() <= MAX_AMOUNT_SCALE
-                && (value.scale() <= 2 || value.stripTrailingZeros().scale() <= 2)
+                && Amounts.hasAtMostTwoPlaces(value)
                 && (long) value.precision() - value.scale() <= MAX_AMOUNT_DIGITS;
     }
 
