@@ -51,9 +51,12 @@ public final class Lab implements AutoCloseable {
         return jars.resolve("streams-app/target/streams-app.jar");
     }
 
-    /** The MariaDB server, started on first use. */
+    /**
+     * The MariaDB server, started on first use, and started again when a scenario left it stopped or
+     * it died, so that one scenario's broken server does not fail every scenario after it.
+     */
     public synchronized MariaDbServer mariadb() {
-        if (mariadb == null || mariadb.process() == null) {
+        if (mariadb == null || !mariadb.isRunning()) {
             if (mariadb != null) {
                 mariadb.restart();
             } else {

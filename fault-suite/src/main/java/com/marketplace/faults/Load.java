@@ -24,6 +24,12 @@ public final class Load {
         boolean run(int worker, long iteration) throws Exception;
     }
 
+    /**
+     * One client for every look at a service's metrics or statistics: scenarios poll these many
+     * times a second, and each new client would start a selector thread of its own.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private Load() {
     }
 
@@ -111,7 +117,7 @@ public final class Load {
      */
     public static double metric(JarService service, String name, String label) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(service.uri("/metrics")).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
@@ -134,7 +140,7 @@ public final class Load {
     /** A GET's body, or null when nothing or something other than 200 answers. */
     public static String get(URI uri) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;

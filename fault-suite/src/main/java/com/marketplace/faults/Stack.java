@@ -158,8 +158,8 @@ public final class Stack implements AutoCloseable {
     /** A recorder of {@code topics}, started once they exist; closed with the stack. */
     public TopicRecorder record(List<String> topics) {
         TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), topics);
+        recorder.start(); // one that fails to start has closed its consumer
         closeFirst.add(recorder);
-        recorder.start();
         return recorder;
     }
 

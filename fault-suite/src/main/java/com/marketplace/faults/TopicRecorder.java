@@ -68,6 +68,16 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** Waits until every topic exists (the services create them), assigns all their partitions from the start, starts polling. */
     void start() {
+        try {
+            assignFromTheBeginning();
+        } catch (RuntimeException e) {
+            consumer.close(); // the polling thread that would close it never starts
+            throw e;
+        }
+        thread.start();
+    }
+
+    private void assignFromTheBeginning() {
         List<TopicPartition> partitions = new ArrayList<>();
         long deadline = System.nanoTime() + TOPICS_TIMEOUT.toNanos();
         for (String topic : topics) {
@@ -86,7 +96,6 @@ public final class TopicRecorder implements AutoCloseable {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        thread.start();
     }
 
     private void poll() {

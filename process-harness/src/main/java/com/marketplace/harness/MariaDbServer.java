@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +67,9 @@ public final class MariaDbServer implements AutoCloseable {
      * {@code --server-id}, {@code --binlog-format=ROW}); without {@code --log-bin} the binary log is off.
      */
     public static MariaDbServer start(Path dir, int port, List<String> extraArgs) {
+        install(dir.toAbsolutePath()); // first: it may take a minute, and a free port is taken just before it is bound
         MariaDbServer server = new MariaDbServer(dir, port == 0 ? FreePorts.next() : port, extraArgs);
         try {
-            server.install();
             server.launch();
             server.awaitUp(START_TIMEOUT, "root", "");
             server.createUser();
@@ -163,15 +166,34 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server again on the same port and data directory and waits until it answers. */
+    /** Whether the server process is up (started, not stopped, not exited). */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Starts the server again on the same port and data directory and waits until it answers. A
+     * process still there (one that stopped answering) is killed first, and one that does not come up
+     * is killed before this throws: two servers never share the data directory, and the next restart
+     * starts from nothing running.
+     */
     public Duration restart() {
         long start = System.nanoTime();
+        if (process != null && process.isAlive()) {
+            process.kill();
+        }
+        process = null;
         launch();
-        awaitUp(START_TIMEOUT, USER, PASSWORD);
+        try {
+            awaitUp(START_TIMEOUT, USER, PASSWORD);
+        } catch (RuntimeException e) {
+            kill();
+            throw e;
+        }
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    private void install() {
+    private static void install(Path dir) {
         if (!installed()) {
             throw new IllegalStateException("MariaDB server binaries not found (" + SERVER + ", " + INSTALL_DB
                     + "): install the mariadb-server package");
@@ -200,6 +222,7 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private void launch() {
+        stopStaleServer();
         List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults",
                 "--datadir=" + dir.resolve("data"),
                 "--port=" + port,
@@ -216,6 +239,36 @@ public final class MariaDbServer implements AutoCloseable {
         command.addAll(extraArgs);
         command.addAll(userOption());
         process = ManagedProcess.start("mariadb", command, Map.of(), dir.resolve("server.log"));
+    }
+
+    /**
+     * Kills a server that a run before this one left on this data directory (its JVM killed with
+     * {@code kill -9} before it could stop it): it would hold the directory's files, and this one could
+     * not start. Only a {@code mariadbd} whose command line names this data directory is killed.
+     */
+    private void stopStaleServer() {
+        Path pidFile = dir.resolve("mysqld.pid");
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            Optional<ProcessHandle> stale = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+            if (stale.isEmpty() || !Files.isReadable(cmdline)) {
+                return;
+            }
+            String command = Files.readString(cmdline).replace('\0', ' ');
+            if (command.contains("mariadbd") && command.contains("--datadir=" + dir.resolve("data") + " ")) {
+                log.warn("Killing a MariaDB server (pid {}) left running on {} by an earlier run", pid, dir);
+                stale.get().destroyForcibly();
+                stale.get().onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (IOException | NumberFormatException | ExecutionException | TimeoutException e) {
+            log.warn("Could not check for a MariaDB server left on {}: {}", dir, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** mariadbd refuses to run as root unless told to. */

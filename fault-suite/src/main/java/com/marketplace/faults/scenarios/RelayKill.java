@@ -3,6 +3,7 @@ package com.marketplace.faults.scenarios;
 import com.marketplace.events.Topics;
 import com.marketplace.faults.Audit;
 import com.marketplace.faults.Checks;
+import com.marketplace.faults.FaultThreads;
 import com.marketplace.faults.JarService;
 import com.marketplace.faults.Load;
 import com.marketplace.faults.Scenario;
@@ -126,11 +127,7 @@ public final class RelayKill implements Scenario {
                 Thread.currentThread().interrupt();
             }
             return Duration.ofNanos(System.nanoTime() - killedAt);
-        }, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "recovery-" + kill);
-            t.setDaemon(true);
-            return t;
-        }));
+        }, task -> FaultThreads.start("recovery-" + kill, task)); // a thread for the one task, ending with it
     }
 
     static String seconds(Duration d) {
