@@ -27,8 +27,13 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration STREAMS_READY_TIMEOUT = Duration.ofSeconds(120);
-    /** How long a close waits for a start under way to stop what it was starting. */
-    private static final Duration START_END_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long a close waits for a start under way to stop what it was starting: longer than the
+     * broker may take to start (a minute for its server, a minute more to answer), since a broker
+     * cannot be stopped before its start returns, and a JVM that halts in the middle of it may leave
+     * its metadata log half written.
+     */
+    private static final Duration START_END_TIMEOUT = Duration.ofSeconds(150);
 
     private final LocalStackOptions options;
     private final Map<String, String> env;
@@ -195,7 +200,7 @@ public final class LocalStack implements AutoCloseable {
      * Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker.
      * Each is stopped even if stopping an earlier one failed. During a {@link #start()} it stops what
      * has started so far without waiting for the rest, which the start stops as it comes, then waits
-     * (at most a minute) for the start to end.
+     * (at most {@link #START_END_TIMEOUT}) for the start to end.
      */
     @Override
     public void close() {

@@ -24,6 +24,7 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
     public static final String GATEWAY_PORT = "GATEWAY_PORT";
     public static final String STREAMS_PORT = "STREAMS_PORT";
     public static final String DEMO = "--demo";
+    static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     public LocalStackOptions {
         if (dataDir == null) {
@@ -49,18 +50,27 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         }
         EnvReader r = new EnvReader(env);
         return new LocalStackOptions(
-                r.path(DATA_DIR, Path.of("data")),
+                dataDir(env),
                 r.integer(KAFKA_PORT, 9092),
                 r.integer(GATEWAY_PORT, 7070),
                 r.integer(STREAMS_PORT, 7071),
                 demo);
     }
 
+    /** {@code DATA_DIR} as the stack reads it ({@link LogFileProperty} reads it the same way). */
+    static Path dataDir(Map<String, String> env) {
+        return new EnvReader(env).path(DATA_DIR, DEFAULT_DATA_DIR);
+    }
+
     /**
      * The file that receives every log line, the broker's and the Kafka clients' included; the
-     * console shows only the system's own. {@code logback.xml} names the same file.
+     * console shows only the system's own. {@code logback.xml} names the same file ({@link LogFileProperty}).
      */
     public Path logFile() {
+        return logFile(dataDir);
+    }
+
+    static Path logFile(Path dataDir) {
         return dataDir.resolve("local-stack.log");
     }
 
