@@ -16,6 +16,12 @@ public final class ConfigRules {
     /** A host name or IPv4 address (letters, digits, '.', '-', '_') or a bracketed IPv6 address, a colon, a port. */
     private static final Pattern HOST_PORT = Pattern.compile("(?:[A-Za-z0-9._\\-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
 
+    /**
+     * A host name, an IPv4 address or an IPv6 address (unbracketed: at least two colons, so that a
+     * {@code host:port} is refused), as a server binds to.
+     */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-]{1,253}|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
+
     private ConfigRules() {
     }
 
@@ -89,6 +95,15 @@ public final class ConfigRules {
         requireText(name, value);
         if (!isHostPort(value)) {
             throw ConfigException.rejected(name, value, "must be host:port with a port from 1 to " + MAX_PORT);
+        }
+        return value;
+    }
+
+    /** A host name or IP address to listen on ({@code 127.0.0.1}, {@code ::1}, {@code 0.0.0.0}, {@code gateway-1}). */
+    public static String requireHost(String name, String value) {
+        requireText(name, value);
+        if (!HOST.matcher(value).matches()) {
+            throw ConfigException.rejected(name, value, "must be a host name or an IP address");
         }
         return value;
     }

@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -105,6 +106,18 @@ public final class ApiServer {
         }
         this.stopGrace = grace;
         return this;
+    }
+
+    /**
+     * Starts {@code server} built here on {@code port} (0: a free one), listening on {@code host}
+     * ({@code HTTP_HOST}) or, without one, on every interface.
+     */
+    public static void start(Javalin server, Optional<String> host, int port) {
+        if (host.isPresent()) {
+            server.start(host.get(), port);
+        } else {
+            server.start(port);
+        }
     }
 
     /**

@@ -86,6 +86,18 @@ class ConfigRulesTest {
         assertRejected(() -> ConfigRules.requireHostPort(VAR, value), "must be host:port", value);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "::1", "::", "fe80::1", "localhost", "gateway-1.example.com"})
+    void hostAcceptsNamesAndAddresses(String value) {
+        assertThat(ConfigRules.requireHost(VAR, value)).isEqualTo(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:7070", "localhost:7070", "[::1]", "http://localhost", "a b", "host/"})
+    void hostRejectsAPortAUrlAndSpaces(String value) {
+        assertRejected(() -> ConfigRules.requireHost(VAR, value), "must be a host name or an IP address", value);
+    }
+
     @Test
     void hostPortListAllowsSpacesAroundCommasButNoEmptyEntry() {
         assertThat(ConfigRules.requireHostPorts(VAR, "k1:9092, k2:9093")).isEqualTo("k1:9092, k2:9093");

@@ -153,6 +153,7 @@ public final class LocalStack implements AutoCloseable {
         streamsEnv.put("STATE_DIR", options.dataDir().resolve("streams-state").toAbsolutePath().toString());
         streamsEnv.put("HTTP_PORT", Integer.toString(port));
         streamsEnv.put("APPLICATION_SERVER", "localhost:" + port);
+        streamsEnv.put(LocalStackOptions.HTTP_HOST, options.httpHost());
         return StreamsAppConfig.fromEnv(streamsEnv);
     }
 
@@ -181,6 +182,7 @@ public final class LocalStack implements AutoCloseable {
         gatewayEnv.put(GatewayConfig.DB_PASSWORD, "");
         gatewayEnv.put(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
         gatewayEnv.put(GatewayConfig.RELAY_ENABLED, "true");
+        gatewayEnv.put(LocalStackOptions.HTTP_HOST, options.httpHost());
         return gatewayEnv;
     }
 

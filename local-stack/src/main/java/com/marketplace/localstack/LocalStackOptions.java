@@ -1,5 +1,6 @@
 package com.marketplace.localstack;
 
+import static com.marketplace.config.ConfigRules.requireHost;
 import static com.marketplace.config.ConfigRules.requirePortOrAny;
 import static com.marketplace.config.ConfigRules.requireRange;
 
@@ -12,18 +13,24 @@ import java.util.Map;
  * What the local stack runs with. Defaults give the zero-setup layout of docs/architecture.md ("Components"): broker on
  * 9092, gateway on 7070, streams app on 7071, everything stored under {@code ./data}. The
  * environment may move the ports ({@code KAFKA_PORT}, {@code GATEWAY_PORT}, {@code STREAMS_PORT};
- * 0 = any free port) and the data directory ({@code DATA_DIR}); {@code --demo N} submits N sample orders.
+ * 0 = any free port), the data directory ({@code DATA_DIR}) and the address the services listen on
+ * ({@code HTTP_HOST}, this machine only by default); {@code --demo N} submits N sample orders.
  * Variables are read by {@link EnvReader}: a blank value means the default.
  *
  * @throws ConfigException from the constructor and {@link #parse} when a value or argument is invalid
  */
-public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, int streamsPort, int demoOrders) {
+public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, int streamsPort, int demoOrders,
+        String httpHost) {
 
     public static final String DATA_DIR = "DATA_DIR";
     public static final String KAFKA_PORT = "KAFKA_PORT";
     public static final String GATEWAY_PORT = "GATEWAY_PORT";
     public static final String STREAMS_PORT = "STREAMS_PORT";
     public static final String DEMO = "--demo";
+    /** The address both services listen on; the broker listens on loopback whatever it says. */
+    public static final String HTTP_HOST = "HTTP_HOST";
+    /** This machine only, as the broker. */
+    static final String LOOPBACK = "127.0.0.1";
     static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     public LocalStackOptions {
@@ -34,6 +41,12 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         requirePortOrAny(GATEWAY_PORT, gatewayPort);
         requirePortOrAny(STREAMS_PORT, streamsPort);
         requireRange(DEMO, demoOrders, 0, 1_000_000);
+        requireHost(HTTP_HOST, httpHost);
+    }
+
+    /** Options whose services listen on this machine only. */
+    public LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, int streamsPort, int demoOrders) {
+        this(dataDir, kafkaPort, gatewayPort, streamsPort, demoOrders, LOOPBACK);
     }
 
     /**
@@ -54,7 +67,8 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
                 r.integer(KAFKA_PORT, 9092),
                 r.integer(GATEWAY_PORT, 7070),
                 r.integer(STREAMS_PORT, 7071),
-                demo);
+                demo,
+                r.string(HTTP_HOST, LOOPBACK));
     }
 
     /** {@code DATA_DIR} as the stack reads it ({@link LogFileProperty} reads it the same way). */

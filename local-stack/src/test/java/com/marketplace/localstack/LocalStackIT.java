@@ -3,12 +3,18 @@ package com.marketplace.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.Topics;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +24,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +54,29 @@ class LocalStackIT {
     static void stopStack() {
         if (stack != null) {
             stack.close();
+        }
+    }
+
+    @Test
+    void theServicesListenOnThisMachineOnly() throws Exception {
+        Optional<InetAddress> other = NetworkInterface.networkInterfaces()
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                .findFirst();
+        assumeTrue(other.isPresent(), "this machine has no address but loopback");
+        for (String url : List.of(stack.gatewayUrl(), stack.streamsUrl())) {
+            int port = URI.create(url).getPort();
+            assertThat(accepts(InetAddress.getLoopbackAddress(), port)).as(url + " on loopback").isTrue();
+            assertThat(accepts(other.get(), port)).as(url + " through " + other.get()).isFalse();
+        }
+    }
+
+    private static boolean accepts(InetAddress address, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 2_000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -17,13 +17,18 @@ class LocalStackOptionsTest {
     @Test
     void emptyEnvironmentGivesTheZeroSetupLayout() {
         assertThat(LocalStackOptions.parse(NO_ARGS, Map.of()))
-                .isEqualTo(new LocalStackOptions(Path.of("data"), 9092, 7070, 7071, 0));
+                .isEqualTo(new LocalStackOptions(Path.of("data"), 9092, 7070, 7071, 0, "127.0.0.1"));
+    }
+
+    @Test
+    void theServicesMayListenElsewhereThanOnThisMachineOnly() {
+        assertThat(LocalStackOptions.parse(NO_ARGS, Map.of("HTTP_HOST", "0.0.0.0")).httpHost()).isEqualTo("0.0.0.0");
     }
 
     @Test
     void blankValuesMeanTheDefaults() {
         LocalStackOptions options = LocalStackOptions.parse(NO_ARGS,
-                Map.of("DATA_DIR", " ", "KAFKA_PORT", "", "GATEWAY_PORT", " ", "STREAMS_PORT", "\t"));
+                Map.of("DATA_DIR", " ", "KAFKA_PORT", "", "GATEWAY_PORT", " ", "STREAMS_PORT", "\t", "HTTP_HOST", ""));
 
         assertThat(options).isEqualTo(LocalStackOptions.parse(NO_ARGS, Map.of()));
     }
@@ -42,6 +47,7 @@ class LocalStackOptionsTest {
             "KAFKA_PORT|70000",
             "GATEWAY_PORT|-1",
             "STREAMS_PORT|65536",
+            "HTTP_HOST|localhost:7070",
     })
     void badVariableIsRejectedWithOneLineNamingIt(String variable, String value) {
         assertThatThrownBy(() -> LocalStackOptions.parse(NO_ARGS, Map.of(variable, value)))

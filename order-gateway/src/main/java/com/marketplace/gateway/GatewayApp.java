@@ -171,12 +171,13 @@ public final class GatewayApp {
             }
         }
         try {
-            javalin.start(port);
+            ApiServer.start(javalin, config.httpHost(), port);
         } catch (RuntimeException e) {
             closeOnFailedStart();
             throw e;
         }
-        log.info("Order gateway listening on port {}", javalin.port());
+        log.info("Order gateway listening on port {} ({})", javalin.port(),
+                config.httpHost().map(host -> "on " + host).orElse("every interface"));
         startRelayIfEnabled();
         return this;
     }

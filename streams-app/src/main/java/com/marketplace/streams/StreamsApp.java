@@ -195,7 +195,7 @@ public final class StreamsApp {
 
     private StreamsApp startChecked(int port, TopicCheck topics, RocksDbLibrary rocksDb) {
         warmUp = JitWarmUp.begin(config, rocksDb, this::processedRealEvents);
-        javalin.start(port);
+        ApiServer.start(javalin, config.httpHost(), port);
         topics.await();
         rocksDb.await();
         log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),

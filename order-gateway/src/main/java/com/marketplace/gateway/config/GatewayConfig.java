@@ -1,6 +1,7 @@
 package com.marketplace.gateway.config;
 
 import static com.marketplace.config.ConfigRules.requireBetween;
+import static com.marketplace.config.ConfigRules.requireHost;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requirePortOrAny;
 import static com.marketplace.config.ConfigRules.requireRange;
@@ -38,9 +39,12 @@ public record GatewayConfig(
         boolean outboxWakeOnCommit,
         int topicPartitions,
         int topicReplicationFactor,
-        Optional<String> adminToken) {
+        Optional<String> adminToken,
+        Optional<String> httpHost) {
 
     public static final String HTTP_PORT = "HTTP_PORT";
+    /** The address the HTTP server listens on; unset, every interface. */
+    public static final String HTTP_HOST = "HTTP_HOST";
     public static final String DB_URL = "DB_URL";
     public static final String DB_USER = "DB_USER";
     public static final String DB_PASSWORD = "DB_PASSWORD";
@@ -98,6 +102,8 @@ public record GatewayConfig(
         Objects.requireNonNull(adminToken, ADMIN_TOKEN);
         adminToken.ifPresent(token -> requireSecret(ADMIN_TOKEN, token, ADMIN_TOKEN_CHARS,
                 "must be 16-256 visible ASCII characters when set"));
+        Objects.requireNonNull(httpHost, HTTP_HOST);
+        httpHost.ifPresent(host -> requireHost(HTTP_HOST, host));
     }
 
     /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */
@@ -119,7 +125,8 @@ public record GatewayConfig(
                 r.bool(OUTBOX_WAKE_ON_COMMIT, true),
                 r.integer(TOPIC_PARTITIONS, 3),
                 r.integer(TOPIC_REPLICATION_FACTOR, 1),
-                r.optional(ADMIN_TOKEN));
+                r.optional(ADMIN_TOKEN),
+                r.optional(HTTP_HOST));
     }
 
     /**
@@ -161,6 +168,7 @@ public record GatewayConfig(
                 + ", outboxMaxAttempts=" + outboxMaxAttempts + ", outboxRetention=" + outboxRetention
                 + ", outboxLease=" + outboxLease + ", outboxWakeOnCommit=" + outboxWakeOnCommit
                 + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
-                + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>") + "]";
+                + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>")
+                + ", httpHost=" + httpHost.orElse("<every interface>") + "]";
     }
 }

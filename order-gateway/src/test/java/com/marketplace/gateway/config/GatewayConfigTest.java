@@ -54,12 +54,13 @@ class GatewayConfigTest {
                 Map.entry("OUTBOX_WAKE_ON_COMMIT", "false"),
                 Map.entry("TOPIC_PARTITIONS", "6"),
                 Map.entry("TOPIC_REPLICATION_FACTOR", "3"),
-                Map.entry("ADMIN_TOKEN", "0123456789abcdef")));
+                Map.entry("ADMIN_TOKEN", "0123456789abcdef"),
+                Map.entry("HTTP_HOST", "127.0.0.1")));
 
         assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret", 32,
                 "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1),
                 Duration.ofSeconds(20), false, 6, 3,
-                Optional.of("0123456789abcdef")));
+                Optional.of("0123456789abcdef"), Optional.of("127.0.0.1")));
         assertThat(config.toString()).doesNotContain("secret", "0123456789abcdef");
         assertThat(OutboxPublisher.producerProperties(config.kafkaClientProperties()))
                 .containsEntry("bootstrap.servers", "k1:9092,k2:9093")
@@ -97,6 +98,9 @@ class GatewayConfigTest {
             "TOPIC_PARTITIONS|0",
             "TOPIC_REPLICATION_FACTOR|40000",
             "ADMIN_TOKEN|short",
+            "HTTP_HOST|127.0.0.1:7070",
+            "HTTP_HOST|http://localhost",
+            "HTTP_HOST|a b",
             "ADMIN_TOKEN|geheimes-Passwört-123",
             "ADMIN_TOKEN|sixteen chars and a space",
     })
@@ -120,7 +124,8 @@ class GatewayConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", 10, "localhost:9092", true,
-                Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), true, 3, 1, Optional.empty()))
+                Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), true, 3, 1, Optional.empty(),
+                Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");
     }

@@ -1,6 +1,7 @@
 package com.marketplace.streams.config;
 
 import static com.marketplace.config.ConfigRules.requireBetween;
+import static com.marketplace.config.ConfigRules.requireHost;
 import static com.marketplace.config.ConfigRules.requireHostPort;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requireMatches;
@@ -48,7 +49,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; 1 ms to
  * {@link #MAX_COMMIT_INTERVAL}], {@code JIT_WARMUP_EVENTS} [{@value #DEFAULT_JIT_WARMUP_EVENTS};
  * synthetic events run through the topology at start, off the record, before the instance reports
- * ready; 0 to {@value #MAX_JIT_WARMUP_EVENTS}, 0 for none].
+ * ready; 0 to {@value #MAX_JIT_WARMUP_EVENTS}, 0 for none], {@code HTTP_HOST} [unset: every interface;
+ * the address the HTTP server listens on].
  */
 public record StreamsAppConfig(
         int httpPort,
@@ -65,7 +67,8 @@ public record StreamsAppConfig(
         Duration partialOrderRetention,
         StateValueFormat stateValueFormat,
         Duration commitInterval,
-        int jitWarmUpEvents) {
+        int jitWarmUpEvents,
+        Optional<String> httpHost) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
@@ -143,6 +146,8 @@ public record StreamsAppConfig(
         Objects.requireNonNull(stateValueFormat, "STATE_VALUE_FORMAT");
         requireBetween("COMMIT_INTERVAL", commitInterval, Duration.ofMillis(1), MAX_COMMIT_INTERVAL);
         requireRange("JIT_WARMUP_EVENTS", jitWarmUpEvents, 0, MAX_JIT_WARMUP_EVENTS);
+        Objects.requireNonNull(httpHost, "HTTP_HOST");
+        httpHost.ifPresent(host -> requireHost("HTTP_HOST", host));
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -174,7 +179,8 @@ public record StreamsAppConfig(
                 stateValueFormat(r.string("STATE_VALUE_FORMAT", StateValueFormat.COMPACT.settingValue())),
                 r.duration("COMMIT_INTERVAL",
                         EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL),
-                r.integer("JIT_WARMUP_EVENTS", DEFAULT_JIT_WARMUP_EVENTS));
+                r.integer("JIT_WARMUP_EVENTS", DEFAULT_JIT_WARMUP_EVENTS),
+                r.optional("HTTP_HOST"));
     }
 
     private static StateValueFormat stateValueFormat(String value) {
@@ -187,14 +193,14 @@ public record StreamsAppConfig(
     public StreamsAppConfig withKafka(String servers, Path directory) {
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
     }
 
     /** A copy with another dedupe retention. */
     public StreamsAppConfig withDedupeRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
     }
 
     /**
@@ -204,28 +210,29 @@ public record StreamsAppConfig(
     public StreamsAppConfig withHttp(int port, String server) {
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
     public StreamsAppConfig withStandbyReplicas(int standbys) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
     }
 
     /** A copy whose instances recognise each other's forwarded queries by {@code secret}. */
     public StreamsAppConfig withInstanceSecret(String secret) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                Optional.of(secret), partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents);
+                Optional.of(secret), partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents,
+                httpHost);
     }
 
     /** The secret is masked so the configuration can be logged. */
@@ -237,14 +244,15 @@ public record StreamsAppConfig(
                 + processingGuarantee + ", numStandbyReplicas=" + numStandbyReplicas + ", topicPartitions="
                 + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", instanceSecret="
                 + (instanceSecret.isPresent() ? "***" : "<unset>") + ", partialOrderRetention=" + partialOrderRetention
-                + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval + ", jitWarmUpEvents=" + jitWarmUpEvents + "]";
+                + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval
+                + ", jitWarmUpEvents=" + jitWarmUpEvents + ", httpHost=" + httpHost.orElse("<every interface>") + "]";
     }
 
     /** A copy that runs {@code events} synthetic events through the topology at start (0: none). */
     public StreamsAppConfig withJitWarmUpEvents(int events) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, events);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, events, httpHost);
     }
 
     public boolean exactlyOnce() {
