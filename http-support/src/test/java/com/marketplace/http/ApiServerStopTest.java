@@ -8,7 +8,10 @@ import com.marketplace.http.testing.RawHttp;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,11 +94,15 @@ class ApiServerStopTest {
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> ApiServer.stop(app));
 
             // the open connection is answered as usual until the stop has begun
-            RawHttp.Answer answer = RawHttp.send(open, fast);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (answer.status() == 200 && System.nanoTime() < deadline) {
-                answer = RawHttp.send(open, fast);
+            CompletableFuture<RawHttp.Answer> probing = CompletableFuture.supplyAsync(
+                    () -> sendUntilNotAnswered200(open, fast, Duration.ofSeconds(5)));
+            try {
+                probing.get(6, TimeUnit.SECONDS);
+            } catch (TimeoutException heldUntilTheStopEnds) {
+                // a request read just as the stop began may be held until the stop ends, then closed
             }
+            release.countDown();
+            RawHttp.Answer answer = probing.get(20, TimeUnit.SECONDS);
 
             // Jetty closes a connection that is idle when the stop begins, and answers 503 on one that
             // is reading a request then: which of the two this one meets is a matter of timing
@@ -104,9 +111,27 @@ class ApiServerStopTest {
                 assertThat(answer.contentType()).startsWith("application/problem+json");
                 assertThat(answer.header("Retry-After")).contains(ProblemResponses.RETRY_AFTER_SECONDS);
             }
-            release.countDown();
             assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
             stopped.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Sends {@code request} on {@code open} until an answer is not 200 or {@code patience} has passed;
+     * a connection the server has closed (a read that ends, a write that fails) is {@link RawHttp.Answer#CLOSED}.
+     */
+    private static RawHttp.Answer sendUntilNotAnswered200(Socket open, byte[] request, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        try {
+            RawHttp.Answer answer = RawHttp.send(open, request);
+            while (answer.status() == 200 && System.nanoTime() < deadline) {
+                answer = RawHttp.send(open, request);
+            }
+            return answer;
+        } catch (SocketTimeoutException held) {
+            throw new UncheckedIOException("neither answered nor closed", held);
+        } catch (IOException closed) {
+            return RawHttp.Answer.CLOSED;
         }
     }
 

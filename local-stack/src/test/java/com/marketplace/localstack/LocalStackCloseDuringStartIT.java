@@ -3,10 +3,9 @@ package com.marketplace.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.marketplace.http.testing.Listening;
 import com.marketplace.kafka.embedded.FreePorts;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -49,11 +48,6 @@ class LocalStackCloseDuringStartIT {
     }
 
     private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return Listening.accepts(InetAddress.getLoopbackAddress(), port);
     }
 }

@@ -9,12 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.Topics;
+import com.marketplace.http.testing.Listening;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,24 +56,12 @@ class LocalStackIT {
 
     @Test
     void theServicesListenOnThisMachineOnly() throws Exception {
-        Optional<InetAddress> other = NetworkInterface.networkInterfaces()
-                .flatMap(NetworkInterface::inetAddresses)
-                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
-                .findFirst();
+        Optional<InetAddress> other = Listening.nonLoopbackAddress();
         assumeTrue(other.isPresent(), "this machine has no address but loopback");
         for (String url : List.of(stack.gatewayUrl(), stack.streamsUrl())) {
             int port = URI.create(url).getPort();
-            assertThat(accepts(InetAddress.getLoopbackAddress(), port)).as(url + " on loopback").isTrue();
-            assertThat(accepts(other.get(), port)).as(url + " through " + other.get()).isFalse();
-        }
-    }
-
-    private static boolean accepts(InetAddress address, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, port), 2_000);
-            return true;
-        } catch (IOException e) {
-            return false;
+            assertThat(Listening.accepts(InetAddress.getLoopbackAddress(), port)).as(url + " on loopback").isTrue();
+            assertThat(Listening.accepts(other.get(), port)).as(url + " through " + other.get()).isFalse();
         }
     }
 
