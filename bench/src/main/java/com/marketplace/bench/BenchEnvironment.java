@@ -2,7 +2,6 @@ package com.marketplace.bench;
 
 import com.marketplace.harness.JavaCommand;
 import com.marketplace.harness.MariaDbServer;
-import com.marketplace.kafka.embedded.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +69,7 @@ public final class BenchEnvironment implements AutoCloseable {
     public synchronized MariaDbServer binlogServer() {
         if (binlogServer == null) {
             Path dir = settings.runDir().resolve("mariadb-binlog");
-            binlogServer = MariaDbServer.start(dir, FreePorts.next(), List.of("--log-bin=" + dir.toAbsolutePath()
+            binlogServer = MariaDbServer.start(dir, 0, List.of("--log-bin=" + dir.toAbsolutePath()
                     .resolve("binlog"), "--server-id=1", "--binlog-format=ROW", "--binlog-row-image=FULL",
                     "--max-connections=300"));
         }

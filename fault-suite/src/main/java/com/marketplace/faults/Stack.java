@@ -125,6 +125,7 @@ public final class Stack implements AutoCloseable {
         int port = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(port));
+        env.put("HTTP_HOST", "127.0.0.1"); // reached at 127.0.0.1, whatever the environment exports
         env.put("DB_URL", mariadb.jdbcUrl(database));
         env.put("DB_USER", MariaDbServer.USER);
         env.put("DB_PASSWORD", MariaDbServer.PASSWORD);
@@ -140,6 +141,7 @@ public final class Stack implements AutoCloseable {
         int port = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(port));
+        env.put("HTTP_HOST", "127.0.0.1"); // reached at 127.0.0.1, whatever the environment exports
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("APPLICATION_SERVER", "127.0.0.1:" + port);
         env.put("STATE_DIR", stateDir(name).toString());

@@ -1,11 +1,15 @@
 package com.marketplace.localstack;
 
+import com.marketplace.config.ConfigException;
 import com.marketplace.gateway.GatewayApp;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -137,9 +141,24 @@ public final class LocalStack implements AutoCloseable {
      * broker's address and a port left to chance are not known yet; any valid stand-in does here.
      */
     private void checkSettings() {
+        requireAddressOfThisMachine(options.httpHost());
         String bootstrap = "localhost:" + (options.kafkaPort() == 0 ? 9092 : options.kafkaPort());
         GatewayConfig.fromEnv(gatewayEnv(bootstrap));
         streamsConfig(bootstrap, options.streamsPort() == 0 ? 7071 : options.streamsPort());
+    }
+
+    /** {@code HTTP_HOST} must name this machine (or every interface): the services could not listen elsewhere. */
+    private static void requireAddressOfThisMachine(String host) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress() || address.isLoopbackAddress()
+                    || NetworkInterface.getByInetAddress(address) != null) {
+                return;
+            }
+        } catch (IOException unknown) {
+            // an unknown name: refused below
+        }
+        throw ConfigException.rejected(LocalStackOptions.HTTP_HOST, host, "must be an address of this machine");
     }
 
     /**
@@ -152,7 +171,7 @@ public final class LocalStack implements AutoCloseable {
         streamsEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         streamsEnv.put("STATE_DIR", options.dataDir().resolve("streams-state").toAbsolutePath().toString());
         streamsEnv.put("HTTP_PORT", Integer.toString(port));
-        streamsEnv.put("APPLICATION_SERVER", "localhost:" + port);
+        streamsEnv.put("APPLICATION_SERVER", options.reachableHost() + ":" + port);
         streamsEnv.put(LocalStackOptions.HTTP_HOST, options.httpHost());
         return StreamsAppConfig.fromEnv(streamsEnv);
     }
@@ -187,11 +206,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String gatewayUrl() {
-        return "http://localhost:" + gateway.port();
+        return "http://" + options.reachableHost() + ":" + gateway.port();
     }
 
     public String streamsUrl() {
-        return "http://localhost:" + streams.port();
+        return "http://" + options.reachableHost() + ":" + streams.port();
     }
 
     public String bootstrapServers() {

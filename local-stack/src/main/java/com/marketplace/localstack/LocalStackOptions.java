@@ -71,6 +71,21 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
                 r.string(HTTP_HOST, LOOPBACK));
     }
 
+    /**
+     * The host the services are reached at from this machine: the address they listen on, loopback
+     * for a wildcard address, an IPv6 address in brackets (as a URL and {@code APPLICATION_SERVER}
+     * write it).
+     */
+    public String reachableHost() {
+        if (httpHost.equals("0.0.0.0")) {
+            return LOOPBACK;
+        }
+        if (httpHost.equals("::")) {
+            return "[::1]";
+        }
+        return httpHost.contains(":") ? "[" + httpHost + "]" : httpHost;
+    }
+
     /** {@code DATA_DIR} as the stack reads it ({@link LogFileProperty} reads it the same way). */
     static Path dataDir(Map<String, String> env) {
         return new EnvReader(env).path(DATA_DIR, DEFAULT_DATA_DIR);

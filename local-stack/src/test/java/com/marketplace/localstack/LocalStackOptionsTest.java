@@ -20,6 +20,13 @@ class LocalStackOptionsTest {
                 .isEqualTo(new LocalStackOptions(Path.of("data"), 9092, 7070, 7071, 0, "127.0.0.1"));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"127.0.0.1, 127.0.0.1", "0.0.0.0, 127.0.0.1", "::, [::1]", "::1, [::1]", "192.0.2.2, 192.0.2.2",
+            "devbox, devbox"})
+    void theServicesAreReachedAtTheAddressTheyListenOnOrLoopbackForAWildcard(String host, String reached) {
+        assertThat(new LocalStackOptions(Path.of("data"), 0, 0, 0, 0, host).reachableHost()).isEqualTo(reached);
+    }
+
     @Test
     void theServicesMayListenElsewhereThanOnThisMachineOnly() {
         assertThat(LocalStackOptions.parse(NO_ARGS, Map.of("HTTP_HOST", "0.0.0.0")).httpHost()).isEqualTo("0.0.0.0");

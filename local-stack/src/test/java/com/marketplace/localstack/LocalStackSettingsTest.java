@@ -30,6 +30,19 @@ class LocalStackSettingsTest {
     }
 
     @Test
+    void anHttpHostThatIsNotThisMachineFailsTheStartBeforeTheBrokerStarts() {
+        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, 0, 0, 0, 0, "203.0.113.7"), Map.of());
+        try {
+            assertThatThrownBy(stack::start)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("HTTP_HOST must be an address of this machine");
+            assertThat(dataDir.resolve("kafka")).as("no broker was started").doesNotExist();
+        } finally {
+            stack.close();
+        }
+    }
+
+    @Test
     void aBadGatewaySettingFailsTheStartBeforeTheBrokerStarts() {
         LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, 0, 0, 0, 0),
                 Map.of("OUTBOX_BATCH_SIZE", "0"));

@@ -3,8 +3,10 @@ package com.marketplace.harness;
 import com.marketplace.kafka.embedded.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,18 +41,62 @@ public final class MariaDbServer implements AutoCloseable {
     private static final Path INSTALL_DB = Path.of("/usr/bin/mariadb-install-db");
     private static final Path SERVER = Path.of("/usr/sbin/mariadbd");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final String OWNER_LOCK = "owner.lock";
+    private static final Set<Path> OWNED_HERE = ConcurrentHashMap.newKeySet();
     private static final Duration OWN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration OWN_SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dir;
     private final int port;
     private final List<String> extraArgs;
+    private final FileChannel owner;
     private ManagedProcess process;
 
-    private MariaDbServer(Path dir, int port, List<String> extraArgs) {
+    private MariaDbServer(Path dir, int port, List<String> extraArgs, FileChannel owner) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
+        this.owner = owner;
+    }
+
+    /**
+     * Takes the directory for this JVM: an operating-system lock on {@value #OWNER_LOCK}, held until
+     * {@link #close()}. The lock ends with the JVM however it ends, so a run that can take it knows
+     * that a server it finds on the directory was left by a run that has ended
+     * ({@link #stopStaleServer}), and one that cannot take it does not touch another run's server.
+     * The directories held in this JVM are refused before the file is opened: closing any descriptor
+     * of the file would release this process's lock.
+     */
+    private static FileChannel own(Path dir) {
+        if (!OWNED_HERE.add(dir)) {
+            throw new IllegalStateException("a MariaDB server of this JVM already runs on " + dir);
+        }
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(dir.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (IOException e) {
+            disown(dir, channel);
+            throw new UncheckedIOException("cannot take " + dir.resolve(OWNER_LOCK), e);
+        }
+        disown(dir, channel);
+        throw new IllegalStateException("another run is using the MariaDB directory " + dir + " (it holds "
+                + OWNER_LOCK + ")");
+    }
+
+    private static void disown(Path dir, FileChannel owner) {
+        try {
+            if (owner != null) {
+                owner.close();
+            }
+        } catch (IOException e) {
+            log.warn("Could not release {}: {}", dir.resolve(OWNER_LOCK), e.toString());
+        } finally {
+            OWNED_HERE.remove(dir);
+        }
     }
 
     /**
@@ -58,7 +106,7 @@ public final class MariaDbServer implements AutoCloseable {
      * @throws IllegalStateException when MariaDB is not installed or does not start in time
      */
     public static MariaDbServer start(Path dir) {
-        return start(dir, FreePorts.next(), List.of());
+        return start(dir, 0, List.of());
     }
 
     /**
@@ -67,8 +115,15 @@ public final class MariaDbServer implements AutoCloseable {
      * {@code --server-id}, {@code --binlog-format=ROW}); without {@code --log-bin} the binary log is off.
      */
     public static MariaDbServer start(Path dir, int port, List<String> extraArgs) {
-        install(dir.toAbsolutePath()); // first: it may take a minute, and a free port is taken just before it is bound
-        MariaDbServer server = new MariaDbServer(dir, port == 0 ? FreePorts.next() : port, extraArgs);
+        FileChannel owner = own(dir.toAbsolutePath());
+        MariaDbServer server;
+        try {
+            install(dir.toAbsolutePath()); // first: it may take a minute, and a free port is taken just before it is bound
+            server = new MariaDbServer(dir, port == 0 ? FreePorts.next() : port, extraArgs, owner);
+        } catch (RuntimeException e) {
+            disown(dir.toAbsolutePath(), owner);
+            throw e;
+        }
         try {
             server.launch();
             server.awaitUp(START_TIMEOUT, "root", "");
@@ -244,7 +299,8 @@ public final class MariaDbServer implements AutoCloseable {
     /**
      * Kills a server that a run before this one left on this data directory (its JVM killed with
      * {@code kill -9} before it could stop it): it would hold the directory's files, and this one could
-     * not start. Only a {@code mariadbd} whose command line names this data directory is killed.
+     * not start. This JVM owns the directory ({@link #own}), so no live run's server is there; and only
+     * a {@code mariadbd} whose command line names this data directory is killed.
      */
     private void stopStaleServer() {
         Path pidFile = dir.resolve("mysqld.pid");
@@ -261,8 +317,11 @@ public final class MariaDbServer implements AutoCloseable {
             String command = Files.readString(cmdline).replace('\0', ' ');
             if (command.contains("mariadbd") && command.contains("--datadir=" + dir.resolve("data") + " ")) {
                 log.warn("Killing a MariaDB server (pid {}) left running on {} by an earlier run", pid, dir);
-                stale.get().destroyForcibly();
-                stale.get().onExit().get(30, TimeUnit.SECONDS);
+                if (stale.get().destroyForcibly()) {
+                    stale.get().onExit().get(30, TimeUnit.SECONDS);
+                } else {
+                    log.warn("Could not kill pid {}: the server started now will not get the directory", pid);
+                }
             }
         } catch (IOException | NumberFormatException | ExecutionException | TimeoutException e) {
             log.warn("Could not check for a MariaDB server left on {}: {}", dir, e.toString());
@@ -319,6 +378,8 @@ public final class MariaDbServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Could not stop MariaDB cleanly: {}", e.toString());
             kill();
+        } finally {
+            disown(dir, owner);
         }
     }
 }

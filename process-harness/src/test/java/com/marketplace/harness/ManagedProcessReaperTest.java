@@ -30,18 +30,7 @@ class ManagedProcessReaperTest {
         List<Long> pids = Files.readAllLines(dir.resolve("pids")).stream().map(Long::parseLong).toList();
         assertThat(pids).hasSize(2);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> pids.stream().noneMatch(ManagedProcessReaperTest::running));
-    }
-
-    /** Whether {@code pid} is a process that has not ended (a zombie no parent has reaped yet has ended). */
-    private static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return false;
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> pids.stream().noneMatch(ProcessState::running));
     }
 
     /** Starts two long sleeps, suspends one with SIGSTOP, writes their pids, and ends without closing them. */

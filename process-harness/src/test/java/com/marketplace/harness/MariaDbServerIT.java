@@ -1,11 +1,16 @@
 package com.marketplace.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,18 +21,53 @@ class MariaDbServerIT {
     Path dir;
 
     @Test
-    void aServerLeftOnTheDataDirectoryByAnEarlierRunIsKilledAndTheNewOneStarts() throws Exception {
+    void anotherRunsServerIsLeftAloneUntilThatRunIsKilledThenItsLeftoverIsStoppedAndANewOneStarts()
+            throws Exception {
         assumeTrue(MariaDbServer.testsCanRun(), MariaDbServer.NOT_INSTALLED);
-        // the first server stands for one whose JVM was killed with kill -9: nothing stops it
-        MariaDbServer left = MariaDbServer.start(dir);
-        ManagedProcess leftProcess = left.process();
-        try (MariaDbServer next = MariaDbServer.start(dir)) {
-            assertThat(leftProcess.awaitExit(Duration.ofSeconds(30))).as("the server left behind was killed").isTrue();
-            try (Connection conn = next.connect("")) {
-                assertThat(conn.isValid(5)).isTrue();
+        Process otherRun = new ProcessBuilder(JavaCommand.mainClass(RunsAServer.class.getName(), List.of(),
+                dir.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("other-run.log").toFile())
+                .start();
+        long leftPid = -1;
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(dir.resolve("ready")));
+            leftPid = Long.parseLong(Files.readString(dir.resolve("mysqld.pid")).trim());
+            long left = leftPid;
+
+            assertThatThrownBy(() -> MariaDbServer.start(dir))
+                    .as("the other run is alive: its server is not touched")
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another run is using");
+            assertThat(ProcessState.running(left)).isTrue();
+
+            otherRun.destroyForcibly(); // kill -9: no shutdown hook stops its server
+            assertThat(otherRun.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(ProcessState.running(left)).as("left behind").isTrue();
+
+            try (MariaDbServer next = MariaDbServer.start(dir)) {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> !ProcessState.running(left));
+                try (Connection conn = next.connect("")) {
+                    assertThat(conn.isValid(5)).isTrue();
+                }
             }
         } finally {
-            left.close();
+            otherRun.destroyForcibly();
+            if (ProcessState.running(leftPid)) { // the test ended before the new server stopped it
+                ProcessHandle.of(leftPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** Another run: starts a server on the directory given, says so, and runs until it is killed. */
+    static final class RunsAServer {
+
+        public static void main(String[] args) throws Exception {
+            Path dir = Path.of(args[0]);
+            MariaDbServer.start(dir);
+            Files.writeString(dir.resolve("ready"), "ready");
+            Thread.sleep(Long.MAX_VALUE);
         }
     }
 

@@ -73,6 +73,8 @@ public final class GatewayScenario implements Scenario {
             int port = FreePorts.next();
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("HTTP_PORT", Integer.toString(port));
+            vars.put("HTTP_HOST", "127.0.0.1"); // reached at 127.0.0.1, whatever the environment exports
+        vars.put("HTTP_HOST", "127.0.0.1"); // reached at 127.0.0.1, whatever the environment exports
             vars.put("DB_URL", dbUrl);
             vars.put("DB_USER", env.settings().dbUser());
             vars.put("DB_PASSWORD", env.settings().dbPassword());

@@ -206,6 +206,7 @@ public final class PipelineBenchmark {
         int port = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(port));
+        env.put("HTTP_HOST", "127.0.0.1"); // reached at 127.0.0.1, whatever the environment exports
         env.put("DB_URL", s.dbUrl());
         env.put("DB_USER", s.dbUser());
         env.put("DB_PASSWORD", s.dbPassword());
@@ -219,6 +220,7 @@ public final class PipelineBenchmark {
         int port = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(port));
+        env.put("HTTP_HOST", "127.0.0.1"); // reached at 127.0.0.1, whatever the environment exports
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("APPLICATION_SERVER", "127.0.0.1:" + port);
         env.put("STATE_DIR", work.resolve("streams-state").toAbsolutePath().toString());

@@ -104,6 +104,7 @@ public final class CommitToAckScenario implements Scenario {
         int port = FreePorts.next();
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("HTTP_PORT", Integer.toString(port));
+        vars.put("HTTP_HOST", "127.0.0.1"); // reached at 127.0.0.1, whatever the environment exports
         vars.put("DB_URL", url);
         vars.put("DB_USER", MariaDbServer.USER);
         vars.put("DB_PASSWORD", MariaDbServer.PASSWORD);
