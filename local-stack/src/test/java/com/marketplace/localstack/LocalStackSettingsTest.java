@@ -6,50 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marketplace.config.ConfigException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The services' settings are read before anything starts. */
+/** The stack's and the services' settings are read before anything starts. */
 class LocalStackSettingsTest {
 
     @TempDir
     Path dataDir;
 
-    @Test
-    void aBadStreamsSettingFailsTheStartBeforeTheBrokerStarts() {
-        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, 0, 0, 0, 0),
-                Map.of("DEDUPE_RETENTION", "7 days"));
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "DEDUPE_RETENTION|7 days|DEDUPE_RETENTION",
+            "OUTBOX_BATCH_SIZE|0|OUTBOX_BATCH_SIZE",
+            "HTTP_HOST|203.0.113.7|HTTP_HOST must be an address of this machine",
+    })
+    void aBadSettingFailsTheStartBeforeTheBrokerStarts(String variable, String value, String message) {
+        Map<String, String> env = Map.of(LocalStackOptions.DATA_DIR, dataDir.toString(), variable, value);
+        LocalStack stack = new LocalStack(LocalStackOptions.parse(new String[0], env), env);
         try {
-            assertThatThrownBy(stack::start)
-                    .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("DEDUPE_RETENTION");
-            assertThat(dataDir.resolve("kafka")).as("no broker was started").doesNotExist();
-        } finally {
-            stack.close();
-        }
-    }
-
-    @Test
-    void anHttpHostThatIsNotThisMachineFailsTheStartBeforeTheBrokerStarts() {
-        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, 0, 0, 0, 0, "203.0.113.7"), Map.of());
-        try {
-            assertThatThrownBy(stack::start)
-                    .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("HTTP_HOST must be an address of this machine");
-            assertThat(dataDir.resolve("kafka")).as("no broker was started").doesNotExist();
-        } finally {
-            stack.close();
-        }
-    }
-
-    @Test
-    void aBadGatewaySettingFailsTheStartBeforeTheBrokerStarts() {
-        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, 0, 0, 0, 0),
-                Map.of("OUTBOX_BATCH_SIZE", "0"));
-        try {
-            assertThatThrownBy(stack::start)
-                    .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("OUTBOX_BATCH_SIZE");
+            assertThatThrownBy(stack::start).isInstanceOf(ConfigException.class).hasMessageContaining(message);
             assertThat(dataDir.resolve("kafka")).as("no broker was started").doesNotExist();
         } finally {
             stack.close();
