@@ -161,34 +161,32 @@ public final class Audit {
             }
             byTopicAndOrder.computeIfAbsent(r.topic() + "/" + order, k -> new ArrayList<>()).add(r);
         }
-        Map<String, Long> outboxId = new HashMap<>();
-        outbox.forEach(e -> outboxId.put(e.eventId(), e.id()));
         for (List<Seen> records : byTopicAndOrder.values()) {
-            violations += records.stream().map(Seen::partition).distinct().count() - 1;
-            // offsets order records within a partition only; an order spread over several is counted above
             Map<Integer, List<Seen>> byPartition = new HashMap<>();
             records.forEach(r -> byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r));
+            violations += byPartition.size() - 1; // every extra partition the order is spread over
+            // offsets order records within a partition only
             for (List<Seen> partition : byPartition.values()) {
-                violations += outOfOrder(partition, outboxId);
+                violations += outOfOrder(partition, byEventId);
             }
         }
         return violations;
     }
 
     /** Events of one order on one partition that first appear after an event the outbox wrote later. */
-    private static long outOfOrder(List<Seen> records, Map<String, Long> outboxId) {
+    private static long outOfOrder(List<Seen> records, Map<String, OutboxEvent> byEventId) {
         long violations = 0;
         Set<String> first = new HashSet<>();
         long highest = Long.MIN_VALUE;
         for (Seen r : records.stream().sorted(Comparator.comparingLong(Seen::offset)).toList()) {
-            Long id = outboxId.get(r.id());
-            if (id == null || !first.add(r.id())) {
+            OutboxEvent event = byEventId.get(r.id());
+            if (event == null || !first.add(r.id())) {
                 continue;
             }
-            if (id < highest) {
+            if (event.id() < highest) {
                 violations++;
             }
-            highest = Math.max(highest, id);
+            highest = Math.max(highest, event.id());
         }
         return violations;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ class MariaDbServerIT {
             Path dir = Path.of(args[0]);
             MariaDbServer.start(dir);
             Files.writeString(dir.resolve("ready"), "ready");
-            Thread.sleep(Long.MAX_VALUE);
+            new CountDownLatch(1).await(); // parked until the test kills this JVM with kill -9
         }
     }
 
