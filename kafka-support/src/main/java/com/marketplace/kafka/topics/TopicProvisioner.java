@@ -19,12 +19,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,6 +134,11 @@ public final class TopicProvisioner {
             if (isRefusal(e.getCause())) {
                 throw new TopicsRefusedException("the brokers refused the topics: " + describe(e), e);
             }
+            if (e.getCause() instanceof InvalidReplicationFactorException) {
+                throw new IllegalStateException("the topics' replication factor " + replicationFactor
+                        + " (TOPIC_REPLICATION_FACTOR) is more than the brokers registered; waiting for more brokers: "
+                        + describe(e), e);
+            }
             throw new IllegalStateException("cannot list, describe or create topics: " + describe(e), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("cannot list, describe or create topics: " + describe(e), e);
@@ -224,6 +231,8 @@ public final class TopicProvisioner {
      */
     static boolean isRefusal(Throwable answer) {
         return answer instanceof PolicyViolationException
+                || answer instanceof AuthorizationException
+                || answer instanceof UnsupportedVersionException
                 || answer instanceof InvalidPartitionsException
                 || answer instanceof InvalidConfigurationException && !(answer instanceof InvalidReplicationFactorException);
     }

@@ -73,6 +73,9 @@ class TopicProvisionerIT {
 
     @Test
     void aRecordStampedFurtherAheadThanTheBoundIsRefusedByTheCreatedTopics() throws Exception {
+        // a broker that bounds nothing by itself (Kafka 4's default is the same hour): the topic's own setting holds
+        restartBroker(EmbeddedKafkaBroker.builder()
+                .brokerProperty("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE)));
         TopicProvisioner.withPipelineRetention(admin, 1, 1).provisionOrderTopics(TIMEOUT);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -152,7 +155,19 @@ class TopicProvisionerIT {
                 .isInstanceOf(IllegalStateException.class)
                 .isNotInstanceOf(CoPartitioningException.class)
                 .isNotInstanceOf(TopicsRefusedException.class)
-                .hasMessageContaining("InvalidReplicationFactorException");
+                .hasMessageContaining("InvalidReplicationFactorException")
+                .hasMessageContaining("TOPIC_REPLICATION_FACTOR");
+    }
+
+    @Test
+    void aClusterThatDeniesTopicCreationRefusesTheTopics() {
+        restartBroker(EmbeddedKafkaBroker.builder()
+                .brokerProperty("authorizer.class.name", DenyTopicCreation.class.getName()));
+
+        // missing permission does not pass with time: the caller stops instead of retrying for ever
+        assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provisionOrderTopics(TIMEOUT))
+                .isInstanceOf(TopicsRefusedException.class)
+                .hasMessageContaining("TopicAuthorizationException");
     }
 
     @Test
@@ -169,6 +184,14 @@ class TopicProvisionerIT {
                     .hasMessageStartingWith("cannot list, describe or create topics");
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    private void restartBroker(EmbeddedKafkaBroker.Builder builder) {
+        stopBroker();
+        broker = builder.build();
+        broker.start();
+        admin = Admin.create(TopicProvisioner.adminProperties(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), TIMEOUT));
     }
 
     private Set<String> topicNames() throws Exception {

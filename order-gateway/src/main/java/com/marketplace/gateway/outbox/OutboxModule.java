@@ -75,8 +75,10 @@ public final class OutboxModule implements AutoCloseable {
      * nothing and logs why on every attempt.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts
-     * @throws TopicsRefusedException  when the brokers answer and refuse the topics (for example a
-     *                                 {@code TOPIC_REPLICATION_FACTOR} above their count)
+     * @throws TopicsRefusedException  when the brokers answer and refuse the topics (a topic policy,
+     *                                 missing permission to create them); a {@code TOPIC_REPLICATION_FACTOR}
+     *                                 above their count is not a refusal (brokers may still be starting):
+     *                                 the warning names it and the relay tries again
      */
     public void prepareTopics() {
         try {

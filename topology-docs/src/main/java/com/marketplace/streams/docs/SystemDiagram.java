@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * The system diagram of {@code docs/architecture.md}: components and data flow, described once as
  * nodes, groups and edges with their positions. {@link #mermaid()} gives the Mermaid flowchart
  * embedded in the Markdown and {@link SystemDiagramPng} draws the same nodes and edges as a PNG, so
- * the two cannot describe different systems. {@link #sourceHash()} identifies this description; the
+ * the two cannot describe different systems. {@link #sourceHash} identifies this description; the
  * PNG carries it, which lets a test tell a stale image from a current one without comparing pixels
  * (font rendering differs between machines).
  */
@@ -100,15 +100,18 @@ public final class SystemDiagram {
         };
     }
 
-    /** SHA-256 of the Mermaid text and every position: changes whenever the drawing would. */
-    public static String sourceHash() {
+    /**
+     * SHA-256 of the Mermaid text, every position and {@code drawingCode}, the source of the code
+     * that draws them ({@link SystemDiagramPng#sourceHash}): changes whenever the drawing would.
+     */
+    public static String sourceHash(String drawingCode) {
         String layout = NODES.stream().map(n -> n.id() + "@" + n.x() + "," + n.y()).collect(Collectors.joining(";"))
                 + EDGES.stream().map(e -> e.from() + ">" + e.to() + java.util.Arrays.toString(e.waypoints()))
                         .collect(Collectors.joining(";"))
                 + ";" + WIDTH + "x" + HEIGHT;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((mermaid() + layout).getBytes(StandardCharsets.UTF_8));
+                    .digest((mermaid() + layout + drawingCode).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);

@@ -23,7 +23,7 @@ public final class SystemDiagramGenerator {
 
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : "..");
-        SystemDiagramPng.write(root.resolve(PNG_FILE));
+        SystemDiagramPng.write(root, root.resolve(PNG_FILE));
         Path markdown = root.resolve(ARCHITECTURE_FILE);
         Files.writeString(markdown, withDiagram(Files.readString(markdown, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         System.out.println("wrote " + root.resolve(PNG_FILE) + " and the diagram block of " + markdown);

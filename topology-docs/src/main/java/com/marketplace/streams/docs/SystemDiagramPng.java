@@ -14,6 +14,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -30,13 +31,16 @@ import javax.imageio.stream.ImageOutputStream;
 import org.w3c.dom.NodeList;
 
 /**
- * Draws {@link SystemDiagram} as a PNG with Java 2D and stores {@link SystemDiagram#sourceHash()} in
- * the image's {@code tEXt} chunk under {@link #HASH_KEYWORD}, so a test can check the committed
- * image was drawn from the current description.
+ * Draws {@link SystemDiagram} as a PNG with Java 2D and stores {@link #sourceHash} (the description's
+ * and this drawing code's) in the image's {@code tEXt} chunk under {@link #HASH_KEYWORD}, so a test
+ * can check the committed image was drawn from the current description by the current code.
  */
 public final class SystemDiagramPng {
 
     public static final String HASH_KEYWORD = "Diagram-Source-SHA256";
+    /** This class's source, relative to the repository's root: part of what the stored hash covers. */
+    public static final String DRAWING_SOURCE = "topology-docs/src/main/java/com/marketplace/streams/docs/"
+            + "SystemDiagramPng.java";
     private static final String PNG_METADATA = "javax_imageio_png_1.0";
     private static final int NODE_WIDTH = 210;
     private static final int LINE_HEIGHT = 18;
@@ -69,15 +73,24 @@ public final class SystemDiagramPng {
         return image;
     }
 
-    /** Writes the image with the source hash to {@code file}. */
-    public static void write(Path file) throws IOException {
+    /**
+     * {@link SystemDiagram#sourceHash} of the description and of this class's source in the
+     * repository at {@code root} (line ends as LF, so a checkout with CRLF ends hashes the same).
+     */
+    public static String sourceHash(Path root) throws IOException {
+        String code = Files.readString(root.resolve(DRAWING_SOURCE), StandardCharsets.UTF_8).replace("\r\n", "\n");
+        return SystemDiagram.sourceHash(code);
+    }
+
+    /** Writes the image to {@code file}, with the source hash of the repository at {@code repository}. */
+    public static void write(Path repository, Path file) throws IOException {
         BufferedImage image = draw();
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         ImageWriteParam param = writer.getDefaultWriteParam();
         IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
         IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
         entry.setAttribute("keyword", HASH_KEYWORD);
-        entry.setAttribute("value", SystemDiagram.sourceHash());
+        entry.setAttribute("value", sourceHash(repository));
         IIOMetadataNode text = new IIOMetadataNode("tEXt");
         text.appendChild(entry);
         IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);

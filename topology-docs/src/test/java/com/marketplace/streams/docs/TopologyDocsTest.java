@@ -2,10 +2,16 @@ package com.marketplace.streams.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.topology.OrderTopology;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,9 +36,28 @@ class TopologyDocsTest {
     }
 
     @Test
-    void diagramShowsEveryTopicAndStoreOfTheText() {
-        assertThat(docs.mermaid()).contains("marketplace.order.created", "marketplace.dlq", "dedupe-store",
+    void diagramShowsEveryNodeTopicAndStoreOfTheTopology() {
+        TopologyDescription description = OrderTopology.build(StreamsAppConfig.defaults()).describe();
+        List<TopologyDescription.Node> nodes = description.subtopologies().stream()
+                .flatMap(sub -> sub.nodes().stream()).toList();
+        Set<String> names = new TreeSet<>();
+        for (TopologyDescription.Node node : nodes) {
+            names.add(node.name());
+            if (node instanceof TopologyDescription.Source source) {
+                // the renderer draws named topics only: a pattern source would be left out
+                assertThat(source.topicSet()).as("source %s reads named topics", node.name()).isNotNull();
+                names.addAll(source.topicSet());
+            } else if (node instanceof TopologyDescription.Sink sink) {
+                assertThat(sink.topic()).as("sink %s writes one named topic", node.name()).isNotNull();
+                names.add(sink.topic());
+            } else if (node instanceof TopologyDescription.Processor processor) {
+                names.addAll(processor.stores());
+            }
+        }
+
+        assertThat(names).contains("marketplace.order.created", "marketplace.dlq", "dedupe-store",
                 "seller-stats-store", "orders-per-minute-store");
+        assertThat(names).allSatisfy(name -> assertThat(docs.mermaid()).contains("\"" + name + "\""));
     }
 
     private static String read(String file) throws IOException {
