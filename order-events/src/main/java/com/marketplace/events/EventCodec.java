@@ -5,13 +5,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -39,7 +43,9 @@ public final class EventCodec {
     private EventCodec() {
         this.mapper = newMapper();
         for (EventType type : EventType.values()) {
-            payloadReaders.put(type, mapper.readerFor(payloadClass(type)));
+            // a payload is read from the middle of its envelope: the envelope's own brace follows it
+            payloadReaders.put(type, mapper.readerFor(payloadClass(type))
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
         }
     }
 
@@ -53,8 +59,10 @@ public final class EventCodec {
 
     /**
      * Applies the contract's mapping settings (java.time support, ISO-8601 instants, exact
-     * decimals, unknown fields ignored) to a mapper builder of any data format, e.g. a binary one
-     * for values that never leave a service.
+     * decimals, unknown fields ignored, no value of another JSON type taken for a field's: a number
+     * is not a string, a string or a fraction not a whole number, an enum not its index, and nothing
+     * may follow the value) to a mapper builder of any data format, e.g. a binary one for values
+     * that never leave a service.
      */
     public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B withContractSettings(B builder) {
         return builder
@@ -68,6 +76,14 @@ public final class EventCodec {
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .withCoercionConfig(LogicalType.Textual, text -> text
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
                 // keep 3000.10 as 3000.10 when a caller reads through a JsonNode
                 .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
@@ -131,6 +147,9 @@ public final class EventCodec {
                 parser.nextToken();
                 readField(parser, field, fields);
             }
+            if (parser.nextToken() != null) {
+                throw malformed("content after the envelope's closing brace", null);
+            }
         } catch (EventDecodingException e) {
             throw e;
         } catch (IOException e) {
@@ -146,13 +165,34 @@ public final class EventCodec {
 
     private void readField(JsonParser parser, String field, EnvelopeFields fields) throws IOException {
         switch (field) {
-            case "eventId" -> fields.eventId = textOrNull(parser);
-            case "eventType" -> fields.eventType = textOrNull(parser);
-            case "aggregateType" -> fields.aggregateType = textOrNull(parser);
-            case "aggregateId" -> fields.aggregateId = textOrNull(parser);
-            case "occurredAt" -> fields.occurredAt = textOrNull(parser);
-            case "schemaVersion" -> fields.schemaVersion = integralOrNull(parser);
-            case "payload" -> fields.readPayload(parser);
+            case "eventId" -> {
+                fields.once(0, field);
+                fields.eventId = textOrNull(parser);
+            }
+            case "eventType" -> {
+                fields.once(1, field);
+                fields.eventType = textOrNull(parser);
+            }
+            case "aggregateType" -> {
+                fields.once(2, field);
+                fields.aggregateType = textOrNull(parser);
+            }
+            case "aggregateId" -> {
+                fields.once(3, field);
+                fields.aggregateId = textOrNull(parser);
+            }
+            case "occurredAt" -> {
+                fields.once(4, field);
+                fields.occurredAt = textOrNull(parser);
+            }
+            case "schemaVersion" -> {
+                fields.once(5, field);
+                fields.schemaVersion = integralOrNull(parser);
+            }
+            case "payload" -> {
+                fields.once(6, field);
+                fields.readPayload(parser);
+            }
             default -> parser.skipChildren();
         }
     }
@@ -168,6 +208,20 @@ public final class EventCodec {
         private boolean payloadPresent;
         private OrderEventPayload payload;
         private TokenBuffer bufferedPayload;
+        /** One bit per envelope field read so far. */
+        private int seen;
+
+        /**
+         * Marks envelope field number {@code bit} (0–6) read, and refuses one given twice: a reader that
+         * took the first value and one that took the last would see two different events (two
+         * eventIds, one of them the header's).
+         */
+        void once(int bit, String field) {
+            if ((seen & (1 << bit)) != 0) {
+                throw malformed("field '" + field + "' given twice", null);
+            }
+            seen |= 1 << bit;
+        }
 
         void readPayload(JsonParser parser) throws IOException {
             payloadPresent = parser.currentToken() == JsonToken.START_OBJECT;
@@ -199,7 +253,7 @@ public final class EventCodec {
             int version = schemaVersion();
             try {
                 return new EventEnvelope(
-                        UUID.fromString(required(eventId, "eventId")),
+                        canonicalUuid(required(eventId, "eventId")),
                         type.wireName(),
                         required(aggregateType, "aggregateType"),
                         required(aggregateId, "aggregateId"),
@@ -251,6 +305,27 @@ public final class EventCodec {
                 throw malformed("invalid envelope: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * The eventId in its canonical form only: 36 characters, hex digits grouped 8-4-4-4-12.
+     * {@link UUID#fromString} also reads shortened and signed groups ({@code 0-0-0-0-1}), and masks off
+     * the high bits of a group too long ({@code 100000000-0-0-0-1} is {@code 0-0-0-0-1}), so two
+     * different texts would name one event and one dropped as the other's duplicate.
+     */
+    static UUID canonicalUuid(String text) {
+        if (text.length() != 36) {
+            throw malformed("eventId '" + text + "' is not a UUID in canonical form", null);
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (!ok) {
+                throw malformed("eventId '" + text + "' is not a UUID in canonical form", null);
+            }
+        }
+        return UUID.fromString(text);
     }
 
     /** The current value as text, or null when it is not a string (the caller reports it missing). */

@@ -25,7 +25,9 @@ public record EventEnvelope(
     public EventEnvelope {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(eventType, "eventType");
-        Objects.requireNonNull(aggregateType, "aggregateType");
+        if (!AGGREGATE_TYPE_ORDER.equals(aggregateType)) {
+            throw new IllegalArgumentException("aggregateType must be " + AGGREGATE_TYPE_ORDER + ", was " + aggregateType);
+        }
         Objects.requireNonNull(aggregateId, "aggregateId");
         Payloads.requireInstant(occurredAt, "occurredAt");
         Objects.requireNonNull(payload, "payload");

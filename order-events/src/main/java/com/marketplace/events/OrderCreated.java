@@ -23,11 +23,16 @@ public record OrderCreated(
         Payloads.requirePositive(buyerId, "buyerId");
         Payloads.requireText(orderNumber, "orderNumber");
         Payloads.requireText(buyerEmail, "buyerEmail");
-        sellerIds = List.copyOf(Objects.requireNonNull(sellerIds, "sellerIds"));
+        sellerIds = Payloads.requirePositiveIds(sellerIds, "sellerIds");
         items = List.copyOf(Objects.requireNonNull(items, "items"));
-        Payloads.requireAmount(totalAmount, "totalAmount", false);
-        Payloads.requireText(currency, "currency");
-        Objects.requireNonNull(status, "status");
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("an order has at least one item");
+        }
+        totalAmount = Payloads.requireAmount(totalAmount, "totalAmount", false);
+        Payloads.requireCurrency(currency);
+        if (status != OrderStatus.PENDING) {
+            throw new IllegalArgumentException("an order is created PENDING, was " + status);
+        }
         Payloads.requireInstant(createdAt, "createdAt");
     }
 

@@ -12,7 +12,7 @@ public record OrderItem(long productId, long sellerId, int quantity, BigDecimal 
         Payloads.requirePositive(productId, "productId");
         Payloads.requirePositive(sellerId, "sellerId");
         Payloads.requirePositive(quantity, "quantity");
-        Payloads.requireAmount(unitPrice, "unitPrice", true);
+        unitPrice = Payloads.requireAmount(unitPrice, "unitPrice", true);
     }
 
     /** {@code quantity × unitPrice}, exact. */

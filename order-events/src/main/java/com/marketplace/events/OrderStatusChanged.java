@@ -23,11 +23,14 @@ public record OrderStatusChanged(
         Payloads.requirePositive(buyerId, "buyerId");
         Payloads.requireText(orderNumber, "orderNumber");
         Payloads.requireText(buyerEmail, "buyerEmail");
-        sellerIds = List.copyOf(Objects.requireNonNull(sellerIds, "sellerIds"));
+        sellerIds = Payloads.requirePositiveIds(sellerIds, "sellerIds");
         Objects.requireNonNull(previousStatus, "previousStatus");
         Objects.requireNonNull(status, "status");
-        Payloads.requireAmount(totalAmount, "totalAmount", false);
-        Payloads.requireText(currency, "currency");
+        if (!previousStatus.canTransitionTo(status)) {
+            throw new IllegalArgumentException("no order moves from " + previousStatus + " to " + status);
+        }
+        totalAmount = Payloads.requireAmount(totalAmount, "totalAmount", false);
+        Payloads.requireCurrency(currency);
         Payloads.requireInstant(changedAt, "changedAt");
     }
 

@@ -1,7 +1,9 @@
 package com.marketplace.events;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,8 +36,12 @@ final class Payloads {
      * An amount of money: not negative (positive when {@code positive}), at most two decimal places
      * ({@code 1500.000} counts as {@code 1500.00}) and at most 17 digits before the point. Checked
      * from the number's scale and precision, without expanding it, so a huge exponent costs nothing.
+     *
+     * @return {@code amount} with at most two decimal places: trailing zeros beyond them are dropped
+     *         ({@code 1500.000} becomes {@code 1500.00}), so sums of amounts keep the contract's scale
+     *         and no output repeats a sender's zeros
      */
-    static void requireAmount(BigDecimal amount, String name, boolean positive) {
+    static BigDecimal requireAmount(BigDecimal amount, String name, boolean positive) {
         Objects.requireNonNull(amount, name);
         if (positive ? amount.signum() <= 0 : amount.signum() < 0) {
             throw new IllegalArgumentException(name + " must be " + (positive ? "> 0" : ">= 0"));
@@ -47,6 +53,30 @@ final class Payloads {
             throw new IllegalArgumentException(name + " has more than " + MAX_AMOUNT_INTEGER_DIGITS
                     + " digits before the decimal point");
         }
+        return amount.scale() > Amounts.MAX_SCALE ? amount.setScale(Amounts.MAX_SCALE, RoundingMode.UNNECESSARY) : amount;
+    }
+
+    /** Ids of other parties (sellers): each one {@code > 0}. */
+    static List<Long> requirePositiveIds(List<Long> ids, String name) {
+        List<Long> copy = List.copyOf(Objects.requireNonNull(ids, name));
+        for (long id : copy) {
+            requirePositive(id, name + " element");
+        }
+        return copy;
+    }
+
+    /** A currency code as the gateway accepts it: three upper-case letters A–Z. */
+    static String requireCurrency(String currency) {
+        Objects.requireNonNull(currency, "currency");
+        if (currency.length() != 3 || !isUpperAscii(currency.charAt(0)) || !isUpperAscii(currency.charAt(1))
+                || !isUpperAscii(currency.charAt(2))) {
+            throw new IllegalArgumentException("currency must be three upper-case letters A-Z, was '" + currency + "'");
+        }
+        return currency;
+    }
+
+    private static boolean isUpperAscii(char c) {
+        return c >= 'A' && c <= 'Z';
     }
 
     /**

@@ -234,6 +234,87 @@ class EventCodecTest {
     }
 
     @Test
+    void valuesOfAnotherJsonTypeOrFormAreMalformed() throws IOException {
+        String created = golden("order-created.json");
+        String changed = golden("order-status-changed.json");
+        String eventId = "\"eventId\":\"3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10\"";
+        List<String> bad = List.of(
+                // instants as numbers or digits: Jackson's own reader took them as epoch seconds and folded them
+                created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":1e100"),
+                created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":1764065730"),
+                changed.replace("\"changedAt\":\"2026-11-25T10:20:00Z\"", "\"changedAt\":18446744075442081346.0"),
+                created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":\"-1.5\""),
+                // no coercion between JSON types: enum indexes, fractions for whole numbers, numbers as text
+                created.replace("\"status\":\"PENDING\"", "\"status\":0"),
+                changed.replace("\"status\":\"PAID\"", "\"status\":\"1\""),
+                created.replace("\"orderId\":42", "\"orderId\":42.9"),
+                created.replace("\"orderId\":42", "\"orderId\":\"42\""),
+                created.replace("\"quantity\":2", "\"quantity\":2.5"),
+                created.replace("\"sellerIds\":[7,9]", "\"sellerIds\":[7,\"9\"]"),
+                created.replace("\"orderNumber\":\"ORD-20261125-000042\"", "\"orderNumber\":42"),
+                created.replace("\"currency\":\"KRW\"", "\"currency\":true"),
+                // the envelope once, whole, and nothing after it
+                created + "garbage",
+                created + created,
+                created.replace(eventId, eventId + ",\"eventId\":\"9b2d4e61-0c3a-4f8e-a1b7-2e5d6c7f8a90\""),
+                created.replace("\"aggregateId\":\"42\"", "\"aggregateId\":\"42\",\"aggregateId\":\"42\""),
+                // an eventId in canonical form only: UUID.fromString reads these, and maps the last two to one id
+                created.replace("3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10", "0-0-0-0-1"),
+                created.replace("3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10", "100000000-0-0-0-1"),
+                created.replace("3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10", "+f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10"),
+                created.replace("3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10", "3f0c9a528f1e-4c47-9d0a-5b6f1f3c2a10-"),
+                // an order's event, of an order that can exist
+                created.replace("\"aggregateType\":\"Order\"", "\"aggregateType\":\"Customer\""),
+                created.replace("\"sellerIds\":[7,9]", "\"sellerIds\":[7,0]"),
+                changed.replace("\"sellerIds\":[7,9]", "\"sellerIds\":[-5]"),
+                created.replace("\"items\":[{\"productId\":10,\"sellerId\":7,\"quantity\":2,\"unitPrice\":1500.00},"
+                        + "{\"productId\":11,\"sellerId\":9,\"quantity\":1,\"unitPrice\":0.10}]", "\"items\":[]"),
+                created.replace("\"status\":\"PENDING\"", "\"status\":\"DELIVERED\""),
+                changed.replace("\"status\":\"PAID\"", "\"status\":\"PENDING\""),
+                changed.replace("\"status\":\"PAID\"", "\"status\":\"DELIVERED\""),
+                created.replace("\"currency\":\"KRW\"", "\"currency\":\"krw\""),
+                changed.replace("\"currency\":\"KRW\"", "\"currency\":\"\""));
+
+        for (String json : bad) {
+            assertThat(json).isNotIn(created, changed);
+            assertThatThrownBy(() -> codec.decodeEnvelope(json)).as(json)
+                    .isInstanceOfSatisfying(EventDecodingException.class,
+                            e -> assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.MALFORMED));
+        }
+    }
+
+    @Test
+    void anEventIdInCapitalsNamesTheSameEvent() throws IOException {
+        String created = golden("order-created.json");
+
+        EventEnvelope capitals = codec.decodeEnvelope(created.replace("3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10",
+                "3F0C9A52-8F1E-4C47-9D0A-5B6F1F3C2A10"));
+
+        assertThat(capitals.eventId()).isEqualTo(codec.decodeEnvelope(created).eventId());
+    }
+
+    @Test
+    void amountsKeepAtMostTwoDecimalPlaces() throws IOException {
+        String created = golden("order-created.json");
+
+        OrderCreated zeros = (OrderCreated) codec.decodeEnvelope(created
+                .replace("\"totalAmount\":3000.10", "\"totalAmount\":3000.10000000000000000000")
+                .replace("\"unitPrice\":1500.00", "\"unitPrice\":1500.0000000000000000000")).payload();
+        OrderCreated fewer = (OrderCreated) codec.decodeEnvelope(created
+                .replace("\"totalAmount\":3000.10", "\"totalAmount\":3000.1")
+                .replace("\"unitPrice\":1500.00", "\"unitPrice\":1500")).payload();
+
+        // a sender's extra zeros do not reach the sums and outputs: 3000.10 as the contract writes it
+        assertThat(zeros.totalAmount()).isEqualTo(new BigDecimal("3000.10"));
+        assertThat(zeros.items().get(0).unitPrice()).isEqualTo(new BigDecimal("1500.00"));
+        assertThat(zeros.items().get(0).lineTotal().scale()).isEqualTo(2);
+        assertThat(codec.encodeToString(zeros)).contains("\"totalAmount\":3000.10,").doesNotContain("3000.100");
+        // fewer places are exact already, and are kept as given
+        assertThat(fewer.totalAmount()).isEqualTo(new BigDecimal("3000.1"));
+        assertThat(fewer.items().get(0).unitPrice()).isEqualTo(new BigDecimal("1500"));
+    }
+
+    @Test
     void valuesAtTheEdgesOfTheContractsRangesAreRead() throws IOException {
         String created = golden("order-created.json");
 

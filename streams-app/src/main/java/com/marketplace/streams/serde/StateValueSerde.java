@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.smile.SmileConstants;
 import com.fasterxml.jackson.dataformat.smile.databind.SmileMapper;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import com.marketplace.events.EventCodec;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.SellerStats;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -39,14 +43,26 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class StateValueSerde<T> implements Serde<T> {
 
+    /**
+     * Instants as this store's earlier versions wrote them, epoch seconds among them: the contract's
+     * reader takes ISO-8601 text only, which is right for events from outside and too strict for the
+     * store's own values.
+     */
+    private static final SimpleModule STORED_INSTANTS = new SimpleModule("stored-instants")
+            .addDeserializer(Instant.class, InstantDeserializer.INSTANT);
     private static final ObjectMapper SMILE = EventCodec.withContractSettings(SmileMapper.builder())
             .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .addModule(STORED_INSTANTS)
+            .build();
+    private static final ObjectMapper JSON_TEXT = EventCodec.withContractSettings(JsonMapper.builder())
+            .addModule(STORED_INSTANTS)
             .build();
 
     private final StateValueFormat format;
     private final StateValueCodec<T> codec;
     private final ObjectReader smileReader;
     private final ObjectWriter smileWriter;
+    private final ObjectReader jsonTextReader;
 
     private StateValueSerde(StateValueFormat format, StateValueCodec<T> codec) {
         this.format = Objects.requireNonNull(format, "format");
@@ -54,6 +70,7 @@ public final class StateValueSerde<T> implements Serde<T> {
         // resolved once: ObjectMapper.readValue and writeValueAsBytes look the type up on every call
         this.smileReader = SMILE.readerFor(codec.type());
         this.smileWriter = SMILE.writerFor(codec.type());
+        this.jsonTextReader = JSON_TEXT.readerFor(codec.type());
     }
 
     /** The serde of {@code order-state-store}'s values, writing {@code format}. */
@@ -106,7 +123,7 @@ public final class StateValueSerde<T> implements Serde<T> {
             if (isSmile(bytes)) {
                 return smileReader.readValue(bytes);
             }
-            return EventCodec.INSTANCE.decode(bytes, codec.type());
+            return jsonTextReader.readValue(bytes);
         } catch (IOException | RuntimeException e) {
             throw new UnreadableStateValueException("not a valid " + codec.type().getSimpleName() + ": "
                     + e.getMessage(), e);
