@@ -15,6 +15,7 @@ import com.marketplace.http.ApiJson;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.http.ApiServer;
 import com.marketplace.http.Readiness;
+import com.marketplace.http.StopDelay;
 import com.marketplace.gateway.metrics.MicrometerOrderMetrics;
 import com.marketplace.gateway.order.OrderService;
 import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
@@ -58,6 +59,7 @@ public final class GatewayApp {
     private final OrderService orderService;
     private final OutboxModule outbox;
     private final OutboxAdmin outboxAdmin;
+    private final StopDelay stopDelay;
     private final Javalin javalin;
 
     private GatewayApp(GatewayConfig config, DataSource dataSource, HikariDataSource ownedDataSource,
@@ -80,6 +82,9 @@ public final class GatewayApp {
         this.orderService = new OrderService(orderTransactions(tx, handoff), new JdbcOrderIdBlocks(tx), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
         this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier);
+        DatabaseHealth database = new DatabaseHealth(dataSource);
+        this.stopDelay = new StopDelay(config.shutdownDelay(), () -> database.isReachable()
+                ? Readiness.up(Map.of()) : Readiness.down("database is not reachable"));
         this.javalin = createJavalin();
     }
 
@@ -136,11 +141,9 @@ public final class GatewayApp {
         ApiJson json = new ApiJson(EventCodec.newMapper());
         OrderController orders = new OrderController(orderService, new JsonBodyReader(json), json);
         AdminController admin = new AdminController(outboxAdmin, config.adminToken(), json);
-        DatabaseHealth database = new DatabaseHealth(dataSource);
         ApiServer server = ApiServer.with(json, meterRegistry)
                 .maxRequestBytes(JsonBodyReader.MAX_BODY_BYTES)
-                .readiness(() -> database.isReachable()
-                        ? Readiness.up(Map.of()) : Readiness.down("database is not reachable"));
+                .readiness(stopDelay::readiness);
         ErrorMapper errors = new ErrorMapper(server.problems());
         return server.routes(routes -> {
             errors.register(routes);
@@ -202,13 +205,16 @@ public final class GatewayApp {
     }
 
     /**
-     * Stops HTTP first: no new connections, and the requests in flight (an order being written among
+     * Waits {@code SHUTDOWN_DELAY} first when the gateway is ready, reporting not ready and serving
+     * meanwhile ({@link StopDelay}). Then stops HTTP: no new connections, and the requests in flight
+     * (an order being written among
      * them) are answered within {@link ApiServer#DEFAULT_STOP_GRACE}. Then the relay: it stops
      * claiming and waits a bounded time for its batch in flight; rows sent but not yet recorded are
      * sent again after their lease by the next relay, and the streams app drops the copies by
      * eventId. Then the pool, if this app owns it. Each step runs whatever the one before did.
      */
     public void stop() {
+        stopDelay.pause();
         try {
             ApiServer.stop(javalin);
         } finally {

@@ -7,6 +7,7 @@ import com.marketplace.http.ApiServer;
 import com.marketplace.http.ClientInput;
 import com.marketplace.http.Problem;
 import com.marketplace.http.Readiness;
+import com.marketplace.http.StopDelay;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DroppedDuplicates;
 import com.marketplace.streams.http.QueryApiProblems;
@@ -63,6 +64,7 @@ public final class StreamsApp {
     private final KafkaStreamsMetrics streamsMetrics;
     private final InstanceSecret secret;
     private final StoreQueries queries;
+    private final StopDelay stopDelay;
     private final Javalin javalin;
     private final RunningMarker running;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -86,6 +88,7 @@ public final class StreamsApp {
         this.secret = InstanceSecret.of(config.instanceSecret());
         this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
                 Clock.systemUTC(), statusCountLocks);
+        this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
         this.javalin = createJavalin();
         this.running = new RunningMarker(config.stateDir(), config.applicationId());
         streams.setUncaughtExceptionHandler(e -> {
@@ -109,7 +112,7 @@ public final class StreamsApp {
     private Javalin createJavalin() {
         ApiJson json = new ApiJson(EventCodec.newMapper());
         StatsController stats = new StatsController(queries, secret, json);
-        ApiServer server = ApiServer.with(json, meterRegistry).readiness(this::readiness)
+        ApiServer server = ApiServer.with(json, meterRegistry).readiness(stopDelay::readiness)
                 .maxRequestHeaderBytes(QueryPaths.MAX_REQUEST_HEADER_BYTES);
         return server.routes(routes -> {
             // store unavailable (rebalancing, owner unreachable): 503 with Retry-After
@@ -252,7 +255,9 @@ public final class StreamsApp {
     }
 
     /**
-     * Stops HTTP (no new queries), then closes Kafka Streams: commits, and leaves the group so the
+     * Waits {@code SHUTDOWN_DELAY} first when the instance is ready, reporting not ready and answering
+     * queries meanwhile ({@link StopDelay}). Stops HTTP (no new queries), then closes Kafka Streams:
+     * commits, and leaves the group so the
      * other instances take over its tasks at once (promoting their standbys) instead of after the
      * session timeout. A clean close of a client that had not failed deletes the {@link RunningMarker},
      * so the next start keeps the local state (see {@link #discardStateOfACrashedRun()}). Calling it
@@ -266,6 +271,7 @@ public final class StreamsApp {
         if (current != null) {
             current.stop();
         }
+        stopDelay.pause();
         try {
             ApiServer.stop(javalin);
         } finally {

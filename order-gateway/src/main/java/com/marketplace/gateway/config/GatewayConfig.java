@@ -10,6 +10,7 @@ import static com.marketplace.config.ConfigRules.requireText;
 
 import com.marketplace.config.ConfigException;
 import com.marketplace.config.EnvReader;
+import com.marketplace.http.StopDelay;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +41,8 @@ public record GatewayConfig(
         int topicPartitions,
         int topicReplicationFactor,
         Optional<String> adminToken,
-        Optional<String> httpHost) {
+        Optional<String> httpHost,
+        Duration shutdownDelay) {
 
     public static final String HTTP_PORT = "HTTP_PORT";
     /** The address the HTTP server listens on; unset, every interface. */
@@ -62,6 +64,8 @@ public record GatewayConfig(
     public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
     public static final String TOPIC_REPLICATION_FACTOR = "TOPIC_REPLICATION_FACTOR";
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
+    /** How long a stopping gateway reports not ready and goes on serving before its port closes ({@link StopDelay}). */
+    public static final String SHUTDOWN_DELAY = "SHUTDOWN_DELAY";
 
     private static final int MAX_BATCH_SIZE = 10_000;
     /** Above MariaDB's and MySQL's default max_connections (151) for a single instance already. */
@@ -104,6 +108,7 @@ public record GatewayConfig(
                 "must be 16-256 visible ASCII characters when set"));
         Objects.requireNonNull(httpHost, HTTP_HOST);
         httpHost.ifPresent(host -> requireHost(HTTP_HOST, host));
+        requireBetween(SHUTDOWN_DELAY, shutdownDelay, Duration.ZERO, StopDelay.MAX);
     }
 
     /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */
@@ -126,7 +131,8 @@ public record GatewayConfig(
                 r.integer(TOPIC_PARTITIONS, 3),
                 r.integer(TOPIC_REPLICATION_FACTOR, 1),
                 r.optional(ADMIN_TOKEN),
-                r.optional(HTTP_HOST));
+                r.optional(HTTP_HOST),
+                r.duration(SHUTDOWN_DELAY, Duration.ZERO));
     }
 
     /**
@@ -169,6 +175,6 @@ public record GatewayConfig(
                 + ", outboxLease=" + outboxLease + ", outboxWakeOnCommit=" + outboxWakeOnCommit
                 + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
                 + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>")
-                + ", httpHost=" + httpHost.orElse("<every interface>") + "]";
+                + ", httpHost=" + httpHost.orElse("<every interface>") + ", shutdownDelay=" + shutdownDelay + "]";
     }
 }

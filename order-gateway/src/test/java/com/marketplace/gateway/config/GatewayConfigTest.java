@@ -34,6 +34,7 @@ class GatewayConfigTest {
         assertThat(config.topicPartitions()).isEqualTo(3);
         assertThat(config.topicReplicationFactor()).isEqualTo(1);
         assertThat(config.adminToken()).isEmpty();
+        assertThat(config.shutdownDelay()).isZero();
     }
 
     @Test
@@ -55,12 +56,13 @@ class GatewayConfigTest {
                 Map.entry("TOPIC_PARTITIONS", "6"),
                 Map.entry("TOPIC_REPLICATION_FACTOR", "3"),
                 Map.entry("ADMIN_TOKEN", "0123456789abcdef"),
-                Map.entry("HTTP_HOST", "127.0.0.1")));
+                Map.entry("HTTP_HOST", "127.0.0.1"),
+                Map.entry("SHUTDOWN_DELAY", "PT5S")));
 
         assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret", 32,
                 "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1),
                 Duration.ofSeconds(20), false, 6, 3,
-                Optional.of("0123456789abcdef"), Optional.of("127.0.0.1")));
+                Optional.of("0123456789abcdef"), Optional.of("127.0.0.1"), Duration.ofSeconds(5)));
         assertThat(config.toString()).doesNotContain("secret", "0123456789abcdef");
         assertThat(OutboxPublisher.producerProperties(config.kafkaClientProperties()))
                 .containsEntry("bootstrap.servers", "k1:9092,k2:9093")
@@ -101,6 +103,9 @@ class GatewayConfigTest {
             "HTTP_HOST|127.0.0.1:7070",
             "HTTP_HOST|http://localhost",
             "HTTP_HOST|a b",
+            "SHUTDOWN_DELAY|-PT1S",
+            "SHUTDOWN_DELAY|PT61S",
+            "SHUTDOWN_DELAY|5s",
             "ADMIN_TOKEN|geheimes-Passwört-123",
             "ADMIN_TOKEN|sixteen chars and a space",
     })
@@ -125,7 +130,7 @@ class GatewayConfigTest {
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", 10, "localhost:9092", true,
                 Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), true, 3, 1, Optional.empty(),
-                Optional.empty()))
+                Optional.empty(), Duration.ZERO))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");
     }

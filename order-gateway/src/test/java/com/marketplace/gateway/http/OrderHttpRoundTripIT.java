@@ -24,6 +24,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +140,28 @@ class OrderHttpRoundTripIT {
                 .contains("route=\"/api/v1/orders/{orderId}\"")
                 .contains("status=\"404\"")
                 .contains("http_server_requests_seconds_count");
+    }
+
+    @Test
+    void aStopWithAShutdownDelayReportsNotReadyAndTakesOrdersUntilTheDelayIsOver() throws Exception {
+        GatewayConfig config = TestDatabase.gatewayConfig(Map.of(GatewayConfig.SHUTDOWN_DELAY, "PT5S"));
+        RunningGateway view = RunningGateway.start(config, OutboxNotifier.NONE);
+        CompletableFuture<Void> stopped;
+        try {
+            assertThat(view.get("/health/ready").statusCode()).isEqualTo(200);
+
+            stopped = CompletableFuture.runAsync(view.app()::stop);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(view.get("/health/ready").statusCode()).isEqualTo(503));
+            assertThat(view.get("/health/ready").body()).contains("stopping");
+            assertThat(view.postJson("/api/v1/orders", TestOrders.json(4)).statusCode()).isEqualTo(201);
+            assertThat(stopped).isNotDone();
+        } catch (RuntimeException | AssertionError e) {
+            view.close();
+            throw e;
+        }
+        stopped.get(60, TimeUnit.SECONDS);
     }
 
     @Test

@@ -12,6 +12,7 @@ import static com.marketplace.config.ConfigRules.requireSecret;
 
 import com.marketplace.config.ConfigException;
 import com.marketplace.config.EnvReader;
+import com.marketplace.http.StopDelay;
 import com.marketplace.streams.dedupe.DedupeStoreRocksDbOptions;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
@@ -50,7 +51,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@link #MAX_COMMIT_INTERVAL}], {@code JIT_WARMUP_EVENTS} [{@value #DEFAULT_JIT_WARMUP_EVENTS};
  * synthetic events run through the topology at start, off the record, before the instance reports
  * ready; 0 to {@value #MAX_JIT_WARMUP_EVENTS}, 0 for none], {@code HTTP_HOST} [unset: every interface;
- * the address the HTTP server listens on].
+ * the address the HTTP server listens on], {@code SHUTDOWN_DELAY} [PT0S; 0 to 60 s: how long a ready
+ * instance that is told to stop reports not ready and goes on answering queries before it stops,
+ * {@link StopDelay}].
  */
 public record StreamsAppConfig(
         int httpPort,
@@ -68,7 +71,8 @@ public record StreamsAppConfig(
         StateValueFormat stateValueFormat,
         Duration commitInterval,
         int jitWarmUpEvents,
-        Optional<String> httpHost) {
+        Optional<String> httpHost,
+        Duration shutdownDelay) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
@@ -148,6 +152,7 @@ public record StreamsAppConfig(
         requireRange("JIT_WARMUP_EVENTS", jitWarmUpEvents, 0, MAX_JIT_WARMUP_EVENTS);
         Objects.requireNonNull(httpHost, "HTTP_HOST");
         httpHost.ifPresent(host -> requireHost("HTTP_HOST", host));
+        requireBetween("SHUTDOWN_DELAY", shutdownDelay, Duration.ZERO, StopDelay.MAX);
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -180,7 +185,8 @@ public record StreamsAppConfig(
                 r.duration("COMMIT_INTERVAL",
                         EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL),
                 r.integer("JIT_WARMUP_EVENTS", DEFAULT_JIT_WARMUP_EVENTS),
-                r.optional("HTTP_HOST"));
+                r.optional("HTTP_HOST"),
+                r.duration("SHUTDOWN_DELAY", Duration.ZERO));
     }
 
     private static StateValueFormat stateValueFormat(String value) {
@@ -193,14 +199,16 @@ public record StreamsAppConfig(
     public StreamsAppConfig withKafka(String servers, Path directory) {
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
+                shutdownDelay);
     }
 
     /** A copy with another dedupe retention. */
     public StreamsAppConfig withDedupeRetention(Duration retention) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
+                shutdownDelay);
     }
 
     /**
@@ -210,21 +218,24 @@ public record StreamsAppConfig(
     public StreamsAppConfig withHttp(int port, String server) {
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
+                shutdownDelay);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
     public StreamsAppConfig withStandbyReplicas(int standbys) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
+                shutdownDelay);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
     public StreamsAppConfig withApplicationId(String id) {
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
+                shutdownDelay);
     }
 
     /** A copy whose instances recognise each other's forwarded queries by {@code secret}. */
@@ -232,7 +243,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
                 Optional.of(secret), partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents,
-                httpHost);
+                httpHost, shutdownDelay);
     }
 
     /** The secret is masked so the configuration can be logged. */
@@ -245,14 +256,16 @@ public record StreamsAppConfig(
                 + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", instanceSecret="
                 + (instanceSecret.isPresent() ? "***" : "<unset>") + ", partialOrderRetention=" + partialOrderRetention
                 + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval
-                + ", jitWarmUpEvents=" + jitWarmUpEvents + ", httpHost=" + httpHost.orElse("<every interface>") + "]";
+                + ", jitWarmUpEvents=" + jitWarmUpEvents + ", httpHost=" + httpHost.orElse("<every interface>")
+                + ", shutdownDelay=" + shutdownDelay + "]";
     }
 
     /** A copy that runs {@code events} synthetic events through the topology at start (0: none). */
     public StreamsAppConfig withJitWarmUpEvents(int events) {
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
-                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, events, httpHost);
+                instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, events, httpHost,
+                shutdownDelay);
     }
 
     public boolean exactlyOnce() {

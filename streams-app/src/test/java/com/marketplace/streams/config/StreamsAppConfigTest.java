@@ -32,6 +32,7 @@ class StreamsAppConfigTest {
         assertThat(config.topicPartitions()).isEqualTo(3);
         assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
         assertThat(config.stateValueFormat()).isEqualTo(StateValueFormat.COMPACT);
+        assertThat(config.shutdownDelay()).isZero();
     }
 
     @Test
@@ -40,20 +41,24 @@ class StreamsAppConfigTest {
                 "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9093", "APPLICATION_ID", "other",
                 "STATE_DIR", "/var/lib/streams", "APPLICATION_SERVER", "host-2:8081",
                 "DEDUPE_RETENTION", "PT1M", "PROCESSING_GUARANTEE", "at_least_once", "NUM_STANDBY_REPLICAS", "1",
-                "STATE_VALUE_FORMAT", "smile"));
+                "STATE_VALUE_FORMAT", "smile", "SHUTDOWN_DELAY", "PT5S"));
 
         assertThat(config.httpPort()).isEqualTo(8081);
         assertThat(config.dedupeRetention()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.exactlyOnce()).isFalse();
         assertThat(config.numStandbyReplicas()).isEqualTo(1);
         assertThat(config.stateValueFormat()).isEqualTo(StateValueFormat.SMILE);
+        assertThat(config.shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
+        // every copy keeps it
+        assertThat(config.withApplicationId("x").withHttp(1, "h:1").shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "HTTP_PORT|abc", "HTTP_PORT|0", "HTTP_PORT|70000",
             "KAFKA_BOOTSTRAP_SERVERS|no-port", "APPLICATION_ID|has space",
-            "APPLICATION_SERVER|localhost", "HTTP_HOST|127.0.0.1:7071", "HTTP_HOST|a b", "DEDUPE_RETENTION|7 days", "DEDUPE_RETENTION|PT0S",
+            "APPLICATION_SERVER|localhost", "HTTP_HOST|127.0.0.1:7071", "HTTP_HOST|a b",
+            "SHUTDOWN_DELAY|PT61S", "SHUTDOWN_DELAY|-PT1S", "DEDUPE_RETENTION|7 days", "DEDUPE_RETENTION|PT0S",
             "DEDUPE_RETENTION|-P1D", "DEDUPE_RETENTION|P999999999999D", "DEDUPE_RETENTION|P3651D",
             "DEDUPE_RETENTION|PT0.5S", "PARTIAL_ORDER_RETENTION|PT0S", "PARTIAL_ORDER_RETENTION|1 day",
             "PARTIAL_ORDER_RETENTION|P999999999999D", "PARTIAL_ORDER_RETENTION|PT0.001S",
