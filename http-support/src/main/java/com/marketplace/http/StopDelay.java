@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class StopDelay {
 
-    /** The longest pause a service accepts: a stop must still fit in a usual termination grace. */
+    /**
+     * The longest pause a service accepts. The pause comes on top of the stop itself: give the
+     * process that much more grace before it is killed (docs/operations.md, "Stopping").
+     */
     public static final Duration MAX = Duration.ofSeconds(60);
 
     private static final Logger log = LoggerFactory.getLogger(StopDelay.class);
@@ -46,12 +49,27 @@ public final class StopDelay {
      * Reports not ready from now on and, when the service was ready, waits the delay while the
      * server goes on answering; a service that was not ready (starting, its database gone, its
      * stream threads dead) gets no requests worth waiting for and stops at once. An interrupt ends
-     * the wait early.
+     * the wait early. The same as {@link #begin()} and, when it answers true, {@link #await()}.
      */
     public void pause() {
+        if (begin()) {
+            await();
+        }
+    }
+
+    /**
+     * Reports not ready from now on, before the service ends any work of its own (a warm-up whose end
+     * would make it ready), and answers whether it was ready: whether {@link #await()} is worth it.
+     */
+    public boolean begin() {
         boolean wasReady = !stopping && service.get().ready();
         stopping = true;
-        if (!wasReady || delay.isZero()) {
+        return wasReady;
+    }
+
+    /** Waits the delay, the server answering meanwhile; an interrupt ends the wait early. */
+    public void await() {
+        if (delay.isZero()) {
             return;
         }
         log.info("Stopping in {} ms: /health/ready answers 503 meanwhile, requests are still served", delay.toMillis());

@@ -88,6 +88,18 @@ class StopDelayTest {
     }
 
     @Test
+    void whetherToWaitIsDecidedWhenTheStopBegins() {
+        service.set(Readiness.down("warming up the JIT"));
+        StopDelay delay = new StopDelay(StopDelay.MAX, service::get);
+
+        assertThat(delay.begin()).as("not ready at the signal: no wait").isFalse();
+        // the stop then ends the warm-up, which would make the service ready: it stays down
+        service.set(Readiness.up(Map.of()));
+        assertThat(delay.readiness().reason()).isEqualTo("stopping");
+        assertThat(delay.begin()).as("a second stop").isFalse();
+    }
+
+    @Test
     void beforeTheStopTheServicesOwnReadinessIsReported() {
         StopDelay delay = new StopDelay(Duration.ZERO, service::get);
         service.set(Readiness.down("streams is REBALANCING, not RUNNING"));

@@ -32,6 +32,11 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration STREAMS_READY_TIMEOUT = Duration.ofSeconds(120);
     /**
+     * The services' {@code SHUTDOWN_DELAY} here, whatever the environment says: no load balancer sends
+     * them requests, and two delays one after the other would only make Ctrl-C slow.
+     */
+    private static final String NO_SHUTDOWN_DELAY = "PT0S";
+    /**
      * How long a close waits for a start under way to stop what it was starting: longer than the
      * broker may take to start (a minute for its server, a minute more to answer), since a broker
      * cannot be stopped before its start returns, and a JVM that halts in the middle of it may leave
@@ -166,13 +171,14 @@ public final class LocalStack implements AutoCloseable {
      * stack sets the port and the address, whatever the environment says of {@code HTTP_PORT} and
      * {@code APPLICATION_SERVER} (which the gateway reads too).
      */
-    private StreamsAppConfig streamsConfig(String bootstrapServers, int port) {
+    StreamsAppConfig streamsConfig(String bootstrapServers, int port) {
         Map<String, String> streamsEnv = new HashMap<>(env);
         streamsEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         streamsEnv.put("STATE_DIR", options.dataDir().resolve("streams-state").toAbsolutePath().toString());
         streamsEnv.put("HTTP_PORT", Integer.toString(port));
         streamsEnv.put("APPLICATION_SERVER", options.reachableHost() + ":" + port);
         streamsEnv.put(LocalStackOptions.HTTP_HOST, options.httpHost());
+        streamsEnv.put("SHUTDOWN_DELAY", NO_SHUTDOWN_DELAY);
         return StreamsAppConfig.fromEnv(streamsEnv);
     }
 
@@ -193,7 +199,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private Map<String, String> gatewayEnv(String bootstrapServers) {
+    /** The gateway's environment: the stack's, with what the stack sets itself. */
+    Map<String, String> gatewayEnv(String bootstrapServers) {
         Map<String, String> gatewayEnv = new HashMap<>(env);
         gatewayEnv.put(GatewayConfig.HTTP_PORT, Integer.toString(options.gatewayPort()));
         gatewayEnv.put(GatewayConfig.DB_URL, options.dbUrl());
@@ -202,6 +209,7 @@ public final class LocalStack implements AutoCloseable {
         gatewayEnv.put(GatewayConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
         gatewayEnv.put(GatewayConfig.RELAY_ENABLED, "true");
         gatewayEnv.put(LocalStackOptions.HTTP_HOST, options.httpHost());
+        gatewayEnv.put(GatewayConfig.SHUTDOWN_DELAY, NO_SHUTDOWN_DELAY);
         return gatewayEnv;
     }
 

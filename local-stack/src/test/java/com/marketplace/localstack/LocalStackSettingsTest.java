@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marketplace.config.ConfigException;
+import com.marketplace.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +30,18 @@ class LocalStackSettingsTest {
         try {
             assertThatThrownBy(stack::start).isInstanceOf(ConfigException.class).hasMessageContaining(message);
             assertThat(dataDir.resolve("kafka")).as("no broker was started").doesNotExist();
+        } finally {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theServicesStopWithoutADelayWhateverTheEnvironmentSays() {
+        Map<String, String> env = Map.of(LocalStackOptions.DATA_DIR, dataDir.toString(), "SHUTDOWN_DELAY", "PT30S");
+        LocalStack stack = new LocalStack(LocalStackOptions.parse(new String[0], env), env);
+        try {
+            assertThat(stack.streamsConfig("127.0.0.1:9092", 7071).shutdownDelay()).isZero();
+            assertThat(GatewayConfig.fromEnv(stack.gatewayEnv("127.0.0.1:9092")).shutdownDelay()).isZero();
         } finally {
             stack.close();
         }

@@ -29,8 +29,9 @@ import java.util.UUID;
 /**
  * The one JSON codec of the contract (UTF-8). Amounts are written as exact decimals with their
  * scale ({@code 3000.00}) and read as {@link java.math.BigDecimal}; instants are ISO-8601 strings;
- * unknown fields are ignored on read so producers can add fields without breaking consumers.
- * Instants written as epoch seconds are read too. Thread-safe; use the shared {@link #INSTANCE}.
+ * unknown fields are ignored on read so producers can add fields without breaking consumers. Every
+ * other value is read in the JSON type the contract writes it in and no other (an instant given as
+ * epoch seconds is refused). Thread-safe; use the shared {@link #INSTANCE}.
  */
 public final class EventCodec {
 
@@ -337,18 +338,14 @@ public final class EventCodec {
         return null;
     }
 
-    /** The current value as an exact integer, or null when it is none (e.g. a string or 1.5). */
+    /**
+     * The current value when it is a JSON integer that fits a long, or null when it is anything else
+     * (a string, a fraction, {@code 1.0} or {@code 1e0} too: the contract writes whole numbers as integers).
+     */
     private static Long integralOrNull(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
             return parser.getLongValue();
-        }
-        if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-            try {
-                return parser.getDecimalValue().longValueExact();
-            } catch (ArithmeticException notIntegral) {
-                return null;
-            }
         }
         parser.skipChildren();
         return null;

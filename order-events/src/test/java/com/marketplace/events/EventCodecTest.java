@@ -237,6 +237,8 @@ class EventCodecTest {
                 created.replace("\"createdAt\":\"2026-11-25T10:15:30.120Z\"", "\"createdAt\":\"-1.5\""),
                 // no coercion between JSON types: enum indexes, fractions for whole numbers, numbers as text
                 created.replace("\"status\":\"PENDING\"", "\"status\":0"),
+                created.replace("\"schemaVersion\":1", "\"schemaVersion\":1.0"),
+                created.replace("\"schemaVersion\":1", "\"schemaVersion\":1e0"),
                 changed.replace("\"status\":\"PAID\"", "\"status\":\"1\""),
                 created.replace("\"orderId\":42", "\"orderId\":42.9"),
                 created.replace("\"orderId\":42", "\"orderId\":\"42\""),

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class GatewayApp {
     private final OutboxModule outbox;
     private final OutboxAdmin outboxAdmin;
     private final StopDelay stopDelay;
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private final Javalin javalin;
 
     private GatewayApp(GatewayConfig config, DataSource dataSource, HikariDataSource ownedDataSource,
@@ -212,8 +214,12 @@ public final class GatewayApp {
      * claiming and waits a bounded time for its batch in flight; rows sent but not yet recorded are
      * sent again after their lease by the next relay, and the streams app drops the copies by
      * eventId. Then the pool, if this app owns it. Each step runs whatever the one before did.
+     * Calling it again does nothing.
      */
     public void stop() {
+        if (stopped.getAndSet(true)) {
+            return;
+        }
         stopDelay.pause();
         try {
             ApiServer.stop(javalin);

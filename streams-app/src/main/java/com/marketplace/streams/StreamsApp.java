@@ -267,11 +267,15 @@ public final class StreamsApp {
         if (stopped.getAndSet(true)) {
             return;
         }
+        // decided before the warm-up ends: its end would make a starting instance look ready
+        boolean wasReady = stopDelay.begin();
         JitWarmUp current = warmUp;
         if (current != null) {
             current.stop();
         }
-        stopDelay.pause();
+        if (wasReady) {
+            stopDelay.await();
+        }
         try {
             ApiServer.stop(javalin);
         } finally {

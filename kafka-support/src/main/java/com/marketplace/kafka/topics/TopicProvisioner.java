@@ -19,14 +19,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +134,7 @@ public final class TopicProvisioner {
             }
             if (e.getCause() instanceof InvalidReplicationFactorException) {
                 throw new IllegalStateException("the topics' replication factor " + replicationFactor
-                        + " (TOPIC_REPLICATION_FACTOR) is more than the brokers registered; waiting for more brokers: "
+                        + " (TOPIC_REPLICATION_FACTOR) is more than the brokers registered: "
                         + describe(e), e);
             }
             throw new IllegalStateException("cannot list, describe or create topics: " + describe(e), e);
@@ -227,12 +225,12 @@ public final class TopicProvisioner {
      * Whether the brokers' answer refuses the topics for good: a topic policy, missing authorisation,
      * a partition count or topic setting they do not accept, a request they do not support. A
      * replication factor above the brokers registered is not among them: a cluster whose brokers are
-     * still starting answers so too, and that passes.
+     * still starting answers so too, and that passes. (Kafka 4's {@code AuthorizationException},
+     * {@code AuthenticationException} and {@code UnsupportedVersionException} are
+     * {@link InvalidConfigurationException}s.)
      */
     static boolean isRefusal(Throwable answer) {
         return answer instanceof PolicyViolationException
-                || answer instanceof AuthorizationException
-                || answer instanceof UnsupportedVersionException
                 || answer instanceof InvalidPartitionsException
                 || answer instanceof InvalidConfigurationException && !(answer instanceof InvalidReplicationFactorException);
     }

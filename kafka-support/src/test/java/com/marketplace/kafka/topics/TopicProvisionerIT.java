@@ -165,6 +165,7 @@ class TopicProvisionerIT {
                 .brokerProperty("authorizer.class.name", DenyTopicCreation.class.getName()));
 
         // missing permission does not pass with time: the caller stops instead of retrying for ever
+        // (Kafka 4's AuthorizationException is an InvalidConfigurationException, which isRefusal names)
         assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provisionOrderTopics(TIMEOUT))
                 .isInstanceOf(TopicsRefusedException.class)
                 .hasMessageContaining("TopicAuthorizationException");
