@@ -166,32 +166,14 @@ public final class EventCodec {
 
     private void readField(JsonParser parser, String field, EnvelopeFields fields) throws IOException {
         switch (field) {
-            case "eventId" -> {
-                fields.once(0, field);
-                fields.eventId = textOrNull(parser);
-            }
-            case "eventType" -> {
-                fields.once(1, field);
-                fields.eventType = textOrNull(parser);
-            }
-            case "aggregateType" -> {
-                fields.once(2, field);
-                fields.aggregateType = textOrNull(parser);
-            }
-            case "aggregateId" -> {
-                fields.once(3, field);
-                fields.aggregateId = textOrNull(parser);
-            }
-            case "occurredAt" -> {
-                fields.once(4, field);
-                fields.occurredAt = textOrNull(parser);
-            }
-            case "schemaVersion" -> {
-                fields.once(5, field);
-                fields.schemaVersion = integralOrNull(parser);
-            }
+            case "eventId" -> fields.eventId = fields.once(0, field, textOrNull(parser));
+            case "eventType" -> fields.eventType = fields.once(1, field, textOrNull(parser));
+            case "aggregateType" -> fields.aggregateType = fields.once(2, field, textOrNull(parser));
+            case "aggregateId" -> fields.aggregateId = fields.once(3, field, textOrNull(parser));
+            case "occurredAt" -> fields.occurredAt = fields.once(4, field, textOrNull(parser));
+            case "schemaVersion" -> fields.schemaVersion = fields.once(5, field, integralOrNull(parser));
             case "payload" -> {
-                fields.once(6, field);
+                fields.once(6, field, null);
                 fields.readPayload(parser);
             }
             default -> parser.skipChildren();
@@ -213,15 +195,16 @@ public final class EventCodec {
         private int seen;
 
         /**
-         * Marks envelope field number {@code bit} (0–6) read, and refuses one given twice: a reader that
-         * took the first value and one that took the last would see two different events (two
-         * eventIds, one of them the header's).
+         * Marks envelope field number {@code bit} (0–6) read and returns its {@code value}, or refuses a
+         * field given twice: a reader that took the first value and one that took the last would see
+         * two different events (two eventIds, one of them the header's).
          */
-        void once(int bit, String field) {
+        <T> T once(int bit, String field, T value) {
             if ((seen & (1 << bit)) != 0) {
                 throw malformed("field '" + field + "' given twice", null);
             }
             seen |= 1 << bit;
+            return value;
         }
 
         void readPayload(JsonParser parser) throws IOException {

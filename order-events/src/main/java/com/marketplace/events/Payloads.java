@@ -65,18 +65,13 @@ final class Payloads {
         return copy;
     }
 
-    /** A currency code as the gateway accepts it: three upper-case letters A–Z. */
+    /** A currency code as the gateway accepts it ({@link CurrencyCodes}). */
     static String requireCurrency(String currency) {
         Objects.requireNonNull(currency, "currency");
-        if (currency.length() != 3 || !isUpperAscii(currency.charAt(0)) || !isUpperAscii(currency.charAt(1))
-                || !isUpperAscii(currency.charAt(2))) {
+        if (!CurrencyCodes.isCode(currency)) {
             throw new IllegalArgumentException("currency must be three upper-case letters A-Z, was '" + currency + "'");
         }
         return currency;
-    }
-
-    private static boolean isUpperAscii(char c) {
-        return c >= 'A' && c <= 'Z';
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.marketplace.gateway.order;
 
 import com.marketplace.events.Amounts;
+import com.marketplace.events.CurrencyCodes;
 import com.marketplace.events.DecimalIds;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
@@ -23,7 +24,6 @@ public final class OrderValidator {
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
     public static final String IDEMPOTENCY_KEY_FIELD = "Idempotency-Key";
 
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     /** The characters of an email's local part besides ASCII letters and digits (RFC 5322 atext). */
     private static final String ATEXT_SYMBOLS = "!#$%&'*+/=?^_`{|}~-";
     private static final int MAX_LOCAL_PART_LENGTH = 64;
@@ -135,7 +135,7 @@ public final class OrderValidator {
     private static void checkCurrency(List<FieldError> errors, String currency) {
         if (currency == null) {
             errors.add(new FieldError("currency", "is required"));
-        } else if (!CURRENCY.matcher(currency).matches()) {
+        } else if (!CurrencyCodes.isCode(currency)) {
             errors.add(new FieldError("currency", "must be a 3-letter upper-case currency code"));
         }
     }
