@@ -171,7 +171,7 @@ public final class EventCodec {
             case "aggregateType" -> fields.aggregateType = fields.once(2, field, textOrNull(parser));
             case "aggregateId" -> fields.aggregateId = fields.once(3, field, textOrNull(parser));
             case "occurredAt" -> fields.occurredAt = fields.once(4, field, textOrNull(parser));
-            case "schemaVersion" -> fields.schemaVersion = fields.once(5, field, integralOrNull(parser));
+            case "schemaVersion" -> fields.schemaVersion = fields.once(5, field, versionOrNull(parser));
             case "payload" -> {
                 fields.once(6, field, null);
                 fields.readPayload(parser);
@@ -263,7 +263,8 @@ public final class EventCodec {
             }
             if (schemaVersion > EventEnvelope.CURRENT_SCHEMA_VERSION) {
                 throw new EventDecodingException(EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
-                        "schemaVersion " + schemaVersion + " is newer than supported "
+                        "schemaVersion " + (schemaVersion == Long.MAX_VALUE ? "beyond 2^63" : schemaVersion)
+                                + " is newer than supported "
                                 + EventEnvelope.CURRENT_SCHEMA_VERSION);
             }
             return schemaVersion.intValue();
@@ -325,13 +326,20 @@ public final class EventCodec {
      * The current value when it is a JSON integer that fits a long, or null when it is anything else
      * (a string, a fraction, {@code 1.0} or {@code 1e0} too: the contract writes whole numbers as integers).
      */
-    private static Long integralOrNull(JsonParser parser) throws IOException {
+    /**
+     * A whole number, or null for any other value. A whole number beyond a {@code long} reads as the
+     * nearest {@code long}: a version that large is still newer than any this reader knows.
+     */
+    private static Long versionOrNull(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            return parser.getLongValue();
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            parser.skipChildren();
+            return null;
         }
-        parser.skipChildren();
-        return null;
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            return parser.getBigIntegerValue().signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return parser.getLongValue();
     }
 
     private static String required(String value, String field) {

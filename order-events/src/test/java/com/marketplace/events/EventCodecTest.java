@@ -143,6 +143,10 @@ class EventCodecTest {
                 head.replace("\"schemaVersion\":1", "\"schemaVersion\":2"),
                 EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
                 head.replace("\"schemaVersion\":1", "\"schemaVersion\":\"1\""), EventDecodingException.Reason.MALFORMED,
+                head.replace("\"schemaVersion\":1", "\"schemaVersion\":92233720368547758080"),
+                EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+                head.replace("\"schemaVersion\":1", "\"schemaVersion\":-92233720368547758080"),
+                EventDecodingException.Reason.MALFORMED,
                 head.replace("\"eventId\":\"3f0c9a52-8f1e-4c47-9d0a-5b6f1f3c2a10\",", ""),
                 EventDecodingException.Reason.MALFORMED);
 
