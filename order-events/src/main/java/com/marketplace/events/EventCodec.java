@@ -323,12 +323,10 @@ public final class EventCodec {
     }
 
     /**
-     * The current value when it is a JSON integer that fits a long, or null when it is anything else
-     * (a string, a fraction, {@code 1.0} or {@code 1e0} too: the contract writes whole numbers as integers).
-     */
-    /**
-     * A whole number, or null for any other value. A whole number beyond a {@code long} reads as the
-     * nearest {@code long}: a version that large is still newer than any this reader knows.
+     * The current value when it is a JSON integer, or null when it is anything else (a string, a
+     * fraction, {@code 1.0} or {@code 1e0} too: the contract writes whole numbers as integers). An
+     * integer beyond a {@code long} reads as the nearest {@code long}: a version that large is still
+     * newer than any this reader knows.
      */
     private static Long versionOrNull(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();

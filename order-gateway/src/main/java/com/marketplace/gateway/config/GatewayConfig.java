@@ -78,7 +78,10 @@ public record GatewayConfig(
     /** The relay renews its lease every third of it: shorter leases would mean a renewal every few hundred ms. */
     private static final Duration MIN_LEASE = Duration.ofSeconds(1);
     private static final Duration MAX_LEASE = Duration.ofHours(1);
-    /** The relay also wakes on every commit, so the poll is a fallback: more than an hour apart is a mistake. */
+    /**
+     * With {@code OUTBOX_WAKE_ON_COMMIT} (the default) the relay also wakes on every commit, so the
+     * poll is a fallback; without it, orders wait for it. Either way more than an hour apart is a mistake.
+     */
     private static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
     /** Keeps "now minus the retention" far from overflowing; the lower bound is what tests compress time to. */
     private static final Duration MIN_RETENTION = Duration.ofSeconds(1);

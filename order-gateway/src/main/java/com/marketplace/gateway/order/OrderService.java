@@ -177,7 +177,7 @@ public final class OrderService {
      * Now, or a microsecond after the order's last update when that lies later (it was written by
      * a gateway whose clock runs ahead of this one's): an order's updates, and so its events'
      * {@code changedAt}, keep the order they were made in. Consumers order an order's status
-     * changes by that time (architecture.md, "Streams application"), so a change stamped before the
+     * changes by that time (architecture.md, "The event envelope"), so a change stamped before the
      * one it follows would be taken for a late duplicate and ignored.
      */
     private Instant nextUpdateTime(Order current) {
