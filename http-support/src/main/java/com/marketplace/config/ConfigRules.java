@@ -1,5 +1,9 @@
 package com.marketplace.config;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.regex.Matcher;
@@ -99,6 +103,20 @@ public final class ConfigRules {
         return value;
     }
 
+    /**
+     * {@code host:port} that other machines are to connect to: a host an {@code http} URI can name (a
+     * name of letters, digits, '-' and '.', no '_', no label that begins or ends with '-'; or an IP
+     * address), and not an address that only a server binds to ({@code 0.0.0.0}, {@code ::}).
+     */
+    public static String requireConnectableHostPort(String name, String value) {
+        requireHostPort(name, value);
+        if (!isConnectable(value)) {
+            throw ConfigException.rejected(name, value, "must be host:port that other machines can connect to "
+                    + "(a host name without '_', or an IP address other than 0.0.0.0 and ::)");
+        }
+        return value;
+    }
+
     /** A host name or IP address to listen on ({@code 127.0.0.1}, {@code ::1}, {@code 0.0.0.0}, {@code gateway-1}). */
     public static String requireHost(String name, String value) {
         requireText(name, value);
@@ -126,6 +144,27 @@ public final class ConfigRules {
             throw ConfigException.withoutValue(name, rule);
         }
         return value;
+    }
+
+    private static boolean isConnectable(String hostPort) {
+        String host;
+        try {
+            host = new URI("http://" + hostPort).getHost();
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        if (host == null) {
+            return false;
+        }
+        boolean literal = host.startsWith("[") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        if (!literal) {
+            return true;
+        }
+        try { // a literal is parsed, never looked up
+            return !InetAddress.getByName(host.replace("[", "").replace("]", "")).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean isHostPort(String value) {

@@ -87,6 +87,20 @@ class ConfigRulesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"localhost:7071", "streams-1.svc.cluster.local:7071", "10.0.0.5:7071", "[::1]:7071",
+            "[fe80::1]:7071", "127.0.0.1:1", "1host:7071"})
+    void connectableHostPortAcceptsWhatAnHttpUriCanName(String value) {
+        assertThat(ConfigRules.requireConnectableHostPort(VAR, value)).isEqualTo(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"streams_1:7071", "-x:7071", "x-:7071", "a..b:7071", "0.0.0.0:7071", "[::]:7071",
+            "[0:0:0:0:0:0:0:0]:7071", "localhost:0", "localhost"})
+    void connectableHostPortRejectsNamesNoUriHoldsAndWildcardAddresses(String value) {
+        assertRejected(() -> ConfigRules.requireConnectableHostPort(VAR, value), "must be host:port", value);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "::1", "::", "fe80::1", "localhost", "gateway-1.example.com"})
     void hostAcceptsNamesAndAddresses(String value) {
         assertThat(ConfigRules.requireHost(VAR, value)).isEqualTo(value);

@@ -1,8 +1,8 @@
 package com.marketplace.streams.config;
 
 import static com.marketplace.config.ConfigRules.requireBetween;
+import static com.marketplace.config.ConfigRules.requireConnectableHostPort;
 import static com.marketplace.config.ConfigRules.requireHost;
-import static com.marketplace.config.ConfigRules.requireHostPort;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requireMatches;
 import static com.marketplace.config.ConfigRules.requireOneOf;
@@ -126,18 +126,19 @@ public record StreamsAppConfig(
     public static final int MAIN_CONSUMER_MAX_POLL_RECORDS = 250;
 
     private static final Pattern SECRET_CHARS = Pattern.compile("[\\x21-\\x7E]{16,256}");
-    private static final Pattern APPLICATION_ID_CHARS = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
+    private static final Pattern APPLICATION_ID_CHARS = Pattern.compile("(?!\\.+$)[A-Za-z0-9._\\-]{1,200}");
 
     public StreamsAppConfig {
         // 1-65535: the port is advertised to the other instances in APPLICATION_SERVER, so "any free port" cannot work
         requirePort("HTTP_PORT", httpPort);
         requireHostPorts("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         requireMatches("APPLICATION_ID", applicationId, APPLICATION_ID_CHARS,
-                "must be 1-200 of letters, digits, '.', '_' and '-'");
+                "must be 1-200 of letters, digits, '.', '_' and '-', not dots alone");
         if (stateDir == null) {
             throw ConfigException.withoutValue("STATE_DIR", "must not be empty");
         }
-        requireHostPort("APPLICATION_SERVER", applicationServer);
+        // advertised to the other instances, which send queries there
+        requireConnectableHostPort("APPLICATION_SERVER", applicationServer);
         requireBetween("DEDUPE_RETENTION", dedupeRetention, MIN_RETENTION, MAX_RETENTION);
         requireOneOf("PROCESSING_GUARANTEE", processingGuarantee, List.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE));
         requireRange("NUM_STANDBY_REPLICAS", numStandbyReplicas, 0, 10);
