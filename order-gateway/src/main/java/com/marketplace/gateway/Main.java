@@ -33,7 +33,7 @@ public final class Main {
             log.error("Order gateway refuses to start: {}", e.getMessage());
             System.exit(1);
         } catch (RuntimeException e) {
-            log.error("Order gateway failed to start: {}", StartupFailure.describe(e));
+            log.error("Order gateway failed to start: {}", config.redacted(StartupFailure.describe(e)));
             log.debug("start-up failure", e);
             System.exit(1);
         }

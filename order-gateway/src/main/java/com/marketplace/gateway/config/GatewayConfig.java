@@ -12,6 +12,8 @@ import com.marketplace.config.ConfigException;
 import com.marketplace.config.EnvReader;
 import com.marketplace.http.StopDelay;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -149,7 +151,7 @@ public record GatewayConfig(
     }
 
     /** A user's password in the URL's address ({@code //user:password@host}, also after a {@code ,} between hosts). */
-    private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)[^/@,;?&()]*@");
+    private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,;?&()]*)@");
     /**
      * A property of the URL whose name says it may hold a secret ({@code password=}, {@code PASSWORD=},
      * {@code trustStorePassword=}, {@code pwd=}, …), after {@code ?}, {@code &} or {@code ;}, or in a
@@ -165,6 +167,26 @@ public record GatewayConfig(
     public static String redactedUrl(String url) {
         String withoutUserPassword = URL_USER_PASSWORD.matcher(url).replaceAll("$1***@");
         return URL_SECRET_PROPERTY.matcher(withoutUserPassword).replaceAll("$1***");
+    }
+
+    /**
+     * {@code text} with every secret of this configuration in it replaced by {@code ***}: the
+     * database password, the admin token and any secret the database URL carries. For the line that
+     * reports a failed start, since a driver's or the pool's message may repeat the URL as given.
+     */
+    public String redacted(String text) {
+        List<String> secrets = new ArrayList<>();
+        secrets.add(dbPassword);
+        adminToken.ifPresent(secrets::add);
+        URL_USER_PASSWORD.matcher(dbUrl).results().forEach(match -> secrets.add(match.group(2)));
+        URL_SECRET_PROPERTY.matcher(dbUrl).results().forEach(match -> secrets.add(match.group(2)));
+        String result = text;
+        for (String secret : secrets) {
+            if (!secret.isEmpty()) {
+                result = result.replace(secret, "***");
+            }
+        }
+        return result;
     }
 
     /** Secrets are masked so the config can be logged: the password, the admin token and any secret in the URL. */

@@ -1,7 +1,11 @@
 package com.marketplace.gateway.db;
 
+import com.marketplace.config.ConfigException;
+import com.marketplace.gateway.config.GatewayConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /** Builds the HikariCP connection pool. */
@@ -48,8 +52,12 @@ public final class DataSources {
      * A pool of at most {@code maxSize} connections to the given JDBC URL, its connections without
      * autocommit (commit what you write). Fails fast (within the connection timeout) when the
      * database is unreachable at start-up.
+     *
+     * @throws ConfigException naming {@code DB_URL} (not its value, which may hold a password) when no
+     *                         driver here takes the URL
      */
     public static HikariDataSource create(String jdbcUrl, String user, String password, int maxSize) {
+        requireDriver(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("gateway-db");
         config.setJdbcUrl(jdbcUrl);
@@ -72,6 +80,15 @@ public final class DataSources {
             mariadbConnectorJ(config);
         }
         return new HikariDataSource(config);
+    }
+
+    private static void requireDriver(String jdbcUrl) {
+        try {
+            DriverManager.getDriver(jdbcUrl);
+        } catch (SQLException noDriver) {
+            throw ConfigException.withoutValue(GatewayConfig.DB_URL, "no JDBC driver of the gateway takes this URL "
+                    + "(it has MySQL Connector/J for jdbc:mysql:, MariaDB Connector/J for jdbc:mariadb: and H2 for jdbc:h2:)");
+        }
     }
 
     /** MySQL Connector/J, for {@code jdbc:mysql:} URLs (MySQL, and MariaDB through the MySQL protocol). */

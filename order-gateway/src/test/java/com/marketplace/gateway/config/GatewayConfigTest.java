@@ -157,4 +157,19 @@ class GatewayConfigTest {
             assertThat(config.toString()).contains("dbUrl=" + shown).doesNotContain("s3cret");
         });
     }
+
+    @Test
+    void aStartUpFailureLineLosesEverySecretOfTheConfiguration() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+                "DB_URL", "jdbc:mysql://app:s3cret-1@db/orders?trustStorePassword=s3cret-2",
+                "DB_PASSWORD", "s3cret-3", "ADMIN_TOKEN", "s3cret-4-0123456789abcdef"));
+        String line = "Failed to get driver instance for jdbcUrl=" + config.dbUrl()
+                + "; Access denied (using password: s3cret-3); token s3cret-4-0123456789abcdef";
+
+        assertThat(config.redacted(line))
+                .isEqualTo("Failed to get driver instance for jdbcUrl=jdbc:mysql://app:***@db/orders?trustStorePassword=***"
+                        + "; Access denied (using password: ***); token ***");
+        // an empty password takes nothing out
+        assertThat(GatewayConfig.fromEnv(Map.of("DB_PASSWORD", "")).redacted("a line")).isEqualTo("a line");
+    }
 }
