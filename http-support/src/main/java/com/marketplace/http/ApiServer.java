@@ -192,6 +192,8 @@ public final class ApiServer {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = maxRequestBytes;
+            // a path that other methods serve answers 405 with an Allow header, not 404
+            cfg.http.prefer405over404 = true;
             CompressionStrategy compression = compression();
             cfg.http.compressionStrategy = compression;
             cfg.http.responseBufferSize =

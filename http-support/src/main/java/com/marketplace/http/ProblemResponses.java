@@ -104,6 +104,11 @@ public final class ProblemResponses {
         if (status == 404) {
             write(ctx, Problem.of(ProblemType.NOT_FOUND,
                     "no resource at " + ClientInput.method(ctx.method()) + " " + ClientInput.quote(ctx.path())));
+        } else if (status == 405) {
+            // Javalin names the methods the path's routes serve
+            String allowed = e.getDetails().getOrDefault("availableMethods", "");
+            ctx.header("Allow", allowed);
+            write(ctx, Problem.of(ProblemType.METHOD_NOT_ALLOWED, "method not allowed on this resource; allowed: " + allowed));
         } else if (status >= 400 && status < 500) {
             write(ctx, forStatus(status));
         } else {

@@ -75,9 +75,24 @@ class ApiServerMethodsTest {
     }
 
     @Test
+    void aMethodThePathDoesNotServeIsAnswered405WithTheMethodsItDoes() throws Exception {
+        for (String method : new String[] {"DELETE", "PUT", "POST", "OPTIONS"}) {
+            HttpResponse<String> answer = send(method, "/things/1");
+
+            assertThat(answer.statusCode()).as(method).isEqualTo(405);
+            assertThat(answer.headers().firstValue("Allow")).as(method).hasValue("GET, HEAD");
+            assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith(Problem.CONTENT_TYPE));
+            assertThat(answer.body()).contains("\"status\":405", "allowed: GET, HEAD");
+        }
+        assertThat(send("DELETE", "/nothing/here").statusCode()).as("a path no route serves").isEqualTo(404);
+    }
+
+    @Test
     void inventedMethodsShareOneMetricSeriesAndAreQuotedWhenRepeated() throws Exception {
         for (int i = 0; i < 50; i++) {
-            assertThat(send("M" + i, "/things/1").statusCode()).isEqualTo(404);
+            // a path that GET serves: not allowed, whatever the method's name
+            assertThat(send("M" + i, "/things/1").statusCode()).isEqualTo(405);
         }
         send("GET", "/things/1");
 

@@ -17,6 +17,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a JSON request body: only {@code application/json} (UTF-8) is accepted (else 415), at most
+ * Reads a JSON request body: only {@code application/json} (UTF-8), uncompressed, is accepted (else 415), at most
  * {@link #MAX_BODY_BYTES} (else 413), valid UTF-8 and strictly typed JSON (else 400). A body the
  * client does not deliver completely (connection closed early, invalid chunk, silent past the
  * server's idle timeout) is a 400 too, logged at debug; one that takes longer than
@@ -52,6 +53,7 @@ public final class JsonBodyReader {
     /** @throws ProblemException with status 400, 408, 413 or 415 */
     public <T> T read(Context ctx, Class<T> type) {
         requireJsonContentType(ctx.header("Content-Type"));
+        requireNoContentCoding(ctx);
         String text = decodeUtf8(readBounded(ctx));
         try {
             return json.readRequest(text, type);
@@ -75,6 +77,24 @@ public final class JsonBodyReader {
         if (!json) {
             throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be application/json (UTF-8)");
+        }
+    }
+
+    /**
+     * A body sent compressed ({@code Content-Encoding: gzip}) is refused with 415 and
+     * {@code Accept-Encoding: identity} (RFC 7694) before it is read, rather than read as JSON.
+     */
+    private static void requireNoContentCoding(Context ctx) {
+        Enumeration<String> values = ctx.req().getHeaders("Content-Encoding");
+        while (values.hasMoreElements()) {
+            for (String coding : values.nextElement().split(",")) {
+                String name = coding.trim();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
+                    ctx.header("Accept-Encoding", "identity");
+                    throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                            "Content-Encoding " + ClientInput.quote(name) + " is not accepted: send the body uncompressed");
+                }
+            }
         }
     }
 

@@ -8,7 +8,10 @@ import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +96,8 @@ class BadInputIT {
                 request("wrong content type", "POST", ORDERS, "text/plain", bytes(VALID), 415),
                 request("form content type", "POST", ORDERS, "application/x-www-form-urlencoded", bytes(VALID), 415),
                 request("non-UTF-8 charset", "POST", ORDERS, "application/json; charset=ISO-8859-1", bytes(VALID), 415),
+                request("gzip-encoded body", "POST", ORDERS, JSON, gzip(VALID), 415, "Content-Encoding", "gzip"),
+                request("body labelled gzip", "POST", ORDERS, JSON, bytes(VALID), 415, "Content-Encoding", "gzip"),
                 request("idempotency key too long", "POST", ORDERS, JSON, bytes(VALID), 400,
                         "Idempotency-Key", "k".repeat(300)),
                 request("unknown order id", "GET", ORDERS + "/999999999", null, new byte[0], 404),
@@ -106,7 +112,7 @@ class BadInputIT {
                 request("status of unknown order", "PUT", ORDERS + "/999999999/status", JSON,
                         bytes("{\"status\":\"PAID\"}"), 404),
                 request("unknown route", "GET", "/api/v2/orders", null, new byte[0], 404),
-                request("unsupported method", "DELETE", ORDERS + "/{id}", null, new byte[0], 404));
+                request("unsupported method", "DELETE", ORDERS + "/{id}", null, new byte[0], 405));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -162,6 +168,16 @@ class BadInputIT {
     private static Arguments request(String name, String method, String path, String contentType, byte[] body,
                                      int status, String... headers) {
         return Arguments.of(name, method, path, contentType, body, status, headers);
+    }
+
+    private static byte[] gzip(String text) {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(compressed)) {
+            out.write(bytes(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return compressed.toByteArray();
     }
 
     private static byte[] bytes(String text) {
