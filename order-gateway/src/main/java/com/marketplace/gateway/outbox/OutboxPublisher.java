@@ -19,7 +19,11 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -225,14 +229,26 @@ public final class OutboxPublisher implements AutoCloseable {
         }
     }
 
-    /** Failures that resending the same bytes can never fix are non-retriable; all others are retried. */
+    /**
+     * Failures that resending the same bytes can never fix are non-retriable; those that say the
+     * broker could not take the record (the producer retried them until its delivery timeout) mean
+     * the broker or partition is unavailable; all others are retried up to the attempts allowed.
+     */
     static PublishOutcome.Result classify(Exception error) {
         boolean permanent = error instanceof RecordTooLargeException
                 || error instanceof RecordBatchTooLargeException
                 || error instanceof SerializationException
                 || error instanceof InvalidTopicException
                 || error instanceof IllegalArgumentException;
-        return permanent ? PublishOutcome.Result.NON_RETRIABLE : PublishOutcome.Result.RETRIABLE;
+        if (permanent) {
+            return PublishOutcome.Result.NON_RETRIABLE;
+        }
+        boolean unavailable = error instanceof org.apache.kafka.common.errors.TimeoutException
+                || error instanceof NetworkException
+                || error instanceof InvalidMetadataException // no leader, not the leader, unknown partition
+                || error instanceof NotEnoughReplicasException
+                || error instanceof NotEnoughReplicasAfterAppendException;
+        return unavailable ? PublishOutcome.Result.UNAVAILABLE : PublishOutcome.Result.RETRIABLE;
     }
 
     private static byte[] utf8(String s) {

@@ -326,7 +326,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private boolean recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
         OutboxRow row = failure.row();
         int attempts = row.retryCount() + 1;
-        boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE || attempts >= settings.maxAttempts();
+        // an unavailable broker is no fault of the event's: retried, with the backoff, until it is back
+        boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE
+                || (failure.result() == PublishOutcome.Result.RETRIABLE && attempts >= settings.maxAttempts());
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
         if (!store.recordFailure(settings.relayId(), row, status, backoff.nextAttemptAt(now, attempts),

@@ -14,7 +14,13 @@ public record PublishOutcome(OutboxRow row, Result result, Instant ackedAt, Exce
     public enum Result {
         /** Written to all in-sync replicas. */
         ACKED,
-        /** Failed in a way that may heal (broker down, timeout): retry later. */
+        /**
+         * The broker or the partition's leader did not take it (a timeout, a network error, no
+         * leader, too few in-sync replicas): retry later, as often as it takes. Nothing is wrong with
+         * the event, so these attempts never park it; an outage shows as a growing backlog instead.
+         */
+        UNAVAILABLE,
+        /** Failed in another way that may heal: retry later, and park it after the last allowed attempt. */
         RETRIABLE,
         /** Can never succeed as it is (too large, unknown event type): park as FAILED now. */
         NON_RETRIABLE,

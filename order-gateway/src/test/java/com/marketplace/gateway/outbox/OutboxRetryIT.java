@@ -11,14 +11,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Retriable publish failures against a broker address where nothing listens: each failed attempt
- * is counted and rescheduled with backoff, the row is not claimed again before it is due, and the
- * last allowed attempt parks it as FAILED. Rounds are run one by one on a stopped clock the test moves.
+ * Retriable publish failures: against a broker address where nothing listens each failed attempt is
+ * counted and rescheduled with backoff, the row is not claimed again before it is due, and it stays
+ * PENDING however many attempts fail; a retriable failure of another kind parks it as FAILED at the
+ * last allowed attempt. Rounds are run one by one on a stopped clock the test moves.
  */
 class OutboxRetryIT {
 
@@ -50,7 +52,7 @@ class OutboxRetryIT {
     }
 
     @Test
-    void retriableFailuresAreRetriedWithBackoffThenParkedAsFailed() throws Exception {
+    void anUnavailableBrokerIsRetriedWithBackoffAndNeverParksTheRow() throws Exception {
         // Given one pending event
         EventEnvelope event = OutboxFixtures.event(9_100, 0);
         OutboxFixtures.insert(List.of(event));
@@ -68,12 +70,41 @@ class OutboxRetryIT {
         assertThat(relay.runOnce()).as("the delay doubled").isZero();
         clock.advance(Duration.ofMillis(2_500));
 
-        // Then the last allowed attempt parks it as FAILED, with the reason, and it is not claimed again
-        assertThat(relay.runOnce()).isEqualTo(1);
-        assertAttempts(event, MAX_ATTEMPTS, "FAILED");
+        // Then attempts past the allowed number keep it PENDING: the broker, not the event, is at fault
+        for (int attempt = 3; attempt <= MAX_ATTEMPTS + 2; attempt++) {
+            assertThat(relay.runOnce()).as("attempt %d", attempt).isEqualTo(1);
+            assertAttempts(event, attempt, "PENDING");
+            clock.advance(Duration.ofMinutes(1));
+        }
         assertThat(OutboxFixtures.column("last_error", event.eventId())).containsIgnoringCase("timeout");
+        assertThat(registry.get("outbox.retries").counter().count()).isEqualTo(MAX_ATTEMPTS + 2);
+        assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
+    }
+
+    @Test
+    void anotherRetriableFailureParksTheRowAtTheLastAllowedAttempt() {
+        // Given one pending event whose every publication fails in a retriable way the broker's
+        // availability does not explain (a record the broker found corrupt)
+        EventEnvelope event = OutboxFixtures.event(9_200, 0);
+        OutboxFixtures.insert(List.of(event));
+        Exception corrupt = new CorruptRecordException("record failed its CRC check");
+
+        // When it is claimed and fails, attempt after attempt, each once its backoff has passed
+        for (int attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+            List<OutboxRow> claimed = relay.claim();
+            assertThat(claimed).extracting(OutboxRow::eventId).containsExactly(event.eventId());
+            relay.complete(List.of(PublishOutcome.failed(claimed.get(0), OutboxPublisher.classify(corrupt), corrupt)));
+            assertAttempts(event, attempt, "PENDING");
+            clock.advance(Duration.ofMinutes(1));
+        }
+        List<OutboxRow> last = relay.claim();
+        relay.complete(List.of(PublishOutcome.failed(last.get(0), OutboxPublisher.classify(corrupt), corrupt)));
+
+        // Then the last allowed attempt parks it as FAILED, with the reason, and it is not claimed again
+        assertAttempts(event, MAX_ATTEMPTS, "FAILED");
+        assertThat(OutboxFixtures.column("last_error", event.eventId())).contains("CRC");
         clock.advance(Duration.ofHours(1));
-        assertThat(relay.runOnce()).isZero();
+        assertThat(relay.claim()).isEmpty();
         assertThat(registry.get("outbox.retries").counter().count()).isEqualTo(MAX_ATTEMPTS - 1);
         assertThat(registry.get("outbox.failed.events").counter().count()).isEqualTo(1);
     }
