@@ -67,6 +67,7 @@ public final class StreamsApp {
     private final StopDelay stopDelay;
     private final Javalin javalin;
     private final RunningMarker running;
+    private final StateLayout layout;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Orders the start of Kafka Streams against its close: one never overtakes the other. */
@@ -91,6 +92,7 @@ public final class StreamsApp {
         this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
         this.javalin = createJavalin();
         this.running = new RunningMarker(config.stateDir(), config.applicationId());
+        this.layout = new StateLayout(config.stateDir(), config.applicationId());
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread died; shutting down this instance", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -212,7 +214,8 @@ public final class StreamsApp {
             if (stopped.get()) {
                 throw new IllegalStateException("stopped before Kafka Streams started");
             }
-            discardStateOfACrashedRun();
+            discardLocalStateThatCannotBeKept();
+            layout.write(config.dedupeRetention());
             running.write();
             streamsStarted = true;
             streams.start();
@@ -229,9 +232,10 @@ public final class StreamsApp {
     }
 
     /**
-     * Under exactly_once_v2, deletes the local state when the last run did not stop cleanly (its
-     * {@link RunningMarker} is still there), so that Kafka Streams rebuilds it from the changelogs
-     * at once.
+     * Deletes the local state, so that Kafka Streams rebuilds it from the changelogs at once, when
+     * it cannot be kept: under exactly_once_v2 when the last run did not stop cleanly (its
+     * {@link RunningMarker} is still there), and under either guarantee when it was laid out for
+     * another {@code DEDUPE_RETENTION} ({@link StateLayout}).
      *
      * <p>After a crash under exactly_once_v2 Kafka Streams treats a task as corrupted, and wipes
      * and restores it, when a store of the task holds data but no committed changelog offset: the
@@ -246,10 +250,18 @@ public final class StreamsApp {
      * own check still discards what is not known to be committed. Under at_least_once the state is
      * kept after a crash and restored from its checkpoints.
      */
-    private void discardStateOfACrashedRun() {
-        if (config.exactlyOnce() && running.present() && running.hasTaskState()) {
+    private void discardLocalStateThatCannotBeKept() {
+        if (!running.hasTaskState()) {
+            return;
+        }
+        if (config.exactlyOnce() && running.present()) {
             log.info("the last run of {} did not stop cleanly: deleting its local state, which exactly_once_v2 "
                     + "discards after a crash anyway; it is rebuilt from the changelog topics", config.applicationId());
+            streams.cleanUp();
+        } else if (layout.isForAnotherRetention(config.dedupeRetention())) {
+            log.info("the local state of {} was kept with another DEDUPE_RETENTION, which dedupe-store cannot open "
+                    + "without forgetting eventIds: deleting it; it is rebuilt from the changelog topics",
+                    config.applicationId());
             streams.cleanUp();
         }
     }
@@ -260,7 +272,7 @@ public final class StreamsApp {
      * commits, and leaves the group so the
      * other instances take over its tasks at once (promoting their standbys) instead of after the
      * session timeout. A clean close of a client that had not failed deletes the {@link RunningMarker},
-     * so the next start keeps the local state (see {@link #discardStateOfACrashedRun()}). Calling it
+     * so the next start keeps the local state (see {@link #discardLocalStateThatCannotBeKept()}). Calling it
      * again does nothing.
      */
     public void stop() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.marketplace.events.StoreNames;
+import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
@@ -14,8 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * What a restart keeps of an instance's local state (real broker): after a clean stop the state is
  * kept; under exactly_once_v2 a run that left its running marker behind (as after {@code kill -9})
  * has its state deleted at the next start and rebuilt from the changelogs, with the same answers;
- * under at_least_once the state is kept after a crash too.
+ * under at_least_once the state is kept after a crash too; a start with another
+ * {@code DEDUPE_RETENTION} rebuilds it, so that no eventId seen before is forgotten.
  */
 class RestartLocalStateIT {
 
@@ -35,6 +42,7 @@ class RestartLocalStateIT {
     private static final QueryHttp http = new QueryHttp();
 
     private static EmbeddedKafkaBroker broker;
+    private static InputScenario scenario;
     private static Map<String, Long> expectedCounts;
     private StreamsApp app;
 
@@ -43,7 +51,7 @@ class RestartLocalStateIT {
         broker = EmbeddedKafkaBroker.builder().build();
         broker.start();
         Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
-        InputScenario scenario = InputScenario.ofOrders(23, ORDERS, 5, base);
+        scenario = InputScenario.ofOrders(23, ORDERS, 5, base);
         expectedCounts = new ExpectedStats(scenario).statusCountsOfEveryStatus();
         scenario.publish(broker.bootstrapServers());
     }
@@ -82,6 +90,33 @@ class RestartLocalStateIT {
         assertThat(sentinel).as("the local state of a run that did not stop cleanly is deleted").doesNotExist();
         assertThat(statusCounts(app)).as("and rebuilt from the changelogs").isEqualTo(expectedCounts);
         assertThat(marker).exists();
+    }
+
+    @Test
+    void aStartWithAnotherDedupeRetentionRebuildsTheStateAndCopiesOfEarlierEventsAreStillDropped() throws IOException {
+        // Given an instance that ran with one retention and stopped cleanly (under at_least_once,
+        // which keeps local state whenever it can)
+        StreamsAppConfig config = config(StreamsAppConfig.AT_LEAST_ONCE).withDedupeRetention(Duration.ofDays(7));
+        app = startAndSettle(config);
+        stop();
+        Path sentinel = sentinelInATaskDirectory(config);
+        List<Path> segments = dedupeSegments(config);
+        assertThat(segments).isNotEmpty();
+
+        // When it starts with another one: dedupe-store's segments are then a minute longer than 3.5
+        // days, so no directory name of a segment of 3.5 days (its start) is one of the new length
+        app = startAndSettle(config.withDedupeRetention(Duration.ofDays(7).plusMinutes(2)));
+
+        // Then its local state was deleted, no segment of the old length is left behind, and the
+        // rebuilt store still drops a copy of every event seen before
+        assertThat(sentinel).as("the state kept with another retention is deleted").doesNotExist();
+        assertThat(segments).allSatisfy(segment -> assertThat(segment).doesNotExist());
+        assertThat(config.stateDir().resolve(config.applicationId() + ".layout")).content().isEqualToIgnoringNewLines(
+                "DEDUPE_RETENTION=PT168H2M");
+        int emails = emails();
+        scenario.publish(broker.bootstrapServers());
+        awaitInputRead(config.applicationId(), 2L * scenario.sends.size());
+        assertThat(emails()).as("emails after copies of every event were read").isEqualTo(emails);
     }
 
     @Test
@@ -133,6 +168,27 @@ class RestartLocalStateIT {
                 .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
                 .withApplicationId(applicationId)
                 .withHttp(port, "localhost:" + port);
+    }
+
+    /** The directories of dedupe-store's segments in the instance's local state. */
+    private static List<Path> dedupeSegments(StreamsAppConfig config) throws IOException {
+        try (Stream<Path> files = Files.walk(config.stateDir().resolve(config.applicationId()), 3)) {
+            return files.filter(path -> path.getFileName().toString().startsWith(StoreNames.DEDUPE + ".")).toList();
+        }
+    }
+
+    private static int emails() {
+        return OutputReader.readCommittedBytes(broker.bootstrapServers(), Topics.EMAIL).size();
+    }
+
+    /** Waits until the application's group has committed {@code records} input offsets in all. */
+    private static void awaitInputRead(String applicationId, long records) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(200)).until(() -> admin
+                    .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum() >= records);
+        }
     }
 
     /** A file of ours in the directory of task 0_0: it survives exactly as long as the task's local state. */
