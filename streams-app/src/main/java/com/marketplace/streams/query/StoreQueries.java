@@ -3,6 +3,7 @@ package com.marketplace.streams.query;
 import com.marketplace.events.Amounts;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
+import com.marketplace.streams.serde.UnreadableStateValueException;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
@@ -474,6 +475,10 @@ public final class StoreQueries {
             return read.apply(view);
         } catch (InvalidStateStoreException e) {
             throw unavailable(store, partition, e);
+        } catch (UnreadableStateValueException e) {
+            // a value of a newer version or a damaged one: the stream thread stops on it too (operations.md)
+            throw new StoreUnavailableException("a value of store " + store + " partition " + partition
+                    + " cannot be read by this version of the application", e);
         }
     }
 

@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
+import com.marketplace.streams.serde.StateValueFormat;
+import com.marketplace.streams.serde.StateValueSerde;
 import com.marketplace.streams.stats.BuyerStats;
+import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
 import com.marketplace.streams.stats.StatusCountLocks;
@@ -358,6 +361,30 @@ class StoreQueriesTest {
                 .hasMessageContaining("order 12");
     }
 
+    @Test
+    void aStoredValueThisVersionCannotReadMakesTheAnswerUnavailable() {
+        // a compact order state of a version this one does not know, read as the store's view reads it
+        byte[] newer = {0x02, 0, 0, 0};
+        ReadOnlyKeyValueStore<String, OrderState> states = readOnlyStore(key ->
+                StateValueSerde.orderState(StateValueFormat.COMPACT).deserializer().deserialize("changelog", newer));
+        StoreQueries queries = queriesOn(new OwnsEverything(stateDir, states));
+
+        assertThatThrownBy(() -> queries.orderState(1, Origin.CLIENT))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("cannot be read by this version");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> ReadOnlyKeyValueStore<K, V> readOnlyStore(Function<K, V> get) {
+        return (ReadOnlyKeyValueStore<K, V>) Proxy.newProxyInstance(StoreQueriesTest.class.getClassLoader(),
+                new Class<?>[] {ReadOnlyKeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("get")) {
+                        return get.apply((K) args[0]);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     private static Map<String, Object> plus(Map<String, Object> counts, String status, Object count) {
         Map<String, Object> changed = new HashMap<>(counts);
         changed.put(status, count);
@@ -424,6 +451,28 @@ class StoreQueriesTest {
         @Override
         public <T> T store(StoreQueryParameters<T> storeQueryParameters) {
             throw new IllegalStateException("KafkaStreams is not running. State is PENDING_SHUTDOWN.");
+        }
+    }
+
+    /** A client (never started) that reports RUNNING, owns every key and answers every store with {@code store}. */
+    private static final class OwnsEverything extends RunningClient {
+
+        private final Object store;
+
+        OwnsEverything(Path stateDir, Object store) {
+            super(stateDir);
+            this.store = store;
+        }
+
+        @Override
+        public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serializer<K> keySerializer) {
+            return new KeyQueryMetadata(SELF, Set.of(), 0);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T store(StoreQueryParameters<T> parameters) {
+            return (T) store;
         }
     }
 
