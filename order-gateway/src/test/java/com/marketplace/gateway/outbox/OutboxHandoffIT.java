@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +97,11 @@ class OutboxHandoffIT {
             List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
                     Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
             assertThat(PublishedEvents.countsByEventId(published).values()).allMatch(n -> n == 1);
+            // (Kafka orders records per partition only: the creation's topic first, then each topic by offset)
             Map<String, List<String>> typesByOrder = new HashMap<>();
-            for (Published p : published) {
+            for (Published p : published.stream().sorted(Comparator
+                    .comparing((Published r) -> !r.topic().equals(Topics.ORDER_CREATED))
+                    .thenComparingLong(Published::offset)).toList()) {
                 EventEnvelope envelope = EventCodec.INSTANCE.decodeEnvelope(p.value());
                 typesByOrder.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(statusOf(envelope));
             }
