@@ -1,10 +1,13 @@
 package com.marketplace.streams.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** A read waits for a move under way in its partition, at most the read wait; other partitions never wait. */
@@ -32,13 +35,19 @@ class StatusCountLocksTest {
         CountDownLatch endMove = new CountDownLatch(1);
         StringBuilder counts = new StringBuilder("before");
         Thread mover = moveUnderWay(patient, 0, endMove, () -> counts.replace(0, counts.length(), "after"));
-        Thread ender = new Thread(endMove::countDown, "ender");
-        ender.start();
+        AtomicReference<Optional<String>> read = new AtomicReference<>();
+        Thread reader = new Thread(() -> read.set(patient.partition(0).read(counts::toString)), "reader");
+        reader.start();
 
-        // the read cannot run while the move holds the lock: it sees the move's result, never its middle
-        assertThat(patient.partition(0).read(counts::toString)).contains("after");
+        // the read cannot run while the move holds the lock: it waits, and once the move ends it sees
+        // the move's result, never its middle
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                reader.getState() == Thread.State.TIMED_WAITING || !reader.isAlive());
+        assertThat(reader.isAlive()).as("the read waits for the move").isTrue();
+        endMove.countDown();
+        reader.join();
         mover.join();
-        ender.join();
+        assertThat(read.get()).contains("after");
     }
 
     @Test

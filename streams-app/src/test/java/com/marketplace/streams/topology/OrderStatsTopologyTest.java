@@ -150,17 +150,21 @@ class OrderStatsTopologyTest {
 
     @Test
     void ordersPerMinuteWindowsAreRetainedForADayThenDropped() {
-        // Windows expire by whole store segments (half the retention), so a window lives 24 to 36 hours.
+        // The in-memory window store keeps a window while it started less than a day before the
+        // partition's stream time: kept a minute before that, dropped from the day on.
+        assertThat(OrdersPerMinute.RETENTION).as("the contract's retention").isEqualTo(Duration.ofHours(24));
         withoutRecordCache();
         Instant minute = Instant.parse("2026-11-25T10:15:00Z");
+        Instant aDayLater = minute.plus(OrdersPerMinute.RETENTION);
         fx.send(created(1, 1, minute, List.of(item(7, 1, "1.00"))));
-        fx.send(created(2, 1, minute.plus(Duration.ofHours(23)), List.of(item(7, 1, "1.00"))));
-        assertThat(windowStarts(minute, minute.plus(Duration.ofDays(3)))).hasSize(2);
+        fx.send(created(2, 1, aDayLater.minus(OrdersPerMinute.WINDOW), List.of(item(7, 1, "1.00"))));
+        assertThat(windowStarts(minute, minute.plus(Duration.ofDays(3)))).containsExactly(
+                minute.toEpochMilli(), aDayLater.minus(OrdersPerMinute.WINDOW).toEpochMilli());
 
-        fx.send(created(3, 1, minute.plus(Duration.ofHours(37)), List.of(item(7, 1, "1.00"))));
+        fx.send(created(3, 1, aDayLater, List.of(item(7, 1, "1.00"))));
 
         assertThat(windowStarts(minute, minute.plus(Duration.ofDays(3)))).containsExactly(
-                minute.plus(Duration.ofHours(23)).toEpochMilli(), minute.plus(Duration.ofHours(37)).toEpochMilli());
+                aDayLater.minus(OrdersPerMinute.WINDOW).toEpochMilli(), aDayLater.toEpochMilli());
     }
 
     @Test
