@@ -25,8 +25,7 @@ public final class StatsCheck {
 
     private static final String STATUS_COUNTS = "SELECT status, COUNT(*) FROM orders GROUP BY status";
     private static final String SELLERS = """
-            SELECT i.seller_id, COUNT(DISTINCT o.id),
-                   SUM(CASE WHEN o.status <> 'CANCELLED' THEN i.quantity ELSE 0 END),
+            SELECT i.seller_id, COUNT(DISTINCT o.id), SUM(i.quantity),
                    SUM(CASE WHEN o.status <> 'CANCELLED' THEN i.quantity * i.unit_price ELSE 0 END)
             FROM order_items i JOIN orders o ON o.id = i.order_id
             GROUP BY i.seller_id""";

@@ -97,7 +97,7 @@ class LocalStackIT {
             assertThat(stats("/api/v1/stats/sellers/71").toString())
                     .isEqualTo("{\"sellerId\":71,\"orders\":2,\"itemsSold\":5,\"revenue\":3030.00}");
             assertThat(stats("/api/v1/stats/sellers/72").toString())
-                    .isEqualTo("{\"sellerId\":72,\"orders\":1,\"itemsSold\":0,\"revenue\":0.00}");
+                    .isEqualTo("{\"sellerId\":72,\"orders\":1,\"itemsSold\":1,\"revenue\":0.00}");
             assertThat(stats("/api/v1/stats/buyers/901").toString())
                     .isEqualTo("{\"buyerId\":901,\"orders\":2,\"totalSpent\":3000.00}");
             JsonNode state = stats("/api/v1/orders/" + third + "/state");

@@ -9,9 +9,9 @@ import java.util.Objects;
  * changes, the old one is subtracted and the new one added ({@link ContributionChange}), so
  * statistics always equal the sum over the current order states.
  *
- * <p>Semantics: an order counts in {@code orders} whatever its status (a cancelled order was
- * still placed); its items and money count in {@code itemsSold} and revenue / spend only while it
- * is not CANCELLED.
+ * <p>Semantics, as the contract words them: an order counts in {@code orders} and its items in
+ * {@code itemsSold} whatever its status (a cancelled order was still placed); its money counts in
+ * revenue / spend only while it is not CANCELLED.
  *
  * @param orderId   the order
  * @param partyId   the seller or buyer this contribution belongs to
@@ -23,11 +23,6 @@ public record OrderContribution(long orderId, long partyId, long itemsSold, BigD
 
     public OrderContribution {
         Objects.requireNonNull(amount, "amount");
-    }
-
-    /** Items counted as sold: none for a cancelled order. */
-    public long countedItems() {
-        return cancelled ? 0 : itemsSold;
     }
 
     /** Money counted: zero for a cancelled order. */

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Statistics of one seller (value of {@code seller-stats-store}): the number of orders with the
- * seller's items (cancelled ones included), the items sold and the revenue of orders that are not
- * cancelled.
+ * seller's items and the items in them (cancelled orders included), and the revenue of orders that
+ * are not cancelled (the contract: "revenue of cancelled orders removed").
  */
 public record SellerStats(long sellerId, long orders, long itemsSold, BigDecimal revenue) {
 
@@ -24,12 +24,12 @@ public record SellerStats(long sellerId, long orders, long itemsSold, BigDecimal
 
     /** These stats with {@code c} added. */
     public SellerStats plus(long seller, OrderContribution c) {
-        return new SellerStats(seller, orders + 1, itemsSold + c.countedItems(), revenue.add(c.countedAmount()));
+        return new SellerStats(seller, orders + 1, itemsSold + c.itemsSold(), revenue.add(c.countedAmount()));
     }
 
     /** These stats with {@code c} removed. */
     public SellerStats minus(long seller, OrderContribution c) {
-        return new SellerStats(seller, orders - 1, itemsSold - c.countedItems(), revenue.subtract(c.countedAmount()));
+        return new SellerStats(seller, orders - 1, itemsSold - c.itemsSold(), revenue.subtract(c.countedAmount()));
     }
 
     /** These stats with {@code change} applied: its {@code before} removed, its {@code after} added. */

@@ -81,7 +81,7 @@ public final class ExpectedStats {
             }
         }
         SellerStats old = sellers.getOrDefault(seller, SellerStats.empty());
-        sellers.put(seller, new SellerStats(seller, old.orders() + 1, old.itemsSold() + (cancelled ? 0 : items),
+        sellers.put(seller, new SellerStats(seller, old.orders() + 1, old.itemsSold() + items,
                 old.revenue().add(cancelled ? BigDecimal.ZERO : revenue)));
     }
 }

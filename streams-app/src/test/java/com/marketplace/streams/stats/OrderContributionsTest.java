@@ -45,7 +45,7 @@ class OrderContributionsTest {
     }
 
     @Test
-    void aCancellationTakesTheMoneyOutButKeepsTheOrderCounted() {
+    void aCancellationTakesTheMoneyOutButKeepsTheOrderAndItsItemsCounted() {
         OrderContributions before = OrderContributions.of(PAID);
         OrderContributions after = OrderContributions.of(CANCELLED);
         SellerStats seller7 = SellerStats.empty().plus(7, before.sellers().get(0));
@@ -53,7 +53,7 @@ class OrderContributionsTest {
         ContributionChange change = OrderContributions.sellerChanges(before, after).get(7L);
         SellerStats cancelled = seller7.apply(7, change);
 
-        assertThat(cancelled).isEqualTo(new SellerStats(7, 1, 0, new BigDecimal("0.00")));
+        assertThat(cancelled).isEqualTo(new SellerStats(7, 1, 3, new BigDecimal("0.00")));
         BuyerStats buyer = BuyerStats.empty().plus(100, before.buyer())
                 .apply(100, OrderContributions.buyerChanges(before, after).get(100L));
         assertThat(buyer.orders()).isEqualTo(1);

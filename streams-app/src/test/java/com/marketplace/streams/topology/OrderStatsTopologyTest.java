@@ -54,7 +54,7 @@ class OrderStatsTopologyTest {
     }
 
     @Test
-    void cancellationMovesTheCountAndRemovesRevenueButKeepsTheOrder() {
+    void cancellationMovesTheCountAndRemovesRevenueButKeepsTheOrderAndItsItems() {
         EventEnvelope cancelled = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
         EventEnvelope kept = created(43, 1, T0.plusSeconds(1), List.of(item(7, 1, "100.00")));
         fx.send(cancelled);
@@ -64,7 +64,7 @@ class OrderStatsTopologyTest {
         fx.send(changed(cancelled, OrderStatus.PAID, OrderStatus.CANCELLED, T0.plusSeconds(3)));
 
         assertThat(fx.statusCounts()).isEqualTo(Map.of("CANCELLED", 1L, "PENDING", 1L));
-        assertThat(fx.sellerStats().get(7L)).isEqualTo(new SellerStats(7, 2, 1, new BigDecimal("100.00")));
+        assertThat(fx.sellerStats().get(7L)).isEqualTo(new SellerStats(7, 2, 3, new BigDecimal("100.00")));
         assertThat(fx.buyerStats().get(1L)).isEqualTo(new BuyerStats(1, 2, new BigDecimal("100.00")));
     }
 
