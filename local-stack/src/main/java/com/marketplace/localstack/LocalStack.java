@@ -221,6 +221,11 @@ public final class LocalStack implements AutoCloseable {
         return "http://" + options.reachableHost() + ":" + streams.port();
     }
 
+    /** The streams app's application id: its consumer group. */
+    public String streamsApplicationId() {
+        return streams.config().applicationId();
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }

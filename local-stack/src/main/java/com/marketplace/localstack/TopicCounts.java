@@ -6,7 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -55,6 +62,41 @@ public final class TopicCounts {
             }
         }
         return counts;
+    }
+
+    /**
+     * Waits until consumer group {@code groupId} has committed every record of {@code inputTopics}
+     * written so far. The streams app commits its input offsets in the transaction of the records it
+     * derived from them, so those are then committed too, and {@link #committed} counts them all.
+     *
+     * @throws IllegalStateException when the group has not caught up within 20 s
+     */
+    public static void awaitConsumed(String bootstrapServers, String groupId, List<String> inputTopics)
+            throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            admin.describeTopics(inputTopics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((topic, description) -> description.partitions().forEach(partition ->
+                            latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+            admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((partition, info) -> ends.put(partition, info.offset()));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!consumed(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), ends)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(groupId + " did not consume " + inputTopics + " within " + TIMEOUT);
+                }
+                Thread.sleep(100);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not read the offsets of " + groupId, e);
+        }
+    }
+
+    private static boolean consumed(Map<TopicPartition, OffsetAndMetadata> committed, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(end -> end.getValue() == 0
+                || (committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue()));
     }
 
     private static boolean atEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
