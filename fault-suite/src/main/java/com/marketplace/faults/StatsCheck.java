@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The statistics the streams app serves, compared with the same statistics computed here from the
  * {@code orders} and {@code order_items} tables (docs/architecture.md: an order counts in a party's
- * {@code orders} whatever its status; its items and money only while it is not CANCELLED).
+ * {@code orders} and its items in {@code itemsSold} whatever its status; its money only while it is
+ * not CANCELLED).
  */
 public final class StatsCheck {
 

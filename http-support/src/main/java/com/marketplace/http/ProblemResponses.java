@@ -5,8 +5,10 @@ import io.javalin.http.Context;
 import io.javalin.http.ExceptionHandler;
 import io.javalin.http.HttpResponseException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EofException;
@@ -105,15 +107,22 @@ public final class ProblemResponses {
             write(ctx, Problem.of(ProblemType.NOT_FOUND,
                     "no resource at " + ClientInput.method(ctx.method()) + " " + ClientInput.quote(ctx.path())));
         } else if (status == 405) {
-            // Javalin names the methods the path's routes serve
-            String allowed = e.getDetails().getOrDefault("availableMethods", "");
-            ctx.header("Allow", allowed);
-            write(ctx, Problem.of(ProblemType.METHOD_NOT_ALLOWED, "method not allowed on this resource; allowed: " + allowed));
+            allowedMethods(e).ifPresent(allowed -> ctx.header("Allow", allowed));
+            write(ctx, forStatus(status));
         } else if (status >= 400 && status < 500) {
             write(ctx, forStatus(status));
         } else {
             unexpected(e, ctx);
         }
+    }
+
+    /**
+     * The methods the path's routes serve, as Javalin's 405 names them: under one key for a client
+     * that accepts HTML and another for the rest.
+     */
+    private static Optional<String> allowedMethods(HttpResponseException e) {
+        return Stream.of("availableMethods", "Available methods").map(e.getDetails()::get)
+                .filter(methods -> methods != null && !methods.isBlank()).findFirst();
     }
 
     private void unexpected(Exception e, Context ctx) {

@@ -77,13 +77,18 @@ class ApiServerMethodsTest {
     @Test
     void aMethodThePathDoesNotServeIsAnswered405WithTheMethodsItDoes() throws Exception {
         for (String method : new String[] {"DELETE", "PUT", "POST", "OPTIONS"}) {
-            HttpResponse<String> answer = send(method, "/things/1");
+            for (String accept : new String[] {"application/json", "text/html"}) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + app.port() + "/things/1"))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).header("Accept", accept).build(),
+                        HttpResponse.BodyHandlers.ofString());
 
-            assertThat(answer.statusCode()).as(method).isEqualTo(405);
-            assertThat(answer.headers().firstValue("Allow")).as(method).hasValue("GET, HEAD");
-            assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith(Problem.CONTENT_TYPE));
-            assertThat(answer.body()).contains("\"status\":405", "allowed: GET, HEAD");
+                assertThat(answer.statusCode()).as(method).isEqualTo(405);
+                assertThat(answer.headers().firstValue("Allow")).as(method + " " + accept).hasValue("GET, HEAD");
+                assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith(Problem.CONTENT_TYPE));
+                assertThat(answer.body()).contains("\"status\":405");
+            }
         }
         assertThat(send("DELETE", "/nothing/here").statusCode()).as("a path no route serves").isEqualTo(404);
     }

@@ -70,7 +70,8 @@ public final class Main {
         try {
             new DemoTraffic(stack.gatewayUrl(), stack.streamsUrl(), System.nanoTime()).run(orders);
             // the counts below are of committed records: first let the streams app commit what it derived
-            TopicCounts.awaitConsumed(stack.bootstrapServers(), stack.streamsApplicationId(), Topics.ORDER_EVENT_TOPICS);
+            TopicCounts.awaitConsumed(stack.bootstrapServers(), stack.streamsApplicationId(),
+                    Topics.ORDER_EVENT_TOPICS);
             log.info("Topics: {} records (committed)", TopicCounts.committed(stack.bootstrapServers(), DEMO_TOPICS));
         } catch (RuntimeException e) { // the stack runs on without its demo: an answer refused, a broker slow to answer
             log.error("Demo traffic failed: {}", StartupFailure.describe(e));

@@ -21,8 +21,8 @@ class LocalStackOptionsTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"127.0.0.1, 127.0.0.1", "0.0.0.0, 127.0.0.1", "::, [::1]", "::1, [::1]", "192.0.2.2, 192.0.2.2",
-            "devbox, devbox"})
+    @CsvSource({"127.0.0.1, 127.0.0.1", "0.0.0.0, 127.0.0.1", "::, [::1]", "0:0:0:0:0:0:0:0, [::1]", "::0, [::1]",
+            "::1, [::1]", "192.0.2.2, 192.0.2.2", "devbox, devbox"})
     void theServicesAreReachedAtTheAddressTheyListenOnOrLoopbackForAWildcard(String host, String reached) {
         assertThat(new LocalStackOptions(Path.of("data"), 0, 0, 0, 0, host).reachableHost()).isEqualTo(reached);
     }

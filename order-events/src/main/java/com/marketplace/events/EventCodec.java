@@ -263,7 +263,8 @@ public final class EventCodec {
             }
             if (schemaVersion > EventEnvelope.CURRENT_SCHEMA_VERSION) {
                 throw new EventDecodingException(EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION,
-                        "schemaVersion " + (schemaVersion == Long.MAX_VALUE ? "beyond 2^63" : schemaVersion)
+                        "schemaVersion "
+                                + (schemaVersion == Long.MAX_VALUE ? Long.MAX_VALUE + " or more" : schemaVersion)
                                 + " is newer than supported "
                                 + EventEnvelope.CURRENT_SCHEMA_VERSION);
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -49,11 +50,21 @@ final class StateLayout {
         }
     }
 
-    /** Records that the local state is laid out for {@code dedupeRetention} from now on. */
+    /**
+     * Records that the local state is laid out for {@code dedupeRetention} from now on: written
+     * beside the file and moved over it, so that a crash leaves the old content or the new, never a
+     * part of it.
+     */
     void write(Duration dedupeRetention) {
+        String content = KEY + dedupeRetention + System.lineSeparator();
         try {
+            if (Files.exists(file) && Files.readString(file).equals(content)) {
+                return;
+            }
             Files.createDirectories(file.getParent());
-            Files.writeString(file, KEY + dedupeRetention + System.lineSeparator());
+            Path next = file.resolveSibling(file.getFileName() + ".next");
+            Files.writeString(next, content);
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -87,7 +87,8 @@ public final class DataSources {
             DriverManager.getDriver(jdbcUrl);
         } catch (SQLException noDriver) {
             throw ConfigException.withoutValue(GatewayConfig.DB_URL, "no JDBC driver of the gateway takes this URL "
-                    + "(it has MySQL Connector/J for jdbc:mysql:, MariaDB Connector/J for jdbc:mariadb: and H2 for jdbc:h2:)");
+                    + "(it has MySQL Connector/J for jdbc:mysql:, MariaDB Connector/J for jdbc:mariadb: "
+                    + "and H2 for jdbc:h2:)");
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.UUID;
 
 /**
  * Operator endpoints of the outbox, behind {@code Authorization: Bearer $ADMIN_TOKEN}. When no
- * token is configured the endpoints do not exist (404); a missing or wrong token is 401. The
+ * token is configured the endpoints do not exist ({@link #enabled()}: their routes are not
+ * registered, so every method answers 404); a missing or wrong token is 401. The
  * scheme is case-insensitive (RFC 9110 §11.1), the token is compared in constant time, and two
  * {@code Authorization} headers are a 400.
  */
@@ -44,6 +45,11 @@ public final class AdminController {
         this.json = Objects.requireNonNull(json, "json");
     }
 
+    /** Whether an admin token is configured: only then are these endpoints served. */
+    public boolean enabled() {
+        return expectedToken.isPresent();
+    }
+
     /** {@code GET /api/v1/admin/outbox/failed?limit=N}: the oldest FAILED events. */
     public void failed(Context ctx) {
         authorize(ctx);
@@ -64,9 +70,6 @@ public final class AdminController {
     }
 
     private void authorize(Context ctx) {
-        if (expectedToken.isEmpty()) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "no resource at this path");
-        }
         String given = RequestHeaders.single(ctx, "Authorization").orElse("");
         boolean bearer = given.length() > BEARER.length()
                 && given.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER);

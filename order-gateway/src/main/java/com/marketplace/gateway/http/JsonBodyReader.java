@@ -91,8 +91,8 @@ public final class JsonBodyReader {
                 String name = coding.trim();
                 if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
                     ctx.header("Accept-Encoding", "identity");
-                    throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                            "Content-Encoding " + ClientInput.quote(name) + " is not accepted: send the body uncompressed");
+                    throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding "
+                            + ClientInput.quote(name) + " is not accepted: send the body uncompressed");
                 }
             }
         }

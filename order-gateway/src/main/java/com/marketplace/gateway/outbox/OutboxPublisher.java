@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -244,8 +243,8 @@ public final class OutboxPublisher implements AutoCloseable {
             return PublishOutcome.Result.NON_RETRIABLE;
         }
         boolean unavailable = error instanceof org.apache.kafka.common.errors.TimeoutException
-                || error instanceof NetworkException
-                || error instanceof InvalidMetadataException // no leader, not the leader, unknown partition
+                // a network error, no leader, not the leader, an unknown topic or partition
+                || error instanceof InvalidMetadataException
                 || error instanceof NotEnoughReplicasException
                 || error instanceof NotEnoughReplicasAfterAppendException;
         return unavailable ? PublishOutcome.Result.UNAVAILABLE : PublishOutcome.Result.RETRIABLE;

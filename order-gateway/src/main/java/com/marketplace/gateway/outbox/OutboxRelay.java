@@ -325,14 +325,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** @return whether the row was still this relay's to update */
     private boolean recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
         OutboxRow row = failure.row();
+        // an unavailable broker is no fault of the event's: the attempt is not counted, and the row is
+        // retried, with the backoff, until the broker is back
+        boolean counts = failure.result() != PublishOutcome.Result.UNAVAILABLE;
         int attempts = row.retryCount() + 1;
-        // an unavailable broker is no fault of the event's: retried, with the backoff, until it is back
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE
-                || (failure.result() == PublishOutcome.Result.RETRIABLE && attempts >= settings.maxAttempts());
+                || (counts && attempts >= settings.maxAttempts());
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
         if (!store.recordFailure(settings.relayId(), row, status, backoff.nextAttemptAt(now, attempts),
-                error)) {
+                error, counts)) {
             return false;
         }
         if (park) {
@@ -341,7 +343,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                     row.eventId(), row.aggregateId(), attempts, error);
         } else {
             metrics.retried();
-            log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
+            log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(),
+                    counts ? attempts : "(not counted: the broker was unavailable)", error);
         }
         return true;
     }

@@ -60,12 +60,14 @@ public interface OutboxStore {
 
     /**
      * Records a failed attempt of a row that is still {@code relayId}'s (as for
-     * {@link #markProcessed}): the retry count goes up, the lease is released, and the row either
-     * waits until {@code nextAttemptAt} (PENDING) or is parked (FAILED).
+     * {@link #markProcessed}): the retry count goes up when the attempt {@code counts} toward the
+     * attempts allowed, the lease is released, and the row either waits until {@code nextAttemptAt}
+     * (PENDING) or is parked (FAILED).
      *
      * @return whether the row was still this relay's to update
      */
-    boolean recordFailure(String relayId, OutboxRow row, OutboxStatus newStatus, Instant nextAttemptAt, String error);
+    boolean recordFailure(String relayId, OutboxRow row, OutboxStatus newStatus, Instant nextAttemptAt, String error,
+            boolean counts);
 
     /**
      * Gives up {@code relayId}'s hold on rows it will not publish, so they are claimable at once

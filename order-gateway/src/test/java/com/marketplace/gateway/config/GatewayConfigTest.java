@@ -167,7 +167,8 @@ class GatewayConfigTest {
                 + "; Access denied (using password: s3cret-3); token s3cret-4-0123456789abcdef";
 
         assertThat(config.redacted(line))
-                .isEqualTo("Failed to get driver instance for jdbcUrl=jdbc:mysql://app:***@db/orders?trustStorePassword=***"
+                .isEqualTo("Failed to get driver instance for jdbcUrl="
+                        + "jdbc:mysql://app:***@db/orders?trustStorePassword=***"
                         + "; Access denied (using password: ***); token ***");
         // an empty password takes nothing out
         assertThat(GatewayConfig.fromEnv(Map.of("DB_PASSWORD", "")).redacted("a line")).isEqualTo("a line");

@@ -136,6 +136,11 @@ class GatewayRelayIT {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     ct -> assertThat(ct).startsWith("application/problem+json"));
+            // nor does any other method give them away (a 405 would name the methods they serve)
+            HttpResponse<String> delete = gateway.send(HttpRequest.newBuilder(gateway.uri("/api/v1/admin/outbox/failed"))
+                    .DELETE().header("Authorization", "Bearer anything-at-all-here").build());
+            assertThat(delete.statusCode()).isEqualTo(404);
+            assertThat(delete.headers().firstValue("Allow")).isEmpty();
         }
     }
 

@@ -1,18 +1,24 @@
 package com.marketplace.streams.it;
 
+import static org.awaitility.Awaitility.await;
+
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.events.Topics;
 import com.marketplace.streams.topology.Events;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,6 +106,20 @@ public final class InputScenario {
                 producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * Waits until group {@code applicationId} has committed {@code records} input offsets in all.
+     * Under exactly_once_v2 the outputs of a record commit with its input offset, so every output of
+     * those records is then visible to read_committed readers.
+     */
+    public static void awaitRead(String bootstrapServers, String applicationId, long records, Duration atMost) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> admin
+                    .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum() >= records);
         }
     }
 

@@ -131,7 +131,8 @@ class OrderPipelineIT {
             }
         }
 
-        awaitInputCommitted();
+        InputScenario.awaitRead(broker.bootstrapServers(), APPLICATION_ID, scenario.sends.size() + 1,
+                PROCESSING_TIMEOUT);
         awaitOutput(Topics.EMAIL, expectedEmails.size(), SERDES.email(), EmailMessage::emailId, expectedEmails);
         awaitOutput(Topics.NOTIFICATION, expectedNotifications.size(), SERDES.notification(),
                 Notification::notificationId, expectedNotifications);
@@ -163,17 +164,6 @@ class OrderPipelineIT {
                     .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(expected.buyers);
             assertThat(ordersPerMinute()).isEqualTo(expected.ordersPerMinute);
         });
-    }
-
-    /** Under exactly_once_v2 the outputs of a record commit with its input offset: once every input
-     *  offset is committed, every output of the first sub-topology is visible to read_committed readers. */
-    private static void awaitInputCommitted() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            await().atMost(PROCESSING_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> admin
-                    .listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum() == scenario.sends.size() + 1);
-        }
     }
 
     private static <V> void awaitOutput(String topic, int expectedCount, org.apache.kafka.common.serialization.Serde<V> serde,

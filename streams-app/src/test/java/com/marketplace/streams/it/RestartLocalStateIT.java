@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -115,7 +113,7 @@ class RestartLocalStateIT {
                 "DEDUPE_RETENTION=PT168H2M");
         int emails = emails();
         scenario.publish(broker.bootstrapServers());
-        awaitInputRead(config.applicationId(), 2L * scenario.sends.size());
+        InputScenario.awaitRead(broker.bootstrapServers(), config.applicationId(), 2L * scenario.sends.size(), SETTLE);
         assertThat(emails()).as("emails after copies of every event were read").isEqualTo(emails);
     }
 
@@ -179,16 +177,6 @@ class RestartLocalStateIT {
 
     private static int emails() {
         return OutputReader.readCommittedBytes(broker.bootstrapServers(), Topics.EMAIL).size();
-    }
-
-    /** Waits until the application's group has committed {@code records} input offsets in all. */
-    private static void awaitInputRead(String applicationId, long records) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            await().atMost(SETTLE).pollInterval(Duration.ofMillis(200)).until(() -> admin
-                    .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> Topics.ORDER_EVENT_TOPICS.contains(e.getKey().topic()) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum() >= records);
-        }
     }
 
     /** A file of ours in the directory of task 0_0: it survives exactly as long as the task's local state. */

@@ -77,14 +77,14 @@ class OrderStateTest {
     }
 
     @Test
-    void contributionsRemoveMoneyOfCancelledOrdersButKeepTheOrder() {
+    void contributionsRemoveMoneyOfCancelledOrdersButKeepTheOrderAndItsItems() {
         OrderState state = OrderState.NONE.apply(order).apply(cancelled);
 
         List<OrderContribution> sellers = new ArrayList<>(OrderContribution.ofSellers(state));
         SellerStats seller7 = SellerStats.empty().plus(7, sellers.get(0));
         BuyerStats buyer = BuyerStats.empty().plus(1, OrderContribution.ofBuyer(state));
 
-        assertThat(seller7).isEqualTo(new SellerStats(7, 1, 0, new BigDecimal("0.00")));
+        assertThat(seller7).isEqualTo(new SellerStats(7, 1, 2, new BigDecimal("0.00")));
         assertThat(buyer).isEqualTo(new BuyerStats(1, 1, new BigDecimal("0.00")));
     }
 

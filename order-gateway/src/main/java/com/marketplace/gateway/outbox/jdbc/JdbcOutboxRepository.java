@@ -144,7 +144,7 @@ public final class JdbcOutboxRepository {
 
     private static final String RECORD_FAILURE = """
             UPDATE outbox_events
-            SET status = ?, retry_count = retry_count + 1, next_attempt_at = ?, last_error = ?,
+            SET status = ?, retry_count = retry_count + ?, next_attempt_at = ?, last_error = ?,
                 claimed_by = '', claimed_until = ?
             WHERE claimed_by = ? AND id = ?""";
 
@@ -527,20 +527,21 @@ public final class JdbcOutboxRepository {
 
     /**
      * Records a failed attempt of a row that is still {@code relayId}'s (see {@link #markProcessed}):
-     * the retry count goes up, the lease is released, and the row either waits until
-     * {@code nextAttemptAt} (PENDING) or is parked (FAILED).
+     * the retry count goes up when the attempt {@code counts}, the lease is released, and the row
+     * either waits until {@code nextAttemptAt} (PENDING) or is parked (FAILED).
      *
      * @return whether the row was still this relay's to update
      */
     boolean recordFailure(Connection conn, String relayId, OutboxRow row, OutboxStatus newStatus,
-            Instant nextAttemptAt, String error) throws SQLException {
+            Instant nextAttemptAt, String error, boolean counts) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(RECORD_FAILURE)) {
             ps.setString(1, newStatus.name());
-            UtcTimestamps.bind(ps, 2, nextAttemptAt);
-            ps.setString(3, truncate(error));
-            UtcTimestamps.bind(ps, 4, NOT_LEASED);
-            ps.setString(5, holder(relayId, row));
-            ps.setLong(6, row.id());
+            ps.setInt(2, counts ? 1 : 0);
+            UtcTimestamps.bind(ps, 3, nextAttemptAt);
+            ps.setString(4, truncate(error));
+            UtcTimestamps.bind(ps, 5, NOT_LEASED);
+            ps.setString(6, holder(relayId, row));
+            ps.setLong(7, row.id());
             return ps.executeUpdate() == 1;
         }
     }

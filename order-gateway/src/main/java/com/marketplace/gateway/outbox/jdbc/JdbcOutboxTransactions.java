@@ -87,9 +87,9 @@ public final class JdbcOutboxTransactions implements OutboxTransactions {
 
         @Override
         public boolean recordFailure(String relayId, OutboxRow row, OutboxStatus newStatus, Instant nextAttemptAt,
-                String error) {
+                String error, boolean counts) {
             return run("outbox failure update",
-                    () -> outbox.recordFailure(conn, relayId, row, newStatus, nextAttemptAt, error));
+                    () -> outbox.recordFailure(conn, relayId, row, newStatus, nextAttemptAt, error, counts));
         }
 
         @Override
