@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,7 +62,12 @@ final class LeaseKeeper implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** How often a held lease is renewed: a third of the lease, so two renewals may fail before it lapses. */
+    /**
+     * How often a held lease is renewed: a third of the lease. A renewal that fails is tried again
+     * after {@link #MIN_RENEW_INTERVAL} rather than a whole interval later, so that a database slow to
+     * answer for a while (each try may take a transaction's whole bound) still leaves the leases
+     * several chances before they lapse.
+     */
     Duration renewInterval() {
         Duration third = settings.lease().dividedBy(3);
         return third.compareTo(MIN_RENEW_INTERVAL) < 0 ? MIN_RENEW_INTERVAL : third;
@@ -74,8 +80,17 @@ final class LeaseKeeper implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        long every = renewInterval().toMillis();
-        renewer.scheduleWithFixedDelay(this::renewSafely, every, every, TimeUnit.MILLISECONDS);
+        renewer.schedule(this::renewAndReschedule, renewInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One renewal, then the next: a renewal interval later, or soon after a failure. */
+    private void renewAndReschedule() {
+        Duration next = renewSafely() ? renewInterval() : MIN_RENEW_INTERVAL;
+        try {
+            renewer.schedule(this::renewAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // close() has shut the renewer down
+        }
     }
 
     /** A row held through its own lease ({@link OutboxRow#LEASED}) or through the claim {@code claimId}. */
@@ -159,12 +174,15 @@ final class LeaseKeeper implements AutoCloseable {
         return leased.size() + claims.values().stream().mapToInt(Set::size).sum();
     }
 
-    private void renewSafely() {
+    /** @return whether the renewal went through */
+    private boolean renewSafely() {
         try {
             renew();
+            return true;
         } catch (RuntimeException e) {
-            log.warn("Relay {}: renewing the lease on {} outbox rows failed: {}", settings.relayId(), heldCount(),
-                    e.toString());
+            log.warn("Relay {}: renewing the lease on {} outbox rows failed, trying again: {}", settings.relayId(),
+                    heldCount(), e.toString());
+            return false;
         }
     }
 

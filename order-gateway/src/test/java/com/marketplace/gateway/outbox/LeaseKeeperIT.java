@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import com.marketplace.gateway.support.TestDatabase;
@@ -8,7 +9,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +60,47 @@ class LeaseKeeperIT {
         assertThat(keeper.stillLeased(List.of(handedOver))).isEmpty();
         assertThat(keeper.heldCount()).isZero();
         assertThat(keeper.finished(List.of(handedOver))).as("handed back once, by stillLeased").isEmpty();
+    }
+
+    @Test
+    void aRenewalThatFailsIsTriedAgainLongBeforeTheNextInterval() throws Exception {
+        // Given a row leased to the relay for 9 s, renewed every 3 s, and a database whose first
+        // renewal transaction fails
+        NewOutboxEvent event = NewOutboxEvent.from(OutboxFixtures.event(5_301, 0));
+        Instant until = Instant.now().plusSeconds(9);
+        long id = OutboxFixtures.tx().inTransaction(conn -> new JdbcOutboxRepository().insert(conn, event,
+                new OutboxHandoff.Lease(RELAY, until)));
+        List<Long> renewals = new CopyOnWriteArrayList<>();
+        OutboxTransactions firstFails = new OutboxTransactions() {
+            @Override
+            public <T> T inTransaction(Function<OutboxStore, T> work) {
+                renewals.add(System.nanoTime());
+                if (renewals.size() == 1) {
+                    throw new OutboxStorageException("the database did not answer", null);
+                }
+                return OutboxFixtures.store().inTransaction(work);
+            }
+        };
+        LeaseKeeper keeper = new LeaseKeeper(firstFails,
+                RelaySettings.of(RELAY, 500, Duration.ofSeconds(1), 10).withLease(Duration.ofSeconds(9)),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+        keeper.claimed(List.of(event.asRow(id)));
+
+        // When it renews on its own
+        keeper.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> renewals.size() >= 2);
+        } finally {
+            keeper.close();
+        }
+
+        // Then the failed renewal was tried again within a fraction of the 3 s interval, and the
+        // second try renewed the lease
+        assertThat(Duration.ofNanos(renewals.get(1) - renewals.get(0))).isLessThan(Duration.ofSeconds(2));
+        String leaseEnd = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC)
+                .format(until);
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE claimed_by = ? AND claimed_until > ?",
+                RELAY, leaseEnd)).as("leases extended past the first end").isEqualTo(1);
     }
 
     /** An order's first event, written leased to {@link #RELAY} by a lease that ran out a second ago. */
