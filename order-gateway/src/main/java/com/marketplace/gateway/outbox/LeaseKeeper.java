@@ -54,6 +54,8 @@ final class LeaseKeeper implements AutoCloseable {
      */
     private final Set<Hold> lost = new HashSet<>();
     private ScheduledExecutorService renewer;
+    /** Renewals that failed since the last one that went through; the renewer thread's own. */
+    private int failedRenewals;
 
     LeaseKeeper(OutboxTransactions outbox, RelaySettings settings, OutboxMetrics metrics, Clock clock) {
         this.outbox = outbox;
@@ -64,9 +66,10 @@ final class LeaseKeeper implements AutoCloseable {
 
     /**
      * How often a held lease is renewed: a third of the lease. A renewal that fails is tried again
-     * after {@link #MIN_RENEW_INTERVAL} rather than a whole interval later, so that a database slow to
-     * answer for a while (each try may take a transaction's whole bound) still leaves the leases
-     * several chances before they lapse.
+     * after {@link #MIN_RENEW_INTERVAL}, doubling with each failure up to this interval, rather than
+     * a whole interval later, so that a database slow to answer for a while (each try may take a
+     * transaction's whole bound) still leaves the leases several chances before they lapse, and one
+     * that refuses at once is not asked ten times a second.
      */
     Duration renewInterval() {
         Duration third = settings.lease().dividedBy(3);
@@ -83,14 +86,26 @@ final class LeaseKeeper implements AutoCloseable {
         renewer.schedule(this::renewAndReschedule, renewInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One renewal, then the next: a renewal interval later, or soon after a failure. */
+    /** One renewal, then the next: a renewal interval later, or sooner after a failure. */
     private void renewAndReschedule() {
-        Duration next = renewSafely() ? renewInterval() : MIN_RENEW_INTERVAL;
+        Duration next = renewInterval();
         try {
-            renewer.schedule(this::renewAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-            // close() has shut the renewer down
+            next = renewSafely() ? renewInterval() : retryDelay();
+        } catch (Error e) {
+            log.error("Relay {}: renewing the leases failed", settings.relayId(), e);
+        } finally { // whatever the renewal threw, the leases are renewed again
+            try {
+                renewer.schedule(this::renewAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                // close() has shut the renewer down
+            }
         }
+    }
+
+    /** {@link #MIN_RENEW_INTERVAL} after the first failure in a row, doubling up to the renewal interval. */
+    private Duration retryDelay() {
+        Duration delay = MIN_RENEW_INTERVAL.multipliedBy(1L << Math.min(failedRenewals - 1, 20));
+        return delay.compareTo(renewInterval()) > 0 ? renewInterval() : delay;
     }
 
     /** A row held through its own lease ({@link OutboxRow#LEASED}) or through the claim {@code claimId}. */
@@ -174,14 +189,24 @@ final class LeaseKeeper implements AutoCloseable {
         return leased.size() + claims.values().stream().mapToInt(Set::size).sum();
     }
 
-    /** @return whether the renewal went through */
+    /** @return whether the renewal went through; the first failure in a row is logged as a warning */
     private boolean renewSafely() {
         try {
             renew();
+            if (failedRenewals > 0) {
+                log.info("Relay {}: leases renewed again after {} failed renewal(s)", settings.relayId(), failedRenewals);
+                failedRenewals = 0;
+            }
             return true;
         } catch (RuntimeException e) {
-            log.warn("Relay {}: renewing the lease on {} outbox rows failed, trying again: {}", settings.relayId(),
-                    heldCount(), e.toString());
+            failedRenewals++;
+            if (failedRenewals == 1) {
+                log.warn("Relay {}: renewing the lease on {} outbox rows failed, trying again: {}",
+                        settings.relayId(), heldCount(), e.toString());
+            } else {
+                log.debug("Relay {}: renewal failed again ({} in a row): {}", settings.relayId(), failedRenewals,
+                        e.toString());
+            }
             return false;
         }
     }

@@ -297,6 +297,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 && live.stream().allMatch(o -> o.result() == PublishOutcome.Result.ACKED);
         recordMetrics(outcomes, recorded.marked());
         recordFenced(recorded);
+        logUnavailable(live);
     }
 
     /**
@@ -326,7 +327,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private boolean recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
         OutboxRow row = failure.row();
         // an unavailable broker is no fault of the event's: the attempt is not counted, and the row is
-        // retried, with the backoff, until the broker is back
+        // retried after the first step of the backoff for as long as it lasts (each try takes the
+        // producer's own 10-30 s to fail), so the backlog drains as soon as the broker is back
         boolean counts = failure.result() != PublishOutcome.Result.UNAVAILABLE;
         int attempts = row.retryCount() + 1;
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE
@@ -341,12 +343,24 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             metrics.failed();
             log.error("Outbox event {} of order {} parked as FAILED after {} attempt(s): {}",
                     row.eventId(), row.aggregateId(), attempts, error);
-        } else {
+        } else if (counts) {
             metrics.retried();
-            log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(),
-                    counts ? attempts : "(not counted: the broker was unavailable)", error);
+            log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
+        } else {
+            metrics.retried(); // one line for the whole batch instead (logUnavailable)
+            log.debug("Outbox event {} not published, the broker was unavailable; will retry: {}", row.eventId(), error);
         }
         return true;
+    }
+
+    /** One line per recording for the events the broker could not take, however many they were. */
+    private void logUnavailable(List<PublishOutcome> outcomes) {
+        List<PublishOutcome> unavailable = outcomes.stream()
+                .filter(outcome -> outcome.result() == PublishOutcome.Result.UNAVAILABLE).toList();
+        if (!unavailable.isEmpty()) {
+            log.warn("Relay {}: {} outbox events not published, the broker was unavailable; retrying them: {}",
+                    settings.relayId(), unavailable.size(), unavailable.get(0).error());
+        }
     }
 
     private void recordMetrics(List<PublishOutcome> outcomes, int marked) {

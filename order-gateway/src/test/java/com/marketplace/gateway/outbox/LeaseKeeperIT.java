@@ -90,6 +90,8 @@ class LeaseKeeperIT {
         keeper.start();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> renewals.size() >= 2);
+            // and once it went through, the next waits for the interval again
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(2)).until(() -> renewals.size() == 2);
         } finally {
             keeper.close();
         }
