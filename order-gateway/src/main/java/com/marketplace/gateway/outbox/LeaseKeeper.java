@@ -194,7 +194,8 @@ final class LeaseKeeper implements AutoCloseable {
         try {
             renew();
             if (failedRenewals > 0) {
-                log.info("Relay {}: leases renewed again after {} failed renewal(s)", settings.relayId(), failedRenewals);
+                log.info("Relay {}: leases renewed again after {} failed renewal(s)", settings.relayId(),
+                        failedRenewals);
                 failedRenewals = 0;
             }
             return true;

@@ -348,7 +348,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
         } else {
             metrics.retried(); // one line for the whole batch instead (logUnavailable)
-            log.debug("Outbox event {} not published, the broker was unavailable; will retry: {}", row.eventId(), error);
+            log.debug("Outbox event {} not published, the broker was unavailable; will retry: {}", row.eventId(),
+                    error);
         }
         return true;
     }
