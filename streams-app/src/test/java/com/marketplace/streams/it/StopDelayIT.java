@@ -3,7 +3,6 @@ package com.marketplace.streams.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
@@ -15,9 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code SHUTDOWN_DELAY} on a real instance (real broker): told to stop when ready, it reports not
@@ -26,35 +24,21 @@ import org.junit.jupiter.api.Test;
 class StopDelayIT {
 
     private final QueryHttp http = new QueryHttp();
-    private EmbeddedKafkaBroker broker;
-    private StreamsApp app;
-
-    @BeforeEach
-    void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build();
-        broker.start();
-    }
-
-    @AfterEach
-    void stopAll() {
-        if (app != null) {
-            app.stop();
-        }
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerPerTest kafka = new BrokerPerTest();
 
     @Test
     void aReadyInstanceToldToStopAnswersQueriesThroughTheDelay() throws Exception {
         String applicationId = "stop-delay-it-" + UUID.randomUUID().toString().substring(0, 8);
         int port = FreePorts.nextOnAllInterfaces();
-        app = StreamsApp.create(StreamsAppConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+        StreamsApp app = kafka.stoppedAfterTest(StreamsApp.create(StreamsAppConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.broker().bootstrapServers(),
                 "APPLICATION_ID", applicationId,
                 "STATE_DIR", Path.of("target", "it-state", applicationId).toString(),
                 "HTTP_PORT", Integer.toString(port),
                 "APPLICATION_SERVER", "localhost:" + port,
                 "JIT_WARMUP_EVENTS", "0",
-                "SHUTDOWN_DELAY", "PT5S"))).start();
+                "SHUTDOWN_DELAY", "PT5S")))).start();
         await().atMost(Duration.ofSeconds(90)).until(() -> http.get(port, "/health/ready").statusCode() == 200);
 
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(app::stop);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.Topics;
-import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.streams.StreamsApp;
@@ -22,9 +21,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a start does to the topics (real broker): it refuses order topics that are not
@@ -32,33 +30,19 @@ import org.junit.jupiter.api.Test;
  */
 class TopicsAtStartIT {
 
-    private EmbeddedKafkaBroker broker;
-    private StreamsApp app;
-
-    @BeforeEach
-    void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build();
-        broker.start();
-    }
-
-    @AfterEach
-    void stopAll() {
-        if (app != null) {
-            app.stop();
-        }
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerPerTest kafka = new BrokerPerTest();
 
     @Test
     void streamsAppRefusesToStartWhenTheOrderTopicsAreNotCoPartitioned() throws Exception {
-        broker.createTopics(3, Topics.ORDER_CREATED);
-        broker.createTopics(5, Topics.ORDER_STATUS_CHANGED);
+        kafka.broker().createTopics(3, Topics.ORDER_CREATED);
+        kafka.broker().createTopics(5, Topics.ORDER_STATUS_CHANGED);
         String applicationId = "topics-it-" + UUID.randomUUID().toString().substring(0, 8);
         int port = FreePorts.nextOnAllInterfaces();
-        app = StreamsApp.create(StreamsAppConfig.defaults()
-                .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
+        StreamsApp app = kafka.stoppedAfterTest(StreamsApp.create(StreamsAppConfig.defaults()
+                .withKafka(kafka.broker().bootstrapServers(), Path.of("target", "it-state", applicationId))
                 .withApplicationId(applicationId)
-                .withHttp(port, "localhost:" + port));
+                .withHttp(port, "localhost:" + port)));
 
         assertThatThrownBy(() -> app.start())
                 .isInstanceOf(CoPartitioningException.class)
@@ -66,7 +50,7 @@ class TopicsAtStartIT {
                         + "marketplace.order.status-changed has 5")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(app.streams().state()).as("closed by the failed start").isEqualTo(KafkaStreams.State.NOT_RUNNING);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             assertThat(admin.listGroups().all().get()).as("Kafka Streams never joined its group")
                     .noneMatch(group -> group.groupId().equals(applicationId));
         }
@@ -80,7 +64,7 @@ class TopicsAtStartIT {
         String applicationId = "retention-it-" + UUID.randomUUID().toString().substring(0, 8);
         String changelog = applicationId + "-dedupe-store-changelog";
         StreamsAppConfig config = StreamsAppConfig.defaults()
-                .withKafka(broker.bootstrapServers(), Path.of("target", "it-state", applicationId))
+                .withKafka(kafka.broker().bootstrapServers(), Path.of("target", "it-state", applicationId))
                 .withApplicationId(applicationId)
                 .withJitWarmUpEvents(0);
 
@@ -99,14 +83,17 @@ class TopicsAtStartIT {
 
     private void runUntilRunning(StreamsAppConfig config) {
         int port = FreePorts.nextOnAllInterfaces();
-        app = StreamsApp.create(config.withHttp(port, "localhost:" + port)).start();
+        StreamsApp app = kafka.stoppedAfterTest(StreamsApp.create(config.withHttp(port, "localhost:" + port))).start();
         await().atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
         app.stop();
-        app = null;
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.broker().bootstrapServers()));
     }
 
     private long retentionMs(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             return Long.parseLong(admin.describeConfigs(List.of(resource)).all().get().get(resource)
                     .get(TopicConfig.RETENTION_MS_CONFIG).value());
