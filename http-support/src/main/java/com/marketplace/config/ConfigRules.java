@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -156,14 +157,33 @@ public final class ConfigRules {
         if (host == null) {
             return false;
         }
-        boolean literal = host.startsWith("[") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        if (!literal) {
-            return true;
+        return !isAddressLiteral(host)
+                || addressLiteral(host).filter(address -> !address.isAnyLocalAddress()).isPresent();
+    }
+
+    /**
+     * Whether {@code host} is an address of every interface written literally ({@code 0.0.0.0},
+     * {@code ::}, {@code [::]}, {@code 0:0:0:0:0:0:0:0}): a server binds to it, no client can connect
+     * to it. Never a name lookup.
+     */
+    public static boolean isWildcardAddress(String host) {
+        return addressLiteral(host).filter(InetAddress::isAnyLocalAddress).isPresent();
+    }
+
+    /** An IPv4 address or an IPv6 one (in brackets or not), as opposed to a host name. */
+    private static boolean isAddressLiteral(String host) {
+        return host.contains(":") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    /** The address {@code host} writes literally, parsed without a lookup; empty for a name or a malformed address. */
+    private static Optional<InetAddress> addressLiteral(String host) {
+        if (!isAddressLiteral(host)) {
+            return Optional.empty();
         }
-        try { // a literal is parsed, never looked up
-            return !InetAddress.getByName(host.replace("[", "").replace("]", "")).isAnyLocalAddress();
+        try {
+            return Optional.of(InetAddress.getByName(host.replace("[", "").replace("]", "")));
         } catch (UnknownHostException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -5,9 +5,8 @@ import static com.marketplace.config.ConfigRules.requirePortOrAny;
 import static com.marketplace.config.ConfigRules.requireRange;
 
 import com.marketplace.config.ConfigException;
+import com.marketplace.config.ConfigRules;
 import com.marketplace.config.EnvReader;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -80,20 +79,10 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
      */
     public String reachableHost() {
         boolean ipv6 = httpHost.contains(":");
-        if (isWildcard(httpHost)) {
+        if (ConfigRules.isWildcardAddress(httpHost)) {
             return ipv6 ? "[::1]" : LOOPBACK;
         }
         return ipv6 ? "[" + httpHost + "]" : httpHost;
-    }
-
-    /** An address literal of every interface ({@code 0.0.0.0}, {@code ::}, {@code 0:0:0:0:0:0:0:0}); never a lookup. */
-    private static boolean isWildcard(String host) {
-        boolean literal = host.contains(":") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        try {
-            return literal && InetAddress.getByName(host).isAnyLocalAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** {@code DATA_DIR} as the stack reads it ({@link LogFileProperty} reads it the same way). */

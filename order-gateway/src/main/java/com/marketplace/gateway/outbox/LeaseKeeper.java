@@ -104,8 +104,7 @@ final class LeaseKeeper implements AutoCloseable {
 
     /** {@link #MIN_RENEW_INTERVAL} after the first failure in a row, doubling up to the renewal interval. */
     private Duration retryDelay() {
-        Duration delay = MIN_RENEW_INTERVAL.multipliedBy(1L << Math.min(failedRenewals - 1, 20));
-        return delay.compareTo(renewInterval()) > 0 ? renewInterval() : delay;
+        return RetryBackoff.doubled(MIN_RENEW_INTERVAL, failedRenewals - 1, renewInterval());
     }
 
     /** A row held through its own lease ({@link OutboxRow#LEASED}) or through the claim {@code claimId}. */

@@ -663,8 +663,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         if (errors == 0) {
             return settings.pollInterval();
         }
-        Duration wait = settings.pollInterval().multipliedBy(1L << Math.min(errors, 5));
-        return wait.compareTo(MAX_IDLE_BACKOFF) > 0 ? MAX_IDLE_BACKOFF : wait;
+        return RetryBackoff.doubled(settings.pollInterval(), Math.min(errors, 5), MAX_IDLE_BACKOFF);
     }
 
     private void awaitWakeup(Duration timeout) {

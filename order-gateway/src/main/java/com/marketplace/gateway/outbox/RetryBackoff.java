@@ -25,9 +25,14 @@ final class RetryBackoff {
     }
 
     Duration delay(int attemptsSoFar) {
-        int exponent = Math.min(Math.max(attemptsSoFar - 1, 0), 30);
-        long ceilingMs = Math.min(max.toMillis(), base.toMillis() << exponent);
+        long ceilingMs = doubled(base, attemptsSoFar - 1, max).toMillis();
         long jittered = ceilingMs / 2 + ThreadLocalRandom.current().nextLong(ceilingMs / 2 + 1);
         return Duration.ofMillis(jittered);
+    }
+
+    /** {@code base} doubled {@code times} times (none below 0, at most 30), and at most {@code max}. */
+    static Duration doubled(Duration base, int times, Duration max) {
+        Duration doubled = base.multipliedBy(1L << Math.min(Math.max(times, 0), 30));
+        return doubled.compareTo(max) > 0 ? max : doubled;
     }
 }
