@@ -29,6 +29,10 @@ public final class Main {
         try {
             GatewayApp app = GatewayApp.create(config).start();
             Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "gateway-shutdown"));
+        } catch (ConfigException e) {
+            // a setting only the start can judge (a DB_URL none of the gateway's JDBC drivers takes)
+            System.err.println("invalid configuration: " + e.getMessage());
+            System.exit(2);
         } catch (CoPartitioningException | TopicsRefusedException e) {
             log.error("Order gateway refuses to start: {}", e.getMessage());
             System.exit(1);

@@ -327,16 +327,17 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private boolean recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
         OutboxRow row = failure.row();
         // an unavailable broker is no fault of the event's: the attempt is not counted, and the row is
-        // retried after the first step of the backoff for as long as it lasts (each try takes the
-        // producer's own 10-30 s to fail), so the backlog drains as soon as the broker is back
+        // retried after the first step of the backoff, whatever its earlier attempts, for as long as it
+        // lasts (each try takes the producer's own 10-30 s to fail), so the backlog drains as soon as the
+        // broker is back
         boolean counts = failure.result() != PublishOutcome.Result.UNAVAILABLE;
         int attempts = row.retryCount() + 1;
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE
                 || (counts && attempts >= settings.maxAttempts());
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
-        if (!store.recordFailure(settings.relayId(), row, status, backoff.nextAttemptAt(now, attempts),
-                error, counts)) {
+        Instant due = backoff.nextAttemptAt(now, counts ? attempts : 1);
+        if (!store.recordFailure(settings.relayId(), row, status, due, error, counts)) {
             return false;
         }
         if (park) {
@@ -360,7 +361,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 .filter(outcome -> outcome.result() == PublishOutcome.Result.UNAVAILABLE).toList();
         if (!unavailable.isEmpty()) {
             log.warn("Relay {}: {} outbox events not published, the broker was unavailable; retrying them: {}",
-                    settings.relayId(), unavailable.size(), unavailable.get(0).error());
+                    settings.relayId(), unavailable.size(), String.valueOf(unavailable.get(0).error()));
         }
     }
 

@@ -106,6 +106,27 @@ class OutboxRetryIT {
         assertThat(registry.get("outbox.failed.events").counter().count()).isEqualTo(1);
     }
 
+    @Test
+    void anUnavailableBrokerRetriesARowWithCountedFailuresAfterTheFirstStep() {
+        // Given a pending event with two counted failures behind it, the second one's delay 2-4 s
+        EventEnvelope event = OutboxFixtures.event(9_300, 0);
+        OutboxFixtures.insert(List.of(event));
+        Exception corrupt = new CorruptRecordException("record failed its CRC check");
+        failOnce(event, corrupt);
+        clock.advance(Duration.ofSeconds(2));
+        failOnce(event, corrupt);
+        clock.advance(Duration.ofSeconds(4));
+
+        // When its next publication finds the broker unreachable
+        assertThat(relay.runOnce()).isEqualTo(1);
+        assertAttempts(event, 2, "PENDING");
+
+        // Then it is due again after the backoff's first step (1-2 s), not after a third step (4-8 s)
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(relay.runOnce()).as("due after the first step").isEqualTo(1);
+        assertAttempts(event, 2, "PENDING");
+    }
+
     /** Claims {@code event}'s row and records its publication as failed with {@code error}. */
     private void failOnce(EventEnvelope event, Exception error) {
         List<OutboxRow> claimed = relay.claim();
