@@ -114,7 +114,8 @@ public final class Transactions {
     /**
      * Runs {@code work} in a new transaction and returns its result after commit.
      *
-     * @throws SQLException when the connection cannot be obtained, the work throws it, or commit fails
+     * @throws SQLException when the connection cannot be obtained or the work throws it
+     * @throws CommitUnknownException when the commit fails: the transaction may have been applied
      */
     public <T> T inTransaction(TransactionCallback<T> work) throws SQLException {
         if (admission == null) {
@@ -166,7 +167,7 @@ public final class Transactions {
             }
             try {
                 T result = work.doInTransaction(conn);
-                conn.commit();
+                commit(conn);
                 return result;
             } catch (Throwable failure) {
                 rollback(conn, failure);
@@ -176,6 +177,15 @@ public final class Transactions {
                     restoreAutoCommit(conn);
                 }
             }
+        }
+    }
+
+    /** Commits; a failure on the way may have left the transaction applied ({@link CommitUnknownException}). */
+    private static void commit(Connection conn) throws CommitUnknownException {
+        try {
+            conn.commit();
+        } catch (SQLException e) {
+            throw new CommitUnknownException(e);
         }
     }
 

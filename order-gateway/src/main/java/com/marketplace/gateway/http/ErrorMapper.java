@@ -3,6 +3,7 @@ package com.marketplace.gateway.http;
 import com.marketplace.gateway.order.IdempotencyKeyReuseException;
 import com.marketplace.gateway.order.IllegalStatusTransitionException;
 import com.marketplace.gateway.order.OrderNotFoundException;
+import com.marketplace.gateway.order.OutcomeUnknownException;
 import com.marketplace.gateway.order.StorageException;
 import com.marketplace.gateway.order.ValidationException;
 import com.marketplace.gateway.outbox.OutboxStorageException;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps every exception to an {@code application/problem+json} response, once: validation → 400,
  * not found → 404, illegal transition → 409, reused idempotency key → 422, database unavailable →
- * 503 with Retry-After; transport problems and anything unexpected as {@link ProblemResponses}
- * answers them for every API (500 with a body that reveals nothing internal).
+ * 503 with Retry-After, a creation whose outcome the database left unknown → 503 without it;
+ * transport problems and anything unexpected as {@link ProblemResponses} answers them for every API
+ * (500 with a body that reveals nothing internal).
  */
 public final class ErrorMapper {
 
@@ -40,6 +42,7 @@ public final class ErrorMapper {
                 e -> Problem.of(OrderApiProblems.ILLEGAL_TRANSITION, e.getMessage()));
         problems.map(routes, IdempotencyKeyReuseException.class,
                 e -> Problem.of(OrderApiProblems.IDEMPOTENCY_KEY_REUSED, e.getMessage()));
+        routes.exception(OutcomeUnknownException.class, this::outcomeUnknown);
         routes.exception(StorageException.class, this::storageUnavailable);
         routes.exception(OutboxStorageException.class, this::storageUnavailable);
     }
@@ -51,6 +54,17 @@ public final class ErrorMapper {
     private void storageUnavailable(RuntimeException e, Context ctx) {
         log.warn("Database unavailable serving {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
         problems.unavailable(ctx, "the database is unavailable; retry later");
+    }
+
+    /**
+     * A creation the database did not confirm and that could not be read back: it may have been
+     * applied, so no {@code Retry-After} invites the client to send it again blindly. The same request
+     * with the same {@code Idempotency-Key} is safe: it answers with the order if it was written.
+     */
+    private void outcomeUnknown(OutcomeUnknownException e, Context ctx) {
+        log.warn("Outcome unknown serving {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
+        problems.write(ctx, Problem.of(OrderApiProblems.OUTCOME_UNKNOWN, "the database did not confirm whether "
+                + "the order was created; sending the request again with the same Idempotency-Key is safe"));
     }
 
     private static String rootMessage(Throwable e) {

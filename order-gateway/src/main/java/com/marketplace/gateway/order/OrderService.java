@@ -139,16 +139,51 @@ public final class OrderService {
         return created;
     }
 
-    /** One transaction: the order, its event and the idempotency key when there is one. */
+    /**
+     * One transaction: the order, its event and the idempotency key when there is one. When the
+     * database does not confirm the commit, the order is read back ({@link #settle}).
+     */
     private Order insert(long orderId, NewOrder order, IdempotencyRecord claim, Instant now) {
-        return transactions.inTransaction(store -> {
-            Order saved = store.insert(orderId, order, now);
-            store.appendEvent(OrderEvents.created(saved, eventIds.get()));
-            if (claim != null) {
-                store.saveIdempotencyKey(new IdempotencyRecord(claim.key(), claim.requestHash(), orderId, now));
-            }
-            return saved;
-        });
+        try {
+            return transactions.inTransaction(store -> {
+                Order saved = store.insert(orderId, order, now);
+                store.appendEvent(OrderEvents.created(saved, eventIds.get()));
+                if (claim != null) {
+                    store.saveIdempotencyKey(new IdempotencyRecord(claim.key(), claim.requestHash(), orderId, now));
+                }
+                return saved;
+            });
+        } catch (CommitNotConfirmedException unconfirmed) {
+            return settle(orderId, unconfirmed);
+        }
+    }
+
+    /**
+     * Whether the creation of {@code orderId} whose commit was not confirmed was applied, read on
+     * another connection under a row lock: a commit or rollback still under way holds the new row's
+     * lock, so the read waits for it. Nothing else writes this id (it is this gateway's, from its
+     * block), so a row found is this creation's, written whole with its event; its event leaves with
+     * the relay's next claim once the lease it was written with has run out.
+     *
+     * @throws StorageException when the order was not written (the request may be sent again)
+     * @throws OutcomeUnknownException when the read could not tell either
+     */
+    private Order settle(long orderId, CommitNotConfirmedException unconfirmed) {
+        Optional<Order> written;
+        try {
+            written = transactions.inTransaction(store -> store.findForUpdate(orderId));
+        } catch (StorageException readFailed) {
+            readFailed.addSuppressed(unconfirmed);
+            throw new OutcomeUnknownException("the database did not confirm the creation of order " + orderId
+                    + " and could not be asked whether it was written", readFailed);
+        }
+        if (written.isEmpty()) {
+            throw new StorageException("the database did not confirm the creation of order " + orderId
+                    + ", and it was not written", unconfirmed);
+        }
+        log.warn("The database did not confirm the creation of order {}, but the order was written: {}", orderId,
+                unconfirmed.getMessage());
+        return written.get().asCreated();
     }
 
     private Optional<Order> replay(String key, String hash) {

@@ -3,9 +3,11 @@ package com.marketplace.gateway.order.jdbc;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.EventType;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.db.CommitUnknownException;
 import com.marketplace.gateway.db.SqlCall;
 import com.marketplace.gateway.db.SqlStates;
 import com.marketplace.gateway.db.Transactions;
+import com.marketplace.gateway.order.CommitNotConfirmedException;
 import com.marketplace.gateway.order.DuplicateIdempotencyKeyException;
 import com.marketplace.gateway.order.IdempotencyRecord;
 import com.marketplace.gateway.order.NewOrder;
@@ -71,6 +73,10 @@ public final class JdbcOrderTransactions implements OrderTransactions {
                 unleased.clear();
                 return work.apply(new ConnectionOrderStore(conn, leased, leases, unleased));
             });
+        } catch (CommitUnknownException e) {
+            // the rows may have been written; leased ones go to any relay's claim once their lease ends
+            throw new CommitNotConfirmedException("the database did not confirm the commit (SQLState "
+                    + e.getSQLState() + ")", e);
         } catch (SQLException e) {
             throw new StorageException("database transaction failed (SQLState " + e.getSQLState() + ")", e);
         }

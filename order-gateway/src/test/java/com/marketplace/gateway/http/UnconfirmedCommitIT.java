@@ -1,0 +1,94 @@
+package com.marketplace.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.marketplace.gateway.GatewayApp;
+import com.marketplace.gateway.config.GatewayConfig;
+import com.marketplace.gateway.support.CommitCuttingProxy;
+import com.marketplace.gateway.support.CommitCuttingProxy.Cut;
+import com.marketplace.gateway.support.RunningGateway;
+import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.gateway.support.TestOrders;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An order creation whose {@code COMMIT} the database does not confirm, the connection broken at
+ * that moment by a proxy between the gateway's pool and the real database: the gateway reads the
+ * order back and answers what happened, 201 when it was written and 503 with {@code Retry-After}
+ * when it was not; when it cannot read it back either, 503 without {@code Retry-After}, since a
+ * blind retry could create the order twice.
+ */
+class UnconfirmedCommitIT {
+
+    private CommitCuttingProxy proxy;
+    private RunningGateway gateway;
+
+    @BeforeEach
+    void gatewayBehindTheProxy() throws Exception {
+        assumeFalse(TestDatabase.isH2(), "needs a database reached over TCP (TEST_DB_URL)");
+        TestDatabase.clean();
+        proxy = CommitCuttingProxy.to(TestDatabase.url());
+        GatewayConfig config = TestDatabase.gatewayConfig(Map.of(GatewayConfig.DB_URL, proxy.jdbcUrl()));
+        gateway = RunningGateway.of(GatewayApp.create(config).start(0));
+        // the first order takes the gateway's block of order ids, in a transaction of its own
+        assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(1)).statusCode()).isEqualTo(201);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void aCommitAppliedWhoseAnswerIsLostIsA201ForTheOrderItWrote() {
+        proxy.cutNextCommit(Cut.AFTER_ANSWER, false);
+
+        HttpResponse<String> created = gateway.postJson("/api/v1/orders", TestOrders.json(2));
+
+        assertThat(proxy.cuts()).isEqualTo(1);
+        assertThat(created.statusCode()).isEqualTo(201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertThat(gateway.get(location).statusCode()).isEqualTo(200);
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM orders WHERE buyer_id = 2")).isEqualTo(1);
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events o JOIN orders r"
+                + " ON o.aggregate_id = CAST(r.id AS CHAR) WHERE r.buyer_id = 2")).isEqualTo(1);
+    }
+
+    @Test
+    void aCommitThatNeverReachedTheDatabaseIsA503ToRetry() {
+        proxy.cutNextCommit(Cut.BEFORE_COMMIT, false);
+
+        HttpResponse<String> refused = gateway.postJson("/api/v1/orders", TestOrders.json(3));
+
+        assertThat(proxy.cuts()).isEqualTo(1);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM orders WHERE buyer_id = 3")).isZero();
+        assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(3)).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aCommitNeitherConfirmedNorReadBackIsA503WithoutRetryAfter() {
+        proxy.cutNextCommit(Cut.AFTER_ANSWER, true);
+
+        HttpResponse<String> unknown = gateway.postJson("/api/v1/orders", TestOrders.json(4));
+
+        assertThat(proxy.cuts()).isEqualTo(1);
+        assertThat(unknown.statusCode()).isEqualTo(503);
+        assertThat(unknown.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(unknown.body()).contains("outcome-unknown").contains("Idempotency-Key");
+        // it was written: a blind retry would have made a second order
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM orders WHERE buyer_id = 4")).isEqualTo(1);
+        proxy.restore();
+    }
+}
