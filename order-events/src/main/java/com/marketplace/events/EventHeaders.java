@@ -16,6 +16,10 @@ public final class EventHeaders {
     public static final String DLQ_SOURCE_TOPIC = "dlq-source-topic";
     public static final String DLQ_SOURCE_PARTITION = "dlq-source-partition";
     public static final String DLQ_SOURCE_OFFSET = "dlq-source-offset";
+    /** On a dead-letter record whose source value was too large to copy: the value's size in bytes. */
+    public static final String DLQ_VALUE_OMITTED = "dlq-value-omitted";
+    /** On a dead-letter record whose source headers were too large to copy: how many were left out. */
+    public static final String DLQ_HEADERS_OMITTED = "dlq-headers-omitted";
 
     private EventHeaders() {
     }

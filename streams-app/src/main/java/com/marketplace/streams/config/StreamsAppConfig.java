@@ -17,6 +17,7 @@ import com.marketplace.streams.dedupe.DedupeStoreRocksDbOptions;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;
 import com.marketplace.streams.errors.DeadLetterProcessingHandler;
 import com.marketplace.streams.errors.DeadLetterProductionHandler;
+import com.marketplace.streams.errors.InputTimestamps;
 import com.marketplace.streams.query.QueryPaths;
 import com.marketplace.streams.serde.StateValueFormat;
 import java.nio.file.Path;
@@ -299,6 +300,8 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
+        // an input record without a valid timestamp is processed at its partition's time, not a stop
+        props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, InputTimestamps.class.getName());
         // A record cache of 32 MiB instead of Kafka's 10 MiB: more updates of the same key collapse
         // between commits, so fewer changelog records are written (measured when the topology still
         // had repartition topics: 7.9 -> 7.3 writes per input record, ~10% more throughput).

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * no fault of the record, every later record of the same key would fail the same way, and the
  * partial-order sweep (a punctuation, with no record) reads every order state. So processing stops
  * (the client shuts down, see {@code StreamsApp}) and, under exactly_once_v2, the open transaction is
- * aborted. Dead-lettering would let the statistics silently drift from the events.
+ * aborted. Dead-lettering would let the statistics silently drift from the events. The same holds
+ * for a failure of Kafka Streams' own machinery met while processing (a {@link StreamsException}: a
+ * state store that cannot be written, a send that failed for good before): it stops processing too.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -36,12 +39,33 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
             }
             return Response.fail();
         }
+        if (kafkaStreamsFailed(exception)) {
+            log.error("stopping: processor {} met a failure of Kafka Streams itself (a state store, an earlier send)"
+                    + " while processing {}-{}@{}", context.processorNodeId(), context.topic(), context.partition(),
+                    context.offset(), exception);
+            return Response.fail();
+        }
         log.warn("dead-lettering the record at {}-{}@{}: processor {} failed: {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), DeadLetters.oneLine(exception.toString()), exception);
         return Response.resume(List.of(DeadLetters.record(context.sourceRawKey(), context.sourceRawValue(),
                 context.headers(), DeadLetters.PROCESSING_ERROR,
                 context.processorNodeId() + ": " + exception,
                 new DeadLetters.Source(context.topic(), context.partition(), context.offset()))));
+    }
+
+    /**
+     * A {@link StreamsException} anywhere in the chain is Kafka Streams' own machinery failing (a
+     * state store that cannot be written, {@code ProcessorStateException}; a send that failed for good
+     * before, raised again at the next send), no fault of the record: every later record would fail
+     * the same way, and dead-lettering them would drop each one's outputs and statistics.
+     */
+    private static boolean kafkaStreamsFailed(Throwable exception) {
+        for (Throwable e = exception; e != null; e = e.getCause()) {
+            if (e instanceof StreamsException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean unreadableStateValue(Throwable exception) {

@@ -1,5 +1,6 @@
 package com.marketplace.streams.errors;
 
+import com.marketplace.events.Topics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +32,9 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
-        if (!(exception instanceof RecordTooLargeException)) {
+        if (!(exception instanceof RecordTooLargeException) || Topics.DLQ.equals(record.topic())) {
+            // a dead-letter record is kept within the topic's default limit (DeadLetters.fit): one the
+            // DLQ topic still refuses means a topic set up with a smaller limit, which every dead letter meets
             return Response.fail();
         }
         return deadLetter(context, record.topic(), exception);

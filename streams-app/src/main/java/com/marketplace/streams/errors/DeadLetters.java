@@ -4,6 +4,7 @@ import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -17,7 +18,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *   <li>{@link EventHeaders#DLQ_ERROR_MESSAGE}: what went wrong, one line of at most
  *       {@value #MAX_MESSAGE_LENGTH} characters;</li>
  *   <li>{@link EventHeaders#DLQ_SOURCE_TOPIC}, {@link EventHeaders#DLQ_SOURCE_PARTITION},
- *       {@link EventHeaders#DLQ_SOURCE_OFFSET}: where the record came from.</li>
+ *       {@link EventHeaders#DLQ_SOURCE_OFFSET}: where the record came from;</li>
+ *   <li>for a source record too large to copy whole ({@link #fit}), {@link EventHeaders#DLQ_VALUE_OMITTED}
+ *       and perhaps {@link EventHeaders#DLQ_HEADERS_OMITTED}, with an empty value.</li>
  * </ul>
  */
 public final class DeadLetters {
@@ -29,6 +32,19 @@ public final class DeadLetters {
     /** Error code of a record one of whose outputs could not be serialized or was too large to write. */
     public static final String OUTPUT_ERROR = "OUTPUT_ERROR";
     static final int MAX_MESSAGE_LENGTH = 1_000;
+    /**
+     * The largest dead-letter record written whole, key, value and headers: below the producer's
+     * {@code max.request.size} and the topic's {@code max.message.bytes} (1 MiB by default), with room
+     * for the record's framing. A source record that reached the input topic can be up to that size
+     * itself, and its copy with the dead-letter headers would be refused: under exactly_once_v2 the
+     * failed send would abort the transaction, and every instance that took the task over would fail
+     * on the record again.
+     */
+    static final int MAX_RECORD_BYTES = 1_000_000;
+    /** Bytes counted for each header beside its name and value (their lengths as varints, at most). */
+    private static final int HEADER_FRAMING_BYTES = 10;
+
+    private static final String DLQ_HEADER_PREFIX = "dlq-";
 
     private DeadLetters() {
     }
@@ -43,8 +59,7 @@ public final class DeadLetters {
      * @param source null when the record's origin is unknown (then no source headers are added)
      */
     public static Headers headers(Headers original, String error, String message, Source source) {
-        Headers headers = new RecordHeaders(original == null ? new org.apache.kafka.common.header.Header[0]
-                : original.toArray());
+        Headers headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
         put(headers, EventHeaders.DLQ_ERROR, error);
         put(headers, EventHeaders.DLQ_ERROR_MESSAGE, oneLine(message));
         if (source != null) {
@@ -55,10 +70,49 @@ public final class DeadLetters {
         return headers;
     }
 
-    /** The dead-letter record of a source record's raw key and value. */
+    /** The dead-letter record of a source record's raw key and value ({@link #fit}). */
     public static ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, String error,
                                                          String message, Source source) {
-        return new ProducerRecord<>(Topics.DLQ, null, null, key, value, headers(original, error, message, source));
+        Headers headers = headers(original, error, message, source);
+        return new ProducerRecord<>(Topics.DLQ, null, null, key, fit(key, value, headers), headers);
+    }
+
+    /**
+     * The value a dead-letter record of {@code key}, {@code value} and {@code headers} (dead-letter
+     * headers included) can carry: {@code value} itself while the record stays within
+     * {@link #MAX_RECORD_BYTES}; else an empty value, with {@link EventHeaders#DLQ_VALUE_OMITTED} its
+     * size, and, when the headers alone are still too large, without the source's own headers
+     * ({@link EventHeaders#DLQ_HEADERS_OMITTED} how many). The dead-letter headers always stay, and
+     * with them where the record can still be read whole (source topic, partition and offset).
+     *
+     * @param headers the record's headers, changed here when something is left out
+     */
+    public static byte[] fit(byte[] key, byte[] value, Headers headers) {
+        int keyBytes = key == null ? 0 : key.length;
+        if (value == null || keyBytes + value.length + size(headers) <= MAX_RECORD_BYTES) {
+            return value;
+        }
+        put(headers, EventHeaders.DLQ_VALUE_OMITTED, Integer.toString(value.length));
+        if (keyBytes + size(headers) > MAX_RECORD_BYTES) {
+            int omitted = 0;
+            for (Header header : headers.toArray()) {
+                if (!header.key().startsWith(DLQ_HEADER_PREFIX)) {
+                    headers.remove(header.key());
+                    omitted++;
+                }
+            }
+            put(headers, EventHeaders.DLQ_HEADERS_OMITTED, Integer.toString(omitted));
+        }
+        return new byte[0];
+    }
+
+    private static int size(Headers headers) {
+        int bytes = 0;
+        for (Header header : headers) {
+            bytes += header.key().getBytes(StandardCharsets.UTF_8).length
+                    + (header.value() == null ? 0 : header.value().length) + HEADER_FRAMING_BYTES;
+        }
+        return bytes;
     }
 
     /** {@code message} on one line, at most {@value #MAX_MESSAGE_LENGTH} characters. */

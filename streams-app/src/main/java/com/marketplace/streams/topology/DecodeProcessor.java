@@ -5,6 +5,8 @@ import com.marketplace.events.EventDecodingException;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.EventHeaders;
 import com.marketplace.streams.errors.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -56,7 +58,9 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
                 .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset())).orElse(null);
         log.warn("dead-lettering record key={} from {}: {} {}", record.key(), source == null ? "?"
                 : source.topic() + "-" + source.partition() + "@" + source.offset(), error, DeadLetters.oneLine(message));
-        context.forward(record.withValue(DecodedEvent.failed(record.value()))
-                .withHeaders(DeadLetters.headers(record.headers(), error, message, source)));
+        Headers headers = DeadLetters.headers(record.headers(), error, message, source);
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        byte[] value = DeadLetters.fit(key, record.value(), headers);
+        context.forward(record.withValue(DecodedEvent.failed(value)).withHeaders(headers));
     }
 }

@@ -112,6 +112,9 @@ class StreamsAppConfigTest {
                 .isEqualTo(DeadLetterProcessingHandler.class.getName());
         assertThat(props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(DeadLetterDeserializationHandler.class.getName());
+        assertThat(props.get(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG))
+                .as("a record without a valid timestamp does not stop the stream thread")
+                .isEqualTo(com.marketplace.streams.errors.InputTimestamps.class.getName());
         assertThat(new StreamsConfig(props).getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG))
                 .isEqualTo(32L * 1024 * 1024);
         assertThat(new StreamsConfig(props).originalsWithPrefix(StreamsConfig.PRODUCER_PREFIX))

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
@@ -146,6 +147,44 @@ class DeadLetterHandlersTest {
         assertThat(denied.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
         assertThat(retriable.deadLetterQueueRecords()).isEmpty();
         assertThat(denied.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void aFailureOfKafkaStreamsItselfStopsProcessingInsteadOfDeadLetteringTheRecord() {
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 2, 17L, new RecordHeaders(), "dedupe");
+
+        for (Exception thrown : List.of(new ProcessorStateException("Error while putting key into store dedupe-store"),
+                new StreamsException("Error encountered sending record to topic marketplace.email",
+                        new org.apache.kafka.common.errors.TopicAuthorizationException("not allowed")))) {
+            var response = new DeadLetterProcessingHandler().handleError(context, new Record<>("42", "value", 0L), thrown);
+
+            assertThat(response.result()).as("%s", thrown).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+            assertThat(response.deadLetterQueueRecords()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSourceRecordTooLargeToCopyIsDeadLetteredWithoutItsValueAndThenWithoutItsHeaders() {
+        Headers original = new RecordHeaders().add("traceparent", "00-abc".getBytes(StandardCharsets.UTF_8));
+        DeadLetters.Source source = new DeadLetters.Source(Topics.ORDER_CREATED, 1, 8L);
+
+        ProducerRecord<byte[], byte[]> small = DeadLetters.record(KEY, VALUE, original, "MALFORMED", "m", source);
+        ProducerRecord<byte[], byte[]> large = DeadLetters.record(KEY, new byte[DeadLetters.MAX_RECORD_BYTES], original,
+                "MALFORMED", "m", source);
+        Headers huge = new RecordHeaders().add("blob", new byte[DeadLetters.MAX_RECORD_BYTES]).add("traceparent",
+                "00-abc".getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<byte[], byte[]> hugeHeaders = DeadLetters.record(KEY, VALUE, huge, "MALFORMED", "m", source);
+
+        assertThat(small.value()).isEqualTo(VALUE);
+        assertThat(headers(small)).doesNotContainKeys(EventHeaders.DLQ_VALUE_OMITTED, EventHeaders.DLQ_HEADERS_OMITTED);
+        assertThat(large.value()).isEmpty();
+        assertThat(headers(large)).containsEntry(EventHeaders.DLQ_VALUE_OMITTED, "1000000")
+                .containsEntry("traceparent", "00-abc").containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "8")
+                .doesNotContainKey(EventHeaders.DLQ_HEADERS_OMITTED);
+        assertThat(hugeHeaders.value()).isEmpty();
+        assertThat(headers(hugeHeaders)).containsEntry(EventHeaders.DLQ_VALUE_OMITTED, Integer.toString(VALUE.length))
+                .containsEntry(EventHeaders.DLQ_HEADERS_OMITTED, "2").containsEntry(EventHeaders.DLQ_ERROR, "MALFORMED")
+                .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "8").doesNotContainKeys("blob", "traceparent");
     }
 
     @Test

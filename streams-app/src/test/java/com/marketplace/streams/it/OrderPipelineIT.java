@@ -54,7 +54,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole topology against a real in-process broker with exactly_once_v2: 2,000 input records of
- * which 10% are re-sent duplicates, and one more whose key is not UTF-8 (dead-lettered as received).
+ * which 10% are re-sent duplicates, one more whose key is not UTF-8 (dead-lettered as received) and one
+ * whose value is no event and too large to dead-letter whole (dead-lettered without it).
  * Each output topic, read committed, holds exactly one record per expected id, and the statistics
  * stores equal the values computed directly from the input.
  */
@@ -62,6 +63,9 @@ class OrderPipelineIT {
 
     /** The key of one more input record: not UTF-8, so it is dead-lettered as received. */
     private static final byte[] NOT_UTF8_KEY = {'4', '2', (byte) 0xC3};
+    /** The key of one more input record: a value that is no event, too large to dead-letter whole. */
+    private static final String LARGE_POISON_KEY = "999999";
+    private static final int LARGE_POISON_BYTES = 1_048_000;
     private static final int UNIQUE_EVENTS = 1_800;
     private static final int DUPLICATES = 200;
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(3);
@@ -89,6 +93,14 @@ class OrderPipelineIT {
                 .minus(Duration.ofHours(1)));
         scenario.publish(broker.bootstrapServers());
         publishWithKey(NOT_UTF8_KEY, EventCodec.INSTANCE.encode(scenario.sends.get(0)));
+        publishWithKey(LARGE_POISON_KEY.getBytes(StandardCharsets.UTF_8), largePoisonValue());
+    }
+
+    /** Not an event, and as large as the topic takes: too large to copy to the DLQ with the dead-letter headers. */
+    private static byte[] largePoisonValue() {
+        byte[] value = new byte[LARGE_POISON_BYTES];
+        java.util.Arrays.fill(value, (byte) 'x');
+        return value;
     }
 
     private static void publishWithKey(byte[] key, byte[] value) {
@@ -131,21 +143,28 @@ class OrderPipelineIT {
             }
         }
 
-        InputScenario.awaitRead(broker.bootstrapServers(), APPLICATION_ID, scenario.sends.size() + 1,
+        InputScenario.awaitRead(broker.bootstrapServers(), APPLICATION_ID, scenario.sends.size() + 2,
                 PROCESSING_TIMEOUT);
         awaitOutput(Topics.EMAIL, expectedEmails.size(), SERDES.email(), EmailMessage::emailId, expectedEmails);
         awaitOutput(Topics.NOTIFICATION, expectedNotifications.size(), SERDES.notification(),
                 Notification::notificationId, expectedNotifications);
         awaitOutput(Topics.ANALYTICS, expectedAnalytics.size(), SERDES.analytics(), AnalyticsEvent::sourceEventId,
                 expectedAnalytics);
-        // the one record whose key is not UTF-8, and nothing else
-        assertThat(OutputReader.readCommittedRaw(broker.bootstrapServers(), Topics.DLQ)).singleElement()
-                .satisfies(dead -> {
+        // the record whose key is not UTF-8, as received; the large one without its value; nothing else
+        assertThat(OutputReader.readCommittedRaw(broker.bootstrapServers(), Topics.DLQ)).hasSize(2)
+                .anySatisfy(dead -> {
                     assertThat(dead.key()).isEqualTo(NOT_UTF8_KEY);
                     assertThat(dead.value()).isEqualTo(EventCodec.INSTANCE.encode(scenario.sends.get(0)));
                     assertThat(new String(dead.headers().lastHeader(EventHeaders.DLQ_ERROR).value(),
                             StandardCharsets.UTF_8)).isEqualTo(DeadLetters.DESERIALIZATION_ERROR);
+                })
+                .anySatisfy(dead -> {
+                    assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(LARGE_POISON_KEY);
+                    assertThat(dead.value()).isEmpty();
+                    assertThat(new String(dead.headers().lastHeader(EventHeaders.DLQ_VALUE_OMITTED).value(),
+                            StandardCharsets.UTF_8)).isEqualTo(Integer.toString(LARGE_POISON_BYTES));
                 });
+        assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
 
     @Test

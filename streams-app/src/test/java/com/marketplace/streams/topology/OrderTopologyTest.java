@@ -311,6 +311,24 @@ class OrderTopologyTest {
     }
 
     @Test
+    void aPoisonRecordTooLargeToCopyWithItsHeadersIsDeadLetteredWithoutItsValue() {
+        // as large as a topic with the default limits takes: its copy with the dead-letter headers is not
+        byte[] large = new byte[1_040_000];
+        java.util.Arrays.fill(large, (byte) 'x');
+        fx.created.pipeInput("13", large, T0);
+
+        var dead = fx.dlq.readRecord();
+        assertThat(dead.key()).isEqualTo("13");
+        assertThat(dead.value()).isEmpty();
+        assertThat(header(dead, EventHeaders.DLQ_VALUE_OMITTED)).isEqualTo("1040000");
+        assertThat(header(dead, EventHeaders.DLQ_ERROR)).isEqualTo("MALFORMED");
+        assertThat(header(dead, EventHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
+        // a poison record of ordinary size is still copied whole
+        fx.created.pipeInput("14", "{not json".getBytes(StandardCharsets.UTF_8), T0);
+        assertThat(new String(fx.dlq.readRecord().value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+    }
+
+    @Test
     void anEventWithValuesNoOrderCanHaveIsDeadLetteredAndTouchesNoStatistic() {
         EventEnvelope order = created(17, 1, T0, List.of(item(7, 1, "10.00")));
         String json = EventCodec.INSTANCE.encodeToString(order);
