@@ -1,6 +1,8 @@
 package com.marketplace.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -125,6 +127,25 @@ public final class ConfigRules {
             throw ConfigException.rejected(name, value, "must be a host name or an IP address");
         }
         return value;
+    }
+
+    /**
+     * {@link #requireHost} that names this machine: a wildcard, a loopback address, or an address of
+     * one of its interfaces, by name or number. A server told to listen anywhere else fails when it
+     * binds, with a message about its port (Javalin's), not about this variable.
+     */
+    public static String requireAddressOfThisMachine(String name, String value) {
+        requireHost(name, value);
+        try {
+            InetAddress address = InetAddress.getByName(value);
+            if (address.isAnyLocalAddress() || address.isLoopbackAddress()
+                    || NetworkInterface.getByInetAddress(address) != null) {
+                return value;
+            }
+        } catch (IOException unknown) {
+            // a name that does not resolve: refused below
+        }
+        throw ConfigException.rejected(name, value, "must be an address of this machine");
     }
 
     /** A comma-separated list of {@code host:port}, spaces around the commas allowed, no empty entry. */

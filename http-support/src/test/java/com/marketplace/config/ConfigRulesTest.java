@@ -112,6 +112,19 @@ class ConfigRulesTest {
         assertRejected(() -> ConfigRules.requireHost(VAR, value), "must be a host name or an IP address", value);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "::1", "::", "localhost"})
+    void anAddressOfThisMachineIsAWildcardALoopbackOrAnInterfacesAddress(String value) {
+        assertThat(ConfigRules.requireAddressOfThisMachine(VAR, value)).isEqualTo(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"203.0.113.7", "2001:db8::7", "127.0.0.1:7070"})
+    void anAddressOfAnotherMachineOrNoneIsRejected(String value) {
+        assertThatThrownBy(() -> ConfigRules.requireAddressOfThisMachine(VAR, value))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(VAR);
+    }
+
     @Test
     void hostPortListAllowsSpacesAroundCommasButNoEmptyEntry() {
         assertThat(ConfigRules.requireHostPorts(VAR, "k1:9092, k2:9093")).isEqualTo("k1:9092, k2:9093");

@@ -1,15 +1,12 @@
 package com.marketplace.localstack;
 
-import com.marketplace.config.ConfigException;
+import com.marketplace.config.ConfigRules;
 import com.marketplace.gateway.GatewayApp;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -146,24 +143,10 @@ public final class LocalStack implements AutoCloseable {
      * broker's address and a port left to chance are not known yet; any valid stand-in does here.
      */
     private void checkSettings() {
-        requireAddressOfThisMachine(options.httpHost());
+        ConfigRules.requireAddressOfThisMachine(LocalStackOptions.HTTP_HOST, options.httpHost());
         String bootstrap = "localhost:" + (options.kafkaPort() == 0 ? 9092 : options.kafkaPort());
         GatewayConfig.fromEnv(gatewayEnv(bootstrap));
         streamsConfig(bootstrap, options.streamsPort() == 0 ? 7071 : options.streamsPort());
-    }
-
-    /** {@code HTTP_HOST} must name this machine (or every interface): the services could not listen elsewhere. */
-    private static void requireAddressOfThisMachine(String host) {
-        try {
-            InetAddress address = InetAddress.getByName(host);
-            if (address.isAnyLocalAddress() || address.isLoopbackAddress()
-                    || NetworkInterface.getByInetAddress(address) != null) {
-                return;
-            }
-        } catch (IOException unknown) {
-            // an unknown name: refused below
-        }
-        throw ConfigException.rejected(LocalStackOptions.HTTP_HOST, host, "must be an address of this machine");
     }
 
     /**

@@ -15,10 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #provision} creates whichever of the two order topics ({@link Topics#ORDER_EVENT_TOPICS})
  * and the given other topics are missing, with the configured partitions, replication factor and
- * retention, and timestamps at most {@link #MAX_TIMESTAMP_AHEAD} ahead; existing topics are left as they are. It guarantees that afterwards both order topics
+ * retention, deleted by age, and timestamps at most {@link #MAX_TIMESTAMP_AHEAD} ahead; existing topics are left as
+ * they are, but for a compacted one, which it refuses ({@link TopicsRefusedException}). It guarantees that afterwards
+ * both order topics
  * have the same partition count, and refuses with {@link CoPartitioningException} otherwise: before
  * creating anything when an existing order topic's count differs from the other's (or from the
  * count the missing one would be created with), and after creating when another service created one
@@ -113,6 +119,7 @@ public final class TopicProvisioner {
         wanted.addAll(otherTopics);
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            requireNotCompacted(wanted.stream().filter(existing::contains).toList(), timeout);
             Map<String, Integer> orderTopicPartitions = new HashMap<>(existingPartitions(
                     Topics.ORDER_EVENT_TOPICS.stream().filter(existing::contains).toList(), timeout));
             requireCoPartitioned(orderTopicPartitions, "would be created with");
@@ -153,7 +160,9 @@ public final class TopicProvisioner {
         if (missing.isEmpty()) {
             return;
         }
-        Map<String, String> configs = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
+        // deletion by age, whatever the broker's default policy (log.cleanup.policy) says
+        Map<String, String> configs = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
                 TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(MAX_TIMESTAMP_AHEAD.toMillis()));
         List<NewTopic> topics = missing.stream()
                 .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs))
@@ -170,6 +179,54 @@ public final class TopicProvisioner {
                 log.debug("Topic {} was created concurrently", entry.getKey());
                 raced.add(entry.getKey());
             }
+        }
+    }
+
+    /**
+     * Refuses existing topics that are compacted: every topic of the pipeline is keyed by orderId and
+     * holds every event or output of an order, and compaction would keep only each order's last one
+     * (a streams app that restarts from the topic, or lags behind it, would never see the others).
+     * Retention shorter than this provisioner's is left to the operator, with a warning. When the
+     * brokers do not let this client read topic settings, the check is skipped with a warning.
+     */
+    private void requireNotCompacted(List<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof AuthorizationException)) {
+                throw e;
+            }
+            log.warn("Cannot read the settings of topics {} ({}); their cleanup policy is not checked", topics,
+                    describe(e));
+            return;
+        }
+        List<String> compacted = new ArrayList<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            String cleanup = policy == null ? null : policy.value();
+            if (cleanup != null && cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                compacted.add(resource.name() + " (" + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + cleanup + ")");
+            }
+            ConfigEntry retentionMs = config.get(TopicConfig.RETENTION_MS_CONFIG);
+            if (retentionMs != null && retentionMs.value() != null) {
+                long kept = Long.parseLong(retentionMs.value());
+                if (kept >= 0 && kept < retention.toMillis()) {
+                    log.warn("Topic {} keeps records for {} ms, less than the {} ms the pipeline expects: a consumer"
+                            + " stopped for longer misses records", resource.name(), kept, retention.toMillis());
+                }
+            }
+        });
+        if (!compacted.isEmpty()) {
+            throw new TopicsRefusedException("compacted topics " + compacted + " would keep only the last record of"
+                    + " each order; the pipeline's topics must be deleted by age (" + TopicConfig.CLEANUP_POLICY_CONFIG
+                    + "=" + TopicConfig.CLEANUP_POLICY_DELETE + ")", null);
         }
     }
 

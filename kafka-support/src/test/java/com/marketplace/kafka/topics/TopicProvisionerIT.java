@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -68,7 +69,34 @@ class TopicProvisionerIT {
             ConfigEntry ahead = config(topic).get(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
             assertThat(ahead.source()).as(topic).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
             assertThat(Long.parseLong(ahead.value())).as(topic).isEqualTo(TopicProvisioner.MAX_TIMESTAMP_AHEAD.toMillis());
+            ConfigEntry cleanup = config(topic).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            assertThat(cleanup.source()).as(topic).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            assertThat(cleanup.value()).as(topic).isEqualTo(TopicConfig.CLEANUP_POLICY_DELETE);
         }
+    }
+
+    @Test
+    void anExistingCompactedTopicIsRefusedInOneLineAndNothingIsCreated() throws Exception {
+        admin.createTopics(List.of(new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete")))).all().get(30, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT))
+                .isInstanceOf(TopicsRefusedException.class)
+                .hasMessageContaining(Topics.ORDER_STATUS_CHANGED + " (cleanup.policy=compact,delete)")
+                .hasMessageNotContaining("\n");
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                .doesNotContain(Topics.ORDER_CREATED, OTHER);
+    }
+
+    @Test
+    void anExistingTopicKeptForLessThanThePipelineExpectsIsAccepted() throws Exception {
+        admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")))).all().get(30, TimeUnit.SECONDS);
+
+        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
+
+        assertThat(created).containsExactlyInAnyOrder(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
+        assertThat(retentionMs(OTHER)).isEqualTo(3_600_000L);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package com.marketplace.gateway.config;
 
+import static com.marketplace.config.ConfigRules.requireAddressOfThisMachine;
 import static com.marketplace.config.ConfigRules.requireBetween;
-import static com.marketplace.config.ConfigRules.requireHost;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requirePortOrAny;
 import static com.marketplace.config.ConfigRules.requireRange;
@@ -112,7 +112,7 @@ public record GatewayConfig(
         adminToken.ifPresent(token -> requireSecret(ADMIN_TOKEN, token, ADMIN_TOKEN_CHARS,
                 "must be 16-256 visible ASCII characters when set"));
         Objects.requireNonNull(httpHost, HTTP_HOST);
-        httpHost.ifPresent(host -> requireHost(HTTP_HOST, host));
+        httpHost.ifPresent(host -> requireAddressOfThisMachine(HTTP_HOST, host));
         requireBetween(SHUTDOWN_DELAY, shutdownDelay, Duration.ZERO, StopDelay.MAX);
     }
 

@@ -133,6 +133,27 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
+     * Runs one of the relay's two loops. Should it end by throwing (an {@link Error}: memory exhausted,
+     * a class that cannot be linked; the loops handle every exception), the relay stops at once: no more
+     * rows are leased to it, its lease keeper stops renewing, so every row and claim it held lapses and
+     * any relay takes it over (copies with the same eventId, never a loss), and a claimer waiting for a
+     * place among the unrecorded batches is let go. Left running, the keeper would renew the leases of
+     * rows nothing sends any more, for as long as the process lives.
+     */
+    private void stoppingOnError(String loop, Runnable body) {
+        try {
+            body.run();
+        } catch (Throwable e) {
+            running = false;
+            sendingRounds = false;
+            leases.close();
+            unrecorded.release(UNRECORDED_BATCHES);
+            log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once their"
+                    + " leases lapse", settings.relayId(), loop, e);
+        }
+    }
+
+    /**
      * Work the relay thread must finish before its first round, retried with backoff until it
      * succeeds or the relay is closed (e.g. creating the topics while the broker is still down).
      */
@@ -152,8 +173,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
         running = true;
         leases.start();
-        completer.execute(this::completeLoop);
-        claimer.execute(this::loop);
+        completer.execute(() -> stoppingOnError("recording", this::completeLoop));
+        claimer.execute(() -> stoppingOnError("claiming", this::loop));
         log.info("Outbox relay {} started (batch {}, poll {}, lease {} renewed every {})", settings.relayId(),
                 settings.batchSize(), settings.pollInterval(), settings.lease(), leases.renewInterval());
     }

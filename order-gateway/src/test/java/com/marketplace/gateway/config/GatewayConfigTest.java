@@ -103,6 +103,7 @@ class GatewayConfigTest {
             "HTTP_HOST|127.0.0.1:7070",
             "HTTP_HOST|http://localhost",
             "HTTP_HOST|a b",
+            "HTTP_HOST|203.0.113.7",
             "SHUTDOWN_DELAY|-PT1S",
             "SHUTDOWN_DELAY|PT61S",
             "SHUTDOWN_DELAY|5s",

@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -287,6 +289,42 @@ class OutboxRelayIT {
         assertThat(events).allMatch(e -> counts.getOrDefault(e.eventId(), 0L) >= 1);
         assertThat(claimed).allMatch(r -> counts.get(r.eventId()) == 2);
         assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isEqualTo(events.size());
+    }
+
+    @Test
+    void aRelayWhoseRecordingThreadFailsWithAnErrorLetsItsRowsGoToAnotherRelay() throws Exception {
+        // Given a relay whose first recording throws an Error (as when memory runs out), after it sent the row
+        EventEnvelope event = OutboxFixtures.created(9_400, Instant.now());
+        OutboxFixtures.insert(List.of(event));
+        OutboxTransactions store = OutboxFixtures.store();
+        AtomicBoolean failed = new AtomicBoolean();
+        OutboxTransactions failingOnce = new OutboxTransactions() {
+            @Override
+            public <T> T inTransaction(Function<OutboxStore, T> work) {
+                boolean recording = Thread.currentThread().getName().startsWith("outbox-relay-acks-");
+                if (recording && failed.compareAndSet(false, true)) {
+                    throw new LinkageError("simulated failure of the recording thread");
+                }
+                return store.inTransaction(work);
+            }
+        };
+        OutboxRelay failing = new OutboxRelay(failingOnce, newPublisher(Clock.systemUTC()),
+                settings("relay-failing").withLease(Duration.ofSeconds(2)),
+                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+        relays.add(failing);
+        failing.start();
+        await().atMost(Duration.ofSeconds(30)).untilTrue(failed);
+
+        // When another relay runs beside it
+        startRelay(settings("relay-beside").withLease(Duration.ofSeconds(2)), Clock.systemUTC());
+
+        // Then the failed relay's claim lapses instead of being renewed for good, and the other relay
+        // sends the row and records it
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "PROCESSED".equals(OutboxFixtures.statusOf(event.eventId())));
+        assertThat(PublishedEvents.awaitAll(broker.bootstrapServers(), List.of(event.eventId()),
+                Duration.ofSeconds(30)))
+                .extracting(Published::eventId).contains(event.eventId());
     }
 
     @Test

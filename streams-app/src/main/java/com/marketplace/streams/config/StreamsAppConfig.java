@@ -1,8 +1,8 @@
 package com.marketplace.streams.config;
 
+import static com.marketplace.config.ConfigRules.requireAddressOfThisMachine;
 import static com.marketplace.config.ConfigRules.requireBetween;
 import static com.marketplace.config.ConfigRules.requireConnectableHostPort;
-import static com.marketplace.config.ConfigRules.requireHost;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
 import static com.marketplace.config.ConfigRules.requireMatches;
 import static com.marketplace.config.ConfigRules.requireOneOf;
@@ -153,7 +153,7 @@ public record StreamsAppConfig(
         requireBetween("COMMIT_INTERVAL", commitInterval, Duration.ofMillis(1), MAX_COMMIT_INTERVAL);
         requireRange("JIT_WARMUP_EVENTS", jitWarmUpEvents, 0, MAX_JIT_WARMUP_EVENTS);
         Objects.requireNonNull(httpHost, "HTTP_HOST");
-        httpHost.ifPresent(host -> requireHost("HTTP_HOST", host));
+        httpHost.ifPresent(host -> requireAddressOfThisMachine("HTTP_HOST", host));
         requireBetween("SHUTDOWN_DELAY", shutdownDelay, Duration.ZERO, StopDelay.MAX);
     }
 
