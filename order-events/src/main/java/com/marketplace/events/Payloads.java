@@ -19,6 +19,16 @@ final class Payloads {
      */
     static final int MAX_AMOUNT_INTEGER_DIGITS = 17;
     /** The earliest instant an event may carry: the first of the four-digit years. */
+    /**
+     * The longest e-mail address an order can have (RFC 5321's path limit, as the gateway checks and
+     * stores it). Text fields are bounded because the streams app copies them into its outputs and
+     * state values: an event of a megabyte that is nearly all e-mail address would make an output or
+     * changelog record larger than the producer takes, which fails the exactly-once transaction on
+     * every instance that takes the task over.
+     */
+    static final int MAX_EMAIL_LENGTH = 254;
+    /** The longest order number an order can have (the gateway's column). */
+    static final int MAX_ORDER_NUMBER_LENGTH = 40;
     static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
     /** The latest instant an event may carry: the end of the four-digit years. */
     static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
@@ -75,12 +85,16 @@ final class Payloads {
     }
 
     /**
-     * Text that UTF-8 can hold: not null, and no surrogate without its pair (a JSON escape of half a
-     * pair decodes to one). Such a string would pass through the streams app's outputs (JSON escapes
-     * it) and then fail its compact state values after the event's outputs were written.
+     * Text of at most {@code maxLength} characters that UTF-8 can hold: not null, and no surrogate
+     * without its pair (a JSON escape of half a pair decodes to one). Such a string would pass through
+     * the streams app's outputs (JSON escapes it) and then fail its compact state values after the
+     * event's outputs were written.
      */
-    static String requireText(String value, String name) {
+    static String requireText(String value, String name, int maxLength) {
         Objects.requireNonNull(value, name);
+        if (value.length() > maxLength) {
+            throw new IllegalArgumentException(name + " is longer than " + maxLength + " characters");
+        }
         int unpaired = WellFormedText.unpairedSurrogateAt(value);
         if (unpaired >= 0) {
             throw new IllegalArgumentException(name + " has an unpaired surrogate at index " + unpaired);

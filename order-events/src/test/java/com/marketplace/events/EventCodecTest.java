@@ -223,7 +223,11 @@ class EventCodecTest {
                 created.replace("\"buyerEmail\":\"buyer@example.com\"", "\"buyerEmail\":\"buyer\\ud800@example.com\""),
                 created.replace("\"orderNumber\":\"ORD-20261125-0000000042\"", "\"orderNumber\":\"ORD-\\udc00\""),
                 changed.replace("\"buyerEmail\":\"buyer@example.com\"", "\"buyerEmail\":\"buyer@example.com\\ud83d\""),
-                created.replace("\"occurredAt\":\"2026-11-25T10:15:30.123Z\"", "\"occurredAt\":\"-0001-12-31T00:00:00Z\""));
+                created.replace("\"occurredAt\":\"2026-11-25T10:15:30.123Z\"", "\"occurredAt\":\"-0001-12-31T00:00:00Z\""),
+                // text longer than an order's: an e-mail address beyond 254 characters, an order number beyond 40
+                changed.replace("\"buyerEmail\":\"buyer@example.com\"",
+                        "\"buyerEmail\":\"" + "b".repeat(243) + "@example.com\""),
+                created.replace("\"orderNumber\":\"ORD-20261125-0000000042\"", "\"orderNumber\":\"ORD-" + "9".repeat(37) + "\""));
 
         assertEveryOneMalformed(bad, created, changed);
     }
