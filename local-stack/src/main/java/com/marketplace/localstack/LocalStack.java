@@ -1,6 +1,5 @@
 package com.marketplace.localstack;
 
-import com.marketplace.config.ConfigRules;
 import com.marketplace.gateway.GatewayApp;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
@@ -143,7 +142,7 @@ public final class LocalStack implements AutoCloseable {
      * broker's address and a port left to chance are not known yet; any valid stand-in does here.
      */
     private void checkSettings() {
-        ConfigRules.requireAddressOfThisMachine(LocalStackOptions.HTTP_HOST, options.httpHost());
+        // HTTP_HOST, which both services get, is checked by their configurations
         String bootstrap = "localhost:" + (options.kafkaPort() == 0 ? 9092 : options.kafkaPort());
         GatewayConfig.fromEnv(gatewayEnv(bootstrap));
         streamsConfig(bootstrap, options.streamsPort() == 0 ? 7071 : options.streamsPort());

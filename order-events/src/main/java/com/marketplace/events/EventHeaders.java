@@ -20,6 +20,8 @@ public final class EventHeaders {
     public static final String DLQ_VALUE_OMITTED = "dlq-value-omitted";
     /** On a dead-letter record whose source headers were too large to copy: how many were left out. */
     public static final String DLQ_HEADERS_OMITTED = "dlq-headers-omitted";
+    /** On a dead-letter record whose source key was too large to copy: the key's size in bytes (no key then). */
+    public static final String DLQ_KEY_OMITTED = "dlq-key-omitted";
 
     private EventHeaders() {
     }

@@ -18,7 +18,6 @@ final class Payloads {
      * {@code DECIMAL(19,2)} (architecture.md, "Order gateway HTTP API").
      */
     static final int MAX_AMOUNT_INTEGER_DIGITS = 17;
-    /** The earliest instant an event may carry: the first of the four-digit years. */
     /**
      * The longest e-mail address an order can have (RFC 5321's path limit, as the gateway checks and
      * stores it). Text fields are bounded because the streams app copies them into its outputs and
@@ -29,6 +28,7 @@ final class Payloads {
     static final int MAX_EMAIL_LENGTH = 254;
     /** The longest order number an order can have (the gateway's column). */
     static final int MAX_ORDER_NUMBER_LENGTH = 40;
+    /** The earliest instant an event may carry: the first of the four-digit years. */
     static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
     /** The latest instant an event may carry: the end of the four-digit years. */
     static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");

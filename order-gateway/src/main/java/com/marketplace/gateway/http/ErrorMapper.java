@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapper {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final ProblemResponses problems;
 
@@ -63,8 +64,12 @@ public final class ErrorMapper {
      */
     private void outcomeUnknown(OutcomeUnknownException e, Context ctx) {
         log.warn("Outcome unknown serving {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
-        problems.write(ctx, Problem.of(OrderApiProblems.OUTCOME_UNKNOWN, "the database did not confirm whether "
-                + "the order was created; sending the request again with the same Idempotency-Key is safe"));
+        String detail = ctx.header(IDEMPOTENCY_KEY) != null
+                ? "the database did not confirm whether the order was created; sending the request again with"
+                        + " the same Idempotency-Key is safe: it answers with the order if it was"
+                : "the database did not confirm whether the order was created; sending the request again may"
+                        + " create it twice (a request with an Idempotency-Key can be sent again safely)";
+        problems.write(ctx, Problem.of(OrderApiProblems.OUTCOME_UNKNOWN, detail));
     }
 
     private static String rootMessage(Throwable e) {

@@ -137,7 +137,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * a class that cannot be linked; the loops handle every exception), the relay stops at once: no more
      * rows are leased to it, its lease keeper stops renewing, so every row and claim it held lapses and
      * any relay takes it over (copies with the same eventId, never a loss), and a claimer waiting for a
-     * place among the unrecorded batches is let go. Left running, the keeper would renew the leases of
+     * place among the unrecorded batches, or between rounds, is let go. Left running, the keeper would renew the leases of
      * rows nothing sends any more, for as long as the process lives.
      */
     private void stoppingOnError(String loop, Runnable body) {
@@ -148,6 +148,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             sendingRounds = false;
             leases.close();
             unrecorded.release(UNRECORDED_BATCHES);
+            wake(); // a claimer between rounds ends now and releases the rows handed to it
             log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once their"
                     + " leases lapse", settings.relayId(), loop, e);
         }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +40,8 @@ public final class CommitCuttingProxy implements AutoCloseable {
     private static final Pattern URL =
             Pattern.compile("^(jdbc:(?:mysql|mariadb)://)([^/:?,]+)(?::(\\d+))?(/[^?]*)?(\\?.*)?$");
     private static final byte COM_QUERY = 3;
+    /** A {@code COMMIT} packet's payload, query attributes included, is never longer. */
+    private static final int MAX_COMMIT_PACKET = 16;
 
     private final ServerSocket listener;
     private final InetSocketAddress target;
@@ -61,7 +64,7 @@ public final class CommitCuttingProxy implements AutoCloseable {
         }
         int port = url.group(3) == null ? 3306 : Integer.parseInt(url.group(3));
         this.target = new InetSocketAddress(url.group(2), port);
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         String query = url.group(5) == null ? "?" : url.group(5) + "&";
         String database = url.group(4) == null ? "/" : url.group(4);
         String plain = (url.group(1).contains("mysql") ? "sslMode=DISABLED&" : "") + "useCompression=false";
@@ -90,7 +93,10 @@ public final class CommitCuttingProxy implements AutoCloseable {
 
     /** Accepts connections again after a cut that took every connection. */
     public void restore() {
-        refusing = false;
+        synchronized (open) {
+            refusing = false;
+            severAll = false;
+        }
     }
 
     /** How many connections were broken at a {@code COMMIT} so far. */
@@ -100,21 +106,29 @@ public final class CommitCuttingProxy implements AutoCloseable {
 
     private void accept() {
         while (!listener.isClosed()) {
+            Socket client;
             try {
-                Socket client = listener.accept();
-                if (refusing) {
-                    client.close();
-                    continue;
-                }
-                Socket server = new Socket();
+                client = listener.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            Socket server = new Socket();
+            try {
                 server.connect(target, 5_000);
+                synchronized (open) { // a cut that takes every connection takes this one or refuses it
+                    if (refusing) {
+                        throw new IOException("refusing connections");
+                    }
+                    open.add(client);
+                    open.add(server);
+                }
                 Connection connection = new Connection(client, server);
-                open.add(client);
-                open.add(server);
                 threads.execute(connection::clientToServer);
                 threads.execute(connection::serverToClient);
             } catch (IOException e) {
-                // closed, or the database refused: the client sees its connection end
+                // refused, or the database did not answer: the client sees its connection end
+                closeQuietly(client);
+                closeQuietly(server);
             }
         }
     }
@@ -122,8 +136,10 @@ public final class CommitCuttingProxy implements AutoCloseable {
     private void cut(Connection connection) {
         cuts.incrementAndGet();
         if (severAll) {
-            refusing = true;
-            open.forEach(CommitCuttingProxy::closeQuietly);
+            synchronized (open) {
+                refusing = true;
+                open.forEach(CommitCuttingProxy::closeQuietly);
+            }
         } else {
             connection.close();
         }
@@ -190,10 +206,14 @@ public final class CommitCuttingProxy implements AutoCloseable {
             }
         }
 
+        /**
+         * A text query ending in {@code COMMIT}: MySQL Connector/J puts its query attributes (two
+         * counts) before the text when the server takes them, so only the end is compared.
+         */
         private boolean isCommit(byte[] payload) {
-            return payload.length > 1 && payload[0] == COM_QUERY
-                    && new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8).strip()
-                            .equalsIgnoreCase("COMMIT");
+            return payload.length > 1 && payload.length <= MAX_COMMIT_PACKET && payload[0] == COM_QUERY
+                    && new String(payload, 1, payload.length - 1, StandardCharsets.ISO_8859_1).strip()
+                            .toUpperCase(Locale.ROOT).endsWith("COMMIT");
         }
 
         void close() {
@@ -215,7 +235,10 @@ public final class CommitCuttingProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
-        open.forEach(CommitCuttingProxy::closeQuietly);
+        synchronized (open) {
+            refusing = true;
+            open.forEach(CommitCuttingProxy::closeQuietly);
+        }
         threads.shutdownNow();
     }
 }

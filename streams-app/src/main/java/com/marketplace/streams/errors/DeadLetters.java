@@ -3,6 +3,7 @@ package com.marketplace.streams.errors;
 import com.marketplace.events.EventHeaders;
 import com.marketplace.events.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *   <li>{@link EventHeaders#DLQ_SOURCE_TOPIC}, {@link EventHeaders#DLQ_SOURCE_PARTITION},
  *       {@link EventHeaders#DLQ_SOURCE_OFFSET}: where the record came from;</li>
  *   <li>for a source record too large to copy whole ({@link #fit}), {@link EventHeaders#DLQ_VALUE_OMITTED}
- *       and perhaps {@link EventHeaders#DLQ_HEADERS_OMITTED}, with an empty value.</li>
+ *       with an empty value, and perhaps {@link EventHeaders#DLQ_HEADERS_OMITTED} and
+ *       {@link EventHeaders#DLQ_KEY_OMITTED}.</li>
  * </ul>
  */
 public final class DeadLetters {
@@ -44,7 +46,10 @@ public final class DeadLetters {
     /** Bytes counted for each header beside its name and value (their lengths as varints, at most). */
     private static final int HEADER_FRAMING_BYTES = 10;
 
-    private static final String DLQ_HEADER_PREFIX = "dlq-";
+    /** The headers this class writes, the only ones a dead letter too large to copy whole keeps. */
+    private static final Set<String> OWN_HEADERS = Set.of(EventHeaders.DLQ_ERROR, EventHeaders.DLQ_ERROR_MESSAGE,
+            EventHeaders.DLQ_SOURCE_TOPIC, EventHeaders.DLQ_SOURCE_PARTITION, EventHeaders.DLQ_SOURCE_OFFSET,
+            EventHeaders.DLQ_VALUE_OMITTED, EventHeaders.DLQ_HEADERS_OMITTED, EventHeaders.DLQ_KEY_OMITTED);
 
     private DeadLetters() {
     }
@@ -70,49 +75,100 @@ public final class DeadLetters {
         return headers;
     }
 
-    /** The dead-letter record of a source record's raw key and value ({@link #fit}). */
+    /**
+     * The dead-letter record of a source record's raw key and value ({@link #fit}); a key that still
+     * leaves it too large is left out as well ({@link EventHeaders#DLQ_KEY_OMITTED} its size).
+     */
     public static ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, String error,
                                                          String message, Source source) {
         Headers headers = headers(original, error, message, source);
-        return new ProducerRecord<>(Topics.DLQ, null, null, key, fit(key, value, headers), headers);
+        byte[] keptKey = key;
+        // the larger of key and value goes first
+        if (length(key) > length(value) && length(key) + length(value) + size(headers) > MAX_RECORD_BYTES) {
+            put(headers, EventHeaders.DLQ_KEY_OMITTED, Integer.toString(key.length));
+            keptKey = null;
+        }
+        byte[] fitted = fit(keptKey, value, headers);
+        if (length(keptKey) + length(fitted) + size(headers) > MAX_RECORD_BYTES) {
+            put(headers, EventHeaders.DLQ_KEY_OMITTED, Integer.toString(key.length));
+            keptKey = null;
+        }
+        return new ProducerRecord<>(Topics.DLQ, null, null, keptKey, fitted, headers);
     }
 
     /**
      * The value a dead-letter record of {@code key}, {@code value} and {@code headers} (dead-letter
      * headers included) can carry: {@code value} itself while the record stays within
-     * {@link #MAX_RECORD_BYTES}; else an empty value, with {@link EventHeaders#DLQ_VALUE_OMITTED} its
-     * size, and, when the headers alone are still too large, without the source's own headers
-     * ({@link EventHeaders#DLQ_HEADERS_OMITTED} how many). The dead-letter headers always stay, and
-     * with them where the record can still be read whole (source topic, partition and offset).
+     * {@link #MAX_RECORD_BYTES}; else the larger of the value and the source's own headers is left out
+     * first, then the other if the record is still too large: an empty value, with
+     * {@link EventHeaders#DLQ_VALUE_OMITTED} its size, and no header but the dead-letter ones, with
+     * {@link EventHeaders#DLQ_HEADERS_OMITTED} how many were left out. The dead-letter headers always
+     * stay, and with them where the record can still be read whole (source topic, partition, offset).
      *
      * @param headers the record's headers, changed here when something is left out
      */
     public static byte[] fit(byte[] key, byte[] value, Headers headers) {
-        int keyBytes = key == null ? 0 : key.length;
-        if (value == null || keyBytes + value.length + size(headers) <= MAX_RECORD_BYTES) {
+        if (fits(key, value, headers)) {
             return value;
         }
-        put(headers, EventHeaders.DLQ_VALUE_OMITTED, Integer.toString(value.length));
-        if (keyBytes + size(headers) > MAX_RECORD_BYTES) {
-            int omitted = 0;
-            for (Header header : headers.toArray()) {
-                if (!header.key().startsWith(DLQ_HEADER_PREFIX)) {
-                    headers.remove(header.key());
-                    omitted++;
-                }
+        // the larger of the value and the source's own headers goes first
+        if (length(value) < size(headers) - ownSize(headers)) {
+            omitForeignHeaders(headers);
+            if (fits(key, value, headers)) {
+                return value;
             }
+        }
+        if (length(value) > 0) {
+            put(headers, EventHeaders.DLQ_VALUE_OMITTED, Integer.toString(value.length));
+        }
+        if (!fits(key, null, headers)) {
+            omitForeignHeaders(headers);
+        }
+        return value == null ? null : new byte[0];
+    }
+
+    private static boolean fits(byte[] key, byte[] value, Headers headers) {
+        return length(key) + length(value) + size(headers) <= MAX_RECORD_BYTES;
+    }
+
+    /** Removes every header but the dead-letter ones, and says how many went. */
+    private static void omitForeignHeaders(Headers headers) {
+        int omitted = 0;
+        for (Header header : headers.toArray()) {
+            if (!OWN_HEADERS.contains(header.key())) {
+                headers.remove(header.key());
+                omitted++;
+            }
+        }
+        if (omitted > 0) {
             put(headers, EventHeaders.DLQ_HEADERS_OMITTED, Integer.toString(omitted));
         }
-        return new byte[0];
+    }
+
+    private static int ownSize(Headers headers) {
+        int bytes = 0;
+        for (Header header : headers) {
+            if (OWN_HEADERS.contains(header.key())) {
+                bytes += size(header);
+            }
+        }
+        return bytes;
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     private static int size(Headers headers) {
         int bytes = 0;
         for (Header header : headers) {
-            bytes += header.key().getBytes(StandardCharsets.UTF_8).length
-                    + (header.value() == null ? 0 : header.value().length) + HEADER_FRAMING_BYTES;
+            bytes += size(header);
         }
         return bytes;
+    }
+
+    private static int size(Header header) {
+        return header.key().getBytes(StandardCharsets.UTF_8).length + length(header.value()) + HEADER_FRAMING_BYTES;
     }
 
     /** {@code message} on one line, at most {@value #MAX_MESSAGE_LENGTH} characters. */

@@ -16,10 +16,20 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 final class Utf8KeyDeserializer implements Deserializer<String> {
 
+    /**
+     * The longest key read: far beyond any orderId (at most 19 digits), and short enough that a record
+     * refused for its key is dead-lettered with it.
+     */
+    static final int MAX_KEY_BYTES = 1_000;
+
     @Override
     public String deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
+        }
+        if (data.length > MAX_KEY_BYTES) {
+            throw new SerializationException("the record key has " + data.length + " bytes, more than the "
+                    + MAX_KEY_BYTES + " an order's key can have");
         }
         for (byte b : data) {
             if (b < 0) {

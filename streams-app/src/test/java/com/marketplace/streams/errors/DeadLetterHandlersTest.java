@@ -164,7 +164,7 @@ class DeadLetterHandlersTest {
     }
 
     @Test
-    void aSourceRecordTooLargeToCopyIsDeadLetteredWithoutItsValueAndThenWithoutItsHeaders() {
+    void aSourceRecordTooLargeToCopyIsDeadLetteredWithoutItsValueOrItsHeadersWhicheverIsLarger() {
         Headers original = new RecordHeaders().add("traceparent", "00-abc".getBytes(StandardCharsets.UTF_8));
         DeadLetters.Source source = new DeadLetters.Source(Topics.ORDER_CREATED, 1, 8L);
 
@@ -181,10 +181,29 @@ class DeadLetterHandlersTest {
         assertThat(headers(large)).containsEntry(EventHeaders.DLQ_VALUE_OMITTED, "1000000")
                 .containsEntry("traceparent", "00-abc").containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "8")
                 .doesNotContainKey(EventHeaders.DLQ_HEADERS_OMITTED);
-        assertThat(hugeHeaders.value()).isEmpty();
-        assertThat(headers(hugeHeaders)).containsEntry(EventHeaders.DLQ_VALUE_OMITTED, Integer.toString(VALUE.length))
-                .containsEntry(EventHeaders.DLQ_HEADERS_OMITTED, "2").containsEntry(EventHeaders.DLQ_ERROR, "MALFORMED")
-                .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "8").doesNotContainKeys("blob", "traceparent");
+        assertThat(hugeHeaders.value()).isEqualTo(VALUE);
+        assertThat(headers(hugeHeaders)).containsEntry(EventHeaders.DLQ_HEADERS_OMITTED, "2")
+                .containsEntry(EventHeaders.DLQ_ERROR, "MALFORMED").containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "8")
+                .doesNotContainKeys("blob", "traceparent", EventHeaders.DLQ_VALUE_OMITTED);
+        // a source header named like a dead-letter one is the source's, and goes too
+        Headers lookalike = new RecordHeaders().add("dlq-note", new byte[DeadLetters.MAX_RECORD_BYTES]);
+        assertThat(headers(DeadLetters.record(KEY, VALUE, lookalike, "MALFORMED", "m", source)))
+                .containsEntry(EventHeaders.DLQ_HEADERS_OMITTED, "1").doesNotContainKey("dlq-note");
+    }
+
+    @Test
+    void aSourceKeyTooLargeToCopyIsLeftOutToo() {
+        byte[] hugeKey = new byte[DeadLetters.MAX_RECORD_BYTES];
+        DeadLetters.Source source = new DeadLetters.Source(Topics.ORDER_CREATED, 0, 4L);
+
+        ProducerRecord<byte[], byte[]> dead = DeadLetters.record(hugeKey, VALUE, new RecordHeaders(),
+                DeadLetters.DESERIALIZATION_ERROR, "m", source);
+
+        assertThat(dead.key()).isNull();
+        assertThat(dead.value()).isEqualTo(VALUE);
+        assertThat(headers(dead)).containsEntry(EventHeaders.DLQ_KEY_OMITTED, Integer.toString(hugeKey.length))
+                .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "4")
+                .doesNotContainKeys(EventHeaders.DLQ_VALUE_OMITTED, EventHeaders.DLQ_HEADERS_OMITTED);
     }
 
     @Test

@@ -34,4 +34,14 @@ class Utf8KeyDeserializerTest {
                     .isInstanceOf(SerializationException.class).hasMessageContaining("not well-formed UTF-8");
         }
     }
+
+    @Test
+    void refusesAKeyLongerThanAnOrdersCanBe() {
+        byte[] longest = "7".repeat(Utf8KeyDeserializer.MAX_KEY_BYTES).getBytes(StandardCharsets.US_ASCII);
+        byte[] tooLong = "7".repeat(Utf8KeyDeserializer.MAX_KEY_BYTES + 1).getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(keys.deserialize(Topics.ORDER_CREATED, longest)).hasSize(Utf8KeyDeserializer.MAX_KEY_BYTES);
+        assertThatThrownBy(() -> keys.deserialize(Topics.ORDER_CREATED, tooLong))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("1001 bytes");
+    }
 }
