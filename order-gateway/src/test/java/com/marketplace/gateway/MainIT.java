@@ -2,13 +2,15 @@ package com.marketplace.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import com.marketplace.harness.JavaCommand;
+import com.marketplace.harness.ManagedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway's {@code main} as a process of its own: a configuration it cannot run with ends it with
@@ -17,12 +19,15 @@ import org.junit.jupiter.api.Test;
  */
 class MainIT {
 
+    @TempDir
+    Path dir;
+
     @Test
     void aValueOfTheWrongTypeEndsTheStartWithExitCode2() throws Exception {
         Result result = runMain(Map.of("HTTP_PORT", "http"));
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("invalid configuration: HTTP_PORT");
+        assertThat(result.output()).contains("invalid configuration: HTTP_PORT");
     }
 
     @Test
@@ -30,31 +35,20 @@ class MainIT {
         Result result = runMain(Map.of("DB_URL", "jdbc:postgresql://app:s3cret@db/orders", "HTTP_PORT", "0"));
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("invalid configuration: DB_URL").doesNotContain("s3cret");
+        assertThat(result.output()).contains("invalid configuration: DB_URL").doesNotContain("s3cret");
     }
 
-    private record Result(int exitCode, String stderr) {
+    private record Result(int exitCode, String output) {
     }
 
-    private static Result runMain(Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        builder.environment().keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("KAFKA_")
-                || name.startsWith("HTTP_") || name.startsWith("OUTBOX_") || name.equals("ADMIN_TOKEN"));
-        builder.environment().putAll(env);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Path stderr = Files.createTempFile("gateway-main", ".err");
-        try {
-            builder.redirectError(stderr.toFile());
-            Process process = builder.start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+    private Result runMain(Map<String, String> env) throws Exception {
+        Path log = dir.resolve("gateway.log");
+        try (ManagedProcess gateway = ManagedProcess.start("gateway",
+                JavaCommand.mainClass(Main.class.getName(), List.of()), env, log)) {
+            if (!gateway.awaitExit(Duration.ofSeconds(60))) {
                 throw new AssertionError("the gateway did not end within 60 s");
             }
-            return new Result(process.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(stderr);
+            return new Result(gateway.exitValue(), Files.readString(log));
         }
     }
 }

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 class OutboxRetryIT {
 
     private static final int MAX_ATTEMPTS = 3;
+    /** A retriable failure the broker's availability does not explain: counted. */
+    private static final Exception CORRUPT = new CorruptRecordException("record failed its CRC check");
     // stopped: whether a row is due depends on the advances alone, not on how long the attempts took
     private final MutableClock clock = MutableClock.stoppedAt(Instant.now());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -81,21 +83,20 @@ class OutboxRetryIT {
         // availability does not explain (a record the broker found corrupt)
         EventEnvelope event = OutboxFixtures.event(9_200, 0);
         OutboxFixtures.insert(List.of(event));
-        Exception corrupt = new CorruptRecordException("record failed its CRC check");
 
         // When it is claimed and fails, the row waits PENDING for its backoff (1-2 s after attempt 1)
-        failOnce(event, corrupt);
+        failOnce(event, CORRUPT);
         assertAttempts(event, 1, "PENDING");
         assertThat(relay.claim()).as("not due before its backoff").isEmpty();
         clock.advance(Duration.ofSeconds(2));
 
         // and after the second attempt for twice as long (2-4 s)
-        failOnce(event, corrupt);
+        failOnce(event, CORRUPT);
         assertAttempts(event, 2, "PENDING");
         clock.advance(Duration.ofMillis(1_500));
         assertThat(relay.claim()).as("the delay doubled").isEmpty();
         clock.advance(Duration.ofMillis(2_500));
-        failOnce(event, corrupt);
+        failOnce(event, CORRUPT);
 
         // Then the last allowed attempt parks it as FAILED, with the reason, and it is not claimed again
         assertAttempts(event, MAX_ATTEMPTS, "FAILED");
@@ -111,10 +112,9 @@ class OutboxRetryIT {
         // Given a pending event with two counted failures behind it, the second one's delay 2-4 s
         EventEnvelope event = OutboxFixtures.event(9_300, 0);
         OutboxFixtures.insert(List.of(event));
-        Exception corrupt = new CorruptRecordException("record failed its CRC check");
-        failOnce(event, corrupt);
+        failOnce(event, CORRUPT);
         clock.advance(Duration.ofSeconds(2));
-        failOnce(event, corrupt);
+        failOnce(event, CORRUPT);
         clock.advance(Duration.ofSeconds(4));
 
         // When its next publication finds the broker unreachable
