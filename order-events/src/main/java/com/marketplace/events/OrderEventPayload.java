@@ -9,6 +9,11 @@ import java.util.List;
  */
 public sealed interface OrderEventPayload permits OrderCreated, OrderStatusChanged {
 
+    /** The longest {@link #buyerEmail()}: RFC 5321's path limit, what the gateway accepts and stores. */
+    int MAX_BUYER_EMAIL_LENGTH = 254;
+    /** The longest {@link #orderNumber()}: the gateway's column. */
+    int MAX_ORDER_NUMBER_LENGTH = 40;
+
     EventType eventType();
 
     long orderId();

@@ -3,6 +3,7 @@ package com.marketplace.gateway.order;
 import com.marketplace.events.Amounts;
 import com.marketplace.events.CurrencyCodes;
 import com.marketplace.events.DecimalIds;
+import com.marketplace.events.OrderEventPayload;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
 import java.math.BigDecimal;
@@ -20,7 +21,7 @@ public final class OrderValidator {
     public static final int MAX_ITEMS = 100;
     public static final int MAX_QUANTITY = 10_000;
     public static final BigDecimal MAX_UNIT_PRICE = new BigDecimal("1000000000");
-    public static final int MAX_EMAIL_LENGTH = 254;
+    public static final int MAX_EMAIL_LENGTH = OrderEventPayload.MAX_BUYER_EMAIL_LENGTH;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
     public static final String IDEMPOTENCY_KEY_FIELD = "Idempotency-Key";
 
