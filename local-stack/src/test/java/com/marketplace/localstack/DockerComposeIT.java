@@ -135,6 +135,14 @@ class DockerComposeIT {
     }
 
     @Test
+    void servicesThatExitOnAFailureAreRestarted() throws IOException {
+        // a gateway whose relay failed, or a streams instance whose client died, exits with code 1
+        for (Service service : ourServices()) {
+            assertThat(service.node().path("restart").asText()).as(service.name() + ": restart").isEqualTo("on-failure");
+        }
+    }
+
+    @Test
     void dockerfilesCopyAndRunTheJarTheBuildWrites() throws IOException {
         for (Service service : ourServices()) {
             Path context = REPOSITORY.resolve(service.node().get("build").asText()).normalize();

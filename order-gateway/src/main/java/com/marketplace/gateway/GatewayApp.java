@@ -40,7 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,10 @@ public final class GatewayApp {
     private final OutboxModule outbox;
     private final OutboxAdmin outboxAdmin;
     private final StopDelay stopDelay;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private boolean stopped;
+    /** Counted down when {@link #stop()} has run, or when the outbox relay stopped on a failure. */
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean relayFailed;
     private final Javalin javalin;
 
     private GatewayApp(GatewayConfig config, DataSource dataSource, HikariDataSource ownedDataSource,
@@ -77,6 +80,12 @@ public final class GatewayApp {
         OutboxTransactions upkeepStore = ownedDataSource == null ? outboxStore : new JdbcOutboxTransactions(
                 tx.withRoundTripTimeout(DataSources.UPKEEP_STATEMENT_TIMEOUT), new JdbcOutboxRepository());
         this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, upkeepStore, meterRegistry) : null;
+        if (outbox != null) {
+            outbox.relayFailure().thenRun(() -> {
+                relayFailed = true;
+                terminated.countDown();
+            });
+        }
         OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
         // the order transactions tell the relay themselves what they wrote (OutboxHandoff), unless
         // OUTBOX_WAKE_ON_COMMIT=false leaves every row to the relay's poll
@@ -85,9 +94,19 @@ public final class GatewayApp {
                 new MicrometerOrderMetrics(meterRegistry));
         this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier);
         DatabaseHealth database = new DatabaseHealth(dataSource);
-        this.stopDelay = new StopDelay(config.shutdownDelay(), () -> database.isReachable()
-                ? Readiness.up(Map.of()) : Readiness.down("database is not reachable"));
+        this.stopDelay = new StopDelay(config.shutdownDelay(), () -> readiness(database));
         this.javalin = createJavalin();
+    }
+
+    /**
+     * Ready while the database answers, unless the relay has stopped on a failure: this instance's
+     * orders would then wait for another instance's relay, or for its restart.
+     */
+    private Readiness readiness(DatabaseHealth database) {
+        if (relayFailed) {
+            return Readiness.down("the outbox relay stopped after a failure");
+        }
+        return database.isReachable() ? Readiness.up(Map.of()) : Readiness.down("database is not reachable");
     }
 
     /** The relay and its upkeep for this instance; each instance has its own relay id. */
@@ -214,12 +233,13 @@ public final class GatewayApp {
      * claiming and waits a bounded time for its batch in flight; rows sent but not yet recorded are
      * sent again after their lease by the next relay, and the streams app drops the copies by
      * eventId. Then the pool, if this app owns it. Each step runs whatever the one before did.
-     * Calling it again does nothing.
+     * Calling it again does nothing once the first call has returned; a call made meanwhile waits for it.
      */
-    public void stop() {
-        if (stopped.getAndSet(true)) {
+    public synchronized void stop() {
+        if (stopped) {
             return;
         }
+        stopped = true;
         stopDelay.pause();
         try {
             ApiServer.stop(javalin);
@@ -232,9 +252,21 @@ public final class GatewayApp {
                 if (ownedDataSource != null) {
                     ownedDataSource.close();
                 }
+                terminated.countDown();
             }
         }
         log.info("Order gateway stopped");
+    }
+
+    /**
+     * Blocks until {@link #stop()} has run or the outbox relay has stopped on a failure, which leaves
+     * the gateway not ready and running until it is stopped.
+     *
+     * @return whether the relay failed
+     */
+    public boolean awaitTermination() throws InterruptedException {
+        terminated.await();
+        return relayFailed;
     }
 
     public int port() {

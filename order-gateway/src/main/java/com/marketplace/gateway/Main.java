@@ -8,7 +8,11 @@ import com.marketplace.kafka.topics.TopicsRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the gateway from environment variables (docs/architecture.md, "Configuration and ports"); stops it on SIGTERM/Ctrl-C. */
+/**
+ * Starts the gateway from environment variables (docs/architecture.md, "Configuration and ports");
+ * stops it on SIGTERM/Ctrl-C. Exits with 2 on an invalid configuration, and with 1 when it cannot
+ * start or, after a stop, when its outbox relay failed.
+ */
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -16,7 +20,7 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         GatewayConfig config;
         try {
             config = GatewayConfig.fromEnv(System.getenv());
@@ -25,17 +29,27 @@ public final class Main {
             return;
         }
         log.info("Starting order gateway with {}", config);
+        GatewayApp app;
         try {
-            GatewayApp app = GatewayApp.create(config).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "gateway-shutdown"));
+            app = GatewayApp.create(config).start();
         } catch (ConfigException e) {
             exitInvalid(e); // a setting only the start can judge (a DB_URL none of the gateway's JDBC drivers takes)
+            return;
         } catch (CoPartitioningException | TopicsRefusedException e) {
             log.error("Order gateway refuses to start: {}", e.getMessage());
             System.exit(1);
+            return;
         } catch (RuntimeException e) {
             log.error("Order gateway failed to start: {}", config.redacted(StartupFailure.describe(e)));
             log.debug("start-up failure", e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "gateway-shutdown"));
+        if (app.awaitTermination()) {
+            // as the streams app does when its client dies: a supervisor restarts the process
+            log.error("Order gateway stopping with exit code 1: its outbox relay failed");
+            app.stop();
             System.exit(1);
         }
     }

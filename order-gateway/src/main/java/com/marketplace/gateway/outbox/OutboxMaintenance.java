@@ -100,11 +100,17 @@ public final class OutboxMaintenance implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs one upkeep task, which never throws: a scheduled task that throws is never run again, so
+     * an {@link Error} too is logged and the next run comes as planned, as the lease keeper's does.
+     */
     private static void quietly(String what, Runnable task) {
         try {
             task.run();
         } catch (RuntimeException e) {
             log.warn("Outbox {} failed: {}", what, e.toString());
+        } catch (Error e) {
+            log.error("Outbox {} failed", what, e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -104,6 +105,11 @@ public final class OutboxModule implements AutoCloseable {
         try (Admin admin = Admin.create(TopicProvisioner.adminProperties(kafkaProps, timeout))) {
             TopicProvisioner.withPipelineRetention(admin, topicPartitions, replication).provisionOrderTopics(timeout);
         }
+    }
+
+    /** Completes with what stopped the relay, should one of its threads fail ({@link OutboxRelay#failure()}). */
+    public CompletionStage<Throwable> relayFailure() {
+        return relay.failure();
     }
 
     /** Asks the relay for a claim round (e.g. after a FAILED row was put back to PENDING). */

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -88,6 +90,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Runs {@link #completeLoop()}: awaits the acknowledgements and records them. */
     private final ExecutorService completer;
     private final AtomicBoolean started = new AtomicBoolean();
+    /** Completed with what stopped one of the loops, should one end by throwing. */
+    private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     /** Batches handed to the producer and not yet taken by the completer, in order of sending. */
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new LinkedBlockingQueue<>();
     /**
@@ -151,7 +155,17 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             wake(); // a claimer between rounds ends now and releases the rows handed to it
             log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once their"
                     + " leases lapse", settings.relayId(), loop, e);
+            failure.complete(e);
         }
+    }
+
+    /**
+     * Completes with the throwable that stopped the relay, when one of its loops ends by throwing
+     * (see {@link #stoppingOnError}); a relay that is closed, or runs on, never completes it. The
+     * gateway reports not ready from then on and its process exits (docs/architecture.md, "The relay in detail").
+     */
+    public CompletionStage<Throwable> failure() {
+        return failure.copy();
     }
 
     /**

@@ -1,17 +1,21 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderCreated;
+import com.marketplace.gateway.GatewayApp;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.outbox.PublishedEvents.Published;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -20,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +106,48 @@ class GatewayRelayIT {
         } finally {
             broker.start();
         }
+    }
+
+    @Test
+    void aGatewayWhoseRelayFailsReportsNotReadyAndEndsItsWaitWhileOrdersStayInTheOutbox() throws Exception {
+        // Given a gateway whose relay's claiming thread fails with an Error (as when memory runs out)
+        // the first time it asks for a connection
+        DataSource failingInTheRelay = failingOnThreads(TestDatabase.dataSource(), "outbox-relay-gateway-");
+        GatewayApp app = GatewayApp.create(relayConfig(Map.of()), failingInTheRelay, OutboxNotifier.NONE);
+        try (RunningGateway gateway = RunningGateway.of(app.start(0))) {
+            // Then the gateway reports not ready, naming its relay, and its wait ends with the relay's failure
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.get("/health/ready").statusCode() == 503);
+            assertThat(gateway.get("/health/ready").body()).contains("the outbox relay stopped after a failure");
+            assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), app::awaitTermination)).isTrue();
+
+            // and an order taken meanwhile is committed with its event unleased, for any other relay to send
+            assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(77)).statusCode()).isEqualTo(201);
+            assertThat(OutboxFixtures.countByStatus(OutboxStatus.PENDING)).isEqualTo(1);
+            assertThat(OutboxFixtures.column("claimed_by", onlyEventId())).isEmpty();
+        }
+    }
+
+    @Test
+    void aStoppedGatewaysWaitEndsWithoutAFailure() {
+        RunningGateway gateway = RunningGateway.start(relayConfig(Map.of()), OutboxNotifier.NONE);
+        gateway.close();
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), gateway.app()::awaitTermination)).isFalse();
+    }
+
+    /** {@code dataSource}, except that threads named {@code threadPrefix}… get an Error for a connection. */
+    private static DataSource failingOnThreads(DataSource dataSource, String threadPrefix) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    boolean failing = Thread.currentThread().getName().startsWith(threadPrefix);
+                    if (failing && method.getName().equals("getConnection")) {
+                        throw new LinkageError("simulated failure of the relay's thread");
+                    }
+                    try {
+                        return method.invoke(dataSource, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

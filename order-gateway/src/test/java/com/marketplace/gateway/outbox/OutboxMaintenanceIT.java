@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,36 @@ class OutboxMaintenanceIT {
                     assertThat(registry.get("outbox.pending").gauge().value()).isEqualTo(3.0));
         } finally {
             endCleanup.countDown();
+            maintenance.close();
+        }
+    }
+
+    @Test
+    void anErrorInOneBacklogRefreshDoesNotStopTheNext() throws Exception {
+        // Given a store whose first transaction ends in an Error (as when memory runs out)
+        insert(2, "PENDING", null);
+        OutboxTransactions store = OutboxFixtures.store();
+        AtomicInteger calls = new AtomicInteger();
+        OutboxTransactions failingFirst = new OutboxTransactions() {
+            @Override
+            public <T> T inTransaction(Function<OutboxStore, T> work) {
+                if (calls.getAndIncrement() == 0) {
+                    throw new LinkageError("simulated failure of a backlog refresh");
+                }
+                return store.inTransaction(work);
+            }
+        };
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboxMaintenance maintenance = new OutboxMaintenance(failingFirst, new OutboxMetrics(registry, clock),
+                RETENTION, "instance-a", clock, Duration.ofMillis(50), Duration.ofHours(1));
+        try {
+            maintenance.start();
+
+            // Then the refreshes go on after it and the gauges show the backlog
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(registry.get("outbox.pending").gauge().value()).isEqualTo(2.0));
+            assertThat(calls.get()).isGreaterThan(1);
+        } finally {
             maintenance.close();
         }
     }
