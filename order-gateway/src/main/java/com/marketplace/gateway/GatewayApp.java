@@ -60,6 +60,7 @@ public final class GatewayApp {
     private final OrderService orderService;
     private final OutboxModule outbox;
     private final OutboxAdmin outboxAdmin;
+    private final DatabaseHealth database;
     private final StopDelay stopDelay;
     private boolean stopped;
     /** Counted down when {@link #stop()} has run, or when the outbox relay stopped on a failure. */
@@ -93,8 +94,8 @@ public final class GatewayApp {
         this.orderService = new OrderService(orderTransactions(tx, handoff), new JdbcOrderIdBlocks(tx), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
         this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier);
-        DatabaseHealth database = new DatabaseHealth(dataSource);
-        this.stopDelay = new StopDelay(config.shutdownDelay(), () -> readiness(database));
+        this.database = new DatabaseHealth(dataSource);
+        this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
         this.javalin = createJavalin();
     }
 
@@ -102,7 +103,7 @@ public final class GatewayApp {
      * Ready while the database answers, unless the relay has stopped on a failure: this instance's
      * orders would then wait for another instance's relay, or for its restart.
      */
-    private Readiness readiness(DatabaseHealth database) {
+    private Readiness readiness() {
         if (relayFailed) {
             return Readiness.down("the outbox relay stopped after a failure");
         }
@@ -184,8 +185,13 @@ public final class GatewayApp {
      * @throws CoPartitioningException when the two order topics have different partition counts;
      *         nothing is started, and the relay's producer and a pool this app owns are closed (as they
      *         are when the HTTP port cannot be bound)
+     * @throws IllegalStateException   when {@link #stop()} came first; a stop called while this runs
+     *                                 waits for it to end
      */
-    public GatewayApp start(int port) {
+    public synchronized GatewayApp start(int port) {
+        if (stopped) {
+            throw new IllegalStateException("stopped before it started");
+        }
         if (outbox != null) {
             try {
                 outbox.prepareTopics();
@@ -232,7 +238,8 @@ public final class GatewayApp {
      * them) are answered within {@link ApiServer#DEFAULT_STOP_GRACE}. Then the relay: it stops
      * claiming and waits a bounded time for its batch in flight; rows sent but not yet recorded are
      * sent again after their lease by the next relay, and the streams app drops the copies by
-     * eventId. Then the pool, if this app owns it. Each step runs whatever the one before did.
+     * eventId. Then the database check's thread, and the pool if this app owns it. Each step runs
+     * whatever the one before did.
      * Calling it again does nothing once the first call has returned; a call made meanwhile waits for it.
      */
     public synchronized void stop() {
@@ -249,6 +256,7 @@ public final class GatewayApp {
                     outbox.close();
                 }
             } finally {
+                database.close();
                 if (ownedDataSource != null) {
                     ownedDataSource.close();
                 }

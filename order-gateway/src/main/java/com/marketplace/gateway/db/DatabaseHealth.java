@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * readiness probe must not wait that long (probes give up after a second or two and would see a hang,
  * not a "no"). At most one check runs at a time; callers that arrive meanwhile wait for its answer.
  */
-public final class DatabaseHealth {
+public final class DatabaseHealth implements AutoCloseable {
 
     /** Longest time {@link #isReachable()} takes. */
     public static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
@@ -47,12 +48,18 @@ public final class DatabaseHealth {
         } catch (TimeoutException e) {
             log.warn("Database not reachable: no valid connection within {}", ANSWER_WITHIN);
             return false;
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | RejectedExecutionException e) { // the check failed, or closed
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Ends the checking thread; from then on the database reads as not reachable. */
+    @Override
+    public void close() {
+        checker.shutdownNow();
     }
 
     private synchronized Future<Boolean> currentCheck() {

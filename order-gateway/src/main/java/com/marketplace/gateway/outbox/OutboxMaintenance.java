@@ -81,7 +81,8 @@ public final class OutboxMaintenance implements AutoCloseable {
         Instant cutoff = now.minus(retention);
         int total = 0;
         OutboxStore.CleanupPage page = new OutboxStore.CleanupPage(0, 0, true);
-        while (page.more() && clock.instant().isBefore(leaseUntil)) {
+        // close() interrupts this thread, which the pool's admission lets through when it has room
+        while (page.more() && clock.instant().isBefore(leaseUntil) && !Thread.currentThread().isInterrupted()) {
             long afterId = page.lastId();
             page = outbox.inTransaction(store -> store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH));
             total += page.deleted();

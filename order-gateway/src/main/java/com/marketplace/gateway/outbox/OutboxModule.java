@@ -124,8 +124,11 @@ public final class OutboxModule implements AutoCloseable {
 
     @Override
     public void close() {
-        maintenance.close();
-        relay.close();
-        producerMetrics.close();
+        try {
+            maintenance.close();
+            relay.close();
+        } finally {
+            producerMetrics.close(); // also when the relay's producer, closed by a thread interrupted, threw
+        }
     }
 }

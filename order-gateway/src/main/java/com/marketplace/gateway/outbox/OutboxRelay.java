@@ -244,8 +244,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             }
         }
         if (!unleasedAggregates.isEmpty()) {
-            long now = System.nanoTime();
-            unleasedAggregates.forEach(aggregate -> awaited.put(aggregate, now));
+            if (sendingRounds) { // only the rounds forget them: before the first, the first claim takes every row
+                long now = System.nanoTime();
+                unleasedAggregates.forEach(aggregate -> awaited.put(aggregate, now));
+            }
             claimWanted.set(true);
         }
         wake();
@@ -418,10 +420,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * later events of its orders out of the next claim.
      */
     private void loop() {
-        prepare();
-        lastClaimNanos = System.nanoTime();
-        sendingRounds = running;
         try {
+            prepare();
+            lastClaimNanos = System.nanoTime();
+            sendingRounds = running;
             rounds();
         } finally {
             // ended by close() or by an interrupt: either way this relay sends nothing more
@@ -690,8 +692,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             } catch (RuntimeException e) {
                 log.warn("Outbox relay not ready yet ({} attempts): {}", consecutiveErrors.incrementAndGet(),
                         e.toString());
-                awaitWakeup(idleWait());
+                awaitClose(idleWait());
             }
+        }
+    }
+
+    /**
+     * Waits {@code timeout}, cut short only by {@link #close()}: the wake-ups that order commits send
+     * ask for a round, and must not turn a back-off into an attempt per order.
+     */
+    private void awaitClose(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long left = timeout.toNanos(); running && left > 0; left = deadline - System.nanoTime()) {
+            awaitWakeup(Duration.ofNanos(left));
         }
     }
 
@@ -705,7 +718,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     private void awaitWakeup(Duration timeout) {
         try {
-            if (wakeup.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (wakeup.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 wakeup.drainPermits();
             }
         } catch (InterruptedException e) {
@@ -737,6 +750,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
         leases.close();
         publisher.close();
+    }
+
+    /** How many orders' unleased rows the relay remembers as awaiting a claim round ({@link #awaited}). */
+    int awaitedOrders() {
+        return awaited.size();
     }
 
     /** Renews the lease on the rows in flight now, as the renewer thread does every third of a lease. */

@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -128,10 +130,31 @@ class GatewayRelayIT {
     }
 
     @Test
-    void aStoppedGatewaysWaitEndsWithoutAFailure() {
+    void aStoppedGatewayEndsItsThreadsAndItsWaitAndCannotBeStartedAgain() {
+        // Given a gateway with its relay that has answered a readiness check
+        long before = gatewayThreads();
         RunningGateway gateway = RunningGateway.start(relayConfig(Map.of()), OutboxNotifier.NONE);
+        assertThat(gateway.get("/health/ready").statusCode()).isEqualTo(200);
+        assertThat(gatewayThreads()).isGreaterThan(before);
+
+        // When it is stopped
         gateway.close();
+
+        // Then its wait ends without a failure, none of its threads is left, and it does not start again
         assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), gateway.app()::awaitTermination)).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayThreads() <= before);
+        assertThatThrownBy(() -> gateway.app().start(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stopped before it started");
+    }
+
+    /** Live threads of the gateway's own: the database check's and the relay's. */
+    private static long gatewayThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> Set.of("database-health", "outbox-backlog-counts", "outbox-cleanup").contains(name)
+                        || name.startsWith("outbox-relay-gateway-") || name.startsWith("outbox-relay-acks-gateway-")
+                        || name.startsWith("outbox-lease-gateway-"))
+                .count();
     }
 
     /** {@code dataSource}, except that threads named {@code threadPrefix}… get an Error for a connection. */

@@ -24,7 +24,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -327,6 +330,48 @@ class OutboxRelayIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> "PROCESSED".equals(OutboxFixtures.statusOf(first.eventId()))
                 && "PROCESSED".equals(OutboxFixtures.statusOf(second.eventId())));
         assertThat(OutboxFixtures.heldBy("relay-failing")).isZero();
+    }
+
+    @Test
+    void aRelayThatCannotPrepareItsTopicsBacksOffWhateverTheCommitsAndRemembersNoOrder() {
+        // Given a relay whose work before its first round fails every time (the brokers refuse the topics)
+        AtomicInteger attempts = new AtomicInteger();
+        OutboxRelay relay = newRelay(settings("relay-unprepared"), Clock.systemUTC()).beforeFirstRound(() -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("topics refused");
+        });
+        relay.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 1);
+
+        // When orders commit rows it did not lease, one every 5 ms for a second
+        long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        for (int order = 1; System.nanoTime() < end; order++) {
+            relay.committed(List.of(), Set.of(String.valueOf(order)));
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+
+        // Then it kept its back-off (200 ms doubling: at most four attempts in that time, not one per
+        // commit) and holds nothing per order: the first round, whenever it comes, claims every row
+        assertThat(attempts.get()).isBetween(1, 4);
+        assertThat(relay.awaitedOrders()).isZero();
+    }
+
+    @Test
+    void aRelayWhosePreparationFailsWithAnErrorEndsBothOfItsThreads() {
+        // Given a relay whose work before its first round throws an Error
+        String relayId = "relay-error-in-prepare";
+        OutboxRelay relay = newRelay(settings(relayId).withLease(Duration.ofSeconds(2)), Clock.systemUTC())
+                .beforeFirstRound(() -> {
+                    throw new LinkageError("simulated failure before the first round");
+                });
+        relay.start();
+        assertThat(relay.failure().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join())
+                .isInstanceOf(LinkageError.class);
+
+        // When it is closed, then neither its claiming nor its recording thread is left waiting
+        relay.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().endsWith(relayId) && thread.isAlive()));
     }
 
     @Test
