@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link QueryPaths#FORWARDED_HEADER} with this instance's address and the shared
  * {@link InstanceSecret}, by which the receiver knows it comes from another instance. Only the query
  * API's own 404 ({@link QueryPaths#NOT_KNOWN_HEADER}) means "no value"; any other answer but 200 is
- * unavailable, so a sum is never made without an owner's part.
+ * unavailable, so a sum is never made without an owner's part, and so is an answer longer than
+ * {@link #MAX_ANSWER_BYTES}.
  *
  * <p>At most {@code maxInFlightPerOwner} forwarded queries wait for one owner at a time; more are
  * unavailable at once. An owner that stops answering without closing its connections then holds
@@ -46,6 +47,11 @@ public final class HttpForwarder implements Forwarder {
      * milliseconds takes thousands a second within it, one that does not answer holds 16 threads.
      */
     public static final int DEFAULT_MAX_IN_FLIGHT_PER_OWNER = 16;
+    /**
+     * The longest answer read from another instance ({@link BoundedBody}); the longest an instance
+     * sends, a day of per-minute counts, is some 100 KB.
+     */
+    static final long MAX_ANSWER_BYTES = 1 << 20;
 
     private final HttpClient client;
     private final String self;
@@ -100,7 +106,7 @@ public final class HttpForwarder implements Forwarder {
         }
         CompletableFuture<HttpResponse<byte[]>> exchange;
         try {
-            exchange = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+            exchange = client.sendAsync(request, BoundedBody.atMost(MAX_ANSWER_BYTES));
         } catch (RuntimeException e) {
             permits.release();
             return CompletableFuture.failedFuture(new StoreUnavailableException("instance " + host

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +70,52 @@ class HttpForwarderTest {
 
         assertThat(forwarder.get(owner, PATH, Map.class)).contains(Map.of("PENDING", 3));
         assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void anAnswerLongerThanTheLimitIsUnavailableWhetherItsLengthIsDeclaredOrNot() throws IOException {
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(10));
+        int limit = (int) HttpForwarder.MAX_ANSWER_BYTES;
+        // up to the limit an answer is read, a field of a later version and all
+        HostInfo atTheLimit = startPeer("127.0.0.1", 200, answerOfLength(limit));
+        assertThat(forwarder.get(atTheLimit, PATH, Map.class)).hasValueSatisfying(
+                counts -> assertThat(counts).containsEntry("PENDING", 3));
+        peer.stop(0);
+
+        // one byte more with its Content-Length: refused before its body is read
+        HostInfo declared = startPeer("127.0.0.1", 200, answerOfLength(limit + 1));
+        assertThatThrownBy(() -> forwarder.get(declared, PATH, Map.class))
+                .isInstanceOf(StoreUnavailableException.class);
+        peer.stop(0);
+
+        // sent in chunks without a length, and without end: refused once past the limit
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        peer.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[64 * 1024];
+            Arrays.fill(chunk, (byte) 'a');
+            try (var body = exchange.getResponseBody()) {
+                body.write("{\"PENDING\":3,\"later\":\"".getBytes(StandardCharsets.UTF_8));
+                for (int sent = 0; sent < 64 * limit; sent += chunk.length) {
+                    body.write(chunk);
+                }
+            } catch (IOException cut) {
+                // the forwarder stopped reading: what the test expects
+            }
+        });
+        peer.start();
+        HostInfo endless = new HostInfo("127.0.0.1", peer.getAddress().getPort());
+        assertThatThrownBy(() -> forwarder.get(endless, PATH, Map.class))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageNotContaining("in time");
+    }
+
+    /** A status-count answer with a field of a later version that makes it {@code length} bytes long. */
+    private static String answerOfLength(int length) {
+        String head = "{\"PENDING\":3,\"later\":\"";
+        String tail = "\"}";
+        return head + "a".repeat(length - head.length() - tail.length()) + tail;
     }
 
     @Test
