@@ -35,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class StreamsApp {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final StreamsAppConfig config;
+    private final PrefetchingClientSupplier clients;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry meterRegistry;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -80,8 +82,9 @@ public final class StreamsApp {
         this.config = Objects.requireNonNull(config, "config");
         StatusCountLocks statusCountLocks = new StatusCountLocks();
         DroppedDuplicates droppedDuplicates = new DroppedDuplicates();
-        this.streams = new KafkaStreams(OrderTopology.build(config, statusCountLocks, droppedDuplicates),
-                config.toStreamsProperties());
+        Topology topology = OrderTopology.build(config, statusCountLocks, droppedDuplicates);
+        this.clients = new PrefetchingClientSupplier(topology.describe(), config.applicationId());
+        this.streams = new KafkaStreams(topology, config.toStreamsProperties(), clients);
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         registerDedupeDrops(droppedDuplicates);
@@ -152,6 +155,9 @@ public final class StreamsApp {
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
         log.info("streams state {} -> {}", oldState, newState);
+        if (newState == KafkaStreams.State.RUNNING) {
+            clients.running();
+        }
         if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
             terminated.countDown();
         }
@@ -191,6 +197,8 @@ public final class StreamsApp {
         } catch (RuntimeException | Error e) {
             try {
                 stop();
+                // a stop() that ran while this started may have come before the warm-up or the server it began
+                endStartedWork();
             } catch (RuntimeException stopping) {
                 e.addSuppressed(stopping); // the start's own failure is the one to report
             }
@@ -198,9 +206,20 @@ public final class StreamsApp {
         }
     }
 
+    /** Stops the JIT warm-up and the HTTP server, whichever of them runs; both stops may be repeated. */
+    private void endStartedWork() {
+        JitWarmUp current = warmUp;
+        if (current != null) {
+            current.stop();
+        }
+        ApiServer.stop(javalin);
+    }
+
     private StreamsApp startChecked(int port, TopicCheck topics, RocksDbLibrary rocksDb) {
         warmUp = JitWarmUp.begin(config, rocksDb, this::processedRealEvents);
         ApiServer.start(javalin, config.httpHost(), port);
+        // stop() begins by setting the flag: one that ran before the server started is seen here
+        requireNotStopped();
         topics.await();
         rocksDb.await();
         log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),

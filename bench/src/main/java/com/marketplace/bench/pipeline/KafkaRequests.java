@@ -13,13 +13,14 @@ import java.util.function.Predicate;
  * subtracted, per order they show how each client batches at that load; the broker's CPU follows
  * the number of requests more than the number of records. The measuring consumer's fetches
  * ({@link RecordArrivals}) are counted apart: the broker serves them too, though a deployment has
- * no such client.
+ * no such client. The time the stream threads' sends waited for a topic's partitions
+ * ({@code metadata-wait-time-ns-total} of their producers) is read alongside.
  */
 record KafkaRequests(double relayRequests, double relayRecords, double fetches, double streamsRequests,
-        double streamsRecords, double commits, double measuringFetches) {
+        double streamsRecords, double commits, double measuringFetches, double streamsMetadataWaitNanos) {
 
     /** For a result read without services (tests). */
-    static final KafkaRequests NONE = new KafkaRequests(0, 0, 0, 0, 0, 0, 0);
+    static final KafkaRequests NONE = new KafkaRequests(0, 0, 0, 0, 0, 0, 0, 0);
 
     /** The samples of the stream threads' own consumers: not the restore consumer, not per topic. */
     static final Predicate<String> MAIN_CONSUMER = line -> line.contains("StreamThread-") && !line.contains("topic=");
@@ -33,7 +34,8 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
                 sum(s, "kafka_consumer_fetch_manager_fetch_total", MAIN_CONSUMER),
                 sum(s, "kafka_producer_request_total", line -> true),
                 sum(s, "kafka_producer_record_send_total", line -> true),
-                sum(s, "kafka_stream_thread_commit_total", line -> true), arrivals.fetches());
+                sum(s, "kafka_stream_thread_commit_total", line -> true), arrivals.fetches(),
+                sum(s, "kafka_producer_metadata_wait_time_ns_total", line -> true));
     }
 
     /** The requests since {@code before}. */
@@ -41,7 +43,7 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
         return new KafkaRequests(relayRequests - before.relayRequests, relayRecords - before.relayRecords,
                 fetches - before.fetches, streamsRequests - before.streamsRequests,
                 streamsRecords - before.streamsRecords, commits - before.commits,
-                measuringFetches - before.measuringFetches);
+                measuringFetches - before.measuringFetches, streamsMetadataWaitNanos - before.streamsMetadataWaitNanos);
     }
 
     /** Per 100 orders, in words for the report. */
@@ -52,6 +54,7 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
                 + Figure.format(fetches * per100) + ", produce requests " + Figure.format(streamsRequests * per100)
                 + " (records per request " + Figure.format(streamsRecords / Math.max(1, streamsRequests))
                 + ") and commits " + Figure.format(commits * per100) + "; the measuring consumer's fetches "
-                + Figure.format(measuringFetches * per100);
+                + Figure.format(measuringFetches * per100) + ". The stream threads' sends waited "
+                + Figure.format(streamsMetadataWaitNanos / 1e6) + " ms in all for topic metadata";
     }
 }
