@@ -214,11 +214,17 @@ public final class GatewayApp {
 
     /** What {@link #start(int)} built and may not leave running when it fails: the relay's producer and an owned pool. */
     private void closeOnFailedStart() {
-        if (outbox != null) {
-            outbox.close();
-        }
-        if (ownedDataSource != null) {
-            ownedDataSource.close();
+        stopped = true; // what it built is closed: it does not start again, and a stop has nothing left to do
+        try {
+            if (outbox != null) {
+                outbox.close();
+            }
+        } finally {
+            database.close();
+            if (ownedDataSource != null) {
+                ownedDataSource.close();
+            }
+            terminated.countDown();
         }
     }
 

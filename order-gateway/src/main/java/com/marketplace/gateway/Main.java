@@ -49,8 +49,11 @@ public final class Main {
         if (app.awaitTermination()) {
             // as the streams app does when its client dies: a supervisor restarts the process
             log.error("Order gateway stopping with exit code 1: its outbox relay failed");
-            app.stop();
-            System.exit(1);
+            try {
+                app.stop();
+            } finally {
+                System.exit(1);
+            }
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.function.Predicate;
  * subtracted, per order they show how each client batches at that load; the broker's CPU follows
  * the number of requests more than the number of records. The measuring consumer's fetches
  * ({@link RecordArrivals}) are counted apart: the broker serves them too, though a deployment has
- * no such client. The time the stream threads' sends waited for a topic's partitions
- * ({@code metadata-wait-time-ns-total} of their producers) is read alongside.
+ * no such client. The time the streams app's producers waited for a topic's partitions
+ * ({@code metadata-wait-time-ns-total}: the stream threads' sends, and the instance's own requests
+ * for them ahead of the first send when they fall in the window) is read alongside.
  */
 record KafkaRequests(double relayRequests, double relayRecords, double fetches, double streamsRequests,
         double streamsRecords, double commits, double measuringFetches, double streamsMetadataWaitNanos) {
@@ -54,7 +55,7 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
                 + Figure.format(fetches * per100) + ", produce requests " + Figure.format(streamsRequests * per100)
                 + " (records per request " + Figure.format(streamsRecords / Math.max(1, streamsRequests))
                 + ") and commits " + Figure.format(commits * per100) + "; the measuring consumer's fetches "
-                + Figure.format(measuringFetches * per100) + ". The stream threads' sends waited "
+                + Figure.format(measuringFetches * per100) + ". The streams app's producers waited "
                 + Figure.format(streamsMetadataWaitNanos / 1e6) + " ms in all for topic metadata";
     }
 }

@@ -148,14 +148,17 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         try {
             body.run();
         } catch (Throwable e) {
-            running = false;
-            sendingRounds = false;
-            leases.close();
-            unrecorded.release(UNRECORDED_BATCHES);
-            wake(); // a claimer between rounds ends now and releases the rows handed to it
-            log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once their"
-                    + " leases lapse", settings.relayId(), loop, e);
-            failure.complete(e);
+            try {
+                running = false;
+                sendingRounds = false;
+                leases.close();
+                unrecorded.release(UNRECORDED_BATCHES);
+                wake(); // a claimer between rounds ends now and releases the rows handed to it
+                log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once"
+                        + " their leases lapse", settings.relayId(), loop, e);
+            } finally { // told even when the steps above fail too, as they may when memory has run out
+                failure.complete(e);
+            }
         }
     }
 
