@@ -138,7 +138,8 @@ class DockerComposeIT {
     void servicesThatExitOnAFailureAreRestarted() throws IOException {
         // a gateway whose relay failed, or a streams instance whose client died, exits with code 1
         for (Service service : ourServices()) {
-            assertThat(service.node().path("restart").asText()).as(service.name() + ": restart").isEqualTo("on-failure");
+            assertThat(service.node().path("restart").asText()).as(service.name() + ": restart")
+                    .isEqualTo("on-failure");
         }
     }
 

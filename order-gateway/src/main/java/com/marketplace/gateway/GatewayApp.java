@@ -212,9 +212,14 @@ public final class GatewayApp {
         return this;
     }
 
-    /** What {@link #start(int)} built and may not leave running when it fails: the relay's producer and an owned pool. */
+    /** What {@link #start(int)} built and may not leave running when it fails: the relay's producer, an owned pool. */
     private void closeOnFailedStart() {
         stopped = true; // what it built is closed: it does not start again, and a stop has nothing left to do
+        closeBackgroundParts();
+    }
+
+    /** The relay, the database check's thread and an owned pool, each whatever the one before did; then the end. */
+    private void closeBackgroundParts() {
         try {
             if (outbox != null) {
                 outbox.close();
@@ -257,17 +262,7 @@ public final class GatewayApp {
         try {
             ApiServer.stop(javalin);
         } finally {
-            try {
-                if (outbox != null) {
-                    outbox.close();
-                }
-            } finally {
-                database.close();
-                if (ownedDataSource != null) {
-                    ownedDataSource.close();
-                }
-                terminated.countDown();
-            }
+            closeBackgroundParts();
         }
         log.info("Order gateway stopped");
     }

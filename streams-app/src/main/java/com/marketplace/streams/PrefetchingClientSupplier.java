@@ -46,7 +46,7 @@ final class PrefetchingClientSupplier implements KafkaClientSupplier {
         thread.start();
     };
 
-    /** For the topics {@code topology} writes, its changelogs named as Kafka Streams names them for {@code applicationId}. */
+    /** For the topics {@code topology} writes, its changelogs named as Kafka Streams names them for an application. */
     PrefetchingClientSupplier(TopologyDescription topology, String applicationId) {
         this.topics = writtenTopics(topology, applicationId);
     }
@@ -65,10 +65,6 @@ final class PrefetchingClientSupplier implements KafkaClientSupplier {
             }
         }
         return Set.copyOf(written);
-    }
-
-    Set<String> topics() {
-        return topics;
     }
 
     /** The instance is {@code RUNNING}: its producers, those built from now on too, ask for the topics. */
