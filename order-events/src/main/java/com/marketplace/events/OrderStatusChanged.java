@@ -21,8 +21,8 @@ public record OrderStatusChanged(
     public OrderStatusChanged {
         Payloads.requirePositive(orderId, "orderId");
         Payloads.requirePositive(buyerId, "buyerId");
-        Payloads.requireText(orderNumber, "orderNumber", Payloads.MAX_ORDER_NUMBER_LENGTH);
-        Payloads.requireText(buyerEmail, "buyerEmail", Payloads.MAX_EMAIL_LENGTH);
+        Payloads.requireText(orderNumber, "orderNumber", MAX_ORDER_NUMBER_LENGTH);
+        Payloads.requireText(buyerEmail, "buyerEmail", MAX_BUYER_EMAIL_LENGTH);
         sellerIds = Payloads.requirePositiveIds(sellerIds, "sellerIds");
         Objects.requireNonNull(previousStatus, "previousStatus");
         Objects.requireNonNull(status, "status");

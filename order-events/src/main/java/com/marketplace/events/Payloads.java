@@ -18,16 +18,6 @@ final class Payloads {
      * {@code DECIMAL(19,2)} (architecture.md, "Order gateway HTTP API").
      */
     static final int MAX_AMOUNT_INTEGER_DIGITS = 17;
-    /**
-     * The longest e-mail address an order can have ({@link OrderEventPayload#MAX_BUYER_EMAIL_LENGTH}).
-     * Text fields are bounded because the streams app copies them into its outputs and state values:
-     * an event of a megabyte that is nearly all e-mail address would make an output or changelog
-     * record larger than the producer takes, which fails the exactly-once transaction on every
-     * instance that takes the task over.
-     */
-    static final int MAX_EMAIL_LENGTH = OrderEventPayload.MAX_BUYER_EMAIL_LENGTH;
-    /** The longest order number an order can have ({@link OrderEventPayload#MAX_ORDER_NUMBER_LENGTH}). */
-    static final int MAX_ORDER_NUMBER_LENGTH = OrderEventPayload.MAX_ORDER_NUMBER_LENGTH;
     /** The earliest instant an event may carry: the first of the four-digit years. */
     static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
     /** The latest instant an event may carry: the end of the four-digit years. */

@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapper {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
-    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final ProblemResponses problems;
 
@@ -64,7 +63,7 @@ public final class ErrorMapper {
      */
     private void outcomeUnknown(OutcomeUnknownException e, Context ctx) {
         log.warn("Outcome unknown serving {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
-        String detail = ctx.header(IDEMPOTENCY_KEY) != null
+        String detail = ctx.header(OrderController.IDEMPOTENCY_KEY_HEADER) != null
                 ? "the database did not confirm whether the order was created; sending the request again with"
                         + " the same Idempotency-Key is safe: it answers with the order if it was"
                 : "the database did not confirm whether the order was created; sending the request again may"

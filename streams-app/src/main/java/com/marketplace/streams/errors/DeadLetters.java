@@ -82,18 +82,19 @@ public final class DeadLetters {
     public static ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, String error,
                                                          String message, Source source) {
         Headers headers = headers(original, error, message, source);
-        byte[] keptKey = key;
         // the larger of key and value goes first
-        if (length(key) > length(value) && length(key) + length(value) + size(headers) > MAX_RECORD_BYTES) {
-            put(headers, EventHeaders.DLQ_KEY_OMITTED, Integer.toString(key.length));
-            keptKey = null;
-        }
+        byte[] keptKey = length(key) > length(value) && !fits(key, value, headers) ? omitKey(key, headers) : key;
         byte[] fitted = fit(keptKey, value, headers);
-        if (length(keptKey) + length(fitted) + size(headers) > MAX_RECORD_BYTES) {
-            put(headers, EventHeaders.DLQ_KEY_OMITTED, Integer.toString(key.length));
-            keptKey = null;
+        if (keptKey != null && !fits(keptKey, fitted, headers)) {
+            keptKey = omitKey(key, headers);
         }
         return new ProducerRecord<>(Topics.DLQ, null, null, keptKey, fitted, headers);
+    }
+
+    /** Says in {@code headers} that {@code key} is left out; returns the key the record keeps: none. */
+    private static byte[] omitKey(byte[] key, Headers headers) {
+        put(headers, EventHeaders.DLQ_KEY_OMITTED, Integer.toString(key.length));
+        return null;
     }
 
     /**
