@@ -19,16 +19,22 @@ public final class ClientInput {
 
     /** {@code raw} cut to {@link #MAX_ECHOED_CHARS} (then "…"), control characters as '?', quoted. */
     public static String quote(String raw) {
-        if (raw == null) {
-            return "''";
-        }
-        StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_ECHOED_CHARS) + 3).append('\'');
+        return raw == null ? "''" : "'" + excerpt(raw) + "'";
+    }
+
+    /**
+     * {@code raw} cut to {@link #MAX_ECHOED_CHARS} code points (then "…"; never between the two halves of
+     * a pair), control characters as '?', for a place that marks it as client input by itself (a field
+     * name in a validation error).
+     */
+    public static String excerpt(String raw) {
+        StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_ECHOED_CHARS) + 1);
         int end = raw.offsetByCodePoints(0, Math.min(raw.codePointCount(0, raw.length()), MAX_ECHOED_CHARS));
         raw.substring(0, end).codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         if (end < raw.length()) {
             out.append('…');
         }
-        return out.append('\'').toString();
+        return out.toString();
     }
 
     /**

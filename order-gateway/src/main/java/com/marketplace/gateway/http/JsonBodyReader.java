@@ -42,8 +42,6 @@ public final class JsonBodyReader {
     /** The longest a request body may take to arrive, however steadily it trickles in (else 408). */
     static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
 
-    private static final int MAX_FIELD_PATH = 100;
-
     private final ApiJson json;
 
     public JsonBodyReader(ApiJson json) {
@@ -206,10 +204,7 @@ public final class JsonBodyReader {
                 path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
             }
         }
-        if (path.length() > MAX_FIELD_PATH) {
-            path.setLength(MAX_FIELD_PATH);
-            path.append('…');
-        }
-        return path.length() == 0 ? "body" : path.toString();
+        // an unknown field's name is the client's own text
+        return path.length() == 0 ? "body" : ClientInput.excerpt(path.toString());
     }
 }
