@@ -20,27 +20,33 @@ public final class QueryParams {
     }
 
     /**
-     * The first value of {@code name} in the request's query string, empty for {@code ?name} or
+     * The value of {@code name} in the request's query string, empty for {@code ?name} or
      * {@code ?name=}, null when the parameter is absent.
      *
-     * @throws ProblemException 400 when the query string is not percent-encoded UTF-8
+     * @throws ProblemException 400 when the query string is not percent-encoded UTF-8, or when it
+     *         gives {@code name} more than once: which value the client meant cannot be known, so none
+     *         is taken (as for a header, {@link RequestHeaders#single})
      */
-    public static String first(Context ctx, String name) {
+    public static String single(Context ctx, String name) {
         String query = ctx.req().getQueryString();
         if (query == null) {
             return null;
         }
-        String first = null;
+        String found = null;
         for (String pair : query.split("&", -1)) {
             // every pair is decoded, so a malformed one is refused whichever parameter is asked for
             int equals = pair.indexOf('=');
             String key = decode(equals < 0 ? pair : pair.substring(0, equals));
             String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-            if (first == null && key.equals(name)) {
-                first = value;
+            if (key.equals(name)) {
+                if (found != null) {
+                    throw new ProblemException(ProblemType.MALFORMED_REQUEST,
+                            "query parameter " + name + " must be given at most once");
+                }
+                found = value;
             }
         }
-        return first;
+        return found;
     }
 
     /** Percent-decoding at the byte level: a character sent as such stands for its UTF-8 bytes. */

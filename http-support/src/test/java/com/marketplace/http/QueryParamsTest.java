@@ -28,7 +28,7 @@ class QueryParamsTest {
         app = ApiServer.with(json, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .routes(routes -> routes.get("/echo", ctx -> {
                     Map<String, Object> body = new HashMap<>();
-                    body.put("limit", QueryParams.first(ctx, "limit"));
+                    body.put("limit", QueryParams.single(ctx, "limit"));
                     json.ok(ctx, body);
                 }))
                 .build().start(0);
@@ -49,11 +49,21 @@ class QueryParamsTest {
     @Test
     void valuesAreDecodedAsUtf8() throws Exception {
         assertThat(get("?limit=5", null).body()).isEqualTo("{\"limit\":\"5\"}");
-        assertThat(get("?other=1&limit=%C3%A9+x&limit=2", null).body()).isEqualTo("{\"limit\":\"é x\"}");
+        assertThat(get("?other=1&limit=%C3%A9+x&other=2", null).body()).isEqualTo("{\"limit\":\"é x\"}");
         assertThat(get("?limit", null).body()).isEqualTo("{\"limit\":\"\"}");
         assertThat(get("?li%6Dit=7", null).body()).isEqualTo("{\"limit\":\"7\"}");
         assertThat(get("", null).body()).isEqualTo("{\"limit\":null}");
         assertThat(get("?other=1", null).body()).isEqualTo("{\"limit\":null}");
+    }
+
+    @Test
+    void aParameterGivenTwiceIsABadRequestWhateverItsValues() throws Exception {
+        for (String query : new String[] {"?limit=5&limit=1000", "?limit=5&limit=5", "?limit&limit=",
+            "?limit=1&li%6Dit=2"}) {
+            RawHttp.Answer answer = get(query, null);
+            assertThat(answer.status()).as(query).isEqualTo(400);
+            assertThat(answer.body()).as(query).contains("limit must be given at most once");
+        }
     }
 
     @Test

@@ -82,7 +82,7 @@ public final class AdminController {
     }
 
     private static int limit(Context ctx) {
-        String raw = QueryParams.first(ctx, "limit");
+        String raw = QueryParams.single(ctx, "limit");
         if (raw == null) {
             return DEFAULT_LIMIT;
         }

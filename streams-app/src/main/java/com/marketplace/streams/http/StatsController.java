@@ -68,8 +68,8 @@ public final class StatsController {
     /** {@code GET /api/v1/stats/orders-per-minute?from=ISO&to=ISO}. */
     public void ordersPerMinute(Context ctx) {
         Scope scope = scope(ctx);
-        Instant from = RequestParams.instant("from", QueryParams.first(ctx, "from"));
-        Instant to = RequestParams.instant("to", QueryParams.first(ctx, "to"));
+        Instant from = RequestParams.instant("from", QueryParams.single(ctx, "from"));
+        Instant to = RequestParams.instant("to", QueryParams.single(ctx, "to"));
         RequestParams.requireRange(from, to);
         ok(ctx, queries.ordersPerMinute(from, to, scope));
     }
@@ -94,7 +94,7 @@ public final class StatsController {
         if (origin(ctx) == Origin.CLIENT) {
             return Scope.ALL;
         }
-        String partitions = QueryParams.first(ctx, QueryPaths.PARTITIONS_PARAM);
+        String partitions = QueryParams.single(ctx, QueryPaths.PARTITIONS_PARAM);
         if (partitions == null) {
             throw new ProblemException(QueryApiProblems.INVALID_PARAMETER,
                     "a forwarded statistics query names its partitions");
