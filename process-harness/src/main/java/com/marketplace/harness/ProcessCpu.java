@@ -33,24 +33,29 @@ public final class ProcessCpu {
         return readStat(Path.of("/proc", Long.toString(pid), "stat"), false);
     }
 
+    /** A thread's name (Linux keeps the first 15 characters of a Java thread's) and its CPU seconds so far. */
+    public record ThreadTime(String name, double seconds) {
+    }
+
     /**
-     * CPU seconds per thread name of process {@code pid} (threads with the same name are summed;
-     * Linux keeps the first 15 characters of a Java thread's name).
+     * CPU seconds of each live thread of process {@code pid}, by thread id. A thread that ended is no
+     * longer listed; its CPU stays in the process's {@link #seconds}.
      */
-    public static Map<String, Double> threadSeconds(long pid) {
-        Map<String, Double> byName = new TreeMap<>();
+    public static Map<Long, ThreadTime> threadSeconds(long pid) {
+        Map<Long, ThreadTime> byId = new TreeMap<>();
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         try (Stream<Path> dirs = Files.list(tasks)) {
             for (Path task : dirs.toList()) {
                 String name = threadName(task);
                 if (name != null) {
-                    byName.merge(name, readStat(task.resolve("stat")), Double::sum);
+                    byId.put(Long.parseLong(task.getFileName().toString()),
+                            new ThreadTime(name, readStat(task.resolve("stat"))));
                 }
             }
         } catch (IOException e) {
-            return byName;
+            return byId;
         }
-        return byName;
+        return byId;
     }
 
     /** Busy and total CPU seconds of the whole machine so far (all cores), from {@code /proc/stat}. */

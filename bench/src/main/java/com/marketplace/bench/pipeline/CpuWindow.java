@@ -1,10 +1,9 @@
 package com.marketplace.bench.pipeline;
 
+import com.marketplace.bench.ThreadCpu;
 import com.marketplace.harness.ManagedProcess;
 import com.marketplace.harness.ProcessCpu;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,7 +38,7 @@ final class CpuWindow {
 
     private final Map<String, Long> pids;
     private final Map<String, Double> startCpu = new LinkedHashMap<>();
-    private final Map<String, Map<String, Double>> startThreads = new LinkedHashMap<>();
+    private final Map<String, Map<Long, ProcessCpu.ThreadTime>> startThreads = new LinkedHashMap<>();
     private final double[] startMachine;
     private final long startNanos;
 
@@ -67,22 +66,13 @@ final class CpuWindow {
         Map<String, Double> cores = new LinkedHashMap<>();
         Map<String, Map<String, Double>> threads = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
-            cores.put(name, (ProcessCpu.seconds(pid) - startCpu.get(name)) / wall);
-            threads.put(name, busiestThreads(startThreads.get(name), ProcessCpu.threadSeconds(pid), wall));
+            Map<Long, ProcessCpu.ThreadTime> threadsNow = ProcessCpu.threadSeconds(pid);
+            double used = ProcessCpu.seconds(pid) - startCpu.get(name);
+            cores.put(name, used / wall);
+            threads.put(name, ThreadCpu.busiest(startThreads.get(name), threadsNow, used, wall, 6));
         });
         int cpus = Runtime.getRuntime().availableProcessors();
         double busy = (machine[0] - startMachine[0]) / Math.max(1e-9, machine[1] - startMachine[1]);
         return new Usage(wall, cores, threads, busy, cpus);
-    }
-
-    private static Map<String, Double> busiestThreads(Map<String, Double> before, Map<String, Double> after, double wall) {
-        Map<String, Double> used = new LinkedHashMap<>();
-        List<Map.Entry<String, Double>> sorted = after.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0.0)) / wall))
-                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
-                .limit(6)
-                .toList();
-        sorted.forEach(e -> used.put(e.getKey(), e.getValue()));
-        return used;
     }
 }

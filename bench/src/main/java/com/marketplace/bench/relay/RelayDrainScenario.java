@@ -96,11 +96,14 @@ public final class RelayDrainScenario implements Scenario {
                 if (r == null) {
                     throw new IllegalStateException("Debezium did not drain the backlog; see " + engine.process().logFile());
                 }
-                double seconds = (Long.parseLong(r.getProperty("last.nanos")) - Long.parseLong(r.getProperty("warm.nanos"))) / 1e9;
+                long last = Long.parseLong(r.getProperty("last.nanos"));
+                double seconds = (last - Long.parseLong(r.getProperty("warm.nanos"))) / 1e9;
                 debezium = events / seconds;
-                debeziumDbCores = dbCpuDebezium.cores();
+                // over its whole drain (warm-up rows included), as the relay's below: its JVM's start-up is left
+                // out (System.nanoTime is the machine's monotonic clock, the same in both processes)
+                debeziumDbCores = dbCpuDebezium.cpuSeconds() / ((last - Long.parseLong(r.getProperty("first.nanos"))) / 1e9);
                 debeziumThreads = DebeziumProcess.threads(r);
-                debeziumCpuPerEvent = debeziumThreads.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / events;
+                debeziumCpuPerEvent = Double.parseDouble(r.getProperty("process.cpu.warm")) * 1e6 / events;
             }
             ThreadCpu dbCpu = ThreadCpu.begin(server.process().pid());
             RelayDrain drain = drainWithRelay(tx, bootstrap, warmup, events);

@@ -61,11 +61,22 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * servers, input records, result file, rounds (throughput only; default 1). Results: {@code <run>.rate}
  * events/s and {@code <run>.cpuMicros} stream-thread CPU per input (medians), {@code <run>.<i>.rate} and
  * {@code <run>.<i>.cpuMicros} of round i, {@code rounds}, {@code dedupe.<retention>.entries},
- * {@code rss.mb}, {@code heap.mb}.
+ * {@code rss.mb}, {@code heap.mb}; with a {@link #VARIANT}, {@code variant.<guarantee>.rate} and so on, and
+ * {@code variant} (its settings).
  */
 public final class StreamsThroughput {
 
     private static final String PASS_THROUGH_OUTPUT = "bench.pass-through";
+    /**
+     * Settings of a variant of the full topology, given as system properties {@code
+     * bench.streams.variant.<name>} of this JVM (e.g. {@code
+     * -Dbench.jvm.streams-throughput=-Dbench.streams.variant.statestore.cache.max.bytes=4194304}): when there
+     * are any, every round also runs the full topology with them, between its full and its pass-through
+     * run, so that a change of setting is measured against the app's in the same rounds.
+     */
+    private static final Map<String, String> VARIANT = System.getProperties().stringPropertyNames().stream()
+            .filter(n -> n.startsWith("bench.streams.variant."))
+            .collect(Collectors.toMap(n -> n.substring("bench.streams.variant.".length()), System::getProperty));
 
     private StreamsThroughput() {
     }
@@ -99,18 +110,31 @@ public final class StreamsThroughput {
         for (String guarantee : List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE)) {
             String g = guarantee.replace('_', '-');
             List<double[]> full = new ArrayList<>();
+            List<double[]> variant = new ArrayList<>();
             List<double[]> pass = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 // a fresh application id per run: every run starts with empty stores at the input's beginning
                 String fullId = "bench-full-" + g + "-" + round;
                 full.add(run(bootstrap, fullId, OrderTopology.build(config(bootstrap, fullId, guarantee)), records,
                         guarantee));
-                pass.add(run(bootstrap, "bench-pass-" + g + "-" + round, passThroughTopology(), records, guarantee));
                 put(result, "full." + guarantee + "." + round, full.get(round - 1));
+                if (!VARIANT.isEmpty()) {
+                    String variantId = "bench-variant-" + g + "-" + round;
+                    StreamsAppConfig config = config(bootstrap, variantId, guarantee);
+                    Properties props = properties(config);
+                    props.putAll(VARIANT);
+                    variant.add(run(props, variantId, OrderTopology.build(config), records));
+                    put(result, "variant." + guarantee + "." + round, variant.get(round - 1));
+                }
+                pass.add(run(bootstrap, "bench-pass-" + g + "-" + round, passThroughTopology(), records, guarantee));
                 put(result, "pass." + guarantee + "." + round, pass.get(round - 1));
             }
             put(result, "full." + guarantee, medians(full));
             put(result, "pass." + guarantee, medians(pass));
+            if (!VARIANT.isEmpty()) {
+                put(result, "variant." + guarantee, medians(variant));
+                result.setProperty("variant", new java.util.TreeMap<>(VARIANT).toString());
+            }
         }
     }
 
@@ -155,13 +179,19 @@ public final class StreamsThroughput {
     /**
      * Returns {events/s, stream-thread CPU µs per input}, both counted from the moment the instance
      * is RUNNING (its tasks assigned and their stores open: processing starts then) to the moment
-     * its group has committed the end of the input, so that neither holds the group's join, the
+     * its group has committed the end of the input (the rate under at_least_once: to the moment the
+     * last input was processed, {@link #exactlyOnce}), so that neither holds the group's join, the
      * task assignment nor the stores' opening, which a run of a few seconds would otherwise count
      * as processing.
      */
     static double[] run(String bootstrap, String applicationId, Topology topology, long records, String guarantee)
             throws Exception {
-        Properties props = runProperties(bootstrap, applicationId, guarantee);
+        return run(runProperties(bootstrap, applicationId, guarantee), applicationId, topology, records);
+    }
+
+    private static double[] run(Properties props, String applicationId, Topology topology, long records)
+            throws Exception {
+        String bootstrap = props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = admin(bootstrap)) {
             CountDownLatch running = new CountDownLatch(1);
             AtomicLong runningAt = new AtomicLong();
@@ -177,14 +207,38 @@ public final class StreamsThroughput {
             if (!running.await(2, TimeUnit.MINUTES)) {
                 throw new IllegalStateException(applicationId + " did not reach RUNNING within 2 minutes");
             }
+            long processedAt = 0;
             while (!caughtUp(admin, applicationId)) {
+                if (processedAt == 0 && processed(streams) >= records) {
+                    processedAt = System.nanoTime();
+                }
                 Thread.sleep(20);
             }
-            double elapsed = (System.nanoTime() - runningAt.get()) / 1e9;
+            long end = processedAt == 0 || exactlyOnce(props) ? System.nanoTime() : processedAt;
+            double elapsed = (end - runningAt.get()) / 1e9;
             double cpuMicros = (streamThreadCpuNanos(applicationId) - cpuBeforeRunning.get()) / 1e3 / records;
             streams.close(Duration.ofSeconds(30));
             return new double[] {records / elapsed, cpuMicros};
         }
+    }
+
+    /**
+     * Under exactly_once_v2 a run's outputs are there for a reader at the commit that follows its last
+     * input; under at_least_once as soon as they are sent, and its next commit, up to a commit interval
+     * (1 s) later, would make the rate a multiple of the interval: there the rate is timed to the last
+     * input's processing.
+     */
+    private static boolean exactlyOnce(Properties props) {
+        return StreamsConfig.EXACTLY_ONCE_V2.equals(props.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    }
+
+    /** Records the instance's stream threads have processed so far ({@code process-total}). */
+    private static double processed(KafkaStreams streams) {
+        return streams.metrics().values().stream()
+                .filter(m -> m.metricName().name().equals("process-total")
+                        && m.metricName().group().equals("stream-thread-metrics"))
+                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue())
+                .sum();
     }
 
     /**
