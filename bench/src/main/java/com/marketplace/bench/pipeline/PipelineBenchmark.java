@@ -174,11 +174,12 @@ public final class PipelineBenchmark {
         }
         CpuWindow.Usage usage = cpu.end();
         awaitArrivals(pipeline.arrivals(), sent);
+        CpuWindow.Usage drained = cpu.end();
         RelayRounds rounds = RelayRounds.of(pipeline.gatewayService()).minus(roundsBefore);
         KafkaRequests requests = KafkaRequests.of(pipeline.gatewayService(), pipeline.streamsService(),
                 pipeline.arrivals()).minus(requestsBefore);
-        return PipelineResult.of(s, pipeline.startup(), start, sent, pipeline.arrivals(), usage, cpuTimeline, Map.of(),
-                rounds, requests);
+        return PipelineResult.of(s, pipeline.startup(), start, sent, pipeline.arrivals(), usage, drained, cpuTimeline,
+                Map.of(), rounds, requests);
     }
 
     /**

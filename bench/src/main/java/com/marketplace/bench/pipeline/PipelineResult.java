@@ -27,10 +27,10 @@ import org.HdrHistogram.Histogram;
  */
 public record PipelineResult(PipelineSettings settings, Duration startup, int sent, int created, int answeredOther,
         int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd, Histogram clientLate,
-        double answeredSeconds, List<Phase> timeline, CpuWindow.Usage cpu, Map<String, Double> memoryMb,
-        RelayRounds relayRounds, KafkaRequests kafkaRequests) {
+        double answeredSeconds, List<Phase> timeline, CpuWindow.Usage cpu, CpuWindow.Usage drained,
+        Map<String, Double> memoryMb, RelayRounds relayRounds, KafkaRequests kafkaRequests) {
 
-    /** End-to-end percentiles of the orders whose 201 arrived within one period of the run. */
+    /** End-to-end percentiles of the orders due within one period of the run. */
     public record Phase(int fromSecond, int toSecond, long orders, double p50Ms, double p99Ms, double maxMs,
             double relayP50Ms, double relayP99Ms, CpuWindow.Usage cpu, Histogram endToEnd, Histogram relay) {
     }
@@ -51,8 +51,8 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     static final int PHASE_SECONDS = 10;
 
     static PipelineResult of(PipelineSettings s, Duration startup, long startNanos, List<OpenLoopOrders.Sent> sent,
-            RecordArrivals arrivals, CpuWindow.Usage cpu, List<CpuWindow.Usage> cpuTimeline, Map<String, Double> memoryMb,
-            RelayRounds relayRounds, KafkaRequests kafkaRequests) {
+            RecordArrivals arrivals, CpuWindow.Usage cpu, CpuWindow.Usage drained, List<CpuWindow.Usage> cpuTimeline,
+            Map<String, Double> memoryMb, RelayRounds relayRounds, KafkaRequests kafkaRequests) {
         Histogram http = PipelineBenchmark.newHistogram();
         Histogram relay = PipelineBenchmark.newHistogram();
         Histogram endToEnd = PipelineBenchmark.newHistogram();
@@ -105,7 +105,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
                     relayPerPhase.get(i)));
         }
         return new PipelineResult(s, startup, sent.size(), created, other, lostRelay, lostEndToEnd, http, relay,
-                endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, memoryMb, relayRounds,
+                endToEnd, clientLate, (lastAnswer - startNanos) / 1e9, timeline, cpu, drained, memoryMb, relayRounds,
                 kafkaRequests);
     }
 
@@ -133,8 +133,8 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     /** This result with {@code memory} (MiB by measure) as its memory readings. */
     public PipelineResult withMemory(Map<String, Double> memory) {
         return new PipelineResult(settings, startup, sent, created, answeredOther, lostRelay, lostEndToEnd, http, relay,
-                endToEnd, clientLate, answeredSeconds, timeline, cpu, Collections.unmodifiableMap(new LinkedHashMap<>(memory)),
-                relayRounds, kafkaRequests);
+                endToEnd, clientLate, answeredSeconds, timeline, cpu, drained,
+                Collections.unmodifiableMap(new LinkedHashMap<>(memory)), relayRounds, kafkaRequests);
     }
 
     private static long micros(long nanos) {
@@ -153,9 +153,17 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         return created / Math.max(settings.seconds(), answeredSeconds);
     }
 
-    /** CPU milliseconds the pipeline's processes (not the load client) spent per created order. */
+    /**
+     * CPU milliseconds the pipeline's processes (not the load client) spent per created order, from the
+     * load's start until every order was on {@code marketplace.email} ({@code drained}): a backlog worked
+     * off after the load is its orders' work too.
+     */
     public double cpuMillisPerOrder() {
-        return created == 0 ? Double.NaN : cpu.pipelineCores() * cpu.wallSeconds() * 1000 / created;
+        CpuWindow.Usage whole = drained == null ? cpu : drained;
+        if (created == 0 || whole == null) {
+            return Double.NaN;
+        }
+        return whole.pipelineCores() * whole.wallSeconds() * 1000 / created;
     }
 
     public String toMarkdown() {
@@ -185,8 +193,9 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         out.append(String.format(Locale.ROOT, "%n| process | cores used | busiest threads (cores) |%n|---|---|---|%n"));
         cpu.cores().forEach((name, cores) -> out.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", name, cores,
                 threads(cpu.threadCores().get(name)))));
-        out.append(String.format(Locale.ROOT, "%nmachine busy %.0f %% of %d cores; pipeline processes %.2f cores = %.2f ms CPU per order%n",
-                cpu.machineBusy() * 100, cpu.machineCores(), cpu.pipelineCores(), cpuMillisPerOrder()));
+        out.append(String.format(Locale.ROOT, "%nmachine busy %.0f %% of %d cores; pipeline processes %.2f cores; "
+                + "%.2f ms CPU per order (the backlog's drain after the load included)%n", cpu.machineBusy() * 100,
+                cpu.machineCores(), cpu.pipelineCores(), cpuMillisPerOrder()));
         out.append(String.format(Locale.ROOT, "%nKafka requests per 100 orders (the whole load, backlog included): %s.%n",
                 kafkaRequests.per100(created)));
         return out.toString();

@@ -105,7 +105,8 @@ public final class PipelineScenario implements Scenario {
         r.memoryMb().forEach((measure, mb) -> result.memory(measure.startsWith("gateway") ? "gateway" : "streams-app",
                 measure.substring(measure.indexOf(' ') + 1), mb));
         StringBuilder bound = new StringBuilder(String.format(Locale.ROOT,
-                "The machine was %.0f %% busy over the load (%.2f ms of CPU per order across the pipeline). Cores per "
+                "The machine was %.0f %% busy over the load (%.2f ms of CPU per order across the pipeline, its drain "
+                + "after the load included). Cores per "
                 + "process and their busiest threads:", busy, r.cpuMillisPerOrder()));
         r.cpu().cores().forEach((name, cores) -> bound.append(String.format(Locale.ROOT, " %s %.2f (%s);", name, cores,
                 ThreadCpu.describe(r.cpu().threadCores().get(name)))));

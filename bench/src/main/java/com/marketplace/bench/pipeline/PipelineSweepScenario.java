@@ -81,8 +81,8 @@ public final class PipelineSweepScenario implements Scenario {
         CpuWindow.Usage cpu = top.result().cpu();
         StringBuilder bound = new StringBuilder(String.format(Locale.ROOT,
                 "At the highest step run, %d orders/s, the machine was %.0f %% busy (%.2f ms of CPU per order across the "
-                + "pipeline). Cores per process and their busiest threads:", top.rate(), cpu.machineBusy() * 100,
-                top.result().cpuMillisPerOrder()));
+                + "pipeline, its drain after the step included). Cores per process and their busiest threads:",
+                top.rate(), cpu.machineBusy() * 100, top.result().cpuMillisPerOrder()));
         cpu.cores().forEach((name, cores) -> bound.append(String.format(Locale.ROOT, " %s %.2f (%s);", name, cores,
                 ThreadCpu.describe(cpu.threadCores().get(name)))));
         bound.append(" The relay's sends / recording transactions per 100 orders at that step: ")

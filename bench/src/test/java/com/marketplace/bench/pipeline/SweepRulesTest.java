@@ -35,7 +35,7 @@ class SweepRulesTest {
                 Path.of("target"), false, Map.of(), Map.of(), Map.of(), false);
         PipelineResult result = new PipelineResult(settings, Duration.ZERO, answered + notCreated, answered, notCreated,
                 0, lostOnEmail, http, PipelineBenchmark.newHistogram(), e2e,
-                PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, Map.of(), RelayRounds.NONE,
+                PipelineBenchmark.newHistogram(), SECONDS, List.of(), null, null, Map.of(), RelayRounds.NONE,
                 KafkaRequests.NONE);
         return new SweepStep(rate, result, TARGET_MS);
     }
