@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The relay's meters: {@code outbox_pending}, {@code outbox_failed},
  * {@code outbox_oldest_pending_age_seconds} (from the last backlog snapshot), published, retried
- * and failed counters, and {@code outbox_commit_to_ack_seconds}: time from the event's commit to
- * the broker's acknowledgement.
+ * and failed counters, and {@code outbox_commit_to_ack_seconds}: time from the event's creation in
+ * its order transaction (its {@code occurredAt}, taken just before the commit on the writing
+ * gateway's clock) to the broker's acknowledgement of the send that delivered it, retries included.
  */
 public final class OutboxMetrics {
 
@@ -35,11 +36,12 @@ public final class OutboxMetrics {
         this.failed = Counter.builder("outbox.failed.events")
                 .description("Outbox events parked as FAILED").register(registry);
         this.fenced = Counter.builder("outbox.fenced")
-                .description("Claimed rows another relay re-claimed after this relay's lease expired; this relay "
-                        + "did not record them (refused update or renewal)")
+                .description("Claimed or handed-over rows another relay took over after this relay's claim or "
+                        + "lease ran out; this relay did not record them (refused update or renewal)")
                 .register(registry);
         this.commitToAck = Timer.builder("outbox.commit.to.ack")
-                .description("Time from the order transaction's commit to the broker acknowledgement")
+                .description("Time from the event's creation in its order transaction, just before the commit, to the "
+                        + "broker acknowledgement of the send that delivered it (retries included)")
                 .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
@@ -80,8 +82,8 @@ public final class OutboxMetrics {
         fenced.increment(count);
     }
 
-    void commitToAck(Instant committedAt, Instant ackedAt) {
-        commitToAck.record(Duration.between(committedAt, ackedAt));
+    void commitToAck(Instant createdAt, Instant ackedAt) {
+        commitToAck.record(Duration.between(createdAt, ackedAt));
     }
 
     Timer claimTimer() {

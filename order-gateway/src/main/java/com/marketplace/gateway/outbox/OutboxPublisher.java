@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes claimed outbox rows to Kafka: key = orderId, value = the stored envelope bytes,
+ * Publishes outbox rows (claimed, or handed over at their commit) to Kafka: key = orderId, value = the stored envelope bytes,
  * headers {@code event-id}, {@code event-type}, {@code schema-version}. The relay hands a whole
  * batch to the producer at once ({@link #send}) and reads the acknowledgements later, while it
  * claims or records other batches; with no linger the producer's sender takes the batch's records

@@ -137,12 +137,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * Runs one of the relay's two loops. Should it end by throwing (an {@link Error}: memory exhausted,
-     * a class that cannot be linked; the loops handle every exception), the relay stops at once: no more
-     * rows are leased to it, its lease keeper stops renewing, so every row and claim it held lapses and
-     * any relay takes it over (copies with the same eventId, never a loss), and a claimer waiting for a
-     * place among the unrecorded batches, or between rounds, is let go. Left running, the keeper would renew the leases of
-     * rows nothing sends any more, for as long as the process lives.
+     * Runs one of the relay's two loops. Should it end by throwing (an {@link Error}: memory exhausted, a
+     * class that cannot be linked; or an exception no step expects: each handles those of its database,
+     * its producer and its broker), the relay stops at once: no more rows are leased to it, its lease
+     * keeper stops renewing, so every row and claim it held lapses and any relay takes it over (copies
+     * with the same eventId, never a loss), and a claimer waiting for a place among the unrecorded
+     * batches, or between rounds, is let go. Left running, the keeper would renew the leases of rows
+     * nothing sends any more, for as long as the process lives.
      */
     private void stoppingOnError(String loop, Runnable body) {
         try {
@@ -151,9 +152,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             try {
                 running = false;
                 sendingRounds = false;
-                leases.close();
+                // the claimer let go first: closing the keeper may fail too, as anything may when memory has run out
                 unrecorded.release(UNRECORDED_BATCHES);
                 wake(); // a claimer between rounds ends now and releases the rows handed to it
+                leases.close();
                 log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once"
                         + " their leases lapse", settings.relayId(), loop, e);
             } finally { // told even when the steps above fail too, as they may when memory has run out
@@ -433,7 +435,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             running = false;
             sendingRounds = false;
             endStream();
-            // the pool hands no connection to an interrupted thread: release first, then restore the flag
+            // a wait for one of the pool's connections ends at an interrupt: release first, then restore the flag
             boolean interrupted = Thread.interrupted();
             releaseHandedOver();
             if (interrupted) {
@@ -735,7 +737,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * (which flushes). No claim round starts once closing has begun, and handed-over rows not yet
      * sent are released at once. Waits at most a lease for the claiming thread and the completer
      * together, without interrupting either, and the producer's close at most its own bound; rows of
-     * an unfinished round stay leased and are re-sent by any relay once the lease expires.
+     * an unfinished round stay leased and are re-sent by any relay once the lease expires. A thread
+     * still waiting then (on a broker that does not answer, within the producer's delivery timeout,
+     * or on the database) is logged and left to end on its own: what it records after the producer
+     * closed is a failed send, retried like any other.
      */
     @Override
     public void close() {
@@ -746,8 +751,14 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         try {
             // one lease for both: by then another relay may take the rows over anyway
             long deadline = System.nanoTime() + settings.lease().toNanos();
-            claimer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
-            completer.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            boolean claimerEnded = claimer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
+            boolean completerEnded = completer.awaitTermination(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            if (!claimerEnded || !completerEnded) {
+                log.warn("Outbox relay {} closed after {} with its {} still running; its rows go to any relay once"
+                        + " their leases lapse", settings.relayId(), settings.lease(),
+                        claimerEnded ? "recording thread" : completerEnded ? "claiming thread" : "two threads");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
