@@ -11,11 +11,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What the local stack runs with. Defaults give the zero-setup layout of docs/architecture.md ("Components"): broker on
- * 9092, gateway on 7070, streams app on 7071, everything stored under {@code ./data}. The
- * environment may move the ports ({@code KAFKA_PORT}, {@code GATEWAY_PORT}, {@code STREAMS_PORT};
- * 0 = any free port), the data directory ({@code DATA_DIR}) and the address the services listen on
- * ({@code HTTP_HOST}, this machine only by default); {@code --demo N} submits N sample orders.
+ * What the local stack runs with. Defaults give the zero-setup layout of docs/architecture.md
+ * ("Configuration and ports"): broker on 9092, gateway on 7070, streams app on 7071, everything
+ * stored under {@code ./data}. The environment may move the ports ({@code KAFKA_PORT}, {@code
+ * GATEWAY_PORT}, {@code STREAMS_PORT}; 0 = any free port), the data directory ({@code DATA_DIR})
+ * and the address the services listen on ({@code HTTP_HOST}, this machine only by default);
+ * {@code --demo N} submits N sample orders.
  * Variables are read by {@link EnvReader}: a blank value means the default.
  *
  * @throws ConfigException from the constructor and {@link #parse} when a value or argument is invalid

@@ -92,7 +92,7 @@ final class DedupeChangelogRetention {
             if (cause instanceof AuthorizationException || cause instanceof PolicyViolationException) {
                 log.warn("Cannot raise {} retention.ms to {} for DEDUPE_RETENTION {} ({}): a store rebuilt from it"
                         + " remembers eventIds only as long as its retention; raise it by hand (docs/operations.md,"
-                        + " DEDUPE_RETENTION)", topic, required, dedupeRetention, cause.getClass().getSimpleName());
+                        + " \"Upgrading and resetting the streams app\")", topic, required, dedupeRetention, cause.getClass().getSimpleName());
                 return false;
             }
             throw new IllegalStateException("cannot read or raise " + topic + "'s retention: " + cause, e);
