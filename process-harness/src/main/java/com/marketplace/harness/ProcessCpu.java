@@ -46,10 +46,14 @@ public final class ProcessCpu {
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         try (Stream<Path> dirs = Files.list(tasks)) {
             for (Path task : dirs.toList()) {
-                String name = threadName(task);
-                if (name != null) {
-                    byId.put(Long.parseLong(task.getFileName().toString()),
-                            new ThreadTime(name, readStat(task.resolve("stat"))));
+                // the name and the time from one read: a thread that ends between two reads is not listed
+                try {
+                    String line = Files.readString(task.resolve("stat"));
+                    String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+                    long id = Long.parseLong(task.getFileName().toString());
+                    byId.put(id, new ThreadTime(name, cpuSeconds(line, true)));
+                } catch (IOException | RuntimeException e) {
+                    // ended since the listing
                 }
             }
         } catch (IOException e) {
@@ -99,14 +103,6 @@ public final class ProcessCpu {
         return 100.0;
     }
 
-    private static String threadName(Path task) {
-        try {
-            return Files.readString(task.resolve("comm")).trim();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     private static double readStat(Path stat) {
         return readStat(stat, true);
     }
@@ -114,14 +110,17 @@ public final class ProcessCpu {
     /** utime + stime of a stat file, or stime alone when {@code withUser} is false. */
     private static double readStat(Path stat, boolean withUser) {
         try {
-            String line = Files.readString(stat);
-            // the command name (field 2) may contain spaces and parentheses: parse after the last ')'
-            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            long utime = Long.parseLong(f[11]);
-            long stime = Long.parseLong(f[12]);
-            return ((withUser ? utime : 0) + stime) / TICKS_PER_SECOND;
+            return cpuSeconds(Files.readString(stat), withUser);
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    private static double cpuSeconds(String statLine, boolean withUser) {
+        // the command name (field 2) may contain spaces and parentheses: parse after the last ')'
+        String[] f = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+        long utime = Long.parseLong(f[11]);
+        long stime = Long.parseLong(f[12]);
+        return ((withUser ? utime : 0) + stime) / TICKS_PER_SECOND;
     }
 }

@@ -4,25 +4,35 @@ import com.marketplace.bench.ThreadCpu;
 import com.marketplace.harness.ManagedProcess;
 import com.marketplace.harness.ProcessCpu;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** CPU used by each process, its busiest threads, and the whole machine between two readings. */
 final class CpuWindow {
 
+    /** The benchmark's own process, measured beside the pipeline's. */
+    static final String LOAD_CLIENT = "load client";
+
     /** Cores used per process (CPU seconds / wall seconds), busiest threads, machine busy fraction (0..1). */
     record Usage(double wallSeconds, Map<String, Double> cores, Map<String, Map<String, Double>> threadCores,
             double machineBusy, int machineCores) {
 
         double pipelineCores() {
-            return cores.entrySet().stream().filter(e -> !e.getKey().equals("load client"))
+            return cores.entrySet().stream().filter(e -> !e.getKey().equals(LOAD_CLIENT))
                     .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        /** The names of the pipeline's processes measured (the load client not among them). */
+        List<String> pipelineProcesses() {
+            return cores.keySet().stream().filter(name -> !name.equals(LOAD_CLIENT)).toList();
         }
 
         /**
          * Cores the JIT compiler threads ({@code C1/C2 CompilerThread}) of all measured processes
          * used, as far as they are among each process's busiest threads (they are whenever they
-         * matter).
+         * matter) and still run at the window's end: one the JVM stopped meanwhile counts among
+         * {@link ThreadCpu#ENDED_THREADS}.
          */
         double jitCores() {
             return threadCores.values().stream().flatMap(t -> t.entrySet().stream())
@@ -56,7 +66,7 @@ final class CpuWindow {
         Map<String, Long> pids = new LinkedHashMap<>();
         processes.forEach((name, p) -> pids.put(name, p.pid()));
         mariadb.ifPresent(pid -> pids.put("mariadb", pid));
-        pids.put("load client", ProcessHandle.current().pid());
+        pids.put(LOAD_CLIENT, ProcessHandle.current().pid());
         return new CpuWindow(pids);
     }
 

@@ -23,7 +23,9 @@ import org.HdrHistogram.Histogram;
  * {@code clientLate}: how long after its due time the client sent each request (its own lag, already
  * inside {@code http}); {@code answeredSeconds}: from the first due time to the last answer;
  * {@code relayRounds}: the gateway relay's sends and recording transactions in the window;
- * {@code kafkaRequests}: the Kafka requests of the relay and the streams app in the window.
+ * {@code kafkaRequests}: the Kafka requests of the relay and the streams app in the window; {@code cpu}:
+ * the processes' CPU over the load; {@code drained}: the same from the load's start until every order
+ * was on {@code marketplace.email}, null when some never came.
  */
 public record PipelineResult(PipelineSettings settings, Duration startup, int sent, int created, int answeredOther,
         int lostRelay, int lostEndToEnd, Histogram http, Histogram relay, Histogram endToEnd, Histogram clientLate,
@@ -156,14 +158,13 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     /**
      * CPU milliseconds the pipeline's processes (not the load client) spent per created order, from the
      * load's start until every order was on {@code marketplace.email} ({@code drained}): a backlog worked
-     * off after the load is its orders' work too.
+     * off after the load is its orders' work too. NaN when some order never came.
      */
     public double cpuMillisPerOrder() {
-        CpuWindow.Usage whole = drained == null ? cpu : drained;
-        if (created == 0 || whole == null) {
+        if (created == 0 || drained == null) {
             return Double.NaN;
         }
-        return whole.pipelineCores() * whole.wallSeconds() * 1000 / created;
+        return drained.pipelineCores() * drained.wallSeconds() * 1000 / created;
     }
 
     public String toMarkdown() {
@@ -210,9 +211,7 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
     private static String threads(Map<String, Double> threads) {
         StringBuilder s = new StringBuilder();
         threads.forEach((name, cores) -> {
-            if (cores >= 0.005) {
-                s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f", name, cores));
-            }
+            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f", name, cores));
         });
         return s.toString();
     }

@@ -56,9 +56,8 @@ public final class PipelineScenario implements Scenario {
                 settings.rate()), busy, "%", "", Double.NaN, "≤ 50 %", loadComplete && busy <= 50));
         double pipelineBusy = r.cpu().pipelineCores() / r.cpu().machineCores() * 100;
         // MariaDB is measured when its process is found on this machine (CpuWindow)
-        String processes = String.join(", ", r.cpu().cores().keySet().stream()
-                .filter(name -> !name.equals("load client")).map(name -> name.equals("mariadb") ? "MariaDB" : name)
-                .toList());
+        String processes = String.join(", ", r.cpu().pipelineProcesses().stream()
+                .map(name -> name.equals("mariadb") ? "MariaDB" : name).toList());
         result.figure(new Figure("pipeline processes busy, whole run (" + processes + ")",
                 pipelineBusy, "%", "", Double.NaN, "≤ 50 %", loadComplete && pipelineBusy <= 50));
         r.settledFrom(SETTLED_FROM_SECOND).ifPresent(later -> {

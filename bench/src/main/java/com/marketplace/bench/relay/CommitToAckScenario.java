@@ -126,32 +126,21 @@ public final class CommitToAckScenario implements Scenario {
             double gatewayCores = cpu.cores();
             double dbCores = dbCpu.cores();
             long created = sent.stream().filter(OpenLoopOrders.Sent::created).count();
-            await(arrivals, Topics.ORDER_CREATED, sent.stream().filter(OpenLoopOrders.Sent::created)
-                    .map(OpenLoopOrders.Sent::orderId).toList());
-            long missing = 0;
-            for (OpenLoopOrders.Sent s : sent) {
-                if (!s.created()) {
-                    continue;
-                }
-                Long seen = arrivals.seen(Topics.ORDER_CREATED, s.orderId());
-                if (seen == null) {
-                    missing++;
-                } else {
-                    h.recordValue(Math.max(0, (seen - s.answeredNanos()) / 1000));
-                }
-            }
-            if (created < sent.size() || missing > 0 || created == 0) {
-                // lost or refused orders are absent from the latencies: no figure of this run is a measure
+            if (created < sent.size()) {
+                // refused orders are absent from the latencies: no figure of this run is a measure
                 throw new IllegalStateException("the relay's run is not whole: " + created + " of " + sent.size()
-                        + " orders answered 201, " + missing + " of them not seen on " + Topics.ORDER_CREATED);
+                        + " orders answered 201");
             }
+            Map<Long, Long> answered = new LinkedHashMap<>();
+            sent.forEach(s -> answered.put(s.orderId(), s.answeredNanos()));
+            record(h, "the relay's run", arrivals, Topics.ORDER_CREATED, answered);
             // read once every order is on the topic: the last sends may still be recording
             RelayRounds rounds = RelayRounds.of(gateway).minus(roundsBefore);
-            notes.append(String.format(Locale.ROOT, "Project relay: %d of %d orders answered 201, %d not seen on the "
+            notes.append(String.format(Locale.ROOT, "Project relay: %d orders, each answered 201 and seen on the "
                     + "topic. The gateway used %.2f cores (%.0f µs per order) and MariaDB %.2f (%.0f µs per order); "
                     + "gateway busiest threads (cores): %s. The relay's sends / recording transactions per 100 "
-                    + "orders: %s.%n%n", created, sent.size(), missing, gatewayCores,
-                    gatewayCores * 1e6 / RATE, dbCores, dbCores * 1e6 / RATE, busiest, rounds.per100(created)));
+                    + "orders: %s.%n%n", created, gatewayCores, gatewayCores * 1e6 / RATE, dbCores,
+                    dbCores * 1e6 / RATE, busiest, rounds.per100(created)));
             result.memory("gateway", "heap in use", ProcessMemory.heapUsedMb(gateway.process().pid()));
             result.memory("gateway", "RSS", ProcessMemory.rssMb(gateway.process().pid()));
             result.bound(String.format(Locale.ROOT, "Project relay: each order's row is written leased to the "
@@ -178,26 +167,32 @@ public final class CommitToAckScenario implements Scenario {
             List<OpenLoopTransactions.Committed> committed = OpenLoopTransactions.run(tx, RATE, measured);
             double cores = cpu.cores();
             String busiest = cpu.describeBusiest(4);
-            await(arrivals, topic, committed.stream().map(OpenLoopTransactions.Committed::orderId).toList());
-            long missing = 0;
-            for (OpenLoopTransactions.Committed c : committed) {
-                Long seen = arrivals.seen(topic, c.orderId());
-                if (seen == null) {
-                    missing++;
-                } else {
-                    h.recordValue(Math.max(0, (seen - c.committedNanos()) / 1000));
-                }
-            }
-            if (missing > 0 || committed.isEmpty()) {
-                // as for the relay: the records never seen would be the slowest, and a run without them no measure
-                throw new IllegalStateException("Debezium's run at poll.interval.ms=" + poll + " is not whole: "
-                        + missing + " of " + committed.size() + " transactions not seen on " + topic);
-            }
-            notes.append(String.format(Locale.ROOT, "Debezium at poll.interval.ms=%d: %d transactions, %d not seen on "
-                    + "the topic; its process used %.2f cores, busiest threads: %s.%n%n", poll, committed.size(), missing,
+            Map<Long, Long> committedAt = new LinkedHashMap<>();
+            committed.forEach(c -> committedAt.put(c.orderId(), c.committedNanos()));
+            record(h, "Debezium's run at poll.interval.ms=" + poll, arrivals, topic, committedAt);
+            notes.append(String.format(Locale.ROOT, "Debezium at poll.interval.ms=%d: %d transactions, each seen on "
+                    + "the topic; its process used %.2f cores, busiest threads: %s.%n%n", poll, committed.size(),
                     cores, busiest));
         }
         return h;
+    }
+
+    /**
+     * Waits for every order's record on {@code topic} and records each one's latency from its start
+     * ({@code startNanos} by order id; a record seen before its start counts as 0).
+     *
+     * @throws IllegalStateException when there is no order or some record never came: the records never
+     *         seen would be the slowest, and a run without them is no measure
+     */
+    private static void record(Histogram h, String run, RecordArrivals arrivals, String topic,
+            Map<Long, Long> startNanos) throws InterruptedException {
+        await(arrivals, topic, List.copyOf(startNanos.keySet()));
+        long missing = startNanos.keySet().stream().filter(id -> arrivals.seen(topic, id) == null).count();
+        if (startNanos.isEmpty() || missing > 0) {
+            throw new IllegalStateException(run + " is not whole: " + missing + " of " + startNanos.size()
+                    + " orders not seen on " + topic);
+        }
+        startNanos.forEach((id, start) -> h.recordValue(Math.max(0, (arrivals.seen(topic, id) - start) / 1000)));
     }
 
     private static void await(RecordArrivals arrivals, String topic, List<Long> orderIds) throws InterruptedException {

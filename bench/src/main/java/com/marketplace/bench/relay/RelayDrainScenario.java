@@ -89,19 +89,23 @@ public final class RelayDrainScenario implements Scenario {
             double debezium;
             Map<String, Double> debeziumThreads;
             double debeziumCpuPerEvent;
-            double debeziumDbCores;
+            double debeziumDbMicrosPerRow;
             try (DebeziumProcess engine = DebeziumProcess.start(env, work, "debezium-drain", server, "outbox_drain",
                     bootstrap, DEBEZIUM_TOPIC, state, 500, warmup + events, warmup, false)) {
                 Properties r = engine.awaitResult(Duration.ofMinutes(10));
                 if (r == null) {
                     throw new IllegalStateException("Debezium did not drain the backlog; see " + engine.process().logFile());
                 }
-                long last = Long.parseLong(r.getProperty("last.nanos"));
-                double seconds = (last - Long.parseLong(r.getProperty("warm.nanos"))) / 1e9;
+                if (Long.parseLong(r.getProperty("records", "0")) < warmup + events
+                        || r.getProperty("process.cpu.warm") == null) {
+                    throw new IllegalStateException("Debezium's drain is not whole (" + r.getProperty("records")
+                            + " of " + (warmup + events) + " records) or its result lacks process.cpu.warm (rebuild "
+                            + "bench-debezium); see " + engine.process().logFile());
+                }
+                double seconds = (Long.parseLong(r.getProperty("last.nanos"))
+                        - Long.parseLong(r.getProperty("warm.nanos"))) / 1e9;
                 debezium = events / seconds;
-                // over its whole drain (warm-up rows included), as the relay's below: its JVM's start-up is left
-                // out (System.nanoTime is the machine's monotonic clock, the same in both processes)
-                debeziumDbCores = dbCpuDebezium.cpuSeconds() / ((last - Long.parseLong(r.getProperty("first.nanos"))) / 1e9);
+                debeziumDbMicrosPerRow = dbCpuDebezium.cpuSeconds() * 1e6 / (warmup + events);
                 debeziumThreads = DebeziumProcess.threads(r);
                 debeziumCpuPerEvent = Double.parseDouble(r.getProperty("process.cpu.warm")) * 1e6 / events;
             }
@@ -109,15 +113,16 @@ public final class RelayDrainScenario implements Scenario {
             RelayDrain drain = drainWithRelay(tx, bootstrap, warmup, events);
             double relay = events / drain.warmSeconds();
             double relayDbCores = dbCpu.cpuSeconds() / drain.totalSeconds();
-            report(env, result, events, relay, producer, debezium, drain, relayDbCores, debeziumThreads,
-                    debeziumCpuPerEvent, debeziumDbCores);
+            double relayDbMicrosPerRow = dbCpu.cpuSeconds() * 1e6 / (warmup + events);
+            report(env, result, events, relay, producer, debezium, drain, relayDbCores, relayDbMicrosPerRow,
+                    debeziumThreads, debeziumCpuPerEvent, debeziumDbMicrosPerRow);
         }
         return result;
     }
 
     private static void report(BenchEnvironment env, ScenarioResult result, int events, double relay, double producer,
-            double debezium, RelayDrain drain, double relayDbCores, Map<String, Double> debeziumThreads,
-            double debeziumCpuPerEvent, double debeziumDbCores) {
+            double debezium, RelayDrain drain, double relayDbCores, double relayDbMicrosPerRow,
+            Map<String, Double> debeziumThreads, double debeziumCpuPerEvent, double debeziumDbMicrosPerRow) {
         result.figure(Figure.of("relay drain", relay, "events/s", "Debezium embedded (MariaDB binlog, outbox router)",
                 debezium).against("≥ 2 × Debezium", relay >= 2 * debezium));
         result.figure(Figure.of("relay drain", relay, "events/s", "plain idempotent producer (no database)", producer)
@@ -144,10 +149,12 @@ public final class RelayDrainScenario implements Scenario {
                 "events/s", bars);
         result.plot(env.plotFile("relay-drain").getFileName().toString());
         result.bound(String.format(Locale.ROOT, "Relay: the benchmark JVM's busiest threads during the drain (cores) "
-                + "were %s, and MariaDB used %.2f cores. %s Debezium: %.0f µs of CPU per event in its process "
-                + "after the warm-up; its busiest threads in that time (CPU seconds for the whole backlog): %s; "
-                + "MariaDB used %.2f cores while it drained (the binlog dump thread).", drain.busiestThreads(),
-                relayDbCores, drain.rounds(), debeziumCpuPerEvent, describeSeconds(debeziumThreads), debeziumDbCores));
+                + "were %s, and MariaDB used %.2f cores, %.0f µs of CPU per drained row (warm-up rows included). %s "
+                + "Debezium: %.0f µs of CPU per event in its process after the warm-up; its busiest threads in that "
+                + "time (CPU seconds for the whole backlog): %s; MariaDB used %.0f µs of CPU per row it read (the "
+                + "binlog dump thread; warm-up rows included).", drain.busiestThreads(), relayDbCores,
+                relayDbMicrosPerRow, drain.rounds(), debeziumCpuPerEvent, describeSeconds(debeziumThreads),
+                debeziumDbMicrosPerRow));
     }
 
     private static String describeSeconds(Map<String, Double> threads) {

@@ -61,22 +61,20 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * servers, input records, result file, rounds (throughput only; default 1). Results: {@code <run>.rate}
  * events/s and {@code <run>.cpuMicros} stream-thread CPU per input (medians), {@code <run>.<i>.rate} and
  * {@code <run>.<i>.cpuMicros} of round i, {@code rounds}, {@code dedupe.<retention>.entries},
- * {@code rss.mb}, {@code heap.mb}; with a {@link #VARIANT}, {@code variant.<guarantee>.rate} and so on, and
- * {@code variant} (its settings).
+ * {@code rss.mb}, {@code heap.mb}; with a variant ({@link #VARIANT}), {@code variant.<guarantee>.rate} and so
+ * on, and {@code variant} (its settings).
  */
 public final class StreamsThroughput {
 
     private static final String PASS_THROUGH_OUTPUT = "bench.pass-through";
     /**
-     * Settings of a variant of the full topology, given as system properties {@code
-     * bench.streams.variant.<name>} of this JVM (e.g. {@code
-     * -Dbench.jvm.streams-throughput=-Dbench.streams.variant.statestore.cache.max.bytes=4194304}): when there
-     * are any, every round also runs the full topology with them, between its full and its pass-through
-     * run, so that a change of setting is measured against the app's in the same rounds.
+     * The prefix of the system properties of this JVM that make a variant of the full topology's settings
+     * (e.g. {@code -Dbench.jvm.streams-throughput=-Dbench.streams.variant.statestore.cache.max.bytes=4194304};
+     * an empty value removes the setting, as for {@link #properties}): when there are any, every round also
+     * runs the full topology with them, between its full and its pass-through run, so that a change of
+     * setting is measured against the app's in the same rounds.
      */
-    private static final Map<String, String> VARIANT = System.getProperties().stringPropertyNames().stream()
-            .filter(n -> n.startsWith("bench.streams.variant."))
-            .collect(Collectors.toMap(n -> n.substring("bench.streams.variant.".length()), System::getProperty));
+    private static final String VARIANT = "bench.streams.variant.";
 
     private StreamsThroughput() {
     }
@@ -107,6 +105,10 @@ public final class StreamsThroughput {
         String eos = StreamsConfig.EXACTLY_ONCE_V2;
         run(bootstrap, "bench-warmup", OrderTopology.build(config(bootstrap, "bench-warmup", eos)), records, eos);
         result.setProperty("rounds", Integer.toString(rounds));
+        boolean variants = hasOverrides(VARIANT);
+        if (variants) {
+            result.setProperty("variant", describeOverrides(VARIANT));
+        }
         for (String guarantee : List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE)) {
             String g = guarantee.replace('_', '-');
             List<double[]> full = new ArrayList<>();
@@ -118,12 +120,11 @@ public final class StreamsThroughput {
                 full.add(run(bootstrap, fullId, OrderTopology.build(config(bootstrap, fullId, guarantee)), records,
                         guarantee));
                 put(result, "full." + guarantee + "." + round, full.get(round - 1));
-                if (!VARIANT.isEmpty()) {
+                if (variants) {
                     String variantId = "bench-variant-" + g + "-" + round;
                     StreamsAppConfig config = config(bootstrap, variantId, guarantee);
-                    Properties props = properties(config);
-                    props.putAll(VARIANT);
-                    variant.add(run(props, variantId, OrderTopology.build(config), records));
+                    variant.add(run(overrides(properties(config), VARIANT), variantId, OrderTopology.build(config),
+                            records));
                     put(result, "variant." + guarantee + "." + round, variant.get(round - 1));
                 }
                 pass.add(run(bootstrap, "bench-pass-" + g + "-" + round, passThroughTopology(), records, guarantee));
@@ -131,9 +132,8 @@ public final class StreamsThroughput {
             }
             put(result, "full." + guarantee, medians(full));
             put(result, "pass." + guarantee, medians(pass));
-            if (!VARIANT.isEmpty()) {
+            if (variants) {
                 put(result, "variant." + guarantee, medians(variant));
-                result.setProperty("variant", new java.util.TreeMap<>(VARIANT).toString());
             }
         }
     }
@@ -324,8 +324,14 @@ public final class StreamsThroughput {
      * -Dbench.streams.config.rocksdb.config.setter=}).
      */
     private static Properties properties(StreamsAppConfig config) {
-        Properties props = config.toStreamsProperties();
-        String prefix = "bench.streams.config.";
+        return overrides(config.toStreamsProperties(), "bench.streams.config.");
+    }
+
+    /**
+     * {@code props} with the settings given as system properties {@code <prefix><name>}: set to their
+     * value, or removed when it is empty.
+     */
+    private static Properties overrides(Properties props, String prefix) {
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).forEach(n -> {
             String name = n.substring(prefix.length());
             String value = System.getProperty(n);
@@ -336,6 +342,17 @@ public final class StreamsThroughput {
             }
         });
         return props;
+    }
+
+    private static boolean hasOverrides(String prefix) {
+        return System.getProperties().stringPropertyNames().stream().anyMatch(n -> n.startsWith(prefix));
+    }
+
+    /** The settings given with {@code prefix}, e.g. {@code statestore.cache.max.bytes=4194304} (empty: removed). */
+    private static String describeOverrides(String prefix) {
+        return System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).sorted()
+                .map(n -> n.substring(prefix.length()) + "=" + System.getProperty(n))
+                .collect(Collectors.joining(", "));
     }
 
     private static void createTopics(String bootstrap) throws Exception {
