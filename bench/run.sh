@@ -9,7 +9,9 @@
 # a scenario starts: the files (<name>.jfr) stay in the scenario's work directory under
 # bench/target/bench-run/<scenario>, and the scenario's section of the report ends with a summary of each:
 # execution samples by thread group, the top methods by self samples and the project's own methods by
-# inclusive samples.
+# inclusive samples. In the streams scenario, -Dbench.streams.rounds=N sets its rounds (3), and
+# -Dbench.jvm.streams-throughput=-Dbench.streams.variant.<setting>=<value> runs the full topology with that
+# Kafka Streams setting changed in every round too, beside the app's own settings (an empty value removes it).
 #
 #   bench/run.sh [--quick] [--build]
 #                [-Dbench.only=gateway,relay-drain,commit-to-ack,pipeline,pipeline-sweep,streams]
