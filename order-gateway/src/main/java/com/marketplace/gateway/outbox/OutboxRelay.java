@@ -90,8 +90,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Runs {@link #completeLoop()}: awaits the acknowledgements and records them. */
     private final ExecutorService completer;
     private final AtomicBoolean started = new AtomicBoolean();
-    /** Completed with what stopped one of the loops, should one end by throwing. */
+    /** Completed with what stopped one of the loops, should one end by throwing or without {@link #close()}. */
     private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    /** Set once, by the first loop to fail ({@link #stoppingOnError}). */
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set by {@link #close()} before it stops the loops: a loop that ends then has not failed. */
+    private volatile boolean closing;
     /** Batches handed to the producer and not yet taken by the completer, in order of sending. */
     private final BlockingQueue<OutboxPublisher.Sent> inFlight = new LinkedBlockingQueue<>();
     /**
@@ -139,34 +143,53 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /**
      * Runs one of the relay's two loops. Should it end by throwing (an {@link Error}: memory exhausted, a
      * class that cannot be linked; or an exception no step expects: each handles those of its database,
-     * its producer and its broker), the relay stops at once: no more rows are leased to it, its lease
-     * keeper stops renewing, so every row and claim it held lapses and any relay takes it over (copies
-     * with the same eventId, never a loss), and a claimer waiting for a place among the unrecorded
-     * batches, or between rounds, is let go. Left running, the keeper would renew the leases of rows
-     * nothing sends any more, for as long as the process lives.
+     * its producer and its broker), or end while the relay is not being closed (an interrupt, which
+     * nothing here sends), the relay stops at once: no more rows are leased to it, its lease keeper
+     * stops renewing, so every row and claim it held lapses and any relay takes it over (copies with the
+     * same eventId, never a loss), and a claimer waiting for a place among the unrecorded batches, or
+     * between rounds, is let go. Left running, the keeper would renew the leases of rows nothing sends
+     * any more, for as long as the process lives.
      */
     private void stoppingOnError(String loop, Runnable body) {
+        Throwable cause;
+        boolean threw = false;
         try {
             body.run();
-        } catch (Throwable e) {
-            try {
-                running = false;
-                sendingRounds = false;
-                // the claimer let go first: closing the keeper may fail too, as anything may when memory has run out
-                unrecorded.release(UNRECORDED_BATCHES);
-                wake(); // a claimer between rounds ends now and releases the rows handed to it
-                leases.close();
-                log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once"
-                        + " their leases lapse", settings.relayId(), loop, e);
-            } finally { // told even when the steps above fail too, as they may when memory has run out
-                failure.complete(e);
+            if (closing) {
+                return;
             }
+            cause = new IllegalStateException("its " + loop + " thread ended without the relay being closed");
+        } catch (Throwable e) {
+            cause = e;
+            threw = true;
+        }
+        if (stopped.compareAndSet(false, true)) {
+            stop(loop, cause);
+        } else if (threw) {
+            log.error("Outbox relay {}: its {} thread failed too", settings.relayId(), loop, cause);
+        }
+    }
+
+    /** Stops the relay after its {@code loop} thread failed with {@code cause}: the first failure only. */
+    private void stop(String loop, Throwable cause) {
+        try {
+            running = false;
+            sendingRounds = false;
+            // the claimer let go first: closing the keeper may fail too, as anything may when memory has run out
+            unrecorded.release(UNRECORDED_BATCHES);
+            wake(); // a claimer between rounds ends now and releases the rows handed to it
+            leases.close();
+            log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once"
+                    + " their leases lapse", settings.relayId(), loop, cause);
+        } finally { // told even when the steps above fail too, as they may when memory has run out
+            failure.complete(cause);
         }
     }
 
     /**
-     * Completes with the throwable that stopped the relay, when one of its loops ends by throwing
-     * (see {@link #stoppingOnError}); a relay that is closed, or runs on, never completes it. The
+     * Completes with the throwable that stopped the relay, when one of its loops ends by throwing or
+     * ends while the relay is not being closed (see {@link #stoppingOnError}); a relay that is closed,
+     * or runs on, never completes it. The
      * gateway reports not ready from then on and its process exits (docs/architecture.md, "The relay in detail").
      */
     public CompletionStage<Throwable> failure() {
@@ -744,6 +767,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      */
     @Override
     public void close() {
+        closing = true;
         running = false;
         wake();
         claimer.shutdown();

@@ -487,9 +487,26 @@ class OutboxRelayIT {
         assertThat(liveThreads(names)).allMatch(t -> t.isDaemon() == Thread.currentThread().isDaemon());
         assertThatThrownBy(relay::start).isInstanceOf(IllegalStateException.class);
 
-        // When it is closed, both threads end
+        // When it is closed, both threads end, and a closed relay has not failed
         relay.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> liveThreads(names).isEmpty());
+        assertThat(relay.failure().toCompletableFuture()).isNotDone();
+    }
+
+    @Test
+    void aRelayWhoseThreadEndsWithoutItsCloseReportsItselfFailed() {
+        Set<String> claimer = Set.of("outbox-relay-relay-interrupted");
+        OutboxRelay relay = newRelay(settings("relay-interrupted"), Clock.systemUTC());
+        relay.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> liveThreads(claimer).size() == 1);
+
+        // When its claiming thread is interrupted (as nothing in the gateway does), which ends the thread's loop
+        liveThreads(claimer).forEach(Thread::interrupt);
+
+        // Then the relay reports the failure, as for a loop that throws: the gateway is then not ready and exits
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.failure().toCompletableFuture().isDone());
+        assertThat(relay.failure().toCompletableFuture().join()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("claiming thread ended without the relay being closed");
     }
 
     private static List<Thread> liveThreads(Set<String> names) {
