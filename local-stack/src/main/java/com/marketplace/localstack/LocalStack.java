@@ -9,7 +9,10 @@ import com.marketplace.streams.config.StreamsAppConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -210,6 +213,52 @@ public final class LocalStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /**
+     * Blocks, once started, until one of the services stops on its own: the gateway because its outbox
+     * relay failed, or the streams app because its Kafka Streams client stopped (a stream thread died).
+     * Either leaves the stack half working, which the stand-alone services do not stay in: they exit
+     * with code 1 for a supervisor to restart them. Returns empty when the stack was closed instead.
+     */
+    public Optional<String> awaitFailure() throws InterruptedException {
+        GatewayApp watchedGateway = gateway;
+        StreamsApp watchedStreams = streams;
+        CompletableFuture<Optional<String>> ended = new CompletableFuture<>();
+        watch("local-stack-gateway-watch", ended, () -> watchedGateway.awaitTermination()
+                ? "the order gateway's outbox relay failed" : null);
+        watch("local-stack-streams-watch", ended, () -> watchedStreams.awaitTermination()
+                ? "the streams app's Kafka Streams client failed" : "the streams app's Kafka Streams client stopped");
+        try {
+            return ended.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("watching the local stack's services failed", e.getCause());
+        }
+    }
+
+    private interface Termination {
+        /** Blocks until a service ends; what ended it when that is a failure, else null. */
+        String await() throws InterruptedException;
+    }
+
+    private void watch(String name, CompletableFuture<Optional<String>> ended, Termination termination) {
+        Thread watcher = new Thread(() -> {
+            try {
+                String failure = termination.await();
+                ended.complete(closed || failure == null ? Optional.empty() : Optional.of(failure));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                ended.completeExceptionally(e);
+            }
+        }, name);
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** The streams app, once started. */
+    StreamsApp streamsApp() {
+        return streams;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.marketplace.config.StartupFailure;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -63,6 +64,16 @@ public final class Main {
         log.info("Ready. Try: curl -s -XPOST {}/api/v1/orders -H 'Content-Type: application/json' -d "
                 + "'{\"buyerId\":1,\"buyerEmail\":\"a@b.c\",\"currency\":\"KRW\",\"items\":[{\"productId\":10,"
                 + "\"sellerId\":7,\"quantity\":2,\"unitPrice\":1500.00}]}'   (Ctrl-C stops)", stack.gatewayUrl());
+        Optional<String> failure = stack.awaitFailure();
+        if (failure.isPresent()) {
+            // as the stand-alone services do: a supervisor, or the user, starts it again
+            log.error("Local stack stopping with exit code 1: {}", failure.get());
+            try {
+                stack.close();
+            } finally {
+                System.exit(1);
+            }
+        }
         stopped.await();
     }
 
