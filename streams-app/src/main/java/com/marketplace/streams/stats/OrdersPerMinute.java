@@ -1,5 +1,6 @@
 package com.marketplace.streams.stats;
 
+import com.marketplace.kafka.topics.TopicProvisioner;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -29,11 +30,13 @@ public final class OrdersPerMinute {
     public static final Duration MAX_AHEAD_OF_STREAM_TIME = Duration.ofMinutes(1);
     /**
      * How far back a query is answered: the windows every partition still holds. A partition drops
-     * windows a day older than the newest one it was given, which may lie up to
-     * {@link #MAX_AHEAD_OF_STREAM_TIME} (and into the next window) ahead of the present; older
-     * windows may be gone from one partition and kept by another, and their sum would be partial.
+     * windows a day older than the newest one it was given, which may lie ahead of the present by as
+     * much as its stream time may ({@link TopicProvisioner#MAX_TIMESTAMP_AHEAD}, a record stamped by a
+     * relay whose clock runs ahead), plus {@link #MAX_AHEAD_OF_STREAM_TIME}, and into the next window;
+     * older windows may be gone from one partition and kept by another, and their sum would be partial.
      */
-    public static final Duration QUERYABLE = RETENTION.minus(MAX_AHEAD_OF_STREAM_TIME).minus(WINDOW);
+    public static final Duration QUERYABLE = RETENTION.minus(TopicProvisioner.MAX_TIMESTAMP_AHEAD)
+            .minus(MAX_AHEAD_OF_STREAM_TIME).minus(WINDOW);
 
     private OrdersPerMinute() {
     }

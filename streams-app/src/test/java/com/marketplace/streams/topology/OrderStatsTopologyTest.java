@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
@@ -182,6 +183,26 @@ class OrderStatsTopologyTest {
                 minute.toEpochMilli(), minute.plusSeconds(60).toEpochMilli(), minute.plusSeconds(120).toEpochMilli());
         assertThat(fx.orderStates().get("2").isComplete()).isTrue();
         assertThat(fx.buyerStats().get(1L).orders()).isEqualTo(4);
+    }
+
+    @Test
+    void theOldestWindowAQueryAsksForOutlivesACreationStampedAsFarAheadAsTheOrderTopicsAllow() {
+        withoutRecordCache();
+        Instant now = Instant.parse("2026-11-25T12:00:00Z");
+        // the first window a query at `now` answers for
+        Instant oldest = now.minus(OrdersPerMinute.QUERYABLE);
+        long first = OrdersPerMinute.windowStart(oldest) == oldest.toEpochMilli() ? oldest.toEpochMilli()
+                : OrdersPerMinute.windowStart(oldest) + OrdersPerMinute.WINDOW.toMillis();
+        fx.send(created(1, 1, Instant.ofEpochMilli(first), List.of(item(7, 1, "1.00"))), Instant.ofEpochMilli(first));
+        // a relay whose clock runs ahead stamps a creation nearly as far ahead as the order topics take,
+        // from a gateway further ahead still, within the minute a creation may lie ahead of its record
+        Instant stamped = now.plus(TopicProvisioner.MAX_TIMESTAMP_AHEAD).minusSeconds(1);
+        Instant createdAt = stamped.plus(OrdersPerMinute.MAX_AHEAD_OF_STREAM_TIME).minusSeconds(1);
+        fx.send(created(2, 1, createdAt, List.of(item(7, 1, "1.00"))), stamped);
+
+        // the creation is counted, and the partition still holds the oldest window a query reads
+        assertThat(windowStarts(Instant.ofEpochMilli(first), createdAt.plus(Duration.ofHours(1))))
+                .containsExactly(first, OrdersPerMinute.windowStart(createdAt));
     }
 
     /**
