@@ -3,6 +3,8 @@ package com.marketplace.localstack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +41,20 @@ final class DataDirLock implements AutoCloseable {
      * @throws IllegalStateException when another stack (in this process or another) holds the directory
      * @throws UncheckedIOException  when the directory or its lock file cannot be created
      */
+    /**
+     * Why a directory could not be made, in words: the file system's exceptions name only the path for
+     * the commonest causes.
+     */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied (" + e.getMessage() + ")";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file that is not a directory is in the way (" + e.getMessage() + ")";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
     static DataDirLock acquire(Path dataDir) {
         Path directory;
         try {
@@ -46,7 +62,7 @@ final class DataDirLock implements AutoCloseable {
             directory = dataDir.toRealPath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dataDir.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+                    + reason(e), e);
         }
         if (!HELD_HERE.add(directory)) {
             throw heldElsewhere(dataDir);

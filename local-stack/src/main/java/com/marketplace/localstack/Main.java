@@ -60,6 +60,10 @@ public final class Main {
         if (options.demoOrders() > 0) {
             runDemo(stack, options.demoOrders());
         }
+        if (stack.isClosed()) { // Ctrl-C during the demo: the shutdown hook is stopping the stack
+            stopped.await();
+            return;
+        }
         log.info("Stats API at {}/api/v1/stats/status-counts", stack.streamsUrl());
         log.info("Ready. Try: curl -s -XPOST {}/api/v1/orders -H 'Content-Type: application/json' -d "
                 + "'{\"buyerId\":1,\"buyerEmail\":\"a@b.c\",\"currency\":\"KRW\",\"items\":[{\"productId\":10,"
@@ -85,6 +89,10 @@ public final class Main {
                     Topics.ORDER_EVENT_TOPICS);
             log.info("Topics: {} records (committed)", TopicCounts.committed(stack.bootstrapServers(), DEMO_TOPICS));
         } catch (RuntimeException e) { // the stack runs on without its demo: an answer refused, a broker slow to answer
+            if (stack.isClosed()) {
+                log.info("Demo traffic ended by a stop request");
+                return;
+            }
             log.error("Demo traffic failed: {}", StartupFailure.describe(e));
         }
     }

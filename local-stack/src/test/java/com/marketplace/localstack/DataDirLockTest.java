@@ -3,6 +3,7 @@ package com.marketplace.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,5 +25,14 @@ class DataDirLockTest {
 
         held.close();
         DataDirLock.acquire(dataDir).close();
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeIsRefusedWithTheReasonInWords() throws Exception {
+        Path file = Files.writeString(parent.resolve("data"), "not a directory");
+
+        assertThatThrownBy(() -> DataDirLock.acquire(file))
+                .hasMessage("cannot create the data directory " + file.toAbsolutePath()
+                        + ": a file that is not a directory is in the way (" + file + ")");
     }
 }
