@@ -41,20 +41,6 @@ final class DataDirLock implements AutoCloseable {
      * @throws IllegalStateException when another stack (in this process or another) holds the directory
      * @throws UncheckedIOException  when the directory or its lock file cannot be created
      */
-    /**
-     * Why a directory could not be made, in words: the file system's exceptions name only the path for
-     * the commonest causes.
-     */
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied (" + e.getMessage() + ")";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "a file that is not a directory is in the way (" + e.getMessage() + ")";
-        }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
     static DataDirLock acquire(Path dataDir) {
         Path directory;
         try {
@@ -80,6 +66,20 @@ final class DataDirLock implements AutoCloseable {
         }
         release(directory, channel);
         throw heldElsewhere(dataDir);
+    }
+
+    /**
+     * Why a directory could not be made, in words: the file system's exceptions name only the path for
+     * the commonest causes.
+     */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied (" + e.getMessage() + ")";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file that is not a directory is in the way (" + e.getMessage() + ")";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** Releases the directory. */

@@ -58,7 +58,10 @@ class H2CommitDurabilityIT {
         }
     }
 
-    /** Writes {@value #ROWS} rows to the database at {@code args[0]}, one commit each, then waits to be killed. */
+    /**
+     * Writes {@value #ROWS} rows to the database at {@code args[0]}, one commit each, then waits to be
+     * killed: on its standard input, which the test never writes to.
+     */
     public static final class Writer {
 
         public static void main(String[] args) throws Exception {
@@ -76,7 +79,7 @@ class H2CommitDurabilityIT {
                 }
                 System.out.println("committed " + ROWS);
                 System.out.flush();
-                Thread.sleep(Long.MAX_VALUE);
+                System.in.read();
             }
         }
     }

@@ -105,9 +105,10 @@ public final class StreamsThroughput {
         String eos = StreamsConfig.EXACTLY_ONCE_V2;
         run(bootstrap, "bench-warmup", OrderTopology.build(config(bootstrap, "bench-warmup", eos)), records, eos);
         result.setProperty("rounds", Integer.toString(rounds));
-        boolean variants = hasOverrides(VARIANT);
+        String variantSettings = describeOverrides(VARIANT);
+        boolean variants = !variantSettings.isEmpty();
         if (variants) {
-            result.setProperty("variant", describeOverrides(VARIANT));
+            result.setProperty("variant", variantSettings);
         }
         for (String guarantee : List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE)) {
             String g = guarantee.replace('_', '-');
@@ -344,11 +345,10 @@ public final class StreamsThroughput {
         return props;
     }
 
-    private static boolean hasOverrides(String prefix) {
-        return System.getProperties().stringPropertyNames().stream().anyMatch(n -> n.startsWith(prefix));
-    }
-
-    /** The settings given with {@code prefix}, e.g. {@code statestore.cache.max.bytes=4194304} (empty: removed). */
+    /**
+     * The settings given with {@code prefix}, e.g. {@code statestore.cache.max.bytes=4194304} (empty: removed);
+     * an empty text when there are none.
+     */
     private static String describeOverrides(String prefix) {
         return System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(prefix)).sorted()
                 .map(n -> n.substring(prefix.length()) + "=" + System.getProperty(n))
