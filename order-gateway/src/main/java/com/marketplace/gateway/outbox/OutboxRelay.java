@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,18 +145,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * Runs one of the relay's two loops. Should it end by throwing (an {@link Error}: memory exhausted, a
      * class that cannot be linked; or an exception no step expects: each handles those of its database,
      * its producer and its broker), or end while the relay is not being closed (an interrupt, which
-     * nothing here sends), the relay stops at once: no more rows are leased to it, its lease keeper
-     * stops renewing, so every row and claim it held lapses and any relay takes it over (copies with the
-     * same eventId, never a loss), and a claimer waiting for a place among the unrecorded batches, or
-     * between rounds, is let go. Left running, the keeper would renew the leases of rows nothing sends
-     * any more, for as long as the process lives.
+     * nothing here sends) and not {@code endedInTurn} (after the other loop, which reports why), the
+     * relay stops at once: no more rows are leased to it, its lease keeper stops renewing, so every row
+     * and claim it held lapses and any relay takes it over (copies with the same eventId, never a
+     * loss), and a claimer waiting for a place among the unrecorded batches, or between rounds, is let
+     * go. Left running, the keeper would renew the leases of rows nothing sends any more, for as long as
+     * the process lives.
      */
-    private void stoppingOnError(String loop, Runnable body) {
+    private void stoppingOnError(String loop, Runnable body, BooleanSupplier endedInTurn) {
         Throwable cause;
         boolean threw = false;
         try {
             body.run();
-            if (closing) {
+            if (closing || endedInTurn.getAsBoolean()) {
                 return;
             }
             cause = new IllegalStateException("its " + loop + " thread ended without the relay being closed");
@@ -216,8 +218,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
         running = true;
         leases.start();
-        completer.execute(() -> stoppingOnError("recording", this::completeLoop));
-        claimer.execute(() -> stoppingOnError("claiming", this::loop));
+        // the recording loop ends in turn when the claiming loop has ended (running off): that one reports why
+        completer.execute(() -> stoppingOnError("recording", this::completeLoop, () -> !running));
+        claimer.execute(() -> stoppingOnError("claiming", this::loop, () -> false));
         log.info("Outbox relay {} started (batch {}, poll {}, lease {} renewed every {})", settings.relayId(),
                 settings.batchSize(), settings.pollInterval(), settings.lease(), leases.renewInterval());
     }
