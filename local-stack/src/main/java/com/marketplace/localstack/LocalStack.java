@@ -6,6 +6,10 @@ import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -93,6 +97,7 @@ public final class LocalStack implements AutoCloseable {
         checkSettings();
         DataDirLock heldDataDir = DataDirLock.acquire(options.dataDir());
         keep("data directory lock", heldDataDir::close, () -> dataDirLock = heldDataDir);
+        checkPortsFree();
         EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())
                 .logDir(options.dataDir().resolve("kafka").toAbsolutePath())
@@ -149,6 +154,35 @@ public final class LocalStack implements AutoCloseable {
         String bootstrap = "localhost:" + (options.kafkaPort() == 0 ? 9092 : options.kafkaPort());
         GatewayConfig.fromEnv(gatewayEnv(bootstrap));
         streamsConfig(bootstrap, options.streamsPort() == 0 ? 7071 : options.streamsPort());
+    }
+
+    /**
+     * Fails the start before the broker starts when a port the stack is to listen on is taken, naming
+     * the variable that moves it; otherwise the component that binds it would fail with a message
+     * about the port alone, after the ones before it had started. (Checked after the data directory's
+     * lock: a second stack on the same directory is told that, the more useful reason.) A port taken
+     * between this check and the component's own bind still fails that component's start.
+     */
+    private void checkPortsFree() {
+        requireFree(LocalStackOptions.KAFKA_PORT, LocalStackOptions.LOOPBACK, options.kafkaPort());
+        requireFree(LocalStackOptions.GATEWAY_PORT, options.httpHost(), options.gatewayPort());
+        requireFree(LocalStackOptions.STREAMS_PORT, options.httpHost(), options.streamsPort());
+    }
+
+    private static void requireFree(String variable, String host, int port) {
+        if (port == 0) {
+            return; // any free port
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as the servers bind: a port whose old connections linger is free
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException taken) {
+            throw new IllegalStateException(variable + " " + port + " is in use on " + host
+                    + " (another process listens there): stop it, or set " + variable
+                    + " to a free port (0 for any)", taken);
+        } catch (IOException other) {
+            log.debug("Could not check whether port {} is free; the component's own bind will tell", port, other);
+        }
     }
 
     /**

@@ -42,6 +42,9 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         requirePortOrAny(KAFKA_PORT, kafkaPort);
         requirePortOrAny(GATEWAY_PORT, gatewayPort);
         requirePortOrAny(STREAMS_PORT, streamsPort);
+        requireDistinct(GATEWAY_PORT, gatewayPort, KAFKA_PORT, kafkaPort);
+        requireDistinct(STREAMS_PORT, streamsPort, KAFKA_PORT, kafkaPort);
+        requireDistinct(STREAMS_PORT, streamsPort, GATEWAY_PORT, gatewayPort);
         requireRange(DEMO, demoOrders, 0, 1_000_000);
         requireHost(HTTP_HOST, httpHost);
     }
@@ -71,6 +74,13 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
                 r.integer(STREAMS_PORT, 7071),
                 demo,
                 r.string(HTTP_HOST, LOOPBACK));
+    }
+
+    /** Two of the stack's ports set to the same number: the second component would find it taken. */
+    private static void requireDistinct(String name, int port, String otherName, int otherPort) {
+        if (port != 0 && port == otherPort) {
+            throw ConfigException.rejected(name, Integer.toString(port), "must differ from " + otherName);
+        }
     }
 
     /**

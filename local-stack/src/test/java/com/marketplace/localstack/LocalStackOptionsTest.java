@@ -64,6 +64,14 @@ class LocalStackOptionsTest {
                 .satisfies(e -> assertThat(((ConfigException) e).variable()).isEqualTo(variable));
     }
 
+    @ParameterizedTest(name = "{0}={1} with {2}")
+    @CsvSource({"GATEWAY_PORT, 9092, KAFKA_PORT", "STREAMS_PORT, 9092, KAFKA_PORT", "STREAMS_PORT, 7070, GATEWAY_PORT"})
+    void twoComponentsCannotListenOnOnePort(String variable, String port, String other) {
+        assertThatThrownBy(() -> LocalStackOptions.parse(NO_ARGS, Map.of(variable, port)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(variable + " must differ from " + other + ", was '" + port + "'");
+    }
+
     @Test
     void badArgumentsAreRejected() {
         assertThatThrownBy(() -> LocalStackOptions.parse(new String[] {"--demo", "many"}, Map.of()))

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marketplace.config.ConfigException;
 import com.marketplace.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +36,27 @@ class LocalStackSettingsTest {
             assertThat(dataDir.resolve("kafka")).as("no broker was started").doesNotExist();
         } finally {
             stack.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"KAFKA_PORT", "GATEWAY_PORT", "STREAMS_PORT"})
+    void aTakenPortFailsTheStartBeforeTheBrokerStartsNamingItsVariable(String variable) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            Map<String, String> env = new HashMap<>(Map.of(LocalStackOptions.DATA_DIR, dataDir.toString(),
+                    LocalStackOptions.KAFKA_PORT, "0", LocalStackOptions.GATEWAY_PORT, "0",
+                    LocalStackOptions.STREAMS_PORT, "0"));
+            env.put(variable, port);
+            LocalStack stack = new LocalStack(LocalStackOptions.parse(new String[0], env), env);
+            try {
+                assertThatThrownBy(stack::start).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith(variable + " " + port + " is in use on 127.0.0.1")
+                        .hasMessageContaining("set " + variable + " to a free port");
+                assertThat(dataDir.resolve("kafka")).as("no broker was started").doesNotExist();
+            } finally {
+                stack.close();
+            }
         }
     }
 
