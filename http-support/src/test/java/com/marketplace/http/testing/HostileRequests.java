@@ -24,7 +24,7 @@ public final class HostileRequests {
             "x".repeat(300), "3f0c9a1e-0000-4000-8000-000000000000", "' OR '1'='1"};
     private static final String[] CONTENT_TYPES = {"application/json", "application/json; charset=utf-8",
             "application/json; charset=ISO-8859-1", "text/plain", "application/x-www-form-urlencoded",
-            "multipart/form-data; boundary=x", "application/problem+json", "", "application/json;;;", "*/*",
+            "multipart/form-data; boundary=x", "application/problem+json", "", "application/json;;;", ";", ";;", "*/*",
             "application/json; charset=\"utf-8\"", "APPLICATION/JSON"};
     private static final String[] HEADER_VALUES = {"", " ", "x", "\u00ff\u00fe", "a".repeat(300), "k1, k2",
             "Bearer", "bearer x", "Basic YTpi", "PUT", "DELETE", "localhost:1", "\t", "%00", "1; DROP TABLE orders"};

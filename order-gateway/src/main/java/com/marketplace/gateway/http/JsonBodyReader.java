@@ -64,7 +64,8 @@ public final class JsonBodyReader {
         if (contentType == null) {
             throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }
-        String[] parts = contentType.split(";");
+        // with -1, a value of separators alone (";") splits into empty parts instead of none at all
+        String[] parts = contentType.split(";", -1);
         boolean json = parts[0].trim().equalsIgnoreCase("application/json");
         for (int i = 1; i < parts.length && json; i++) {
             String param = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");

@@ -96,6 +96,8 @@ class BadInputIT {
                 request("wrong content type", "POST", ORDERS, "text/plain", bytes(VALID), 415),
                 request("form content type", "POST", ORDERS, "application/x-www-form-urlencoded", bytes(VALID), 415),
                 request("non-UTF-8 charset", "POST", ORDERS, "application/json; charset=ISO-8859-1", bytes(VALID), 415),
+                request("content type only a separator", "POST", ORDERS, ";", bytes(VALID), 415),
+                request("content type only separators", "POST", ORDERS, " ;; ", bytes(VALID), 415),
                 request("gzip-encoded body", "POST", ORDERS, JSON, gzip(VALID), 415, "Content-Encoding", "gzip"),
                 request("body labelled gzip", "POST", ORDERS, JSON, bytes(VALID), 415, "Content-Encoding", "gzip"),
                 request("idempotency key too long", "POST", ORDERS, JSON, bytes(VALID), 400,
