@@ -7,6 +7,7 @@ import com.marketplace.faults.Audit.OutboxEvent;
 import com.marketplace.faults.TopicRecorder.Seen;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -72,13 +73,42 @@ class AuditTest {
                 output(Topics.EMAIL, 0, "e1"), output(Topics.EMAIL, 1, "e1"),
                 output(Topics.EMAIL, 2, "e2"), output(Topics.EMAIL, 3, "e3"),
                 output(Topics.ANALYTICS, 0, "e1"), output(Topics.ANALYTICS, 1, "e2"), output(Topics.ANALYTICS, 2, "e3"),
-                notification(0, "e1", "BUYER/1"), notification(1, "e1", "SELLER/5"), notification(2, "e1", "SELLER/5"));
+                notification(0, "e1", "BUYER/1"), notification(1, "e1", "SELLER/5"), notification(2, "e1", "SELLER/5"),
+                notification(3, "e2", "BUYER/1"), notification(4, "e3", "BUYER/1"));
 
         Audit.Figures f = Audit.figures(OUTBOX, records, true);
 
         assertThat(f.lostOutputs()).isZero();
         assertThat(f.outputDuplicates()).as("a second email of e1, a second notification of e1 to seller 5")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void anEventWithoutItsBuyersNotificationLostAnOutput() {
+        List<Seen> records = List.of(
+                raw(Topics.ORDER_CREATED, 0, 0, "7", "e1"),
+                raw(Topics.ORDER_STATUS_CHANGED, 0, 0, "7", "e2"),
+                raw(Topics.ORDER_STATUS_CHANGED, 0, 1, "7", "e3"),
+                output(Topics.EMAIL, 0, "e1"), output(Topics.EMAIL, 1, "e2"), output(Topics.EMAIL, 2, "e3"),
+                output(Topics.ANALYTICS, 0, "e1"), output(Topics.ANALYTICS, 1, "e2"), output(Topics.ANALYTICS, 2, "e3"),
+                notification(0, "e1", "BUYER/1"), notification(1, "e2", "BUYER/1"), notification(2, "e3", "SELLER/5"));
+
+        Audit.Figures f = Audit.figures(OUTBOX, records, true);
+
+        assertThat(f.lostOutputs()).as("e3 has a notification, but not its buyer's").isEqualTo(1);
+        assertThat(f.lost()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyDuplicatesOfTheRowsAFaultCaughtAreExplained() {
+        List<Seen> records = List.of(
+                raw(Topics.ORDER_CREATED, 0, 0, "7", "e1"), raw(Topics.ORDER_CREATED, 0, 1, "7", "e1"),
+                raw(Topics.ORDER_STATUS_CHANGED, 0, 0, "7", "e2"), raw(Topics.ORDER_STATUS_CHANGED, 0, 1, "7", "e2"),
+                raw(Topics.ORDER_STATUS_CHANGED, 0, 2, "7", "e2"), raw(Topics.ORDER_STATUS_CHANGED, 0, 3, "7", "e3"));
+
+        assertThat(Audit.rawDuplicatesOutside(OUTBOX, records, Set.of("1"))).as("e2 sent three times, row 2 not held")
+                .isEqualTo(2);
+        assertThat(Audit.rawDuplicatesOutside(OUTBOX, records, Set.of("1", "2"))).isZero();
     }
 
     private static Seen raw(String topic, int partition, long offset, String key, String eventId) {

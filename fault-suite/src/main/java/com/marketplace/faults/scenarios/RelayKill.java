@@ -57,6 +57,7 @@ public final class RelayKill implements Scenario {
 
         JarService relay = stack.gateway("relay", Map.of("OUTBOX_BATCH_SIZE", "100"));
         long held = 0;
+        java.util.Set<String> heldIds = new java.util.HashSet<>();
         List<java.util.concurrent.CompletableFuture<Duration>> recoveries = new ArrayList<>();
         long lastKillAt = 0;
         java.util.Set<String> dead = new java.util.HashSet<>();
@@ -84,6 +85,7 @@ public final class RelayKill implements Scenario {
             List<String> heldRows = holder[0] == null ? List.of() : heldRows(stack, holder[0]);
             long heldCount = holder[0] == null ? 0 : heldCount(stack, holder[0]);
             held += heldCount;
+            heldIds.addAll(heldRows);
             relay.start();
             recoveries.add(watch(stack, heldRows, killedAt, kill, killedHolders, checks));
             checks.note("kill %d at %d/%d processed: the dead relay held %d rows (%d within its claims' ranges)", kill,
@@ -101,6 +103,8 @@ public final class RelayKill implements Scenario {
         checks.check(figures.events() == events, "expected " + events + " outbox events, the database has " + figures.events());
         checks.check(figures.rawDuplicates() <= held, figures.rawDuplicates()
                 + " duplicates on the order topics, more than the " + held + " rows the dead relays held");
+        long unexplained = Audit.rawDuplicatesOutside(stack, recorder, heldIds);
+        checks.check(unexplained == 0, unexplained + " duplicates on the order topics of rows no dead relay held");
         checks.checkTiming(stack.scale(), worst.compareTo(RECOVERY_TARGET) <= 0, "a dead relay's rows waited " + seconds(worst)
                 + ", more than " + seconds(RECOVERY_TARGET));
         checks.note("recovery = worst time from a kill -9 until every row the dead relay held was PROCESSED "

@@ -28,6 +28,8 @@ public final class StreamsKill implements Scenario {
 
     static final Duration RECOVERY_TARGET = Duration.ofSeconds(10);
     private static final int KILLS = 3;
+    /** How long a restarted instance is given to answer before the next kill. */
+    private static final Duration RESTART_WAIT = Duration.ofSeconds(120);
     /** Status walks: each order follows one of these after its creation. */
     private static final List<List<String>> WALKS = List.of(
             List.of("PAID", "SHIPPED", "DELIVERED"),
@@ -58,12 +60,14 @@ public final class StreamsKill implements Scenario {
         OrderClient client = new OrderClient(gateway.uri("/"));
         List<Duration> recoveries = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
+        long loadUntil = start + length.toNanos();
         Thread killer = FaultThreads.start("killer", () -> killRepeatedly(streams, length, start, recoveries, checks));
         try {
-            Load.run(3, length, (worker, i) -> {
+            // orders keep coming until the last restart has answered, so that no kill lands on an idle app
+            Load.run(3, length.plus(RESTART_WAIT.multipliedBy(KILLS)), (worker, i) -> {
                 createAndWalk(client, worker * 1_000_000L + i);
                 Thread.sleep(20);
-                return true;
+                return System.nanoTime() < loadUntil || killer.isAlive();
             });
         } finally {
             FaultThreads.end(killer, Duration.ofSeconds(180), checks);
@@ -113,7 +117,7 @@ public final class StreamsKill implements Scenario {
                 streams.kill();
                 long killedAt = System.nanoTime();
                 streams.start();
-                boolean back = Audit.Wait.until(Duration.ofSeconds(120), Duration.ofMillis(100),
+                boolean back = Audit.Wait.until(RESTART_WAIT, Duration.ofMillis(100),
                         () -> Load.get(streams.uri("/api/v1/stats/status-counts")) != null);
                 if (back) {
                     recoveries.add(Duration.ofNanos(System.nanoTime() - killedAt));
