@@ -12,6 +12,7 @@ import com.marketplace.http.ProblemResponses;
 import com.marketplace.http.ProblemType;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +58,24 @@ public final class ErrorMapper {
     }
 
     /**
-     * A creation the database did not confirm and that could not be read back: it may have been
-     * applied, so no {@code Retry-After} invites the client to send it again blindly. The same request
-     * with the same {@code Idempotency-Key} is safe: it answers with the order if it was written.
+     * A change the database did not confirm and that could not be read back: it may have been
+     * applied, so no {@code Retry-After} invites the client to send it again blindly. A creation sent
+     * again with the same {@code Idempotency-Key} is safe: it answers with the order if it was
+     * written. A status change is seen in the order itself.
      */
     private void outcomeUnknown(OutcomeUnknownException e, Context ctx) {
         log.warn("Outcome unknown serving {} {}: {}", ctx.method(), ctx.path(), rootMessage(e));
-        String detail = ctx.header(OrderController.IDEMPOTENCY_KEY_HEADER) != null
-                ? "the database did not confirm whether the order was created; sending the request again with"
-                        + " the same Idempotency-Key is safe: it answers with the order if it was"
-                : "the database did not confirm whether the order was created; sending the request again may"
-                        + " create it twice (a request with an Idempotency-Key can be sent again safely)";
+        String detail;
+        if (HandlerType.PUT.equals(ctx.method())) {
+            detail = "the database did not confirm whether the status change was applied; read the order to see"
+                    + " its status before sending the change again";
+        } else if (ctx.header(OrderController.IDEMPOTENCY_KEY_HEADER) != null) {
+            detail = "the database did not confirm whether the order was created; sending the request again with"
+                    + " the same Idempotency-Key is safe: it answers with the order if it was";
+        } else {
+            detail = "the database did not confirm whether the order was created; sending the request again may"
+                    + " create it twice (a request with an Idempotency-Key can be sent again safely)";
+        }
         problems.write(ctx, Problem.of(OrderApiProblems.OUTCOME_UNKNOWN, detail));
     }
 

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,27 +90,38 @@ public final class OrderService {
     }
 
     /**
-     * Moves the order to the named status under a row lock. Same status: no change, no event.
+     * Moves the order to the named status under a row lock. Same status: no change, no event. When
+     * the database does not confirm the commit of a change, whether it was applied is read back
+     * ({@link #settleStatusChange}).
      *
      * @throws ValidationException for an unknown status
      * @throws OrderNotFoundException when there is no such order
      * @throws IllegalStatusTransitionException when the transition is not legal
+     * @throws OutcomeUnknownException when the commit was not confirmed and could not be read back
      */
     public StatusChangeResult changeStatus(long orderId, String statusName) {
         OrderStatus target = OrderValidator.parseStatus(statusName);
-        StatusChangeResult result = transactions.inTransaction(store -> {
-            Order current = store.findForUpdate(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
-            if (current.status() == target) {
-                return new StatusChangeResult(current, current.status());
-            }
-            if (!current.status().canTransitionTo(target)) {
-                throw new IllegalStatusTransitionException(orderId, current.status(), target);
-            }
-            Order updated = current.withStatus(target, nextUpdateTime(current));
-            store.updateStatus(orderId, target, updated.updatedAt());
-            store.appendEvent(OrderEvents.statusChanged(updated, current.status(), eventIds.get()));
-            return new StatusChangeResult(updated, current.status());
-        });
+        UUID eventId = eventIds.get();
+        AtomicReference<StatusChangeResult> attempted = new AtomicReference<>();
+        StatusChangeResult result;
+        try {
+            result = transactions.inTransaction(store -> {
+                Order current = store.findForUpdate(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+                if (current.status() == target) {
+                    return new StatusChangeResult(current, current.status());
+                }
+                if (!current.status().canTransitionTo(target)) {
+                    throw new IllegalStatusTransitionException(orderId, current.status(), target);
+                }
+                Order updated = current.withStatus(target, nextUpdateTime(current));
+                store.updateStatus(orderId, target, updated.updatedAt());
+                store.appendEvent(OrderEvents.statusChanged(updated, current.status(), eventId));
+                attempted.set(new StatusChangeResult(updated, current.status()));
+                return attempted.get();
+            });
+        } catch (CommitNotConfirmedException unconfirmed) {
+            result = settleStatusChange(orderId, eventId, attempted.get(), unconfirmed);
+        }
         if (result.changed()) {
             afterCommit();
             metrics.statusChanged(result.previousStatus(), target);
@@ -141,7 +153,7 @@ public final class OrderService {
 
     /**
      * One transaction: the order, its event and the idempotency key when there is one. When the
-     * database does not confirm the commit, the order is read back ({@link #settle}).
+     * database does not confirm the commit, the order is read back ({@link #settleCreation}).
      */
     private Order insert(long orderId, NewOrder order, IdempotencyRecord claim, Instant now) {
         try {
@@ -154,7 +166,7 @@ public final class OrderService {
                 return saved;
             });
         } catch (CommitNotConfirmedException unconfirmed) {
-            return settle(orderId, unconfirmed);
+            return settleCreation(orderId, unconfirmed);
         }
     }
 
@@ -168,7 +180,7 @@ public final class OrderService {
      * @throws StorageException when the order was not written (the request may be sent again)
      * @throws OutcomeUnknownException when the read could not tell either
      */
-    private Order settle(long orderId, CommitNotConfirmedException unconfirmed) {
+    private Order settleCreation(long orderId, CommitNotConfirmedException unconfirmed) {
         Optional<Order> written;
         try {
             written = transactions.inTransaction(store -> store.findForUpdate(orderId));
@@ -184,6 +196,42 @@ public final class OrderService {
         log.warn("The database did not confirm the creation of order {}, but the order was written: {}", orderId,
                 unconfirmed.getMessage());
         return written.get().asCreated();
+    }
+
+    /**
+     * Whether the status change of {@code orderId} whose commit was not confirmed was applied: its
+     * event {@code eventId} is in the outbox, read on another connection after the order's row lock
+     * (which a commit or rollback still under way holds). Applied, the answer is the change's own;
+     * not applied, the request may be sent again. Its event was written leased to this gateway's
+     * relay and never handed to it, so it leaves with the relay's next claim once the lease has run out.
+     *
+     * @param attempted the change the transaction made, or null when it made none (no change was due)
+     * @throws StorageException when the change was not applied
+     * @throws OutcomeUnknownException when the read could not tell either
+     */
+    private StatusChangeResult settleStatusChange(long orderId, UUID eventId, StatusChangeResult attempted,
+                                            CommitNotConfirmedException unconfirmed) {
+        if (attempted == null) {
+            throw unconfirmed; // it wrote nothing: answered as a database failure, to be retried
+        }
+        boolean applied;
+        try {
+            applied = transactions.inTransaction(store -> {
+                store.findForUpdate(orderId);
+                return store.hasEvent(orderId, eventId);
+            });
+        } catch (StorageException readFailed) {
+            readFailed.addSuppressed(unconfirmed);
+            throw new OutcomeUnknownException("the database did not confirm the status change of order " + orderId
+                    + " and could not be asked whether it was applied", readFailed);
+        }
+        if (!applied) {
+            throw new StorageException("the database did not confirm the status change of order " + orderId
+                    + ", and it was not applied", unconfirmed);
+        }
+        log.warn("The database did not confirm the status change of order {}, but it was applied: {}", orderId,
+                unconfirmed.getMessage());
+        return attempted;
     }
 
     private Optional<Order> replay(String key, String hash) {

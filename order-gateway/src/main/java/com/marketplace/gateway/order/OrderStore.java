@@ -4,6 +4,7 @@ import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The order store as seen from inside one transaction (see {@link OrderTransactions}). Failures are
@@ -29,6 +30,9 @@ public interface OrderStore {
 
     /** Writes the event to the outbox, to be published after commit. */
     void appendEvent(EventEnvelope event);
+
+    /** Whether the outbox holds event {@code eventId} of order {@code orderId} (written by a committed transaction). */
+    boolean hasEvent(long orderId, UUID eventId);
 
     Optional<IdempotencyRecord> findIdempotencyKey(String key);
 

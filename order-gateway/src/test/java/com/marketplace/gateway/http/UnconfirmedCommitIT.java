@@ -17,11 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An order creation whose {@code COMMIT} the database does not confirm, the connection broken at
- * that moment by a proxy between the gateway's pool and the real database: the gateway reads the
- * order back and answers what happened, 201 when it was written and 503 with {@code Retry-After}
- * when it was not; when it cannot read it back either, 503 without {@code Retry-After}, since a
- * blind retry could create the order twice.
+ * An order creation or status change whose {@code COMMIT} the database does not confirm, the
+ * connection broken at that moment by a proxy between the gateway's pool and the real database: the
+ * gateway reads it back and answers what happened, 201 (200) when it was applied and 503 with
+ * {@code Retry-After} when it was not; when it cannot read it back either, 503 without
+ * {@code Retry-After}, since a blind retry could create the order twice (or undo a change made since).
  */
 class UnconfirmedCommitIT {
 
@@ -91,5 +91,63 @@ class UnconfirmedCommitIT {
         // it was written: a blind retry would have made a second order
         assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM orders WHERE buyer_id = 4")).isEqualTo(1);
         proxy.restore();
+    }
+
+    @Test
+    void aStatusChangeAppliedWhoseAnswerIsLostIsA200WithItsOneEvent() {
+        long orderId = gateway.createOrder(TestOrders.json(5));
+        proxy.cutNextCommit(Cut.AFTER_ANSWER, false);
+
+        HttpResponse<String> changed = gateway.putJson(statusPath(orderId), "{\"status\":\"PAID\"}");
+
+        assertThat(proxy.cuts()).isEqualTo(1);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).contains("\"status\":\"PAID\"");
+        assertThat(inStatus(orderId, "PAID")).isTrue();
+        assertThat(statusChangeEvents(orderId)).isEqualTo(1);
+    }
+
+    @Test
+    void aStatusChangeThatNeverReachedTheDatabaseIsA503ToRetry() {
+        long orderId = gateway.createOrder(TestOrders.json(6));
+        proxy.cutNextCommit(Cut.BEFORE_COMMIT, false);
+
+        HttpResponse<String> refused = gateway.putJson(statusPath(orderId), "{\"status\":\"PAID\"}");
+
+        assertThat(proxy.cuts()).isEqualTo(1);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(inStatus(orderId, "PENDING")).isTrue();
+        assertThat(statusChangeEvents(orderId)).isZero();
+        assertThat(gateway.putJson(statusPath(orderId), "{\"status\":\"PAID\"}").statusCode()).isEqualTo(200);
+        assertThat(statusChangeEvents(orderId)).isEqualTo(1);
+    }
+
+    @Test
+    void aStatusChangeNeitherConfirmedNorReadBackIsA503WithoutRetryAfter() {
+        long orderId = gateway.createOrder(TestOrders.json(7));
+        proxy.cutNextCommit(Cut.AFTER_ANSWER, true);
+
+        HttpResponse<String> unknown = gateway.putJson(statusPath(orderId), "{\"status\":\"CANCELLED\"}");
+
+        assertThat(proxy.cuts()).isEqualTo(1);
+        assertThat(unknown.statusCode()).isEqualTo(503);
+        assertThat(unknown.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(unknown.body()).contains("outcome-unknown").contains("status change");
+        assertThat(inStatus(orderId, "CANCELLED")).as("it was applied").isTrue();
+        proxy.restore();
+    }
+
+    private static String statusPath(long orderId) {
+        return "/api/v1/orders/" + orderId + "/status";
+    }
+
+    private static boolean inStatus(long orderId, String status) {
+        return TestDatabase.queryLong("SELECT COUNT(*) FROM orders WHERE id = ? AND status = ?", orderId, status) == 1;
+    }
+
+    private static long statusChangeEvents(long orderId) {
+        return TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE aggregate_id = ?"
+                + " AND event_type = 'OrderStatusChanged'", Long.toString(orderId));
     }
 }

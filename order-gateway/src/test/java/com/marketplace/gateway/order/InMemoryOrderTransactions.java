@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -66,6 +67,11 @@ final class InMemoryOrderTransactions implements OrderTransactions, OrderStore, 
     @Override
     public void appendEvent(EventEnvelope event) {
         events.add(event);
+    }
+
+    @Override
+    public boolean hasEvent(long orderId, UUID eventId) {
+        return events.stream().anyMatch(e -> e.eventId().equals(eventId) && e.orderId() == orderId);
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -134,6 +135,12 @@ public final class JdbcOrderTransactions implements OrderTransactions {
                 orders.updateStatus(conn, orderId, status, now);
                 return null;
             });
+        }
+
+        @Override
+        public boolean hasEvent(long orderId, UUID eventId) {
+            return run("outbox read", () -> outbox.hasEvent(conn, EventEnvelope.AGGREGATE_TYPE_ORDER,
+                    Long.toString(orderId), eventId));
         }
 
         @Override

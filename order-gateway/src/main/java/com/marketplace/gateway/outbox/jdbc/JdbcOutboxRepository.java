@@ -64,6 +64,9 @@ public final class JdbcOutboxRepository {
             WHERE aggregate_type = ? AND aggregate_id = ? AND status <> 'PROCESSED'
             LIMIT 1""";
 
+    private static final String SELECT_EVENT_OF_AGGREGATE = """
+            SELECT 1 FROM outbox_events WHERE event_id = ? AND aggregate_type = ? AND aggregate_id = ?""";
+
     /**
      * How many id ranges of live claims the claim query leaves out; more claims than that are merged
      * into this many ranges (which also leaves out the rows between them, until the next round).
@@ -251,6 +254,19 @@ public final class JdbcOutboxRepository {
                 throw new SQLException("outbox insert affected no row for event " + event.eventId());
             }
             return InsertedIds.of(ps);
+        }
+    }
+
+    /** Whether the aggregate has the event {@code eventId} (in any status). */
+    public boolean hasEvent(Connection conn, String aggregateType, String aggregateId, UUID eventId)
+            throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(SELECT_EVENT_OF_AGGREGATE)) {
+            ps.setString(1, eventId.toString());
+            ps.setString(2, aggregateType);
+            ps.setString(3, aggregateId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
