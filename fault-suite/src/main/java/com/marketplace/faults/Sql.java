@@ -56,6 +56,11 @@ public final class Sql {
     public static final String HELD_COUNT = """
             SELECT (SELECT COUNT(*) FROM outbox_events WHERE status = 'PENDING' AND claimed_by = ?)
                  + (SELECT COALESCE(SUM(row_count), 0) FROM outbox_claims WHERE relay_id = ?)""";
+    /** How many orders do not have exactly one {@code OrderCreated} outbox row (none: lost; two: created twice). */
+    public static final String ORDERS_NOT_CREATED_ONCE = """
+            SELECT COUNT(*) FROM orders o
+            WHERE (SELECT COUNT(*) FROM outbox_events e
+                   WHERE CAST(e.aggregate_id AS UNSIGNED) = o.id AND e.event_type = 'OrderCreated') <> 1""";
     /** The relays holding rows right now. */
     public static final String HOLDERS = """
             SELECT claimed_by FROM outbox_events WHERE status = 'PENDING' AND claimed_by <> ''

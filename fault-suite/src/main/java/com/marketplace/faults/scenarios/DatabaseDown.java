@@ -149,14 +149,15 @@ public final class DatabaseDown implements Scenario {
         checks.check(delivered, "the relay did not deliver everything within 90 s after the outage");
         long orders = Sql.queryLong(stack, "SELECT COUNT(*) FROM orders");
         long partial = Sql.queryLong(stack, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i "
-                + "WHERE i.order_id = o.id) OR NOT EXISTS (SELECT 1 FROM outbox_events e WHERE "
-                + "CAST(e.aggregate_id AS UNSIGNED) = o.id) OR NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.order_id = o.id)");
+                + "WHERE i.order_id = o.id) OR NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.order_id = o.id)");
+        long wrongCreated = Sql.queryLong(stack, Sql.ORDERS_NOT_CREATED_ONCE);
         long committedButFailed = 0;
         for (Sent s : failed) {
             committedButFailed += Sql.queryLong(stack, "SELECT COUNT(*) FROM idempotency_keys WHERE idempotency_key = ?",
                     s.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        checks.check(partial == 0, partial + " partial orders (no items, no outbox row or no key)");
+        checks.check(partial == 0, partial + " partial orders (no items or no key)");
+        checks.check(wrongCreated == 0, wrongCreated + " orders without exactly one OrderCreated outbox row");
         checks.check(orders == created + committedButFailed, orders + " orders in the database, " + created
                 + " answered 201 and " + committedButFailed + " committed though answered otherwise");
         checks.note("%d requests: %d created, %d failed (all 503 problem+json: %s), slowest answer %s", sent.size(),

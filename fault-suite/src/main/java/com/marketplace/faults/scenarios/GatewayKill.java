@@ -87,8 +87,7 @@ public final class GatewayKill implements Scenario {
                 + "(SELECT 1 FROM idempotency_keys k WHERE k.order_id = o.id)");
         long wrongItems = Sql.queryLong(stack, "SELECT COUNT(*) FROM orders o WHERE (SELECT COUNT(*) FROM order_items i "
                 + "WHERE i.order_id = o.id) <> " + ITEMS_PER_ORDER);
-        long wrongCreated = Sql.queryLong(stack, "SELECT COUNT(*) FROM orders o WHERE (SELECT COUNT(*) FROM outbox_events e "
-                + "WHERE CAST(e.aggregate_id AS UNSIGNED) = o.id AND e.event_type = 'OrderCreated') <> 1");
+        long wrongCreated = Sql.queryLong(stack, Sql.ORDERS_NOT_CREATED_ONCE);
         long orphanEvents = Sql.queryLong(stack, "SELECT COUNT(*) FROM outbox_events e WHERE NOT EXISTS "
                 + "(SELECT 1 FROM orders o WHERE o.id = CAST(e.aggregate_id AS UNSIGNED))");
         long keyMismatches = 0;
