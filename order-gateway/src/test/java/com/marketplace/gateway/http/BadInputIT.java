@@ -83,7 +83,9 @@ class BadInputIT {
                 post("sellerId boolean", VALID.replace("\"sellerId\":7", "\"sellerId\":true"), 400),
                 post("sellerId negative", VALID.replace("\"sellerId\":7", "\"sellerId\":-7"), 400),
                 post("email invalid", VALID.replace("buyer1@example.com", "not-an-email"), 400),
-                post("email too long", VALID.replace("buyer1@example.com", "a".repeat(250) + "@b.com"), 400),
+                // well formed in every part, 255 characters in all
+                post("email too long", VALID.replace("buyer1@example.com",
+                        "a@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(61)), 400),
                 post("email SQL-looking", VALID.replace("buyer1@example.com", "a@b.c'; DROP TABLE orders; --"), 400),
                 post("currency SQL-looking", VALID.replace("\"KRW\"", "\"'; DELETE FROM orders; --\""), 400),
                 post("currency lower case", VALID.replace("\"KRW\"", "\"krw\""), 400),
@@ -137,6 +139,14 @@ class BadInputIT {
         assertThat(problem.path("detail").asText()).isNotBlank();
         assertThat(response.body()).doesNotContain("java.", "Exception", "jackson", "SQL");
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8IsRefusedAsSuchNotByTheFieldItSpoils() throws Exception {
+        HttpResponse<String> response = gateway.sendBytes("POST", ORDERS, JSON, latin1Body());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(new ObjectMapper().readTree(response.body()).path("detail").asText()).contains("not valid UTF-8");
     }
 
     @Test

@@ -19,16 +19,19 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads what the relay published to the order event topics, from the beginning. */
 final class PublishedEvents {
 
-    /** One consumed record: where it landed and which event it carries. */
+    /** One consumed record: where it landed, which event it carries and its identity headers. */
     record Published(String topic, int partition, long offset, String key, UUID eventId, Instant occurredAt,
-            byte[] value) {
+            byte[] value, String eventTypeHeader, String schemaVersionHeader) {
     }
+
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     private PublishedEvents() {
     }
@@ -41,8 +44,7 @@ final class PublishedEvents {
     static List<Published> awaitAll(String bootstrap, Collection<UUID> expected, Duration atMost) {
         Set<UUID> missing = new HashSet<>(expected);
         List<Published> seen = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
-            consumer.subscribe(Topics.ORDER_EVENT_TOPICS);
+        try (KafkaConsumer<String, byte[]> consumer = fromTheStart(bootstrap)) {
             await().atMost(atMost).pollInterval(Duration.ofMillis(10)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Published p = toPublished(r);
@@ -51,29 +53,43 @@ final class PublishedEvents {
                 }
                 return missing.isEmpty();
             });
-            readToTheEnd(consumer, seen, Duration.ofMillis(300));
+            readToTheEnd(consumer, seen);
         }
         return seen;
     }
 
-    /** All records currently in the topics (reads until a poll returns nothing after the end). */
+    /** All records in the topics now: each partition read from its start to its current end. */
     static List<Published> readAll(String bootstrap) {
         List<Published> seen = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
-            consumer.subscribe(Topics.ORDER_EVENT_TOPICS);
-            readToTheEnd(consumer, seen, Duration.ofMillis(500));
+        try (KafkaConsumer<String, byte[]> consumer = fromTheStart(bootstrap)) {
+            readToTheEnd(consumer, seen);
         }
         return seen;
     }
 
-    /** Polls until three polls of {@code poll} in a row return nothing. */
-    private static void readToTheEnd(KafkaConsumer<String, byte[]> consumer, List<Published> seen, Duration poll) {
-        int emptyPolls = 0;
-        while (emptyPolls < 3) {
-            var records = consumer.poll(poll);
-            emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
-            records.forEach(r -> seen.add(toPublished(r)));
+    /** A consumer of every partition of the order topics (which the tests create first), at their start. */
+    private static KafkaConsumer<String, byte[]> fromTheStart(String bootstrap) {
+        KafkaConsumer<String, byte[]> consumer = consumer(bootstrap);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : Topics.ORDER_EVENT_TOPICS) {
+            consumer.partitionsFor(topic, METADATA_TIMEOUT)
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /**
+     * Polls until the consumer's position in each of its partitions has reached that partition's end
+     * offset as it was when this began: an empty poll on a slow machine is not taken for the end.
+     */
+    private static void readToTheEnd(KafkaConsumer<String, byte[]> consumer, List<Published> seen) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), METADATA_TIMEOUT);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(toPublished(r)));
+            return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+        });
     }
 
     static Map<UUID, Long> countsByEventId(List<Published> published) {
@@ -81,17 +97,21 @@ final class PublishedEvents {
     }
 
     private static Published toPublished(ConsumerRecord<String, byte[]> r) {
-        UUID eventId = UUID.fromString(new String(r.headers().lastHeader(EventHeaders.EVENT_ID).value(),
-                StandardCharsets.UTF_8));
+        UUID eventId = UUID.fromString(header(r, EventHeaders.EVENT_ID));
         Instant occurredAt = com.marketplace.events.EventCodec.INSTANCE.decodeEnvelope(r.value()).occurredAt();
-        return new Published(r.topic(), r.partition(), r.offset(), r.key(), eventId, occurredAt, r.value());
+        return new Published(r.topic(), r.partition(), r.offset(), r.key(), eventId, occurredAt, r.value(),
+                header(r, EventHeaders.EVENT_TYPE), header(r, EventHeaders.SCHEMA_VERSION));
+    }
+
+    /** The record's last header of that name as text, or null. */
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var header = r.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "relay-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
