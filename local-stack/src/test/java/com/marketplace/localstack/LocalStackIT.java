@@ -58,7 +58,7 @@ class LocalStackIT {
     void theServicesListenOnThisMachineOnly() throws Exception {
         Optional<InetAddress> other = Listening.nonLoopbackAddress();
         assumeTrue(other.isPresent(), "this machine has no address but loopback");
-        for (String url : List.of(stack.gatewayUrl(), stack.streamsUrl())) {
+        for (String url : List.of(stack.gatewayUrl(), stack.streamsUrl(), "kafka://" + stack.bootstrapServers())) {
             int port = URI.create(url).getPort();
             assertThat(Listening.accepts(InetAddress.getLoopbackAddress(), port)).as(url + " on loopback").isTrue();
             assertThat(Listening.accepts(other.get(), port)).as(url + " through " + other.get()).isFalse();

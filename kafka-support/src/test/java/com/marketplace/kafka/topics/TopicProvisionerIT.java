@@ -203,16 +203,19 @@ class TopicProvisionerIT {
     void anUnreachableBrokerIsReportedWithinTheTimeout() {
         broker.stop();
         Duration shortTimeout = Duration.ofSeconds(2);
-        long start = System.nanoTime();
+        Duration took;
         try (Admin unreachable = Admin.create(TopicProvisioner.adminProperties(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), shortTimeout))) {
+            long start = System.nanoTime();
             assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(unreachable, 3, 1)
                     .provisionOrderTopics(shortTimeout))
                     .isInstanceOf(IllegalStateException.class)
                     .isNotInstanceOf(TopicsRefusedException.class)
                     .hasMessageStartingWith("cannot list, describe or create topics");
+            took = Duration.ofNanos(System.nanoTime() - start);
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        // the timeout and a margin for a slow machine, not a multiple of it
+        assertThat(took).isLessThan(shortTimeout.plusSeconds(4));
     }
 
     private void restartBroker(EmbeddedKafkaBroker.Builder builder) {

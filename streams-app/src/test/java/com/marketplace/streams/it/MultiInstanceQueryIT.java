@@ -73,8 +73,8 @@ class MultiInstanceQueryIT {
         scenario = InputScenario.ofOrders(11, ORDERS, DUPLICATES, base);
         expected = new ExpectedStats(scenario);
         scenario.publish(broker.bootstrapServers());
-        await().atMost(SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() ->
-                statusCountsOn(first).equals(expectedStatusCounts()) && statusCountsOn(second).equals(expectedStatusCounts()));
+        // every input record processed and committed; what the instances answer is for the tests to check
+        InputScenario.awaitRead(broker.bootstrapServers(), applicationId, scenario.sends.size(), SETTLE_TIMEOUT);
     }
 
     private static StreamsApp startInstance(String applicationId, Path stateDir) {
@@ -257,7 +257,7 @@ class MultiInstanceQueryIT {
                 "route=\"/api/v1/stats/sellers/{sellerId}\"", "dedupe_dropped_events_total");
         double drops = first.meterRegistry().get("dedupe.dropped.events").functionCounter().count()
                 + second.meterRegistry().get("dedupe.dropped.events").functionCounter().count();
-        assertThat(drops).isPositive().isLessThanOrEqualTo(DUPLICATES);
+        assertThat(drops).as("each copy dropped once, on whichever instance owns it").isEqualTo(DUPLICATES);
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.marketplace.streams.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -52,12 +53,16 @@ class StatusCountLocksTest {
 
     @Test
     void anInterruptedReadIsRefusedAndKeepsTheInterrupt() throws Exception {
+        // a read wait of 30 s: a refusal within the test's time is the interrupt's, not the wait's end
+        StatusCountLocks patient = new StatusCountLocks(Duration.ofSeconds(30));
         CountDownLatch endMove = new CountDownLatch(1);
-        Thread mover = moveUnderWay(locks, 0, endMove, () -> { });
+        Thread mover = moveUnderWay(patient, 0, endMove, () -> { });
         try {
             Thread.currentThread().interrupt();
 
-            assertThat(locks.partition(0).read(() -> "counts")).isEmpty();
+            // on this thread, whose interrupt is the point (a preemptive timeout would read on another)
+            Optional<String> read = assertTimeout(Duration.ofSeconds(5), () -> patient.partition(0).read(() -> "counts"));
+            assertThat(read).isEmpty();
             assertThat(Thread.interrupted()).isTrue();
         } finally {
             endMove.countDown();
