@@ -7,7 +7,9 @@ import com.marketplace.gateway.support.Concurrently;
 import com.marketplace.gateway.support.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,17 +55,23 @@ class TransactionAdmissionIT {
     void moreThreadsThanConnectionsWaitToBeAdmittedNotForThePool() {
         AtomicInteger askingOrHolding = new AtomicInteger();
         AtomicInteger mostAskingOrHolding = new AtomicInteger();
-        // counts the threads from their call for a connection to the end of their work with it
+        // counts the threads from their call for a connection until they have given it back
         DataSource counted = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        mostAskingOrHolding.accumulateAndGet(askingOrHolding.incrementAndGet(), Math::max);
+                    if (!method.getName().equals("getConnection")) {
+                        return invoke(method, pool, args);
                     }
-                    try {
-                        return method.invoke(pool, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
+                    mostAskingOrHolding.accumulateAndGet(askingOrHolding.incrementAndGet(), Math::max);
+                    Connection connection = (Connection) invoke(method, pool, args);
+                    AtomicBoolean closed = new AtomicBoolean();
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (conn, call, callArgs) -> {
+                                Object result = invoke(call, connection, callArgs);
+                                if (call.getName().equals("close") && !closed.getAndSet(true)) {
+                                    askingOrHolding.decrementAndGet();
+                                }
+                                return result;
+                            });
                 });
         Transactions transactions = Transactions.admitting(counted, CONNECTIONS, Duration.ofSeconds(3));
         AtomicInteger mostWaitingToBeAdmitted = new AtomicInteger();
@@ -76,7 +84,6 @@ class TransactionAdmissionIT {
                         statement.execute("SELECT 1");
                     }
                     mostWaitingToBeAdmitted.accumulateAndGet(transactions.waiting(), Math::max);
-                    askingOrHolding.decrementAndGet();
                     return 1;
                 });
             }
@@ -197,5 +204,13 @@ class TransactionAdmissionIT {
         }
         assertThat(inside.await(10, TimeUnit.SECONDS)).as("holders inside").isTrue();
         return held;
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

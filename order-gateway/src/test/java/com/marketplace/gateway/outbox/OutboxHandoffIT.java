@@ -82,7 +82,8 @@ class OutboxHandoffIT {
             // (the orders' events were handed over, not claimed: one claim round ran, at start-up)
             assertThat(claimRounds(gateway)).isEqualTo(1);
 
-            // When each order at once moves on twice, often while its creation is still in flight
+            // When each order moves on twice (its creation already published: MariaDbConnectorIT races a
+            // change against its creation in flight)
             for (long order : orders) {
                 assertThat(gateway.putJson("/api/v1/orders/" + order + "/status", "{\"status\":\"PAID\"}").statusCode())
                         .isEqualTo(200);
@@ -97,7 +98,8 @@ class OutboxHandoffIT {
             List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
                     Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
             assertThat(PublishedEvents.countsByEventId(published).values()).allMatch(n -> n == 1);
-            // (Kafka orders records per partition only: the creation's topic first, then each topic by offset)
+            // (Kafka orders records per partition only, and a creation is on a topic of its own: the order
+            // checked here is that of the two status changes, PAID before SHIPPED; the creation is put first)
             Map<String, List<String>> typesByOrder = new HashMap<>();
             for (Published p : published.stream().sorted(Comparator
                     .comparing((Published r) -> !r.topic().equals(Topics.ORDER_CREATED))

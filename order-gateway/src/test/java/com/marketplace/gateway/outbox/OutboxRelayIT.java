@@ -110,7 +110,6 @@ class OutboxRelayIT {
             relays.get(0).eventsCommitted();
             PublishedEvents.awaitAll(broker.bootstrapServers(),
                     others.stream().map(EventEnvelope::eventId).toList(), Duration.ofSeconds(60));
-            assertThat(OutboxFixtures.statusOf(late.eventId())).isNull();
             held.commit();
         }
         relays.get(0).eventsCommitted();
