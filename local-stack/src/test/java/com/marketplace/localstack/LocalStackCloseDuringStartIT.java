@@ -25,9 +25,11 @@ class LocalStackCloseDuringStartIT {
 
     @Test
     void aCloseDuringStartUpStopsWhatHasStartedWithoutWaitingForTheRest() throws Exception {
-        int kafkaPort = FreePorts.nextOnAllInterfaces();
-        int streamsPort = FreePorts.nextOnAllInterfaces();
-        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, kafkaPort, 0, streamsPort, 0));
+        int[] ports = FreePorts.distinct(3);
+        int kafkaPort = ports[0];
+        int gatewayPort = ports[1];
+        int streamsPort = ports[2];
+        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, kafkaPort, gatewayPort, streamsPort, 0));
         CompletableFuture<LocalStack> started = CompletableFuture.supplyAsync(stack::start);
         // the broker answers: the start has gone on to the gateway and the streams app
         await().atMost(Duration.ofSeconds(60)).until(() -> listening(kafkaPort) || started.isDone());
@@ -44,7 +46,8 @@ class LocalStackCloseDuringStartIT {
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> !listening(kafkaPort) && !listening(streamsPort));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !listening(kafkaPort) && !listening(gatewayPort) && !listening(streamsPort));
     }
 
     private static boolean listening(int port) {
