@@ -3,15 +3,23 @@ package com.marketplace.http.testing;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /** Collects what is logged at WARN or above while it is open, to assert a failure was logged quietly. */
 public final class LogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    /** Written by the server's threads while the test thread reads it. */
+    private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+    private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            events.add(event);
+        }
+    };
 
     private LogCapture() {
         appender.setContext(root.getLoggerContext());
@@ -25,7 +33,7 @@ public final class LogCapture implements AutoCloseable {
 
     /** Events at WARN or ERROR, as "LEVEL logger: message" lines. */
     public List<String> warningsAndErrors() {
-        return appender.list.stream()
+        return events.stream()
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage())
                 .toList();
