@@ -210,7 +210,7 @@ public final class OrderService {
      * @throws OutcomeUnknownException when the read could not tell either
      */
     private StatusChangeResult settleStatusChange(long orderId, UUID eventId, StatusChangeResult attempted,
-                                            CommitNotConfirmedException unconfirmed) {
+                                                  CommitNotConfirmedException unconfirmed) {
         if (attempted == null) {
             throw unconfirmed; // it wrote nothing: answered as a database failure, to be retried
         }

@@ -31,7 +31,7 @@ public interface OrderStore {
     /** Writes the event to the outbox, to be published after commit. */
     void appendEvent(EventEnvelope event);
 
-    /** Whether the outbox holds event {@code eventId} of order {@code orderId} (written by a committed transaction). */
+    /** Whether the outbox has event {@code eventId} of order {@code orderId}: whether its writer committed */
     boolean hasEvent(long orderId, UUID eventId);
 
     Optional<IdempotencyRecord> findIdempotencyKey(String key);

@@ -84,8 +84,8 @@ class BadInputIT {
                 post("sellerId negative", VALID.replace("\"sellerId\":7", "\"sellerId\":-7"), 400),
                 post("email invalid", VALID.replace("buyer1@example.com", "not-an-email"), 400),
                 // well formed in every part, 255 characters in all
-                post("email too long", VALID.replace("buyer1@example.com",
-                        "a@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(61)), 400),
+                post("email too long", VALID.replace("buyer1@example.com", "a@" + "b".repeat(63) + "."
+                        + "c".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(61)), 400),
                 post("email SQL-looking", VALID.replace("buyer1@example.com", "a@b.c'; DROP TABLE orders; --"), 400),
                 post("currency SQL-looking", VALID.replace("\"KRW\"", "\"'; DELETE FROM orders; --\""), 400),
                 post("currency lower case", VALID.replace("\"KRW\"", "\"krw\""), 400),

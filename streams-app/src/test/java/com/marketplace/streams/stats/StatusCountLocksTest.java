@@ -61,7 +61,8 @@ class StatusCountLocksTest {
             Thread.currentThread().interrupt();
 
             // on this thread, whose interrupt is the point (a preemptive timeout would read on another)
-            Optional<String> read = assertTimeout(Duration.ofSeconds(5), () -> patient.partition(0).read(() -> "counts"));
+            Optional<String> read = assertTimeout(Duration.ofSeconds(5),
+                    () -> patient.partition(0).read(() -> "counts"));
             assertThat(read).isEmpty();
             assertThat(Thread.interrupted()).isTrue();
         } finally {
