@@ -6,6 +6,7 @@ import com.marketplace.events.Topics;
 import com.marketplace.faults.Audit.OutboxEvent;
 import com.marketplace.faults.TopicRecorder.Seen;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -22,10 +23,7 @@ class AuditTest {
 
     @Test
     void eventsOnTheirTopicsInOrderUnderTheirOrdersKeyPass() {
-        Audit.Figures f = Audit.figures(OUTBOX, List.of(
-                raw(Topics.ORDER_CREATED, 0, 0, "7", "e1"),
-                raw(Topics.ORDER_STATUS_CHANGED, 0, 0, "7", "e2"),
-                raw(Topics.ORDER_STATUS_CHANGED, 0, 1, "7", "e3")), false);
+        Audit.Figures f = Audit.figures(OUTBOX, withRawInOrder(), false);
 
         assertThat(f.lostRaw()).isZero();
         assertThat(f.rawDuplicates()).isZero();
@@ -66,10 +64,7 @@ class AuditTest {
 
     @Test
     void twoOutputsOfOneKindForOneEventAreDuplicatesWhateverTheirOwnIds() {
-        List<Seen> records = List.of(
-                raw(Topics.ORDER_CREATED, 0, 0, "7", "e1"),
-                raw(Topics.ORDER_STATUS_CHANGED, 0, 0, "7", "e2"),
-                raw(Topics.ORDER_STATUS_CHANGED, 0, 1, "7", "e3"),
+        List<Seen> records = withRawInOrder(
                 output(Topics.EMAIL, 0, "e1"), output(Topics.EMAIL, 1, "e1"),
                 output(Topics.EMAIL, 2, "e2"), output(Topics.EMAIL, 3, "e3"),
                 output(Topics.ANALYTICS, 0, "e1"), output(Topics.ANALYTICS, 1, "e2"), output(Topics.ANALYTICS, 2, "e3"),
@@ -85,10 +80,7 @@ class AuditTest {
 
     @Test
     void anEventWithoutItsBuyersNotificationLostAnOutput() {
-        List<Seen> records = List.of(
-                raw(Topics.ORDER_CREATED, 0, 0, "7", "e1"),
-                raw(Topics.ORDER_STATUS_CHANGED, 0, 0, "7", "e2"),
-                raw(Topics.ORDER_STATUS_CHANGED, 0, 1, "7", "e3"),
+        List<Seen> records = withRawInOrder(
                 output(Topics.EMAIL, 0, "e1"), output(Topics.EMAIL, 1, "e2"), output(Topics.EMAIL, 2, "e3"),
                 output(Topics.ANALYTICS, 0, "e1"), output(Topics.ANALYTICS, 1, "e2"), output(Topics.ANALYTICS, 2, "e3"),
                 notification(0, "e1", "BUYER/1"), notification(1, "e2", "BUYER/1"), notification(2, "e3", "SELLER/5"));
@@ -109,6 +101,16 @@ class AuditTest {
         assertThat(Audit.rawDuplicatesOutside(OUTBOX, records, Set.of("1"))).as("e2 sent three times, row 2 not held")
                 .isEqualTo(2);
         assertThat(Audit.rawDuplicatesOutside(OUTBOX, records, Set.of("1", "2"))).isZero();
+    }
+
+    /** {@code more} after the outbox's three events, each once on its topic in outbox order under its order's key. */
+    private static List<Seen> withRawInOrder(Seen... more) {
+        List<Seen> records = new ArrayList<>(List.of(
+                raw(Topics.ORDER_CREATED, 0, 0, "7", "e1"),
+                raw(Topics.ORDER_STATUS_CHANGED, 0, 0, "7", "e2"),
+                raw(Topics.ORDER_STATUS_CHANGED, 0, 1, "7", "e3")));
+        records.addAll(List.of(more));
+        return records;
     }
 
     private static Seen raw(String topic, int partition, long offset, String key, String eventId) {
