@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps every exception to an {@code application/problem+json} response, once: validation → 400,
  * not found → 404, illegal transition → 409, reused idempotency key → 422, database unavailable →
- * 503 with Retry-After, a creation whose outcome the database left unknown → 503 without it;
- * transport problems and anything unexpected as {@link ProblemResponses} answers them for every API
- * (500 with a body that reveals nothing internal).
+ * 503 with Retry-After, a creation or status change whose outcome the database left unknown → 503
+ * without it; transport problems and anything unexpected as {@link ProblemResponses} answers them
+ * for every API (500 with a body that reveals nothing internal).
  */
 public final class ErrorMapper {
 

@@ -19,7 +19,10 @@ public final class OrderApiProblems {
     public static final ProblemType NOT_FAILED = ProblemType.of(409, "Event is not failed", "event-not-failed");
     public static final ProblemType IDEMPOTENCY_KEY_REUSED =
             ProblemType.of(422, "Idempotency key reused", "idempotency-key-reused");
-    /** A creation the database did not confirm and that could not be read back: 503 without {@code Retry-After}. */
+    /**
+     * A creation or status change whose commit the database did not confirm and that could not be
+     * read back: 503 without {@code Retry-After}.
+     */
     public static final ProblemType OUTCOME_UNKNOWN = ProblemType.of(503, "Outcome unknown", "outcome-unknown");
 
     private OrderApiProblems() {
