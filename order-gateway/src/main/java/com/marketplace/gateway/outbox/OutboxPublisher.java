@@ -49,6 +49,12 @@ public final class OutboxPublisher implements AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final Clock clock;
+    /**
+     * Set when {@link #close()} begins: the producer then fails what it has not delivered (and every
+     * send still waiting for metadata) with errors of its own closing, which say nothing of the
+     * event or the broker.
+     */
+    private volatile boolean closed;
 
     public OutboxPublisher(Producer<String, byte[]> producer, Clock clock) {
         this.producer = producer;
@@ -200,11 +206,19 @@ public final class OutboxPublisher implements AutoCloseable {
                 EventRecordHeaders.of(row.eventId(), row.eventType(), row.schemaVersion()));
     }
 
+    /**
+     * The row's outcome once its send has ended. A failure that ended it after {@link #close()} began
+     * is {@code NOT_SENT}: the failure may be the close's own (a send cut off by it counts no attempt
+     * against the event, and parks nothing), and the row is released to be sent again.
+     */
     private PublishOutcome outcomeOf(OutboxRow row, Future<?> future) {
         try {
             future.get();
             return PublishOutcome.acked(row, clock.instant());
         } catch (ExecutionException e) {
+            if (closed) {
+                return PublishOutcome.notSent(row);
+            }
             Exception cause = e.getCause() instanceof Exception ex ? ex : e;
             return PublishOutcome.failed(row, classify(cause), cause);
         } catch (InterruptedException e) {
@@ -261,6 +275,7 @@ public final class OutboxPublisher implements AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
         producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -55,6 +55,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
+    /** How long {@link #close()} waits for the threads once more after the producer's close has released them. */
+    static final Duration AFTER_PRODUCER_CLOSE = Duration.ofSeconds(2);
     /**
      * Sent batches whose outcome is not recorded yet that the claiming thread may have queued for the
      * completer; it blocks on the next one. Counted until the recording transaction ends, not until
@@ -114,7 +116,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * must not take rows that no other relay may send meanwhile.
      */
     private volatile boolean sendingRounds;
-    /** Failed rounds in a row, on either thread; drives the idle back-off. */
+    /** Failed claim rounds (or first-round preparations) in a row; drives the idle back-off. */
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
     private volatile boolean lastRoundClean = true;
 
@@ -307,10 +309,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /** Claims the next batch for this relay in a transaction of its own. */
     List<OutboxRow> claim() {
-        Instant now = clock.instant();
         long start = System.nanoTime();
-        List<OutboxRow> rows = outbox.inTransaction(store -> store.claim(settings.relayId(), now,
-                now.plus(settings.lease()), settings.batchSize()));
+        List<OutboxRow> rows = outbox.inTransaction(store -> {
+            // timed once the transaction has its connection: the wait for one (shared with the
+            // requests) must not come out of the lease
+            Instant now = clock.instant();
+            return store.claim(settings.relayId(), now, now.plus(settings.lease()), settings.batchSize());
+        });
         leases.claimed(rows);
         metrics.claimTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return rows;
@@ -708,7 +713,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Stops renewing rows whose outcome cannot be recorded: another relay re-sends them once the lease runs out. */
     private void forget(List<OutboxRow> rows, String failed, RuntimeException cause) {
         leases.finished(rows);
-        consecutiveErrors.incrementAndGet();
+        // not counted in consecutiveErrors: that spaces the claim rounds, which fail on their own
+        // while the database is away, and must not wait on after it is back
         lastRoundClean = false;
         log.warn("{} {} outbox rows failed; they will be re-sent after the lease: {}", failed, rows.size(),
                 cause.toString());
@@ -744,7 +750,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         if (errors == 0) {
             return settings.pollInterval();
         }
-        return RetryBackoff.doubled(settings.pollInterval(), Math.min(errors, 5), MAX_IDLE_BACKOFF);
+        // never shorter than the poll interval, however long that was set
+        return RetryBackoff.doubled(settings.pollInterval(), Math.min(errors, 5),
+                settings.pollInterval().compareTo(MAX_IDLE_BACKOFF) > 0 ? settings.pollInterval() : MAX_IDLE_BACKOFF);
     }
 
     private void awaitWakeup(Duration timeout) {
@@ -764,9 +772,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * sent are released at once. Waits at most a lease for the claiming thread and the completer
      * together, without interrupting either, and the producer's close at most its own bound; rows of
      * an unfinished round stay leased and are re-sent by any relay once the lease expires. A thread
-     * still waiting then (on a broker that does not answer, within the producer's delivery timeout,
-     * or on the database) is logged and left to end on its own: what it records after the producer
-     * closed is a failed send, retried like any other.
+     * still waiting then on a broker that does not answer (within the producer's delivery timeout)
+     * is released by the producer's close, which fails what it has not delivered: those rows are
+     * recorded as not sent (no attempt counted, nothing parked) and released to any relay, and the
+     * threads are waited for once more, at most {@link #AFTER_PRODUCER_CLOSE}, so that they record
+     * before the caller closes the database. One still running then (waiting on the database) is
+     * logged and left to end on its own; its rows stay leased until the lease lapses.
      */
     @Override
     public void close() {
@@ -775,22 +786,27 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         wake();
         claimer.shutdown();
         completer.shutdown();
-        try {
-            // one lease for both: by then another relay may take the rows over anyway
-            long deadline = System.nanoTime() + settings.lease().toNanos();
-            boolean claimerEnded = claimer.awaitTermination(settings.lease().toNanos(), TimeUnit.NANOSECONDS);
-            boolean completerEnded = completer.awaitTermination(Math.max(0, deadline - System.nanoTime()),
-                    TimeUnit.NANOSECONDS);
-            if (!claimerEnded || !completerEnded) {
-                log.warn("Outbox relay {} closed after {} with its {} still running; its rows go to any relay once"
-                        + " their leases lapse", settings.relayId(), settings.lease(),
-                        claimerEnded ? "recording thread" : completerEnded ? "claiming thread" : "two threads");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // one lease for both: by then another relay may take the rows over anyway
+        boolean ended = awaitThreads(settings.lease());
         leases.close();
         publisher.close();
+        if (!ended && !awaitThreads(AFTER_PRODUCER_CLOSE)) {
+            log.warn("Outbox relay {} closed with its {} still running; its rows go to any relay once their"
+                    + " leases lapse", settings.relayId(), claimer.isTerminated() ? "recording thread"
+                    : completer.isTerminated() ? "claiming thread" : "two threads");
+        }
+    }
+
+    /** Waits at most {@code timeout} for both threads to end; returns whether they have. */
+    private boolean awaitThreads(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            return claimer.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    & completer.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return claimer.isTerminated() && completer.isTerminated();
+        }
     }
 
     /** How many orders' unleased rows the relay remembers as awaiting a claim round ({@link #awaited}). */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Topics;
+import com.marketplace.gateway.db.UtcTimestamps;
 import com.marketplace.gateway.outbox.PublishedEvents.Published;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import com.marketplace.gateway.support.MutableClock;
@@ -14,9 +15,12 @@ import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -331,6 +335,43 @@ class OutboxRelayIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> "PROCESSED".equals(OutboxFixtures.statusOf(first.eventId()))
                 && "PROCESSED".equals(OutboxFixtures.statusOf(second.eventId())));
         assertThat(OutboxFixtures.heldBy("relay-failing")).isZero();
+    }
+
+    @Test
+    void aClaimsLeaseRunsFromWhenItsTransactionHasAConnection() throws Exception {
+        // Given a pending row, and transactions that begin 7 s after they are asked for (as when the
+        // relay waits behind the requests for one of the pool's connections)
+        MutableClock clock = MutableClock.stoppedAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        OutboxFixtures.insert(List.of(OutboxFixtures.created(9_500, clock.instant())));
+        Duration lease = Duration.ofSeconds(10);
+        Duration wait = Duration.ofSeconds(7);
+        OutboxTransactions store = OutboxFixtures.store();
+        OutboxTransactions slowToBegin = new OutboxTransactions() {
+            @Override
+            public <T> T inTransaction(Function<OutboxStore, T> work) {
+                clock.advance(wait);
+                return store.inTransaction(work);
+            }
+        };
+        OutboxRelay relay = new OutboxRelay(slowToBegin, newPublisher(clock), settings("relay-slow").withLease(lease),
+                new OutboxMetrics(new SimpleMeterRegistry(), clock), clock);
+        relays.add(relay);
+        Instant asked = clock.instant();
+
+        // When it claims the row
+        assertThat(relay.claim()).hasSize(1);
+
+        // Then the claim holds it for a whole lease from when its transaction began, not for what the
+        // wait left of one
+        try (Connection conn = TestDatabase.dataSource().getConnection();
+                PreparedStatement ps = conn.prepareStatement(
+                        "SELECT lease_until FROM outbox_claims WHERE relay_id = ?")) {
+            ps.setString(1, "relay-slow");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(UtcTimestamps.read(rs, "lease_until")).isEqualTo(asked.plus(wait).plus(lease));
+            }
+        }
     }
 
     @Test

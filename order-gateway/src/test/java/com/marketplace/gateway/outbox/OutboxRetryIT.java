@@ -1,12 +1,17 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * rescheduled with backoff, the row is not claimed again before it is due, and it stays PENDING
  * however many attempts fail, none of them counted against the attempts allowed; a retriable failure
  * of another kind is counted, with the backoff doubling, and parks the row as FAILED at the last
- * allowed attempt. Rounds are run one by one on a stopped clock the test moves.
+ * allowed attempt. Rounds are run one by one on a stopped clock the test moves. A relay stopped while
+ * its sends wait for the broker counts no attempt for them.
  */
 class OutboxRetryIT {
 
@@ -125,6 +131,52 @@ class OutboxRetryIT {
         clock.advance(Duration.ofSeconds(2));
         assertThat(relay.runOnce()).as("due after the first step").isEqualTo(1);
         assertAttempts(event, 2, "PENDING");
+    }
+
+    @Test
+    void aStopWhileSendsWaitForTheBrokerCountsNoAttemptAndReleasesTheRows() {
+        // Given a pending event with one attempt left, and a running relay whose producer waits up to
+        // a minute for the unreachable broker
+        EventEnvelope event = OutboxFixtures.event(9_400, 0);
+        OutboxFixtures.insert(List.of(event));
+        setRetryCount(event, MAX_ATTEMPTS - 1);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:" + FreePorts.next());
+        props.put("max.block.ms", "60000");
+        props.put("delivery.timeout.ms", "60000");
+        props.put("request.timeout.ms", "30000");
+        RelaySettings settings = RelaySettings.of("relay-stopping", 10, Duration.ofSeconds(1), MAX_ATTEMPTS);
+        Clock systemClock = Clock.systemUTC();
+        OutboxRelay stopping = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(props, systemClock),
+                settings, new OutboxMetrics(registry, systemClock), systemClock);
+        stopping.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> OutboxFixtures.heldBy("relay-stopping") == 1);
+
+        // When the relay is closed while the row's send waits for the broker
+        stopping.close();
+
+        // Then, from close()'s return on, the row is pending with its attempts as they were, released
+        // to any relay: the send the close cut off was no attempt of the event's
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertAttempts(event, MAX_ATTEMPTS - 1, "PENDING");
+            assertThat(OutboxFixtures.heldBy("relay-stopping")).isZero();
+        });
+        assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
+    }
+
+    private static void setRetryCount(EventEnvelope event, int attempts) {
+        try (Connection conn = TestDatabase.dataSource().getConnection();
+                PreparedStatement ps = conn.prepareStatement(
+                        "UPDATE outbox_events SET retry_count = ? WHERE event_id = ?")) {
+            ps.setInt(1, attempts);
+            ps.setString(2, event.eventId().toString());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+            if (!conn.getAutoCommit()) {
+                conn.commit();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Claims {@code event}'s row and records its publication as failed with {@code error}. */
