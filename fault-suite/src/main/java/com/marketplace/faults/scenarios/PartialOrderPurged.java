@@ -15,18 +15,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Scenario 12 (its partial-order half): status changes of orders whose creation never arrives are
  * written straight to the topic with a plain producer. The streams app (retention compressed to
  * 20 s) must hold them as partial orders, then purge them once the retention has passed instead of
- * keeping them forever. Recovery: from the last write until every one is gone. The dedupe half is
- * {@link DedupeStorePlateau}.
+ * keeping them forever. The purge follows the records' time, not the clock, so a status change of
+ * another order goes to every partition each second meanwhile, as live traffic would. Recovery:
+ * from the last write until every one is gone. The dedupe half is {@link DedupeStorePlateau}.
  */
 public final class PartialOrderPurged implements Scenario {
 
@@ -54,27 +60,33 @@ public final class PartialOrderPurged implements Scenario {
         List<Long> orders = LongStream.range(FIRST_ORDER, FIRST_ORDER + ORDERS).boxed().toList();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        boolean held;
+        boolean purged;
+        Duration heldFor;
+        Duration gone;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
             for (long order : orders) {
-                String eventId = UUID.randomUUID().toString();
-                ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ORDER_STATUS_CHANGED,
-                        Long.toString(order), statusChanged(eventId, order, Instant.now()));
-                record.headers().add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8))
-                        .add(EventHeaders.EVENT_TYPE, "OrderStatusChanged".getBytes(StandardCharsets.UTF_8))
-                        .add(EventHeaders.SCHEMA_VERSION, "1".getBytes(StandardCharsets.UTF_8));
-                producer.send(record);
+                producer.send(statusChanged(order, Instant.now()));
             }
             producer.flush();
+            long writtenAt = System.nanoTime();
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+            try {
+                List<Long> others = onePerPartition(producer.partitionsFor(Topics.ORDER_STATUS_CHANGED).size());
+                ticker.scheduleAtFixedRate(() -> others.forEach(o -> producer.send(statusChanged(o, Instant.now()))),
+                        0, 1, TimeUnit.SECONDS);
+                held = Audit.Wait.until(Duration.ofSeconds(60), Duration.ofMillis(200),
+                        () -> orders.stream().allMatch(o -> streams.status("/api/v1/orders/" + o + "/state") == 200));
+                heldFor = Duration.ofNanos(System.nanoTime() - writtenAt);
+                purged = Audit.Wait.until(Duration.ofSeconds(90), Duration.ofMillis(200),
+                        () -> orders.stream().allMatch(o -> streams.status("/api/v1/orders/" + o + "/state") == 404));
+                gone = Duration.ofNanos(System.nanoTime() - writtenAt);
+            } finally {
+                ticker.shutdownNow();
+            }
         }
-        long writtenAt = System.nanoTime();
-        boolean held = Audit.Wait.until(Duration.ofSeconds(60), Duration.ofMillis(200),
-                () -> orders.stream().allMatch(o -> streams.status("/api/v1/orders/" + o + "/state") == 200));
         checks.check(held, "the partial orders were not all held as order states");
-        Duration heldFor = Duration.ofNanos(System.nanoTime() - writtenAt);
-        boolean purged = Audit.Wait.until(Duration.ofSeconds(90), Duration.ofMillis(200),
-                () -> orders.stream().allMatch(o -> streams.status("/api/v1/orders/" + o + "/state") == 404));
-        Duration gone = Duration.ofNanos(System.nanoTime() - writtenAt);
         checks.check(purged, "partial orders still held 90 s after the write, retention " + RETENTION);
         checks.check(!purged || gone.compareTo(RETENTION.plusSeconds(15)) <= 0, "purged only after "
                 + RelayKill.seconds(gone));
@@ -82,6 +94,30 @@ public final class PartialOrderPurged implements Scenario {
         checks.note("%d partial orders held, then purged %s after they were written (PARTIAL_ORDER_RETENTION %s)",
                 ORDERS, purged ? RelayKill.seconds(gone) : "never", RETENTION);
         return checks.result(ORDERS, purged ? gone : null);
+    }
+
+    /**
+     * Orders after the scenario's, one for each partition the default partitioner sends their key to,
+     * as the relay's producer does.
+     */
+    private static List<Long> onePerPartition(int partitions) {
+        Map<Integer, Long> byPartition = new TreeMap<>();
+        for (long order = FIRST_ORDER + ORDERS; byPartition.size() < partitions; order++) {
+            byte[] key = Long.toString(order).getBytes(StandardCharsets.UTF_8);
+            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(key)) % partitions, order);
+        }
+        return List.copyOf(byPartition.values());
+    }
+
+    /** A status change of {@code order} at {@code at}, with the headers the relay writes. */
+    private static ProducerRecord<String, String> statusChanged(long order, Instant at) {
+        String eventId = UUID.randomUUID().toString();
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ORDER_STATUS_CHANGED,
+                Long.toString(order), statusChanged(eventId, order, at));
+        record.headers().add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8))
+                .add(EventHeaders.EVENT_TYPE, "OrderStatusChanged".getBytes(StandardCharsets.UTF_8))
+                .add(EventHeaders.SCHEMA_VERSION, "1".getBytes(StandardCharsets.UTF_8));
+        return record;
     }
 
     /** An OrderStatusChanged envelope as the contract describes it (docs/architecture.md, external contract). */

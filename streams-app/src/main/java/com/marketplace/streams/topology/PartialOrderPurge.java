@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * without this it would stay forever.
  *
  * <p>The sweep runs on wall-clock time, every tenth of the retention (between 1 s and 10 min), and
- * compares with each state's {@code updatedAt}, the time of its latest event. Reprocessing events
- * older than the retention can therefore purge a partial order whose creation is still on its way;
- * choose a retention longer than any replay (the default equals the dedupe retention's).
+ * purges what lies more than the retention behind the task's stream time (the newest record time it
+ * has read) by each state's {@code updatedAt}, the time of its latest event. Event time, not the
+ * wall clock: time that passes while the app is stopped, or while it catches up on or replays older
+ * events, brings no order nearer its purge, so a creation read later in the same backlog still finds
+ * its order's status changes. A task whose partitions receive no records purges nothing.
  *
  * <p>The sweep reads the partial orders from their own store ({@link PartialOrders}), not from the
  * order states: those hold every order ever created, and reading them all on the stream thread
@@ -84,14 +86,21 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
         super.init(context);
         store = context.getStateStore(StoreNames.ORDER_STATE);
         partials = context.getStateStore(StoreNames.PARTIAL_ORDERS);
-        context.schedule(sweepInterval(retention), PunctuationType.WALL_CLOCK_TIME,
-                now -> purgeOlderThan(Instant.ofEpochMilli(now).minus(retention)));
+        context.schedule(sweepInterval(retention), PunctuationType.WALL_CLOCK_TIME, now -> purgeBehindStreamTime());
         context.schedule(STEP, PunctuationType.WALL_CLOCK_TIME, now -> indexMissedPartialOrders());
     }
 
     @Override
     public void process(Record<String, EventEnvelope> record) {
         // the sweep works on the stores alone
+    }
+
+    /** Deletes the partial orders whose latest event lies more than the retention behind the stream time. */
+    private void purgeBehindStreamTime() {
+        long streamTime = context().currentStreamTimeMs();
+        if (streamTime >= 0) { // unknown (negative) until the task has read a record
+            purgeOlderThan(Instant.ofEpochMilli(streamTime).minus(retention));
+        }
     }
 
     /** Deletes the partial orders whose latest event is before {@code cutoff}; returns how many. */

@@ -48,16 +48,35 @@ class PartialOrderPurgeTest {
         fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
         assertThat(fixture.orderStates().get("2")).isNotNull();
 
-        // When less than the default retention (7 days) has passed, the partial order is kept
-        fixture.driver.advanceWallClockTime(Duration.ofDays(6));
+        // When days pass on the clock without records, or the records' time moves on by less than the
+        // default retention (7 days), the partial order is kept
+        fixture.driver.advanceWallClockTime(Duration.ofDays(8));
+        assertThat(fixture.orderStates().get("2")).isNotNull();
+        moveStreamTimeTo(T0.plus(Duration.ofDays(6)));
         assertThat(fixture.orderStates().get("2")).isNotNull();
 
-        // Then after the retention and one sweep it is gone, and the complete order and statistics are untouched
-        fixture.driver.advanceWallClockTime(Duration.ofDays(1).plusMinutes(11));
+        // Then once the records' time is a retention past its latest event, the next sweep deletes it,
+        // and the complete order and statistics are untouched
+        moveStreamTimeTo(T0.plus(Duration.ofDays(7)).plusSeconds(2));
         assertThat(fixture.orderStates().get("2")).isNull();
         assertThat(fixture.orderStates().get("1")).isNotNull();
         assertThat(fixture.statusCounts()).containsOnly(entry("PENDING", 1L));
         assertThat(fixture.sellerStats().get(7L).orders()).isEqualTo(1);
+    }
+
+    @Test
+    void aCreationReadAfterALongStopStillFindsItsOrdersStatusChange() {
+        // Given a cancellation whose order's creation is not read yet (it lies further on in the backlog)
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.CANCELLED, T0.plusSeconds(1)));
+
+        // When eight days pass on the clock before the creation is read (the app was stopped)
+        fixture.driver.advanceWallClockTime(Duration.ofDays(8));
+        fixture.send(CREATED_LATE);
+
+        // Then the order is counted as cancelled, and its amount as spent by no one
+        assertThat(fixture.orderStates().get("2").status()).isEqualTo(OrderStatus.CANCELLED);
+        assertThat(fixture.statusCounts()).containsOnly(entry("CANCELLED", 1L));
+        assertThat(fixture.buyerStats().get(11L).totalSpent()).isEqualByComparingTo(BigDecimal.ZERO);
     }
 
     @Test
@@ -86,7 +105,7 @@ class PartialOrderPurgeTest {
         assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plusSeconds(1).toEpochMilli());
 
         // Then the sweep after the retention purges it
-        fixture.driver.advanceWallClockTime(Duration.ofDays(7).plusMinutes(11));
+        moveStreamTimeTo(T0.plus(Duration.ofDays(7)).plusSeconds(2));
         assertThat(fixture.orderStates().get("2")).isNull();
         assertThat(fixture.partialOrders().get("2")).isNull();
     }
@@ -100,7 +119,7 @@ class PartialOrderPurgeTest {
         fixture.partialOrders().put("1", T0.toEpochMilli());
         fixture.partialOrders().put("2", T0.toEpochMilli());
 
-        fixture.driver.advanceWallClockTime(Duration.ofDays(7).plusMinutes(11));
+        moveStreamTimeTo(T0.plus(Duration.ofDays(7)).plusSeconds(2));
 
         assertThat(fixture.orderStates().get("1")).isNotNull();
         assertThat(fixture.partialOrders().get("1")).isNull();
@@ -163,5 +182,15 @@ class PartialOrderPurgeTest {
         assertThat(PartialOrderPurge.sweepInterval(Duration.ofDays(7))).isEqualTo(Duration.ofMinutes(10));
         assertThat(PartialOrderPurge.sweepInterval(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(3));
         assertThat(PartialOrderPurge.sweepInterval(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Moves the task's stream time to {@code at} with a status change of an order of its own (partial,
+     * so in no statistic), then lets a sweep run.
+     */
+    private void moveStreamTimeTo(Instant at) {
+        EventEnvelope other = created(99, 99, at, List.of(item(99, 1, "1.00")));
+        fixture.send(changed(other, OrderStatus.PENDING, OrderStatus.PAID, at));
+        fixture.driver.advanceWallClockTime(PartialOrderPurge.sweepInterval(Duration.ofDays(7)));
     }
 }
