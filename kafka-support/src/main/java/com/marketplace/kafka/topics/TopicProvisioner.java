@@ -119,7 +119,7 @@ public final class TopicProvisioner {
         wanted.addAll(otherTopics);
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            requireNotCompacted(wanted.stream().filter(existing::contains).toList(), timeout);
+            requireUsableSettings(wanted.stream().filter(existing::contains).toList(), timeout);
             Map<String, Integer> orderTopicPartitions = new HashMap<>(existingPartitions(
                     Topics.ORDER_EVENT_TOPICS.stream().filter(existing::contains).toList(), timeout));
             requireCoPartitioned(orderTopicPartitions, "would be created with");
@@ -186,10 +186,13 @@ public final class TopicProvisioner {
      * Refuses existing topics that are compacted: every topic of the pipeline is keyed by orderId and
      * holds every event or output of an order, and compaction would keep only each order's last one
      * (a streams app that restarts from the topic, or lags behind it, would never see the others).
-     * Retention shorter than this provisioner's is left to the operator, with a warning. When the
-     * brokers do not let this client read topic settings, the check is skipped with a warning.
+     * Refuses an existing topic besides the order topics that takes smaller records than an existing
+     * order topic ({@code max.message.bytes}): what the streams app derives from an event is no larger
+     * than the event, and an output the broker refuses could not be written, only dead-lettered after
+     * the fact. Retention shorter than this provisioner's is left to the operator, with a warning. When
+     * the brokers do not let this client read topic settings, the checks are skipped with a warning.
      */
-    private void requireNotCompacted(List<String> topics, Duration timeout)
+    private void requireUsableSettings(List<String> topics, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (topics.isEmpty()) {
             return;
@@ -227,6 +230,29 @@ public final class TopicProvisioner {
             throw new TopicsRefusedException("compacted topics " + compacted + " would keep only the last record of"
                     + " each order; the pipeline's topics must be deleted by age (" + TopicConfig.CLEANUP_POLICY_CONFIG
                     + "=" + TopicConfig.CLEANUP_POLICY_DELETE + ")", null);
+        }
+        requireRoomForOutputs(configs);
+    }
+
+    /** See {@link #requireUsableSettings}: outputs' topics take records as large as the order topics do. */
+    private static void requireRoomForOutputs(Map<ConfigResource, Config> configs) {
+        Map<String, Long> limits = new HashMap<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry limit = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (limit != null && limit.value() != null) {
+                limits.put(resource.name(), Long.parseLong(limit.value()));
+            }
+        });
+        long orderLimit = Topics.ORDER_EVENT_TOPICS.stream().filter(limits::containsKey).mapToLong(limits::get)
+                .max().orElse(0);
+        List<String> tooSmall = limits.entrySet().stream()
+                .filter(e -> !Topics.ORDER_EVENT_TOPICS.contains(e.getKey()) && e.getValue() < orderLimit)
+                .map(e -> e.getKey() + " (" + e.getValue() + ")").sorted().toList();
+        if (!tooSmall.isEmpty()) {
+            throw new TopicsRefusedException("topics " + tooSmall + " take smaller records than the order topics ("
+                    + orderLimit + " bytes, " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "): an output the broker"
+                    + " refuses cannot be written; raise their " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " to at least "
+                    + orderLimit, null);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -86,6 +87,25 @@ class TopicProvisionerIT {
                 .hasMessageNotContaining("\n");
         assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                 .doesNotContain(Topics.ORDER_CREATED, OTHER);
+    }
+
+    @Test
+    void anExistingTopicTakingSmallerRecordsThanTheOrderTopicsIsRefusedInOneLine() throws Exception {
+        admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1),
+                new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1),
+                new NewTopic(OTHER, 3, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"))))
+                .all().get(30, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT))
+                .isInstanceOf(TopicsRefusedException.class)
+                .hasMessageContaining(OTHER + " (1000)")
+                .hasMessageContaining(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)
+                .hasMessageNotContaining("\n");
+
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, OTHER),
+                List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000000"),
+                        AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT)).isEmpty();
     }
 
     @Test

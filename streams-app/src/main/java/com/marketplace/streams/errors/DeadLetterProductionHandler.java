@@ -3,6 +3,7 @@ package com.marketplace.streams.errors;
 import com.marketplace.events.Topics;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -19,12 +20,16 @@ import org.slf4j.LoggerFactory;
  * Left to Kafka's answer, such a record would fail the stream thread, and every instance that took
  * over its task would fail on it again.
  *
- * <p>Any other send error is not the record's fault: a retriable one is retried and the rest stop
- * processing, as Kafka's default handler does.
+ * <p>Only records of the derived topics (email, notification, analytics) are handled so. Any other
+ * send error is not the record's fault, and a record of another topic (a store's changelog, the DLQ
+ * itself) cannot be left out: a retriable error is retried and the rest stop processing, as Kafka's
+ * default handler does.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
+    /** The topics whose records an event's processing derives; only theirs can be dead-lettered. */
+    private static final Set<String> DERIVED = Set.of(Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS);
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
@@ -32,9 +37,11 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
-        if (!(exception instanceof RecordTooLargeException) || Topics.DLQ.equals(record.topic())) {
+        if (!(exception instanceof RecordTooLargeException) || !DERIVED.contains(record.topic())) {
             // a dead-letter record is kept within the topic's default limit (DeadLetters.fit): one the
-            // DLQ topic still refuses means a topic set up with a smaller limit, which every dead letter meets
+            // DLQ topic still refuses means a topic set up with a smaller limit, which every dead letter
+            // meets; and a store's changelog record left out would leave the store's restored copy
+            // unlike the store
             return Response.fail();
         }
         return deadLetter(context, record.topic(), exception);
@@ -44,7 +51,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
-        return deadLetter(context, record.topic(), exception);
+        return DERIVED.contains(record.topic()) ? deadLetter(context, record.topic(), exception) : Response.fail();
     }
 
     private static Response deadLetter(ErrorHandlerContext context, String outputTopic, Exception exception) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import com.marketplace.events.EventHeaders;
+import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
 import com.marketplace.streams.serde.StateValueFormat;
 import com.marketplace.streams.serde.StateValueSerde;
@@ -131,6 +132,26 @@ class DeadLetterHandlersTest {
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq ->
                 assertThat(headers(dlq)).containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.OUTPUT_ERROR)
                         .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "3"));
+    }
+
+    @Test
+    void aStoresChangelogRecordThatCannotBeWrittenStopsProcessingInsteadOfBeingLeftOut() {
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 0, 9L, new RecordHeaders(), "order-statistics");
+        String changelog = "marketplace-streams-" + StoreNames.ORDER_STATE + "-changelog";
+        ProducerRecord<byte[], byte[]> tooLarge = new ProducerRecord<>(changelog, KEY, new byte[2_000_000]);
+        ProducerRecord<String, Object> unwritable = new ProducerRecord<>(changelog, "42", new Object());
+        DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
+
+        var tooLargeResponse = handler.handleError(context, tooLarge,
+                new RecordTooLargeException("The message is 2000090 bytes when serialized"));
+        var unwritableResponse = handler.handleSerializationError(context, unwritable,
+                new org.apache.kafka.common.errors.SerializationException("cannot write"),
+                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+
+        assertThat(tooLargeResponse.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        assertThat(unwritableResponse.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        assertThat(tooLargeResponse.deadLetterQueueRecords()).isEmpty();
+        assertThat(unwritableResponse.deadLetterQueueRecords()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.kafka.topics.CoPartitioningException;
+import com.marketplace.kafka.topics.TopicsRefusedException;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
 import java.net.ConnectException;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,6 +34,27 @@ class TopicsAtStartIT {
 
     @RegisterExtension
     final BrokerPerTest kafka = new BrokerPerTest();
+
+    @Test
+    void streamsAppRefusesToStartWhenAnOutputTopicTakesSmallerRecordsThanTheOrderTopics() throws Exception {
+        kafka.broker().createTopics(3, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(Topics.ANALYTICS, 3, (short) 1)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000")))).all().get();
+        }
+        String applicationId = "topics-it-" + UUID.randomUUID().toString().substring(0, 8);
+        int port = FreePorts.nextOnAllInterfaces();
+        StreamsApp app = kafka.stoppedAfterTest(StreamsApp.create(StreamsAppConfig.defaults()
+                .withKafka(kafka.broker().bootstrapServers(), Path.of("target", "it-state", applicationId))
+                .withApplicationId(applicationId)
+                .withHttp(port, "localhost:" + port)));
+
+        assertThatThrownBy(() -> app.start())
+                .isInstanceOf(TopicsRefusedException.class)
+                .hasMessageContaining(Topics.ANALYTICS + " (1000)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(app.streams().state()).as("closed by the failed start").isEqualTo(KafkaStreams.State.NOT_RUNNING);
+    }
 
     @Test
     void streamsAppRefusesToStartWhenTheOrderTopicsAreNotCoPartitioned() throws Exception {
