@@ -42,12 +42,8 @@ class TopicsAtStartIT {
             admin.createTopics(List.of(new NewTopic(Topics.ANALYTICS, 3, (short) 1)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000")))).all().get();
         }
-        String applicationId = "topics-it-" + UUID.randomUUID().toString().substring(0, 8);
-        int port = FreePorts.nextOnAllInterfaces();
-        StreamsApp app = kafka.stoppedAfterTest(StreamsApp.create(StreamsAppConfig.defaults()
-                .withKafka(kafka.broker().bootstrapServers(), Path.of("target", "it-state", applicationId))
-                .withApplicationId(applicationId)
-                .withHttp(port, "localhost:" + port)));
+        StreamsApp app = unstartedApp("topics-it-" + UUID.randomUUID().toString().substring(0, 8),
+                FreePorts.nextOnAllInterfaces());
 
         assertThatThrownBy(() -> app.start())
                 .isInstanceOf(TopicsRefusedException.class)
@@ -62,10 +58,7 @@ class TopicsAtStartIT {
         kafka.broker().createTopics(5, Topics.ORDER_STATUS_CHANGED);
         String applicationId = "topics-it-" + UUID.randomUUID().toString().substring(0, 8);
         int port = FreePorts.nextOnAllInterfaces();
-        StreamsApp app = kafka.stoppedAfterTest(StreamsApp.create(StreamsAppConfig.defaults()
-                .withKafka(kafka.broker().bootstrapServers(), Path.of("target", "it-state", applicationId))
-                .withApplicationId(applicationId)
-                .withHttp(port, "localhost:" + port)));
+        StreamsApp app = unstartedApp(applicationId, port);
 
         assertThatThrownBy(() -> app.start())
                 .isInstanceOf(CoPartitioningException.class)
@@ -102,6 +95,14 @@ class TopicsAtStartIT {
         runUntilRunning(config.withDedupeRetention(Duration.ofHours(1)));
         assertThat(retentionMs(changelog)).as("a shorter retention leaves it")
                 .isEqualTo(Duration.ofDays(8).toMillis());
+    }
+
+    /** A streams app of {@code applicationId} with its query API on {@code port}; stopped after the test. */
+    private StreamsApp unstartedApp(String applicationId, int port) {
+        return kafka.stoppedAfterTest(StreamsApp.create(StreamsAppConfig.defaults()
+                .withKafka(kafka.broker().bootstrapServers(), Path.of("target", "it-state", applicationId))
+                .withApplicationId(applicationId)
+                .withHttp(port, "localhost:" + port)));
     }
 
     private void runUntilRunning(StreamsAppConfig config) {
