@@ -127,6 +127,11 @@ final class JitWarmUp {
         return piped.get();
     }
 
+    /** Whether real events arrived while it ran, and ended it. */
+    boolean overtaken() {
+        return overtaken.get();
+    }
+
     int events() {
         return events;
     }

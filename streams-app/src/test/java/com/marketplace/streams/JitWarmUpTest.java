@@ -72,6 +72,7 @@ class JitWarmUpTest {
 
         // the stop returns once the warm-up has ended and deleted its directory
         assertThat(warmUp.done()).isTrue();
+        assertThat(warmUp.overtaken()).isFalse();
         assertThat(warmUp.piped()).isLessThan(StreamsAppConfig.MAX_JIT_WARMUP_EVENTS);
         assertThat(warmUpDirectories()).isEmpty();
     }
@@ -86,6 +87,7 @@ class JitWarmUpTest {
         real.set(true);
 
         await().atMost(Duration.ofSeconds(10)).until(warmUp::done);
+        assertThat(warmUp.overtaken()).as("ended by the real events, not by its time bound").isTrue();
         assertThat(warmUp.piped()).isLessThan(StreamsAppConfig.MAX_JIT_WARMUP_EVENTS);
         assertThat(warmUpDirectories()).isEmpty();
     }

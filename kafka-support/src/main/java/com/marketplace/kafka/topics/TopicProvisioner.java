@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #provision} creates whichever of the two order topics ({@link Topics#ORDER_EVENT_TOPICS})
  * and the given other topics are missing, with the configured partitions, replication factor and
- * retention, deleted by age, and timestamps at most {@link #MAX_TIMESTAMP_AHEAD} ahead; existing topics are left as
- * they are, but for a compacted one, which it refuses ({@link TopicsRefusedException}). It guarantees that afterwards
- * both order topics
+ * retention, deleted by age, timestamps at most {@link #MAX_TIMESTAMP_AHEAD} ahead and, for topics of
+ * outputs, records as large as the existing order topics take; existing topics are left as they are,
+ * but for a compacted one or a topic of outputs taking smaller records than the order topics, which
+ * it refuses ({@link TopicsRefusedException}). It guarantees that afterwards both order topics
  * have the same partition count, and refuses with {@link CoPartitioningException} otherwise: before
  * creating anything when an existing order topic's count differs from the other's (or from the
  * count the missing one would be created with), and after creating when another service created one
@@ -119,13 +120,15 @@ public final class TopicProvisioner {
         wanted.addAll(otherTopics);
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            requireUsableSettings(wanted.stream().filter(existing::contains).toList(), timeout);
+            long orderRecordLimit = requireUsableSettings(wanted.stream().filter(existing::contains).toList(),
+                    timeout);
             Map<String, Integer> orderTopicPartitions = new HashMap<>(existingPartitions(
                     Topics.ORDER_EVENT_TOPICS.stream().filter(existing::contains).toList(), timeout));
             requireCoPartitioned(orderTopicPartitions, "would be created with");
             List<String> created = new ArrayList<>();
             List<String> raced = new ArrayList<>();
-            createMissing(wanted.stream().filter(t -> !existing.contains(t)).toList(), created, raced, timeout);
+            createMissing(wanted.stream().filter(t -> !existing.contains(t)).toList(), orderRecordLimit, created,
+                    raced, timeout);
             orderTopicPartitions.putAll(existingPartitions(
                     raced.stream().filter(Topics.ORDER_EVENT_TOPICS::contains).toList(), timeout));
             requireCoPartitioned(orderTopicPartitions, "was created with");
@@ -155,8 +158,12 @@ public final class TopicProvisioner {
         return provision(List.of(), timeout);
     }
 
-    private void createMissing(List<String> missing, List<String> created, List<String> raced, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    /**
+     * @param orderRecordLimit the order topics' {@code max.message.bytes} when they exist (else 0): a
+     *                         topic of outputs is created taking records as large
+     */
+    private void createMissing(List<String> missing, long orderRecordLimit, List<String> created, List<String> raced,
+                               Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
         if (missing.isEmpty()) {
             return;
         }
@@ -164,8 +171,11 @@ public final class TopicProvisioner {
         Map<String, String> configs = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
                 TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(MAX_TIMESTAMP_AHEAD.toMillis()));
+        Map<String, String> outputConfigs = new HashMap<>(configs);
+        outputConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(orderRecordLimit));
         List<NewTopic> topics = missing.stream()
-                .map(name -> new NewTopic(name, partitions, replicationFactor).configs(configs))
+                .map(name -> new NewTopic(name, partitions, replicationFactor)
+                        .configs(orderRecordLimit > 0 && holdsOutputs(name) ? outputConfigs : configs))
                 .toList();
         for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(topics).values().entrySet()) {
             try {
@@ -186,16 +196,19 @@ public final class TopicProvisioner {
      * Refuses existing topics that are compacted: every topic of the pipeline is keyed by orderId and
      * holds every event or output of an order, and compaction would keep only each order's last one
      * (a streams app that restarts from the topic, or lags behind it, would never see the others).
-     * Refuses an existing topic besides the order topics that takes smaller records than an existing
-     * order topic ({@code max.message.bytes}): what the streams app derives from an event is no larger
-     * than the event, and an output the broker refuses could not be written, only dead-lettered after
-     * the fact. Retention shorter than this provisioner's is left to the operator, with a warning. When
-     * the brokers do not let this client read topic settings, the checks are skipped with a warning.
+     * Refuses an existing topic of outputs (not an order topic, not the DLQ) that takes smaller records
+     * than an existing order topic ({@code max.message.bytes}): what the streams app derives from an
+     * event is no larger than the event, and an output the broker refuses could not be written, only
+     * dead-lettered after the fact; a missing one is created taking records as large. Retention
+     * shorter than this provisioner's is left to the operator, with a warning. When the brokers do not
+     * let this client read topic settings, the checks are skipped with a warning.
+     *
+     * @return the order topics' {@code max.message.bytes}, 0 when neither exists or it is unknown
      */
-    private void requireUsableSettings(List<String> topics, Duration timeout)
+    private long requireUsableSettings(List<String> topics, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (topics.isEmpty()) {
-            return;
+            return 0;
         }
         List<ConfigResource> resources = topics.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
@@ -206,9 +219,9 @@ public final class TopicProvisioner {
             if (!(e.getCause() instanceof AuthorizationException)) {
                 throw e;
             }
-            log.warn("Cannot read the settings of topics {} ({}); their cleanup policy is not checked", topics,
-                    describe(e));
-            return;
+            log.warn("Cannot read the settings of topics {} ({}); their cleanup policy and record size are not"
+                    + " checked", topics, describe(e));
+            return 0;
         }
         List<String> compacted = new ArrayList<>();
         configs.forEach((resource, config) -> {
@@ -231,11 +244,14 @@ public final class TopicProvisioner {
                     + " each order; the pipeline's topics must be deleted by age (" + TopicConfig.CLEANUP_POLICY_CONFIG
                     + "=" + TopicConfig.CLEANUP_POLICY_DELETE + ")", null);
         }
-        requireRoomForOutputs(configs);
+        return requireRoomForOutputs(configs);
     }
 
-    /** See {@link #requireUsableSettings}: outputs' topics take records as large as the order topics do. */
-    private static void requireRoomForOutputs(Map<ConfigResource, Config> configs) {
+    /**
+     * See {@link #requireUsableSettings}: topics of outputs take records as large as the order topics
+     * do. Returns the order topics' limit (0 when neither exists).
+     */
+    private static long requireRoomForOutputs(Map<ConfigResource, Config> configs) {
         Map<String, Long> limits = new HashMap<>();
         configs.forEach((resource, config) -> {
             ConfigEntry limit = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
@@ -246,14 +262,24 @@ public final class TopicProvisioner {
         long orderLimit = Topics.ORDER_EVENT_TOPICS.stream().filter(limits::containsKey).mapToLong(limits::get)
                 .max().orElse(0);
         List<String> tooSmall = limits.entrySet().stream()
-                .filter(e -> !Topics.ORDER_EVENT_TOPICS.contains(e.getKey()) && e.getValue() < orderLimit)
+                .filter(e -> holdsOutputs(e.getKey()) && e.getValue() < orderLimit)
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").sorted().toList();
         if (!tooSmall.isEmpty()) {
             throw new TopicsRefusedException("topics " + tooSmall + " take smaller records than the order topics ("
                     + orderLimit + " bytes, " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "): an output the broker"
-                    + " refuses cannot be written; raise their " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " to at least "
-                    + orderLimit, null);
+                    + " refuses cannot be written; raise their " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
+                    + " to at least " + orderLimit, null);
         }
+        return orderLimit;
+    }
+
+    /**
+     * Whether {@code topic} holds what the streams app derives from events, each record no larger than
+     * its event: not an order topic, and not the DLQ, whose records are kept within Kafka's default
+     * limit whatever the event's size.
+     */
+    private static boolean holdsOutputs(String topic) {
+        return !Topics.ORDER_EVENT_TOPICS.contains(topic) && !Topics.DLQ.equals(topic);
     }
 
     /**

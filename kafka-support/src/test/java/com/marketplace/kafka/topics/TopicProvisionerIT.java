@@ -109,6 +109,21 @@ class TopicProvisionerIT {
     }
 
     @Test
+    void aMissingTopicOfOutputsIsCreatedTakingRecordsAsLargeAsTheOrderTopicsAndTheDlqIsLeftAlone() throws Exception {
+        Map<String, String> larger = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "5000000");
+        admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1).configs(larger),
+                new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1).configs(larger),
+                new NewTopic(Topics.DLQ, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT))
+                .containsExactly(OTHER);
+
+        assertThat(maxMessageBytes(OTHER)).isEqualTo(5_000_000L);
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT))
+                .as("the next start accepts what the first created, and a DLQ with Kafka's default limit").isEmpty();
+    }
+
+    @Test
     void anExistingTopicKeptForLessThanThePipelineExpectsIsAccepted() throws Exception {
         admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")))).all().get(30, TimeUnit.SECONDS);
@@ -258,9 +273,11 @@ class TopicProvisionerIT {
     }
 
     private long retentionMs(String topic) throws Exception {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
-        return Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        return Long.parseLong(config(topic).get(TopicConfig.RETENTION_MS_CONFIG).value());
+    }
+
+    private long maxMessageBytes(String topic) throws Exception {
+        return Long.parseLong(config(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
     }
 
     private Config config(String topic) throws Exception {

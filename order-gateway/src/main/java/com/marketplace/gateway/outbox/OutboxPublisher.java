@@ -207,20 +207,22 @@ public final class OutboxPublisher implements AutoCloseable {
     }
 
     /**
-     * The row's outcome once its send has ended. A failure that ended it after {@link #close()} began
-     * is {@code NOT_SENT}: the failure may be the close's own (a send cut off by it counts no attempt
-     * against the event, and parks nothing), and the row is released to be sent again.
+     * The row's outcome once its send has ended. A failure read after {@link #close()} began is
+     * {@code NOT_SENT} unless it says the event can never be sent: the failure may be the close's own
+     * (a send cut off by it counts no attempt against the event, and parks nothing), and the row is
+     * released to be sent again.
      */
     private PublishOutcome outcomeOf(OutboxRow row, Future<?> future) {
         try {
             future.get();
             return PublishOutcome.acked(row, clock.instant());
         } catch (ExecutionException e) {
-            if (closed) {
+            Exception cause = e.getCause() instanceof Exception ex ? ex : e;
+            PublishOutcome.Result result = classify(cause);
+            if (closed && result != PublishOutcome.Result.NON_RETRIABLE) {
                 return PublishOutcome.notSent(row);
             }
-            Exception cause = e.getCause() instanceof Exception ex ? ex : e;
-            return PublishOutcome.failed(row, classify(cause), cause);
+            return PublishOutcome.failed(row, result, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return PublishOutcome.failed(row, PublishOutcome.Result.RETRIABLE, e);

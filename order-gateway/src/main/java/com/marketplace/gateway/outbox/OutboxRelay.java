@@ -56,7 +56,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofSeconds(30);
     /** How long {@link #close()} waits for the threads once more after the producer's close has released them. */
-    static final Duration AFTER_PRODUCER_CLOSE = Duration.ofSeconds(2);
+    private static final Duration AFTER_PRODUCER_CLOSE = Duration.ofSeconds(2);
     /**
      * Sent batches whose outcome is not recorded yet that the claiming thread may have queued for the
      * completer; it blocks on the next one. Counted until the recording transaction ends, not until
@@ -770,7 +770,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * Stops after the round in flight has been published and recorded, then closes the producer
      * (which flushes). No claim round starts once closing has begun, and handed-over rows not yet
      * sent are released at once. Waits at most a lease for the claiming thread and the completer
-     * together, without interrupting either, and the producer's close at most its own bound; rows of
+     * together, without interrupting either (their rows' leases renewed meanwhile, until the end), and
+     * the producer's close at most its own bound; rows of
      * an unfinished round stay leased and are re-sent by any relay once the lease expires. A thread
      * still waiting then on a broker that does not answer (within the producer's delivery timeout)
      * is released by the producer's close, which fails what it has not delivered: those rows are
@@ -788,13 +789,14 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         completer.shutdown();
         // one lease for both: by then another relay may take the rows over anyway
         boolean ended = awaitThreads(settings.lease());
-        leases.close();
         publisher.close();
         if (!ended && !awaitThreads(AFTER_PRODUCER_CLOSE)) {
             log.warn("Outbox relay {} closed with its {} still running; its rows go to any relay once their"
                     + " leases lapse", settings.relayId(), claimer.isTerminated() ? "recording thread"
                     : completer.isTerminated() ? "claiming thread" : "two threads");
         }
+        // renewed until the threads have recorded what they could: a lapsed hold would refuse it
+        leases.close();
     }
 
     /** Waits at most {@code timeout} for both threads to end; returns whether they have. */

@@ -8,7 +8,6 @@ import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -134,7 +133,7 @@ class OutboxRetryIT {
     }
 
     @Test
-    void aStopWhileSendsWaitForTheBrokerCountsNoAttemptAndReleasesTheRows() {
+    void aStopWhileSendsWaitForTheBrokerCountsNoAttemptAndReleasesTheRows() throws SQLException {
         // Given a pending event with one attempt left, and a running relay whose producer waits up to
         // a minute for the unreachable broker
         EventEnvelope event = OutboxFixtures.event(9_400, 0);
@@ -149,11 +148,13 @@ class OutboxRetryIT {
         Clock systemClock = Clock.systemUTC();
         OutboxRelay stopping = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(props, systemClock),
                 settings, new OutboxMetrics(registry, systemClock), systemClock);
-        stopping.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> OutboxFixtures.heldBy("relay-stopping") == 1);
-
-        // When the relay is closed while the row's send waits for the broker
-        stopping.close();
+        try {
+            stopping.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> OutboxFixtures.heldBy("relay-stopping") == 1);
+        } finally {
+            // When the relay is closed while the row's send waits for the broker
+            stopping.close();
+        }
 
         // Then, from close()'s return on, the row is pending with its attempts as they were, released
         // to any relay: the send the close cut off was no attempt of the event's
@@ -164,19 +165,16 @@ class OutboxRetryIT {
         assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
     }
 
-    private static void setRetryCount(EventEnvelope event, int attempts) {
-        try (Connection conn = TestDatabase.dataSource().getConnection();
-                PreparedStatement ps = conn.prepareStatement(
-                        "UPDATE outbox_events SET retry_count = ? WHERE event_id = ?")) {
-            ps.setInt(1, attempts);
-            ps.setString(2, event.eventId().toString());
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-            if (!conn.getAutoCommit()) {
-                conn.commit();
+    private static void setRetryCount(EventEnvelope event, int attempts) throws SQLException {
+        int updated = OutboxFixtures.tx().inTransaction(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE outbox_events SET retry_count = ? WHERE event_id = ?")) {
+                ps.setInt(1, attempts);
+                ps.setString(2, event.eventId().toString());
+                return ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
+        assertThat(updated).isEqualTo(1);
     }
 
     /** Claims {@code event}'s row and records its publication as failed with {@code error}. */

@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The sweep runs on wall-clock time, every tenth of the retention (between 1 s and 10 min), and
  * purges what lies more than the retention behind the task's stream time (the newest record time it
- * has read) by each state's {@code updatedAt}, the time of its latest event. Event time, not the
- * wall clock: time that passes while the app is stopped, or while it catches up on or replays older
- * events, brings no order nearer its purge, so a creation read later in the same backlog still finds
- * its order's status changes. A task whose partitions receive no records purges nothing.
+ * has read; the relay stamps a record when it sends it) by each state's {@code updatedAt}, the time
+ * of its latest event. The records' time, not the wall clock: time that passes while the app is
+ * stopped, or while it works off a backlog of its topics, brings no order nearer its purge, so a
+ * creation that follows its order's status change in the topic by less than the retention still
+ * finds it. A task whose partitions receive no records purges nothing.
  *
  * <p>The sweep reads the partial orders from their own store ({@link PartialOrders}), not from the
  * order states: those hold every order ever created, and reading them all on the stream thread
