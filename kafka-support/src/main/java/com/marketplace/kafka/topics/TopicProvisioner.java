@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #provision} creates whichever of the two order topics ({@link Topics#ORDER_EVENT_TOPICS})
  * and the given other topics are missing, with the configured partitions, replication factor and
  * retention, deleted by age, timestamps at most {@link #MAX_TIMESTAMP_AHEAD} ahead and, for topics of
- * outputs, records as large as the existing order topics take; existing topics are left as they are,
+ * outputs, records as large as a limit set on the existing order topics; existing topics are left as they are,
  * but for a compacted one or a topic of outputs taking smaller records than the order topics, which
  * it refuses ({@link TopicsRefusedException}). It guarantees that afterwards both order topics
  * have the same partition count, and refuses with {@link CoPartitioningException} otherwise: before
@@ -159,7 +159,7 @@ public final class TopicProvisioner {
     }
 
     /**
-     * @param orderRecordLimit the order topics' {@code max.message.bytes} when they exist (else 0): a
+     * @param orderRecordLimit the {@code max.message.bytes} set on an order topic itself (else 0): a
      *                         topic of outputs is created taking records as large
      */
     private void createMissing(List<String> missing, long orderRecordLimit, List<String> created, List<String> raced,
@@ -199,11 +199,12 @@ public final class TopicProvisioner {
      * Refuses an existing topic of outputs (not an order topic, not the DLQ) that takes smaller records
      * than an existing order topic ({@code max.message.bytes}): what the streams app derives from an
      * event is no larger than the event, and an output the broker refuses could not be written, only
-     * dead-lettered after the fact; a missing one is created taking records as large. Retention
+     * dead-lettered after the fact; a missing one is created taking records as large when the order
+     * topics' limit is set on them (else both follow the broker's default). Retention
      * shorter than this provisioner's is left to the operator, with a warning. When the brokers do not
      * let this client read topic settings, the checks are skipped with a warning.
      *
-     * @return the order topics' {@code max.message.bytes}, 0 when neither exists or it is unknown
+     * @return the {@code max.message.bytes} set on an order topic itself, 0 when none is (or unknown)
      */
     private long requireUsableSettings(List<String> topics, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -249,14 +250,19 @@ public final class TopicProvisioner {
 
     /**
      * See {@link #requireUsableSettings}: topics of outputs take records as large as the order topics
-     * do. Returns the order topics' limit (0 when neither exists).
+     * do. Returns the limit set on an order topic itself, for the topics of outputs created now (0 when
+     * none is: they then follow the broker's default as the order topics do).
      */
     private static long requireRoomForOutputs(Map<ConfigResource, Config> configs) {
         Map<String, Long> limits = new HashMap<>();
+        Map<String, Long> setOnTopic = new HashMap<>();
         configs.forEach((resource, config) -> {
             ConfigEntry limit = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (limit != null && limit.value() != null) {
                 limits.put(resource.name(), Long.parseLong(limit.value()));
+                if (limit.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+                    setOnTopic.put(resource.name(), Long.parseLong(limit.value()));
+                }
             }
         });
         long orderLimit = Topics.ORDER_EVENT_TOPICS.stream().filter(limits::containsKey).mapToLong(limits::get)
@@ -270,7 +276,8 @@ public final class TopicProvisioner {
                     + " refuses cannot be written; raise their " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
                     + " to at least " + orderLimit, null);
         }
-        return orderLimit;
+        return Topics.ORDER_EVENT_TOPICS.stream().filter(setOnTopic::containsKey).mapToLong(setOnTopic::get)
+                .max().orElse(0);
     }
 
     /**

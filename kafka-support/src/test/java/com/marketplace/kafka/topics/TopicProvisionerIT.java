@@ -105,6 +105,8 @@ class TopicProvisionerIT {
         admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, OTHER),
                 List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000000"),
                         AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        // (the brokers apply a topic's new setting a moment after they confirm it)
+        await().atMost(Duration.ofSeconds(10)).until(() -> maxMessageBytes(OTHER) == 2_000_000L);
         assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT)).isEmpty();
     }
 
@@ -121,6 +123,17 @@ class TopicProvisionerIT {
         assertThat(maxMessageBytes(OTHER)).isEqualTo(5_000_000L);
         assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT))
                 .as("the next start accepts what the first created, and a DLQ with Kafka's default limit").isEmpty();
+    }
+
+    @Test
+    void aMissingTopicOfOutputsFollowsTheBrokersDefaultLimitWhenTheOrderTopicsDo() throws Exception {
+        admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1),
+                new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+
+        TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
+
+        assertThat(config(OTHER).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).source())
+                .isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
     }
 
     @Test
@@ -272,16 +285,19 @@ class TopicProvisionerIT {
                 description -> description != null);
     }
 
-    private long retentionMs(String topic) throws Exception {
+    private long retentionMs(String topic) {
         return Long.parseLong(config(topic).get(TopicConfig.RETENTION_MS_CONFIG).value());
     }
 
-    private long maxMessageBytes(String topic) throws Exception {
+    private long maxMessageBytes(String topic) {
         return Long.parseLong(config(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
     }
 
-    private Config config(String topic) throws Exception {
+    /** The topic's settings, once the broker answering knows the topic (just created, it may not yet). */
+    private Config config(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        return await().atMost(TIMEOUT).ignoreExceptions().until(
+                () -> admin.describeConfigs(List.of(resource)).all().get(5, TimeUnit.SECONDS).get(resource),
+                config -> config != null);
     }
 }

@@ -789,14 +789,17 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         completer.shutdown();
         // one lease for both: by then another relay may take the rows over anyway
         boolean ended = awaitThreads(settings.lease());
-        publisher.close();
-        if (!ended && !awaitThreads(AFTER_PRODUCER_CLOSE)) {
-            log.warn("Outbox relay {} closed with its {} still running; its rows go to any relay once their"
-                    + " leases lapse", settings.relayId(), claimer.isTerminated() ? "recording thread"
-                    : completer.isTerminated() ? "claiming thread" : "two threads");
+        try {
+            publisher.close();
+            if (!ended && !awaitThreads(AFTER_PRODUCER_CLOSE)) {
+                log.warn("Outbox relay {} closed with its {} still running; its rows go to any relay once their"
+                        + " leases lapse", settings.relayId(), claimer.isTerminated() ? "recording thread"
+                        : completer.isTerminated() ? "claiming thread" : "two threads");
+            }
+        } finally {
+            // renewed until the threads have recorded what they could: a lapsed hold would refuse it
+            leases.close();
         }
-        // renewed until the threads have recorded what they could: a lapsed hold would refuse it
-        leases.close();
     }
 
     /** Waits at most {@code timeout} for both threads to end; returns whether they have. */

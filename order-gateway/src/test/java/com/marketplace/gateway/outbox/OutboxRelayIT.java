@@ -196,18 +196,20 @@ class OutboxRelayIT {
                 EventEnvelope next = OutboxFixtures.event(orderId, 1);
                 nextEvents.add(next.eventId());
                 int delayMicros = random.nextInt(25_000);
-                java.util.concurrent.Future<Long> commits = writer.submit(() -> {
+                java.util.concurrent.Future<long[]> commits = writer.submit(() -> {
                     java.util.concurrent.locks.LockSupport.parkNanos(delayMicros * 1_000L);
+                    long firstBegan = System.nanoTime();
                     OutboxFixtures.tx().inTransaction(conn -> repository.insert(conn, NewOutboxEvent.from(first),
                             new OutboxHandoff.Lease("elsewhere", Instant.parse("2100-01-01T00:00:00Z"))));
                     OutboxFixtures.insert(List.of(next));
-                    return System.nanoTime();
+                    return new long[] {firstBegan, System.nanoTime()};
                 });
                 long claimStarted = System.nanoTime();
                 claimed.addAll(relay.claim());
                 long claimEnded = System.nanoTime();
-                long nextCommitted = commits.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                overlapped += nextCommitted > claimStarted && nextCommitted < claimEnded ? 1 : 0;
+                long[] committed = commits.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                // both commits fell inside the claim: the first after it had begun, the next before it ended
+                overlapped += committed[0] > claimStarted && committed[1] < claimEnded ? 1 : 0;
             }
         } finally {
             writer.shutdownNow();
