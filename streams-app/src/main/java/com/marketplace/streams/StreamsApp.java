@@ -123,7 +123,7 @@ public final class StreamsApp {
             // store unavailable (rebalancing, owner unreachable): 503 with Retry-After
             routes.exception(StoreUnavailableException.class, (e, ctx) -> {
                 log.debug("answering 503 to {} {}: {}", ctx.method(), ClientInput.quote(ctx.path()), e.getMessage());
-                server.problems().unavailable(ctx, e.getMessage());
+                server.problems().unavailable(ctx, e.clientDetail());
             });
             // a partition that does not exist will not exist on a retry either
             server.problems().map(routes, UnknownPartitionException.class,

@@ -32,7 +32,28 @@ public interface Forwarder {
      * @throws StoreUnavailableException as {@link #ask} completes with it, or when interrupted
      */
     default <T> Optional<T> get(HostInfo host, String pathAndQuery, Class<T> type) {
-        return answerOf("instance " + host, ask(host, pathAndQuery, type));
+        return answerOf(Asked.instance(host), ask(host, pathAndQuery, type));
+    }
+
+    /**
+     * Whom a query asked: another instance, whose address the logs name and a client is not told,
+     * or a group described in words.
+     */
+    record Asked(HostInfo peer, String description) {
+
+        static Asked instance(HostInfo peer) {
+            return new Asked(peer, null);
+        }
+
+        static Asked of(String description) {
+            return new Asked(null, description);
+        }
+
+        /** That what was asked {@code what} (worded to follow its name): the query's failure. */
+        StoreUnavailableException unavailable(String what, Throwable cause) {
+            return peer != null ? StoreUnavailableException.ofPeer(peer, what, cause)
+                    : new StoreUnavailableException(description + " " + what, cause);
+        }
     }
 
     /**
@@ -42,15 +63,15 @@ public interface Forwarder {
      *
      * @throws StoreUnavailableException when the ask failed or was cancelled, or the wait was interrupted
      */
-    static <T> T answerOf(String from, CompletableFuture<T> answer) {
+    static <T> T answerOf(Asked from, CompletableFuture<T> answer) {
         try {
             return answer.get();
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting for " + from, e);
+            throw from.unavailable("did not answer before the wait for it was interrupted", e);
         } catch (CancellationException e) {
-            throw new StoreUnavailableException("the query to " + from + " was cancelled", e);
+            throw from.unavailable("was asked by a query that was cancelled", e);
         } catch (ExecutionException e) {
             throw unavailable(from, e.getCause());
         }
@@ -71,10 +92,10 @@ public interface Forwarder {
     }
 
     /** {@code failure} as the query's {@link StoreUnavailableException}, unwrapped from its completion. */
-    static StoreUnavailableException unavailable(String from, Throwable failure) {
+    static StoreUnavailableException unavailable(Asked from, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         return cause instanceof StoreUnavailableException unavailable ? unavailable
-                : new StoreUnavailableException(from + " did not answer", cause);
+                : from.unavailable("did not answer", cause);
     }
 }

@@ -101,7 +101,7 @@ public final class HttpForwarder implements Forwarder {
         }
         Semaphore permits = inFlight.computeIfAbsent(host, owner -> new Semaphore(maxInFlightPerOwner));
         if (!permits.tryAcquire()) {
-            return CompletableFuture.failedFuture(new StoreUnavailableException("instance " + host + " has "
+            return CompletableFuture.failedFuture(StoreUnavailableException.ofPeer(host, "has "
                     + maxInFlightPerOwner + " forwarded queries waiting for it already"));
         }
         CompletableFuture<HttpResponse<byte[]>> exchange;
@@ -109,8 +109,8 @@ public final class HttpForwarder implements Forwarder {
             exchange = client.sendAsync(request, BoundedBody.atMost(MAX_ANSWER_BYTES));
         } catch (RuntimeException e) {
             permits.release();
-            return CompletableFuture.failedFuture(new StoreUnavailableException("instance " + host
-                    + " could not be asked", e));
+            return CompletableFuture.failedFuture(StoreUnavailableException.ofPeer(host,
+                    "could not be asked", e));
         }
         CompletableFuture<Optional<T>> answer = new CompletableFuture<>();
         // the place is given back before the answer completes, so a caller that has its answer
@@ -145,13 +145,13 @@ public final class HttpForwarder implements Forwarder {
             case 200 -> Optional.of(decode(host, response.body(), type));
             case 404 -> {
                 if (!"true".equals(response.headers().firstValue(QueryPaths.NOT_KNOWN_HEADER).orElse(null))) {
-                    throw new StoreUnavailableException("instance " + host + " answered 404 to a forwarded query"
+                    throw StoreUnavailableException.ofPeer(host, "answered 404 to a forwarded query"
                             + " without " + QueryPaths.NOT_KNOWN_HEADER + ": no query API of this application there");
                 }
                 yield Optional.empty();
             }
             case 403 -> throw refused(host);
-            default -> throw new StoreUnavailableException("instance " + host + " answered "
+            default -> throw StoreUnavailableException.ofPeer(host, "answered "
                     + response.statusCode() + " to a forwarded query");
         };
     }
@@ -160,9 +160,9 @@ public final class HttpForwarder implements Forwarder {
     private StoreUnavailableException failed(HostInfo host, Throwable failure) {
         if (failure instanceof TimeoutException) {
             log.debug("forwarded query to {} timed out after {}", host, timeout);
-            return new StoreUnavailableException("instance " + host + " did not answer in time", failure);
+            return StoreUnavailableException.ofPeer(host, "did not answer in time", failure);
         }
-        StoreUnavailableException unavailable = Forwarder.unavailable("instance " + host, failure);
+        StoreUnavailableException unavailable = Forwarder.unavailable(Asked.instance(host), failure);
         log.debug("forwarded query to {} failed: {}", host, String.valueOf(unavailable.getCause()));
         return unavailable;
     }
@@ -180,7 +180,7 @@ public final class HttpForwarder implements Forwarder {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new StoreUnavailableException("instance " + host + " has no address a query can be sent to", e);
+            throw StoreUnavailableException.ofPeer(host, "has no address a query can be sent to", e);
         }
     }
 
@@ -190,8 +190,8 @@ public final class HttpForwarder implements Forwarder {
             log.warn("instance {} refused a query forwarded to it: the instances do not share INSTANCE_SECRET{}",
                     host, secret.configured() ? "" : " (it is not set here)");
         }
-        return new StoreUnavailableException("instance " + host
-                + " refused the forwarded query: the instances do not share INSTANCE_SECRET");
+        return StoreUnavailableException.ofPeer(host,
+                "refused the forwarded query: the instances do not share INSTANCE_SECRET");
     }
 
     /**
@@ -204,10 +204,10 @@ public final class HttpForwarder implements Forwarder {
         try {
             value = ANSWERS.readAnswer(body, type);
         } catch (IOException e) {
-            throw new StoreUnavailableException("instance " + host + " sent an unreadable answer", e);
+            throw StoreUnavailableException.ofPeer(host, "sent an unreadable answer", e);
         }
         if (value == null) {
-            throw new StoreUnavailableException("instance " + host + " answered null");
+            throw StoreUnavailableException.ofPeer(host, "answered null");
         }
         return value;
     }

@@ -112,7 +112,7 @@ public final class StoreQueries {
         Optional<OrderStateView> answer = forwarder.get(host, QueryPaths.withId(QueryPaths.ORDER_STATE, orderId),
                 OrderStateView.class);
         if (answer.isPresent() && answer.get().orderId() != orderId) {
-            throw new StoreUnavailableException("instance " + host + " answered the state of order "
+            throw StoreUnavailableException.ofPeer(host, "answered the state of order "
                     + answer.get().orderId() + " to a query of order " + orderId);
         }
         return answer;
@@ -147,7 +147,7 @@ public final class StoreQueries {
      */
     private static SellerStatsView sellerPart(HostInfo owner, long sellerId, SellerStatsView part) {
         if (part.sellerId() != sellerId || part.orders() < 0 || part.itemsSold() < 0 || !isAmount(part.revenue())) {
-            throw new StoreUnavailableException("instance " + owner + " answered statistics that are not seller "
+            throw StoreUnavailableException.ofPeer(owner, "answered statistics that are not seller "
                     + sellerId + "'s: " + part);
         }
         return part;
@@ -156,7 +156,7 @@ public final class StoreQueries {
     /** As {@link #sellerPart}, for a buyer's statistics. */
     private static BuyerStatsView buyerPart(HostInfo owner, long buyerId, BuyerStatsView part) {
         if (part.buyerId() != buyerId || part.orders() < 0 || !isAmount(part.totalSpent())) {
-            throw new StoreUnavailableException("instance " + owner + " answered statistics that are not buyer "
+            throw StoreUnavailableException.ofPeer(owner, "answered statistics that are not buyer "
                     + buyerId + "'s: " + part);
         }
         return part;
@@ -209,14 +209,14 @@ public final class StoreQueries {
      */
     private static Map<OrderStatus, Long> statusCounts(HostInfo owner, Map<?, ?> answer) {
         if (answer.size() != OrderStatus.values().length) {
-            throw new StoreUnavailableException("instance " + owner + " counted " + answer.keySet()
+            throw StoreUnavailableException.ofPeer(owner, "counted " + answer.keySet()
                     + ", not the statuses " + List.of(OrderStatus.values()));
         }
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
         for (OrderStatus status : OrderStatus.values()) {
             Object count = answer.get(status.name());
             if (!(count instanceof Integer || count instanceof Long) || ((Number) count).longValue() < 0) {
-                throw new StoreUnavailableException("instance " + owner + " did not count " + status
+                throw StoreUnavailableException.ofPeer(owner, "did not count " + status
                         + " as a whole number of orders");
             }
             counts.put(status, ((Number) count).longValue());
@@ -226,8 +226,8 @@ public final class StoreQueries {
 
     /** The value of an owner's answer to a statistic every owner answers: "not known" is not one. */
     private static <T> T answered(HostInfo owner, Optional<T> answer) {
-        return answer.orElseThrow(() -> new StoreUnavailableException("instance " + owner
-                + " answered that it knows nothing of a statistic every owner has"));
+        return answer.orElseThrow(() -> StoreUnavailableException.ofPeer(owner,
+                "answered that it knows nothing of a statistic every owner has"));
     }
 
     private static Map<OrderStatus, Long> sum(Map<OrderStatus, Long> a, Map<OrderStatus, Long> b) {
@@ -281,7 +281,7 @@ public final class StoreQueries {
                     && start.equals(Instant.ofEpochMilli(OrdersPerMinute.windowStart(start)))
                     && window.count() >= 0 && starts.add(start);
             if (!valid) {
-                throw new StoreUnavailableException("instance " + owner + " answered a window the query did not"
+                throw StoreUnavailableException.ofPeer(owner, "answered a window the query did not"
                         + " ask for: " + start + " (" + window.count() + ")");
             }
         }
@@ -356,7 +356,7 @@ public final class StoreQueries {
                     CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new));
             asked.forEach((owner, answer) -> answer.whenComplete((value, failure) -> {
                 if (failure != null) {
-                    allAnswered.completeExceptionally(Forwarder.unavailable("instance " + owner, failure));
+                    allAnswered.completeExceptionally(Forwarder.unavailable(Forwarder.Asked.instance(owner), failure));
                 }
             }));
             owners.forEach((owner, partitions) -> {
@@ -364,9 +364,9 @@ public final class StoreQueries {
                     partitions.forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
                 }
             });
-            Forwarder.answerOf("the other owners of " + store, allAnswered);
-            owners.keySet().stream().filter(asked::containsKey)
-                    .forEach(owner -> Forwarder.answerOf("instance " + owner, asked.get(owner)).ifPresent(values::add));
+            Forwarder.answerOf(Forwarder.Asked.of("the other owners of " + store), allAnswered);
+            owners.keySet().stream().filter(asked::containsKey).forEach(owner ->
+                    Forwarder.answerOf(Forwarder.Asked.instance(owner), asked.get(owner)).ifPresent(values::add));
         } finally {
             asked.values().forEach(answer -> answer.cancel(true));
         }

@@ -56,7 +56,12 @@ class HttpForwarderTest {
 
         assertThatThrownBy(() -> forwarder.get(owner, PATH, Map.class))
                 .isInstanceOf(StoreUnavailableException.class)
-                .hasMessageContaining("INSTANCE_SECRET");
+                .hasMessageContaining("INSTANCE_SECRET")
+                .hasMessageContaining(owner.toString())
+                .satisfies(e -> assertThat(((StoreUnavailableException) e).clientDetail())
+                        .as("what a client is told names no other instance")
+                        .startsWith("another instance refused the forwarded query")
+                        .doesNotContain(Integer.toString(owner.port())));
         assertThat(received).hasSize(1);
         assertThat(received.get(0)).containsEntry(QueryPaths.FORWARDED_HEADER, "127.0.0.1:1")
                 .containsEntry(QueryPaths.INSTANCE_SECRET_HEADER, "forwarder-test-secret");
