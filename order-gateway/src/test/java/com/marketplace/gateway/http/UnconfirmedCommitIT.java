@@ -51,11 +51,8 @@ class UnconfirmedCommitIT {
 
     @Test
     void aCommitAppliedWhoseAnswerIsLostIsA201ForTheOrderItWrote() {
-        proxy.cutNextCommit(Cut.AFTER_ANSWER, false);
+        HttpResponse<String> created = createCutting(TestOrders.json(2), Cut.AFTER_ANSWER, false);
 
-        HttpResponse<String> created = gateway.postJson("/api/v1/orders", TestOrders.json(2));
-
-        assertThat(proxy.cuts()).isEqualTo(1);
         assertThat(created.statusCode()).isEqualTo(201);
         String location = created.headers().firstValue("Location").orElseThrow();
         assertThat(gateway.get(location).statusCode()).isEqualTo(200);
@@ -67,11 +64,8 @@ class UnconfirmedCommitIT {
 
     @Test
     void aCommitThatNeverReachedTheDatabaseIsA503ToRetry() {
-        proxy.cutNextCommit(Cut.BEFORE_COMMIT, false);
+        HttpResponse<String> refused = createCutting(TestOrders.json(3), Cut.BEFORE_COMMIT, false);
 
-        HttpResponse<String> refused = gateway.postJson("/api/v1/orders", TestOrders.json(3));
-
-        assertThat(proxy.cuts()).isEqualTo(1);
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM orders WHERE buyer_id = 3")).isZero();
@@ -80,11 +74,8 @@ class UnconfirmedCommitIT {
 
     @Test
     void aCommitNeitherConfirmedNorReadBackIsA503WithoutRetryAfter() {
-        proxy.cutNextCommit(Cut.AFTER_ANSWER, true);
+        HttpResponse<String> unknown = createCutting(TestOrders.json(4), Cut.AFTER_ANSWER, true);
 
-        HttpResponse<String> unknown = gateway.postJson("/api/v1/orders", TestOrders.json(4));
-
-        assertThat(proxy.cuts()).isEqualTo(1);
         assertThat(unknown.statusCode()).isEqualTo(503);
         assertThat(unknown.headers().firstValue("Retry-After")).isEmpty();
         assertThat(unknown.body()).contains("outcome-unknown").contains("Idempotency-Key");
@@ -96,11 +87,8 @@ class UnconfirmedCommitIT {
     @Test
     void aStatusChangeAppliedWhoseAnswerIsLostIsA200WithItsOneEvent() {
         long orderId = gateway.createOrder(TestOrders.json(5));
-        proxy.cutNextCommit(Cut.AFTER_ANSWER, false);
+        HttpResponse<String> changed = changeStatusCutting(orderId, "PAID", Cut.AFTER_ANSWER, false);
 
-        HttpResponse<String> changed = gateway.putJson(statusPath(orderId), "{\"status\":\"PAID\"}");
-
-        assertThat(proxy.cuts()).isEqualTo(1);
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(changed.body()).contains("\"status\":\"PAID\"");
         assertThat(inStatus(orderId, "PAID")).isTrue();
@@ -110,11 +98,8 @@ class UnconfirmedCommitIT {
     @Test
     void aStatusChangeThatNeverReachedTheDatabaseIsA503ToRetry() {
         long orderId = gateway.createOrder(TestOrders.json(6));
-        proxy.cutNextCommit(Cut.BEFORE_COMMIT, false);
+        HttpResponse<String> refused = changeStatusCutting(orderId, "PAID", Cut.BEFORE_COMMIT, false);
 
-        HttpResponse<String> refused = gateway.putJson(statusPath(orderId), "{\"status\":\"PAID\"}");
-
-        assertThat(proxy.cuts()).isEqualTo(1);
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(inStatus(orderId, "PENDING")).isTrue();
@@ -126,16 +111,33 @@ class UnconfirmedCommitIT {
     @Test
     void aStatusChangeNeitherConfirmedNorReadBackIsA503WithoutRetryAfter() {
         long orderId = gateway.createOrder(TestOrders.json(7));
-        proxy.cutNextCommit(Cut.AFTER_ANSWER, true);
+        HttpResponse<String> unknown = changeStatusCutting(orderId, "CANCELLED", Cut.AFTER_ANSWER, true);
 
-        HttpResponse<String> unknown = gateway.putJson(statusPath(orderId), "{\"status\":\"CANCELLED\"}");
-
-        assertThat(proxy.cuts()).isEqualTo(1);
         assertThat(unknown.statusCode()).isEqualTo(503);
         assertThat(unknown.headers().firstValue("Retry-After")).isEmpty();
         assertThat(unknown.body()).contains("outcome-unknown").contains("status change");
         assertThat(inStatus(orderId, "CANCELLED")).as("it was applied").isTrue();
         proxy.restore();
+    }
+
+    /**
+     * Posts {@code order} with the next {@code COMMIT}'s connection broken as {@code how} says (and
+     * with {@code thenEveryConnection}, the database out of reach after it); checks the cut happened.
+     */
+    private HttpResponse<String> createCutting(String order, Cut how, boolean thenEveryConnection) {
+        proxy.cutNextCommit(how, thenEveryConnection);
+        HttpResponse<String> answer = gateway.postJson("/api/v1/orders", order);
+        assertThat(proxy.cuts()).isEqualTo(1);
+        return answer;
+    }
+
+    /** Moves order {@code orderId} to {@code status} with its {@code COMMIT} cut as {@link #createCutting} does. */
+    private HttpResponse<String> changeStatusCutting(long orderId, String status, Cut how,
+                                                     boolean thenEveryConnection) {
+        proxy.cutNextCommit(how, thenEveryConnection);
+        HttpResponse<String> answer = gateway.putJson(statusPath(orderId), "{\"status\":\"" + status + "\"}");
+        assertThat(proxy.cuts()).isEqualTo(1);
+        return answer;
     }
 
     private static String statusPath(long orderId) {
