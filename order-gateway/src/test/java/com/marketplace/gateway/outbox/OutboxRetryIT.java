@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * however many attempts fail, none of them counted against the attempts allowed; a retriable failure
  * of another kind is counted, with the backoff doubling, and parks the row as FAILED at the last
  * allowed attempt. Rounds are run one by one on a stopped clock the test moves. A relay stopped while
- * its sends wait for the broker counts no attempt for them.
+ * its sends wait for the broker counts no attempt for them; a failure read after the close that says
+ * the event can never be sent still parks it.
  */
 class OutboxRetryIT {
 
@@ -138,7 +139,7 @@ class OutboxRetryIT {
         // a minute for the unreachable broker
         EventEnvelope event = OutboxFixtures.event(9_400, 0);
         OutboxFixtures.insert(List.of(event));
-        setRetryCount(event, MAX_ATTEMPTS - 1);
+        setColumn(event, "retry_count", MAX_ATTEMPTS - 1);
         Properties props = new Properties();
         props.put("bootstrap.servers", "127.0.0.1:" + FreePorts.next());
         props.put("max.block.ms", "60000");
@@ -165,11 +166,39 @@ class OutboxRetryIT {
         assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
     }
 
-    private static void setRetryCount(EventEnvelope event, int attempts) throws SQLException {
+    @Test
+    void aFailureReadAfterThePublisherClosedParksOnlyAnEventThatCanNeverBeSent() throws SQLException {
+        // Given two pending events, the first of a type no topic exists for (it can never be sent)
+        EventEnvelope unsendable = OutboxFixtures.event(9_500, 0);
+        EventEnvelope sendable = OutboxFixtures.event(9_501, 0);
+        OutboxFixtures.insert(List.of(unsendable, sendable));
+        setColumn(unsendable, "event_type", "OrderTeleported");
+        List<OutboxRow> claimed = relay.claim();
+        assertThat(claimed).extracting(OutboxRow::eventId).containsExactly(unsendable.eventId(), sendable.eventId());
+
+        // When both sends have failed (the first at once, the second finding no broker) and their
+        // failures are read only once the publisher is closing
+        OutboxPublisher.Sent sent = publisher.send(claimed);
+        assertThat(sent.awaitDone(System.nanoTime() + Duration.ofSeconds(5).toNanos())).isTrue();
+        publisher.close();
+        List<PublishOutcome> outcomes = sent.awaitOutcomes();
+
+        // Then the failure that says the event can never be sent stands, and the other one, which may
+        // be the close's own, is no attempt
+        assertThat(outcomes).extracting(PublishOutcome::result)
+                .containsExactly(PublishOutcome.Result.NON_RETRIABLE, PublishOutcome.Result.NOT_SENT);
+        relay.complete(outcomes);
+        assertAttempts(unsendable, 1, "FAILED");
+        assertAttempts(sendable, 0, "PENDING");
+        assertThat(OutboxFixtures.heldBy("relay-retry")).isZero();
+    }
+
+    /** Sets one column of {@code event}'s row, as a row written by other code may hold it. */
+    private static void setColumn(EventEnvelope event, String column, Object value) throws SQLException {
         int updated = OutboxFixtures.tx().inTransaction(conn -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "UPDATE outbox_events SET retry_count = ? WHERE event_id = ?")) {
-                ps.setInt(1, attempts);
+                    "UPDATE outbox_events SET " + column + " = ? WHERE event_id = ?")) {
+                ps.setObject(1, value);
                 ps.setString(2, event.eventId().toString());
                 return ps.executeUpdate();
             }
