@@ -27,12 +27,32 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every bad request is answered 4xx with problem+json, and nothing is written. */
+/**
+ * Every bad request is answered 4xx with problem+json, and nothing is written; its {@code type} is the
+ * kind architecture.md lists for the fault.
+ */
 class BadInputIT {
 
     private static final String JSON = "application/json";
     private static final String ORDERS = "/api/v1/orders";
     private static final String VALID = TestOrders.json(1);
+    private static final String PROBLEMS = "https://marketplace.example/problems/";
+    /**
+     * The kind of problem (its {@code type} after the base) of some of {@link #badRequests()}, by name,
+     * with the field a validation problem names: a body that cannot be read as JSON is malformed; one
+     * that can, whatever is wrong in its fields (a value, a type, an unknown name), is invalid field by
+     * field, as is a path's order id.
+     */
+    private static final Map<String, String[]> KINDS = Map.of(
+            "not JSON at all", new String[] {"malformed-request"},
+            "non-UTF-8 bytes", new String[] {"malformed-request"},
+            "buyerId negative", new String[] {"validation-error", "buyerId"},
+            "buyerId as string", new String[] {"validation-error", "buyerId"},
+            "unknown field", new String[] {"validation-error", "admin"},
+            "non-numeric order id", new String[] {"validation-error", "orderId"},
+            "illegal transition", new String[] {"illegal-status-transition"},
+            "wrong content type", new String[] {"unsupported-media-type"},
+            "oversize body", new String[] {"payload-too-large"});
     private static RunningGateway gateway;
     private static long existingOrderId;
 
@@ -139,6 +159,27 @@ class BadInputIT {
         assertThat(problem.path("detail").asText()).isNotBlank();
         assertThat(response.body()).doesNotContain("java.", "Exception", "jackson", "SQL");
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
+    static Stream<Arguments> badRequestsOfKnownKind() {
+        assertThat(badRequests().map(arguments -> arguments.get()[0])).containsAll(KINDS.keySet());
+        return badRequests().filter(arguments -> KINDS.containsKey((String) arguments.get()[0]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequestsOfKnownKind")
+    void theProblemsTypeIsTheKindDocumentedForTheFault(String name, String method, String path, String contentType,
+                                                       byte[] body, int expectedStatus, String[] headers)
+            throws Exception {
+        HttpResponse<String> response = gateway.sendBytes(method,
+                path.replace("{id}", Long.toString(existingOrderId)), contentType, body, headers);
+
+        JsonNode problem = new ObjectMapper().readTree(response.body());
+        String[] kind = KINDS.get(name);
+        assertThat(problem.path("type").asText()).as(name).isEqualTo(PROBLEMS + kind[0]);
+        if (kind.length > 1) {
+            assertThat(problem.path("errors").findValuesAsText("field")).as(name).containsExactly(kind[1]);
+        }
     }
 
     @Test
