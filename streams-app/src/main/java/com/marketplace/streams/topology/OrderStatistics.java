@@ -116,7 +116,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
             return;
         }
         orders.put(record.key(), after);
-        PartialOrders.track(partialOrders, record.key(), before, after);
+        PartialOrders.track(partialOrders, record.key(), before, after, record.timestamp());
         boolean wasComplete = before != null && before.isComplete();
         if (!after.isComplete()) {
             return;

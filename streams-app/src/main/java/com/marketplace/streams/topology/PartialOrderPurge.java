@@ -24,12 +24,15 @@ import org.slf4j.LoggerFactory;
  * without this it would stay forever.
  *
  * <p>The sweep runs on wall-clock time, every tenth of the retention (between 1 s and 10 min), and
- * purges what lies more than the retention behind the task's stream time (the newest record time it
- * has read; the relay stamps a record when it sends it) by each state's {@code updatedAt}, the time
- * of its latest event. The records' time, not the wall clock: time that passes while the app is
- * stopped, or while it works off a backlog of its topics, brings no order nearer its purge, so a
- * creation that follows its order's status change in the topic by less than the retention still
- * finds it. A task whose partitions receive no records purges nothing.
+ * purges the partial orders whose latest event came in a record stamped more than the retention
+ * before the task's stream time (the newest record time it has read; the relay stamps a record when
+ * it sends it). The records' time, not the wall clock: time that passes while the app is stopped, or
+ * while it works off a backlog of its topics, brings no order nearer its purge, so a creation that
+ * follows its order's status change in the topic by less than the retention still finds it. Nor the
+ * events' own times ({@code changedAt}): an outbox held back for longer than the retention sends old
+ * events in new records, whose creation would find its order's change purged already, and a change
+ * stamped far ahead by its client would never be purged. A task whose partitions receive no records
+ * purges nothing.
  *
  * <p>The sweep reads the partial orders from their own store ({@link PartialOrders}), not from the
  * order states: those hold every order ever created, and reading them all on the stream thread
@@ -104,7 +107,7 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
         }
     }
 
-    /** Deletes the partial orders whose latest event is before {@code cutoff}; returns how many. */
+    /** Deletes the partial orders whose latest event's record time is before {@code cutoff}; returns how many. */
     int purgeOlderThan(Instant cutoff) {
         long cutoffMillis = cutoff.toEpochMilli();
         List<String> expired = new ArrayList<>();
@@ -118,30 +121,32 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
         }
         int purged = 0;
         for (String orderId : expired) {
-            // the index moves with the order states in the same step; the state itself decides anyway
-            OrderState state = store.get(orderId);
-            if (!PartialOrders.isPartial(state)) {
-                partials.delete(orderId);
-            } else if (state.updatedAt().toEpochMilli() < cutoffMillis) {
+            // the index moves with the order states in the same step; an order completed since is only unindexed
+            if (PartialOrders.isPartial(store.get(orderId))) {
                 store.delete(orderId);
-                partials.delete(orderId);
                 purged++;
-            } else {
-                PartialOrders.index(partials, orderId, state);
             }
+            partials.delete(orderId);
         }
         if (purged > 0) {
-            log.info("purged {} partial orders whose creation never arrived (latest event before {})", purged, cutoff);
+            log.info("purged {} partial orders whose creation never arrived (latest event read in a record before {})",
+                    purged, cutoff);
         }
         return purged;
     }
 
     /**
      * One step of the background pass: reads the next {@code statesPerStep} order states and indexes
-     * each partial one the index lacks; after the last state the next step starts from the first.
-     * Returns how many states it read.
+     * each partial one the index lacks, at the current stream time (its latest record's time is not
+     * known: this gives it a whole retention from now, never less than its own); after the last state
+     * the next step starts from the first. Returns how many states it read: none while the task has
+     * no stream time yet.
      */
     int indexMissedPartialOrders() {
+        long streamTime = context().currentStreamTimeMs();
+        if (streamTime < 0) {
+            return 0;
+        }
         int read = 0;
         int indexed = 0;
         try (KeyValueIterator<String, OrderState> states =
@@ -150,7 +155,7 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
                 KeyValue<String, OrderState> entry = states.next();
                 read++;
                 if (PartialOrders.isPartial(entry.value) && partials.get(entry.key) == null) {
-                    PartialOrders.index(partials, entry.key, entry.value);
+                    PartialOrders.index(partials, entry.key, streamTime);
                     indexed++;
                 }
             }

@@ -9,7 +9,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The orders of {@code order-state-store} that are still partial (a status change arrived, the
- * creation not yet), by orderId, with the instant of their latest event in epoch milliseconds:
+ * creation not yet), by orderId, with the record time of their latest event in epoch milliseconds
+ * (the timestamp of the record it came in, as stream time counts; not the event's own
+ * {@code changedAt}, which a held-back outbox or a client's clock can set anywhere):
  * {@code partial-orders-store}. {@link PartialOrderPurge} sweeps this store instead of every order
  * ever stored, so a sweep costs what the partial orders cost, not what the order history does.
  *
@@ -19,38 +21,39 @@ import org.apache.kafka.streams.state.Stores;
  * The store lives in memory, restored from its changelog at start: it holds only orders whose
  * creation is late or lost, and only for the purge's retention. An entry may outlive its order's
  * partial state (the purge then drops it, as the order state decides), and the purge's background
- * pass adds a partial order the index missed.
+ * pass adds a partial order the index missed, at the stream time it finds it.
  */
 final class PartialOrders {
 
     private PartialOrders() {
     }
 
-    /** The store: orderId → latest event instant (epoch ms), in memory, with a changelog, no cache. */
+    /** The store: orderId → its latest event's record time (epoch ms), in memory, with a changelog, no cache. */
     static StoreBuilder<KeyValueStore<String, Long>> storeBuilder(AppSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PARTIAL_ORDERS), serdes.string(),
                 serdes.longs());
     }
 
-    /** Records in {@code partials} the move of order {@code orderId} from {@code before} (null: none) to {@code after}. */
-    static void track(KeyValueStore<String, Long> partials, String orderId, OrderState before, OrderState after) {
+    /**
+     * Records in {@code partials} the move of order {@code orderId} from {@code before} (null: none) to
+     * {@code after}, made by an event that came in a record stamped {@code recordTime}.
+     */
+    static void track(KeyValueStore<String, Long> partials, String orderId, OrderState before, OrderState after,
+                      long recordTime) {
         if (isPartial(after)) {
-            index(partials, orderId, after);
+            index(partials, orderId, recordTime);
         } else if (isPartial(before)) {
             partials.delete(orderId);
         }
     }
 
-    /** Indexes partial order {@code orderId} at the instant of its latest event. */
-    static void index(KeyValueStore<String, Long> partials, String orderId, OrderState partial) {
-        partials.put(orderId, partial.updatedAt().toEpochMilli());
+    /** Indexes partial order {@code orderId} at record time {@code recordTime} (epoch ms). */
+    static void index(KeyValueStore<String, Long> partials, String orderId, long recordTime) {
+        partials.put(orderId, recordTime);
     }
 
-    /**
-     * Whether {@code state} is a partial order the purge can date: one with no creation yet and the
-     * instant of its latest event (every partial state has one; a state without is never purged).
-     */
+    /** Whether {@code state} is a partial order: one stored, with no creation yet. */
     static boolean isPartial(OrderState state) {
-        return state != null && !state.isComplete() && state.updatedAt() != null;
+        return state != null && !state.isComplete();
     }
 }

@@ -100,7 +100,7 @@ class PartialOrderPurgeTest {
         fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
         fixture.partialOrders().delete("2");
 
-        // When a step of the background pass has run, it is indexed
+        // When a step of the background pass has run, it is indexed at the stream time (its own record's)
         fixture.driver.advanceWallClockTime(PartialOrderPurge.STEP);
         assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plusSeconds(1).toEpochMilli());
 
@@ -111,20 +111,48 @@ class PartialOrderPurgeTest {
     }
 
     @Test
-    void theOrderStateDecidesAnIndexEntryIsDroppedForACompleteOrderAndRefreshedForANewerEvent() {
+    void anIndexEntryOfAnOrderCompletedSinceIsDroppedAndTheOrderKept() {
         fixture.send(CREATED_FIRST);
-        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)));
-        fixture.send(changed(CREATED_LATE, OrderStatus.PAID, OrderStatus.SHIPPED, T0.plus(Duration.ofDays(6))));
-        // entries the index should not hold: a complete order, and an instant older than the order's latest event
+        // an entry the index should not hold: a complete order's
         fixture.partialOrders().put("1", T0.toEpochMilli());
-        fixture.partialOrders().put("2", T0.toEpochMilli());
 
         moveStreamTimeTo(T0.plus(Duration.ofDays(7)).plusSeconds(2));
 
         assertThat(fixture.orderStates().get("1")).isNotNull();
         assertThat(fixture.partialOrders().get("1")).isNull();
-        assertThat(fixture.orderStates().get("2")).isNotNull();
-        assertThat(fixture.partialOrders().get("2")).isEqualTo(T0.plus(Duration.ofDays(6)).toEpochMilli());
+        assertThat(fixture.statusCounts()).containsOnly(entry("PENDING", 1L));
+    }
+
+    @Test
+    void aPartialOrdersAgeIsItsRecordsTimeNotTheTimeItsEventNames() {
+        // Given an outbox held back for longer than the retention: an order's status change of day 0,
+        // sent on day 8 and read before its creation
+        Instant sent = T0.plus(Duration.ofDays(8));
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)), sent);
+        assertThat(fixture.partialOrders().get("2")).isEqualTo(sent.toEpochMilli());
+
+        // When a sweep runs before the creation, sent just after it, is read
+        fixture.driver.advanceWallClockTime(PartialOrderPurge.sweepInterval(Duration.ofDays(7)));
+        fixture.send(CREATED_LATE, sent.plusSeconds(1));
+
+        // Then the creation found the change: the order is counted as paid
+        assertThat(fixture.orderStates().get("2").status()).isEqualTo(OrderStatus.PAID);
+        assertThat(fixture.statusCounts()).containsOnly(entry("PAID", 1L));
+    }
+
+    @Test
+    void aStatusChangeStampedFarAheadIsPurgedByItsRecordsTime() {
+        // Given a status change, of an order whose creation never arrives, that names an instant
+        // thousands of years ahead (a client's clock), in a record stamped now
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, Instant.parse("9999-01-01T00:00:00Z")),
+                T0);
+
+        // When the records' time is a retention past that record
+        moveStreamTimeTo(T0.plus(Duration.ofDays(7)).plusSeconds(2));
+
+        // Then it is purged, as any other
+        assertThat(fixture.orderStates().get("2")).isNull();
+        assertThat(fixture.partialOrders().get("2")).isNull();
     }
 
     @Test
@@ -138,6 +166,9 @@ class PartialOrderPurgeTest {
         }
         PartialOrderPurge purge = new PartialOrderPurge(Duration.ofDays(7), 2);
         purge.init(context);
+        context.setCurrentStreamTimeMs(-1);
+        assertThat(purge.indexMissedPartialOrders()).as("no stream time yet").isZero();
+        context.setCurrentStreamTimeMs(T0.toEpochMilli());
 
         assertThat(purge.indexMissedPartialOrders()).isEqualTo(2);
         assertThat(keys(partials)).containsExactly("1");
@@ -151,6 +182,7 @@ class PartialOrderPurgeTest {
         assertThat(keys(partials)).containsExactly("1", "5");
         assertThat(purge.indexMissedPartialOrders()).isEqualTo(2);
         assertThat(keys(partials)).containsExactly("1", "3", "5");
+        assertThat(partials.get("3")).as("indexed at the stream time").isEqualTo(T0.toEpochMilli());
     }
 
     private static <V> KeyValueStore<String, V> store(MockProcessorContext<Void, Void> context, String name,
