@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -153,12 +155,15 @@ public record GatewayConfig(
     /** A user's password in the URL's address ({@code //user:password@host}, also after a {@code ,} between hosts). */
     private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,;?&()]*)@");
     /**
-     * A property of the URL whose name says it may hold a secret ({@code password=}, {@code PASSWORD=},
-     * {@code trustStorePassword=}, {@code pwd=}, …), after {@code ?}, {@code &} or {@code ;}, or in a
-     * host's {@code (key=value,…)} form; a value in braces ({@code {a;b}}) whole.
+     * A property of the URL, name (with the separator before it and its {@code =}) and value: after
+     * {@code ?}, {@code &} or {@code ;}, or in a host's {@code (key=value,…)} form; a value in braces
+     * ({@code {a;b}}) whole. Whether its name says it may hold a secret is asked apart
+     * ({@link #SECRET_NAME}): one pattern with the secret's word between two open-ended runs of name
+     * backtracks for minutes on a long URL.
      */
-    private static final Pattern URL_SECRET_PROPERTY =
-            Pattern.compile("(?i)([?&;(,][^=&;(),]*(?:pass|pwd|secret|token|key)[^=&;(),]*=)(\\{[^}]*}|[^&;(),]*)");
+    private static final Pattern URL_PROPERTY = Pattern.compile("([?&;(,][^=&;(),]*=)(\\{[^}]*}|[^&;(),]*)");
+    /** A property name that may hold a secret: {@code password}, {@code PASSWORD}, {@code trustStorePassword}, {@code pwd}, … */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)pass|pwd|secret|token|key");
 
     /**
      * {@code url} with every password or other secret it carries (a JDBC URL may carry a password in
@@ -166,7 +171,12 @@ public record GatewayConfig(
      */
     public static String redactedUrl(String url) {
         String withoutUserPassword = URL_USER_PASSWORD.matcher(url).replaceAll("$1***@");
-        return URL_SECRET_PROPERTY.matcher(withoutUserPassword).replaceAll("$1***");
+        return URL_PROPERTY.matcher(withoutUserPassword).replaceAll(property -> Matcher.quoteReplacement(
+                isSecret(property) ? property.group(1) + "***" : property.group()));
+    }
+
+    private static boolean isSecret(MatchResult property) {
+        return SECRET_NAME.matcher(property.group(1)).find();
     }
 
     /**
@@ -179,7 +189,7 @@ public record GatewayConfig(
         secrets.add(dbPassword);
         adminToken.ifPresent(secrets::add);
         URL_USER_PASSWORD.matcher(dbUrl).results().forEach(match -> secrets.add(match.group(2)));
-        URL_SECRET_PROPERTY.matcher(dbUrl).results().forEach(match -> secrets.add(match.group(2)));
+        URL_PROPERTY.matcher(dbUrl).results().filter(GatewayConfig::isSecret).forEach(match -> secrets.add(match.group(2)));
         String result = text;
         for (String secret : secrets) {
             if (!secret.isEmpty()) {
