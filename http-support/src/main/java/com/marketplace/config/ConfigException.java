@@ -35,7 +35,8 @@ public class ConfigException extends IllegalArgumentException {
 
     /** The value cut to a short single line, so a message stays one line. */
     static String printable(String value) {
-        String oneLine = value.replaceAll("\\p{Cntrl}", "?");
+        // every control character, C1 (U+0080–U+009F: NEL among them) too, and the line and paragraph separators
+        String oneLine = value.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", "?");
         return oneLine.length() > MAX_VALUE_CHARS ? oneLine.substring(0, MAX_VALUE_CHARS) + "…" : oneLine;
     }
 }

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed values out of an environment map, with the rules every component follows:
@@ -21,6 +22,8 @@ import java.util.Optional;
  * constructed, so a value built in code is held to the same rules as one read from the environment.
  */
 public final class EnvReader {
+
+    private static final Pattern ASCII_INTEGER = Pattern.compile("[-+]?[0-9]+");
 
     private final Map<String, String> env;
 
@@ -44,13 +47,19 @@ public final class EnvReader {
         return value == null || value.isBlank() ? defaultValue : value;
     }
 
-    /** @throws ConfigException when the value is not a decimal {@code int} */
+    /**
+     * @throws ConfigException when the value is not a decimal {@code int} in ASCII digits ({@link
+     *         Integer#parseInt} alone also takes the digits of other scripts, such as {@code ７０７０})
+     */
     public int integer(String name, int defaultValue) {
         Optional<String> value = optional(name);
         if (value.isEmpty()) {
             return defaultValue;
         }
         try {
+            if (!ASCII_INTEGER.matcher(value.get()).matches()) {
+                throw new NumberFormatException("not ASCII digits");
+            }
             return Integer.parseInt(value.get());
         } catch (NumberFormatException e) {
             throw ConfigException.rejected(name, value.get(), "must be an integer");

@@ -47,7 +47,8 @@ class EnvReaderTest {
 
     @Test
     void integerRejectsWhatIsNotADecimalInt() {
-        for (String bad : new String[] {"abc", "1.5", "0x10", "99999999999"}) {
+        // the last two: digits of other scripts (full-width, Arabic-Indic), which Integer.parseInt takes
+        for (String bad : new String[] {"abc", "1.5", "0x10", "99999999999", "\uff17\uff10\uff17\uff10", "\u0663"}) {
             assertRejected(() -> new EnvReader(Map.of(VAR, bad)).integer(VAR, 0), bad, "must be an integer");
         }
     }
@@ -80,6 +81,14 @@ class EnvReaderTest {
         assertThatThrownBy(() -> new EnvReader(Map.of(VAR, value)).integer(VAR, 0))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(VAR + " must be an integer, was '" + "x".repeat(ConfigException.MAX_VALUE_CHARS) + "…'");
+    }
+
+    @Test
+    void aValueIsShownOnOneLineWhateverLineBreakItHolds() {
+        for (String lineBreak : new String[] {"\r", "\u0085", "\u2028", "\u2029"}) {
+            assertRejected(() -> new EnvReader(Map.of(VAR, "1" + lineBreak + "2")).integer(VAR, 0), "1?2",
+                    "must be an integer");
+        }
     }
 
     static void assertRejected(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String shownValue,
