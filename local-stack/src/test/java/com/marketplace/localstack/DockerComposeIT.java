@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +64,15 @@ class DockerComposeIT {
 
         int httpPort(Map<String, String> env) {
             return this == GATEWAY ? GatewayConfig.fromEnv(env).httpPort() : StreamsAppConfig.fromEnv(env).httpPort();
+        }
+
+        /** The least grace before a kill that operations.md gives a stop of the component configured so. */
+        Duration stopGrace(Map<String, String> env) {
+            if (this == GATEWAY) {
+                GatewayConfig config = GatewayConfig.fromEnv(env);
+                return Duration.ofSeconds(18).plus(config.outboxLease()).plus(config.shutdownDelay());
+            }
+            return Duration.ofSeconds(50).plus(StreamsAppConfig.fromEnv(env).shutdownDelay());
         }
     }
 
@@ -140,6 +150,17 @@ class DockerComposeIT {
         for (Service service : ourServices()) {
             assertThat(service.node().path("restart").asText()).as(service.name() + ": restart")
                     .isEqualTo("on-failure");
+        }
+    }
+
+    @Test
+    void servicesAreGivenTheGraceTheirStopTakes() throws IOException {
+        // Docker kills a service 10 s after its stop signal unless stop_grace_period says otherwise
+        for (Service service : ourServices()) {
+            JsonNode grace = service.node().path("stop_grace_period");
+            assertThat(grace.isTextual()).as(service.name() + ": stop_grace_period").isTrue();
+            assertThat(Duration.parse("PT" + grace.asText().toUpperCase(Locale.ROOT))).as(service.name())
+                    .isGreaterThanOrEqualTo(service.component().stopGrace(service.env()));
         }
     }
 
