@@ -5,17 +5,25 @@ import com.marketplace.config.StartupFailure;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.kafka.topics.TopicsRefusedException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts the gateway from environment variables (docs/architecture.md, "Configuration and ports");
- * stops it on SIGTERM/Ctrl-C. Exits with 2 on an invalid configuration, and with 1 when it cannot
- * start or, after a stop, when its outbox relay failed.
+ * stops it on SIGTERM/Ctrl-C, also during its start, once the start has ended. Exits with 2 on an
+ * invalid configuration, and with 1 when it cannot start or, after a stop, when its outbox relay failed.
  */
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
+    /**
+     * How long a stop signal waits for a start under way: the schema's migration, which may rebuild a
+     * large table, and the wait for an unreachable broker's topics (10 s).
+     */
+    private static final Duration START_END_TIMEOUT = Duration.ofSeconds(120);
 
     private Main() {
     }
@@ -29,9 +37,11 @@ public final class Main {
             return;
         }
         log.info("Starting order gateway with {}", config);
+        Start start = new Start();
+        Runtime.getRuntime().addShutdownHook(new Thread(start::stop, "gateway-shutdown"));
         GatewayApp app;
         try {
-            app = GatewayApp.create(config).start();
+            app = start.run(config);
         } catch (ConfigException e) {
             exitInvalid(e); // a setting only the start can judge (a DB_URL none of the gateway's JDBC drivers takes)
             return;
@@ -45,7 +55,6 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "gateway-shutdown"));
         if (app.awaitTermination()) {
             // as the streams app does when its client dies: a supervisor restarts the process
             log.error("Order gateway stopping with exit code 1: its outbox relay failed");
@@ -53,6 +62,46 @@ public final class Main {
                 app.stop();
             } finally {
                 System.exit(1);
+            }
+        }
+    }
+
+    /**
+     * The gateway's start, and its stop on a signal, which may come while the start is under way: the
+     * stop then waits for the start to end (at most {@link #START_END_TIMEOUT}) and stops what it
+     * started. A JVM that halted in the middle of the schema's migration would leave the database
+     * unusable: MySQL and MariaDB commit each DDL statement on its own, so a migration cut off after
+     * its first table leaves that table without the record of its migration, and every later start
+     * fails on it ("Table 'orders' already exists") until someone drops it by hand.
+     */
+    private static final class Start {
+
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private volatile GatewayApp app;
+
+        /** Creates (migrating the schema) and starts the gateway; the stop waits for this to end. */
+        GatewayApp run(GatewayConfig config) {
+            try {
+                app = GatewayApp.create(config).start();
+                return app;
+            } finally {
+                ended.countDown();
+            }
+        }
+
+        void stop() {
+            try {
+                if (!ended.await(START_END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("Order gateway stopping while its start, {} on, is still under way", START_END_TIMEOUT);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            GatewayApp started = app;
+            if (started != null) {
+                started.stop();
             }
         }
     }
