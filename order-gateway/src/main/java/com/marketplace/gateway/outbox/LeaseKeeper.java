@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Renewing is what lets the lease be short. A live relay extends its claims and leases every third
  * of a lease, however long the broker takes to acknowledge, so nobody re-sends its rows behind its
- * back; a relay that died (or is paused) stops renewing, and its rows become claimable by any other
- * relay one lease after its last renewal.
+ * back while they are in flight; a relay that died (or is paused) stops renewing, and its rows become
+ * claimable by any other relay one lease after its last renewal. Renewal of a row ends when its
+ * recording begins ({@link #finished}), so that a renewal never finds a row just recorded and takes
+ * it for lost: a recording that waits for the database longer than what is left of the lease (at
+ * least two thirds of it) may meet the rows re-sent by another relay, a copy the streams app drops.
  *
  * <p>A renewal that finds a claim or a leased row no longer this relay's has been overtaken: the
  * lease ran out (the process was paused, or could not reach the database) and another relay took the
