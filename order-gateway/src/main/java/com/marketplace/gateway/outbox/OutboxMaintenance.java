@@ -67,24 +67,30 @@ public final class OutboxMaintenance implements AutoCloseable {
     }
 
     /**
-     * Deletes PROCESSED rows older than the retention if this instance holds the cleanup lease.
+     * Deletes PROCESSED rows older than the retention if this instance holds the cleanup lease. Each
+     * page of the walk takes (or extends) the lease in its own transaction, before its delete: a page
+     * may take minutes on a slow database, and a lease taken once for the whole walk could run out under
+     * one, letting a second instance clean beside it; the lease's row stays locked until the page
+     * commits, so another instance's attempt waits for it and then finds the lease held.
      *
      * @return rows deleted (0 when another instance holds the lease)
      */
     int cleanup() {
-        Instant now = clock.instant();
-        Instant leaseUntil = now.plus(cleanupEvery.multipliedBy(2));
-        if (!outbox.inTransaction(store -> store.acquireLease(CLEANUP_LEASE, owner, now, leaseUntil))) {
-            log.debug("Outbox cleanup skipped: another instance holds the lease");
-            return 0;
-        }
-        Instant cutoff = now.minus(retention);
+        Instant cutoff = clock.instant().minus(retention);
         int total = 0;
         OutboxStore.CleanupPage page = new OutboxStore.CleanupPage(0, 0, true);
         // close() interrupts this thread, which the pool's admission lets through when it has room
-        while (page.more() && clock.instant().isBefore(leaseUntil) && !Thread.currentThread().isInterrupted()) {
+        while (page.more() && !Thread.currentThread().isInterrupted()) {
             long afterId = page.lastId();
-            page = outbox.inTransaction(store -> store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH));
+            page = outbox.inTransaction(store -> {
+                Instant now = clock.instant();
+                return store.acquireLease(CLEANUP_LEASE, owner, now, now.plus(cleanupEvery.multipliedBy(2)))
+                        ? store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH) : null;
+            });
+            if (page == null) {
+                log.debug("Outbox cleanup {}: another instance holds the lease", total == 0 ? "skipped" : "stopped");
+                break;
+            }
             total += page.deleted();
         }
         if (total > 0) {
