@@ -155,14 +155,15 @@ public record GatewayConfig(
     /** A user's password in the URL's address ({@code //user:password@host}, also after a {@code ,} between hosts). */
     private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,;?&()]*)@");
     /**
-     * A property of the URL, name (with the separator before it and its {@code =}) and value: after
-     * {@code ?}, {@code &} or {@code ;}, or in a host's {@code (key=value,…)} form; a value in braces
-     * ({@code {a;b}}) whole. Whether its name says it may hold a secret is asked apart
-     * ({@link #SECRET_NAME}): one pattern with the secret's word between two open-ended runs of name
-     * backtracks for minutes on a long URL.
+     * A property's name with the separator before it ({@code ?}, {@code &}, {@code ;}, or {@code (} and
+     * {@code ,} in a host's {@code (key=value,…)} form) and its {@code =}. A name holds no separator,
+     * so finding them all is one pass over the URL: a pattern with a secret's word between two
+     * open-ended runs of name backtracked for minutes on a long URL.
      */
-    private static final Pattern URL_PROPERTY = Pattern.compile("([?&;(,][^=&;(),]*=)(\\{[^}]*}|[^&;(),]*)");
-    /** A property name that may hold a secret: {@code password}, {@code PASSWORD}, {@code trustStorePassword}, {@code pwd}, … */
+    private static final Pattern URL_PROPERTY_NAME = Pattern.compile("[?&;(,][^?=&;(),]*=");
+    /** A property's value: in braces ({@code {a;b}}) whole, else up to the next separator. */
+    private static final Pattern URL_PROPERTY_VALUE = Pattern.compile("\\{[^}]*}|[^&;(),]*");
+    /** A property name that may hold a secret: {@code password}, {@code trustStorePassword}, {@code pwd}, … */
     private static final Pattern SECRET_NAME = Pattern.compile("(?i)pass|pwd|secret|token|key");
 
     /**
@@ -171,12 +172,31 @@ public record GatewayConfig(
      */
     public static String redactedUrl(String url) {
         String withoutUserPassword = URL_USER_PASSWORD.matcher(url).replaceAll("$1***@");
-        return URL_PROPERTY.matcher(withoutUserPassword).replaceAll(property -> Matcher.quoteReplacement(
-                isSecret(property) ? property.group(1) + "***" : property.group()));
+        StringBuilder shown = new StringBuilder(withoutUserPassword.length());
+        int copied = 0;
+        for (MatchResult secret : secretValues(withoutUserPassword)) {
+            shown.append(withoutUserPassword, copied, secret.start()).append("***");
+            copied = secret.end();
+        }
+        return shown.append(withoutUserPassword, copied, withoutUserPassword.length()).toString();
     }
 
-    private static boolean isSecret(MatchResult property) {
-        return SECRET_NAME.matcher(property.group(1)).find();
+    /**
+     * The values of {@code url}'s properties whose names say they may hold a secret. A name is looked
+     * for after every separator, inside other properties' values too (a value may hold a {@code ?}).
+     */
+    private static List<MatchResult> secretValues(String url) {
+        List<MatchResult> values = new ArrayList<>();
+        Matcher name = URL_PROPERTY_NAME.matcher(url);
+        Matcher value = URL_PROPERTY_VALUE.matcher(url);
+        for (int from = 0; from < url.length() && name.find(from); ) {
+            from = name.end();
+            if (SECRET_NAME.matcher(name.group()).find() && value.region(from, url.length()).lookingAt()) {
+                values.add(value.toMatchResult());
+                from = value.end();
+            }
+        }
+        return values;
     }
 
     /**
@@ -189,7 +209,7 @@ public record GatewayConfig(
         secrets.add(dbPassword);
         adminToken.ifPresent(secrets::add);
         URL_USER_PASSWORD.matcher(dbUrl).results().forEach(match -> secrets.add(match.group(2)));
-        URL_PROPERTY.matcher(dbUrl).results().filter(GatewayConfig::isSecret).forEach(match -> secrets.add(match.group(2)));
+        secretValues(dbUrl).forEach(value -> secrets.add(value.group()));
         String result = text;
         for (String secret : secrets) {
             if (!secret.isEmpty()) {

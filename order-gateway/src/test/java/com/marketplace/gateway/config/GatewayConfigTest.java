@@ -161,6 +161,12 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aSecretAfterAQuestionMarkInAnotherPropertysValueIsNotShown() {
+        assertThat(GatewayConfig.redactedUrl("jdbc:mariadb://db/orders?a=b?password=s3cret"))
+                .isEqualTo("jdbc:mariadb://db/orders?a=b?password=***");
+    }
+
+    @Test
     void aLongDatabaseUrlIsShownRedactedAtOnce() {
         // property names that each hold a secret's word: a pattern that backtracks over them takes
         // minutes for these 40,000 characters (the bound below is a hang's, not a speed target)
