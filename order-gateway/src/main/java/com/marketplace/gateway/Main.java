@@ -5,9 +5,7 @@ import com.marketplace.config.StartupFailure;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.kafka.topics.TopicsRefusedException;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +17,6 @@ import org.slf4j.LoggerFactory;
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
-    /**
-     * How long a stop signal waits for a start under way: the schema's migration, which may rebuild a
-     * large table, and the wait for an unreachable broker's topics (10 s).
-     */
-    private static final Duration START_END_TIMEOUT = Duration.ofSeconds(120);
 
     private Main() {
     }
@@ -68,11 +61,12 @@ public final class Main {
 
     /**
      * The gateway's start, and its stop on a signal, which may come while the start is under way: the
-     * stop then waits for the start to end (at most {@link #START_END_TIMEOUT}) and stops what it
-     * started. A JVM that halted in the middle of the schema's migration would leave the database
-     * unusable: MySQL and MariaDB commit each DDL statement on its own, so a migration cut off after
-     * its first table leaves that table without the record of its migration, and every later start
-     * fails on it ("Table 'orders' already exists") until someone drops it by hand.
+     * stop then waits for the start to end (the schema's migration, at most 10 s for an unreachable
+     * broker; a start that hangs is ended by the supervisor's kill, as a stop that hangs would be) and
+     * stops what it started. A JVM that halted in the middle of the schema's migration would leave the
+     * database unusable: MySQL and MariaDB commit each DDL statement on its own, so a migration cut off
+     * after its first table leaves that table without the record of its migration, and every later
+     * start fails on it ("Table 'orders' already exists") until someone drops it by hand.
      */
     private static final class Start {
 
@@ -90,11 +84,11 @@ public final class Main {
         }
 
         void stop() {
+            if (ended.getCount() > 0) {
+                log.info("Order gateway asked to stop while starting: it stops once its start has ended");
+            }
             try {
-                if (!ended.await(START_END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("Order gateway stopping while its start, {} on, is still under way", START_END_TIMEOUT);
-                    return;
-                }
+                ended.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
