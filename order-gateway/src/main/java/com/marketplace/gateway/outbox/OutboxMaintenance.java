@@ -68,10 +68,11 @@ public final class OutboxMaintenance implements AutoCloseable {
 
     /**
      * Deletes PROCESSED rows older than the retention if this instance holds the cleanup lease. Each
-     * page of the walk takes (or extends) the lease in its own transaction, before its delete: a page
-     * may take minutes on a slow database, and a lease taken once for the whole walk could run out under
-     * one, letting a second instance clean beside it; the lease's row stays locked until the page
-     * commits, so another instance's attempt waits for it and then finds the lease held.
+     * page of the walk takes (or extends) the lease in its own transaction, before its delete, and
+     * extends it again after: a page may take minutes on a slow database, and a lease taken once for
+     * the whole walk could run out under one, letting a second instance clean beside it. The lease's
+     * row stays locked until the page commits, so another instance's attempt waits for it, and then
+     * finds the lease held for another {@code 2 × cleanupEvery} from the page's end.
      *
      * @return rows deleted (0 when another instance holds the lease)
      */
@@ -83,9 +84,12 @@ public final class OutboxMaintenance implements AutoCloseable {
         while (page.more() && !Thread.currentThread().isInterrupted()) {
             long afterId = page.lastId();
             page = outbox.inTransaction(store -> {
-                Instant now = clock.instant();
-                return store.acquireLease(CLEANUP_LEASE, owner, now, now.plus(cleanupEvery.multipliedBy(2)))
-                        ? store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH) : null;
+                if (!holdLease(store)) {
+                    return null;
+                }
+                OutboxStore.CleanupPage deleted = store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH);
+                holdLease(store);
+                return deleted;
             });
             if (page == null) {
                 log.debug("Outbox cleanup {}: another instance holds the lease", total == 0 ? "skipped" : "stopped");
@@ -97,6 +101,12 @@ public final class OutboxMaintenance implements AutoCloseable {
             log.info("Outbox cleanup deleted {} PROCESSED rows older than {}", total, cutoff);
         }
         return total;
+    }
+
+    /** Takes or extends the cleanup lease for {@code 2 × cleanupEvery} from now; whether this instance holds it. */
+    private boolean holdLease(OutboxStore store) {
+        Instant now = clock.instant();
+        return store.acquireLease(CLEANUP_LEASE, owner, now, now.plus(cleanupEvery.multipliedBy(2)));
     }
 
     private static ScheduledExecutorService daemonScheduler(String threadName) {

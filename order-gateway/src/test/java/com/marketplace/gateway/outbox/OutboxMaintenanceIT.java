@@ -12,7 +12,10 @@ import com.marketplace.gateway.support.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -131,11 +134,12 @@ class OutboxMaintenanceIT {
             clock.advance(OutboxMaintenance.CLEANUP_EVERY.multipliedBy(3));
             Future<Integer> byB = threads.submit(() -> maintenance("instance-b").cleanup());
 
-            // Then it cleans nothing while instance-a's page is open, and nothing that page left
+            // Then it cleans nothing while instance-a's page is open, and finds the lease held after it
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !byB.isDone());
             endPage.countDown();
             assertThat(byA.get(30, TimeUnit.SECONDS)).isEqualTo(10);
             assertThat(byB.get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(leaseOwner()).isEqualTo("instance-a");
         } finally {
             endPage.countDown();
             threads.shutdownNow();
@@ -267,6 +271,19 @@ class OutboxMaintenanceIT {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    private static String leaseOwner() {
+        try (Connection conn = TestDatabase.dataSource().getConnection();
+                PreparedStatement ps = conn.prepareStatement("SELECT owner FROM outbox_leases WHERE name = ?")) {
+            ps.setString(1, OutboxMaintenance.CLEANUP_LEASE);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("the cleanup lease's row").isTrue();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private OutboxMaintenance maintenance(String owner) {
