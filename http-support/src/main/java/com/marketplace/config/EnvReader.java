@@ -56,13 +56,14 @@ public final class EnvReader {
         if (value.isEmpty()) {
             return defaultValue;
         }
+        String digits = value.get();
+        if (!ASCII_INTEGER.matcher(digits).matches()) {
+            throw ConfigException.rejected(name, digits, "must be an integer");
+        }
         try {
-            if (!ASCII_INTEGER.matcher(value.get()).matches()) {
-                throw new NumberFormatException("not ASCII digits");
-            }
-            return Integer.parseInt(value.get());
+            return Integer.parseInt(digits);
         } catch (NumberFormatException e) {
-            throw ConfigException.rejected(name, value.get(), "must be an integer");
+            throw ConfigException.rejected(name, digits, "must be an integer"); // beyond an int's range
         }
     }
 

@@ -92,11 +92,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll() {
-        log.info("Starting the local stack; the broker's and Kafka clients' logs go to {}",
-                options.logFile().toAbsolutePath());
         checkSettings();
         DataDirLock heldDataDir = DataDirLock.acquire(options.dataDir());
         keep("data directory lock", heldDataDir::close, () -> dataDirLock = heldDataDir);
+        // named once the directory is known to hold it (LogFileProperty logs elsewhere when it cannot)
+        log.info("Starting the local stack; the broker's and Kafka clients' logs go to {}",
+                options.logFile().toAbsolutePath());
         checkPortsFree();
         EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())

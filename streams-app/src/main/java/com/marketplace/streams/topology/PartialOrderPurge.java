@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * without it, or a crash under {@code at_least_once} between the two stores' changelog writes) a
  * slow pass finds: every 5 seconds it reads the next {@value #STATES_PER_STEP} order states and
  * indexes any partial one missing, starting over at the end: 1,000 states a second, some 10 ms of
- * the stream thread every 5 seconds whatever the store's size.
+ * the stream thread every 5 seconds whatever the store's size. An entry the index holds decides:
+ * after such a crash under {@code at_least_once} one may be older than its order's latest record
+ * (the record read again changes no state, so it writes no entry), and that partial order is then
+ * purged up to that much early.
  */
 final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope, Void, Void> {
 

@@ -144,8 +144,8 @@ class PartialOrderPurgeTest {
     void aStatusChangeStampedFarAheadIsPurgedByItsRecordsTime() {
         // Given a status change, of an order whose creation never arrives, that names an instant
         // thousands of years ahead (a client's clock), in a record stamped now
-        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, Instant.parse("9999-01-01T00:00:00Z")),
-                T0);
+        Instant farAhead = Instant.parse("9999-01-01T00:00:00Z");
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, farAhead), T0);
 
         // When the records' time is a retention past that record
         moveStreamTimeTo(T0.plus(Duration.ofDays(7)).plusSeconds(2));

@@ -112,7 +112,7 @@ public final class TopologyFixture implements AutoCloseable {
         return driver.getKeyValueStore(StoreNames.ORDER_STATE);
     }
 
-    /** orderId → latest event instant (epoch ms) of the partial orders, and the index's marker. */
+    /** orderId → the record time (epoch ms) of each partial order's latest event. */
     public KeyValueStore<String, Long> partialOrders() {
         return driver.getKeyValueStore(StoreNames.PARTIAL_ORDERS);
     }
