@@ -153,7 +153,7 @@ public record GatewayConfig(
     }
 
     /** A user's password in the URL's address ({@code //user:password@host}, also after a {@code ,} between hosts). */
-    private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,;?&()]*)@");
+    private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,?&()]*)@");
     /**
      * A property's name with the separator before it ({@code ?}, {@code &}, {@code ;}, or {@code (} and
      * {@code ,} in a host's {@code (key=value,…)} form) and its {@code =}. A name holds no separator,
@@ -161,8 +161,15 @@ public record GatewayConfig(
      * open-ended runs of name backtracked for minutes on a long URL.
      */
     private static final Pattern URL_PROPERTY_NAME = Pattern.compile("[?&;(,][^?=&;(),]*=");
-    /** A property's value: in braces ({@code {a;b}}) whole, else up to the next separator. */
-    private static final Pattern URL_PROPERTY_VALUE = Pattern.compile("\\{[^}]*}|[^&;(),]*");
+    /**
+     * A property's value: in braces ({@code {a;b}}) whole, else up to the next separator of its kind.
+     * After {@code ?} or {@code &} (MySQL's and MariaDB's query string) only {@code &} ends it, so a
+     * password holding {@code ;}, {@code ,} or a parenthesis is taken whole; after {@code ;} (H2's and
+     * SQL Server's form) a {@code ;} ends it; inside a host's {@code (key=value,…)} a {@code ,} or {@code )}.
+     */
+    private static final Pattern QUERY_VALUE = Pattern.compile("\\{[^}]*}|[^&]*");
+    private static final Pattern SEMICOLON_VALUE = Pattern.compile("\\{[^}]*}|[^;]*");
+    private static final Pattern HOST_VALUE = Pattern.compile("\\{[^}]*}|[^,)]*");
     /** A property name that may hold a secret: {@code password}, {@code trustStorePassword}, {@code pwd}, … */
     private static final Pattern SECRET_NAME = Pattern.compile("(?i)pass|pwd|secret|token|key");
 
@@ -188,9 +195,14 @@ public record GatewayConfig(
     private static List<MatchResult> secretValues(String url) {
         List<MatchResult> values = new ArrayList<>();
         Matcher name = URL_PROPERTY_NAME.matcher(url);
-        Matcher value = URL_PROPERTY_VALUE.matcher(url);
         for (int from = 0; from < url.length() && name.find(from); ) {
             from = name.end();
+            Pattern valuePattern = switch (url.charAt(name.start())) {
+                case '?', '&' -> QUERY_VALUE;
+                case ';' -> SEMICOLON_VALUE;
+                default -> HOST_VALUE;
+            };
+            Matcher value = valuePattern.matcher(url);
             if (SECRET_NAME.matcher(name.group()).find() && value.region(from, url.length()).lookingAt()) {
                 values.add(value.toMatchResult());
                 from = value.end();
