@@ -20,6 +20,7 @@ import com.marketplace.streams.query.StoreQueries;
 import com.marketplace.streams.query.StoreUnavailableException;
 import com.marketplace.streams.query.UnknownPartitionException;
 import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.topology.InputPartitionCount;
 import com.marketplace.streams.topology.OrderTopology;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -70,6 +71,8 @@ public final class StreamsApp {
     private final Javalin javalin;
     private final RunningMarker running;
     private final StateLayout layout;
+    /** Learnt from the topic check before Kafka Streams starts; the decode step checks partitions by it. */
+    private final InputPartitionCount inputPartitions = new InputPartitionCount();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Orders the start of Kafka Streams against its close: one never overtakes the other. */
@@ -82,7 +85,7 @@ public final class StreamsApp {
         this.config = Objects.requireNonNull(config, "config");
         StatusCountLocks statusCountLocks = new StatusCountLocks();
         DroppedDuplicates droppedDuplicates = new DroppedDuplicates();
-        Topology topology = OrderTopology.build(config, statusCountLocks, droppedDuplicates);
+        Topology topology = OrderTopology.build(config, statusCountLocks, droppedDuplicates, inputPartitions);
         this.clients = new PrefetchingClientSupplier(topology.describe(), config.applicationId());
         this.streams = new KafkaStreams(topology, config.toStreamsProperties(), clients);
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -220,7 +223,7 @@ public final class StreamsApp {
         ApiServer.start(javalin, config.httpHost(), port);
         // stop() begins by setting the flag: one that ran before the server started is seen here
         requireNotStopped();
-        topics.await();
+        inputPartitions.set(topics.await());
         rocksDb.await();
         log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
                 config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),

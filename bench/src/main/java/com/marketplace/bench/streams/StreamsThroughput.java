@@ -5,8 +5,11 @@ import com.marketplace.events.Topics;
 import com.marketplace.gateway.outbox.OutboxPublisher;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
+import com.marketplace.streams.dedupe.DroppedDuplicates;
+import com.marketplace.streams.stats.StatusCountLocks;
 import com.marketplace.streams.topology.DecodeProcessor;
 import com.marketplace.streams.topology.DecodedEvent;
+import com.marketplace.streams.topology.InputPartitionCount;
 import com.marketplace.streams.topology.OrderTopology;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import java.io.Writer;
@@ -66,6 +69,8 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  */
 public final class StreamsThroughput {
 
+    /** Partitions of every topic the scenario reads or writes, as the pipeline creates them by default. */
+    private static final int PARTITIONS = 3;
     private static final String PASS_THROUGH_OUTPUT = "bench.pass-through";
     /**
      * The prefix of the system properties of this JVM that make a variant of the full topology's settings
@@ -103,7 +108,7 @@ public final class StreamsThroughput {
     private static void throughput(String bootstrap, int records, int rounds, Properties result) throws Exception {
         produce(bootstrap, records, 1);
         String eos = StreamsConfig.EXACTLY_ONCE_V2;
-        run(bootstrap, "bench-warmup", OrderTopology.build(config(bootstrap, "bench-warmup", eos)), records, eos);
+        run(bootstrap, "bench-warmup", topology(config(bootstrap, "bench-warmup", eos)), records, eos);
         result.setProperty("rounds", Integer.toString(rounds));
         String variantSettings = describeOverrides(VARIANT);
         boolean variants = !variantSettings.isEmpty();
@@ -118,13 +123,13 @@ public final class StreamsThroughput {
             for (int round = 1; round <= rounds; round++) {
                 // a fresh application id per run: every run starts with empty stores at the input's beginning
                 String fullId = "bench-full-" + g + "-" + round;
-                full.add(run(bootstrap, fullId, OrderTopology.build(config(bootstrap, fullId, guarantee)), records,
+                full.add(run(bootstrap, fullId, topology(config(bootstrap, fullId, guarantee)), records,
                         guarantee));
                 put(result, "full." + guarantee + "." + round, full.get(round - 1));
                 if (variants) {
                     String variantId = "bench-variant-" + g + "-" + round;
                     StreamsAppConfig config = config(bootstrap, variantId, guarantee);
-                    variant.add(run(overrides(properties(config), VARIANT), variantId, OrderTopology.build(config),
+                    variant.add(run(overrides(properties(config), VARIANT), variantId, topology(config),
                             records));
                     put(result, "variant." + guarantee + "." + round, variant.get(round - 1));
                 }
@@ -285,6 +290,12 @@ public final class StreamsThroughput {
         return count;
     }
 
+    /** The app's topology as a started instance builds it: checking each event's partition against its key's. */
+    private static Topology topology(StreamsAppConfig config) {
+        return OrderTopology.build(config, new StatusCountLocks(), new DroppedDuplicates(),
+                InputPartitionCount.of(PARTITIONS));
+    }
+
     private static Topology passThroughTopology() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("source"))
@@ -295,7 +306,7 @@ public final class StreamsThroughput {
     private static Topology dedupeOnly(Duration retention) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("source"))
-                .processValues(DecodeProcessor::new, Named.as("decode"))
+                .processValues(() -> new DecodeProcessor(InputPartitionCount.of(PARTITIONS)), Named.as("decode"))
                 .filter((key, value) -> !value.isFailure(), Named.as("decoded"))
                 .mapValues(DecodedEvent::event, Named.as("event"))
                 .processValues(new DedupeProcessorSupplier(retention), Named.as("dedupe"));
@@ -357,8 +368,8 @@ public final class StreamsThroughput {
 
     private static void createTopics(String bootstrap) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
-            admin.createTopics(List.of(new NewTopic(PASS_THROUGH_OUTPUT, 3, (short) 1))).all().get();
+            TopicProvisioner.withPipelineRetention(admin, PARTITIONS, 1).provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
+            admin.createTopics(List.of(new NewTopic(PASS_THROUGH_OUTPUT, PARTITIONS, (short) 1))).all().get();
         }
     }
 

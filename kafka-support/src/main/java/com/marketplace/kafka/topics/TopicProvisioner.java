@@ -108,14 +108,14 @@ public final class TopicProvisioner {
      * Creates the missing order topics and {@code otherTopics}, then checks that the order topics
      * are co-partitioned.
      *
-     * @return the names of the topics this call created
+     * @return the names of the topics this call created and the order topics' partition count
      * @throws CoPartitioningException when the two order topics have, or would get, different partition counts
      * @throws TopicsRefusedException when the brokers refuse a creation or description for a reason a
      *                                retry does not change ({@link #isRefusal})
      * @throws IllegalStateException when the brokers do not answer within {@code timeout}, or refuse
      *                               for a reason that may pass
      */
-    public List<String> provision(Collection<String> otherTopics, Duration timeout) {
+    public ProvisionedTopics provision(Collection<String> otherTopics, Duration timeout) {
         Set<String> wanted = new LinkedHashSet<>(Topics.ORDER_EVENT_TOPICS);
         wanted.addAll(otherTopics);
         try {
@@ -132,9 +132,9 @@ public final class TopicProvisioner {
             orderTopicPartitions.putAll(existingPartitions(
                     raced.stream().filter(Topics.ORDER_EVENT_TOPICS::contains).toList(), timeout));
             requireCoPartitioned(orderTopicPartitions, "was created with");
-            log.info("Topics created: {}; order topics have {} partitions each", created,
-                    orderTopicPartitions.getOrDefault(Topics.ORDER_CREATED, partitions));
-            return created;
+            int orderPartitions = orderTopicPartitions.getOrDefault(Topics.ORDER_CREATED, partitions);
+            log.info("Topics created: {}; order topics have {} partitions each", created, orderPartitions);
+            return new ProvisionedTopics(created, orderPartitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
@@ -154,7 +154,7 @@ public final class TopicProvisioner {
     }
 
     /** Creates the order topics only when missing, and checks they are co-partitioned; see {@link #provision}. */
-    public List<String> provisionOrderTopics(Duration timeout) {
+    public ProvisionedTopics provisionOrderTopics(Duration timeout) {
         return provision(List.of(), timeout);
     }
 

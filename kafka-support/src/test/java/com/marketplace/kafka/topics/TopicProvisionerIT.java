@@ -59,8 +59,11 @@ class TopicProvisionerIT {
 
     @Test
     void missingTopicsAreCreatedWithTheConfiguredPartitionsReplicationAndRetention() throws Exception {
-        List<String> created = new TopicProvisioner(admin, 4, 1, Duration.ofHours(5)).provision(List.of(OTHER), TIMEOUT);
+        ProvisionedTopics provisioned = new TopicProvisioner(admin, 4, 1, Duration.ofHours(5))
+                .provision(List.of(OTHER), TIMEOUT);
+        List<String> created = provisioned.created();
 
+        assertThat(provisioned.orderTopicPartitions()).isEqualTo(4);
         assertThat(created).containsExactlyInAnyOrder(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED, OTHER);
         for (String topic : created) {
             TopicDescription description = describe(topic);
@@ -107,7 +110,7 @@ class TopicProvisionerIT {
                         AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
         // (the brokers apply a topic's new setting a moment after they confirm it)
         await().atMost(Duration.ofSeconds(10)).until(() -> maxMessageBytes(OTHER) == 2_000_000L);
-        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT)).isEmpty();
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT).created()).isEmpty();
     }
 
     @Test
@@ -117,11 +120,11 @@ class TopicProvisionerIT {
                 new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1).configs(larger),
                 new NewTopic(Topics.DLQ, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
 
-        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT))
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT).created())
                 .containsExactly(OTHER);
 
         assertThat(maxMessageBytes(OTHER)).isEqualTo(5_000_000L);
-        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT))
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT).created())
                 .as("the next start accepts what the first created, and a DLQ with Kafka's default limit").isEmpty();
     }
 
@@ -141,7 +144,7 @@ class TopicProvisionerIT {
         admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")))).all().get(30, TimeUnit.SECONDS);
 
-        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
+        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT).created();
 
         assertThat(created).containsExactlyInAnyOrder(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
         assertThat(retentionMs(OTHER)).isEqualTo(3_600_000L);
@@ -171,7 +174,7 @@ class TopicProvisionerIT {
     void existingTopicsAreLeftAsTheyAreAndOnlyTheMissingOnesCreated() throws Exception {
         broker.createTopics(6, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
 
-        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
+        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT).created();
 
         assertThat(created).containsExactly(OTHER);
         assertThat(describe(Topics.ORDER_CREATED).partitions()).hasSize(6);
@@ -184,8 +187,18 @@ class TopicProvisionerIT {
     void provisioningTwiceCreatesNothingTheSecondTime() {
         TopicProvisioner provisioner = TopicProvisioner.withPipelineRetention(admin, 3, 1);
 
-        assertThat(provisioner.provisionOrderTopics(TIMEOUT)).hasSize(2);
-        assertThat(provisioner.provisionOrderTopics(TIMEOUT)).isEmpty();
+        assertThat(provisioner.provisionOrderTopics(TIMEOUT).created()).hasSize(2);
+        assertThat(provisioner.provisionOrderTopics(TIMEOUT).created()).isEmpty();
+    }
+
+    @Test
+    void theOrderTopicsPartitionCountReportedIsTheOneTheyHaveNotTheConfiguredOne() throws Exception {
+        broker.createTopics(6, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
+
+        ProvisionedTopics provisioned = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
+
+        assertThat(provisioned.orderTopicPartitions()).isEqualTo(6);
+        assertThat(provisioned.created()).containsExactly(OTHER);
     }
 
     @Test
@@ -219,7 +232,7 @@ class TopicProvisionerIT {
     void aMissingOrderTopicIsCreatedWhenItsSiblingHasTheConfiguredCount() throws Exception {
         broker.createTopics(2, Topics.ORDER_STATUS_CHANGED);
 
-        assertThat(TopicProvisioner.withPipelineRetention(admin, 2, 1).provisionOrderTopics(TIMEOUT))
+        assertThat(TopicProvisioner.withPipelineRetention(admin, 2, 1).provisionOrderTopics(TIMEOUT).created())
                 .containsExactly(Topics.ORDER_CREATED);
         assertThat(describe(Topics.ORDER_CREATED).partitions()).hasSize(2);
     }

@@ -19,21 +19,36 @@ import org.slf4j.LoggerFactory;
  * EventHeaders#DLQ_ERROR}, message and source topic/partition/offset) so the topology writes it to
  * the DLQ and goes on.
  * Errors: the codec's reasons (MALFORMED, UNKNOWN_EVENT_TYPE, UNSUPPORTED_SCHEMA_VERSION) and
- * {@link #KEY_MISMATCH} when the record key is not the envelope's orderId: deduplication and the
- * per-order state rely on all events of an order sharing the key, so such a record is refused.
+ * {@link #KEY_MISMATCH} when the record key is not the envelope's orderId, and {@link #WRONG_PARTITION}
+ * when the record was read on another partition than the one its key hashes to: deduplication and
+ * the per-order state rely on all events of an order sharing the key and so the task, and the query
+ * API looks an order up at its key's partition, so such a record is refused.
  */
 public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], DecodedEvent> {
 
     /** DLQ error for a record whose key is not its envelope's aggregateId (orderId). */
     public static final String KEY_MISMATCH = "KEY_MISMATCH";
+    /**
+     * DLQ error for a record on another partition than the Java client's default partitioner picks
+     * for its key (a writer that chose the partition itself, or hashed the key otherwise).
+     */
+    public static final String WRONG_PARTITION = "WRONG_PARTITION";
 
     private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
 
+    private final InputPartitionCount inputPartitions;
     private FixedKeyProcessorContext<String, DecodedEvent> context;
+    /** The order topics' partition count, 0 when unknown (nothing checked). */
+    private int partitions;
+
+    public DecodeProcessor(InputPartitionCount inputPartitions) {
+        this.inputPartitions = inputPartitions;
+    }
 
     @Override
     public void init(FixedKeyProcessorContext<String, DecodedEvent> context) {
         this.context = context;
+        this.partitions = inputPartitions.count();
     }
 
     @Override
@@ -49,6 +64,16 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
             deadLetter(record, KEY_MISMATCH, "record key '" + record.key() + "' is not the envelope's aggregateId '"
                     + event.key() + "'");
             return;
+        }
+        if (partitions > 0 && context.recordMetadata().isPresent()) {
+            int read = context.recordMetadata().get().partition();
+            int keys = InputPartitionCount.partitionOf(record.key(), partitions);
+            if (read != keys) {
+                deadLetter(record, WRONG_PARTITION, "record read on partition " + read + " but its key hashes to"
+                        + " partition " + keys + " of " + partitions + " (murmur2, the Java client's default): every"
+                        + " event of an order must be on its key's partition");
+                return;
+            }
         }
         context.forward(record.withValue(DecodedEvent.of(event)));
     }

@@ -25,7 +25,7 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <pre>
  * order.created + order.status-changed (bytes)
- *   → decode-envelope ─(unreadable / key ≠ orderId)→ marketplace.dlq (with dlq-* headers)
+ *   → decode-envelope ─(unreadable / key ≠ orderId / not on its key's partition)→ marketplace.dlq (dlq-* headers)
  *   → dedupe (dedupe-store) → first-seen events
  *       ├→ marketplace.email, marketplace.notification, marketplace.analytics
  *       ├→ order-statistics: order-state-store, partial-orders-store, and for this input partition's
@@ -50,14 +50,24 @@ public final class OrderTopology {
     /**
      * The topology for {@code config}; its status moves take {@code statusCountLocks}, the locks the
      * client's queries read the counts under, and its dedupe step counts the duplicates it drops in
-     * {@code drops}, the client's metric. Pure, creates no clients.
+     * {@code drops}, the client's metric. It checks no event's partition. Pure, creates no clients.
      */
     public static Topology build(StreamsAppConfig config, StatusCountLocks statusCountLocks, DroppedDuplicates drops) {
+        return build(config, statusCountLocks, drops, new InputPartitionCount());
+    }
+
+    /**
+     * As {@link #build(StreamsAppConfig, StatusCountLocks, DroppedDuplicates)}, its decode step
+     * refusing an event read on another partition than its key's once {@code inputPartitions} is
+     * known. Pure, creates no clients.
+     */
+    public static Topology build(StreamsAppConfig config, StatusCountLocks statusCountLocks, DroppedDuplicates drops,
+                                 InputPartitionCount inputPartitions) {
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
         KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention(),
-                !config.exactlyOnce(), drops);
+                !config.exactlyOnce(), drops, inputPartitions);
         fanOut(events, serdes);
         events.process(OrderStatistics.supplier(serdes, statusCountLocks), Named.as("order-statistics"));
         events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
@@ -67,11 +77,12 @@ public final class OrderTopology {
 
     private static KStream<String, EventEnvelope> firstSeenEvents(StreamsBuilder builder, AppSerdes serdes,
                                                                   Duration dedupeRetention, boolean atLeastOnce,
-                                                                  DroppedDuplicates drops) {
+                                                                  DroppedDuplicates drops,
+                                                                  InputPartitionCount inputPartitions) {
         var decoded = builder
                 .stream(Topics.ORDER_EVENT_TOPICS, Consumed.with(serdes.inputKeys(), serdes.bytes())
                         .withName("order-events-source"))
-                .processValues(DecodeProcessor::new, Named.as("decode-envelope"));
+                .processValues(() -> new DecodeProcessor(inputPartitions), Named.as("decode-envelope"));
         var branches = decoded.split(Named.as("decode-result-"))
                 .branch((key, value) -> value.isFailure(), Branched.withConsumer(failed -> failed
                         .mapValues(DecodedEvent::rawValue, Named.as("dlq-raw-value"))

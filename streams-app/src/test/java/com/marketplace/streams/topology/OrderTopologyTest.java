@@ -370,6 +370,41 @@ class OrderTopologyTest {
         assertThat(fx.dedupedEventIds()).isEmpty();
     }
 
+    @Test
+    void anEventReadOnAnotherPartitionThanItsKeysIsDeadLetteredOnceTheCountIsKnown() {
+        // the driver reads every input on partition 0: of three partitions, order 1's key hashes to 0
+        // and order 2's to 2 (murmur2, as the relay's producer picks them)
+        assertThat(InputPartitionCount.partitionOf("1", 3)).isZero();
+        assertThat(InputPartitionCount.partitionOf("2", 3)).isEqualTo(2);
+        EventEnvelope onItsPartition = created(1, 1, T0, List.of(item(7, 1, "10.00")));
+        EventEnvelope elsewhere = created(2, 1, T0, List.of(item(7, 1, "10.00")));
+
+        try (TopologyFixture three = TopologyFixture.withInputPartitions(3)) {
+            three.send(onItsPartition);
+            three.send(elsewhere);
+
+            TestRecord<String, byte[]> dead = three.dlq.readRecord();
+            assertThat(header(dead, EventHeaders.DLQ_ERROR)).isEqualTo(DecodeProcessor.WRONG_PARTITION);
+            assertThat(header(dead, EventHeaders.DLQ_ERROR_MESSAGE))
+                    .isEqualTo("record read on partition 0 but its key hashes to partition 2 of 3 (murmur2, the Java"
+                            + " client's default): every event of an order must be on its key's partition");
+            assertThat(dead.key()).isEqualTo("2");
+            assertThat(three.dlq.isEmpty()).isTrue();
+            assertThat(three.email.readValuesToList()).extracting(EmailMessage::sourceEventId)
+                    .containsExactly(onItsPartition.eventId());
+            assertThat(three.orderStates().get("1")).isNotNull();
+            assertThat(three.orderStates().get("2")).as("refused before any state").isNull();
+            assertThat(three.dedupedEventIds()).containsExactly(onItsPartition.eventId().toString());
+        }
+        // with one partition every key is on its own
+        try (TopologyFixture one = TopologyFixture.withInputPartitions(1)) {
+            one.send(elsewhere);
+
+            assertThat(one.dlq.isEmpty()).isTrue();
+            assertThat(one.orderStates().get("2")).isNotNull();
+        }
+    }
+
     private static String header(TestRecord<String, byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -69,18 +69,32 @@ public final class TopologyFixture implements AutoCloseable {
         return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), statusCountLocks);
     }
 
+    /**
+     * A fixture whose decode step knows the order topics have {@code partitions} partitions, as a
+     * started instance does; the driver reads every input on partition 0.
+     */
+    public static TopologyFixture withInputPartitions(int partitions) {
+        return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), new StatusCountLocks(),
+                InputPartitionCount.of(partitions));
+    }
+
     private TopologyFixture(StreamsAppConfig app, Properties overrides) {
         this(app, overrides, new StatusCountLocks());
     }
 
     private TopologyFixture(StreamsAppConfig app, Properties overrides, StatusCountLocks statusCountLocks) {
+        this(app, overrides, statusCountLocks, new InputPartitionCount());
+    }
+
+    private TopologyFixture(StreamsAppConfig app, Properties overrides, StatusCountLocks statusCountLocks,
+                            InputPartitionCount inputPartitions) {
         StreamsAppConfig config = app.withKafka("localhost:9092",
                 Path.of("target", "ttd-state", UUID.randomUUID().toString()));
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         Properties props = config.toStreamsProperties();
         props.putAll(overrides);
-        driver = new TopologyTestDriver(OrderTopology.build(config, statusCountLocks, droppedDuplicates), props,
-                Events.T0);
+        driver = new TopologyTestDriver(OrderTopology.build(config, statusCountLocks, droppedDuplicates,
+                inputPartitions), props, Events.T0);
         created = driver.createInputTopic(Topics.ORDER_CREATED, new StringSerializer(), new ByteArraySerializer());
         statusChanged = driver.createInputTopic(Topics.ORDER_STATUS_CHANGED, new StringSerializer(),
                 new ByteArraySerializer());
