@@ -1,6 +1,7 @@
 package com.marketplace.streams;
 
 import com.marketplace.events.Topics;
+import com.marketplace.kafka.topics.ProvisionedTopics;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.config.StreamsAppConfig;
 import java.time.Duration;
@@ -55,10 +56,10 @@ final class TopicCheck {
     private static int createTopics(StreamsAppConfig config) {
         try (Admin admin = Admin.create(TopicProvisioner.adminProperties(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()), ADMIN_TIMEOUT))) {
-            int partitions = TopicProvisioner.withPipelineRetention(admin, config.topicPartitions(),
-                    config.topicReplicationFactor()).provision(Topics.OUTPUT_TOPICS, ADMIN_TIMEOUT).orderTopicPartitions();
+            ProvisionedTopics topics = TopicProvisioner.withPipelineRetention(admin, config.topicPartitions(),
+                    config.topicReplicationFactor()).provision(Topics.OUTPUT_TOPICS, ADMIN_TIMEOUT);
             DedupeChangelogRetention.raise(admin, config.applicationId(), config.dedupeRetention(), ADMIN_TIMEOUT);
-            return partitions;
+            return topics.orderTopicPartitions();
         }
     }
 }

@@ -368,7 +368,8 @@ public final class StreamsThroughput {
 
     private static void createTopics(String bootstrap) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            TopicProvisioner.withPipelineRetention(admin, PARTITIONS, 1).provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
+            TopicProvisioner.withPipelineRetention(admin, PARTITIONS, 1)
+                    .provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
             admin.createTopics(List.of(new NewTopic(PASS_THROUGH_OUTPUT, PARTITIONS, (short) 1))).all().get();
         }
     }

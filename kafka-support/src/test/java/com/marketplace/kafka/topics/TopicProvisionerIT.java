@@ -110,7 +110,7 @@ class TopicProvisionerIT {
                         AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
         // (the brokers apply a topic's new setting a moment after they confirm it)
         await().atMost(Duration.ofSeconds(10)).until(() -> maxMessageBytes(OTHER) == 2_000_000L);
-        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT).created()).isEmpty();
+        assertThat(created(OTHER)).isEmpty();
     }
 
     @Test
@@ -120,11 +120,11 @@ class TopicProvisionerIT {
                 new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1).configs(larger),
                 new NewTopic(Topics.DLQ, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
 
-        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT).created())
+        assertThat(created(OTHER, Topics.DLQ))
                 .containsExactly(OTHER);
 
         assertThat(maxMessageBytes(OTHER)).isEqualTo(5_000_000L);
-        assertThat(TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER, Topics.DLQ), TIMEOUT).created())
+        assertThat(created(OTHER, Topics.DLQ))
                 .as("the next start accepts what the first created, and a DLQ with Kafka's default limit").isEmpty();
     }
 
@@ -144,7 +144,7 @@ class TopicProvisionerIT {
         admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")))).all().get(30, TimeUnit.SECONDS);
 
-        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT).created();
+        List<String> created = created(OTHER);
 
         assertThat(created).containsExactlyInAnyOrder(Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
         assertThat(retentionMs(OTHER)).isEqualTo(3_600_000L);
@@ -174,7 +174,7 @@ class TopicProvisionerIT {
     void existingTopicsAreLeftAsTheyAreAndOnlyTheMissingOnesCreated() throws Exception {
         broker.createTopics(6, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
 
-        List<String> created = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT).created();
+        List<String> created = created(OTHER);
 
         assertThat(created).containsExactly(OTHER);
         assertThat(describe(Topics.ORDER_CREATED).partitions()).hasSize(6);
@@ -195,7 +195,8 @@ class TopicProvisionerIT {
     void theOrderTopicsPartitionCountReportedIsTheOneTheyHaveNotTheConfiguredOne() throws Exception {
         broker.createTopics(6, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
 
-        ProvisionedTopics provisioned = TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
+        ProvisionedTopics provisioned = TopicProvisioner.withPipelineRetention(admin, 3, 1)
+                .provision(List.of(OTHER), TIMEOUT);
 
         assertThat(provisioned.orderTopicPartitions()).isEqualTo(6);
         assertThat(provisioned.created()).containsExactly(OTHER);
@@ -307,6 +308,11 @@ class TopicProvisionerIT {
     }
 
     /** The topic's settings, once the broker answering knows the topic (just created, it may not yet). */
+    /** The topics created by provisioning the order topics and {@code others} with 3 partitions, replication 1. */
+    private List<String> created(String... others) {
+        return TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(others), TIMEOUT).created();
+    }
+
     private Config config(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return await().atMost(TIMEOUT).ignoreExceptions().until(
