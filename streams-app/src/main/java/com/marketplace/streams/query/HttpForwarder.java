@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * unavailable, so a sum is never made without an owner's part, and so is an answer longer than
  * {@link #MAX_ANSWER_BYTES}.
  *
- * <p>At most {@code maxInFlightPerOwner} forwarded queries wait for one owner at a time; more are
- * unavailable at once. An owner that stops answering without closing its connections then holds
- * that many of this instance's request threads for a timeout each, not every thread the queries
- * arrive on.
+ * <p>At most {@code maxInFlightPerOwner} forwarded queries wait for one owner at a time; one more
+ * waits up to {@link #PLACE_WAIT} (by default) for a place and is unavailable after that. A burst of queries to an
+ * owner that answers in milliseconds then passes whole, while an owner that stops answering without
+ * closing its connections holds that many of this instance's request threads for a timeout each,
+ * and every other only for that short wait, not every thread the queries arrive on.
  */
 public final class HttpForwarder implements Forwarder {
 
@@ -48,6 +49,11 @@ public final class HttpForwarder implements Forwarder {
      */
     public static final int DEFAULT_MAX_IN_FLIGHT_PER_OWNER = 16;
     /**
+     * How long a query waits for a place among an owner's in-flight ones (at most the timeout): an
+     * owner answering in a few milliseconds frees many in that time, one that does not frees none.
+     */
+    static final Duration PLACE_WAIT = Duration.ofMillis(200);
+    /**
      * The longest answer read from another instance ({@link BoundedBody}); the longest an instance
      * sends, a day of per-minute counts, is some 100 KB.
      */
@@ -59,6 +65,7 @@ public final class HttpForwarder implements Forwarder {
     private final Duration timeout;
     private final Set<HostInfo> warnedRefusals = ConcurrentHashMap.newKeySet();
     private final int maxInFlightPerOwner;
+    private final long placeWaitNanos;
     private final ConcurrentMap<HostInfo, Semaphore> inFlight = new ConcurrentHashMap<>();
 
     /**
@@ -72,6 +79,12 @@ public final class HttpForwarder implements Forwarder {
 
     /** As above, with at most {@code maxInFlightPerOwner} queries waiting for one owner at a time. */
     public HttpForwarder(HostInfo self, InstanceSecret secret, Duration timeout, int maxInFlightPerOwner) {
+        this(self, secret, timeout, maxInFlightPerOwner, PLACE_WAIT);
+    }
+
+    /** As above, a query waiting at most {@code placeWait} for a place among an owner's in-flight ones. */
+    HttpForwarder(HostInfo self, InstanceSecret secret, Duration timeout, int maxInFlightPerOwner,
+                  Duration placeWait) {
         if (maxInFlightPerOwner < 1) {
             throw new IllegalArgumentException("maxInFlightPerOwner must be positive, was " + maxInFlightPerOwner);
         }
@@ -79,10 +92,24 @@ public final class HttpForwarder implements Forwarder {
         this.self = Objects.requireNonNull(self, "self").host() + ":" + self.port();
         this.secret = Objects.requireNonNull(secret, "secret");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.placeWaitNanos = Math.min(placeWait.toNanos(), timeout.toNanos());
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .build();
+    }
+
+    /** Takes one of {@code permits}, waiting at most the place wait (and the timeout) for it. */
+    private boolean takePlace(Semaphore permits) {
+        if (permits.tryAcquire()) {
+            return true;
+        }
+        try {
+            return permits.tryAcquire(placeWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
@@ -100,7 +127,7 @@ public final class HttpForwarder implements Forwarder {
             return CompletableFuture.failedFuture(e);
         }
         Semaphore permits = inFlight.computeIfAbsent(host, owner -> new Semaphore(maxInFlightPerOwner));
-        if (!permits.tryAcquire()) {
+        if (!takePlace(permits)) {
             return CompletableFuture.failedFuture(StoreUnavailableException.ofPeer(host, "has "
                     + maxInFlightPerOwner + " forwarded queries waiting for it already"));
         }

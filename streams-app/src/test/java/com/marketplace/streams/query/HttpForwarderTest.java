@@ -206,7 +206,7 @@ class HttpForwarderTest {
     }
 
     @Test
-    void queriesBeyondTheLimitForAnOwnerThatHasNotAnsweredAreUnavailableAtOnce() throws Exception {
+    void queriesBeyondTheLimitForAnOwnerThatHasNotAnsweredAreUnavailableAfterAShortWait() throws Exception {
         CountDownLatch arrived = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
         HostInfo owner = startHeldPeer(arrived, release);
@@ -230,6 +230,36 @@ class HttpForwarderTest {
             }
             // the answered ones gave their places back
             assertThat(forwarder.get(owner, PATH, Map.class)).contains(Map.of("PENDING", 3));
+        } finally {
+            release.countDown();
+            askers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aQueryBeyondTheLimitTakesThePlaceAnAnswerGivesBackWithinItsWait() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        HostInfo owner = startHeldPeer(new CountDownLatch(0), release);
+        // a place wait far longer than the test's steps, so the release below comes within it
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(30), 1,
+                Duration.ofSeconds(30));
+        ExecutorService askers = Executors.newFixedThreadPool(1);
+        try {
+            CompletableFuture<Optional<Map>> first = forwarder.ask(owner, PATH, Map.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
+            Thread[] asker = new Thread[1];
+            Future<Optional<Map>> second = askers.submit(() -> {
+                asker[0] = Thread.currentThread();
+                return forwarder.get(owner, PATH, Map.class);
+            });
+            // the second query waits for the only place, which the first's answer gives back
+            await().atMost(Duration.ofSeconds(30)).until(() -> asker[0] != null
+                    && asker[0].getState() == Thread.State.TIMED_WAITING);
+            release.countDown();
+
+            assertThat(first.get(30, TimeUnit.SECONDS)).contains(Map.of("PENDING", 3));
+            assertThat(second.get(30, TimeUnit.SECONDS)).contains(Map.of("PENDING", 3));
+            assertThat(received).hasSize(2);
         } finally {
             release.countDown();
             askers.shutdownNow();
