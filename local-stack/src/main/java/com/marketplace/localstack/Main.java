@@ -47,7 +47,7 @@ public final class Main {
         } catch (CoPartitioningException e) {
             log.error("Local stack refuses to start: {}", e.getMessage());
             System.exit(1);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: the broker's threads would keep a half start alive
             if (stack.isClosed()) {
                 // Ctrl-C during start-up: the shutdown hook stops what had started
                 log.info("Local stack start-up ended by a stop request");
@@ -68,7 +68,12 @@ public final class Main {
         log.info("Ready. Try: curl -s -XPOST {}/api/v1/orders -H 'Content-Type: application/json' -d "
                 + "'{\"buyerId\":1,\"buyerEmail\":\"a@b.c\",\"currency\":\"KRW\",\"items\":[{\"productId\":10,"
                 + "\"sellerId\":7,\"quantity\":2,\"unitPrice\":1500.00}]}'   (Ctrl-C stops)", stack.gatewayUrl());
-        Optional<String> failure = stack.awaitFailure();
+        Optional<String> failure;
+        try {
+            failure = stack.awaitFailure();
+        } catch (RuntimeException e) { // the watch itself failed: the stack runs unwatched, so stop it
+            failure = Optional.of(StartupFailure.describe(e));
+        }
         if (failure.isPresent()) {
             // as the stand-alone services do: a supervisor, or the user, starts it again
             log.error("Local stack stopping with exit code 1: {}", failure.get());

@@ -42,7 +42,7 @@ public final class Main {
             log.error("Order gateway refuses to start: {}", e.getMessage());
             System.exit(1);
             return;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: the process must not stay half started
             log.error("Order gateway failed to start: {}", config.redacted(StartupFailure.describe(e)));
             log.debug("start-up failure", e);
             System.exit(1);

@@ -39,14 +39,14 @@ public final class Main {
         try {
             // the Kafka Streams client opens its state directory here: one it cannot write fails it
             app = StreamsApp.create(config);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: the process must not stay half started
             log.error("streams app failed to start: {}", StartupFailure.describe(e));
             log.debug("start-up failure", e);
             return 1;
         }
         try {
             app.start(config.httpPort(), topics, rocksDb);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: the process must not stay half started
             log.error("streams app failed to start: {}", StartupFailure.describe(e));
             log.debug("start-up failure", e); // the failed start stopped what it had started
             return 1;
