@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -100,10 +101,25 @@ public final class StreamsApp {
         this.running = new RunningMarker(config.stateDir(), config.applicationId());
         this.layout = new StateLayout(config.stateDir(), config.applicationId());
         streams.setUncaughtExceptionHandler(e -> {
+            if (causedBy(e, FencedInstanceIdException.class)) {
+                // the group's static member id is named after APPLICATION_SERVER (StreamsAppConfig)
+                log.error("another instance of {} joined the group with this instance's APPLICATION_SERVER {}:"
+                        + " shutting down this instance; give every instance an address of its own, the one the"
+                        + " others reach it at", config.applicationId(), config.applicationServer());
+            }
             log.error("stream thread died; shutting down this instance", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener(this::onStateChange);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Builds the instance for {@code config}; nothing runs until {@link #start()}. */
