@@ -3,6 +3,7 @@ package com.marketplace.streams.query;
 import com.marketplace.events.Amounts;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
+import com.marketplace.events.Topics;
 import com.marketplace.streams.serde.UnreadableStateValueException;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
@@ -383,25 +386,42 @@ public final class StoreQueries {
     }
 
     /**
-     * The active owner of each partition of {@code store}, partitions grouped by owner. The number
-     * of partitions is the one Kafka Streams partitions the store's input by, handed to the
-     * partitioner of {@link KafkaStreams#queryMetadataForKey}; each partition is looked up by a
-     * partitioner that maps "key" {@code p} to partition {@code p}.
+     * The active owner of each partition of {@code store}, partitions grouped by owner: the instance
+     * whose active input partitions of the store's task include it, read from the group's metadata
+     * once for every partition, as {@link KafkaStreams#queryMetadataForKey} reads it for one (which
+     * copies every instance's partitions at each call: for each of P partitions a query would copy P).
+     * The number of partitions is the one Kafka Streams partitions the store's input by
+     * ({@link #partitionCount}); a partition no instance owns actively is unavailable.
      */
     private Map<HostInfo, Set<Integer>> ownersOfEveryPartition(String store) {
-        AtomicInteger partitionCount = new AtomicInteger(-1);
-        StreamPartitioner<Integer, Object> partitionByNumber = partitionByNumber(partitionCount);
+        int partitions = partitionCount(store);
+        Map<Integer, HostInfo> ownerOf = new HashMap<>();
+        try {
+            for (StreamsMetadata client : streams.streamsMetadataForStore(store)) {
+                if (client.stateStoreNames().contains(store)) {
+                    // every store is fed by both order topics, co-partitioned: partition p of either is task p's
+                    client.topicPartitions().stream().filter(input -> Topics.ORDER_EVENT_TOPICS.contains(input.topic()))
+                            .forEach(input -> ownerOf.put(input.partition(), client.hostInfo()));
+                }
+            }
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            throw new StoreUnavailableException("instance metadata is not available", e);
+        }
         Map<HostInfo, Set<Integer>> owners = new LinkedHashMap<>();
-        int partition = 0;
-        do {
-            KeyQueryMetadata owner = activeOwner(store, partition, partitionByNumber);
-            owners.computeIfAbsent(owner.activeHost(), host -> new TreeSet<>()).add(owner.partition());
-            partition++;
-        } while (partition < partitionCount.get());
+        for (int partition = 0; partition < partitions; partition++) {
+            HostInfo owner = ownerOf.get(partition);
+            if (owner == null || owner.port() < 0) {
+                throw new StoreUnavailableException("the owner of a partition is not known while the group rebalances");
+            }
+            owners.computeIfAbsent(owner, host -> new TreeSet<>()).add(partition);
+        }
         return owners;
     }
 
-    /** The number of partitions of {@code store}: as {@link #ownersOfEveryPartition} finds it. */
+    /**
+     * The number of partitions of {@code store}: the count Kafka Streams hands the partitioner of
+     * {@link KafkaStreams#queryMetadataForKey}, looked up once with a partitioner that notes it.
+     */
     private int partitionCount(String store) {
         AtomicInteger partitionCount = new AtomicInteger(-1);
         activeOwner(store, 0, partitionByNumber(partitionCount));

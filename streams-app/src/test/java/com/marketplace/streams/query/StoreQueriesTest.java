@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.StoreNames;
+import com.marketplace.events.Topics;
 import com.marketplace.streams.serde.StateValueFormat;
 import com.marketplace.streams.serde.StateValueSerde;
 import com.marketplace.streams.stats.BuyerStats;
@@ -26,7 +27,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,18 +46,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.internals.StreamsMetadataImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,6 +203,50 @@ class StoreQueriesTest {
         assertThat(counts.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 OrderStatus.PENDING, 31L, OrderStatus.PAID, 2L, OrderStatus.SHIPPED, 1L,
                 OrderStatus.DELIVERED, 1L, OrderStatus.CANCELLED, 3L));
+    }
+
+    @Test
+    void aStatisticOverManyPartitionsLooksUpTheirOwnersOnceNotOncePerPartition() {
+        int partitions = 10_000;
+        AtomicInteger lookUps = new AtomicInteger();
+        Map<HostInfo, String> asked = new ConcurrentHashMap<>();
+        streams = new RunningClient(stateDir) {
+            @Override
+            public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key,
+                    StreamPartitioner<? super K, ?> partitioner) {
+                lookUps.incrementAndGet();
+                int partition = partitioner.partitions("store-queries-test-input", key, null, partitions)
+                        .orElseThrow().iterator().next();
+                return new KeyQueryMetadata(partition % 2 == 0 ? OWNER_A : OWNER_B, Set.of(), partition);
+            }
+
+            /** The even partitions owned by one instance, the odd ones by another. */
+            @Override
+            public Collection<StreamsMetadata> streamsMetadataForStore(String storeName) {
+                Set<TopicPartition> even = new HashSet<>();
+                Set<TopicPartition> odd = new HashSet<>();
+                for (int partition = 0; partition < partitions; partition++) {
+                    (partition % 2 == 0 ? even : odd).add(new TopicPartition(Topics.ORDER_CREATED, partition));
+                }
+                return List.of(new StreamsMetadataImpl(OWNER_A, Set.of(storeName), even, Set.of(), Set.of()),
+                        new StreamsMetadataImpl(OWNER_B, Set.of(storeName), odd, Set.of(), Set.of()));
+            }
+        };
+        Forwarder answering = new Forwarder() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> CompletableFuture<Optional<T>> ask(HostInfo host, String pathAndQuery, Class<T> type) {
+                asked.put(host, pathAndQuery);
+                return CompletableFuture.completedFuture(Optional.of((T) Map.of("PENDING", 1, "PAID", 0, "SHIPPED", 0,
+                        "DELIVERED", 0, "CANCELLED", 0)));
+            }
+        };
+        StoreQueries queries = new StoreQueries(streams, SELF, answering, Clock.systemUTC(), new StatusCountLocks());
+
+        assertThat(queries.statusCounts(Scope.ALL)).containsEntry(OrderStatus.PENDING, 2L);
+        assertThat(lookUps.get()).as("the partition count's look-up, not one per partition").isEqualTo(1);
+        assertThat(asked.keySet()).containsExactlyInAnyOrder(OWNER_A, OWNER_B);
+        assertThat(asked.get(OWNER_B)).contains("=1,3,5,").endsWith(",9997,9999");
     }
 
     @Test
@@ -434,6 +484,18 @@ class StoreQueriesTest {
                     .orElseThrow().iterator().next();
             return new KeyQueryMetadata(SELF, Set.of(), partition);
         }
+
+        /** This instance, owning that partition of the order topics. */
+        @Override
+        public Collection<StreamsMetadata> streamsMetadataForStore(String storeName) {
+            return List.of(owning(SELF, storeName, 0));
+        }
+    }
+
+    /** {@code host}'s metadata as the group's: active for {@code store} on {@code partition} of both order topics. */
+    private static StreamsMetadata owning(HostInfo host, String store, int partition) {
+        return new StreamsMetadataImpl(host, Set.of(store), Set.of(new TopicPartition(Topics.ORDER_CREATED, partition),
+                new TopicPartition(Topics.ORDER_STATUS_CHANGED, partition)), Set.of(), Set.of());
     }
 
     /**
@@ -569,6 +631,11 @@ class StoreQueriesTest {
             int partition = partitioner.partitions("store-queries-test-input", key, null, OWNERS.size())
                     .orElseThrow().iterator().next();
             return new KeyQueryMetadata(OWNERS.get(partition), Set.of(), partition);
+        }
+
+        @Override
+        public Collection<StreamsMetadata> streamsMetadataForStore(String storeName) {
+            return List.of(owning(SELF, storeName, 0), owning(OWNER_A, storeName, 1), owning(OWNER_B, storeName, 2));
         }
 
         @Override
