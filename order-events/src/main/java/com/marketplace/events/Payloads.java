@@ -37,9 +37,10 @@ final class Payloads {
      * ({@code 1500.000} counts as {@code 1500.00}) and at most 17 digits before the point. Checked
      * from the number's scale and precision, without expanding it, so a huge exponent costs nothing.
      *
-     * @return {@code amount} with at most two decimal places: trailing zeros beyond them are dropped
-     *         ({@code 1500.000} becomes {@code 1500.00}), so sums of amounts keep the contract's scale
-     *         and no output repeats a sender's zeros
+     * @return {@code amount} with at most two decimal places and none below zero: trailing zeros beyond
+     *         them are dropped ({@code 1500.000} becomes {@code 1500.00}), so sums of amounts keep the
+     *         contract's scale and no output repeats a sender's zeros, and an exponent is spelt out
+     *         ({@code 15E+2} becomes {@code 1500}), as the codec writes it, so an event reads back as it was read
      */
     static BigDecimal requireAmount(BigDecimal amount, String name, boolean positive) {
         Objects.requireNonNull(amount, name);
@@ -49,11 +50,17 @@ final class Payloads {
         if (!Amounts.hasAtMostTwoPlaces(amount)) {
             throw new IllegalArgumentException(name + " has more than " + Amounts.MAX_SCALE + " decimal places");
         }
+        if (amount.signum() == 0) {
+            return amount.scale() < 0 ? BigDecimal.ZERO : amount.setScale(Math.min(amount.scale(), Amounts.MAX_SCALE));
+        }
         if ((long) amount.precision() - amount.scale() > MAX_AMOUNT_INTEGER_DIGITS) {
             throw new IllegalArgumentException(name + " has more than " + MAX_AMOUNT_INTEGER_DIGITS
                     + " digits before the decimal point");
         }
-        return amount.scale() > Amounts.MAX_SCALE ? amount.setScale(Amounts.MAX_SCALE, RoundingMode.UNNECESSARY) : amount;
+        // at most 17 digits before the point by now, so spelling an exponent out is cheap
+        return amount.scale() > Amounts.MAX_SCALE || amount.scale() < 0
+                ? amount.setScale(Math.min(Math.max(amount.scale(), 0), Amounts.MAX_SCALE), RoundingMode.UNNECESSARY)
+                : amount;
     }
 
     /** Ids of other parties (sellers): each one {@code > 0}. */

@@ -311,6 +311,27 @@ class EventCodecTest {
     }
 
     @Test
+    void amountsWrittenWithAnExponentAreReadAsThePlainNumberTheyStandFor() throws IOException {
+        String created = golden("order-created.json");
+
+        OrderCreated exponents = (OrderCreated) codec.decodeEnvelope(created
+                .replace("\"totalAmount\":3000.10", "\"totalAmount\":3.0001E+3")
+                .replace("\"unitPrice\":1500.00", "\"unitPrice\":15E+2")).payload();
+        OrderCreated zero = (OrderCreated) codec.decodeEnvelope(created
+                .replace("\"totalAmount\":3000.10", "\"totalAmount\":0E+20")).payload();
+
+        assertThat(exponents.totalAmount()).isEqualTo(new BigDecimal("3000.1"));
+        assertThat(exponents.items().get(0).unitPrice()).isEqualTo(new BigDecimal("1500"));
+        // as read back from what it writes: one value, whichever way the sender wrote it
+        assertThat(codec.decodeEnvelope(codec.encode(codec.decodeEnvelope(created
+                .replace("\"unitPrice\":1500.00", "\"unitPrice\":15E+2")))).payload())
+                .isEqualTo(codec.decodeEnvelope(created.replace("\"unitPrice\":1500.00", "\"unitPrice\":1500"))
+                        .payload());
+        // zero is zero whatever its exponent, not a number of 21 digits
+        assertThat(zero.totalAmount()).isEqualTo(BigDecimal.ZERO);
+    }
+
+    @Test
     void valuesAtTheEdgesOfTheContractsRangesAreRead() throws IOException {
         String created = golden("order-created.json");
 
