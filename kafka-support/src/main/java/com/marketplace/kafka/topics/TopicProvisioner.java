@@ -129,6 +129,11 @@ public final class TopicProvisioner {
             List<String> raced = new ArrayList<>();
             createMissing(wanted.stream().filter(t -> !existing.contains(t)).toList(), orderRecordLimit, created,
                     raced, timeout);
+            if (!raced.isEmpty()) {
+                // another client created these between the listing and the creation, with settings of its own
+                requireUsableSettings(wanted.stream().filter(t -> existing.contains(t) || raced.contains(t))
+                        .toList(), timeout);
+            }
             orderTopicPartitions.putAll(existingPartitions(
                     raced.stream().filter(Topics.ORDER_EVENT_TOPICS::contains).toList(), timeout));
             requireCoPartitioned(orderTopicPartitions, "was created with");

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,6 +18,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -181,6 +185,30 @@ class TopicProvisionerIT {
         assertThat(describe(Topics.ORDER_STATUS_CHANGED).partitions()).hasSize(6);
         assertThat(describe(OTHER).partitions()).hasSize(3);
         assertThat(retentionMs(OTHER)).isEqualTo(Topics.RETENTION_MS);
+    }
+
+    @Test
+    void aTopicAnotherClientCreatesCompactedWhileThisOneCreatesItIsRefusedToo() {
+        // the other client's creation lands between this provisioner's listing and its own creation
+        try (Admin racing = new ForwardingAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers())) {
+            @Override
+            public CreateTopicsResult createTopics(Collection<NewTopic> topics, CreateTopicsOptions options) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                            .all().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return super.createTopics(topics, options);
+            }
+        }) {
+            assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(racing, 3, 1)
+                    .provision(List.of(OTHER), TIMEOUT))
+                    .isInstanceOf(TopicsRefusedException.class)
+                    .hasMessageContaining(OTHER + " (cleanup.policy=compact)");
+        }
     }
 
     @Test
