@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -32,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * unavailable, so a sum is never made without an owner's part, and so is an answer longer than
  * {@link #MAX_ANSWER_BYTES}.
  *
- * <p>At most {@code maxInFlightPerOwner} forwarded queries wait for one owner at a time; one more
- * waits up to {@link #PLACE_WAIT} (by default) for a place and is unavailable after that. A burst of queries to an
- * owner that answers in milliseconds then passes whole, while an owner that stops answering without
- * closing its connections holds that many of this instance's request threads for a timeout each,
- * and every other only for that short wait, not every thread the queries arrive on.
+ * <p>At most {@code maxInFlightPerOwner} forwarded queries wait for one owner at a time; each further
+ * one waits in line up to {@link #PLACE_WAIT} (by default) for a place an answer gives back, and is
+ * unavailable after that ({@link OwnerPlaces}: no thread waits meanwhile, and the other owners are
+ * asked at once). A burst of queries to an owner that answers in milliseconds then passes whole,
+ * while an owner that stops answering without closing its connections holds that many of this
+ * instance's request threads for a timeout each, and every other for that short wait, not every
+ * thread the queries arrive on for a timeout.
  */
 public final class HttpForwarder implements Forwarder {
 
@@ -66,7 +67,7 @@ public final class HttpForwarder implements Forwarder {
     private final Set<HostInfo> warnedRefusals = ConcurrentHashMap.newKeySet();
     private final int maxInFlightPerOwner;
     private final long placeWaitNanos;
-    private final ConcurrentMap<HostInfo, Semaphore> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentMap<HostInfo, OwnerPlaces> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param self    this instance's {@code application.server}, sent as the forwarding marker
@@ -99,19 +100,6 @@ public final class HttpForwarder implements Forwarder {
                 .build();
     }
 
-    /** Takes one of {@code permits}, waiting at most the place wait (and the timeout) for it. */
-    private boolean takePlace(Semaphore permits) {
-        if (permits.tryAcquire()) {
-            return true;
-        }
-        try {
-            return permits.tryAcquire(placeWaitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     @Override
     public <T> CompletableFuture<Optional<T>> ask(HostInfo host, String pathAndQuery, Class<T> type) {
         HttpRequest request;
@@ -126,24 +114,44 @@ public final class HttpForwarder implements Forwarder {
         } catch (StoreUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Semaphore permits = inFlight.computeIfAbsent(host, owner -> new Semaphore(maxInFlightPerOwner));
-        if (!takePlace(permits)) {
-            return CompletableFuture.failedFuture(StoreUnavailableException.ofPeer(host, "has "
-                    + maxInFlightPerOwner + " forwarded queries waiting for it already"));
-        }
+        OwnerPlaces places = inFlight.computeIfAbsent(host, owner -> new OwnerPlaces(maxInFlightPerOwner));
+        CompletableFuture<Void> place = places.take(placeWaitNanos);
+        CompletableFuture<Optional<T>> answer = new CompletableFuture<>();
+        place.whenComplete((granted, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure instanceof TimeoutException
+                        ? StoreUnavailableException.ofPeer(host, "has " + maxInFlightPerOwner
+                                + " forwarded queries waiting for it already", failure)
+                        : failure);
+            } else if (answer.isDone()) {
+                places.giveBack(); // cancelled while it waited in line
+            } else {
+                send(host, request, type, places, answer);
+            }
+        });
+        answer.whenComplete((value, failure) -> {
+            if (answer.isCancelled()) {
+                place.cancel(true);
+            }
+        });
+        return answer;
+    }
+
+    /** Sends {@code request} on a place taken from {@code places} and completes {@code answer} with its answer. */
+    private <T> void send(HostInfo host, HttpRequest request, Class<T> type, OwnerPlaces places,
+                          CompletableFuture<Optional<T>> answer) {
         CompletableFuture<HttpResponse<byte[]>> exchange;
         try {
             exchange = client.sendAsync(request, BoundedBody.atMost(MAX_ANSWER_BYTES));
         } catch (RuntimeException e) {
-            permits.release();
-            return CompletableFuture.failedFuture(StoreUnavailableException.ofPeer(host,
-                    "could not be asked", e));
+            places.giveBack();
+            answer.completeExceptionally(StoreUnavailableException.ofPeer(host, "could not be asked", e));
+            return;
         }
-        CompletableFuture<Optional<T>> answer = new CompletableFuture<>();
         // the place is given back before the answer completes, so a caller that has its answer
         // finds it free; a copy is bounded, so that the exchange itself can be cancelled at the bound
         exchange.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, failure) -> {
-            permits.release();
+            places.giveBack();
             if (failure != null) {
                 exchange.cancel(true);
                 answer.completeExceptionally(failed(host, failure));
@@ -164,7 +172,6 @@ public final class HttpForwarder implements Forwarder {
                 exchange.cancel(true);
             }
         });
-        return answer;
     }
 
     private <T> Optional<T> read(HostInfo host, HttpResponse<byte[]> response, Class<T> type) {

@@ -237,32 +237,31 @@ class HttpForwarderTest {
     }
 
     @Test
-    void aQueryBeyondTheLimitTakesThePlaceAnAnswerGivesBackWithinItsWait() throws Exception {
+    void aQueryBeyondTheLimitWaitsInLineWithoutAThreadAndTakesThePlaceAnAnswerGivesBack() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         HostInfo owner = startHeldPeer(new CountDownLatch(0), release);
         // a place wait far longer than the test's steps, so the release below comes within it
         HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(30), 1,
                 Duration.ofSeconds(30));
-        ExecutorService askers = Executors.newFixedThreadPool(1);
         try {
             CompletableFuture<Optional<Map>> first = forwarder.ask(owner, PATH, Map.class);
             await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 1);
-            Thread[] asker = new Thread[1];
-            Future<Optional<Map>> second = askers.submit(() -> {
-                asker[0] = Thread.currentThread();
-                return forwarder.get(owner, PATH, Map.class);
-            });
-            // the second query waits for the only place, which the first's answer gives back
-            await().atMost(Duration.ofSeconds(30)).until(() -> asker[0] != null
-                    && asker[0].getState() == Thread.State.TIMED_WAITING);
+            CompletableFuture<Optional<Map>> cancelled = forwarder.ask(owner, PATH, Map.class);
+            CompletableFuture<Optional<Map>> second = forwarder.ask(owner, PATH, Map.class);
+
+            // both asks returned at once, waiting in line; the first of them is given up
+            assertThat(cancelled).isNotDone();
+            assertThat(second).isNotDone();
+            cancelled.cancel(true);
             release.countDown();
 
             assertThat(first.get(30, TimeUnit.SECONDS)).contains(Map.of("PENDING", 3));
             assertThat(second.get(30, TimeUnit.SECONDS)).contains(Map.of("PENDING", 3));
-            assertThat(received).hasSize(2);
+            assertThat(received).as("the cancelled one was never sent").hasSize(2);
+            assertThat(forwarder.ask(owner, PATH, Map.class).get(30, TimeUnit.SECONDS)).as("the place is free again")
+                    .contains(Map.of("PENDING", 3));
         } finally {
             release.countDown();
-            askers.shutdownNow();
         }
     }
 

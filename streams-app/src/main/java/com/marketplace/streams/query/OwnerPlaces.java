@@ -1,0 +1,64 @@
+package com.marketplace.streams.query;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The places for queries forwarded to one owner, taken without blocking: a query beyond them waits
+ * in line, its future completed by the place an answer gives back, or failed with a
+ * {@link java.util.concurrent.TimeoutException} once its wait has passed. No thread waits meanwhile.
+ */
+final class OwnerPlaces {
+
+    private final Object lock = new Object();
+    private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private int free;
+
+    OwnerPlaces(int places) {
+        this.free = places;
+    }
+
+    /**
+     * A place: at once when one is free, else once one is given back within {@code waitNanos}. A
+     * caller that no longer needs it cancels the future, which then takes no place.
+     */
+    CompletableFuture<Void> take(long waitNanos) {
+        CompletableFuture<Void> place = new CompletableFuture<>();
+        synchronized (lock) {
+            if (free > 0) {
+                free--;
+                place.complete(null);
+                return place;
+            }
+            waiting.add(place);
+        }
+        place.orTimeout(waitNanos, TimeUnit.NANOSECONDS).whenComplete((granted, failure) -> {
+            if (failure != null) {
+                synchronized (lock) {
+                    waiting.remove(place);
+                }
+            }
+        });
+        return place;
+    }
+
+    /** Gives a place back: to the first query still waiting in line, else to the free ones. */
+    void giveBack() {
+        while (true) {
+            CompletableFuture<Void> next;
+            synchronized (lock) {
+                next = waiting.poll();
+                if (next == null) {
+                    free++;
+                    return;
+                }
+            }
+            if (next.complete(null)) {
+                return;
+            }
+            // its wait had passed, or it was cancelled: the place goes to the next one
+        }
+    }
+}
