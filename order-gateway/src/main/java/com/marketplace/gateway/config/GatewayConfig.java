@@ -153,7 +153,18 @@ public record GatewayConfig(
     }
 
     /** A user's password in the URL's address ({@code //user:password@host}, also after a {@code ,} between hosts). */
-    private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,?&()]*)@");
+    private static final Pattern URL_USER_PASSWORD = Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,;?&()]*)@");
+    /**
+     * The same in MySQL's and MariaDB's URLs, whose drivers take the password up to its {@code @}, a
+     * {@code ;} included; in other drivers' URLs a {@code ;} begins a property ({@code //db:1433;password=p@ss}).
+     */
+    private static final Pattern MYSQL_URL_USER_PASSWORD =
+            Pattern.compile("((?://|,)[^/@:,;?=&()]*:)([^/@,?&()]*)@");
+
+    private static Pattern userPassword(String url) {
+        return url.regionMatches(true, 0, "jdbc:mysql:", 0, 11) || url.regionMatches(true, 0, "jdbc:mariadb:", 0, 13)
+                ? MYSQL_URL_USER_PASSWORD : URL_USER_PASSWORD;
+    }
     /**
      * A property's name with the separator before it ({@code ?}, {@code &}, {@code ;}, or {@code (} and
      * {@code ,} in a host's {@code (key=value,…)} form) and its {@code =}. A name holds no separator,
@@ -178,7 +189,7 @@ public record GatewayConfig(
      * its address or a property) replaced by {@code ***}, so that it can be logged.
      */
     public static String redactedUrl(String url) {
-        String withoutUserPassword = URL_USER_PASSWORD.matcher(url).replaceAll("$1***@");
+        String withoutUserPassword = userPassword(url).matcher(url).replaceAll("$1***@");
         StringBuilder shown = new StringBuilder(withoutUserPassword.length());
         int copied = 0;
         for (MatchResult secret : secretValues(withoutUserPassword)) {
@@ -220,7 +231,7 @@ public record GatewayConfig(
         List<String> secrets = new ArrayList<>();
         secrets.add(dbPassword);
         adminToken.ifPresent(secrets::add);
-        URL_USER_PASSWORD.matcher(dbUrl).results().forEach(match -> secrets.add(match.group(2)));
+        userPassword(dbUrl).matcher(dbUrl).results().forEach(match -> secrets.add(match.group(2)));
         secretValues(dbUrl).forEach(value -> secrets.add(value.group()));
         String result = text;
         for (String secret : secrets) {

@@ -165,15 +165,20 @@ class GatewayConfigTest {
         // MySQL's and MariaDB's drivers end a query-string value at '&' only, and take a password in the
         // address up to its '@': a ';', ',' or parenthesis in either is part of the password
         Map<String, String> urls = Map.of(
-                "jdbc:mysql://db/orders?password=s3;cr3t&useSsl=true", "jdbc:mysql://db/orders?password=***&useSsl=true",
+                "jdbc:mysql://db/orders?password=s3;cr3t&useSsl=true",
+                "jdbc:mysql://db/orders?password=***&useSsl=true",
                 "jdbc:mariadb://db/orders?user=x&password=s3,c)r(3t", "jdbc:mariadb://db/orders?user=x&password=***",
                 "jdbc:mysql://app:s3;cr3t@db/orders", "jdbc:mysql://app:***@db/orders",
-                "jdbc:mysql://(host=db,password=s3;cr3t)/orders", "jdbc:mysql://(host=db,password=***)/orders");
+                "jdbc:mysql://(host=db,password=s3;cr3t)/orders", "jdbc:mysql://(host=db,password=***)/orders",
+                // in other drivers' URLs a ';' begins a property: the address holds no password there
+                "jdbc:sqlserver://db:1433;user=sa;password=s3@cr3t", "jdbc:sqlserver://db:1433;user=sa;password=***",
+                "jdbc:sqlserver://db:1433;email=a@b.c;pwd=cr3t", "jdbc:sqlserver://db:1433;email=a@b.c;pwd=***");
         urls.forEach((url, shown) -> {
             GatewayConfig config = GatewayConfig.fromEnv(Map.of("DB_URL", url));
 
             assertThat(GatewayConfig.redactedUrl(url)).isEqualTo(shown);
-            assertThat(config.toString()).contains("dbUrl=" + shown).doesNotContain("cr3t").doesNotContain("r(3t");
+            assertThat(config.toString()).contains("dbUrl=" + shown).doesNotContain("cr3t")
+                    .doesNotContain("r(3t");
             assertThat(config.redacted("jdbcUrl=" + url)).isEqualTo("jdbcUrl=" + shown);
         });
     }
