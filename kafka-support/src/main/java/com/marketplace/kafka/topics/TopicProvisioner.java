@@ -219,8 +219,21 @@ public final class TopicProvisioner {
         List<ConfigResource> resources = topics.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
         Map<ConfigResource, Config> configs;
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    // a topic another client has just created may not be in the answering broker's metadata yet
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    log.debug("Topics {} not in the broker's metadata yet, asking again", topics);
+                    Thread.sleep(METADATA_RETRY.toMillis());
+                }
+            }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof AuthorizationException)) {
                 throw e;

@@ -320,6 +320,11 @@ class TopicProvisionerIT {
         return admin.listTopics().names().get(30, TimeUnit.SECONDS);
     }
 
+    /** The topics created by provisioning the order topics and {@code others} with 3 partitions, replication 1. */
+    private List<String> created(String... others) {
+        return TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(others), TIMEOUT).created();
+    }
+
     /** The topic's description, once the broker's metadata has caught up with its creation. */
     private TopicDescription describe(String topic) {
         return await().atMost(TIMEOUT).ignoreExceptions().until(
@@ -336,11 +341,6 @@ class TopicProvisionerIT {
     }
 
     /** The topic's settings, once the broker answering knows the topic (just created, it may not yet). */
-    /** The topics created by provisioning the order topics and {@code others} with 3 partitions, replication 1. */
-    private List<String> created(String... others) {
-        return TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(others), TIMEOUT).created();
-    }
-
     private Config config(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return await().atMost(TIMEOUT).ignoreExceptions().until(
