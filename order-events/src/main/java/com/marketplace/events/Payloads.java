@@ -34,7 +34,8 @@ final class Payloads {
 
     /**
      * An amount of money: not negative (positive when {@code positive}), at most two decimal places
-     * ({@code 1500.000} counts as {@code 1500.00}) and at most 17 digits before the point. Checked
+     * ({@code 1500.000} counts as {@code 1500.00}) and at most 17 digits before the point (zero has
+     * one, however it is written: {@code 0E+20} is {@code 0}). Checked
      * from the number's scale and precision, without expanding it, so a huge exponent costs nothing.
      *
      * @return {@code amount} with at most two decimal places and none below zero: trailing zeros beyond

@@ -10,6 +10,7 @@ import com.marketplace.http.Readiness;
 import com.marketplace.http.StopDelay;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DroppedDuplicates;
+import com.marketplace.streams.errors.Causes;
 import com.marketplace.streams.http.QueryApiProblems;
 import com.marketplace.streams.http.Routes;
 import com.marketplace.streams.http.StatsController;
@@ -101,25 +102,17 @@ public final class StreamsApp {
         this.running = new RunningMarker(config.stateDir(), config.applicationId());
         this.layout = new StateLayout(config.stateDir(), config.applicationId());
         streams.setUncaughtExceptionHandler(e -> {
-            if (causedBy(e, FencedInstanceIdException.class)) {
+            if (Causes.include(e, FencedInstanceIdException.class)) {
                 // the group's static member id is named after APPLICATION_SERVER (StreamsAppConfig)
                 log.error("another instance of {} joined the group with this instance's APPLICATION_SERVER {}:"
-                        + " shutting down this instance; give every instance an address of its own, the one the"
-                        + " others reach it at", config.applicationId(), config.applicationServer());
+                        + " shutting down this instance. Either a second instance was given the same address (give"
+                        + " every instance its own, the one the others reach it at) or this one's replacement"
+                        + " started while it still ran", config.applicationId(), config.applicationServer());
             }
             log.error("stream thread died; shutting down this instance", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener(this::onStateChange);
-    }
-
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Builds the instance for {@code config}; nothing runs until {@link #start()}. */

@@ -368,8 +368,12 @@ public final class StreamsThroughput {
 
     private static void createTopics(String bootstrap) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            TopicProvisioner.withPipelineRetention(admin, PARTITIONS, 1)
-                    .provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
+            int orderTopicPartitions = TopicProvisioner.withPipelineRetention(admin, PARTITIONS, 1)
+                    .provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30)).orderTopicPartitions();
+            if (orderTopicPartitions != PARTITIONS) { // the topologies check each event's partition by PARTITIONS
+                throw new IllegalStateException("the order topics have " + orderTopicPartitions + " partitions, not "
+                        + PARTITIONS + ": run the scenario on a broker of its own");
+            }
             admin.createTopics(List.of(new NewTopic(PASS_THROUGH_OUTPUT, PARTITIONS, (short) 1))).all().get();
         }
     }

@@ -60,21 +60,11 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
      * the same way, and dead-lettering them would drop each one's outputs and statistics.
      */
     private static boolean kafkaStreamsFailed(Throwable exception) {
-        for (Throwable e = exception; e != null; e = e.getCause()) {
-            if (e instanceof StreamsException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.include(exception, StreamsException.class);
     }
 
     private static boolean unreadableStateValue(Throwable exception) {
-        for (Throwable e = exception; e != null; e = e.getCause()) {
-            if (e instanceof UnreadableStateValueException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.include(exception, UnreadableStateValueException.class);
     }
 
     @Override

@@ -60,7 +60,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.apache.kafka.streams.state.internals.StreamsMetadataImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -228,8 +227,8 @@ class StoreQueriesTest {
                 for (int partition = 0; partition < partitions; partition++) {
                     (partition % 2 == 0 ? even : odd).add(new TopicPartition(Topics.ORDER_CREATED, partition));
                 }
-                return List.of(new StreamsMetadataImpl(OWNER_A, Set.of(storeName), even, Set.of(), Set.of()),
-                        new StreamsMetadataImpl(OWNER_B, Set.of(storeName), odd, Set.of(), Set.of()));
+                return List.of(new ActiveMember(OWNER_A, Set.of(storeName), even),
+                        new ActiveMember(OWNER_B, Set.of(storeName), odd));
             }
         };
         Forwarder answering = new Forwarder() {
@@ -494,8 +493,33 @@ class StoreQueriesTest {
 
     /** {@code host}'s metadata as the group's: active for {@code store} on {@code partition} of both order topics. */
     private static StreamsMetadata owning(HostInfo host, String store, int partition) {
-        return new StreamsMetadataImpl(host, Set.of(store), Set.of(new TopicPartition(Topics.ORDER_CREATED, partition),
-                new TopicPartition(Topics.ORDER_STATUS_CHANGED, partition)), Set.of(), Set.of());
+        return new ActiveMember(host, Set.of(store), Set.of(new TopicPartition(Topics.ORDER_CREATED, partition),
+                new TopicPartition(Topics.ORDER_STATUS_CHANGED, partition)));
+    }
+
+    /** A member of the group as its metadata describes it: the stores and input partitions it holds active. */
+    private record ActiveMember(HostInfo hostInfo, Set<String> stateStoreNames, Set<TopicPartition> topicPartitions)
+            implements StreamsMetadata {
+
+        @Override
+        public Set<TopicPartition> standbyTopicPartitions() {
+            return Set.of();
+        }
+
+        @Override
+        public Set<String> standbyStateStoreNames() {
+            return Set.of();
+        }
+
+        @Override
+        public String host() {
+            return hostInfo.host();
+        }
+
+        @Override
+        public int port() {
+            return hostInfo.port();
+        }
     }
 
     /**
