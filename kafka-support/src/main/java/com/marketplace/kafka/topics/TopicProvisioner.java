@@ -112,30 +112,31 @@ public final class TopicProvisioner {
      * @throws CoPartitioningException when the two order topics have, or would get, different partition counts
      * @throws TopicsRefusedException when the brokers refuse a creation or description for a reason a
      *                                retry does not change ({@link #isRefusal})
-     * @throws IllegalStateException when the brokers do not answer within {@code timeout}, or refuse
-     *                               for a reason that may pass
+     * @throws IllegalStateException when the brokers have not answered every call within {@code timeout}
+     *                               (for the whole provision, not each call), or refuse for a reason that may pass
      */
     public ProvisionedTopics provision(Collection<String> otherTopics, Duration timeout) {
         Set<String> wanted = new LinkedHashSet<>(Topics.ORDER_EVENT_TOPICS);
         wanted.addAll(otherTopics);
+        Deadline deadline = Deadline.after(timeout);
         try {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = admin.listTopics().names().get(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
             long orderRecordLimit = requireUsableSettings(wanted.stream().filter(existing::contains).toList(),
-                    timeout);
+                    deadline);
             Map<String, Integer> orderTopicPartitions = new HashMap<>(existingPartitions(
-                    Topics.ORDER_EVENT_TOPICS.stream().filter(existing::contains).toList(), timeout));
+                    Topics.ORDER_EVENT_TOPICS.stream().filter(existing::contains).toList(), deadline));
             requireCoPartitioned(orderTopicPartitions, "would be created with");
             List<String> created = new ArrayList<>();
             List<String> raced = new ArrayList<>();
             createMissing(wanted.stream().filter(t -> !existing.contains(t)).toList(), orderRecordLimit, created,
-                    raced, timeout);
+                    raced, deadline);
             if (!raced.isEmpty()) {
                 // another client created these between the listing and the creation, with settings of its own
                 requireUsableSettings(wanted.stream().filter(t -> existing.contains(t) || raced.contains(t))
-                        .toList(), timeout);
+                        .toList(), deadline);
             }
             orderTopicPartitions.putAll(existingPartitions(
-                    raced.stream().filter(Topics.ORDER_EVENT_TOPICS::contains).toList(), timeout));
+                    raced.stream().filter(Topics.ORDER_EVENT_TOPICS::contains).toList(), deadline));
             requireCoPartitioned(orderTopicPartitions, "was created with");
             int orderPartitions = orderTopicPartitions.getOrDefault(Topics.ORDER_CREATED, partitions);
             log.info("Topics created: {}; order topics have {} partitions each", created, orderPartitions);
@@ -168,7 +169,7 @@ public final class TopicProvisioner {
      *                         topic of outputs is created taking records as large
      */
     private void createMissing(List<String> missing, long orderRecordLimit, List<String> created, List<String> raced,
-                               Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+                               Deadline deadline) throws InterruptedException, ExecutionException, TimeoutException {
         if (missing.isEmpty()) {
             return;
         }
@@ -184,7 +185,7 @@ public final class TopicProvisioner {
                 .toList();
         for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(topics).values().entrySet()) {
             try {
-                entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                entry.getValue().get(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
                 created.add(entry.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -211,7 +212,7 @@ public final class TopicProvisioner {
      *
      * @return the {@code max.message.bytes} set on an order topic itself, 0 when none is (or unknown)
      */
-    private long requireUsableSettings(List<String> topics, Duration timeout)
+    private long requireUsableSettings(List<String> topics, Deadline deadline)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (topics.isEmpty()) {
             return 0;
@@ -219,15 +220,15 @@ public final class TopicProvisioner {
         List<ConfigResource> resources = topics.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
         Map<ConfigResource, Config> configs;
-        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
                 try {
-                    configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    configs = admin.describeConfigs(resources).all()
+                            .get(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
                     break;
                 } catch (ExecutionException e) {
                     // a topic another client has just created may not be in the answering broker's metadata yet
-                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || deadline.passed()) {
                         throw e;
                     }
                     log.debug("Topics {} not in the broker's metadata yet, asking again", topics);
@@ -311,26 +312,50 @@ public final class TopicProvisioner {
      * The partition counts of topics known to exist. A topic another client has just created may
      * not be in the answering broker's metadata yet, so "unknown topic" is retried until the timeout.
      */
-    private Map<String, Integer> existingPartitions(List<String> topics, Duration timeout)
+    private Map<String, Integer> existingPartitions(List<String> topics, Deadline deadline)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (topics.isEmpty()) {
             return Map.of();
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        .get(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
                 Map<String, Integer> counts = new HashMap<>();
                 descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
                 return counts;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || deadline.passed()) {
                     throw e;
                 }
                 log.debug("Topics {} not in the broker's metadata yet, asking again", topics);
                 Thread.sleep(METADATA_RETRY.toMillis());
             }
+        }
+    }
+
+    /** When a provision's time is up: every call it makes waits at most for what is left of it. */
+    private record Deadline(long nanos) {
+
+        static Deadline after(Duration timeout) {
+            return new Deadline(System.nanoTime() + timeout.toNanos());
+        }
+
+        boolean passed() {
+            return System.nanoTime() - nanos > 0;
+        }
+
+        /**
+         * What is left, in milliseconds (at least one while anything is).
+         *
+         * @throws TimeoutException when nothing is left
+         */
+        long remainingMillis() throws TimeoutException {
+            long left = nanos - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException("the brokers did not answer every call within the provision's time");
+            }
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
         }
     }
 

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.ForwardingAdmin;
+import org.apache.kafka.clients.admin.ListTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -306,6 +307,39 @@ class TopicProvisionerIT {
         }
         // the timeout and a margin for a slow machine, not a multiple of it
         assertThat(took).isLessThan(shortTimeout.plusSeconds(4));
+    }
+
+    @Test
+    void aBrokerThatAnswersEachCallInTimeButNotAllOfThemIsReportedAtTheTimeout() {
+        // each call of this slow broker answers within the timeout, the provision's calls together do not
+        Duration timeout = Duration.ofSeconds(2);
+        try (Admin slow = new ForwardingAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers())) {
+            @Override
+            public ListTopicsResult listTopics() {
+                answerSlowly();
+                return super.listTopics();
+            }
+
+            @Override
+            public CreateTopicsResult createTopics(Collection<NewTopic> topics, CreateTopicsOptions options) {
+                answerSlowly();
+                return super.createTopics(topics, options);
+            }
+
+            private void answerSlowly() {
+                try {
+                    Thread.sleep(timeout.toMillis() * 3 / 4);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }) {
+            assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(slow, 3, 1).provisionOrderTopics(timeout))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cannot list, describe or create topics")
+                    .hasMessageContaining("within the provision's time");
+        }
     }
 
     private void restartBroker(EmbeddedKafkaBroker.Builder builder) {
