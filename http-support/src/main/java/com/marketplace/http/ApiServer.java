@@ -183,14 +183,19 @@ public final class ApiServer {
         return gzip;
     }
 
-    /** The configured server, not started. */
+    /**
+     * The configured server, not started. Its registry gets the JVM's and the process's meters
+     * ({@link JvmMetrics}) as well as the requests'.
+     */
     public Javalin build() {
         HealthController health = new HealthController(readiness, json);
         MetricsController metrics = new MetricsController(registry);
         HttpMetrics httpMetrics = new HttpMetrics(registry);
+        AutoCloseable jvmMetrics = JvmMetrics.bindTo(registry);
         ProblemErrorHandler errorPages = new ProblemErrorHandler(problems);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.events.serverStopped(jvmMetrics::close);
             cfg.http.maxRequestSize = maxRequestBytes;
             // a path that other methods serve answers 405 with an Allow header, not 404
             cfg.http.prefer405over404 = true;
