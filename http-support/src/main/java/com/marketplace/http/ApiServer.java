@@ -195,7 +195,10 @@ public final class ApiServer {
         ProblemErrorHandler errorPages = new ProblemErrorHandler(problems);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            // whichever way the server ends (closing twice does nothing)
             cfg.events.serverStopped(jvmMetrics::close);
+            cfg.events.serverStopFailed(jvmMetrics::close);
+            cfg.events.serverStartFailed(jvmMetrics::close);
             cfg.http.maxRequestSize = maxRequestBytes;
             // a path that other methods serve answers 405 with an Allow header, not 404
             cfg.http.prefer405over404 = true;

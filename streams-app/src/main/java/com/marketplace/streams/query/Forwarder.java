@@ -19,7 +19,8 @@ public interface Forwarder {
      * and returns at once: several owners can be asked at the same time, and a query that needs them
      * all waits one timeout in all, not one per owner.
      *
-     * @return completes within the implementation's timeout with the body, or empty when the owner
+     * @return completes within the implementation's bounds (its wait for a place among the owner's
+     *         queries in flight, then its timeout) with the body, or empty when the owner
      *         answers that it knows no such key; or exceptionally with a
      *         {@link StoreUnavailableException} when the owner cannot be reached in time or answers
      *         anything else. Cancelling it ends the exchange.

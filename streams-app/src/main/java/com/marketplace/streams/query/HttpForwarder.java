@@ -147,6 +147,12 @@ public final class HttpForwarder implements Forwarder {
             places.giveBack();
             answer.completeExceptionally(StoreUnavailableException.ofPeer(host, "could not be asked", e));
             return;
+        } catch (Error e) {
+            // on a place handed over this runs in a callback whose failure no one reads: the asking
+            // thread waits for the answer, and the place must come back
+            places.giveBack();
+            answer.completeExceptionally(e);
+            throw e;
         }
         // the place is given back before the answer completes, so a caller that has its answer
         // finds it free; a copy is bounded, so that the exchange itself can be cancelled at the bound

@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The places for queries forwarded to one owner, taken without blocking: a query beyond them waits
- * in line, its future completed by the place an answer gives back, or failed with a
- * {@link java.util.concurrent.TimeoutException} once its wait has passed. No thread waits meanwhile.
+ * in line, its future completed (on the common pool) by the place an answer gives back, or failed
+ * with a {@link java.util.concurrent.TimeoutException} once its wait has passed. No thread waits
+ * meanwhile.
  */
 final class OwnerPlaces {
 
@@ -44,21 +45,24 @@ final class OwnerPlaces {
         return place;
     }
 
-    /** Gives a place back: to the first query still waiting in line, else to the free ones. */
+    /**
+     * Gives a place back: to the first query still waiting in line, else to the free ones. A query in
+     * line gets it on another thread: it sends at once, and a send that fails at once gives its place
+     * back, so handing it over here would nest one hand-over in another for as long as the line is.
+     */
     void giveBack() {
-        while (true) {
-            CompletableFuture<Void> next;
-            synchronized (lock) {
-                next = waiting.poll();
-                if (next == null) {
-                    free++;
-                    return;
-                }
-            }
-            if (next.complete(null)) {
+        CompletableFuture<Void> next;
+        synchronized (lock) {
+            next = waiting.poll();
+            if (next == null) {
+                free++;
                 return;
             }
-            // its wait had passed, or it was cancelled: the place goes to the next one
         }
+        CompletableFuture.runAsync(() -> {
+            if (!next.complete(null)) {
+                giveBack(); // its wait had passed, or it was cancelled: the place goes to the next one
+            }
+        });
     }
 }
