@@ -289,16 +289,19 @@ class EventCodecTest {
         assertThat(capitals.eventId()).isEqualTo(codec.decodeEnvelope(created).eventId());
     }
 
+    /** The golden creation {@code created} with its total and its first item's unit price written as given. */
+    private OrderCreated withAmounts(String created, String totalAmount, String unitPrice) {
+        return (OrderCreated) codec.decodeEnvelope(created
+                .replace("\"totalAmount\":3000.10", "\"totalAmount\":" + totalAmount)
+                .replace("\"unitPrice\":1500.00", "\"unitPrice\":" + unitPrice)).payload();
+    }
+
     @Test
     void amountsKeepAtMostTwoDecimalPlaces() throws IOException {
         String created = golden("order-created.json");
 
-        OrderCreated zeros = (OrderCreated) codec.decodeEnvelope(created
-                .replace("\"totalAmount\":3000.10", "\"totalAmount\":3000.10000000000000000000")
-                .replace("\"unitPrice\":1500.00", "\"unitPrice\":1500.0000000000000000000")).payload();
-        OrderCreated fewer = (OrderCreated) codec.decodeEnvelope(created
-                .replace("\"totalAmount\":3000.10", "\"totalAmount\":3000.1")
-                .replace("\"unitPrice\":1500.00", "\"unitPrice\":1500")).payload();
+        OrderCreated zeros = withAmounts(created, "3000.10000000000000000000", "1500.0000000000000000000");
+        OrderCreated fewer = withAmounts(created, "3000.1", "1500");
 
         // a sender's extra zeros do not reach the sums and outputs: 3000.10 as the contract writes it
         assertThat(zeros.totalAmount()).isEqualTo(new BigDecimal("3000.10"));
@@ -314,11 +317,8 @@ class EventCodecTest {
     void amountsWrittenWithAnExponentAreReadAsThePlainNumberTheyStandFor() throws IOException {
         String created = golden("order-created.json");
 
-        OrderCreated exponents = (OrderCreated) codec.decodeEnvelope(created
-                .replace("\"totalAmount\":3000.10", "\"totalAmount\":3.0001E+3")
-                .replace("\"unitPrice\":1500.00", "\"unitPrice\":15E+2")).payload();
-        OrderCreated zero = (OrderCreated) codec.decodeEnvelope(created
-                .replace("\"totalAmount\":3000.10", "\"totalAmount\":0E+20")).payload();
+        OrderCreated exponents = withAmounts(created, "3.0001E+3", "15E+2");
+        OrderCreated zero = withAmounts(created, "0E+20", "1500.00");
 
         assertThat(exponents.totalAmount()).isEqualTo(new BigDecimal("3000.1"));
         assertThat(exponents.items().get(0).unitPrice()).isEqualTo(new BigDecimal("1500"));

@@ -40,6 +40,8 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
     private FixedKeyProcessorContext<String, DecodedEvent> context;
     /** The order topics' partition count, 0 when unknown (nothing checked). */
     private int partitions;
+    /** The input partition every record of this task is read on: the task's own, of both order topics. */
+    private int taskPartition;
 
     public DecodeProcessor(InputPartitionCount inputPartitions) {
         this.inputPartitions = inputPartitions;
@@ -49,6 +51,7 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
     public void init(FixedKeyProcessorContext<String, DecodedEvent> context) {
         this.context = context;
         this.partitions = inputPartitions.count();
+        this.taskPartition = context.taskId().partition();
     }
 
     @Override
@@ -65,13 +68,12 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
                     + event.key() + "'");
             return;
         }
-        if (partitions > 0 && context.recordMetadata().isPresent()) {
-            int read = context.recordMetadata().get().partition();
+        if (partitions > 0) {
             int keys = InputPartitionCount.partitionOf(record.key(), partitions);
-            if (read != keys) {
-                deadLetter(record, WRONG_PARTITION, "record read on partition " + read + " but its key hashes to"
-                        + " partition " + keys + " of " + partitions + " (murmur2, the Java client's default): every"
-                        + " event of an order must be on its key's partition");
+            if (keys != taskPartition) {
+                deadLetter(record, WRONG_PARTITION, "record read on partition " + taskPartition
+                        + " but its key hashes to partition " + keys + " of " + partitions
+                        + " (murmur2, the Java client's default): every event of an order must be on its key's partition");
                 return;
             }
         }
