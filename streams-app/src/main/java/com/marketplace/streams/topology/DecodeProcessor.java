@@ -73,7 +73,8 @@ public final class DecodeProcessor implements FixedKeyProcessor<String, byte[], 
             if (keys != taskPartition) {
                 deadLetter(record, WRONG_PARTITION, "record read on partition " + taskPartition
                         + " but its key hashes to partition " + keys + " of " + partitions
-                        + " (murmur2, the Java client's default): every event of an order must be on its key's partition");
+                        + " (murmur2, the Java client's default): every event of an order must be on its key's"
+                        + " partition");
                 return;
             }
         }
