@@ -8,6 +8,7 @@ import com.marketplace.events.OrderCreated;
 import com.marketplace.events.OrderItem;
 import com.marketplace.events.OrderStatus;
 import com.marketplace.events.Topics;
+import com.marketplace.kafka.records.EventRecordHeaders;
 import com.marketplace.streams.topology.Events;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -97,13 +98,18 @@ public final class InputScenario {
         publish(bootstrapServers, sends);
     }
 
-    /** Sends {@code events} in order to their topics (key = orderId), idempotent and acks=all, as the relay does. */
+    /**
+     * Sends {@code events} in order to their topics (key = orderId) with the relay's headers, idempotent and
+     * acks=all, as the relay does.
+     */
     public static void publish(String bootstrapServers, List<EventEnvelope> events) {
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (EventEnvelope event : events) {
-                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), EventCodec.INSTANCE.encode(event)));
+                producer.send(new ProducerRecord<>(event.type().topic(), null, event.key(),
+                        EventCodec.INSTANCE.encode(event),
+                        EventRecordHeaders.of(event.eventId(), event.eventType(), event.schemaVersion())));
             }
             producer.flush();
         }

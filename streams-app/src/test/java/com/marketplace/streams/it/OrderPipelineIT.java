@@ -192,6 +192,8 @@ class OrderPipelineIT {
         List<UUID> ids = records.stream().map(r -> id.apply(r.value())).toList();
         assertThat(ids).as(topic).hasSize(expectedCount).doesNotHaveDuplicates();
         assertThat(new HashSet<>(ids)).as(topic).isEqualTo(expectedIds);
+        assertThat(records).as("%s: a derived record carries none of its source event's headers", topic)
+                .allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
     }
 
     /** Every key of {@code store} with its values in the partitions added up: each task counts its own partition. */
