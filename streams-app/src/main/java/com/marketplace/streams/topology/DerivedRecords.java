@@ -51,8 +51,10 @@ final class DerivedRecords<V> implements FixedKeyProcessor<String, EventEnvelope
 
     @Override
     public void process(FixedKeyRecord<String, EventEnvelope> record) {
+        // headers dropped once per event, not copied into each derived record and then dropped
+        FixedKeyRecord<String, EventEnvelope> withoutHeaders = record.withHeaders(new RecordHeaders());
         for (V value : derive.apply(record.value())) {
-            context.forward(record.withValue(value).withHeaders(new RecordHeaders()));
+            context.forward(withoutHeaders.withValue(value));
         }
     }
 }
