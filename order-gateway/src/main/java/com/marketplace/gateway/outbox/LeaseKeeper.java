@@ -31,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * least two thirds of it) may meet the rows re-sent by another relay, a copy the streams app drops.
  *
  * <p>A renewal that finds a claim or a leased row no longer this relay's has been overtaken: the
- * lease ran out (the process was paused, or could not reach the database) and another relay took the
- * rows over. Those rows are counted in {@code outbox_fenced_total}, logged in one WARN line, and not
- * renewed or recorded again; {@link #finished} tells the relay to skip them. Each lost row is counted
- * once, here or by the relay when its recording is refused; a hand-over row found taken over is not
- * sent from the hand-over ({@link #stillLeased}).
+ * lease ran out (the process was paused, or could not reach the database) and a claim took the rows
+ * over. Rows another relay took are counted in {@code outbox_fenced_total} and logged in one WARN
+ * line; rows a claim of this relay took (its claim rounds go on while its renewals fail) are not: the
+ * relay still has them, through the newer claim. Either way the old hold is not renewed or recorded
+ * again; {@link #finished} tells the relay to skip it, and a hand-over row no longer leased is not
+ * sent from the hand-over ({@link #stillLeased}). Each row another relay took is counted once, here
+ * or by the relay when its recording is refused.
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -51,11 +53,20 @@ final class LeaseKeeper implements AutoCloseable {
     /** Claims held, each with its rows not yet recorded; guarded by {@code this}. */
     private final Map<Long, Set<Long>> claims = new HashMap<>();
     /**
-     * Holds (a row through a lease, or through one claim) found taken over by another relay and not
-     * yet handed back by {@link #finished}; guarded by {@code this}. Keyed by the hold, not the row:
-     * this relay may hold the same row again through a claim of its own after losing its lease.
+     * Holds (a row through a lease, or through one claim) found taken over, by another relay or by a
+     * newer claim of this one, and not yet handed back by {@link #finished} or {@link #stillLeased};
+     * guarded by {@code this}. Keyed by the hold, not the row: this relay may hold the same row again
+     * through a claim of its own after losing its lease.
      */
     private final Set<Hold> lost = new HashSet<>();
+    /** Claim rounds of this relay begun and not yet ended ({@link #claimRoundEnded}); guarded by {@code this}. */
+    private int claimRoundsOpen;
+    /**
+     * Leased rows, and claims, that a renewal found gone while a claim round of this relay was under
+     * way, to be judged by the next renewal; guarded by {@code this}.
+     */
+    private final Set<Long> deferredLeases = new HashSet<>();
+    private final Set<Long> deferredClaims = new HashSet<>();
     private ScheduledExecutorService renewer;
     /** Renewals that failed since the last one that went through; the renewer thread's own. */
     private int failedRenewals;
@@ -111,37 +122,66 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     /** A row held through its own lease ({@link OutboxRow#LEASED}) or through the claim {@code claimId}. */
-    private record Hold(long rowId, long claimId) {
+    record Hold(long rowId, long claimId) {
 
         static Hold of(OutboxRow row) {
             return new Hold(row.id(), row.claimId());
         }
     }
 
+    /** A claim round of this relay begins: until it ends, a renewal defers judging a hold it finds gone. */
+    synchronized void claimRoundStarting() {
+        claimRoundsOpen++;
+    }
+
+    /** The claim round begun last ends, having claimed {@code rows} (none if it failed): see {@link #claimed}. */
+    synchronized void claimRoundEnded(List<OutboxRow> rows) {
+        claimRoundsOpen--;
+        claimed(rows);
+    }
+
     /**
      * Rows this relay has just claimed, or taken over at their commit. A claim of a row this relay
-     * held by lease supersedes the lease: the lease had run out, or the claim could not have taken it.
+     * held otherwise (by lease, or through an older claim of its own) supersedes that hold: it had run
+     * out, or the claim could not have taken the row. The old hold's copy is not sent or recorded
+     * ({@link #stillLeased}, {@link #finished}); it is not counted as fenced, since no other relay
+     * took the row.
      */
     synchronized void claimed(List<OutboxRow> rows) {
         for (OutboxRow row : rows) {
             if (row.claimed()) {
+                Long older = claimHolding(row.id());
+                if (older != null && older != row.claimId()) {
+                    giveUpClaimedRow(older, row.id());
+                    lost.add(new Hold(row.id(), older));
+                }
                 claims.computeIfAbsent(row.claimId(), claim -> new HashSet<>()).add(row.id());
-                leased.remove(row.id());
-            } else if (!heldByClaim(row.id())) {
+                if (leased.remove(row.id())) {
+                    lost.add(new Hold(row.id(), OutboxRow.LEASED));
+                }
+            } else if (claimHolding(row.id()) == null) {
                 // (handed over after a claim of this relay took it: its commit was reported that late)
                 leased.add(row.id());
             }
         }
     }
 
-    /** Whether one of the held claims holds row {@code id}; guarded by {@code this}. */
-    private boolean heldByClaim(long id) {
-        for (Set<Long> ofClaim : claims.values()) {
-            if (ofClaim.contains(id)) {
-                return true;
+    /** The held claim that holds row {@code id}, or null; guarded by {@code this}. */
+    private Long claimHolding(long id) {
+        for (Map.Entry<Long, Set<Long>> claim : claims.entrySet()) {
+            if (claim.getValue().contains(id)) {
+                return claim.getKey();
             }
         }
-        return false;
+        return null;
+    }
+
+    /** Row {@code id} no longer held through {@code claimId}, forgotten once it holds none; guarded by {@code this}. */
+    private void giveUpClaimedRow(long claimId, long id) {
+        Set<Long> ofClaim = claims.get(claimId);
+        if (ofClaim != null && ofClaim.remove(id) && ofClaim.isEmpty()) {
+            claims.remove(claimId);
+        }
     }
 
     /**
@@ -165,25 +205,39 @@ final class LeaseKeeper implements AutoCloseable {
      * The relay is about to record the outcome of {@code rows}: stop renewing them (and a claim, once
      * all its rows are finished).
      *
-     * @return the ids of those of {@code rows} already known to be taken over by another relay; the
-     *         relay must not update them
+     * @return the holds of those of {@code rows} already known to be taken over (by another relay, or
+     *         by a newer claim of this one); the relay must not record them. By hold, not by row: the
+     *         same row may be among {@code rows} twice, through a lost hold and through the claim that
+     *         took it over, and only the first must be skipped.
      */
-    synchronized Set<Long> finished(Collection<OutboxRow> rows) {
-        Set<Long> skip = new HashSet<>();
+    synchronized Set<Hold> finished(Collection<OutboxRow> rows) {
+        Set<Hold> skip = new HashSet<>();
         for (OutboxRow row : rows) {
-            if (row.claimed()) {
-                Set<Long> ofClaim = claims.get(row.claimId());
-                if (ofClaim != null && ofClaim.remove(row.id()) && ofClaim.isEmpty()) {
-                    claims.remove(row.claimId());
-                }
+            Hold hold = Hold.of(row);
+            if (lost.remove(hold)) {
+                skip.add(hold);
+            } else if (row.claimed()) {
+                giveUpClaimedRow(row.claimId(), row.id());
             } else {
                 leased.remove(row.id());
             }
-            if (lost.remove(Hold.of(row))) {
-                skip.add(row.id());
-            }
         }
         return skip;
+    }
+
+    /**
+     * How many of {@code rows}, recorded through the holds they carry, a newer claim of this relay
+     * holds now: rows its own claim round took back after that hold lapsed.
+     */
+    synchronized int heldThroughNewerClaim(Collection<OutboxRow> rows) {
+        int count = 0;
+        for (OutboxRow row : rows) {
+            Long claim = claimHolding(row.id());
+            if (claim != null && claim != row.claimId()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Number of rows held now. */
@@ -242,21 +296,33 @@ final class LeaseKeeper implements AutoCloseable {
         });
         int taken = 0;
         synchronized (this) {
+            // A hold found gone while a claim round of this relay is under way may be one that round
+            // took (committed, not reported to claimed() yet): it is judged again at the next renewal.
+            boolean claimRoundOpen = claimRoundsOpen > 0;
             for (Long id : leasedSnapshot) {
                 // a row recorded meanwhile left `leased` before its update, so it is not mistaken for a lost one
-                if (!stillHeld.leasedRows().contains(id) && leased.remove(id)) {
-                    lost.add(new Hold(id, OutboxRow.LEASED));
-                    taken++;
+                if (stillHeld.leasedRows().contains(id) || !leased.contains(id)
+                        || claimRoundOpen && deferredLeases.add(id)) {
+                    continue;
                 }
+                leased.remove(id);
+                lost.add(new Hold(id, OutboxRow.LEASED));
+                taken++;
             }
             for (Long claim : claimSnapshot) {
                 // likewise a claim whose rows were all recorded meanwhile has left `claims`
-                Set<Long> rows = stillHeld.claims().contains(claim) ? null : claims.remove(claim);
-                if (rows != null) {
-                    rows.forEach(id -> lost.add(new Hold(id, claim)));
-                    taken += rows.size();
+                if (stillHeld.claims().contains(claim) || !claims.containsKey(claim)
+                        || claimRoundOpen && deferredClaims.add(claim)) {
+                    continue;
                 }
+                Set<Long> rows = claims.remove(claim);
+                rows.forEach(id -> lost.add(new Hold(id, claim)));
+                taken += rows.size();
             }
+            deferredLeases.retainAll(leased);
+            deferredLeases.removeAll(stillHeld.leasedRows());
+            deferredClaims.retainAll(claims.keySet());
+            deferredClaims.removeAll(stillHeld.claims());
         }
         if (taken > 0) {
             metrics.fenced(taken);

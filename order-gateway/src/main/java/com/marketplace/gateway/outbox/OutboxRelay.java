@@ -310,13 +310,18 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Claims the next batch for this relay in a transaction of its own. */
     List<OutboxRow> claim() {
         long start = System.nanoTime();
-        List<OutboxRow> rows = outbox.inTransaction(store -> {
-            // timed once the transaction has its connection: the wait for one (shared with the
-            // requests) must not come out of the lease
-            Instant now = clock.instant();
-            return store.claim(settings.relayId(), now, now.plus(settings.lease()), settings.batchSize());
-        });
-        leases.claimed(rows);
+        List<OutboxRow> rows = List.of();
+        leases.claimRoundStarting();
+        try {
+            rows = outbox.inTransaction(store -> {
+                // timed once the transaction has its connection: the wait for one (shared with the
+                // requests) must not come out of the lease
+                Instant now = clock.instant();
+                return store.claim(settings.relayId(), now, now.plus(settings.lease()), settings.batchSize());
+            });
+        } finally {
+            leases.claimRoundEnded(rows);
+        }
         metrics.claimTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return rows;
     }
@@ -329,8 +334,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      */
     void complete(List<PublishOutcome> outcomes) {
         Instant now = clock.instant();
-        Set<Long> knownLost = leases.finished(outcomes.stream().map(PublishOutcome::row).toList());
-        List<PublishOutcome> live = outcomes.stream().filter(o -> !knownLost.contains(o.row().id())).toList();
+        Set<LeaseKeeper.Hold> knownLost = leases.finished(outcomes.stream().map(PublishOutcome::row).toList());
+        List<PublishOutcome> live = outcomes.stream()
+                .filter(o -> !knownLost.contains(LeaseKeeper.Hold.of(o.row()))).toList();
         Recorded recorded = outbox.inTransaction(store -> {
             // in claim order, as a renewal takes their locks
             Set<Long> ended = new HashSet<>();
@@ -339,10 +345,14 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             List<OutboxRow> acked = new ArrayList<>(live.size());
             List<OutboxRow> notSent = new ArrayList<>();
             List<PublishOutcome> failures = new ArrayList<>();
+            // rows a refusal may concern and that no recording below leaves claimable: once recorded
+            // they are PROCESSED or parked, so one that a claim holds now was refused
+            List<OutboxRow> refusable = new ArrayList<>();
             int takenOver = 0;
             for (PublishOutcome outcome : live) {
                 if (outcome.row().claimed() && !ended.contains(outcome.row().claimId())) {
                     takenOver++;
+                    refusable.add(outcome.row());
                     continue;
                 }
                 switch (outcome.result()) {
@@ -359,41 +369,55 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                         .flatMap(rows -> rows).map(OutboxRow::id).sorted().toList());
             }
             int marked = store.markProcessed(settings.relayId(), acked, now);
+            refusable.addAll(acked);
             int failed = 0;
             for (PublishOutcome failure : failures) {
-                failed += recordFailure(store, failure, now) ? 1 : 0;
+                if (recordFailure(store, failure, now)) {
+                    failed++;
+                } else {
+                    refusable.add(failure.row());
+                }
             }
             int released = store.release(settings.relayId(), notSent);
             return new Recorded(takenOver, acked.size() - marked, failures.size() - failed,
-                    notSent.size() - released, marked);
+                    notSent.size() - released, marked, refusable);
         });
         lastRoundClean = live.size() == outcomes.size()
                 && live.stream().allMatch(o -> o.result() == PublishOutcome.Result.ACKED);
         recordMetrics(outcomes, recorded.marked());
-        recordFenced(recorded);
+        // a row refused because a claim round of this relay took it back meanwhile (its hold had
+        // lapsed, and the round ran after finished() above) is this relay's still: not fenced
+        recordFenced(recorded, recorded.refused() == 0 ? 0 : leases.heldThroughNewerClaim(recorded.refusable()));
         logUnavailable(live);
     }
 
     /**
-     * The rows of one recording refused because another relay holds them now: of claims taken over,
-     * and leased rows re-claimed, by outcome; and how many rows were marked PROCESSED.
+     * The rows of one recording refused because a claim holds them now: of claims taken over, and
+     * leased rows re-claimed, by outcome; how many rows were marked PROCESSED; and the rows among
+     * which the refused ones are, but for unsent rows refused (see {@link #complete}).
      */
     private record Recorded(int ofClaimsTakenOver, int notMarked, int failureNotRecorded, int notReleased,
-            int marked) {
+            int marked, List<OutboxRow> refusable) {
 
         int refused() {
             return ofClaimsTakenOver + notMarked + failureNotRecorded + notReleased;
         }
     }
 
-    private void recordFenced(Recorded recorded) {
-        int refused = recorded.refused();
-        if (refused > 0) {
-            metrics.fenced(refused);
+    /** @param retakenByOwnClaim of the refused rows, those a newer claim of this relay holds now */
+    private void recordFenced(Recorded recorded, int retakenByOwnClaim) {
+        int fenced = recorded.refused() - retakenByOwnClaim;
+        if (retakenByOwnClaim > 0) {
+            log.debug("Relay {}: {} outbox rows had been claimed again by this relay after its lease expired; "
+                    + "recorded through the newer claim", settings.relayId(), retakenByOwnClaim);
+        }
+        if (fenced > 0) {
+            metrics.fenced(fenced);
             log.warn("Relay {}: {} outbox rows had been re-claimed by another relay after this relay's lease expired; "
-                    + "their outcome was not recorded (of claims taken over {}, acknowledged {}, failed {}, unsent {})",
-                    settings.relayId(), refused, recorded.ofClaimsTakenOver(), recorded.notMarked(),
-                    recorded.failureNotRecorded(), recorded.notReleased());
+                    + "their outcome was not recorded (refused: of claims taken over {}, acknowledged {}, failed {}, "
+                    + "unsent {}; of those, taken back by this relay {})", settings.relayId(), fenced,
+                    recorded.ofClaimsTakenOver(), recorded.notMarked(), recorded.failureNotRecorded(),
+                    recorded.notReleased(), retakenByOwnClaim);
         }
     }
 

@@ -63,6 +63,49 @@ class LeaseKeeperIT {
     }
 
     @Test
+    void aRowThisRelaysClaimRoundTakesWhileARenewalRunsIsNotCountedAsFencedNorRecordedTwice() throws Exception {
+        // Given a row handed over to this relay, sent, and waiting for its acknowledgement while its lease ran out
+        OutboxRow handedOver = handedOverWithExpiredLease(44);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LeaseKeeper keeper = keeperHolding(handedOver, registry);
+
+        // When this relay's claim round takes it, and a renewal runs between the round's commit and its report
+        keeper.claimRoundStarting();
+        List<OutboxRow> claimed = claimAs(RELAY);
+        keeper.renew();
+        keeper.claimRoundEnded(claimed);
+
+        // Then no other relay took it, so nothing is counted as fenced; the hand-over copy's outcome is
+        // not recorded (its lease is gone), the claimed copy's is
+        assertThat(registry.get("outbox.fenced").counter().count()).isZero();
+        assertThat(keeper.finished(List.of(handedOver))).containsExactly(LeaseKeeper.Hold.of(handedOver));
+        assertThat(keeper.finished(claimed)).isEmpty();
+        assertThat(keeper.heldCount()).isZero();
+    }
+
+    @Test
+    void aRowAnotherRelayTookDuringThisRelaysClaimRoundIsCountedOneRenewalLater() throws Exception {
+        // Given a row handed over to this relay, whose lease ran out, and another relay that claimed it
+        OutboxRow handedOver = handedOverWithExpiredLease(45);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LeaseKeeper keeper = keeperHolding(handedOver, registry);
+        assertThat(claimAs("relay-b")).extracting(OutboxRow::id).containsExactly(handedOver.id());
+
+        // When this relay renews while a claim round of its own is under way (one that did not take the row)
+        keeper.claimRoundStarting();
+        keeper.renew();
+
+        // Then the row is not judged yet, as the round might have taken it; the next renewal counts it
+        // as taken over, though the round still runs
+        assertThat(registry.get("outbox.fenced").counter().count()).isZero();
+        keeper.renew();
+        assertThat(registry.get("outbox.fenced").counter().count()).isEqualTo(1);
+        keeper.claimRoundEnded(List.of());
+        assertThat(keeper.stillLeased(List.of(handedOver))).isEmpty();
+        assertThat(keeper.heldCount()).isZero();
+    }
+
+    @Test
     void aRenewalThatFailsIsTriedAgainLongBeforeTheNextInterval() throws Exception {
         // Given a row leased to the relay for 9 s, renewed every 3 s, and a database whose first
         // renewal transaction fails
@@ -121,8 +164,13 @@ class LeaseKeeperIT {
 
     /** {@link #RELAY}'s lease keeper (not renewing on its own), holding {@code row} by its lease. */
     private static LeaseKeeper keeperHolding(OutboxRow row) {
+        return keeperHolding(row, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #keeperHolding(OutboxRow)}, its metrics in {@code registry}. */
+    private static LeaseKeeper keeperHolding(OutboxRow row, SimpleMeterRegistry registry) {
         LeaseKeeper keeper = new LeaseKeeper(OutboxFixtures.store(), RelaySettings.of(RELAY, 500, Duration.ofSeconds(1), 10),
-                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+                new OutboxMetrics(registry, Clock.systemUTC()), Clock.systemUTC());
         keeper.claimed(List.of(row));
         return keeper;
     }

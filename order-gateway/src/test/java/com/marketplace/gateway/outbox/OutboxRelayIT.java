@@ -31,9 +31,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -508,6 +510,71 @@ class OutboxRelayIT {
     }
 
     @Test
+    void rowsThisRelayTakesBackFromItsOwnLapsedClaimAreNeitherFencedNorLeftUnrecorded() throws Exception {
+        MutableClock clock = new MutableClock();
+        OutboxFixtures.insertRounds(9_500, 10, 1, 100);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HookedTransactions store = new HookedTransactions();
+        OutboxRelay relay = new OutboxRelay(store, newPublisher(clock),
+                settings("relay-own").withLease(Duration.ofSeconds(10)), new OutboxMetrics(registry, clock), clock);
+        relays.add(relay);
+        List<OutboxRow> first = relay.claim();
+        assertThat(first).hasSize(10);
+
+        // Given the relay's claim ran out while its batch waited (its renewals failed: the database stalled),
+        clock.advance(Duration.ofSeconds(11));
+        // and its next claim round takes the same rows back, with a renewal running between that
+        // round's commit and its report
+        store.afterNext.set(relay::renewLeases);
+        List<OutboxRow> second = relay.claim();
+        assertThat(second).extracting(OutboxRow::id)
+                .containsExactlyElementsOf(first.stream().map(OutboxRow::id).toList());
+
+        // When both copies' acknowledgements are recorded together
+        relay.renewLeases();
+        relay.complete(Stream.concat(first.stream(), second.stream())
+                .map(row -> PublishOutcome.acked(row, clock.instant())).toList());
+
+        // Then the rows are recorded once, through the claim that holds them, and no other relay took
+        // anything: nothing is counted as fenced and no claim is left behind
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isEqualTo(10);
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_claims")).isZero();
+        assertThat(registry.get("outbox.fenced").counter().count()).isZero();
+    }
+
+    @Test
+    void rowsThisRelayTakesBackWhileRecordingTheirLapsedClaimAreNotCountedAsFenced() throws Exception {
+        MutableClock clock = new MutableClock();
+        OutboxFixtures.insertRounds(9_600, 10, 1, 100);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HookedTransactions store = new HookedTransactions();
+        OutboxRelay relay = new OutboxRelay(store, newPublisher(clock),
+                settings("relay-retake").withLease(Duration.ofSeconds(10)), new OutboxMetrics(registry, clock), clock);
+        relays.add(relay);
+        List<OutboxRow> first = relay.claim();
+        assertThat(first).hasSize(10);
+
+        // Given the relay's claim ran out while its batch waited for acknowledgements, and its next
+        // claim round takes the rows back just as the batch's recording begins
+        clock.advance(Duration.ofSeconds(11));
+        List<List<OutboxRow>> retaken = new ArrayList<>();
+        store.beforeNext.set(() -> retaken.add(relay.claim()));
+
+        // When the first copies' acknowledgements are recorded
+        relay.complete(first.stream().map(row -> PublishOutcome.acked(row, clock.instant())).toList());
+
+        // Then their recording is refused (the claim they came with is gone), but no other relay took
+        // the rows: nothing is counted as fenced, and the newer claim's copies are recorded
+        assertThat(retaken).hasSize(1);
+        assertThat(retaken.get(0)).hasSameSizeAs(first);
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isZero();
+        assertThat(registry.get("outbox.fenced").counter().count()).isZero();
+        relay.complete(retaken.get(0).stream().map(row -> PublishOutcome.acked(row, clock.instant())).toList());
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isEqualTo(10);
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_claims")).isZero();
+    }
+
+    @Test
     void commitWakesTheRelayLongBeforeThePollInterval() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         OutboxRelay relay = newRelay(settings("relay-wake").withPollInterval(Duration.ofMinutes(10)),
@@ -642,5 +709,27 @@ class OutboxRelayIT {
         OutboxPublisher publisher = OutboxPublisher.create(props, clock);
         publishers.add(publisher);
         return publisher;
+    }
+
+    /** The test database's transactions, running a task set for it once, before or after the next transaction. */
+    private static final class HookedTransactions implements OutboxTransactions {
+
+        final AtomicReference<Runnable> beforeNext = new AtomicReference<>();
+        final AtomicReference<Runnable> afterNext = new AtomicReference<>();
+
+        @Override
+        public <T> T inTransaction(Function<OutboxStore, T> work) {
+            runOnce(beforeNext);
+            T result = OutboxFixtures.store().inTransaction(work);
+            runOnce(afterNext);
+            return result;
+        }
+
+        private static void runOnce(AtomicReference<Runnable> hook) {
+            Runnable task = hook.getAndSet(null);
+            if (task != null) {
+                task.run();
+            }
+        }
     }
 }
