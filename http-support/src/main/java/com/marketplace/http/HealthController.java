@@ -25,10 +25,11 @@ public final class HealthController {
         json.ok(ctx, Map.of("status", "UP"));
     }
 
-    /** 200 with the details when ready, else 503 problem+json with the reason. */
+    /** 200 with the details when ready, else 503 problem+json with the reason and {@code Retry-After}, as every 503. */
     public void ready(Context ctx) {
         Readiness now = readiness.get();
         if (!now.ready()) {
+            ctx.header("Retry-After", ProblemResponses.RETRY_AFTER_SECONDS);
             throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, now.reason());
         }
         Map<String, String> body = new LinkedHashMap<>();

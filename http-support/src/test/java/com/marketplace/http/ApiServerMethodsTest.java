@@ -57,8 +57,12 @@ class ApiServerMethodsTest {
 
     @Test
     void aHeadGetsTheStatusAndHeadersOfTheGetWithoutItsBody() throws Exception {
-        assertThat(send("GET", "/health/ready").statusCode()).isEqualTo(503);
-        assertThat(send("HEAD", "/health/ready").statusCode()).as("readiness by HEAD").isEqualTo(503);
+        HttpResponse<String> notReady = send("GET", "/health/ready");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.headers().firstValue("Retry-After")).as("as every 503 of the service").contains("1");
+        HttpResponse<String> notReadyByHead = send("HEAD", "/health/ready");
+        assertThat(notReadyByHead.statusCode()).as("readiness by HEAD").isEqualTo(503);
+        assertThat(notReadyByHead.headers().firstValue("Retry-After")).contains("1");
         assertThat(send("HEAD", "/health/live").statusCode()).isEqualTo(200);
 
         HttpResponse<String> missing = send("HEAD", "/things/2");

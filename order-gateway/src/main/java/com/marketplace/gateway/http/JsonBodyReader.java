@@ -8,6 +8,7 @@ import com.marketplace.http.ApiJson;
 import com.marketplace.http.ClientInput;
 import com.marketplace.http.ProblemException;
 import com.marketplace.http.ProblemType;
+import com.marketplace.http.RequestHeaders;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,8 +51,9 @@ public final class JsonBodyReader {
 
     /** @throws ProblemException with status 400, 408, 413 or 415 */
     public <T> T read(Context ctx, Class<T> type) {
-        requireJsonContentType(ctx.header("Content-Type"));
-        requireNoContentCoding(ctx);
+        // a second Content-Type would leave the body's type to whichever one a reader took
+        requireJsonContentType(RequestHeaders.single(ctx, "Content-Type").orElse(null));
+        requireNoCoding(ctx);
         String text = decodeUtf8(readBounded(ctx));
         try {
             return json.readRequest(text, type);
@@ -80,17 +82,24 @@ public final class JsonBodyReader {
     }
 
     /**
-     * A body sent compressed ({@code Content-Encoding: gzip}) is refused with 415 and
-     * {@code Accept-Encoding: identity} (RFC 7694) before it is read, rather than read as JSON.
+     * A body sent compressed ({@code Content-Encoding: gzip}, or a transfer coding other than
+     * {@code chunked}, such as {@code Transfer-Encoding: gzip, chunked}, of which the server undoes
+     * the chunking only) is refused with 415 and {@code Accept-Encoding: identity} (RFC 7694) before
+     * it is read, rather than read as JSON.
      */
-    private static void requireNoContentCoding(Context ctx) {
-        Enumeration<String> values = ctx.req().getHeaders("Content-Encoding");
+    private static void requireNoCoding(Context ctx) {
+        requireOnly(ctx, "Content-Encoding", "identity");
+        requireOnly(ctx, "Transfer-Encoding", "chunked");
+    }
+
+    private static void requireOnly(Context ctx, String header, String accepted) {
+        Enumeration<String> values = ctx.req().getHeaders(header);
         while (values.hasMoreElements()) {
             for (String coding : values.nextElement().split(",")) {
                 String name = coding.trim();
-                if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
+                if (!name.isEmpty() && !name.equalsIgnoreCase(accepted)) {
                     ctx.header("Accept-Encoding", "identity");
-                    throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding "
+                    throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, header + " "
                             + ClientInput.quote(name) + " is not accepted: send the body uncompressed");
                 }
             }

@@ -96,6 +96,42 @@ class HostileRequestsIT {
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip, chunked", "identity, chunked", "x-custom, chunked"})
+    void aTransferCodingBesideChunkedIsRefusedAsACompressedBodyIs(String codings) {
+        Map<String, Long> before = TestDatabase.rowCounts();
+        String order = TestOrders.json(1);
+
+        Answer answer = send("""
+                POST /api/v1/orders HTTP/1.1
+                Host: localhost
+                Content-Type: application/json
+                Transfer-Encoding: %s
+                Connection: close
+                """.formatted(codings), Integer.toHexString(order.length()) + "\r\n" + order + "\r\n0\r\n\r\n", false);
+
+        assertProblem(answer, 415);
+        assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json\nContent-Type: text/plain", "text/plain\nContent-Type: application/json"})
+    void aContentTypeGivenTwiceIsABadRequestWhicheverComesFirst(String contentTypes) {
+        Map<String, Long> before = TestDatabase.rowCounts();
+        String order = TestOrders.json(1);
+
+        Answer answer = send("""
+                POST /api/v1/orders HTTP/1.1
+                Host: localhost
+                Content-Type: %s
+                Content-Length: %d
+                Connection: close
+                """.formatted(contentTypes, order.length()), order, false);
+
+        assertProblem(answer, 400);
+        assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
     @Test
     void methodOverrideHeaderIsIgnored() {
         String body = "{\"status\":\"CANCELLED\"}";

@@ -44,7 +44,10 @@ final class RequestParams {
         try {
             instant = Instant.parse(raw.trim());
         } catch (DateTimeParseException e) {
-            throw invalid(name + " must be an ISO-8601 instant such as 2026-11-25T10:15:00Z, was " + ClientInput.quote(raw));
+            // an offset's '+' left unencoded in a query arrives as a space (form decoding): say so
+            String hint = raw.trim().contains(" ") ? " (a '+' in a query string means a space: send it as %2B)" : "";
+            throw invalid(name + " must be an ISO-8601 instant such as 2026-11-25T10:15:00Z, was "
+                    + ClientInput.quote(raw) + hint);
         }
         if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST_INSTANT)) {
             throw invalid(name + " must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
