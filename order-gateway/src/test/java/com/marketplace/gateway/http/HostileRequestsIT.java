@@ -133,6 +133,25 @@ class HostileRequestsIT {
     }
 
     @Test
+    void anIdempotencyKeyOutsideVisibleAsciiIsABadRequest() {
+        // a raw request: the JDK's client would not send the byte as it is
+        Map<String, Long> before = TestDatabase.rowCounts();
+        String order = TestOrders.json(1);
+
+        Answer answer = send("""
+                POST /api/v1/orders HTTP/1.1
+                Host: localhost
+                Content-Type: application/json
+                Content-Length: %d
+                Idempotency-Key: cl\u00e9-1
+                Connection: close
+                """.formatted(order.length()), order, false);
+
+        assertProblem(answer, 400);
+        assertThat(TestDatabase.rowCounts()).isEqualTo(before);
+    }
+
+    @Test
     void methodOverrideHeaderIsIgnored() {
         String body = "{\"status\":\"CANCELLED\"}";
         Answer answer = send("""

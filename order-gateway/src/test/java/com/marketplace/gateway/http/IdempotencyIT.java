@@ -100,6 +100,28 @@ class IdempotencyIT {
     }
 
     @Test
+    void concurrentPostsWithOneKeyAndTwoBodiesCreateOneOrderAndRefuseTheOtherBody() {
+        for (int round = 0; round < 5; round++) {
+            TestDatabase.clean();
+            String key = "race-bodies-" + round;
+
+            // four threads send buyer 1's order and four buyer 2's, all with the same key
+            List<HttpResponse<String>> responses = Concurrently.run(8,
+                    thread -> () -> gateway.postJson(ORDERS, TestOrders.json(1 + thread % 2), "Idempotency-Key", key));
+
+            // one body wins: its requests are all the one order's 201, the other body's all 422
+            assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(201, 422).contains(201);
+            List<HttpResponse<String>> created = responses.stream().filter(r -> r.statusCode() == 201).toList();
+            assertThat(created.stream().map(r -> r.headers().firstValue("Location").orElseThrow()).distinct())
+                    .hasSize(1);
+            String winner = created.get(0).body().contains("\"buyerId\":1,") ? "\"buyerId\":1," : "\"buyerId\":2,";
+            assertThat(created).allSatisfy(r -> assertThat(r.body()).contains(winner));
+            assertThat(responses.stream().filter(r -> r.statusCode() == 422)).hasSize(8 - created.size());
+            assertOneOrderOneEventOneKey();
+        }
+    }
+
+    @Test
     void keysDifferingOnlyInCaseAreDifferentKeys() {
         gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "abc");
         HttpResponse<String> upper = gateway.postJson(ORDERS, TestOrders.json(2), "Idempotency-Key", "ABC");
