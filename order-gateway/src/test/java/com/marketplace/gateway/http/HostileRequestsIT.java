@@ -102,13 +102,10 @@ class HostileRequestsIT {
         Map<String, Long> before = TestDatabase.rowCounts();
         String order = TestOrders.json(1);
 
-        Answer answer = send("""
-                POST /api/v1/orders HTTP/1.1
-                Host: localhost
+        Answer answer = postOrder("""
                 Content-Type: application/json
                 Transfer-Encoding: %s
-                Connection: close
-                """.formatted(codings), Integer.toHexString(order.length()) + "\r\n" + order + "\r\n0\r\n\r\n", false);
+                """.formatted(codings), Integer.toHexString(order.length()) + "\r\n" + order + "\r\n0\r\n\r\n");
 
         assertProblem(answer, 415);
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
@@ -120,13 +117,10 @@ class HostileRequestsIT {
         Map<String, Long> before = TestDatabase.rowCounts();
         String order = TestOrders.json(1);
 
-        Answer answer = send("""
-                POST /api/v1/orders HTTP/1.1
-                Host: localhost
+        Answer answer = postOrder("""
                 Content-Type: %s
                 Content-Length: %d
-                Connection: close
-                """.formatted(contentTypes, order.length()), order, false);
+                """.formatted(contentTypes, order.length()), order);
 
         assertProblem(answer, 400);
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
@@ -138,14 +132,11 @@ class HostileRequestsIT {
         Map<String, Long> before = TestDatabase.rowCounts();
         String order = TestOrders.json(1);
 
-        Answer answer = send("""
-                POST /api/v1/orders HTTP/1.1
-                Host: localhost
+        Answer answer = postOrder("""
                 Content-Type: application/json
                 Content-Length: %d
                 Idempotency-Key: cl\u00e9-1
-                Connection: close
-                """.formatted(order.length()), order, false);
+                """.formatted(order.length()), order);
 
         assertProblem(answer, 400);
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
@@ -258,15 +249,12 @@ class HostileRequestsIT {
     void twoIdempotencyKeysAreABadRequest() {
         Map<String, Long> before = TestDatabase.rowCounts();
         String body = TestOrders.json(2);
-        Answer answer = send("""
-                POST /api/v1/orders HTTP/1.1
-                Host: localhost
+        Answer answer = postOrder("""
                 Content-Type: application/json
                 Idempotency-Key: first-key
                 Idempotency-Key: second-key
                 Content-Length: %d
-                Connection: close
-                """.formatted(body.getBytes(StandardCharsets.UTF_8).length), body, false);
+                """.formatted(body.getBytes(StandardCharsets.UTF_8).length), body);
 
         assertProblem(answer, 400);
         assertThat(TestDatabase.rowCounts()).isEqualTo(before);
@@ -352,6 +340,11 @@ class HostileRequestsIT {
 
     private static Answer get(String path) {
         return send("GET " + path + " HTTP/1.1\nHost: localhost\nConnection: close\n", "", false);
+    }
+
+    /** {@code POST /api/v1/orders}, alone on its connection, with {@code headers} (lines) and {@code body}. */
+    private static Answer postOrder(String headers, String body) {
+        return send("POST /api/v1/orders HTTP/1.1\nHost: localhost\n" + headers + "Connection: close\n", body, false);
     }
 
     private static Answer send(String head, String body, boolean closeOutput) {

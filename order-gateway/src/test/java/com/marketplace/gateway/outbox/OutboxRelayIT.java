@@ -512,14 +512,10 @@ class OutboxRelayIT {
     @Test
     void rowsThisRelayTakesBackFromItsOwnLapsedClaimAreNeitherFencedNorLeftUnrecorded() throws Exception {
         MutableClock clock = new MutableClock();
-        OutboxFixtures.insertRounds(9_500, 10, 1, 100);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HookedTransactions store = new HookedTransactions();
-        OutboxRelay relay = new OutboxRelay(store, newPublisher(clock),
-                settings("relay-own").withLease(Duration.ofSeconds(10)), new OutboxMetrics(registry, clock), clock);
-        relays.add(relay);
-        List<OutboxRow> first = relay.claim();
-        assertThat(first).hasSize(10);
+        OutboxRelay relay = hookedRelay("relay-own", store, clock, registry);
+        List<OutboxRow> first = claimTenOrders(relay, 9_500);
 
         // Given the relay's claim ran out while its batch waited (its renewals failed: the database stalled),
         clock.advance(Duration.ofSeconds(11));
@@ -545,14 +541,10 @@ class OutboxRelayIT {
     @Test
     void rowsThisRelayTakesBackWhileRecordingTheirLapsedClaimAreNotCountedAsFenced() throws Exception {
         MutableClock clock = new MutableClock();
-        OutboxFixtures.insertRounds(9_600, 10, 1, 100);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HookedTransactions store = new HookedTransactions();
-        OutboxRelay relay = new OutboxRelay(store, newPublisher(clock),
-                settings("relay-retake").withLease(Duration.ofSeconds(10)), new OutboxMetrics(registry, clock), clock);
-        relays.add(relay);
-        List<OutboxRow> first = relay.claim();
-        assertThat(first).hasSize(10);
+        OutboxRelay relay = hookedRelay("relay-retake", store, clock, registry);
+        List<OutboxRow> first = claimTenOrders(relay, 9_600);
 
         // Given the relay's claim ran out while its batch waited for acknowledgements, and its next
         // claim round takes the rows back just as the batch's recording begins
@@ -701,6 +693,23 @@ class OutboxRelayIT {
                 new OutboxMetrics(registry, clock), clock);
         relays.add(relay);
         return relay;
+    }
+
+    /** A relay with a 10 s lease on {@code store}, its metrics in {@code registry}. */
+    private OutboxRelay hookedRelay(String relayId, HookedTransactions store, MutableClock clock,
+                                    SimpleMeterRegistry registry) {
+        OutboxRelay relay = new OutboxRelay(store, newPublisher(clock),
+                settings(relayId).withLease(Duration.ofSeconds(10)), new OutboxMetrics(registry, clock), clock);
+        relays.add(relay);
+        return relay;
+    }
+
+    /** Inserts the first events of ten orders from {@code firstOrderId} on, and has {@code relay} claim them. */
+    private static List<OutboxRow> claimTenOrders(OutboxRelay relay, long firstOrderId) {
+        OutboxFixtures.insertRounds(firstOrderId, 10, 1, 100);
+        List<OutboxRow> claimed = relay.claim();
+        assertThat(claimed).hasSize(10);
+        return claimed;
     }
 
     private OutboxPublisher newPublisher(Clock clock) {
