@@ -20,11 +20,12 @@ import org.slf4j.LoggerFactory;
  * period; a repeat within retention is dropped.
  *
  * <p>The store ({@link StoreNames#DEDUPE}) is a window store keyed by eventId, in the window of the
- * record timestamp at which the event was first seen, holding that record's offset and topic
- * ({@link #sourceOf}). Its segments
- * expire with stream time, so the store holds at most one retention period of eventIds and never
- * grows without bound. An event is a duplicate when the same eventId was seen within
- * {@code retention} of its timestamp in another record.
+ * record timestamp at which the event was first seen (or of the task's stream time, when that is
+ * later: a record stamped further back than the retention would otherwise fall into an expired
+ * segment, neither found nor stored), holding that record's offset and topic ({@link #sourceOf}). Its
+ * segments expire with stream time, so the store holds at most one retention period of eventIds and
+ * never grows without bound. An event is a duplicate when the same eventId was seen within
+ * {@code retention} of that time in another record.
  *
  * <p><b>The same record read again</b> is not a duplicate. Under {@code at_least_once} the store
  * writes its changelog at once while the order's state and statistics sit in the record cache until
@@ -132,9 +133,13 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     public void process(FixedKeyRecord<String, EventEnvelope> record) {
         String eventId = record.value().eventId().toString();
         long source = context.recordMetadata().map(DedupeProcessor::sourceOf).orElse(NO_SOURCE);
-        Long firstSource = firstSeenIn(eventId, record.timestamp());
+        // a record stamped further back than the retention behind the task's stream time could be
+        // neither found nor stored at its own time (its segment has expired): it is placed at the
+        // stream time, so that it is remembered for a whole retention like any other
+        long at = Math.max(record.timestamp(), context.currentStreamTimeMs());
+        Long firstSource = firstSeenIn(eventId, at);
         if (firstSource == null) {
-            seen.put(eventId, source, record.timestamp());
+            seen.put(eventId, source, at);
         } else if (reprocessReadAgain && source != NO_SOURCE && firstSource == source) {
             log.debug("event {} of order {} read again from the record that first carried it (after a crash):"
                     + " processing it again", eventId, record.key());

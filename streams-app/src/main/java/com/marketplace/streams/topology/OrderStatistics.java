@@ -169,14 +169,15 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
 
     /**
      * Counts the order in the minute of its {@code createdAt}, unless that window is older than the
-     * store keeps (then it would be dropped by the store; it is skipped here explicitly) or lies
+     * store keeps (then it would be dropped by the store; it is skipped here explicitly), starts before
+     * 1970 (a window store cannot hold it: its flush would fail the task at every try), or lies
      * further ahead of the partition's stream time than {@link OrdersPerMinute#MAX_AHEAD_OF_STREAM_TIME}
      * (the store would take it for the present and drop the day before it).
      */
     private void countCreation(OrderState order) {
         long windowStart = OrdersPerMinute.windowStart(order.createdAt());
         long streamTime = context().currentStreamTimeMs();
-        if (windowStart + OrdersPerMinute.RETENTION.toMillis() <= streamTime) {
+        if (windowStart < 0 || windowStart + OrdersPerMinute.RETENTION.toMillis() <= streamTime) {
             log.debug("order {} created at {} is older than the orders-per-minute retention; not counted",
                     order.orderId(), order.createdAt());
             return;

@@ -36,6 +36,19 @@ class OrderStatsTopologyTest {
     }
 
     @Test
+    void anOrderCreatedInTheMinutesBefore1970IsCountedButNotPerMinuteAndTheTaskGoesOn() {
+        // a partition whose first records are stamped in 1970: the order's creation minute lies
+        // within the day the store keeps, but before the epoch, where no window can start
+        EventEnvelope beforeEpoch = created(1, 1, Instant.parse("1969-12-31T23:59:30Z"), List.of(item(7, 1, "1.00")));
+        fx.send(beforeEpoch, Instant.EPOCH);
+        EventEnvelope next = created(2, 1, Instant.EPOCH.plusSeconds(30), List.of(item(7, 1, "1.00")));
+        fx.send(next, Instant.EPOCH.plusSeconds(30));
+
+        assertThat(fx.statusCounts()).isEqualTo(Map.of("PENDING", 2L));
+        assertThat(windowStarts(Instant.EPOCH, Instant.EPOCH.plusSeconds(3_600))).containsExactly(0L);
+    }
+
+    @Test
     void lifecycleMovesTheStatusCountsAndKeepsRevenue() {
         EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00"), item(9, 1, "250.50")));
 

@@ -264,6 +264,23 @@ class OrderTopologyTest {
     }
 
     @Test
+    void anEventStampedFurtherBackThanTheRetentionIsRememberedAndItsCopiesDropped() {
+        try (TopologyFixture shortRetention = new TopologyFixture(Duration.ofMinutes(1))) {
+            // the task's stream time at T0 + 10 min
+            shortRetention.send(created(43, 2, T0.plus(Duration.ofMinutes(10)), List.of(item(8, 1, "1.00"))));
+
+            // an event whose record is stamped at T0, ten retentions back, and a copy of it
+            EventEnvelope late = created(42, 1, T0, List.of(item(7, 1, "10.00")));
+            shortRetention.send(late, T0);
+            shortRetention.send(late, T0);
+
+            assertThat(shortRetention.email.readValuesToList()).extracting(EmailMessage::orderId)
+                    .containsExactly(43L, 42L);
+            assertThat(shortRetention.dedupedEventIds()).contains(late.eventId().toString());
+        }
+    }
+
+    @Test
     void sameEventIdAfterRetentionIsAcceptedAgainAndTheStoreShrinks() {
         try (TopologyFixture shortRetention = new TopologyFixture(Duration.ofMinutes(1))) {
             EventEnvelope first = created(42, 1, T0, List.of(item(7, 1, "10.00")));
