@@ -59,14 +59,16 @@ final class LeaseKeeper implements AutoCloseable {
      * through a claim of its own after losing its lease.
      */
     private final Set<Hold> lost = new HashSet<>();
-    /** Claim rounds of this relay begun and not yet ended ({@link #claimRoundEnded}); guarded by {@code this}. */
-    private int claimRoundsOpen;
+    /** Claim rounds of this relay begun, and ended ({@link #claimRoundEnded}), so far; guarded by {@code this}. */
+    private long claimRoundsStarted;
+    private long claimRoundsEnded;
     /**
      * Leased rows, and claims, that a renewal found gone while a claim round of this relay was under
-     * way, to be judged by the next renewal; guarded by {@code this}.
+     * way, each with the number of rounds begun by then: judged once those have ended; guarded by
+     * {@code this}.
      */
-    private final Set<Long> deferredLeases = new HashSet<>();
-    private final Set<Long> deferredClaims = new HashSet<>();
+    private final Map<Long, Long> deferredLeases = new HashMap<>();
+    private final Map<Long, Long> deferredClaims = new HashMap<>();
     private ScheduledExecutorService renewer;
     /** Renewals that failed since the last one that went through; the renewer thread's own. */
     private int failedRenewals;
@@ -131,12 +133,12 @@ final class LeaseKeeper implements AutoCloseable {
 
     /** A claim round of this relay begins: until it ends, a renewal defers judging a hold it finds gone. */
     synchronized void claimRoundStarting() {
-        claimRoundsOpen++;
+        claimRoundsStarted++;
     }
 
     /** The claim round begun last ends, having claimed {@code rows} (none if it failed): see {@link #claimed}. */
     synchronized void claimRoundEnded(List<OutboxRow> rows) {
-        claimRoundsOpen--;
+        claimRoundsEnded++;
         claimed(rows);
     }
 
@@ -296,13 +298,9 @@ final class LeaseKeeper implements AutoCloseable {
         });
         int taken = 0;
         synchronized (this) {
-            // A hold found gone while a claim round of this relay is under way may be one that round
-            // took (committed, not reported to claimed() yet): it is judged again at the next renewal.
-            boolean claimRoundOpen = claimRoundsOpen > 0;
             for (Long id : leasedSnapshot) {
                 // a row recorded meanwhile left `leased` before its update, so it is not mistaken for a lost one
-                if (stillHeld.leasedRows().contains(id) || !leased.contains(id)
-                        || claimRoundOpen && deferredLeases.add(id)) {
+                if (stillHeld.leasedRows().contains(id) || !leased.contains(id) || judgingWaits(deferredLeases, id)) {
                     continue;
                 }
                 leased.remove(id);
@@ -312,23 +310,45 @@ final class LeaseKeeper implements AutoCloseable {
             for (Long claim : claimSnapshot) {
                 // likewise a claim whose rows were all recorded meanwhile has left `claims`
                 if (stillHeld.claims().contains(claim) || !claims.containsKey(claim)
-                        || claimRoundOpen && deferredClaims.add(claim)) {
+                        || judgingWaits(deferredClaims, claim)) {
                     continue;
                 }
                 Set<Long> rows = claims.remove(claim);
                 rows.forEach(id -> lost.add(new Hold(id, claim)));
                 taken += rows.size();
             }
-            deferredLeases.retainAll(leased);
-            deferredLeases.removeAll(stillHeld.leasedRows());
-            deferredClaims.retainAll(claims.keySet());
-            deferredClaims.removeAll(stillHeld.claims());
+            deferredLeases.keySet().retainAll(leased);
+            deferredLeases.keySet().removeAll(stillHeld.leasedRows());
+            deferredClaims.keySet().retainAll(claims.keySet());
+            deferredClaims.keySet().removeAll(stillHeld.claims());
         }
         if (taken > 0) {
             metrics.fenced(taken);
             log.warn("Relay {}: lease on {} outbox rows expired and another relay re-claimed them; this relay will "
                     + "not record them", settings.relayId(), taken);
         }
+    }
+
+    /**
+     * Whether judging a hold found gone ({@code key} in {@code deferred}'s kind) waits: a claim round
+     * of this relay under way when it was first found gone may have taken it (committed, not yet
+     * reported to {@link #claimed}), so it waits until every round begun by then has ended. A hold
+     * still here after that was taken by another relay. Guarded by {@code this}.
+     */
+    private boolean judgingWaits(Map<Long, Long> deferred, long key) {
+        Long roundsBegun = deferred.get(key);
+        if (roundsBegun == null) {
+            if (claimRoundsEnded == claimRoundsStarted) {
+                return false;
+            }
+            deferred.put(key, claimRoundsStarted);
+            return true;
+        }
+        if (claimRoundsEnded < roundsBegun) {
+            return true;
+        }
+        deferred.remove(key);
+        return false;
     }
 
     @Override

@@ -406,7 +406,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /** @param retakenByOwnClaim of the refused rows, those a newer claim of this relay holds now */
     private void recordFenced(Recorded recorded, int retakenByOwnClaim) {
-        int fenced = recorded.refused() - retakenByOwnClaim;
+        int fenced = Math.max(0, recorded.refused() - retakenByOwnClaim);
         if (retakenByOwnClaim > 0) {
             log.debug("Relay {}: {} outbox rows had been claimed again by this relay after its lease expired; "
                     + "recorded through the newer claim", settings.relayId(), retakenByOwnClaim);

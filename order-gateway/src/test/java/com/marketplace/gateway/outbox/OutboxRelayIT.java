@@ -514,7 +514,7 @@ class OutboxRelayIT {
         MutableClock clock = new MutableClock();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HookedTransactions store = new HookedTransactions();
-        OutboxRelay relay = hookedRelay("relay-own", store, clock, registry);
+        OutboxRelay relay = newRelay(store, settings("relay-own").withLease(Duration.ofSeconds(10)), clock, registry);
         List<OutboxRow> first = claimTenOrders(relay, 9_500);
 
         // Given the relay's claim ran out while its batch waited (its renewals failed: the database stalled),
@@ -543,7 +543,8 @@ class OutboxRelayIT {
         MutableClock clock = new MutableClock();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HookedTransactions store = new HookedTransactions();
-        OutboxRelay relay = hookedRelay("relay-retake", store, clock, registry);
+        OutboxRelay relay = newRelay(store, settings("relay-retake").withLease(Duration.ofSeconds(10)), clock,
+                registry);
         List<OutboxRow> first = claimTenOrders(relay, 9_600);
 
         // Given the relay's claim ran out while its batch waited for acknowledgements, and its next
@@ -689,17 +690,13 @@ class OutboxRelayIT {
     }
 
     private OutboxRelay newRelay(RelaySettings settings, Clock clock, SimpleMeterRegistry registry) {
-        OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), newPublisher(clock), settings,
-                new OutboxMetrics(registry, clock), clock);
-        relays.add(relay);
-        return relay;
+        return newRelay(OutboxFixtures.store(), settings, clock, registry);
     }
 
-    /** A relay with a 10 s lease on {@code store}, its metrics in {@code registry}. */
-    private OutboxRelay hookedRelay(String relayId, HookedTransactions store, MutableClock clock,
-                                    SimpleMeterRegistry registry) {
-        OutboxRelay relay = new OutboxRelay(store, newPublisher(clock),
-                settings(relayId).withLease(Duration.ofSeconds(10)), new OutboxMetrics(registry, clock), clock);
+    private OutboxRelay newRelay(OutboxTransactions store, RelaySettings settings, Clock clock,
+                                 SimpleMeterRegistry registry) {
+        OutboxRelay relay = new OutboxRelay(store, newPublisher(clock), settings, new OutboxMetrics(registry, clock),
+                clock);
         relays.add(relay);
         return relay;
     }
