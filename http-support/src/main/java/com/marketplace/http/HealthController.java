@@ -25,7 +25,7 @@ public final class HealthController {
         json.ok(ctx, Map.of("status", "UP"));
     }
 
-    /** 200 with the details when ready, else 503 problem+json with the reason and {@code Retry-After}, as every 503. */
+    /** 200 with the details when ready, else 503 problem+json with the reason and {@code Retry-After}. */
     public void ready(Context ctx) {
         Readiness now = readiness.get();
         if (!now.ready()) {

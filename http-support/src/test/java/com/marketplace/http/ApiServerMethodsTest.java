@@ -59,7 +59,7 @@ class ApiServerMethodsTest {
     void aHeadGetsTheStatusAndHeadersOfTheGetWithoutItsBody() throws Exception {
         HttpResponse<String> notReady = send("GET", "/health/ready");
         assertThat(notReady.statusCode()).isEqualTo(503);
-        assertThat(notReady.headers().firstValue("Retry-After")).as("as every 503 of the service").contains("1");
+        assertThat(notReady.headers().firstValue("Retry-After")).as("as every 503 a retry may cure").contains("1");
         HttpResponse<String> notReadyByHead = send("HEAD", "/health/ready");
         assertThat(notReadyByHead.statusCode()).as("readiness by HEAD").isEqualTo(503);
         assertThat(notReadyByHead.headers().firstValue("Retry-After")).contains("1");

@@ -112,6 +112,19 @@ class HostileRequestsIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"Chunked", "CHUNKED", "  chunked  "})
+    void chunkedInAnyCaseOrSpacingIsAccepted(String coding) {
+        String order = TestOrders.json(1);
+
+        Answer answer = postOrder("""
+                Content-Type: application/json
+                Transfer-Encoding: %s
+                """.formatted(coding), Integer.toHexString(order.length()) + "\r\n" + order + "\r\n0\r\n\r\n");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"application/json\nContent-Type: text/plain", "text/plain\nContent-Type: application/json"})
     void aContentTypeGivenTwiceIsABadRequestWhicheverComesFirst(String contentTypes) {
         Map<String, Long> before = TestDatabase.rowCounts();

@@ -115,8 +115,7 @@ class IdempotencyIT {
             assertThat(created.stream().map(r -> r.headers().firstValue("Location").orElseThrow()).distinct())
                     .hasSize(1);
             String winner = created.get(0).body().contains("\"buyerId\":1,") ? "\"buyerId\":1," : "\"buyerId\":2,";
-            assertThat(created).allSatisfy(r -> assertThat(r.body()).contains(winner));
-            assertThat(responses.stream().filter(r -> r.statusCode() == 422)).hasSize(8 - created.size());
+            assertThat(created).hasSize(4).allSatisfy(r -> assertThat(r.body()).contains(winner));
             assertOneOrderOneEventOneKey();
         }
     }

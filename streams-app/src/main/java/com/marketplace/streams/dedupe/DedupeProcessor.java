@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * period; a repeat within retention is dropped.
  *
  * <p>The store ({@link StoreNames#DEDUPE}) is a window store keyed by eventId, in the window of the
- * record timestamp at which the event was first seen (or of the task's stream time, when that is
- * later: a record stamped further back than the retention would otherwise fall into an expired
- * segment, neither found nor stored), holding that record's offset and topic ({@link #sourceOf}). Its
+ * task's stream time when the event was first seen (the newest record time the task has read, never
+ * older than that record's own; at the record's own time, a record stamped further back than the
+ * retention would fall into an expired segment, neither found nor stored), holding that record's
+ * offset and topic ({@link #sourceOf}). Its
  * segments expire with stream time, so the store holds at most one retention period of eventIds and
  * never grows without bound. An event is a duplicate when the same eventId was seen within
  * {@code retention} of that time in another record.
@@ -133,9 +134,8 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     public void process(FixedKeyRecord<String, EventEnvelope> record) {
         String eventId = record.value().eventId().toString();
         long source = context.recordMetadata().map(DedupeProcessor::sourceOf).orElse(NO_SOURCE);
-        // a record stamped further back than the retention behind the task's stream time could be
-        // neither found nor stored at its own time (its segment has expired): it is placed at the
-        // stream time, so that it is remembered for a whole retention like any other
+        // at the task's stream time, not the record's own: a record stamped further back than the
+        // retention could be neither found nor stored at its own time (its segment has expired)
         long at = Math.max(record.timestamp(), context.currentStreamTimeMs());
         Long firstSource = firstSeenIn(eventId, at);
         if (firstSource == null) {

@@ -19,6 +19,8 @@ final class RequestParams {
 
     private static final Pattern PARTITION = Pattern.compile("0|[1-9][0-9]{0,4}");
     private static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
+    /** An offset whose '+' arrived as a space, form-decoded: "…T19:00:00 09:00". */
+    private static final Pattern OFFSET_SIGN_AS_SPACE = Pattern.compile(" \\d{2}(:?\\d{2})?$");
 
     /** The longest orders-per-minute range a client may ask for: the store's retention. */
     static final Duration MAX_RANGE = Duration.ofHours(24);
@@ -45,7 +47,8 @@ final class RequestParams {
             instant = Instant.parse(raw.trim());
         } catch (DateTimeParseException e) {
             // an offset's '+' left unencoded in a query arrives as a space (form decoding): say so
-            String hint = raw.trim().contains(" ") ? " (a '+' in a query string means a space: send it as %2B)" : "";
+            String hint = OFFSET_SIGN_AS_SPACE.matcher(raw.trim()).find()
+                    ? " (a '+' in a query string means a space: send it as %2B)" : "";
             throw invalid(name + " must be an ISO-8601 instant such as 2026-11-25T10:15:00Z, was "
                     + ClientInput.quote(raw) + hint);
         }

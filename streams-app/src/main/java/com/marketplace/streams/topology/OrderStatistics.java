@@ -178,7 +178,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         long windowStart = OrdersPerMinute.windowStart(order.createdAt());
         long streamTime = context().currentStreamTimeMs();
         if (windowStart < 0 || windowStart + OrdersPerMinute.RETENTION.toMillis() <= streamTime) {
-            log.debug("order {} created at {} is older than the orders-per-minute retention; not counted",
+            log.debug("order {} created at {} is older than the orders-per-minute retention or 1970; not counted",
                     order.orderId(), order.createdAt());
             return;
         }

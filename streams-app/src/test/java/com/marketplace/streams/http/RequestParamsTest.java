@@ -25,6 +25,13 @@ class RequestParamsTest {
     }
 
     @Test
+    void aSpaceThatIsNoOffsetSignGetsNoHint() {
+        assertThatThrownBy(() -> RequestParams.instant("from", "2026-11-25 10:00:00Z"))
+                .isInstanceOf(ProblemException.class)
+                .hasMessageNotContaining("%2B");
+    }
+
+    @Test
     void anInstantThatIsNotOneIsRefusedWithoutTheHint() {
         assertThatThrownBy(() -> RequestParams.instant("to", "yesterday"))
                 .isInstanceOf(ProblemException.class)

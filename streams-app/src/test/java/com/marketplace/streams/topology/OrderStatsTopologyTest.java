@@ -46,6 +46,7 @@ class OrderStatsTopologyTest {
 
         assertThat(fx.statusCounts()).isEqualTo(Map.of("PENDING", 2L));
         assertThat(windowStarts(Instant.EPOCH, Instant.EPOCH.plusSeconds(3_600))).containsExactly(0L);
+        assertThat(fx.ordersPerMinute().fetch(OrdersPerMinute.KEY, 0L)).as("the later order only").isEqualTo(1L);
     }
 
     @Test
