@@ -1,6 +1,7 @@
 package com.marketplace.streams.errors;
 
 import com.marketplace.streams.serde.UnreadableStateValueException;
+import com.marketplace.streams.topology.OrderTopology;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -22,6 +23,15 @@ import org.slf4j.LoggerFactory;
  * aborted. Dead-lettering would let the statistics silently drift from the events. The same holds
  * for a failure of Kafka Streams' own machinery met while processing (a {@link StreamsException}: a
  * state store that cannot be written, a send that failed for good before): it stops processing too.
+ *
+ * <p>And for any exception inside a step that writes several state stores for one event or sweep
+ * ({@link OrderTopology#STATE_KEEPING_STEPS}: the order statistics, the partial-order purge). Such a
+ * step may have written part of its stores when it throws; resuming would commit that part, and the
+ * event's eventId is already in {@code dedupe-store}, so no copy of it could ever complete the rest.
+ * Stopping aborts the open transaction under exactly_once_v2, so nothing of the event is committed,
+ * and it is processed again, whole, by the version that fixes the cause. The stateless steps (the
+ * derived records) dead-letter: their record is left out, the event's other outputs and its
+ * statistics are written, and the dead letter names the step.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -30,20 +40,14 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (unreadableStateValue(exception)) {
-            if (record == null) {
-                log.error("stopping: processor {} could not read a stored state value during a punctuation",
-                        context.processorNodeId(), exception);
-            } else {
-                log.error("stopping: processor {} could not read a stored state value while processing {}-{}@{}",
-                        context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
-            }
-            return Response.fail();
+            return stop(context, record, "could not read a stored state value", exception);
         }
         if (kafkaStreamsFailed(exception)) {
-            log.error("stopping: processor {} met a failure of Kafka Streams itself (a state store, an earlier send)"
-                    + " while processing {}-{}@{}", context.processorNodeId(), context.topic(), context.partition(),
-                    context.offset(), exception);
-            return Response.fail();
+            return stop(context, record, "met a failure of Kafka Streams itself (a state store, an earlier send)",
+                    exception);
+        }
+        if (OrderTopology.STATE_KEEPING_STEPS.contains(context.processorNodeId())) {
+            return stop(context, record, "failed and may have written part of its state stores", exception);
         }
         log.warn("dead-lettering the record at {}-{}@{}: processor {} failed: {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), DeadLetters.oneLine(exception.toString()), exception);
@@ -51,6 +55,16 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
                 context.headers(), DeadLetters.PROCESSING_ERROR,
                 context.processorNodeId() + ": " + exception,
                 new DeadLetters.Source(context.topic(), context.partition(), context.offset()))));
+    }
+
+    private static Response stop(ErrorHandlerContext context, Record<?, ?> record, String what, Exception exception) {
+        if (record == null) {
+            log.error("stopping: processor {} {} during a punctuation", context.processorNodeId(), what, exception);
+        } else {
+            log.error("stopping: processor {} {} while processing {}-{}@{}", context.processorNodeId(), what,
+                    context.topic(), context.partition(), context.offset(), exception);
+        }
+        return Response.fail();
     }
 
     /**

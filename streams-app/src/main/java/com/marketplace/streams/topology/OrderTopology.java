@@ -9,6 +9,7 @@ import com.marketplace.streams.dedupe.DroppedDuplicates;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.StatusCountLocks;
 import java.time.Duration;
+import java.util.Set;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -38,6 +39,17 @@ import org.apache.kafka.streams.kstream.Produced;
  * partitions up ({@code StoreQueries}). Every processor, store and topic is named explicitly.
  */
 public final class OrderTopology {
+
+    /** The step that applies an event to its order's state and its partition's statistics. */
+    public static final String ORDER_STATISTICS = "order-statistics";
+    /** The step that purges the partial orders kept past their retention. */
+    public static final String PARTIAL_ORDER_PURGE = "partial-order-purge";
+    /**
+     * The steps that write more than one state store for an event or a sweep. An exception inside
+     * one may leave part of its writes done, so it is not dead-lettered: the instance stops and, under
+     * exactly_once_v2, the event's transaction is aborted ({@code DeadLetterProcessingHandler}).
+     */
+    public static final Set<String> STATE_KEEPING_STEPS = Set.of(ORDER_STATISTICS, PARTIAL_ORDER_PURGE);
 
     private OrderTopology() {
     }
@@ -69,8 +81,8 @@ public final class OrderTopology {
         KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention(),
                 !config.exactlyOnce(), drops, inputPartitions);
         fanOut(events, serdes);
-        events.process(OrderStatistics.supplier(serdes, statusCountLocks), Named.as("order-statistics"));
-        events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
+        events.process(OrderStatistics.supplier(serdes, statusCountLocks), Named.as(ORDER_STATISTICS));
+        events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as(PARTIAL_ORDER_PURGE),
                 StoreNames.ORDER_STATE, StoreNames.PARTIAL_ORDERS);
         return builder.build();
     }

@@ -9,6 +9,7 @@ import com.marketplace.events.Topics;
 import com.marketplace.streams.serde.StateValueFormat;
 import com.marketplace.streams.serde.StateValueSerde;
 import com.marketplace.streams.serde.UnreadableStateValueException;
+import com.marketplace.streams.topology.OrderTopology;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +38,9 @@ class DeadLetterHandlersTest {
     private static final byte[] VALUE = "{\"not\":\"an envelope\"}".getBytes(StandardCharsets.UTF_8);
 
     @Test
-    void aProcessingFailureDeadLettersTheSourceRecordAndResumes() {
+    void aProcessingFailureOfAStatelessStepDeadLettersTheSourceRecordAndResumes() {
         Headers original = new RecordHeaders().add("traceparent", "00-abc".getBytes(StandardCharsets.UTF_8));
-        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 2, 17L, original, "order-statistics");
+        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 2, 17L, original, "to-notifications");
 
         var response = new DeadLetterProcessingHandler().handleError(context, new Record<>("42", "value", 0L),
                 new IllegalStateException("boom\nsecond line"));
@@ -52,11 +53,29 @@ class DeadLetterHandlersTest {
             assertThat(headers(dlq)).containsEntry("traceparent", "00-abc")
                     .containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.PROCESSING_ERROR)
                     .containsEntry(EventHeaders.DLQ_ERROR_MESSAGE,
-                            "order-statistics: java.lang.IllegalStateException: boom second line")
+                            "to-notifications: java.lang.IllegalStateException: boom second line")
                     .containsEntry(EventHeaders.DLQ_SOURCE_TOPIC, Topics.ORDER_CREATED)
                     .containsEntry(EventHeaders.DLQ_SOURCE_PARTITION, "2")
                     .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "17");
         });
+    }
+
+    @Test
+    void anyFailureInsideAStepThatWritesSeveralStoresStopsProcessingInsteadOfCommittingPartOfItsWrites() {
+        for (String step : OrderTopology.STATE_KEEPING_STEPS) {
+            ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 2, 17L, new RecordHeaders(), step);
+            DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
+
+            var onRecord = handler.handleError(context, new Record<>("42", "value", 0L),
+                    new ArithmeticException("overflow"));
+            var onPunctuation = handler.handleError(context, null, new IllegalStateException("boom"));
+
+            for (var response : List.of(onRecord, onPunctuation)) {
+                assertThat(response.result()).as(step).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+                assertThat(response.deadLetterQueueRecords()).as(step).isEmpty();
+            }
+        }
+        assertThat(OrderTopology.STATE_KEEPING_STEPS).contains("order-statistics", "partial-order-purge");
     }
 
     @Test

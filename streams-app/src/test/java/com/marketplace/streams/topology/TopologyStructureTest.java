@@ -48,6 +48,18 @@ class TopologyStructureTest {
     }
 
     @Test
+    void theStepsThatStopOnAnyFailureAreExactlyThoseThatKeepStateBesideTheDedupeStore() {
+        List<String> stateKeeping = new ArrayList<>();
+        description.subtopologies().forEach(sub -> sub.nodes().stream()
+                .filter(TopologyDescription.Processor.class::isInstance)
+                .map(TopologyDescription.Processor.class::cast)
+                .filter(node -> node.stores().stream().anyMatch(store -> !store.equals(StoreNames.DEDUPE)))
+                .forEach(node -> stateKeeping.add(node.name())));
+
+        assertThat(stateKeeping).containsExactlyInAnyOrderElementsOf(OrderTopology.STATE_KEEPING_STEPS);
+    }
+
+    @Test
     void everyContractStoreExists() {
         List<String> stores = new ArrayList<>();
         description.subtopologies().forEach(sub -> sub.nodes().stream()
