@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The same record read again</b> is not a duplicate. Under {@code at_least_once} the store
  * writes its changelog at once while the order's state and statistics sit in the record cache until
- * the commit, so after a crash the store can remember an event whose effects were lost, and the
+ * the commit (or until the cache, full, writes some of them out, each store on its own), so after a
+ * crash the store can remember an event whose effects were lost, in part or whole, and the
  * records since the last commit are read again. Such a record is the one the store names, and under
  * {@code at_least_once} it is processed again (at least once, as that guarantee promises) instead of
  * dropped for good. Under {@code exactly_once_v2} a crash rolls the store back with everything else,

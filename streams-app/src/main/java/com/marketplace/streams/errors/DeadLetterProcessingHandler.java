@@ -24,14 +24,18 @@ import org.slf4j.LoggerFactory;
  * for a failure of Kafka Streams' own machinery met while processing (a {@link StreamsException}: a
  * state store that cannot be written, a send that failed for good before): it stops processing too.
  *
- * <p>And for any exception inside a step that writes several state stores for one event or sweep
- * ({@link OrderTopology#STATE_KEEPING_STEPS}: the order statistics, the partial-order purge). Such a
- * step may have written part of its stores when it throws; resuming would commit that part, and the
- * event's eventId is already in {@code dedupe-store}, so no copy of it could ever complete the rest.
- * Stopping aborts the open transaction under exactly_once_v2, so nothing of the event is committed,
- * and it is processed again, whole, by the version that fixes the cause. The stateless steps (the
- * derived records) dead-letter: their record is left out, the event's other outputs and its
- * statistics are written, and the dead letter names the step.
+ * <p>And for any exception inside the step that writes several state stores for one event, the
+ * order statistics ({@link OrderTopology#ORDER_STATISTICS}). Resuming would commit the event's
+ * outputs and its eventId in {@code dedupe-store} without its statistics, or with part of them when
+ * a write failed (the step reads and works out everything before its first write), and no copy of
+ * the event could ever complete them. Stopping aborts the open transaction under exactly_once_v2, so nothing
+ * of the event is committed, and it is processed again, whole, by the version that fixes the cause.
+ * The stateless steps (the derived records) dead-letter: their record is left out, the event's
+ * other outputs and its statistics are written, and the dead letter names the step.
+ *
+ * <p>An exception in a punctuation (the partial-order purge's sweeps) has no record to dead-letter:
+ * it is logged and the punctuation runs again at its next interval. A sweep that stopped part way
+ * leaves nothing inconsistent; the next one finishes it.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -46,8 +50,13 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
             return stop(context, record, "met a failure of Kafka Streams itself (a state store, an earlier send)",
                     exception);
         }
-        if (OrderTopology.STATE_KEEPING_STEPS.contains(context.processorNodeId())) {
+        if (OrderTopology.ORDER_STATISTICS.equals(context.processorNodeId())) {
             return stop(context, record, "failed and may have written part of its state stores", exception);
+        }
+        if (record == null) {
+            log.error("processor {} failed during a punctuation; it runs again at its next interval",
+                    context.processorNodeId(), exception);
+            return Response.resume();
         }
         log.warn("dead-lettering the record at {}-{}@{}: processor {} failed: {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), DeadLetters.oneLine(exception.toString()), exception);

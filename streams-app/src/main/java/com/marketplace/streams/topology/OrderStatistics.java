@@ -4,13 +4,14 @@ import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.StoreNames;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
-import com.marketplace.streams.stats.ContributionChange;
 import com.marketplace.streams.stats.OrderContributions;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
 import com.marketplace.streams.stats.StatusCountLocks;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * cancellation; it is counted in its creation minute when it becomes complete. An event that
  * changes nothing ({@link OrderState#apply} returns the same state) writes nothing. A move's two
  * writes to {@code status-counts-store} are one step for the queries ({@link StatusCountLocks}).
+ * Everything an event changes is read and worked out before its first write.
  */
 final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, Void, Void> {
 
@@ -115,66 +117,87 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         if (after == before) {
             return;
         }
+        List<Runnable> statistics = statisticsWrites(before, after);
         orders.put(record.key(), after);
         PartialOrders.track(partialOrders, record.key(), before, after, record.timestamp());
-        boolean wasComplete = before != null && before.isComplete();
-        if (!after.isComplete()) {
-            return;
-        }
-        if (!wasComplete) {
-            countCreation(after);
-        }
-        if (!wasComplete || before.status() != after.status()) {
-            moveStatus(wasComplete ? before : null, after);
-        }
-        if (wasComplete && before.isCancelled() == after.isCancelled()) {
-            // a complete order's items, amounts and parties never change; only a cancellation moves its contributions
-            return;
-        }
-        OrderContributions contributionsBefore = OrderContributions.of(before);
-        OrderContributions contributionsAfter = OrderContributions.of(after);
-        OrderContributions.buyerChanges(contributionsBefore, contributionsAfter).forEach(this::applyToBuyer);
-        OrderContributions.sellerChanges(contributionsBefore, contributionsAfter).forEach(this::applyToSeller);
-    }
-
-    private void moveStatus(OrderState before, OrderState after) {
-        statusCountLock.move(() -> {
-            if (before != null) {
-                add(before.status().name(), -1);
-            }
-            add(after.status().name(), 1);
-        });
-    }
-
-    /** Adds {@code delta} to the status's count; a status no order is in has no entry. */
-    private void add(String status, long delta) {
-        Long count = statusCounts.get(status);
-        long updated = (count == null ? 0 : count) + delta;
-        if (updated == 0) {
-            statusCounts.delete(status);
-        } else {
-            statusCounts.put(status, updated);
-        }
-    }
-
-    private void applyToBuyer(long buyerId, ContributionChange change) {
-        BuyerStats stats = buyers.get(buyerId);
-        buyers.put(buyerId, (stats == null ? BuyerStats.empty() : stats).apply(buyerId, change));
-    }
-
-    private void applyToSeller(long sellerId, ContributionChange change) {
-        SellerStats stats = sellers.get(sellerId);
-        sellers.put(sellerId, (stats == null ? SellerStats.empty() : stats).apply(sellerId, change));
+        statistics.forEach(Runnable::run);
     }
 
     /**
-     * Counts the order in the minute of its {@code createdAt}, unless that window is older than the
-     * store keeps (then it would be dropped by the store; it is skipped here explicitly), starts before
+     * The statistics writes of an order's move from {@code before} to {@code after}, read and worked
+     * out before anything of the step is written: an exception (a defect) then leaves none of it
+     * written, under at_least_once too, whose stores may write their caches out when a failed task
+     * is closed ({@code DeadLetterProcessingHandler}).
+     */
+    private List<Runnable> statisticsWrites(OrderState before, OrderState after) {
+        if (!after.isComplete()) {
+            return List.of();
+        }
+        List<Runnable> writes = new ArrayList<>();
+        boolean wasComplete = before != null && before.isComplete();
+        if (!wasComplete) {
+            countCreation(after, writes);
+        }
+        if (!wasComplete || before.status() != after.status()) {
+            writes.add(statusMove(wasComplete ? before.status().name() : null, after.status().name()));
+        }
+        if (wasComplete && before.isCancelled() == after.isCancelled()) {
+            // a complete order's items, amounts and parties never change; only a cancellation moves its contributions
+            return writes;
+        }
+        OrderContributions contributionsBefore = OrderContributions.of(before);
+        OrderContributions contributionsAfter = OrderContributions.of(after);
+        OrderContributions.buyerChanges(contributionsBefore, contributionsAfter).forEach((buyerId, change) -> {
+            BuyerStats stats = buyers.get(buyerId);
+            BuyerStats updated = (stats == null ? BuyerStats.empty() : stats).apply(buyerId, change);
+            writes.add(() -> buyers.put(buyerId, updated));
+        });
+        OrderContributions.sellerChanges(contributionsBefore, contributionsAfter).forEach((sellerId, change) -> {
+            SellerStats stats = sellers.get(sellerId);
+            SellerStats updated = (stats == null ? SellerStats.empty() : stats).apply(sellerId, change);
+            writes.add(() -> sellers.put(sellerId, updated));
+        });
+        return writes;
+    }
+
+    /**
+     * The move of a complete order from status {@code from} (null: it was not counted yet) to another
+     * status {@code to}: its two writes to {@code status-counts-store} are one step for the queries.
+     */
+    private Runnable statusMove(String from, String to) {
+        long fromCount = from == null ? 0 : count(from) - 1;
+        long toCount = count(to) + 1;
+        return () -> statusCountLock.move(() -> {
+            if (from != null) {
+                setCount(from, fromCount);
+            }
+            setCount(to, toCount);
+        });
+    }
+
+    private long count(String status) {
+        Long count = statusCounts.get(status);
+        return count == null ? 0 : count;
+    }
+
+    /** Sets the status's count; a status no order is in has no entry. */
+    private void setCount(String status, long count) {
+        if (count == 0) {
+            statusCounts.delete(status);
+        } else {
+            statusCounts.put(status, count);
+        }
+    }
+
+    /**
+     * Adds to {@code writes} the count of the order in the minute of its {@code createdAt}, unless
+     * that window is older than the store keeps (then it would be dropped by the store; it is skipped
+     * here explicitly), starts before
      * 1970 (a window store cannot hold it: its flush would fail the task at every try), or lies
      * further ahead of the partition's stream time than {@link OrdersPerMinute#MAX_AHEAD_OF_STREAM_TIME}
      * (the store would take it for the present and drop the day before it).
      */
-    private void countCreation(OrderState order) {
+    private void countCreation(OrderState order, List<Runnable> writes) {
         long windowStart = OrdersPerMinute.windowStart(order.createdAt());
         long streamTime = context().currentStreamTimeMs();
         if (windowStart < 0 || windowStart + OrdersPerMinute.RETENTION.toMillis() <= streamTime) {
@@ -189,6 +212,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
             return;
         }
         Long count = ordersPerMinute.fetch(OrdersPerMinute.KEY, windowStart);
-        ordersPerMinute.put(OrdersPerMinute.KEY, (count == null ? 0 : count) + 1, windowStart);
+        long updated = (count == null ? 0 : count) + 1;
+        writes.add(() -> ordersPerMinute.put(OrdersPerMinute.KEY, updated, windowStart));
     }
 }

@@ -9,7 +9,6 @@ import com.marketplace.streams.dedupe.DroppedDuplicates;
 import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.StatusCountLocks;
 import java.time.Duration;
-import java.util.Set;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -40,16 +39,13 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class OrderTopology {
 
-    /** The step that applies an event to its order's state and its partition's statistics. */
-    public static final String ORDER_STATISTICS = "order-statistics";
-    /** The step that purges the partial orders kept past their retention. */
-    public static final String PARTIAL_ORDER_PURGE = "partial-order-purge";
     /**
-     * The steps that write more than one state store for an event or a sweep. An exception inside
-     * one may leave part of its writes done, so it is not dead-lettered: the instance stops and, under
-     * exactly_once_v2, the event's transaction is aborted ({@code DeadLetterProcessingHandler}).
+     * The step that applies an event to its order's state and its partition's statistics. It writes
+     * several stores for one event, so an exception inside it is not dead-lettered: the instance
+     * stops and, under exactly_once_v2, the event's transaction is aborted
+     * ({@code DeadLetterProcessingHandler}).
      */
-    public static final Set<String> STATE_KEEPING_STEPS = Set.of(ORDER_STATISTICS, PARTIAL_ORDER_PURGE);
+    public static final String ORDER_STATISTICS = "order-statistics";
 
     private OrderTopology() {
     }
@@ -82,7 +78,7 @@ public final class OrderTopology {
                 !config.exactlyOnce(), drops, inputPartitions);
         fanOut(events, serdes);
         events.process(OrderStatistics.supplier(serdes, statusCountLocks), Named.as(ORDER_STATISTICS));
-        events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as(PARTIAL_ORDER_PURGE),
+        events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
                 StoreNames.ORDER_STATE, StoreNames.PARTIAL_ORDERS);
         return builder.build();
     }

@@ -5,9 +5,11 @@ import static com.marketplace.streams.topology.Events.changed;
 import static com.marketplace.streams.topology.Events.created;
 import static com.marketplace.streams.topology.Events.item;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.events.StoreNames;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
@@ -20,7 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +54,32 @@ class OrderStatsTopologyTest {
         assertThat(fx.statusCounts()).isEqualTo(Map.of("PENDING", 2L));
         assertThat(windowStarts(Instant.EPOCH, Instant.EPOCH.plusSeconds(3_600))).containsExactly(0L);
         assertThat(fx.ordersPerMinute().fetch(OrdersPerMinute.KEY, 0L)).as("the later order only").isEqualTo(1L);
+    }
+
+    @Test
+    void aStepThatFailsOnItsLastReadHasWrittenNothingOfTheEvent() {
+        // seller 7's stored statistics in a form this version cannot read: the creation's step
+        // fails on the last store it reads, after it has read and worked out everything else
+        byte[] sellerKey = Serdes.Long().serializer().serialize(StoreNames.SELLER_STATS, 7L);
+        rawStore(StoreNames.SELLER_STATS).put(Bytes.wrap(sellerKey), new byte[] {0x02, 0x00});
+        EventEnvelope order = created(42, 1, T0, List.of(item(7, 2, "1500.00")));
+
+        assertThatThrownBy(() -> fx.send(order)).hasStackTraceContaining("not a valid SellerStats");
+
+        assertThat(fx.orderStates().get("42")).isNull();
+        assertThat(fx.statusCounts()).isEmpty();
+        assertThat(fx.buyerStats().get(1L)).isNull();
+        assertThat(windowStarts(T0.minusSeconds(3_600), T0.plusSeconds(3_600))).isEmpty();
+    }
+
+    /** The innermost store under {@code name}'s layers (cache, changelog, metrics): bytes in, bytes out. */
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<Bytes, byte[]> rawStore(String name) {
+        StateStore store = (StateStore) fx.driver.getKeyValueStore(name);
+        while (store instanceof WrappedStateStore<?, ?, ?> wrapped) {
+            store = wrapped.wrapped();
+        }
+        return (KeyValueStore<Bytes, byte[]>) store;
     }
 
     @Test

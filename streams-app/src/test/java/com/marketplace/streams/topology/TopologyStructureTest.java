@@ -48,15 +48,16 @@ class TopologyStructureTest {
     }
 
     @Test
-    void theStepsThatStopOnAnyFailureAreExactlyThoseThatKeepStateBesideTheDedupeStore() {
-        List<String> stateKeeping = new ArrayList<>();
-        description.subtopologies().forEach(sub -> sub.nodes().stream()
-                .filter(TopologyDescription.Processor.class::isInstance)
+    void theStepThatStopsOnAnyFailureIsTheOneThatWritesTheStatisticsStores() {
+        TopologyDescription.Processor statistics = description.subtopologies().stream()
+                .flatMap(sub -> sub.nodes().stream())
+                .filter(node -> node.name().equals(OrderTopology.ORDER_STATISTICS))
                 .map(TopologyDescription.Processor.class::cast)
-                .filter(node -> node.stores().stream().anyMatch(store -> !store.equals(StoreNames.DEDUPE)))
-                .forEach(node -> stateKeeping.add(node.name())));
+                .findFirst().orElseThrow();
 
-        assertThat(stateKeeping).containsExactlyInAnyOrderElementsOf(OrderTopology.STATE_KEEPING_STEPS);
+        assertThat(statistics.stores()).contains(StoreNames.ORDER_STATE, StoreNames.STATUS_COUNTS,
+                StoreNames.BUYER_STATS, StoreNames.SELLER_STATS, StoreNames.ORDERS_PER_MINUTE,
+                StoreNames.PARTIAL_ORDERS);
     }
 
     @Test
