@@ -13,14 +13,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An output record that cannot be written because of what it holds: one its serializer refuses, or
- * one larger than the producer or the topic accepts ({@link RecordTooLargeException}). Its source
- * record goes to {@code marketplace.dlq} in the {@link DeadLetters} format, in the same transaction
- * as the record's offset, and processing goes on; the source record's other outputs are written.
- * Left to Kafka's answer, such a record would fail the stream thread, and every instance that took
- * over its task would fail on it again.
+ * An output record its serializer refuses: its source record goes to {@code marketplace.dlq} in the
+ * {@link DeadLetters} format, in the same transaction as the record's offset, and processing goes
+ * on; the source record's other outputs are written. Left to Kafka's answer, such a record would
+ * fail the stream thread, and every instance that took over its task would fail on it again.
  *
- * <p>Only records of the derived topics (email, notification, analytics) are handled so. Any other
+ * <p>An output larger than the producer or the topic accepts ({@link RecordTooLargeException}) stops
+ * processing instead, naming the topic. It cannot be left out reliably: under exactly_once_v2 the
+ * refused send puts the producer's transaction in an abortable state, so nothing sent since the last
+ * commit, the dead letter included, could be committed; and a refusal by the broker is reported on
+ * the producer's own I/O thread, where a dead letter to a topic the producer has no metadata for yet
+ * waits for metadata that thread would fetch, up to {@code max.block.ms}, holding every send of the
+ * stream thread with it. Derived records stay within their event's size (an email or notification
+ * holds a few bounded fields, the analytics record no more than its event), so only an output topic
+ * given a smaller {@code max.message.bytes} than the order topics refuses one: raising it is the fix.
+ *
+ * <p>Only records of the derived topics (email, notification, analytics) are dead-lettered. Any other
  * send error is not the record's fault, and a record of another topic (a store's changelog, the DLQ
  * itself) cannot be left out: a retriable error is retried and the rest stop processing, as Kafka's
  * default handler does.
@@ -37,14 +45,15 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
-        if (!(exception instanceof RecordTooLargeException) || !DERIVED.contains(record.topic())) {
-            // a dead-letter record is kept within the topic's default limit (DeadLetters.fit): one the
-            // DLQ topic still refuses means a topic set up with a smaller limit, which every dead letter
-            // meets; and a store's changelog record left out would leave the store's restored copy
-            // unlike the store
-            return Response.fail();
+        if (exception instanceof RecordTooLargeException && DERIVED.contains(record.topic())) {
+            log.error("stopping: an output of the record at {}-{}@{} to {} is larger than the producer or the topic"
+                    + " accepts; raise the topic's max.message.bytes", context.topic(), context.partition(),
+                    context.offset(), record.topic(), exception);
         }
-        return deadLetter(context, record.topic(), exception);
+        // a dead-letter record is kept within the topic's default limit (DeadLetters.fit): one the DLQ
+        // topic still refuses means a topic set up with a smaller limit, which every dead letter meets;
+        // and a store's changelog record left out would leave the store's restored copy unlike the store
+        return Response.fail();
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class DeadLetters {
     public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
     /** Error code of a record Kafka Streams could not deserialize before the topology saw it. */
     public static final String DESERIALIZATION_ERROR = "DESERIALIZATION_ERROR";
-    /** Error code of a record one of whose outputs could not be serialized or was too large to write. */
+    /** Error code of a record one of whose outputs could not be serialized. */
     public static final String OUTPUT_ERROR = "OUTPUT_ERROR";
     static final int MAX_MESSAGE_LENGTH = 1_000;
     /**

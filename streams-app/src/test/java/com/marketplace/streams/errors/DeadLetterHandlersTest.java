@@ -121,26 +121,15 @@ class DeadLetterHandlersTest {
     }
 
     @Test
-    void anOutputTooLargeToWriteDeadLettersItsSourceRecordAndResumes() {
+    void anOutputTooLargeToWriteStopsProcessingInsteadOfBeingLeftOut() {
         ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 0, 9L, new RecordHeaders(), "email-sink");
         ProducerRecord<byte[], byte[]> output = new ProducerRecord<>(Topics.EMAIL, KEY, new byte[2_000_000]);
 
         var response = new DeadLetterProductionHandler().handleError(context, output,
                 new RecordTooLargeException("The message is 2000090 bytes when serialized"));
 
-        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
-        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq -> {
-            assertThat(dlq.topic()).isEqualTo(Topics.DLQ);
-            assertThat(dlq.key()).isEqualTo(KEY);
-            assertThat(dlq.value()).isEqualTo(VALUE);
-            assertThat(headers(dlq)).containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.OUTPUT_ERROR)
-                    .containsEntry(EventHeaders.DLQ_SOURCE_TOPIC, Topics.ORDER_CREATED)
-                    .containsEntry(EventHeaders.DLQ_SOURCE_PARTITION, "0")
-                    .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "9");
-            assertThat(headers(dlq).get(EventHeaders.DLQ_ERROR_MESSAGE))
-                    .startsWith("email-sink -> " + Topics.EMAIL + ": ")
-                    .contains("RecordTooLargeException");
-        });
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
     }
 
     @Test
@@ -153,9 +142,18 @@ class DeadLetterHandlersTest {
                 ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
 
         assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
-        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq ->
-                assertThat(headers(dlq)).containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.OUTPUT_ERROR)
-                        .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "3"));
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dlq -> {
+            assertThat(dlq.topic()).isEqualTo(Topics.DLQ);
+            assertThat(dlq.key()).isEqualTo(KEY);
+            assertThat(dlq.value()).isEqualTo(VALUE);
+            assertThat(headers(dlq)).containsEntry(EventHeaders.DLQ_ERROR, DeadLetters.OUTPUT_ERROR)
+                    .containsEntry(EventHeaders.DLQ_SOURCE_TOPIC, Topics.ORDER_CREATED)
+                    .containsEntry(EventHeaders.DLQ_SOURCE_PARTITION, "1")
+                    .containsEntry(EventHeaders.DLQ_SOURCE_OFFSET, "3");
+            assertThat(headers(dlq).get(EventHeaders.DLQ_ERROR_MESSAGE))
+                    .startsWith("analytics-sink -> " + Topics.ANALYTICS + ": ")
+                    .contains("cannot write");
+        });
     }
 
     @Test

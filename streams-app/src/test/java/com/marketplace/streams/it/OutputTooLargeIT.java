@@ -1,0 +1,95 @@
+package com.marketplace.streams.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.Topics;
+import com.marketplace.kafka.topics.TopicProvisioner;
+import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.topology.Events;
+import com.marketplace.streams.topology.OrderTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An output the broker refuses as too large (an email topic whose {@code max.message.bytes} is below
+ * an email's size), against a real broker: the instance stops, under either guarantee, instead of
+ * leaving the output out, and writes no dead letter; under exactly_once_v2 nothing of the event is
+ * committed.
+ */
+class OutputTooLargeIT {
+
+    /** Below any email's JSON. */
+    private static final int EMAIL_TOPIC_MAX_BYTES = 200;
+
+    @RegisterExtension
+    final BrokerPerTest kafka = new BrokerPerTest();
+    private KafkaStreams streams;
+
+    @AfterEach
+    void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE})
+    void theInstanceStopsWithoutADeadLetter(String guarantee) {
+        startAndSendOneOrder(guarantee);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.ERROR);
+
+        assertThat(readCommitted(Topics.DLQ)).isEmpty();
+        assertThat(readCommitted(Topics.EMAIL)).isEmpty();
+        if (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+            assertThat(readCommitted(Topics.NOTIFICATION)).isEmpty();
+            assertThat(readCommitted(Topics.ANALYTICS)).isEmpty();
+        }
+    }
+
+    private void startAndSendOneOrder(String guarantee) {
+        String bootstrap = kafka.broker().bootstrapServers();
+        String applicationId = "output-too-large-it-" + UUID.randomUUID().toString().substring(0, 8);
+        StreamsAppConfig config = StreamsAppConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "APPLICATION_ID", applicationId,
+                "STATE_DIR", Path.of("target", "it-state", applicationId).toString(),
+                "PROCESSING_GUARANTEE", guarantee,
+                "JIT_WARMUP_EVENTS", "0"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicProvisioner.withPipelineRetention(admin, 1, 1).provision(Topics.OUTPUT_TOPICS, Duration.ofSeconds(30));
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, Topics.EMAIL),
+                    List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            Integer.toString(EMAIL_TOPIC_MAX_BYTES)), AlterConfigOp.OpType.SET)))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not set up the topics", e);
+        }
+        streams = new KafkaStreams(OrderTopology.build(config), config.toStreamsProperties());
+        streams.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        EventEnvelope order = Events.created(1, 1, Instant.now(), List.of(Events.item(7, 1, "10.00")));
+        InputScenario.publish(bootstrap, List.of(order));
+    }
+
+    private List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> readCommitted(String topic) {
+        return OutputReader.readCommittedBytes(kafka.broker().bootstrapServers(), topic);
+    }
+}
