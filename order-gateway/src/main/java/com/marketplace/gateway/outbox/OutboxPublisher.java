@@ -6,8 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -106,16 +109,25 @@ public final class OutboxPublisher implements AutoCloseable {
     /**
      * Hands {@code rows} to the producer in order without waiting, so the caller can do other
      * work (claim the next batch, record the previous one) while they are in flight. When a send
-     * fails at once with a retriable error (e.g. no metadata: broker unreachable), the rest of the
-     * batch is not attempted and comes back as NOT_SENT.
+     * fails at once with a retriable error (e.g. no metadata for its topic after {@code max.block.ms}:
+     * the broker unreachable, or the topic missing), the batch's later rows of that topic are not
+     * attempted and come back as NOT_SENT; the rows of the other topic still go, so a topic the
+     * broker lacks holds back its own events only (a batch holds one event per order at most, so no
+     * order's events are reordered by it).
      */
     public Sent send(List<OutboxRow> rows) {
         List<Future<?>> futures = new ArrayList<>(rows.size());
+        Set<String> stalled = new HashSet<>(2);
         for (OutboxRow row : rows) {
+            String topic = topicOf(row).orElse(""); // an unknown event type fails its send for good
+            if (stalled.contains(topic)) {
+                futures.add(null);
+                continue;
+            }
             Future<?> future = send(row);
             futures.add(future);
             if (failedAtOnceRetriably(future)) {
-                break;
+                stalled.add(topic);
             }
         }
         return new Sent(this, rows, futures);
@@ -149,7 +161,7 @@ public final class OutboxPublisher implements AutoCloseable {
          */
         public boolean awaitDone(long deadlineNanos) {
             for (Future<?> future : futures) {
-                if (future.isDone()) {
+                if (future == null || future.isDone()) {
                     continue;
                 }
                 long left = deadlineNanos - System.nanoTime();
@@ -174,8 +186,9 @@ public final class OutboxPublisher implements AutoCloseable {
         public List<PublishOutcome> awaitOutcomes() {
             List<PublishOutcome> outcomes = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
-                outcomes.add(i < futures.size() ? publisher.outcomeOf(rows.get(i), futures.get(i))
-                        : PublishOutcome.notSent(rows.get(i)));
+                Future<?> future = futures.get(i);
+                outcomes.add(future == null ? PublishOutcome.notSent(rows.get(i))
+                        : publisher.outcomeOf(rows.get(i), future));
             }
             return outcomes;
         }
@@ -199,11 +212,15 @@ public final class OutboxPublisher implements AutoCloseable {
 
     /** The record published for a row: topic by event type, key = orderId, value = stored envelope, identity headers. */
     public static ProducerRecord<String, byte[]> toRecord(OutboxRow row) {
-        String topic = EventType.fromWireName(row.eventType())
-                .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + row.eventType() + "'"))
-                .topic();
+        String topic = topicOf(row)
+                .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + row.eventType() + "'"));
         return new ProducerRecord<>(topic, null, row.aggregateId(), utf8(row.payload()),
                 EventRecordHeaders.of(row.eventId(), row.eventType(), row.schemaVersion()));
+    }
+
+    /** The row's topic, by its event type; empty for an event type this version does not know. */
+    private static Optional<String> topicOf(OutboxRow row) {
+        return EventType.fromWireName(row.eventType()).map(EventType::topic);
     }
 
     /**

@@ -24,7 +24,10 @@ public record PublishOutcome(OutboxRow row, Result result, Instant ackedAt, Exce
         RETRIABLE,
         /** Can never succeed as it is (too large, unknown event type): park as FAILED now. */
         NON_RETRIABLE,
-        /** Not attempted because the round was cut short: release without counting an attempt. */
+        /**
+         * Not attempted (its topic's send failed at once earlier in the batch, or the publisher was
+         * closed): release without counting an attempt.
+         */
         NOT_SENT
     }
 

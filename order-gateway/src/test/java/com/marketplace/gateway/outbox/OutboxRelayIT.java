@@ -649,6 +649,39 @@ class OutboxRelayIT {
                 .noneMatch(p -> p.eventId().equals(parked.eventId()) || p.eventId().equals(poison.eventId()));
     }
 
+    @Test
+    void aTopicTheBrokerLacksHoldsBackOnlyItsOwnEvents() {
+        try (EmbeddedKafkaBroker lacking = EmbeddedKafkaBroker.builder()
+                .brokerProperty("auto.create.topics.enable", "false").build()) {
+            lacking.start();
+            lacking.createTopics(3, Topics.ORDER_CREATED);
+            // Given a status change, whose topic the broker lacks, committed before three orders' creations
+            EventEnvelope change = OutboxFixtures.event(9_000, 1);
+            List<EventEnvelope> creations = List.of(OutboxFixtures.event(9_001, 0), OutboxFixtures.event(9_002, 0),
+                    OutboxFixtures.event(9_003, 0));
+            OutboxFixtures.insert(List.of(change));
+            OutboxFixtures.insert(creations);
+
+            // When a relay runs one round against that broker
+            Properties props = new Properties();
+            props.put("bootstrap.servers", lacking.bootstrapServers());
+            OutboxPublisher publisher = OutboxPublisher.create(props, Clock.systemUTC());
+            publishers.add(publisher);
+            OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), publisher, settings("relay-lacking"),
+                    new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
+            relays.add(relay);
+            assertThat(relay.runOnce()).isEqualTo(4);
+
+            // Then that round sent and recorded the creations, and the status change waits, counting no attempt
+            assertThat(creations).allMatch(e -> "PROCESSED".equals(OutboxFixtures.statusOf(e.eventId())));
+            PublishedEvents.awaitAll(lacking.bootstrapServers(),
+                    creations.stream().map(EventEnvelope::eventId).toList(), Duration.ofSeconds(30));
+            assertThat(OutboxFixtures.statusOf(change.eventId())).isEqualTo("PENDING");
+            assertThat(OutboxFixtures.column("retry_count", change.eventId())).isEqualTo("0");
+            relay.close();
+        }
+    }
+
     private void insertWithPayload(EventEnvelope envelope, String payload) throws Exception {
         NewOutboxEvent row = NewOutboxEvent.from(envelope);
         NewOutboxEvent big = new NewOutboxEvent(row.eventId(), row.aggregateType(), row.aggregateId(),

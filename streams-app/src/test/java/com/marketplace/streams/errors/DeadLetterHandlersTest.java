@@ -85,17 +85,22 @@ class DeadLetterHandlersTest {
 
     @Test
     void aStoredStateValueThatCannotBeReadStopsProcessingInsteadOfDeadLetteringTheRecord() {
-        ErrorHandlerContext context = new Context(Topics.ORDER_CREATED, 2, 17L, new RecordHeaders(), "order-statistics");
+        // in steps that dead-letter or resume any other exception: a record's step other than the
+        // statistics, and the purge's punctuation
+        ErrorHandlerContext onRecord = new Context(Topics.ORDER_CREATED, 2, 17L, new RecordHeaders(), "dedupe");
+        ErrorHandlerContext onPunctuation = new Context(null, 2, -1L, new RecordHeaders(), "partial-order-purge");
         byte[] newerVersion = {0x02, 0x00};
         RuntimeException unreadable = catchRuntimeException(() -> StateValueSerde.orderState(StateValueFormat.COMPACT)
                 .deserializer().deserialize("order-state-store", newerVersion));
         assertThat(unreadable).isInstanceOf(UnreadableStateValueException.class);
 
         for (Exception thrown : List.of(unreadable, new StreamsException("store failed", unreadable))) {
-            var response = new DeadLetterProcessingHandler().handleError(context, new Record<>("42", "value", 0L), thrown);
-
-            assertThat(response.result()).as("%s", thrown).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
-            assertThat(response.deadLetterQueueRecords()).isEmpty();
+            DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
+            for (var response : List.of(handler.handleError(onRecord, new Record<>("42", "value", 0L), thrown),
+                    handler.handleError(onPunctuation, null, thrown))) {
+                assertThat(response.result()).as("%s", thrown).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+                assertThat(response.deadLetterQueueRecords()).isEmpty();
+            }
         }
     }
 

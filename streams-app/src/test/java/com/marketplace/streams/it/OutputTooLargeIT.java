@@ -19,14 +19,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An output the broker refuses as too large (an email topic whose {@code max.message.bytes} is below
@@ -89,7 +90,7 @@ class OutputTooLargeIT {
         InputScenario.publish(bootstrap, List.of(order));
     }
 
-    private List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> readCommitted(String topic) {
+    private List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
         return OutputReader.readCommittedBytes(kafka.broker().bootstrapServers(), topic);
     }
 }
