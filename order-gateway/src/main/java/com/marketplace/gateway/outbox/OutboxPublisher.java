@@ -22,6 +22,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
@@ -264,9 +266,14 @@ public final class OutboxPublisher implements AutoCloseable {
     /**
      * Failures that resending the same bytes can never fix are non-retriable; those that say the
      * broker could not take the record (the producer retried them until its delivery timeout) mean
-     * the broker or partition is unavailable; all others are retried up to the attempts allowed.
+     * the broker or partition is unavailable; a refusal of this client, anywhere in the cause chain (a
+     * producer that met one fails every later send with it as the cause), is {@code REFUSED}; all
+     * others are retried up to the attempts allowed.
      */
     static PublishOutcome.Result classify(Exception error) {
+        if (refusedThisClient(error)) {
+            return PublishOutcome.Result.REFUSED;
+        }
         boolean permanent = error instanceof RecordTooLargeException
                 || error instanceof RecordBatchTooLargeException
                 || error instanceof SerializationException
@@ -281,6 +288,15 @@ public final class OutboxPublisher implements AutoCloseable {
                 || error instanceof NotEnoughReplicasException
                 || error instanceof NotEnoughReplicasAfterAppendException;
         return unavailable ? PublishOutcome.Result.UNAVAILABLE : PublishOutcome.Result.RETRIABLE;
+    }
+
+    private static boolean refusedThisClient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] utf8(String s) {

@@ -428,13 +428,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         // retried after the first step of the backoff, whatever its earlier attempts, for as long as it
         // lasts (each try takes the producer's own 10-30 s to fail), so the backlog drains as soon as the
         // broker is back
-        boolean counts = failure.result() != PublishOutcome.Result.UNAVAILABLE;
+        // a refusal of this client (authentication, authorization) is no fault of the event's either,
+        // but it comes at once: the row waits the backoff's longest delay, not its first step
+        boolean refused = failure.result() == PublishOutcome.Result.REFUSED;
+        boolean counts = failure.result() != PublishOutcome.Result.UNAVAILABLE && !refused;
         int attempts = row.retryCount() + 1;
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE
                 || (counts && attempts >= settings.maxAttempts());
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
         String error = String.valueOf(failure.error());
-        Instant due = backoff.nextAttemptAt(now, counts ? attempts : 1);
+        Instant due = backoff.nextAttemptAt(now, refused ? Integer.MAX_VALUE : counts ? attempts : 1);
         if (!store.recordFailure(settings.relayId(), row, status, due, error, counts)) {
             return false;
         }
@@ -447,20 +450,33 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
         } else {
             metrics.retried(); // one line for the whole batch instead (logUnavailable)
-            log.debug("Outbox event {} not published, the broker was unavailable; will retry: {}", row.eventId(),
-                    error);
+            log.debug("Outbox event {} not published, the broker was unavailable or refused this client;"
+                    + " will retry: {}", row.eventId(), error);
         }
         return true;
     }
 
-    /** One line per recording for the events the broker could not take, however many they were. */
+    /**
+     * One line per recording for the events the broker could not take, and one for those it refused
+     * this client, however many they were.
+     */
     private void logUnavailable(List<PublishOutcome> outcomes) {
-        List<PublishOutcome> unavailable = outcomes.stream()
-                .filter(outcome -> outcome.result() == PublishOutcome.Result.UNAVAILABLE).toList();
+        List<PublishOutcome> unavailable = withResult(outcomes, PublishOutcome.Result.UNAVAILABLE);
         if (!unavailable.isEmpty()) {
             log.warn("Relay {}: {} outbox events not published, the broker was unavailable; retrying them: {}",
                     settings.relayId(), unavailable.size(), String.valueOf(unavailable.get(0).error()));
         }
+        List<PublishOutcome> refused = withResult(outcomes, PublishOutcome.Result.REFUSED);
+        if (!refused.isEmpty()) {
+            log.error("Relay {}: {} outbox events not published, the broker refused this client (authentication or"
+                    + " authorization); retrying them within {}, restart the gateway once the broker's set-up is"
+                    + " fixed: {}", settings.relayId(), refused.size(), settings.backoffMax(),
+                    String.valueOf(refused.get(0).error()));
+        }
+    }
+
+    private static List<PublishOutcome> withResult(List<PublishOutcome> outcomes, PublishOutcome.Result result) {
+        return outcomes.stream().filter(outcome -> outcome.result() == result).toList();
     }
 
     private void recordMetrics(List<PublishOutcome> outcomes, int marked) {

@@ -20,6 +20,12 @@ public record PublishOutcome(OutboxRow row, Result result, Instant ackedAt, Exce
          * the event, so these attempts never park it; an outage shows as a growing backlog instead.
          */
         UNAVAILABLE,
+        /**
+         * The broker refused this client (not authenticated, or not authorized for the topic or the
+         * cluster): no fault of the event either, so not counted; it fails at once, so the row waits the
+         * backoff's longest delay before its next try instead of the first.
+         */
+        REFUSED,
         /** Failed in another way that may heal: retry later, and park it after the last allowed attempt. */
         RETRIABLE,
         /** Can never succeed as it is (too large, unknown event type): park as FAILED now. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.events.Topics;
 import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.FreePorts;
@@ -15,7 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +116,32 @@ class OutboxRetryIT {
         assertThat(relay.claim()).isEmpty();
         assertThat(registry.get("outbox.retries").counter().count()).isEqualTo(MAX_ATTEMPTS - 1);
         assertThat(registry.get("outbox.failed.events").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBrokerThatRefusesThisClientParksNothingAndRetriesAfterTheLongestDelay() {
+        // Given one pending event
+        EventEnvelope event = OutboxFixtures.event(9_250, 0);
+        OutboxFixtures.insert(List.of(event));
+        List<Exception> refusals = List.of(new TopicAuthorizationException(Topics.ORDER_CREATED),
+                new SaslAuthenticationException("authentication failed"),
+                new KafkaException("Cannot perform send", new ClusterAuthorizationException("not allowed")));
+
+        // When every publication is refused: the topic not allowed to this client, the client not
+        // authenticated, or a producer failed for good by such a refusal earlier
+        for (int attempt = 0; attempt < MAX_ATTEMPTS + 2; attempt++) {
+            failOnce(event, refusals.get(attempt % refusals.size()));
+
+            // Then no attempt counts against the event, and each next try waits the backoff's longest
+            // delay (30-60 s here), not its first step (1-2 s)
+            assertAttempts(event, 0, "PENDING");
+            clock.advance(Duration.ofSeconds(29));
+            assertThat(relay.claim()).as("not due before half the longest delay").isEmpty();
+            clock.advance(Duration.ofSeconds(31));
+        }
+        assertThat(OutboxFixtures.column("last_error", event.eventId()))
+                .containsAnyOf("Authorization", "Authentication");
+        assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
     }
 
     @Test
