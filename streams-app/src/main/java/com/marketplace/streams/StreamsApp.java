@@ -2,6 +2,7 @@ package com.marketplace.streams;
 
 import com.marketplace.events.EventCodec;
 import com.marketplace.http.ApiJson;
+import com.marketplace.kafka.errors.Causes;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.http.ApiServer;
 import com.marketplace.http.ClientInput;
@@ -10,7 +11,6 @@ import com.marketplace.http.Readiness;
 import com.marketplace.http.StopDelay;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DroppedDuplicates;
-import com.marketplace.streams.errors.Causes;
 import com.marketplace.streams.http.QueryApiProblems;
 import com.marketplace.streams.http.Routes;
 import com.marketplace.streams.http.StatsController;

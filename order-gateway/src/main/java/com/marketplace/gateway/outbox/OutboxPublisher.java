@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import com.marketplace.events.EventType;
+import com.marketplace.kafka.errors.Causes;
 import com.marketplace.kafka.records.EventRecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -271,7 +272,8 @@ public final class OutboxPublisher implements AutoCloseable {
      * others are retried up to the attempts allowed.
      */
     static PublishOutcome.Result classify(Exception error) {
-        if (refusedThisClient(error)) {
+        if (Causes.include(error, AuthorizationException.class)
+                || Causes.include(error, AuthenticationException.class)) {
             return PublishOutcome.Result.REFUSED;
         }
         boolean permanent = error instanceof RecordTooLargeException
@@ -288,15 +290,6 @@ public final class OutboxPublisher implements AutoCloseable {
                 || error instanceof NotEnoughReplicasException
                 || error instanceof NotEnoughReplicasAfterAppendException;
         return unavailable ? PublishOutcome.Result.UNAVAILABLE : PublishOutcome.Result.RETRIABLE;
-    }
-
-    private static boolean refusedThisClient(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static byte[] utf8(String s) {

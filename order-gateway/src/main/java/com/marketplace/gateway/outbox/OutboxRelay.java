@@ -65,6 +65,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * send instead of many small ones.
      */
     private static final int UNRECORDED_BATCHES = 3;
+    /** The least time between two log lines for the rows a broker refused this client. */
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final OutboxPublisher.Sent END_OF_STREAM = OutboxPublisher.Sent.NOTHING;
 
     private final OutboxTransactions outbox;
@@ -73,6 +75,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private final OutboxMetrics metrics;
     private final Clock clock;
     private final RetryBackoff backoff;
+    /** When the last line for refused rows was logged ({@link System#nanoTime()}); the first is logged at once. */
+    private volatile long lastRefusalLogged = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
     private final LeaseKeeper leases;
     private final Semaphore wakeup = new Semaphore(0);
     /** Committed rows leased to this relay at insert, waiting to be sent in order of commit. */
@@ -467,11 +471,14 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                     settings.relayId(), unavailable.size(), String.valueOf(unavailable.get(0).error()));
         }
         List<PublishOutcome> refused = withResult(outcomes, PublishOutcome.Result.REFUSED);
-        if (!refused.isEmpty()) {
+        long now = System.nanoTime();
+        if (!refused.isEmpty() && now - lastRefusalLogged >= REFUSAL_LOG_INTERVAL_NANOS) {
+            // a refusal comes at once, so at a steady rate every order's own recording meets one
+            lastRefusalLogged = now;
             log.error("Relay {}: {} outbox events not published, the broker refused this client (authentication or"
-                    + " authorization); retrying them within {}, restart the gateway once the broker's set-up is"
-                    + " fixed: {}", settings.relayId(), refused.size(), settings.backoffMax(),
-                    String.valueOf(refused.get(0).error()));
+                    + " authorization); retrying them within {} s, restart the gateway once the broker's set-up is"
+                    + " fixed (logged at most once a minute): {}", settings.relayId(), refused.size(),
+                    settings.backoffMax().toSeconds(), String.valueOf(refused.get(0).error()));
         }
     }
 

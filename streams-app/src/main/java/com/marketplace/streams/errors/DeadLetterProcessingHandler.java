@@ -1,5 +1,6 @@
 package com.marketplace.streams.errors;
 
+import com.marketplace.kafka.errors.Causes;
 import com.marketplace.streams.serde.UnreadableStateValueException;
 import com.marketplace.streams.topology.OrderTopology;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.marketplace.streams.errors;
+package com.marketplace.kafka.errors;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
