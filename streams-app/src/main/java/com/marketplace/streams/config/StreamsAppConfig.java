@@ -290,11 +290,12 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, topicReplicationFactor);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // Failures the topology does not route itself (an unexpected exception in a processor, an
-        // input record that cannot be deserialized, an output that cannot be serialized or is too
-        // large to write) are dead-lettered in the same format as the
-        // decode step's (DeadLetters) instead of stopping the app; of these, only a stored state
-        // value that cannot be read stops it (DeadLetterProcessingHandler).
+        // Failures the topology does not route itself (an unexpected exception in a stateless step,
+        // an input record that cannot be deserialized, an output that cannot be serialized) are
+        // dead-lettered in the same format as the decode step's (DeadLetters) instead of stopping the
+        // app. A stored state value that cannot be read, a failure of Kafka Streams itself, any
+        // exception in order-statistics and an output too large to write stop it
+        // (DeadLetterProcessingHandler, DeadLetterProductionHandler).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
