@@ -476,8 +476,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             // a refusal comes at once, so at a steady rate every order's own recording meets one
             lastRefusalLogged = now;
             log.error("Relay {}: {} outbox events not published, the broker refused this client (authentication or"
-                    + " authorization); retrying them within {} s, restart the gateway once the broker's set-up is"
-                    + " fixed (logged at most once a minute): {}", settings.relayId(), refused.size(),
+                    + " authorization); retrying them within {} s, they go out once the broker's set-up is fixed"
+                    + " (logged at most once a minute): {}", settings.relayId(), refused.size(),
                     settings.backoffMax().toSeconds(), String.valueOf(refused.get(0).error()));
         }
     }

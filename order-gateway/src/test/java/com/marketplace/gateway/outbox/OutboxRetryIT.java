@@ -128,7 +128,7 @@ class OutboxRetryIT {
                 new KafkaException("Cannot perform send", new ClusterAuthorizationException("not allowed")));
 
         // When every publication is refused: the topic not allowed to this client, the client not
-        // authenticated, or a producer failed for good by such a refusal earlier
+        // authenticated, or a send while the producer's sender still held such a refusal as fatal
         for (int attempt = 0; attempt < MAX_ATTEMPTS + 2; attempt++) {
             failOnce(event, refusals.get(attempt % refusals.size()));
 
