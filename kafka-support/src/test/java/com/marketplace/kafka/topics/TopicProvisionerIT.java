@@ -335,9 +335,12 @@ class TopicProvisionerIT {
                 }
             }
         }) {
+            long start = System.nanoTime();
             assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(slow, 3, 1).provisionOrderTopics(timeout))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("cannot list, describe or create topics: TimeoutException");
+            // the timeout, the slow call that outlasted it and a margin for a slow machine, not calls beyond it
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusSeconds(4));
         }
     }
 

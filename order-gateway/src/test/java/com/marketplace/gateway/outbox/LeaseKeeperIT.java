@@ -137,8 +137,8 @@ class LeaseKeeperIT {
         keeper.start();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> renewals.size() >= 2);
-            // and once it went through, the next waits for the interval again
-            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(2)).until(() -> renewals.size() == 2);
+            // and once it went through, the next waits for the interval again (3 s)
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofMillis(2_500)).until(() -> renewals.size() == 2);
         } finally {
             keeper.close();
         }

@@ -7,21 +7,29 @@ import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Topics;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
+import com.marketplace.kafka.errors.Causes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class OutboxRefusalIT {
 
     private static final String ANYONE = "User:ANONYMOUS";
+    private static final String PROBE_TOPIC = "refusal-probe";
     /** Every client of the plain listener (this relay, the broker's own controller link) is anonymous. */
     private static final List<AclBinding> REFUSALS = List.of(
             acl(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
@@ -54,7 +63,7 @@ class OutboxRefusalIT {
     @BeforeAll
     static void startBroker() throws Exception {
         broker.start();
-        broker.createTopics(3, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED);
+        broker.createTopics(3, Topics.ORDER_CREATED, Topics.ORDER_STATUS_CHANGED, PROBE_TOPIC);
         try (Admin admin = admin()) {
             // the cluster's own actions stay allowed once the cluster has ACLs of its own
             admin.createAcls(List.of(acl(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster",
@@ -76,6 +85,8 @@ class OutboxRefusalIT {
         try (Admin admin = admin()) {
             admin.createAcls(REFUSALS).all().get();
         }
+        // the broker applies new ACLs a moment after it confirms them
+        await().atMost(Duration.ofSeconds(30)).until(OutboxRefusalIT::producerIdRefused);
         Properties props = new Properties();
         props.put("bootstrap.servers", broker.bootstrapServers());
         props.put("max.block.ms", "5000");
@@ -105,7 +116,7 @@ class OutboxRefusalIT {
         assertThat(relay.runOnce()).isEqualTo(1);
         assertThat(OutboxFixtures.statusOf(event.eventId())).isEqualTo("PENDING");
         assertThat(OutboxFixtures.column("retry_count", event.eventId())).isEqualTo("0");
-        assertThat(OutboxFixtures.column("last_error", event.eventId())).contains("Authorization");
+        assertThat(OutboxFixtures.column("last_error", event.eventId())).contains("ClusterAuthorization");
 
         // When the broker's set-up is fixed
         try (Admin admin = admin()) {
@@ -119,6 +130,20 @@ class OutboxRefusalIT {
         });
         assertThat(OutboxFixtures.column("retry_count", event.eventId())).isEqualTo("0");
         assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
+    }
+
+    /** Whether a new idempotent producer is refused its producer id (and so cannot write anything). */
+    private static boolean producerIdRefused() throws InterruptedException {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        try (KafkaProducer<byte[], byte[]> probe = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            probe.send(new ProducerRecord<>(PROBE_TOPIC, new byte[1])).get();
+            return false;
+        } catch (ExecutionException | KafkaException e) {
+            return Causes.include(e, ClusterAuthorizationException.class);
+        }
     }
 
     private static AclBinding acl(ResourcePattern pattern, AclOperation operation, AclPermissionType permission) {

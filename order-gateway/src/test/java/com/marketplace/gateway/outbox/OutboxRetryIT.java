@@ -190,6 +190,8 @@ class OutboxRetryIT {
 
         // Then, from close()'s return on, the row is pending with its attempts as they were, released
         // to any relay: the send the close cut off was no attempt of the event's
+        assertAttempts(event, MAX_ATTEMPTS - 1, "PENDING");
+        assertThat(OutboxFixtures.heldBy("relay-stopping")).isZero();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertAttempts(event, MAX_ATTEMPTS - 1, "PENDING");
             assertThat(OutboxFixtures.heldBy("relay-stopping")).isZero();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchRuntimeException;
 import com.marketplace.events.EventHeaders;
 import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
+import com.marketplace.http.testing.LogCapture;
 import com.marketplace.streams.serde.StateValueFormat;
 import com.marketplace.streams.serde.StateValueSerde;
 import com.marketplace.streams.serde.UnreadableStateValueException;
@@ -77,8 +78,13 @@ class DeadLetterHandlersTest {
     void aFailedPunctuationIsLoggedAndRunsAgainWithoutADeadLetter() {
         ErrorHandlerContext context = new Context(null, 2, -1L, new RecordHeaders(), "partial-order-purge");
 
-        var response = new DeadLetterProcessingHandler().handleError(context, null, new IllegalStateException("boom"));
+        ProcessingExceptionHandler.Response response;
+        try (LogCapture logs = LogCapture.start()) {
+            response = new DeadLetterProcessingHandler().handleError(context, null, new IllegalStateException("boom"));
 
+            assertThat(logs.warningsAndErrors()).anyMatch(line -> line.startsWith("ERROR ")
+                    && line.contains("partial-order-purge") && line.contains("punctuation"));
+        }
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.Topics;
+import com.marketplace.kafka.errors.Causes;
 import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.topology.Events;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -22,8 +24,10 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +47,7 @@ class OutputTooLargeIT {
     @RegisterExtension
     final BrokerPerTest kafka = new BrokerPerTest();
     private KafkaStreams streams;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     @AfterEach
     void close() {
@@ -57,6 +62,11 @@ class OutputTooLargeIT {
         startAndSendOneOrder(guarantee);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.ERROR);
+        // stopped by the email the broker refused as too large, not by anything else
+        assertThat(failure.get()).isNotNull();
+        assertThat(Causes.include(failure.get(), RecordTooLargeException.class))
+                .as("a RecordTooLargeException in %s", failure.get()).isTrue();
+        assertThat(messages(failure.get())).contains(Topics.EMAIL);
 
         assertThat(readCommitted(Topics.DLQ)).isEmpty();
         assertThat(readCommitted(Topics.EMAIL)).isEmpty();
@@ -80,14 +90,32 @@ class OutputTooLargeIT {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, Topics.EMAIL),
                     List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                             Integer.toString(EMAIL_TOPIC_MAX_BYTES)), AlterConfigOp.OpType.SET)))).all().get();
+            // (the broker applies a topic's new setting a moment after it confirms it)
+            ConfigResource email = new ConfigResource(ConfigResource.Type.TOPIC, Topics.EMAIL);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.toString(EMAIL_TOPIC_MAX_BYTES).equals(
+                    admin.describeConfigs(List.of(email)).all().get().get(email)
+                            .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()));
         } catch (Exception e) {
             throw new IllegalStateException("could not set up the topics", e);
         }
         streams = new KafkaStreams(OrderTopology.build(config), config.toStreamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
         streams.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         EventEnvelope order = Events.created(1, 1, Instant.now(), List.of(Events.item(7, 1, "10.00")));
         InputScenario.publish(bootstrap, List.of(order));
+    }
+
+    /** The messages of {@code failure} and of its causes, one per line. */
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null && all.length() < 100_000; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
     }
 
     private List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
