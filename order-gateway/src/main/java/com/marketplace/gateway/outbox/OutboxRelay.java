@@ -347,6 +347,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             live.stream().map(PublishOutcome::row).filter(OutboxRow::claimed).map(OutboxRow::claimId).distinct()
                     .sorted().filter(claim -> store.endClaim(settings.relayId(), claim)).forEach(ended::add);
             List<OutboxRow> acked = new ArrayList<>(live.size());
+            List<PublishOutcome> ackedOutcomes = new ArrayList<>(live.size());
             List<OutboxRow> notSent = new ArrayList<>();
             List<PublishOutcome> failures = new ArrayList<>();
             // rows a refusal may concern and that no recording below leaves claimable: once recorded
@@ -360,7 +361,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                     continue;
                 }
                 switch (outcome.result()) {
-                    case ACKED -> acked.add(outcome.row());
+                    case ACKED -> {
+                        acked.add(outcome.row());
+                        ackedOutcomes.add(outcome);
+                    }
                     case NOT_SENT -> notSent.add(outcome.row());
                     default -> failures.add(outcome);
                 }
@@ -374,21 +378,23 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             }
             int marked = store.markProcessed(settings.relayId(), acked, now);
             refusable.addAll(acked);
-            int failed = 0;
+            List<Runnable> failuresCommitted = new ArrayList<>(failures.size());
             for (PublishOutcome failure : failures) {
-                if (recordFailure(store, failure, now)) {
-                    failed++;
-                } else {
-                    refusable.add(failure.row());
-                }
+                Optional<Runnable> recordedFailure = recordFailure(store, failure, now);
+                recordedFailure.ifPresentOrElse(failuresCommitted::add, () -> refusable.add(failure.row()));
             }
             int released = store.release(settings.relayId(), notSent);
-            return new Recorded(takenOver, acked.size() - marked, failures.size() - failed,
-                    notSent.size() - released, marked, refusable);
+            // a copy that was not marked (another relay's now) delivered nothing; which of them it was the
+            // count does not say, so a recording with one times none
+            List<PublishOutcome> delivered = marked == acked.size() ? ackedOutcomes : List.of();
+            return new Recorded(takenOver, acked.size() - marked, failures.size() - failuresCommitted.size(),
+                    notSent.size() - released, marked, refusable, delivered, failuresCommitted);
         });
         lastRoundClean = live.size() == outcomes.size()
                 && live.stream().allMatch(o -> o.result() == PublishOutcome.Result.ACKED);
-        recordMetrics(outcomes, recorded.marked());
+        // counted and logged once committed: a recording rolled back has its rows tried again
+        recorded.failuresCommitted().forEach(Runnable::run);
+        recordMetrics(recorded);
         // a row refused because a claim round of this relay took it back meanwhile (its hold had
         // lapsed, and the round ran after finished() above) is this relay's still: not fenced
         recordFenced(recorded, recorded.refused() == 0 ? 0 : leases.heldThroughNewerClaim(recorded.refusable()));
@@ -398,10 +404,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /**
      * The rows of one recording refused because a claim holds them now: of claims taken over, and
      * leased rows re-claimed, by outcome; how many rows were marked PROCESSED; and the rows among
-     * which the refused ones are, but for unsent rows refused (see {@link #complete}).
+     * which the refused ones are, but for unsent rows refused (see {@link #complete}); the
+     * acknowledged sends that delivered the rows marked; and the metrics and logs of the failures
+     * recorded, to run once the recording has committed.
      */
     private record Recorded(int ofClaimsTakenOver, int notMarked, int failureNotRecorded, int notReleased,
-            int marked, List<OutboxRow> refusable) {
+            int marked, List<OutboxRow> refusable, List<PublishOutcome> delivered, List<Runnable> failuresCommitted) {
 
         int refused() {
             return ofClaimsTakenOver + notMarked + failureNotRecorded + notReleased;
@@ -425,8 +433,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         }
     }
 
-    /** @return whether the row was still this relay's to update */
-    private boolean recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
+    /**
+     * @return the failure's metric and log line, to run once the recording has committed; empty when
+     *         the row was no longer this relay's to update
+     */
+    private Optional<Runnable> recordFailure(OutboxStore store, PublishOutcome failure, Instant now) {
         OutboxRow row = failure.row();
         // an unavailable broker is no fault of the event's: the attempt is not counted, and the row is
         // retried after the first step of the backoff, whatever its earlier attempts, for as long as it
@@ -443,21 +454,22 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         String error = String.valueOf(failure.error());
         Instant due = backoff.nextAttemptAt(now, refused ? Integer.MAX_VALUE : counts ? attempts : 1);
         if (!store.recordFailure(settings.relayId(), row, status, due, error, counts)) {
-            return false;
+            return Optional.empty();
         }
-        if (park) {
-            metrics.failed();
-            log.error("Outbox event {} of order {} parked as FAILED after {} attempt(s): {}",
-                    row.eventId(), row.aggregateId(), attempts, error);
-        } else if (counts) {
-            metrics.retried();
-            log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
-        } else {
-            metrics.retried(); // one line for the whole batch instead (logUnavailable)
-            log.debug("Outbox event {} not published, the broker was unavailable or refused this client;"
-                    + " will retry: {}", row.eventId(), error);
-        }
-        return true;
+        return Optional.of(() -> {
+            if (park) {
+                metrics.failed();
+                log.error("Outbox event {} of order {} parked as FAILED after {} attempt(s): {}",
+                        row.eventId(), row.aggregateId(), attempts, error);
+            } else if (counts) {
+                metrics.retried();
+                log.warn("Outbox event {} attempt {} failed, will retry: {}", row.eventId(), attempts, error);
+            } else {
+                metrics.retried(); // one line for the whole batch instead (logUnavailable)
+                log.debug("Outbox event {} not published, the broker was unavailable or refused this client;"
+                        + " will retry: {}", row.eventId(), error);
+            }
+        });
     }
 
     /**
@@ -486,12 +498,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         return outcomes.stream().filter(outcome -> outcome.result() == result).toList();
     }
 
-    private void recordMetrics(List<PublishOutcome> outcomes, int marked) {
-        metrics.published(marked);
-        for (PublishOutcome outcome : outcomes) {
-            if (outcome.result() == PublishOutcome.Result.ACKED) {
-                metrics.commitToAck(outcome.row().createdAt(), outcome.ackedAt());
-            }
+    private void recordMetrics(Recorded recorded) {
+        metrics.published(recorded.marked());
+        for (PublishOutcome outcome : recorded.delivered()) {
+            metrics.commitToAck(outcome.row().createdAt(), outcome.ackedAt());
         }
     }
 

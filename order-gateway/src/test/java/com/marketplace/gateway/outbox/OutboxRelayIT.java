@@ -476,8 +476,9 @@ class OutboxRelayIT {
         assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isZero();
         assertThat(OutboxFixtures.heldBy("relay-successor")).isEqualTo(zombieBatch.size());
         assertThat(OutboxFixtures.heldBy("relay-zombie")).isZero();
-        // and every refused update is counted
+        // and every refused update is counted, and none of its copies timed as the send that delivered it
         assertThat(registry.get("outbox.fenced").counter().count()).isEqualTo(zombieBatch.size());
+        assertThat(registry.get("outbox.commit.to.ack").timer().count()).isZero();
     }
 
     @Test

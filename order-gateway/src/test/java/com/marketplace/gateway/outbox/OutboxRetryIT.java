@@ -1,6 +1,7 @@
 package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.marketplace.events.EventEnvelope;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -142,6 +145,47 @@ class OutboxRetryIT {
         assertThat(OutboxFixtures.column("last_error", event.eventId()))
                 .containsAnyOf("Authorization", "Authentication");
         assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
+    }
+
+    @Test
+    void aRecordingRolledBackCountsAndParksNothingAndTheNextOneCountsOnce() {
+        // Given an event at its last allowed attempt, and a relay whose next recording is rolled back
+        // after its updates (the database gone before the commit)
+        EventEnvelope event = OutboxFixtures.event(9_270, 0);
+        OutboxFixtures.insert(List.of(event));
+        AtomicBoolean failNextCommit = new AtomicBoolean();
+        OutboxTransactions rollingBack = new OutboxTransactions() {
+            @Override
+            public <T> T inTransaction(Function<OutboxStore, T> work) {
+                return OutboxFixtures.store().inTransaction(store -> {
+                    T result = work.apply(store);
+                    if (failNextCommit.getAndSet(false)) {
+                        throw new OutboxStorageException("connection lost before the commit", null);
+                    }
+                    return result;
+                });
+            }
+        };
+        OutboxRelay rolledBack = new OutboxRelay(rollingBack, publisher,
+                RelaySettings.of("relay-retry", 10, Duration.ofSeconds(1), 1), new OutboxMetrics(registry, clock), clock);
+        List<OutboxRow> claimed = rolledBack.claim();
+        assertThat(claimed).extracting(OutboxRow::eventId).containsExactly(event.eventId());
+        List<PublishOutcome> failed = List.of(PublishOutcome.failed(claimed.get(0), PublishOutcome.Result.RETRIABLE,
+                CORRUPT));
+
+        // When the recording of its failure is rolled back
+        failNextCommit.set(true);
+        assertThatThrownBy(() -> rolledBack.complete(failed)).isInstanceOf(OutboxStorageException.class);
+
+        // Then nothing is counted or parked: the row is as it was, to be tried again
+        assertAttempts(event, 0, "PENDING");
+        assertThat(registry.get("outbox.failed.events").counter().count()).isZero();
+        assertThat(registry.get("outbox.retries").counter().count()).isZero();
+
+        // and the recording that commits counts it once
+        rolledBack.complete(failed);
+        assertAttempts(event, 1, "FAILED");
+        assertThat(registry.get("outbox.failed.events").counter().count()).isEqualTo(1);
     }
 
     @Test
