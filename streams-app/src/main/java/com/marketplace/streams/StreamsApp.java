@@ -97,6 +97,7 @@ public final class StreamsApp {
         this.secret = InstanceSecret.of(config.instanceSecret());
         this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
                 Clock.systemUTC(), statusCountLocks);
+        streams.setGlobalStateRestoreListener(queries.restoreListener());
         this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
         this.javalin = createJavalin();
         this.running = new RunningMarker(config.stateDir(), config.applicationId());

@@ -43,6 +43,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
@@ -67,7 +68,8 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * every partition is counted exactly once, or the query fails.
  *
  * <p>Whenever an exact answer cannot be guaranteed — Kafka Streams not RUNNING, an owner unknown,
- * a store migrating or restoring ({@link InvalidStateStoreException}), an owner not answering — the
+ * a store migrating or restoring ({@link InvalidStateStoreException}, or a restoration reported to
+ * {@link #restoreListener()}), an owner not answering — the
  * methods throw {@link StoreUnavailableException}; they never return a partial or stale value.
  */
 public final class StoreQueries {
@@ -83,6 +85,7 @@ public final class StoreQueries {
     private final Forwarder forwarder;
     private final Clock clock;
     private final StatusCountLocks statusCountLocks;
+    private final RestoringStores restoring = new RestoringStores();
 
     /**
      * @param self             this instance's {@code application.server}
@@ -97,6 +100,15 @@ public final class StoreQueries {
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.statusCountLocks = Objects.requireNonNull(statusCountLocks, "statusCountLocks");
+    }
+
+    /**
+     * The listener that tells these queries which store partitions are restoring, for {@code streams}'
+     * {@link KafkaStreams#setGlobalStateRestoreListener} (set before it starts): a partition restoring
+     * is unavailable, though Kafka Streams would let it be read ({@link RestoringStores}).
+     */
+    public StateRestoreListener restoreListener() {
+        return restoring;
     }
 
     /** The latest state of an order, empty when the stream has seen no event of it. */
@@ -482,6 +494,7 @@ public final class StoreQueries {
      * thread failed): {@link KafkaStreams#store} then throws {@link IllegalStateException}.
      */
     private <S, R> R readLocal(String store, QueryableStoreType<S> type, int partition, Function<S, R> read) {
+        requireNotRestoring(store, partition);
         S view;
         try {
             view = streams.store(StoreQueryParameters.fromNameAndType(store, type).withPartition(partition));
@@ -491,14 +504,24 @@ public final class StoreQueries {
         } catch (InvalidStateStoreException e) {
             throw unavailable(store, partition, e);
         }
+        R value;
         try {
-            return read.apply(view);
+            value = read.apply(view);
         } catch (InvalidStateStoreException e) {
             throw unavailable(store, partition, e);
         } catch (UnreadableStateValueException e) {
             // a value of a newer version or a damaged one: the stream thread stops on it too (operations.md)
             throw new StoreUnavailableException("a value of store " + store + " partition " + partition
                     + " cannot be read by this version of the application", e);
+        }
+        requireNotRestoring(store, partition); // a restoration begun during the read may have wiped what it read
+        return value;
+    }
+
+    private void requireNotRestoring(String store, int partition) {
+        if (restoring.isRestoring(store, partition)) {
+            throw new StoreUnavailableException("store " + store + " partition " + partition
+                    + " is restoring from its changelog");
         }
     }
 

@@ -117,6 +117,31 @@ class StoreQueriesTest {
     }
 
     @Test
+    void aStorePartitionRestoringIsUnavailableThoughKafkaStreamsWouldLetItBeRead() {
+        try (TopologyFixture topology = TopologyFixture.withStatusCountLocks(new StatusCountLocks())) {
+            topology.send(Events.created(1, 1, Events.T0, List.of(Events.item(1, 1, "1000"))));
+            StoreQueries queries = queriesOn(new StatusCounts(stateDir,
+                    topology.driver.getKeyValueStore(StoreNames.STATUS_COUNTS)));
+            Scope partition = Scope.local(Set.of(0));
+            TopicPartition changelog = new TopicPartition("app-" + StoreNames.STATUS_COUNTS + "-changelog", 0);
+
+            // a task revived after corruption restores its wiped stores while its thread stays RUNNING
+            queries.restoreListener().onRestoreStart(changelog, StoreNames.STATUS_COUNTS, 0, 1_000);
+            assertThatThrownBy(() -> queries.statusCounts(partition))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("restoring");
+
+            queries.restoreListener().onRestoreEnd(changelog, StoreNames.STATUS_COUNTS, 1_000);
+            assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.PENDING, 1L);
+
+            // a restoration that the task's close or move suspends leaves the partition to its next owner
+            queries.restoreListener().onRestoreStart(changelog, StoreNames.STATUS_COUNTS, 0, 1_000);
+            queries.restoreListener().onRestoreSuspended(changelog, StoreNames.STATUS_COUNTS, 10);
+            assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.PENDING, 1L);
+        }
+    }
+
+    @Test
     void ordersPerMinuteIsCutToTheQueryableDayOnceByTheInstanceAskedAndNotAgainByAnOwner() {
         Instant now = Instant.parse("2026-12-04T12:00:00Z");
         RecordingWindowReads reads = new RecordingWindowReads(stateDir);
