@@ -55,6 +55,9 @@ public final class LocalStack implements AutoCloseable {
     private volatile GatewayApp gateway;
     private volatile StreamsApp streams;
     private volatile boolean closed;
+    /** The thread running the first {@link #close()}; a later call on another thread waits for it. */
+    private Thread closer;
+    private final CountDownLatch closeEnded = new CountDownLatch(1);
     /** Counted down when a {@link #start()} ends, however it ends; {@code null} before one begins. */
     private volatile CountDownLatch starting;
 
@@ -300,22 +303,51 @@ public final class LocalStack implements AutoCloseable {
      * Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker.
      * Each is stopped even if stopping an earlier one failed. During a {@link #start()} it stops what
      * has started so far without waiting for the rest, which the start stops as it comes, then waits
-     * (at most {@link #START_END_TIMEOUT}) for the start to end.
+     * (at most {@link #START_END_TIMEOUT}) for the start to end. A call while another thread is
+     * closing the stack returns once that close has ended (a shutdown hook must not let the JVM halt
+     * in the middle of it); a call from within the close returns at once.
      */
     @Override
     public void close() {
         StreamsApp stoppingStreams;
         GatewayApp stoppingGateway;
         EmbeddedKafkaBroker stoppingBroker;
+        Thread firstCloser;
         synchronized (lock) {
-            if (closed) {
-                return;
+            firstCloser = closer;
+            if (firstCloser == null) {
+                closed = true;
+                closer = Thread.currentThread();
             }
-            closed = true;
             stoppingStreams = streams;
             stoppingGateway = gateway;
             stoppingBroker = broker;
         }
+        if (firstCloser != null) {
+            awaitCloseEnded(firstCloser);
+            return;
+        }
+        try {
+            stopAll(stoppingStreams, stoppingGateway, stoppingBroker);
+        } finally {
+            closeEnded.countDown();
+        }
+    }
+
+    private void awaitCloseEnded(Thread firstCloser) {
+        if (firstCloser == Thread.currentThread()) {
+            return;
+        }
+        try {
+            if (!closeEnded.await(START_END_TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("The close under way did not end within {}", START_END_TIMEOUT.multipliedBy(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopAll(StreamsApp stoppingStreams, GatewayApp stoppingGateway, EmbeddedKafkaBroker stoppingBroker) {
         stopQuietly("streams app", stoppingStreams == null ? null : stoppingStreams::stop);
         stopQuietly("order gateway", stoppingGateway == null ? null : stoppingGateway::stop);
         stopQuietly("Kafka broker", stoppingBroker == null ? null : stoppingBroker::close);

@@ -39,17 +39,40 @@ public final class TopicCounts {
      * @throws IllegalStateException when the topics cannot be read to their end within 20 s
      */
     public static Map<String, Long> committed(String bootstrapServers, List<String> topics) {
+        return committedSince(bootstrapServers, topics, Map.of());
+    }
+
+    /**
+     * Where each partition of {@code topics} ends now for a {@code read_committed} consumer (before any
+     * transaction still open): what {@link #committedSince} counts from.
+     */
+    public static Map<TopicPartition, Long> ends(String bootstrapServers, List<String> topics) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers))) {
+            return consumer.endOffsets(partitions(consumer, topics), TIMEOUT);
+        }
+    }
+
+    /**
+     * Committed records per topic from the offsets {@code from} on ({@link #ends}), from the start of
+     * a partition {@code from} does not name, in the order given.
+     *
+     * @throws IllegalStateException when the topics cannot be read to their end within 20 s
+     */
+    public static Map<String, Long> committedSince(String bootstrapServers, List<String> topics,
+                                                   Map<TopicPartition, Long> from) {
         Map<String, Long> counts = new LinkedHashMap<>();
         topics.forEach(topic -> counts.put(topic, 0L));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                for (PartitionInfo info : consumer.partitionsFor(topic, TIMEOUT)) {
-                    partitions.add(new TopicPartition(topic, info.partition()));
+            List<TopicPartition> partitions = partitions(consumer, topics);
+            consumer.assign(partitions);
+            for (TopicPartition partition : partitions) {
+                Long start = from.get(partition);
+                if (start == null) {
+                    consumer.seekToBeginning(List.of(partition));
+                } else {
+                    consumer.seek(partition, start);
                 }
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!atEnd(consumer, ends)) {
@@ -62,6 +85,16 @@ public final class TopicCounts {
             }
         }
         return counts;
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, List<String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            for (PartitionInfo info : consumer.partitionsFor(topic, TIMEOUT)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        return partitions;
     }
 
     /**

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stop requested while the stack is still starting (a Ctrl-C during start-up): it does not wait for
- * the start to finish, the start ends, and nothing it started is left running.
+ * the start to finish, the start ends, and nothing it started is left running. And a stop requested
+ * while another thread is stopping the stack (a Ctrl-C while a failure stops it) returns only once
+ * that stop has ended: the shutdown hook must not let the JVM halt in the middle of it.
  */
 class LocalStackCloseDuringStartIT {
 
@@ -48,6 +50,21 @@ class LocalStackCloseDuringStartIT {
         }
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !listening(kafkaPort) && !listening(gatewayPort) && !listening(streamsPort));
+    }
+
+    @Test
+    void aCloseWhileAnotherThreadClosesTheStackReturnsOnceThatCloseHasEnded() {
+        int[] ports = FreePorts.distinct(3);
+        LocalStack stack = new LocalStack(new LocalStackOptions(dataDir, ports[0], ports[1], ports[2], 0));
+        stack.start();
+        CompletableFuture<Void> first = CompletableFuture.runAsync(stack::close);
+        await().atMost(Duration.ofSeconds(10)).until(stack::isClosed);
+
+        stack.close();
+
+        // the streams app, the gateway and the broker are stopped by the time the second call returns
+        assertThat(listening(ports[0]) || listening(ports[1]) || listening(ports[2])).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(first::isDone);
     }
 
     private static boolean listening(int port) {

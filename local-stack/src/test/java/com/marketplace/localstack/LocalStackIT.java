@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,12 +112,16 @@ class LocalStackIT {
     void anOrderReachesTheThreeOutputTopics() throws Exception {
         List<String> topics = List.of(Topics.EMAIL, Topics.NOTIFICATION, Topics.ANALYTICS);
         Map<String, Long> before = settledCounts(topics);
+        Map<TopicPartition, Long> from = TopicCounts.ends(stack.bootstrapServers(), topics);
         createOrder(903, 73, 1, "5.00");
         // one confirmation email, a notification to the buyer and one to the seller, one analytics record
         Map<String, Long> expected = Map.of(Topics.EMAIL, before.get(Topics.EMAIL) + 1,
                 Topics.NOTIFICATION, before.get(Topics.NOTIFICATION) + 2, Topics.ANALYTICS, before.get(Topics.ANALYTICS) + 1);
         await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(TopicCounts.committed(stack.bootstrapServers(), topics)).isEqualTo(expected));
+        // and counted from where the topics ended before it, the order's records alone
+        assertThat(TopicCounts.committedSince(stack.bootstrapServers(), topics, from))
+                .isEqualTo(Map.of(Topics.EMAIL, 1L, Topics.NOTIFICATION, 2L, Topics.ANALYTICS, 1L));
     }
 
     @Test
