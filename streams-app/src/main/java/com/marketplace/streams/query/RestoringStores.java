@@ -12,6 +12,10 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * exactly_once_v2, for example after a commit timed out) has its stores wiped and restores them while
  * the thread stays RUNNING, and until the restoration ends the store answers, partly filled. A
  * changelog partition is its task's partition: the topology has one sub-topology (docs/architecture.md).
+ *
+ * <p>Not covered: a revived task's stores are reopened, empty, before its restoration starts (Kafka
+ * Streams first asks the broker for the changelogs' end offsets), and a restoration that meets a
+ * corruption is suspended before the task is revived; in those moments the store answers as it is.
  */
 final class RestoringStores implements StateRestoreListener {
 
@@ -34,7 +38,8 @@ final class RestoringStores implements StateRestoreListener {
 
     @Override
     public void onRestoreSuspended(TopicPartition changelog, String storeName, long totalRestored) {
-        // the task was closed or moved before its restoration ended: its store is no longer active here
+        // the task was closed, moved or found corrupted before its restoration ended: a task closed or
+        // moved is no longer active here; a corrupted one is revived and starts a restoration again
         restoring.remove(key(storeName, changelog.partition()));
     }
 
