@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -74,6 +75,10 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  */
 public final class StoreQueries {
 
+    /** The longest a query waits for one read of a local store before it is unavailable (503). */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+    /** Reads of local stores running at once at most, across every query ({@link BoundedReads}). */
+    private static final int MAX_READ_THREADS = 32;
     private static final Serializer<String> STRINGS = new StringSerializer();
     /** Digits before the point of the largest amount a statistic holds: far beyond any real sum. */
     private static final int MAX_AMOUNT_DIGITS = 30;
@@ -86,6 +91,7 @@ public final class StoreQueries {
     private final Clock clock;
     private final StatusCountLocks statusCountLocks;
     private final RestoringStores restoring = new RestoringStores();
+    private final BoundedReads reads = new BoundedReads(MAX_READ_THREADS, READ_TIMEOUT);
 
     /**
      * @param self             this instance's {@code application.server}
@@ -506,7 +512,7 @@ public final class StoreQueries {
         }
         R value;
         try {
-            value = read.apply(view);
+            value = reads.read(() -> read.apply(view));
         } catch (InvalidStateStoreException e) {
             throw unavailable(store, partition, e);
         } catch (UnreadableStateValueException e) {

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -450,6 +451,36 @@ class StoreQueriesTest {
         assertThatThrownBy(() -> queries.orderState(1, Origin.CLIENT))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("cannot be read by this version");
+    }
+
+    @Test
+    void aStoreReadHeldUpBehindACommitIsUnavailableAtTheBoundNotWhenTheStoreLetsGo() throws Exception {
+        // a store whose reads wait, as a cached store's wait while a commit writes its cache out
+        // through a producer that waits for the broker
+        CountDownLatch commitEnds = new CountDownLatch(1);
+        ReadOnlyKeyValueStore<String, OrderState> held = readOnlyStore(key -> {
+            try {
+                commitEnds.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        StoreQueries queries = queriesOn(new OwnsEverything(stateDir, held));
+        // the commit ends after a while: a query that waits for it answers, late, instead of hanging the test
+        CompletableFuture.delayedExecutor(StoreQueries.READ_TIMEOUT.toSeconds() + 8, TimeUnit.SECONDS)
+                .execute(commitEnds::countDown);
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> queries.orderState(1, Origin.CLIENT))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("did not end within");
+            // the bound and a margin for a slow machine, far below the producer's 60 s
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(StoreQueries.READ_TIMEOUT.plusSeconds(5));
+        } finally {
+            commitEnds.countDown();
+        }
     }
 
     @SuppressWarnings("unchecked")
