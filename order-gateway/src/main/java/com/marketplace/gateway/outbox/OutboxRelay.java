@@ -346,7 +346,6 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             Set<Long> ended = new HashSet<>();
             live.stream().map(PublishOutcome::row).filter(OutboxRow::claimed).map(OutboxRow::claimId).distinct()
                     .sorted().filter(claim -> store.endClaim(settings.relayId(), claim)).forEach(ended::add);
-            List<OutboxRow> acked = new ArrayList<>(live.size());
             List<PublishOutcome> ackedOutcomes = new ArrayList<>(live.size());
             List<OutboxRow> notSent = new ArrayList<>();
             List<PublishOutcome> failures = new ArrayList<>();
@@ -361,14 +360,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                     continue;
                 }
                 switch (outcome.result()) {
-                    case ACKED -> {
-                        acked.add(outcome.row());
-                        ackedOutcomes.add(outcome);
-                    }
+                    case ACKED -> ackedOutcomes.add(outcome);
                     case NOT_SENT -> notSent.add(outcome.row());
                     default -> failures.add(outcome);
                 }
             }
+            List<OutboxRow> acked = ackedOutcomes.stream().map(PublishOutcome::row).toList();
             if (!failures.isEmpty() || !notSent.isEmpty()) {
                 // acknowledged rows are marked in one statement and the others updated after them, so
                 // their locks would come out of id order; a renewal takes them in id order, and the two
