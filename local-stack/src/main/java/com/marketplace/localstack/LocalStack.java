@@ -74,9 +74,9 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts broker, gateway, then the streams app; returns once each answers (streams: RUNNING).
-     * A {@link #close()} meanwhile (a Ctrl-C during start-up) stops at once what has started; this
-     * stops the component it is starting as soon as that has started, and throws; the close returns
-     * once it has.
+     * A {@link #close()} meanwhile (a Ctrl-C during start-up) ends it: this starts no further
+     * component, stops the one it is starting as soon as that has started, and throws; the close then
+     * stops the components started before it.
      *
      * @throws IllegalStateException when the stack was closed already, or is closed during the start
      */
@@ -301,34 +301,29 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Stops the streams app, the gateway (its relay finishes the batch in flight), then the broker.
-     * Each is stopped even if stopping an earlier one failed. During a {@link #start()} it stops what
-     * has started so far without waiting for the rest, which the start stops as it comes, then waits
-     * (at most {@link #START_END_TIMEOUT}) for the start to end. A call while another thread is
+     * Each is stopped even if stopping an earlier one failed. During a {@link #start()} it first waits
+     * (at most {@link #START_END_TIMEOUT}) for the start to end, which takes no longer than the
+     * component being started takes to start: the start stops that component and starts no other, and
+     * the components before it keep running for it meanwhile. A call while another thread is
      * closing the stack returns once that close has ended (a shutdown hook must not let the JVM halt
      * in the middle of it); a call from within the close returns at once.
      */
     @Override
     public void close() {
-        StreamsApp stoppingStreams;
-        GatewayApp stoppingGateway;
-        EmbeddedKafkaBroker stoppingBroker;
         Thread firstCloser;
         synchronized (lock) {
             firstCloser = closer;
             if (firstCloser == null) {
-                closed = true;
+                closed = true; // from here on a start adopts no component: it stops the one it started
                 closer = Thread.currentThread();
             }
-            stoppingStreams = streams;
-            stoppingGateway = gateway;
-            stoppingBroker = broker;
         }
         if (firstCloser != null) {
             awaitCloseEnded(firstCloser);
             return;
         }
         try {
-            stopAll(stoppingStreams, stoppingGateway, stoppingBroker);
+            stopAll();
         } finally {
             closeEnded.countDown();
         }
@@ -347,11 +342,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void stopAll(StreamsApp stoppingStreams, GatewayApp stoppingGateway, EmbeddedKafkaBroker stoppingBroker) {
-        stopQuietly("streams app", stoppingStreams == null ? null : stoppingStreams::stop);
-        stopQuietly("order gateway", stoppingGateway == null ? null : stoppingGateway::stop);
-        stopQuietly("Kafka broker", stoppingBroker == null ? null : stoppingBroker::close);
-        awaitStartEnded();
+    private void stopAll() {
+        awaitStartEnded(); // first: its component needs the ones started before it
+        stopQuietly("streams app", streams == null ? null : streams::stop);
+        stopQuietly("order gateway", gateway == null ? null : gateway::stop);
+        stopQuietly("Kafka broker", broker == null ? null : broker::close);
         DataDirLock heldDataDir = dataDirLock;
         if (heldDataDir != null) {
             heldDataDir.close(); // last: a start under way may still have been stopping what it started
@@ -362,7 +357,8 @@ public final class LocalStack implements AutoCloseable {
     /**
      * A start under way stops the component it is starting once that has started; a shutdown hook
      * that returned before would let the JVM halt in the middle of it (the H2 database being migrated,
-     * the broker's logs being written).
+     * the broker's logs being written). Stopping the components it started before would only make it
+     * slower: the gateway's start against a stopped broker waits out its Kafka clients' timeouts.
      */
     private void awaitStartEnded() {
         CountDownLatch started = starting;
