@@ -20,7 +20,7 @@ import com.marketplace.streams.query.QueryPaths;
 import com.marketplace.streams.query.StoreQueries;
 import com.marketplace.streams.query.StoreUnavailableException;
 import com.marketplace.streams.query.UnknownPartitionException;
-import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.stats.QueryablePartitions;
 import com.marketplace.streams.topology.InputPartitionCount;
 import com.marketplace.streams.topology.OrderTopology;
 import io.javalin.Javalin;
@@ -85,9 +85,9 @@ public final class StreamsApp {
 
     private StreamsApp(StreamsAppConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        StatusCountLocks statusCountLocks = new StatusCountLocks();
+        QueryablePartitions queryablePartitions = new QueryablePartitions();
         DroppedDuplicates droppedDuplicates = new DroppedDuplicates();
-        Topology topology = OrderTopology.build(config, statusCountLocks, droppedDuplicates, inputPartitions);
+        Topology topology = OrderTopology.build(config, queryablePartitions, droppedDuplicates, inputPartitions);
         this.clients = new PrefetchingClientSupplier(topology.describe(), config.applicationId());
         this.streams = new KafkaStreams(topology, config.toStreamsProperties(), clients);
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -96,8 +96,7 @@ public final class StreamsApp {
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
         this.secret = InstanceSecret.of(config.instanceSecret());
         this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
-                Clock.systemUTC(), statusCountLocks);
-        streams.setGlobalStateRestoreListener(queries.restoreListener());
+                Clock.systemUTC(), queryablePartitions);
         this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
         this.javalin = createJavalin();
         this.running = new RunningMarker(config.stateDir(), config.applicationId());

@@ -6,7 +6,7 @@ import com.marketplace.gateway.outbox.OutboxPublisher;
 import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
 import com.marketplace.streams.dedupe.DroppedDuplicates;
-import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.stats.QueryablePartitions;
 import com.marketplace.streams.topology.DecodeProcessor;
 import com.marketplace.streams.topology.DecodedEvent;
 import com.marketplace.streams.topology.InputPartitionCount;
@@ -292,7 +292,7 @@ public final class StreamsThroughput {
 
     /** The app's topology as a started instance builds it: checking each event's partition against its key's. */
     private static Topology topology(StreamsAppConfig config) {
-        return OrderTopology.build(config, new StatusCountLocks(), new DroppedDuplicates(),
+        return OrderTopology.build(config, new QueryablePartitions(), new DroppedDuplicates(),
                 InputPartitionCount.of(PARTITIONS));
     }
 

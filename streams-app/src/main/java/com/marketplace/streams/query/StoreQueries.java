@@ -9,7 +9,7 @@ import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
-import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.stats.QueryablePartitions;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +44,6 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
@@ -69,8 +68,8 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * every partition is counted exactly once, or the query fails.
  *
  * <p>Whenever an exact answer cannot be guaranteed — Kafka Streams not RUNNING, an owner unknown,
- * a store migrating or restoring ({@link InvalidStateStoreException}, or a restoration reported to
- * {@link #restoreListener()}), an owner not answering — the
+ * a store migrating or restoring ({@link InvalidStateStoreException}, or a partition whose task is not
+ * processing: {@link QueryablePartitions}), an owner not answering — the
  * methods throw {@link StoreUnavailableException}; they never return a partial or stale value.
  */
 public final class StoreQueries {
@@ -89,32 +88,23 @@ public final class StoreQueries {
     private final HostInfo self;
     private final Forwarder forwarder;
     private final Clock clock;
-    private final StatusCountLocks statusCountLocks;
-    private final RestoringStores restoring = new RestoringStores();
+    private final QueryablePartitions queryablePartitions;
     private final BoundedReads reads = new BoundedReads(MAX_READ_THREADS, READ_TIMEOUT);
 
     /**
      * @param self             this instance's {@code application.server}
      * @param forwarder        how other owners are asked
      * @param clock            decides which orders-per-minute windows are older than the retention
-     * @param statusCountLocks the locks {@code streams}' topology moves order statuses under
+     * @param queryablePartitions what {@code streams}' topology tells of its partitions: which are processing,
+     *                            and the locks it moves order statuses under
      */
     public StoreQueries(KafkaStreams streams, HostInfo self, Forwarder forwarder, Clock clock,
-                        StatusCountLocks statusCountLocks) {
+                        QueryablePartitions queryablePartitions) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.self = Objects.requireNonNull(self, "self");
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.statusCountLocks = Objects.requireNonNull(statusCountLocks, "statusCountLocks");
-    }
-
-    /**
-     * The listener that tells these queries which store partitions are restoring, for {@code streams}'
-     * {@link KafkaStreams#setGlobalStateRestoreListener} (set before it starts): a partition restoring
-     * is unavailable, though Kafka Streams would let it be read ({@link RestoringStores}).
-     */
-    public StateRestoreListener restoreListener() {
-        return restoring;
+        this.queryablePartitions = Objects.requireNonNull(queryablePartitions, "queryablePartitions");
     }
 
     /** The latest state of an order, empty when the stream has seen no event of it. */
@@ -213,7 +203,7 @@ public final class StoreQueries {
 
     private Map<OrderStatus, Long> localStatusCounts(int partition) {
         return readLocal(StoreNames.STATUS_COUNTS, QueryableStoreTypes.<String, Long>keyValueStore(), partition,
-                (ReadOnlyKeyValueStore<String, Long> store) -> statusCountLocks.partition(partition).read(() -> {
+                (ReadOnlyKeyValueStore<String, Long> store) -> queryablePartitions.partition(partition).read(() -> {
                     Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
                     for (OrderStatus status : OrderStatus.values()) {
                         counts.put(status, Objects.requireNonNullElse(store.get(status.name()), 0L));
@@ -497,10 +487,16 @@ public final class StoreQueries {
      * Reads this instance's active copy of one store partition; stale and standby copies are never
      * read, and a partition this instance does not actively own is unavailable. So is every store once
      * Kafka Streams has left RUNNING and REBALANCING since the query began (stopping, or a stream
-     * thread failed): {@link KafkaStreams#store} then throws {@link IllegalStateException}.
+     * thread failed): {@link KafkaStreams#store} then throws {@link IllegalStateException}. And so is a
+     * partition whose task is not processing, or stopped or restarted during the read: Kafka Streams
+     * would let a query read a revived task's stores while they are wiped and restored
+     * ({@link QueryablePartitions}).
      */
     private <S, R> R readLocal(String store, QueryableStoreType<S> type, int partition, Function<S, R> read) {
-        requireNotRestoring(store, partition);
+        QueryablePartitions.Partition task = queryablePartitions.partition(partition);
+        long run = task.currentRun().orElseThrow(() -> new StoreUnavailableException("store " + store
+                + " partition " + partition + " is not being processed on this instance (restoring, or not"
+                + " active here)"));
         S view;
         try {
             view = streams.store(StoreQueryParameters.fromNameAndType(store, type).withPartition(partition));
@@ -520,15 +516,11 @@ public final class StoreQueries {
             throw new StoreUnavailableException("a value of store " + store + " partition " + partition
                     + " cannot be read by this version of the application", e);
         }
-        requireNotRestoring(store, partition); // a restoration begun during the read may have wiped what it read
-        return value;
-    }
-
-    private void requireNotRestoring(String store, int partition) {
-        if (restoring.isRestoring(store, partition)) {
+        if (!task.isStill(run)) { // its stores may have been wiped, and partly restored, under the read
             throw new StoreUnavailableException("store " + store + " partition " + partition
-                    + " is restoring from its changelog");
+                    + " stopped being processed on this instance during the read");
         }
+        return value;
     }
 
     private static StoreUnavailableException unavailable(String store, int partition, InvalidStateStoreException e) {

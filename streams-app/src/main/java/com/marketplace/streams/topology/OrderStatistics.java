@@ -8,7 +8,7 @@ import com.marketplace.streams.stats.OrderContributions;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
-import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.stats.QueryablePartitions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +42,16 @@ import org.slf4j.LoggerFactory;
  * buyer and seller contributions ({@link OrderContributions}) change only at creation and
  * cancellation; it is counted in its creation minute when it becomes complete. An event that
  * changes nothing ({@link OrderState#apply} returns the same state) writes nothing. A move's two
- * writes to {@code status-counts-store} are one step for the queries ({@link StatusCountLocks}).
+ * writes to {@code status-counts-store} are one step for the queries, and the queries read a
+ * partition's stores only while its task is processing, as this step reports ({@link QueryablePartitions}).
  * Everything an event changes is read and worked out before its first write.
  */
 final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderStatistics.class);
 
-    private final StatusCountLocks statusCountLocks;
-    private StatusCountLocks.Partition statusCountLock;
+    private final QueryablePartitions queryablePartitions;
+    private QueryablePartitions.Partition partition;
     private KeyValueStore<String, OrderState> orders;
     private KeyValueStore<String, Long> partialOrders;
     private KeyValueStore<String, Long> statusCounts;
@@ -64,10 +65,10 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
      * load (a count per status, a count per minute for a day, the partial orders, in each partition)
      * live in memory, rebuilt from their changelogs at start: every RocksDB store of a task is
      * opened, with its files, when the task starts, which is most of a task's start after a restart
-     * on a busy machine. {@code statusCountLocks} are the ones the client's queries read under.
+     * on a busy machine. {@code queryablePartitions} are the client's queries'.
      */
     static ProcessorSupplier<String, EventEnvelope, Void, Void> supplier(AppSerdes serdes,
-                                                                        StatusCountLocks statusCountLocks) {
+                                                                        QueryablePartitions queryablePartitions) {
         Set<StoreBuilder<?>> stores = Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDER_STATE),
                         serdes.string(), serdes.orderState()).withCachingEnabled(),
@@ -84,7 +85,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, EventEnvelope, Void, Void> get() {
-                return new OrderStatistics(statusCountLocks);
+                return new OrderStatistics(queryablePartitions);
             }
 
             @Override
@@ -94,20 +95,30 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         };
     }
 
-    private OrderStatistics(StatusCountLocks statusCountLocks) {
-        this.statusCountLocks = statusCountLocks;
+    private OrderStatistics(QueryablePartitions queryablePartitions) {
+        this.queryablePartitions = queryablePartitions;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         super.init(context);
-        statusCountLock = statusCountLocks.partition(context.taskId().partition());
+        partition = queryablePartitions.partition(context.taskId().partition());
         orders = context.getStateStore(StoreNames.ORDER_STATE);
         partialOrders = context.getStateStore(StoreNames.PARTIAL_ORDERS);
         statusCounts = context.getStateStore(StoreNames.STATUS_COUNTS);
         buyers = context.getStateStore(StoreNames.BUYER_STATS);
         sellers = context.getStateStore(StoreNames.SELLER_STATS);
         ordersPerMinute = context.getStateStore(StoreNames.ORDERS_PER_MINUTE);
+        // a task's processors are initialised once its stores are restored: the queries may read them now
+        partition.taskStarted();
+    }
+
+    /** Called before the task's stores are closed, moved, or wiped to be restored again. */
+    @Override
+    public void close() {
+        if (partition != null) {
+            partition.taskStopped();
+        }
     }
 
     @Override
@@ -167,7 +178,7 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
     private Runnable statusMove(String from, String to) {
         long fromCount = from == null ? 0 : count(from) - 1;
         long toCount = count(to) + 1;
-        return () -> statusCountLock.move(() -> {
+        return () -> partition.move(() -> {
             if (from != null) {
                 setCount(from, fromCount);
             }

@@ -7,7 +7,7 @@ import com.marketplace.streams.config.StreamsAppConfig;
 import com.marketplace.streams.dedupe.DedupeProcessorSupplier;
 import com.marketplace.streams.dedupe.DroppedDuplicates;
 import com.marketplace.streams.serde.AppSerdes;
-import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.stats.QueryablePartitions;
 import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -52,32 +52,34 @@ public final class OrderTopology {
 
     /** The topology for {@code config}, for a client whose status counts no query reads; pure, creates no clients. */
     public static Topology build(StreamsAppConfig config) {
-        return build(config, new StatusCountLocks(), new DroppedDuplicates());
+        return build(config, new QueryablePartitions(), new DroppedDuplicates());
     }
 
     /**
-     * The topology for {@code config}; its status moves take {@code statusCountLocks}, the locks the
-     * client's queries read the counts under, and its dedupe step counts the duplicates it drops in
-     * {@code drops}, the client's metric. It checks no event's partition. Pure, creates no clients.
+     * The topology for {@code config}; its statistics step tells {@code queryablePartitions}, which the
+     * client's queries read, when a partition's task processes, and makes its status moves under their
+     * locks; its dedupe step counts the duplicates it drops in {@code drops}, the client's metric. It
+     * checks no event's partition. Pure, creates no clients.
      */
-    public static Topology build(StreamsAppConfig config, StatusCountLocks statusCountLocks, DroppedDuplicates drops) {
-        return build(config, statusCountLocks, drops, new InputPartitionCount());
+    public static Topology build(StreamsAppConfig config, QueryablePartitions queryablePartitions,
+                                 DroppedDuplicates drops) {
+        return build(config, queryablePartitions, drops, new InputPartitionCount());
     }
 
     /**
-     * As {@link #build(StreamsAppConfig, StatusCountLocks, DroppedDuplicates)}, its decode step
+     * As {@link #build(StreamsAppConfig, QueryablePartitions, DroppedDuplicates)}, its decode step
      * refusing an event read on another partition than its key's once {@code inputPartitions} is
      * known. Pure, creates no clients.
      */
-    public static Topology build(StreamsAppConfig config, StatusCountLocks statusCountLocks, DroppedDuplicates drops,
-                                 InputPartitionCount inputPartitions) {
+    public static Topology build(StreamsAppConfig config, QueryablePartitions queryablePartitions,
+                                 DroppedDuplicates drops, InputPartitionCount inputPartitions) {
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         StreamsBuilder builder = new StreamsBuilder(
                 new TopologyConfig(new StreamsConfig(config.toStreamsProperties())));
         KStream<String, EventEnvelope> events = firstSeenEvents(builder, serdes, config.dedupeRetention(),
                 !config.exactlyOnce(), drops, inputPartitions);
         fanOut(events, serdes);
-        events.process(OrderStatistics.supplier(serdes, statusCountLocks), Named.as(ORDER_STATISTICS));
+        events.process(OrderStatistics.supplier(serdes, queryablePartitions), Named.as(ORDER_STATISTICS));
         events.process(() -> new PartialOrderPurge(config.partialOrderRetention()), Named.as("partial-order-purge"),
                 StoreNames.ORDER_STATE, StoreNames.PARTIAL_ORDERS);
         return builder.build();

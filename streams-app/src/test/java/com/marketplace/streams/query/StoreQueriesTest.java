@@ -14,9 +14,10 @@ import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.OrdersPerMinute;
 import com.marketplace.streams.stats.SellerStats;
-import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.stats.QueryablePartitions;
 import com.marketplace.streams.topology.Events;
 import com.marketplace.streams.topology.TopologyFixture;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -45,6 +46,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
@@ -118,28 +120,37 @@ class StoreQueriesTest {
     }
 
     @Test
-    void aStorePartitionRestoringIsUnavailableThoughKafkaStreamsWouldLetItBeRead() {
-        try (TopologyFixture topology = TopologyFixture.withStatusCountLocks(new StatusCountLocks())) {
+    void aPartitionIsReadOnlyWhileItsTaskIsProcessingAndNotAcrossAStopOfIt() {
+        QueryablePartitions partitions = new QueryablePartitions();
+        AtomicReference<Runnable> duringRead = new AtomicReference<>(() -> { });
+        StoreQueries queries;
+        Scope partition = Scope.local(Set.of(0));
+        try (TopologyFixture topology = TopologyFixture.withQueryablePartitions(partitions)) {
             topology.send(Events.created(1, 1, Events.T0, List.of(Events.item(1, 1, "1000"))));
-            StoreQueries queries = queriesOn(new StatusCounts(stateDir,
-                    topology.driver.getKeyValueStore(StoreNames.STATUS_COUNTS)));
-            Scope partition = Scope.local(Set.of(0));
-            TopicPartition changelog = new TopicPartition("app-" + StoreNames.STATUS_COUNTS + "-changelog", 0);
+            queries = queriesOn(new StatusCounts(stateDir, onEachRead(
+                    topology.driver.getKeyValueStore(StoreNames.STATUS_COUNTS), () -> duringRead.get().run())),
+                    partitions);
 
-            // a task revived after corruption restores its wiped stores while its thread stays RUNNING
-            queries.restoreListener().onRestoreStart(changelog, StoreNames.STATUS_COUNTS, 0, 1_000);
+            // the task's processors are initialised, which Kafka Streams does once its stores are restored
+            assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.PENDING, 1L);
+
+            // a task found corrupted during the read: closed, its stores wiped, then revived and restored
+            QueryablePartitions.Partition task = partitions.partition(0);
+            duringRead.set(() -> {
+                task.taskStopped();
+                task.taskStarted();
+            });
             assertThatThrownBy(() -> queries.statusCounts(partition))
                     .isInstanceOf(StoreUnavailableException.class)
-                    .hasMessageContaining("restoring");
-
-            queries.restoreListener().onRestoreEnd(changelog, StoreNames.STATUS_COUNTS, 1_000);
-            assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.PENDING, 1L);
-
-            // a restoration that the task's close or move suspends leaves the partition to its next owner
-            queries.restoreListener().onRestoreStart(changelog, StoreNames.STATUS_COUNTS, 0, 1_000);
-            queries.restoreListener().onRestoreSuspended(changelog, StoreNames.STATUS_COUNTS, 10);
+                    .hasMessageContaining("stopped being processed on this instance during the read");
+            duringRead.set(() -> { });
             assertThat(queries.statusCounts(partition)).containsEntry(OrderStatus.PENDING, 1L);
         }
+
+        // the topology closed its task (as before a store is wiped, moved or closed): nothing is read
+        assertThatThrownBy(() -> queries.statusCounts(partition))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("not being processed on this instance");
     }
 
     @Test
@@ -148,7 +159,7 @@ class StoreQueriesTest {
         RecordingWindowReads reads = new RecordingWindowReads(stateDir);
         streams = reads;
         StoreQueries queries = new StoreQueries(reads, SELF, NO_PEERS, Clock.fixed(now, ZoneOffset.UTC),
-                new StatusCountLocks());
+                partitionZeroProcessing());
         Instant from = now.minus(Duration.ofHours(30));
 
         // asked by a client (all partitions): the range starts no earlier than the queryable day
@@ -162,8 +173,8 @@ class StoreQueriesTest {
     @Test
     void statusCountsReadWhileOrdersMoveCountEveryOrderInExactlyOneStatus() throws Exception {
         int orders = 2_000;
-        StatusCountLocks locks = new StatusCountLocks();
-        try (TopologyFixture topology = TopologyFixture.withStatusCountLocks(locks)) {
+        QueryablePartitions locks = new QueryablePartitions();
+        try (TopologyFixture topology = TopologyFixture.withQueryablePartitions(locks)) {
             List<EventEnvelope> creations = new ArrayList<>();
             for (int i = 1; i <= orders; i++) {
                 EventEnvelope creation = Events.created(i, i % 50 + 1, Events.T0.plusMillis(i),
@@ -266,7 +277,8 @@ class StoreQueriesTest {
                         "DELIVERED", 0, "CANCELLED", 0)));
             }
         };
-        StoreQueries queries = new StoreQueries(streams, SELF, answering, Clock.systemUTC(), new StatusCountLocks());
+        StoreQueries queries = new StoreQueries(streams, SELF, answering, Clock.systemUTC(),
+                partitionZeroProcessing());
 
         assertThat(queries.statusCounts(Scope.ALL)).containsEntry(OrderStatus.PENDING, 2L);
         assertThat(lookUps.get()).as("the partition count's look-up, not one per partition").isEqualTo(1);
@@ -303,7 +315,8 @@ class StoreQueriesTest {
             streams.close();
         }
         streams = new ThreeOwners(stateDir);
-        StoreQueries queries = new StoreQueries(streams, SELF, owners, Clock.systemUTC(), new StatusCountLocks());
+        StoreQueries queries = new StoreQueries(streams, SELF, owners, Clock.systemUTC(),
+                partitionZeroProcessing());
         asker = Executors.newSingleThreadExecutor();
         Future<T> answer = asker.submit(() -> query.apply(queries));
         await().atMost(Duration.ofSeconds(10)).until(() -> owners.asked.size() == 2);
@@ -433,7 +446,8 @@ class StoreQueriesTest {
             }
         };
         streams = new ThreeOwners(stateDir);
-        StoreQueries queries = new StoreQueries(streams, SELF, answersOther, Clock.systemUTC(), new StatusCountLocks());
+        StoreQueries queries = new StoreQueries(streams, SELF, answersOther, Clock.systemUTC(),
+                partitionZeroProcessing());
 
         assertThatThrownBy(() -> queries.orderState(11, Origin.CLIENT))
                 .isInstanceOf(StoreUnavailableException.class)
@@ -500,9 +514,37 @@ class StoreQueriesTest {
         return changed;
     }
 
+    /** Queries on {@code client} of a topology whose task of partition 0, the one read here, is processing. */
     private StoreQueries queriesOn(KafkaStreams client) {
+        return queriesOn(client, partitionZeroProcessing());
+    }
+
+    private StoreQueries queriesOn(KafkaStreams client, QueryablePartitions partitions) {
         streams = client;
-        return new StoreQueries(client, SELF, NO_PEERS, Clock.systemUTC(), new StatusCountLocks());
+        return new StoreQueries(client, SELF, NO_PEERS, Clock.systemUTC(), partitions);
+    }
+
+    /** Partition 0's task processing, as the topology reports it once the task's stores are restored. */
+    private static QueryablePartitions partitionZeroProcessing() {
+        QueryablePartitions partitions = new QueryablePartitions();
+        partitions.partition(0).taskStarted();
+        return partitions;
+    }
+
+    /** {@code store}, running {@code beforeRead} before each of its look-ups. */
+    @SuppressWarnings("unchecked")
+    private static KeyValueStore<String, Long> onEachRead(KeyValueStore<String, Long> store, Runnable beforeRead) {
+        return (KeyValueStore<String, Long>) Proxy.newProxyInstance(StoreQueriesTest.class.getClassLoader(),
+                new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("get")) {
+                        beforeRead.run();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** A client of a one-topic topology, never started, that reports RUNNING: the fakes below start from it. */

@@ -15,7 +15,7 @@ import com.marketplace.streams.serde.AppSerdes;
 import com.marketplace.streams.stats.BuyerStats;
 import com.marketplace.streams.stats.OrderState;
 import com.marketplace.streams.stats.SellerStats;
-import com.marketplace.streams.stats.StatusCountLocks;
+import com.marketplace.streams.stats.QueryablePartitions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,9 +64,9 @@ public final class TopologyFixture implements AutoCloseable {
         return new TopologyFixture(StreamsAppConfig.fromEnv(env), new Properties());
     }
 
-    /** A fixture whose status moves take {@code statusCountLocks}, as a client's queries read under them. */
-    public static TopologyFixture withStatusCountLocks(StatusCountLocks statusCountLocks) {
-        return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), statusCountLocks);
+    /** A fixture whose status moves take {@code queryablePartitions}, as a client's queries read under them. */
+    public static TopologyFixture withQueryablePartitions(QueryablePartitions queryablePartitions) {
+        return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), queryablePartitions);
     }
 
     /**
@@ -74,26 +74,26 @@ public final class TopologyFixture implements AutoCloseable {
      * started instance does; the driver reads every input on partition 0.
      */
     public static TopologyFixture withInputPartitions(int partitions) {
-        return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), new StatusCountLocks(),
+        return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), new QueryablePartitions(),
                 InputPartitionCount.of(partitions));
     }
 
     private TopologyFixture(StreamsAppConfig app, Properties overrides) {
-        this(app, overrides, new StatusCountLocks());
+        this(app, overrides, new QueryablePartitions());
     }
 
-    private TopologyFixture(StreamsAppConfig app, Properties overrides, StatusCountLocks statusCountLocks) {
-        this(app, overrides, statusCountLocks, new InputPartitionCount());
+    private TopologyFixture(StreamsAppConfig app, Properties overrides, QueryablePartitions queryablePartitions) {
+        this(app, overrides, queryablePartitions, new InputPartitionCount());
     }
 
-    private TopologyFixture(StreamsAppConfig app, Properties overrides, StatusCountLocks statusCountLocks,
+    private TopologyFixture(StreamsAppConfig app, Properties overrides, QueryablePartitions queryablePartitions,
                             InputPartitionCount inputPartitions) {
         StreamsAppConfig config = app.withKafka("localhost:9092",
                 Path.of("target", "ttd-state", UUID.randomUUID().toString()));
         AppSerdes serdes = new AppSerdes(config.stateValueFormat());
         Properties props = config.toStreamsProperties();
         props.putAll(overrides);
-        driver = new TopologyTestDriver(OrderTopology.build(config, statusCountLocks, droppedDuplicates,
+        driver = new TopologyTestDriver(OrderTopology.build(config, queryablePartitions, droppedDuplicates,
                 inputPartitions), props, Events.T0);
         created = driver.createInputTopic(Topics.ORDER_CREATED, new StringSerializer(), new ByteArraySerializer());
         statusChanged = driver.createInputTopic(Topics.ORDER_STATUS_CHANGED, new StringSerializer(),

@@ -6,15 +6,52 @@ import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** A read waits for a move under way in its partition, at most the read wait; other partitions never wait. */
-class StatusCountLocksTest {
+/**
+ * A partition is processing between its task's start and stop, and a run ends with either; a read waits
+ * for a move under way in its partition, at most the read wait; other partitions never wait.
+ */
+class QueryablePartitionsTest {
 
-    private final StatusCountLocks locks = new StatusCountLocks(Duration.ofMillis(100));
+    private final QueryablePartitions locks = new QueryablePartitions(Duration.ofMillis(100));
+
+    @Test
+    void aRunLastsFromTheTasksStartToItsStopOrRestart() {
+        QueryablePartitions.Partition partition = locks.partition(2);
+        assertThat(partition.currentRun()).as("no task has started").isEmpty();
+
+        partition.taskStarted();
+        long run = partition.currentRun().orElseThrow();
+        assertThat(partition.isStill(run)).isTrue();
+        assertThat(locks.partition(1).currentRun()).as("another partition").isEmpty();
+
+        partition.taskStopped();
+        assertThat(partition.currentRun()).isEmpty();
+        assertThat(partition.isStill(run)).isFalse();
+
+        partition.taskStarted(); // revived
+        assertThat(partition.isStill(run)).as("a restarted task is another run").isFalse();
+        assertThat(partition.isStill(partition.currentRun().orElseThrow())).isTrue();
+    }
+
+    @Test
+    void aStopWithoutAStartLeavesThePartitionAsItWas() {
+        QueryablePartitions.Partition partition = locks.partition(0);
+        partition.taskStopped();
+        assertThat(partition.currentRun()).isEmpty();
+
+        partition.taskStarted();
+        long run = partition.currentRun().orElseThrow();
+        partition.taskStopped();
+        partition.taskStopped();
+        partition.taskStarted();
+        assertThat(partition.currentRun()).isPresent().isNotEqualTo(OptionalLong.of(run));
+    }
 
     @Test
     void aReadBesideAMoveThatDoesNotEndInTimeIsRefusedAndOtherPartitionsAreRead() throws Exception {
@@ -32,7 +69,7 @@ class StatusCountLocksTest {
 
     @Test
     void aReadWaitsForAMoveThatEndsWithinTheReadWait() throws Exception {
-        StatusCountLocks patient = new StatusCountLocks(Duration.ofSeconds(30));
+        QueryablePartitions patient = new QueryablePartitions(Duration.ofSeconds(30));
         CountDownLatch endMove = new CountDownLatch(1);
         StringBuilder counts = new StringBuilder("before");
         Thread mover = moveUnderWay(patient, 0, endMove, () -> counts.replace(0, counts.length(), "after"));
@@ -54,7 +91,7 @@ class StatusCountLocksTest {
     @Test
     void anInterruptedReadIsRefusedAndKeepsTheInterrupt() throws Exception {
         // a read wait of 30 s: a refusal within the test's time is the interrupt's, not the wait's end
-        StatusCountLocks patient = new StatusCountLocks(Duration.ofSeconds(30));
+        QueryablePartitions patient = new QueryablePartitions(Duration.ofSeconds(30));
         CountDownLatch endMove = new CountDownLatch(1);
         Thread mover = moveUnderWay(patient, 0, endMove, () -> { });
         try {
@@ -75,7 +112,7 @@ class StatusCountLocksTest {
      * A move of {@code partition} on a thread of its own, under way when this returns: it holds the
      * lock until {@code end}, then runs {@code writes}.
      */
-    private static Thread moveUnderWay(StatusCountLocks locks, int partition, CountDownLatch end, Runnable writes)
+    private static Thread moveUnderWay(QueryablePartitions locks, int partition, CountDownLatch end, Runnable writes)
             throws InterruptedException {
         CountDownLatch moving = new CountDownLatch(1);
         Thread mover = new Thread(() -> locks.partition(partition).move(() -> {
