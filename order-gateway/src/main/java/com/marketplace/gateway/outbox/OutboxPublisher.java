@@ -6,9 +6,11 @@ import com.marketplace.kafka.records.EventRecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -18,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -120,36 +124,46 @@ public final class OutboxPublisher implements AutoCloseable {
      */
     public Sent send(List<OutboxRow> rows) {
         List<Future<?>> futures = new ArrayList<>(rows.size());
+        Instant[] ackedAt = new Instant[rows.size()];
         Set<String> stalled = new HashSet<>(2);
-        for (OutboxRow row : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxRow row = rows.get(i);
             String topic = topicOf(row).orElse(""); // an unknown event type fails its send for good
             if (stalled.contains(topic)) {
                 futures.add(null);
                 continue;
             }
-            Future<?> future = send(row);
+            int index = i;
+            Future<?> future = send(row, (metadata, error) -> {
+                if (error == null) {
+                    ackedAt[index] = clock.instant(); // on the producer's thread, before the future completes
+                }
+            });
             futures.add(future);
             if (failedAtOnceRetriably(future)) {
                 stalled.add(topic);
             }
         }
-        return new Sent(this, rows, futures);
+        return new Sent(this, rows, futures, ackedAt);
     }
 
     /** A batch handed to the producer; {@link #awaitOutcomes()} waits for its acknowledgements. */
     public static final class Sent {
 
         /** An empty batch, usable as a marker. */
-        public static final Sent NOTHING = new Sent(null, List.of(), List.of());
+        public static final Sent NOTHING = new Sent(null, List.of(), List.of(), new Instant[0]);
 
         private final OutboxPublisher publisher;
         private final List<OutboxRow> rows;
         private final List<Future<?>> futures;
+        /** When the broker's acknowledgement of each row's send came, as its producer's thread saw it. */
+        private final Instant[] ackedAt;
 
-        private Sent(OutboxPublisher publisher, List<OutboxRow> rows, List<Future<?>> futures) {
+        private Sent(OutboxPublisher publisher, List<OutboxRow> rows, List<Future<?>> futures, Instant[] ackedAt) {
             this.publisher = publisher;
             this.rows = rows;
             this.futures = futures;
+            this.ackedAt = ackedAt;
         }
 
         public List<OutboxRow> rows() {
@@ -190,16 +204,17 @@ public final class OutboxPublisher implements AutoCloseable {
             List<PublishOutcome> outcomes = new ArrayList<>(rows.size());
             for (int i = 0; i < rows.size(); i++) {
                 Future<?> future = futures.get(i);
+                int index = i;
                 outcomes.add(future == null ? PublishOutcome.notSent(rows.get(i))
-                        : publisher.outcomeOf(rows.get(i), future));
+                        : publisher.outcomeOf(rows.get(i), future, () -> ackedAt[index]));
             }
             return outcomes;
         }
     }
 
-    private Future<?> send(OutboxRow row) {
+    private Future<?> send(OutboxRow row, Callback onCompletion) {
         try {
-            return producer.send(toRecord(row));
+            return producer.send(toRecord(row), onCompletion);
         } catch (KafkaException | IllegalArgumentException | IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -230,12 +245,12 @@ public final class OutboxPublisher implements AutoCloseable {
      * The row's outcome once its send has ended. A failure read after {@link #close()} began is
      * {@code NOT_SENT} unless it says the event can never be sent: the failure may be the close's own
      * (a send cut off by it counts no attempt against the event, and parks nothing), and the row is
-     * released to be sent again.
+     * released to be sent again. So is the row whose outcome an interrupted thread could not read.
      */
-    private PublishOutcome outcomeOf(OutboxRow row, Future<?> future) {
+    private PublishOutcome outcomeOf(OutboxRow row, Future<?> future, Supplier<Instant> ackedAt) {
         try {
-            future.get();
-            return PublishOutcome.acked(row, clock.instant());
+            future.get(); // returns once the send's callback has run: ackedAt is set when it succeeded
+            return PublishOutcome.acked(row, Objects.requireNonNullElseGet(ackedAt.get(), clock::instant));
         } catch (ExecutionException e) {
             Exception cause = e.getCause() instanceof Exception ex ? ex : e;
             PublishOutcome.Result result = classify(cause);
@@ -244,8 +259,10 @@ public final class OutboxPublisher implements AutoCloseable {
             }
             return PublishOutcome.failed(row, result, cause);
         } catch (InterruptedException e) {
+            // the wait was cut short, whatever the send's outcome (Kafka's future checks the interrupt before
+            // its result): no attempt is counted against the event, and it is sent again
             Thread.currentThread().interrupt();
-            return PublishOutcome.failed(row, PublishOutcome.Result.RETRIABLE, e);
+            return PublishOutcome.notSent(row);
         }
     }
 

@@ -183,12 +183,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         try {
             running = false;
             sendingRounds = false;
-            // the claimer let go first: closing the keeper may fail too, as anything may when memory has run out
+            // logged first, and the claimer let go: what follows may fail too, as anything may when memory has run out
+            log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once"
+                    + " their leases lapse", settings.relayId(), loop, cause);
             unrecorded.release(UNRECORDED_BATCHES);
             wake(); // a claimer between rounds ends now and releases the rows handed to it
             leases.close();
-            log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once"
-                    + " their leases lapse", settings.relayId(), loop, cause);
         } finally { // told even when the steps above fail too, as they may when memory has run out
             failure.complete(cause);
         }
@@ -337,6 +337,14 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * logged.
      */
     void complete(List<PublishOutcome> outcomes) {
+        record(outcomes).run();
+    }
+
+    /**
+     * {@link #complete}'s recording transaction; returns its metrics and log lines, to run once it has
+     * committed.
+     */
+    private Runnable record(List<PublishOutcome> outcomes) {
         Instant now = clock.instant();
         Set<LeaseKeeper.Hold> knownLost = leases.finished(outcomes.stream().map(PublishOutcome::row).toList());
         List<PublishOutcome> live = outcomes.stream()
@@ -390,12 +398,14 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         lastRoundClean = live.size() == outcomes.size()
                 && live.stream().allMatch(o -> o.result() == PublishOutcome.Result.ACKED);
         // counted and logged once committed: a recording rolled back has its rows tried again
-        recorded.failuresCommitted().forEach(Runnable::run);
-        recordMetrics(recorded);
-        // a row refused because a claim round of this relay took it back meanwhile (its hold had
-        // lapsed, and the round ran after finished() above) is this relay's still: not fenced
-        recordFenced(recorded, recorded.refused() == 0 ? 0 : leases.heldThroughNewerClaim(recorded.refusable()));
-        logUnavailable(live);
+        return () -> {
+            recorded.failuresCommitted().forEach(Runnable::run);
+            recordMetrics(recorded);
+            // a row refused because a claim round of this relay took it back meanwhile (its hold had
+            // lapsed, and the round ran after finished() above) is this relay's still: not fenced
+            recordFenced(recorded, recorded.refused() == 0 ? 0 : leases.heldThroughNewerClaim(recorded.refusable()));
+            logUnavailable(live);
+        };
     }
 
     /**
@@ -749,18 +759,26 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             return;
         }
         long start = System.nanoTime();
+        Runnable committed;
         try {
-            complete(outcomes);
-            metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            // a claim's range may have held back rows it did not take (behind an event of their order,
-            // or committed late): now that it has ended they are claimable
-            if (outcomes.stream().anyMatch(outcome -> outcome.row().claimed()
-                    || awaited.containsKey(outcome.row().aggregateId()))) {
-                claimWanted.set(true);
-                wake();
-            }
+            committed = record(outcomes);
         } catch (RuntimeException e) {
             forget(outcomes.stream().map(PublishOutcome::row).toList(), "Recording", e);
+            return;
+        }
+        metrics.recordTimer().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        try {
+            committed.run();
+        } catch (RuntimeException e) { // the rows are recorded: only their report is missing
+            log.warn("Relay {}: the metrics and log lines of {} outbox rows recorded failed: {}", settings.relayId(),
+                    outcomes.size(), e.toString());
+        }
+        // a claim's range may have held back rows it did not take (behind an event of their order,
+        // or committed late): now that it has ended they are claimable
+        if (outcomes.stream().anyMatch(outcome -> outcome.row().claimed()
+                || awaited.containsKey(outcome.row().aggregateId()))) {
+            claimWanted.set(true);
+            wake();
         }
     }
 

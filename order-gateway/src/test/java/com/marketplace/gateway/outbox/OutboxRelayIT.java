@@ -282,6 +282,46 @@ class OutboxRelayIT {
     }
 
     @Test
+    void anAcknowledgementIsTimedWhenItCameNotWhenTheRelayReadIt() {
+        MutableClock clock = MutableClock.stoppedAt(Instant.parse("2026-12-06T12:00:00Z"));
+        OutboxFixtures.insertRounds(5_600, 1, 1, 100);
+        OutboxRelay relay = newRelay(settings("relay-ack-time"), clock);
+        List<OutboxRow> claimed = relay.claim();
+        OutboxPublisher.Sent sent = newPublisher(clock).send(claimed);
+        assertThat(sent.awaitDone(System.nanoTime() + Duration.ofSeconds(30).toNanos())).isTrue();
+
+        // the relay reads the outcome a minute after the broker acknowledged the send (a recording before it
+        // held it up): outbox_commit_to_ack_seconds times the acknowledgement
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(sent.awaitOutcomes()).singleElement().extracting(PublishOutcome::ackedAt)
+                .isEqualTo(Instant.parse("2026-12-06T12:00:00Z"));
+    }
+
+    @Test
+    void aWaitForAcknowledgementsCutShortByAnInterruptCountsNoAttempt() {
+        MutableClock clock = new MutableClock();
+        OutboxFixtures.insertRounds(5_500, 2, 1, 100);
+        OutboxRelay relay = newRelay(settings("relay-interrupted"), clock);
+        List<OutboxRow> claimed = relay.claim();
+        OutboxPublisher.Sent sent = newPublisher(clock).send(claimed);
+        assertThat(sent.awaitDone(System.nanoTime() + Duration.ofSeconds(30).toNanos())).isTrue();
+
+        // an interrupted thread learns nothing of a send from its future, acknowledged or not
+        Thread.currentThread().interrupt();
+        List<PublishOutcome> outcomes;
+        try {
+            outcomes = sent.awaitOutcomes();
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+
+        // so no row is counted a failed attempt (which could park one at its last): each is sent again
+        assertThat(outcomes).hasSize(2).extracting(PublishOutcome::result)
+                .containsOnly(PublishOutcome.Result.NOT_SENT);
+    }
+
+    @Test
     void crashAfterAcksBeforeMarkResendsOnceTheLeaseExpires() throws Exception {
         MutableClock clock = new MutableClock();
         List<EventEnvelope> events = OutboxFixtures.insertRounds(5_000, 50, 2, 100);
