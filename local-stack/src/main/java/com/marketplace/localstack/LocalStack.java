@@ -102,6 +102,7 @@ public final class LocalStack implements AutoCloseable {
         log.info("Starting the local stack; the broker's and Kafka clients' logs go to {}",
                 options.logFile().toAbsolutePath());
         checkPortsFree();
+        requireOpen();
         EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder()
                 .brokerPort(options.kafkaPort())
                 .logDir(options.dataDir().resolve("kafka").toAbsolutePath())
@@ -109,10 +110,12 @@ public final class LocalStack implements AutoCloseable {
         startedBroker.start();
         keep("Kafka broker", startedBroker::close, () -> broker = startedBroker);
         log.info("Kafka broker ready at {} (data in {})", startedBroker.bootstrapServers(), startedBroker.logDir());
+        requireOpen();
         GatewayApp startedGateway = GatewayApp.create(GatewayConfig.fromEnv(
                 gatewayEnv(startedBroker.bootstrapServers()))).start();
         keep("order gateway", startedGateway::stop, () -> gateway = startedGateway);
         log.info("Order gateway ready at {} (H2 database {})", gatewayUrl(), options.dbUrl());
+        requireOpen();
         int streamsPort = options.streamsPort() == 0 ? FreePorts.nextOnAllInterfaces() : options.streamsPort();
         StreamsApp startedStreams = StreamsApp.create(streamsConfig(startedBroker.bootstrapServers(), streamsPort))
                 .start(); // a failed start stops what it started

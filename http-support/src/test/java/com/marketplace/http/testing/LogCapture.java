@@ -55,7 +55,7 @@ public final class LogCapture implements AutoCloseable {
     public boolean awaitMessage(String prefix, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (events) {
-            while (events.stream().noneMatch(e -> e.getFormattedMessage().startsWith(prefix))) {
+            while (events.stream().noneMatch(e -> String.valueOf(e.getFormattedMessage()).startsWith(prefix))) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

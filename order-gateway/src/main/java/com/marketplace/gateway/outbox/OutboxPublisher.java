@@ -245,7 +245,7 @@ public final class OutboxPublisher implements AutoCloseable {
      * The row's outcome once its send has ended. A failure read after {@link #close()} began is
      * {@code NOT_SENT} unless it says the event can never be sent: the failure may be the close's own
      * (a send cut off by it counts no attempt against the event, and parks nothing), and the row is
-     * released to be sent again. So is the row whose outcome an interrupted thread could not read.
+     * released to be sent again. So is a row whose send has not ended when an interrupted thread asks.
      */
     private PublishOutcome outcomeOf(OutboxRow row, Future<?> future, Supplier<Instant> ackedAt) {
         try {
@@ -259,10 +259,13 @@ public final class OutboxPublisher implements AutoCloseable {
             }
             return PublishOutcome.failed(row, result, cause);
         } catch (InterruptedException e) {
-            // the wait was cut short, whatever the send's outcome (Kafka's future checks the interrupt before
-            // its result): no attempt is counted against the event, and it is sent again
-            Thread.currentThread().interrupt();
-            return PublishOutcome.notSent(row);
+            // Kafka's future checks the interrupt before its result (and the throw cleared it): a send that
+            // has ended is read again without it; one that has not counts no attempt, and is sent again
+            try {
+                return future.isDone() ? outcomeOf(row, future, ackedAt) : PublishOutcome.notSent(row);
+            } finally {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

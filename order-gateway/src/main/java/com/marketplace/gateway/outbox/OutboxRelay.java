@@ -180,17 +180,20 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /** Stops the relay after its {@code loop} thread failed with {@code cause}: the first failure only. */
     private void stop(String loop, Throwable cause) {
+        running = false;
+        sendingRounds = false;
+        // each step below runs whatever the one before did: any may fail too when memory has run out
         try {
-            running = false;
-            sendingRounds = false;
-            // logged first, and the claimer let go: what follows may fail too, as anything may when memory has run out
             log.error("Outbox relay {} stopped: its {} thread failed; other relays take its rows over once"
                     + " their leases lapse", settings.relayId(), loop, cause);
-            unrecorded.release(UNRECORDED_BATCHES);
-            wake(); // a claimer between rounds ends now and releases the rows handed to it
-            leases.close();
-        } finally { // told even when the steps above fail too, as they may when memory has run out
-            failure.complete(cause);
+        } finally {
+            try {
+                unrecorded.release(UNRECORDED_BATCHES); // the claimer let go first
+                wake(); // a claimer between rounds ends now and releases the rows handed to it
+                leases.close();
+            } finally {
+                failure.complete(cause);
+            }
         }
     }
 

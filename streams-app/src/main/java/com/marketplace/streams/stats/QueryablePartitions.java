@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * statistics step reports its task's start ({@link Partition#taskStarted}) and stop
  * ({@link Partition#taskStopped}) here, and a query reads a partition only while its task is
  * processing and answers only if the task did not stop or restart during the read
- * ({@link Partition#currentRun}, {@link Partition#isStill}).
+ * ({@link Partition#currentRun}, {@link Partition#isStill}). (A task whose initialisation fails after
+ * this step's is never closed and would leave its partition reported processing; it fails its stream
+ * thread, and the app then stops the whole client, whose queries are all unavailable.)
  *
  * <p><b>Status counts whole.</b> An order's status move is two writes to {@code status-counts-store}
  * (one order out of its old status, one into its new), and a query reads a partition's five counts one
