@@ -162,11 +162,14 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
     }
 
     /**
-     * The stored source ({@link #sourceOf}) of the record that first carried {@code eventId} within
-     * the retention period around {@code timestamp}, or null when none did.
+     * The stored source ({@link #sourceOf}) of the record that first carried {@code eventId} less than
+     * the retention period before or after {@code timestamp}, or null when none did. (The store reads
+     * no further back than its own time less the retention, plus one millisecond: a look-up from
+     * further back would find a copy exactly one retention old only until any other eventId is stored
+     * at {@code timestamp}.)
      */
     private Long firstSeenIn(String eventId, long timestamp) {
-        long from = Math.max(0, timestamp - retention.toMillis());
+        long from = Math.max(0, timestamp - retention.toMillis() + 1);
         try (WindowStoreIterator<Long> hits = seen.fetch(eventId, from, timestamp + retention.toMillis())) {
             return hits.hasNext() ? hits.next().value : null;
         }

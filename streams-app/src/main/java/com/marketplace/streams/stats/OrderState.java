@@ -27,7 +27,8 @@ import java.util.List;
  * and the current status is not terminal. A creation never overrides a status that a change has
  * already set, because every change follows its order's creation. Applying an event twice is
  * therefore a no-op, which also keeps the statistics right for a replay older than the dedupe
- * retention.
+ * retention: the event finds its order already moved. (Not across a crash under at_least_once, where
+ * the order's state and its statistics may have reached their stores apart: docs/architecture.md.)
  */
 public record OrderState(
         long orderId,

@@ -130,7 +130,10 @@ final class OrderStatistics extends ContextualProcessor<String, EventEnvelope, V
         }
         List<Runnable> statistics = statisticsWrites(before, after);
         orders.put(record.key(), after);
-        PartialOrders.track(partialOrders, record.key(), before, after, record.timestamp());
+        // at the task's stream time when the record is stamped further back: aged from its own time, the
+        // partial order could be purged at the next sweep, before its creation, read soon after, is processed
+        PartialOrders.track(partialOrders, record.key(), before, after,
+                Math.max(record.timestamp(), context().currentStreamTimeMs()));
         statistics.forEach(Runnable::run);
     }
 

@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The orders of {@code order-state-store} that are still partial (a status change arrived, the
  * creation not yet), by orderId, with the record time of their latest event in epoch milliseconds
- * (the timestamp of the record it came in, as stream time counts; not the event's own
- * {@code changedAt}, which a held-back outbox or a client's clock can set anywhere):
+ * (the timestamp of the record it came in, as stream time counts, or the task's stream time when the
+ * record is older; not the event's own {@code changedAt}, which a held-back outbox or a client's
+ * clock can set anywhere):
  * {@code partial-orders-store}. {@link PartialOrderPurge} sweeps this store instead of every order
  * ever stored, so a sweep costs what the partial orders cost, not what the order history does.
  *

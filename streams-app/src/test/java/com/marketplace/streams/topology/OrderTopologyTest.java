@@ -22,6 +22,7 @@ import com.marketplace.streams.dedupe.DedupeProcessor;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +153,22 @@ class OrderTopologyTest {
         assertThat(fx.buyerStats().get(1L).orders()).isEqualTo(1);
         assertThat(fx.sellerStats().get(7L).orders()).isEqualTo(1);
         assertThat(fx.statusCounts()).containsExactlyEntriesOf(java.util.Map.of("PENDING", 1L));
+    }
+
+    @Test
+    void aCopyExactlyOneRetentionLaterIsNotADuplicate() {
+        // the fixture's dedupe retention is the default, seven days
+        EventEnvelope order = created(44, 1, T0, List.of(item(7, 2, "1500.00")));
+        Instant oneRetentionLater = T0.plus(Duration.ofDays(7));
+        fx.send(order);
+        fx.send(order, oneRetentionLater.minusMillis(1));
+        assertThat(fx.droppedDuplicates.total()).as("a copy within the retention").isEqualTo(1);
+
+        // as it would pass if any other eventId had been stored at its time first: the store then reads no
+        // further back than one retention less a millisecond
+        fx.send(order, oneRetentionLater);
+
+        assertThat(fx.droppedDuplicates.total()).as("a copy one retention later").isEqualTo(1);
     }
 
     @Test

@@ -141,6 +141,24 @@ class PartialOrderPurgeTest {
     }
 
     @Test
+    void aStatusChangeInARecordStampedLongBeforeItsPartitionsRecordsAgesFromTheirTime() {
+        // Given a partition whose records have reached day 10, and a status change of an order whose
+        // creation has not been read, in a record stamped day 0 (an old CreateTime from some producer)
+        Instant streamTime = T0.plus(Duration.ofDays(10));
+        fixture.send(CREATED_FIRST, streamTime);
+        fixture.send(changed(CREATED_LATE, OrderStatus.PENDING, OrderStatus.PAID, T0.plusSeconds(1)), T0);
+        assertThat(fixture.partialOrders().get("2")).isEqualTo(streamTime.toEpochMilli());
+
+        // When a sweep runs before the creation, read just after the change, is processed
+        fixture.driver.advanceWallClockTime(PartialOrderPurge.sweepInterval(Duration.ofDays(7)));
+        fixture.send(CREATED_LATE, streamTime.plusSeconds(1));
+
+        // Then the creation found the change: the order is counted as paid
+        assertThat(fixture.orderStates().get("2").status()).isEqualTo(OrderStatus.PAID);
+        assertThat(fixture.statusCounts()).containsOnly(entry("PAID", 1L), entry("PENDING", 1L));
+    }
+
+    @Test
     void aStatusChangeStampedFarAheadIsPurgedByItsRecordsTime() {
         // Given a status change, of an order whose creation never arrives, that names an instant
         // thousands of years ahead (a client's clock), in a record stamped now

@@ -64,7 +64,7 @@ public final class TopologyFixture implements AutoCloseable {
         return new TopologyFixture(StreamsAppConfig.fromEnv(env), new Properties());
     }
 
-    /** A fixture whose status moves take {@code queryablePartitions}, as a client's queries read under them. */
+    /** A fixture whose statistics step reports to {@code queryablePartitions}, as a client's queries read them. */
     public static TopologyFixture withQueryablePartitions(QueryablePartitions queryablePartitions) {
         return new TopologyFixture(StreamsAppConfig.defaults(), new Properties(), queryablePartitions);
     }
