@@ -1,6 +1,7 @@
 package com.marketplace.streams;
 
 import com.marketplace.events.StoreNames;
+import com.marketplace.streams.config.StreamsAppConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps {@code dedupe-store}'s changelog as long as {@code DEDUPE_RETENTION} needs. Kafka Streams
  * gives a window store's changelog a {@code retention.ms} of the store's retention plus
- * {@value StreamsConfig#WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG} (a day) when it
- * creates the topic, and never changes it after: a longer {@code DEDUPE_RETENTION} at a later start
+ * {@value StreamsConfig#WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG} (here
+ * {@link StreamsAppConfig#WINDOW_CHANGELOG_ADDITIONAL_RETENTION}) when it creates the topic, and never
+ * changes it after: a longer {@code DEDUPE_RETENTION} at a later start
  * would hold in the local store only, and a store rebuilt from the changelog (a crash under
  * exactly_once_v2, a new instance) would forget the eventIds older than the first retention, letting
  * their copies through. So at every start, before Kafka Streams starts, a changelog whose retention
@@ -37,8 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DedupeChangelogRetention {
 
-    /** Kafka Streams' default for {@link StreamsConfig#WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG}. */
-    static final Duration ADDITIONAL_RETENTION = Duration.ofDays(1);
+    /** The app's {@link StreamsConfig#WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG}. */
+    static final Duration ADDITIONAL_RETENTION = StreamsAppConfig.WINDOW_CHANGELOG_ADDITIONAL_RETENTION;
 
     private static final Logger log = LoggerFactory.getLogger(DedupeChangelogRetention.class);
 
@@ -78,8 +80,8 @@ final class DedupeChangelogRetention {
                     new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, Long.toString(required)), AlterConfigOp.OpType.SET);
             admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Raised {} retention.ms from {} to {}: DEDUPE_RETENTION {} plus a day", topic, current, required,
-                    dedupeRetention);
+            log.info("Raised {} retention.ms from {} to {}: DEDUPE_RETENTION {} plus {}", topic, current, required,
+                    dedupeRetention, ADDITIONAL_RETENTION);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

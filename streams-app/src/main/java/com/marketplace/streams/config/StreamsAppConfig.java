@@ -1,5 +1,6 @@
 package com.marketplace.streams.config;
 
+import com.marketplace.events.Topics;
 import static com.marketplace.config.ConfigRules.requireAddressOfThisMachine;
 import static com.marketplace.config.ConfigRules.requireBetween;
 import static com.marketplace.config.ConfigRules.requireConnectableHostPort;
@@ -119,6 +120,16 @@ public record StreamsAppConfig(
      */
     public static final int DEFAULT_JIT_WARMUP_EVENTS = 20_000;
     public static final int MAX_JIT_WARMUP_EVENTS = 1_000_000;
+    /**
+     * How much longer than its store a window store's changelog keeps its records (Kafka Streams'
+     * default: a day): as long as the order topics keep theirs ({@link Topics#RETENTION_MS}). A
+     * changelog record carries the timestamp of the input record that wrote it, and the broker deletes
+     * by those timestamps, while the store forgets by stream time; an app that reads its input days
+     * late (after an outage) stores entries whose changelog records the broker would otherwise delete
+     * while the store still needs them, and a store rebuilt from that changelog (after a crash under
+     * exactly_once_v2) would let copies of their events through.
+     */
+    public static final Duration WINDOW_CHANGELOG_ADDITIONAL_RETENTION = Duration.ofMillis(Topics.RETENTION_MS);
     /** Record cache shared by the stores of one instance. */
     public static final long STATE_CACHE_BYTES = 32L * 1024 * 1024;
     /** Producer batch size per partition. */
@@ -289,6 +300,8 @@ public record StreamsAppConfig(
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, numStandbyReplicas);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, topicReplicationFactor);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        props.put(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
+                WINDOW_CHANGELOG_ADDITIONAL_RETENTION.toMillis());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Failures the topology does not route itself (an unexpected exception in a stateless step,
         // an input record that cannot be deserialized, an output that cannot be serialized) are
