@@ -63,21 +63,20 @@ public final class OrderService {
      * @throws IdempotencyKeyReuseException when the key was used with a different request
      */
     public CreateOrderResult create(NewOrderRequest request, String idempotencyKey) {
-        NewOrder order = OrderValidator.validate(request);
+        NewOrder order = OrderValidator.validate(request, idempotencyKey);
         if (idempotencyKey == null) {
             return new CreateOrderResult(insert(order, null), false);
         }
-        String key = OrderValidator.checkIdempotencyKey(idempotencyKey);
         String hash = RequestFingerprint.of(order);
-        Optional<Order> earlier = replay(key, hash);
+        Optional<Order> earlier = replay(idempotencyKey, hash);
         if (earlier.isPresent()) {
             return new CreateOrderResult(earlier.get(), true);
         }
         try {
-            return new CreateOrderResult(insert(order, new IdempotencyRecord(key, hash, 0, now())), false);
+            return new CreateOrderResult(insert(order, new IdempotencyRecord(idempotencyKey, hash, 0, now())), false);
         } catch (DuplicateIdempotencyKeyException raceLost) {
             log.debug("Concurrent request with the same idempotency key won; returning its order");
-            Order winner = replay(key, hash).orElseThrow(
+            Order winner = replay(idempotencyKey, hash).orElseThrow(
                     () -> new StorageException("idempotency key vanished after a conflict", raceLost));
             return new CreateOrderResult(winner, true);
         }

@@ -36,14 +36,27 @@ public final class OrderValidator {
 
     /** @throws ValidationException listing every broken rule */
     public static NewOrder validate(NewOrderRequest request) {
-        if (request == null) {
-            throw new ValidationException("body", "must be a JSON object");
-        }
+        return validate(request, null);
+    }
+
+    /**
+     * As {@link #validate(NewOrderRequest)}, with the request's {@code Idempotency-Key} (null: none):
+     * one answer lists what is wrong with both.
+     */
+    public static NewOrder validate(NewOrderRequest request, String idempotencyKey) {
         List<FieldError> errors = new ArrayList<>();
-        requirePositive(errors, "buyerId", request.buyerId());
-        checkEmail(errors, request.buyerEmail());
-        checkCurrency(errors, request.currency());
-        checkItems(errors, request.items());
+        if (request == null) {
+            errors.add(new FieldError("body", "must be a JSON object"));
+        } else {
+            requirePositive(errors, "buyerId", request.buyerId());
+            checkEmail(errors, request.buyerEmail());
+            checkCurrency(errors, request.currency());
+            checkItems(errors, request.items());
+        }
+        if (idempotencyKey != null && !isIdempotencyKey(idempotencyKey)) {
+            errors.add(new FieldError(IDEMPOTENCY_KEY_FIELD, "must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
+                    + " visible ASCII characters"));
+        }
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
@@ -78,13 +91,9 @@ public final class OrderValidator {
                 new ValidationException("orderId", "must be a positive integer in ASCII digits without sign or leading zero"));
     }
 
-    /** @throws ValidationException unless the key is 1–255 visible ASCII characters */
-    public static String checkIdempotencyKey(String key) {
-        if (key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !IDEMPOTENCY_KEY.matcher(key).matches()) {
-            throw new ValidationException(IDEMPOTENCY_KEY_FIELD,
-                    "must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters");
-        }
-        return key;
+    /** Whether {@code key} is 1-255 visible ASCII characters. */
+    private static boolean isIdempotencyKey(String key) {
+        return key.length() <= MAX_IDEMPOTENCY_KEY_LENGTH && IDEMPOTENCY_KEY.matcher(key).matches();
     }
 
     private static void checkItems(List<FieldError> errors, List<NewOrderRequest.Item> items) {

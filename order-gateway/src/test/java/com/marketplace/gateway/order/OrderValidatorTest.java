@@ -140,10 +140,28 @@ class OrderValidatorTest {
 
     @Test
     void idempotencyKeysAreVisibleAscii() {
-        assertThat(OrderValidator.checkIdempotencyKey("a-B_9.:/")).isEqualTo("a-B_9.:/");
+        NewOrderRequest valid = request(List.of(item(1L, 1L, 1, "1.00")));
+        assertThat(OrderValidator.validate(valid, "a-B_9.:/")).isNotNull();
         for (String bad : List.of("", "with space", "ü", "k".repeat(256))) {
-            assertThatThrownBy(() -> OrderValidator.checkIdempotencyKey(bad)).isInstanceOf(ValidationException.class);
+            assertThatThrownBy(() -> OrderValidator.validate(valid, bad)).as(bad)
+                    .isInstanceOf(ValidationException.class)
+                    .satisfies(e -> assertThat(((ValidationException) e).errors()).extracting(FieldError::field)
+                            .containsExactly(OrderValidator.IDEMPOTENCY_KEY_FIELD));
         }
+    }
+
+    @Test
+    void oneAnswerListsWhatIsWrongWithTheBodyAndTheIdempotencyKey() {
+        NewOrderRequest zeroQuantity = request(List.of(item(1L, 1L, 0, "1.00")));
+
+        assertThatThrownBy(() -> OrderValidator.validate(zeroQuantity, "two words"))
+                .isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).errors()).extracting(FieldError::field)
+                        .containsExactlyInAnyOrder("items[0].quantity", OrderValidator.IDEMPOTENCY_KEY_FIELD));
+        assertThatThrownBy(() -> OrderValidator.validate(null, "two words"))
+                .isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).errors()).extracting(FieldError::field)
+                        .containsExactlyInAnyOrder("body", OrderValidator.IDEMPOTENCY_KEY_FIELD));
     }
 
     @Test
