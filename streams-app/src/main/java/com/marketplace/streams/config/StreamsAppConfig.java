@@ -1,6 +1,5 @@
 package com.marketplace.streams.config;
 
-import com.marketplace.events.Topics;
 import static com.marketplace.config.ConfigRules.requireAddressOfThisMachine;
 import static com.marketplace.config.ConfigRules.requireBetween;
 import static com.marketplace.config.ConfigRules.requireConnectableHostPort;
@@ -13,6 +12,7 @@ import static com.marketplace.config.ConfigRules.requireSecret;
 
 import com.marketplace.config.ConfigException;
 import com.marketplace.config.EnvReader;
+import com.marketplace.events.Topics;
 import com.marketplace.http.StopDelay;
 import com.marketplace.streams.dedupe.DedupeStoreRocksDbOptions;
 import com.marketplace.streams.errors.DeadLetterDeserializationHandler;

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * without this it would stay forever.
  *
  * <p>The sweep runs on wall-clock time, every tenth of the retention (between 1 s and 10 min), and
- * purges the partial orders whose latest event came in a record stamped more than the retention
- * before the task's stream time (the newest record time it has read; the relay stamps a record when
- * it sends it). The records' time, not the wall clock: time that passes while the app is stopped, or
+ * purges the partial orders whose latest event was processed more than the retention before the
+ * task's stream time (the newest record time it has read; the relay stamps a record when it sends
+ * it), as stream time counted then: the time of the event's record, or the task's stream time when
+ * that record was stamped further back. The records' time, not the wall clock: time that passes while the app is stopped, or
  * while it works off a backlog of its topics, brings no order nearer its purge, so a creation that
  * follows its order's status change in the topic by less than the retention still finds it. Nor the
  * events' own times ({@code changedAt}): an outbox held back for longer than the retention sends old
@@ -110,7 +111,7 @@ final class PartialOrderPurge extends ContextualProcessor<String, EventEnvelope,
         }
     }
 
-    /** Deletes the partial orders whose latest event's record time is before {@code cutoff}; returns how many. */
+    /** Deletes the partial orders whose latest event's stream time is before {@code cutoff}; returns how many. */
     int purgeOlderThan(Instant cutoff) {
         long cutoffMillis = cutoff.toEpochMilli();
         List<String> expired = new ArrayList<>();

@@ -29,7 +29,7 @@ final class PartialOrders {
     private PartialOrders() {
     }
 
-    /** The store: orderId → its latest event's record time (epoch ms), in memory, with a changelog, no cache. */
+    /** The store: orderId → its latest event's stream time (epoch ms), in memory, with a changelog, no cache. */
     static StoreBuilder<KeyValueStore<String, Long>> storeBuilder(AppSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.PARTIAL_ORDERS), serdes.string(),
                 serdes.longs());
