@@ -80,8 +80,8 @@ final class DedupeChangelogRetention {
                     new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, Long.toString(required)), AlterConfigOp.OpType.SET);
             admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Raised {} retention.ms from {} to {}: DEDUPE_RETENTION {} plus {}", topic, current, required,
-                    dedupeRetention, ADDITIONAL_RETENTION);
+            log.info("Raised {} retention.ms from {} to {}: DEDUPE_RETENTION {} plus {}", topic, current,
+                    required, dedupeRetention, ADDITIONAL_RETENTION);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

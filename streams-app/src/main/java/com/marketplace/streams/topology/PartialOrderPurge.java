@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * purges the partial orders whose latest event was processed more than the retention before the
  * task's stream time (the newest record time it has read; the relay stamps a record when it sends
  * it), as stream time counted then: the time of the event's record, or the task's stream time when
- * that record was stamped further back. The records' time, not the wall clock: time that passes while the app is stopped, or
- * while it works off a backlog of its topics, brings no order nearer its purge, so a creation that
- * follows its order's status change in the topic by less than the retention still finds it. Nor the
- * events' own times ({@code changedAt}): an outbox held back for longer than the retention sends old
- * events in new records, whose creation would find its order's change purged already, and a change
- * stamped far ahead by its client would never be purged. A task whose partitions receive no records
- * purges nothing.
+ * that record was stamped further back. The records' time, not the wall clock: time that passes
+ * while the app is stopped, or while it works off a backlog of its topics, brings no order nearer its
+ * purge, so a creation that follows its order's status change in the topic by less than the
+ * retention still finds it. Nor the events' own times ({@code changedAt}): an outbox held back for
+ * longer than the retention sends old events in new records, whose creation would find its order's
+ * change purged already, and a change stamped far ahead by its client would never be purged. A task
+ * whose partitions receive no records purges nothing.
  *
  * <p>The sweep reads the partial orders from their own store ({@link PartialOrders}), not from the
  * order states: those hold every order ever created, and reading them all on the stream thread
