@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -71,13 +73,25 @@ public final class JsonBodyReader {
         boolean json = parts[0].trim().equalsIgnoreCase("application/json");
         for (int i = 1; i < parts.length && json; i++) {
             String param = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");
-            if (param.startsWith("charset=") && !param.equals("charset=utf-8")) {
+            if (param.startsWith("charset=") && !isUtf8(param.substring("charset=".length()))) {
                 json = false;
             }
         }
         if (!json) {
             throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be application/json (UTF-8)");
+        }
+    }
+
+    /**
+     * Whether {@code charset} names UTF-8: its registered name or one of the aliases Java knows for
+     * it ({@code utf8}, as MySQL and many clients spell it), never a name Java does not know.
+     */
+    private static boolean isUtf8(String charset) {
+        try {
+            return Charset.isSupported(charset) && Charset.forName(charset).equals(StandardCharsets.UTF_8);
+        } catch (IllegalCharsetNameException e) {
+            return false;
         }
     }
 

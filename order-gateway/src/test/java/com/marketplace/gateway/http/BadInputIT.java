@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every bad request is answered 4xx with problem+json, and nothing is written; its {@code type} is the
@@ -118,6 +119,10 @@ class BadInputIT {
                 request("wrong content type", "POST", ORDERS, "text/plain", bytes(VALID), 415),
                 request("form content type", "POST", ORDERS, "application/x-www-form-urlencoded", bytes(VALID), 415),
                 request("non-UTF-8 charset", "POST", ORDERS, "application/json; charset=ISO-8859-1", bytes(VALID), 415),
+                request("charset unknown to Java", "POST", ORDERS, "application/json; charset=utf-9", bytes(VALID),
+                        415),
+                request("charset not a name", "POST", ORDERS, "application/json; charset=utf 8", bytes(VALID), 415),
+                request("charset empty", "POST", ORDERS, "application/json; charset=", bytes(VALID), 415),
                 request("content type only a separator", "POST", ORDERS, ";", bytes(VALID), 415),
                 request("content type only separators", "POST", ORDERS, " ;; ", bytes(VALID), 415),
                 request("gzip-encoded body", "POST", ORDERS, JSON, gzip(VALID), 415, "Content-Encoding", "gzip"),
@@ -184,6 +189,16 @@ class BadInputIT {
         if (kind.length > 1) {
             assertThat(problem.path("errors").findValuesAsText("field")).as(name).containsExactly(kind[1]);
         }
+    }
+
+    /** UTF-8 by its registered name or an alias Java knows, in any case, quoted or not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=utf-8", "application/json;charset=UTF-8",
+            "application/json; charset=utf8", "application/json; charset=\"UTF8\"", "Application/JSON"})
+    void aJsonBodyInUtf8IsAcceptedHoweverItsCharsetIsSpelled(String contentType) throws Exception {
+        HttpResponse<String> response = gateway.sendBytes("POST", ORDERS, contentType, bytes(VALID));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
     @Test
