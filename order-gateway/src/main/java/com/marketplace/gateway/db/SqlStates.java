@@ -11,6 +11,14 @@ public final class SqlStates {
     private static final int MYSQL_DUPLICATE_ENTRY_WITH_KEY_NAME = 1586;
     /** The SQL standard's unique violation, which H2 reports. */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The SQL standard's serialization failure: the transaction was rolled back (a deadlock). */
+    private static final String SERIALIZATION_FAILURE = "40001";
+    /** MySQL's and MariaDB's ER_LOCK_DEADLOCK. */
+    private static final int MYSQL_DEADLOCK = 1213;
+    /** MySQL's and MariaDB's ER_LOCK_WAIT_TIMEOUT, which MySQL Connector/J reports as {@code 40001} too. */
+    private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
+    /** How many causes of a failure {@link #isDeadlock} looks at. */
+    private static final int MAX_CAUSES = 16;
 
     private SqlStates() {
     }
@@ -28,6 +36,29 @@ public final class SqlStates {
             String state = current.getSQLState();
             if (state != null && state.startsWith("23")) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code failure}, or an exception it was caused by, reports a transaction the database
+     * rolled back whole to break a deadlock (InnoDB's ER_LOCK_DEADLOCK, H2's {@code 40001}), which
+     * may simply be run again. A lock wait that timed out is not one: InnoDB rolls back only its
+     * statement, and the wait has already taken its time.
+     */
+    public static boolean isDeadlock(Throwable failure) {
+        // a bounded walk: a chain of causes may loop back on itself
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                for (SQLException current = sql; current != null; current = current.getNextException()) {
+                    int code = current.getErrorCode();
+                    if (code == MYSQL_DEADLOCK || SERIALIZATION_FAILURE.equals(current.getSQLState())
+                            && code != MYSQL_LOCK_WAIT_TIMEOUT) {
+                        return true;
+                    }
+                }
             }
         }
         return false;

@@ -105,6 +105,7 @@ public final class OrderService {
         StatusChangeResult result;
         try {
             result = transactions.inTransaction(store -> {
+                attempted.set(null); // the work runs again after a deadlock: only the last try's change counts
                 Order current = store.findForUpdate(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
                 if (current.status() == target) {
                     return new StatusChangeResult(current, current.status());

@@ -4,7 +4,9 @@ import java.util.function.Function;
 
 /**
  * Runs work against the {@link OrderStore} in one transaction: everything the work wrote is
- * committed together when it returns, or nothing when it throws.
+ * committed together when it returns, or nothing when it throws. A transaction the database rolled
+ * back whole to break a deadlock may be run again from the start, so work must leave nothing
+ * behind outside the store that a rolled-back try should not have left.
  */
 public interface OrderTransactions {
 

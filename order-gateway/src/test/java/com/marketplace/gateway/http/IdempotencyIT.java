@@ -1,13 +1,25 @@
 package com.marketplace.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.marketplace.gateway.support.Concurrently;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +130,72 @@ class IdempotencyIT {
             assertThat(created).hasSize(4).allSatisfy(r -> assertThat(r.body()).contains(winner));
             assertOneOrderOneEventOneKey();
         }
+    }
+
+    /**
+     * The race InnoDB breaks with a deadlock: a first request holds the new key uncommitted, two more
+     * with the same key wait for it, and the first rolls back. Each of the two then holds a shared lock
+     * on the key and waits for the other's to insert it; the database rolls one back, which runs its
+     * transaction again and answers the survivor's order.
+     */
+    @Test
+    void twoRequestsLeftDeadlockedByAThirdsRollbackBothAnswerTheOneOrder() throws Exception {
+        assumeFalse(TestDatabase.isH2(), "needs InnoDB's locks on a duplicate key");
+        long otherOrder = orderId(gateway.postJson(ORDERS, TestOrders.json(2)));
+        String key = "k-deadlock";
+        long deadlocksBefore = deadlocks();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try (Connection first = TestDatabase.dataSource().getConnection()) {
+            first.setAutoCommit(false);
+            holdKey(first, key, otherOrder);
+            List<Future<HttpResponse<String>>> racing = List.of(
+                    clients.submit(() -> gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", key)),
+                    clients.submit(() -> gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", key)));
+            // both wait for the first's lock on the key (a global status: no PROCESS privilege needed)
+            await().atMost(Duration.ofSeconds(2)).until(() -> innoDbStatus("INNODB_ROW_LOCK_CURRENT_WAITS") >= 2);
+
+            first.rollback();
+
+            List<HttpResponse<String>> responses = new ArrayList<>();
+            for (Future<HttpResponse<String>> response : racing) {
+                responses.add(response.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(201));
+            assertThat(responses.stream().map(r -> r.headers().firstValue("Location").orElseThrow()).distinct())
+                    .hasSize(1);
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(deadlocks()).as("InnoDB broke a deadlock").isGreaterThan(deadlocksBefore);
+        assertThat(TestDatabase.count("orders")).isEqualTo(2);
+        assertThat(TestDatabase.count("outbox_events")).isEqualTo(2);
+        assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(1);
+    }
+
+    private static void holdKey(Connection conn, String key, long orderId) throws SQLException {
+        try (PreparedStatement insert = conn.prepareStatement("INSERT INTO idempotency_keys"
+                + " (idempotency_key, request_hash, order_id, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP(6))")) {
+            insert.setBytes(1, key.getBytes(StandardCharsets.UTF_8));
+            insert.setString(2, "0".repeat(64));
+            insert.setLong(3, orderId);
+            insert.executeUpdate();
+        }
+    }
+
+    /** The deadlocks InnoDB has broken since the server started. */
+    private static long deadlocks() {
+        return innoDbStatus("INNODB_DEADLOCKS");
+    }
+
+    private static long innoDbStatus(String name) {
+        return TestDatabase.queryLong(
+                "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = ?", name);
+    }
+
+    private static long orderId(HttpResponse<String> created) {
+        assertThat(created.statusCode()).isEqualTo(201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
     }
 
     @Test

@@ -31,12 +31,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link OrderTransactions} on JDBC: one {@link Transactions#inTransaction} per unit of work, with
- * the order, idempotency and outbox repositories bound to its connection. SQL failures become
- * {@link StorageException}; a duplicate idempotency key becomes {@link DuplicateIdempotencyKeyException},
- * an order id in use {@link OrderIdTakenException}.
+ * the order, idempotency and outbox repositories bound to its connection; a unit the database rolls
+ * back to break a deadlock is run again. SQL failures become {@link StorageException}; a duplicate
+ * idempotency key becomes {@link DuplicateIdempotencyKeyException}, an order id in use
+ * {@link OrderIdTakenException}.
  *
  * <p>Outbox rows that no earlier unfinished event of their order precedes are written leased to
  * this instance's relay and handed to it after the commit ({@link OutboxHandoff}), unless the
@@ -44,6 +47,11 @@ import java.util.function.Function;
  * order's first event always qualifies. The others are left to the relay's claim rounds.
  */
 public final class JdbcOrderTransactions implements OrderTransactions {
+
+    /** Tries of a unit of work that the database rolls back to break a deadlock, the first one included. */
+    static final int MAX_DEADLOCK_ATTEMPTS = 3;
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcOrderTransactions.class);
 
     private final Transactions transactions;
     private final JdbcOrderRepository orders;
@@ -61,8 +69,33 @@ public final class JdbcOrderTransactions implements OrderTransactions {
         this.handoff = Objects.requireNonNull(handoff, "handoff");
     }
 
+    /**
+     * Runs {@code work} in a transaction, and again, up to {@link #MAX_DEADLOCK_ATTEMPTS} times in
+     * all, when the database rolled it back whole to break a deadlock ({@link SqlStates#isDeadlock}).
+     * InnoDB picks such a victim when transactions wait for each other's locks: three requests
+     * racing with one {@code Idempotency-Key}, the first of which rolls back, leave the other two
+     * each holding a shared lock on the key and waiting for the other's to insert it. Nothing of the
+     * victim's attempt remains, so it starts over at once (its lock requests queue behind the
+     * survivor's, which has them now) and meets what the survivor committed: the key's order, for
+     * the replay. {@code work} must be safe to run again; the order use cases' units are.
+     */
     @Override
     public <T> T inTransaction(Function<OrderStore, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(work);
+            } catch (StorageException e) {
+                if (attempt == MAX_DEADLOCK_ATTEMPTS || e instanceof CommitNotConfirmedException
+                        || !SqlStates.isDeadlock(e)) {
+                    throw e;
+                }
+                log.debug("Transaction rolled back to break a deadlock (attempt {} of {}); running it again",
+                        attempt, MAX_DEADLOCK_ATTEMPTS);
+            }
+        }
+    }
+
+    private <T> T attempt(Function<OrderStore, T> work) {
         List<OutboxRow> leased = new ArrayList<>();
         List<OutboxHandoff.Lease> leases = new ArrayList<>();
         Set<String> unleased = new HashSet<>();
