@@ -176,6 +176,21 @@ public final class LocalStack implements AutoCloseable {
         requireFree(LocalStackOptions.STREAMS_PORT, options.httpHost(), options.streamsPort());
     }
 
+    /**
+     * The start's failure when {@code port} could not be bound: taken by another process, or refused
+     * otherwise (a port below 1024 without the privilege), as the operating system said.
+     */
+    static IllegalStateException cannotListen(String variable, String host, int port, BindException e) {
+        if (String.valueOf(e.getMessage()).contains("in use")) {
+            return new IllegalStateException(variable + " " + port + " is in use on " + host
+                    + " (another process listens there): stop it, or set " + variable + " to a free port (0 for any)",
+                    e);
+        }
+        return new IllegalStateException(variable + " " + port + " cannot be listened on at " + host + " ("
+                + e.getMessage() + "): set " + variable + " to another port (0 for any; below 1024 needs the"
+                + " privilege)", e);
+    }
+
     private static void requireFree(String variable, String host, int port) {
         if (port == 0) {
             return; // any free port
@@ -183,10 +198,8 @@ public final class LocalStack implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true); // as the servers bind: a port whose old connections linger is free
             probe.bind(new InetSocketAddress(host, port));
-        } catch (BindException taken) {
-            throw new IllegalStateException(variable + " " + port + " is in use on " + host
-                    + " (another process listens there): stop it, or set " + variable
-                    + " to a free port (0 for any)", taken);
+        } catch (BindException e) {
+            throw cannotListen(variable, host, port, e);
         } catch (IOException other) {
             log.debug("Could not check whether port {} is free; the component's own bind will tell", port, other);
         }

@@ -39,6 +39,10 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         if (dataDir == null) {
             throw ConfigException.withoutValue(DATA_DIR, "must not be empty");
         }
+        if (dataDir.toString().contains(";")) {
+            // the embedded database's URL (dbUrl) separates its settings with it
+            throw ConfigException.rejected(DATA_DIR, dataDir.toString(), "must not contain ';'");
+        }
         requirePortOrAny(KAFKA_PORT, kafkaPort);
         requirePortOrAny(GATEWAY_PORT, gatewayPort);
         requirePortOrAny(STREAMS_PORT, streamsPort);

@@ -55,6 +55,7 @@ class LocalStackOptionsTest {
             "GATEWAY_PORT|-1",
             "STREAMS_PORT|65536",
             "HTTP_HOST|localhost:7070",
+            "DATA_DIR|/tmp/a;b",
     })
     void badVariableIsRejectedWithOneLineNamingIt(String variable, String value) {
         assertThatThrownBy(() -> LocalStackOptions.parse(NO_ARGS, Map.of(variable, value)))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marketplace.config.ConfigException;
 import com.marketplace.gateway.config.GatewayConfig;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -58,6 +59,19 @@ class LocalStackSettingsTest {
                 stack.close();
             }
         }
+    }
+
+    @Test
+    void aPortRefusedForAnotherReasonIsNotCalledTaken() {
+        // as Linux refuses a port below 1024 to a process without the privilege (this one may have it)
+        IllegalStateException refused = LocalStack.cannotListen(LocalStackOptions.GATEWAY_PORT, "127.0.0.1", 80,
+                new BindException("Permission denied"));
+
+        assertThat(refused).hasMessage("GATEWAY_PORT 80 cannot be listened on at 127.0.0.1 (Permission denied):"
+                + " set GATEWAY_PORT to another port (0 for any; below 1024 needs the privilege)");
+        assertThat(LocalStack.cannotListen(LocalStackOptions.GATEWAY_PORT, "127.0.0.1", 7070,
+                new BindException("Address already in use")).getMessage())
+                .startsWith("GATEWAY_PORT 7070 is in use on 127.0.0.1");
     }
 
     @Test
