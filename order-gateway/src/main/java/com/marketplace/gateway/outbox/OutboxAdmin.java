@@ -3,9 +3,13 @@ package com.marketplace.gateway.outbox;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Operator actions on the outbox: list parked (FAILED) events and put one back in the queue. */
 public final class OutboxAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxAdmin.class);
 
     /** Result of a retry request. */
     public enum RetryResult { REQUEUED, NOT_FOUND, NOT_FAILED }
@@ -24,21 +28,40 @@ public final class OutboxAdmin {
     }
 
     /**
-     * Requeues a FAILED event with a fresh attempt budget and wakes the relay.
+     * Requeues a FAILED event with a fresh attempt budget and wakes the relay. A requeue whose commit
+     * the database did not confirm is made once more: its update waits under the row's lock for the
+     * first one's commit or rollback to end, and then either requeues the event itself or finds it
+     * no longer FAILED, requeued by the first. Either way the answer is {@link RetryResult#REQUEUED},
+     * not a failure that says the request did not happen.
      *
-     * @throws OutboxStorageException when the database fails
+     * @throws OutboxStorageException when the database fails (the event was not requeued, or its
+     *                                requeue could not be confirmed: asking again tells)
      */
     public RetryResult retry(UUID eventId) {
-        RetryResult result = outbox.inTransaction(store -> {
+        RetryResult result;
+        try {
+            result = requeue(eventId);
+        } catch (OutboxCommitUnknownException unconfirmed) {
+            log.warn("The database did not confirm the requeue of outbox event {}; requeuing it once more: {}",
+                    eventId, unconfirmed.getMessage());
+            result = requeue(eventId);
+            if (result == RetryResult.NOT_FAILED) {
+                result = RetryResult.REQUEUED;
+            }
+        }
+        if (result == RetryResult.REQUEUED) {
+            notifier.eventsCommitted();
+        }
+        return result;
+    }
+
+    private RetryResult requeue(UUID eventId) {
+        return outbox.inTransaction(store -> {
             if (store.retryFailed(eventId)) {
                 return RetryResult.REQUEUED;
             }
             Optional<OutboxStatus> status = store.statusOf(eventId);
             return status.isEmpty() ? RetryResult.NOT_FOUND : RetryResult.NOT_FAILED;
         });
-        if (result == RetryResult.REQUEUED) {
-            notifier.eventsCommitted();
-        }
-        return result;
     }
 }

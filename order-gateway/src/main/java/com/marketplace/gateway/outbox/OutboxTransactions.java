@@ -9,7 +9,8 @@ import java.util.function.Function;
 public interface OutboxTransactions {
 
     /**
-     * @throws OutboxStorageException when the database fails (the transaction is rolled back)
+     * @throws OutboxCommitUnknownException when the commit failed on its way (the transaction may have been applied)
+     * @throws OutboxStorageException when the database fails otherwise (the transaction is rolled back)
      * @throws RuntimeException whatever {@code work} throws, unchanged, after rolling back
      */
     <T> T inTransaction(Function<OutboxStore, T> work);

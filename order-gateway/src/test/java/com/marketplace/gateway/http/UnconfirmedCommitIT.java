@@ -12,6 +12,7 @@ import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class UnconfirmedCommitIT {
 
+    private static final String ADMIN_TOKEN = "unconfirmed-commit-admin-token";
+
     private CommitCuttingProxy proxy;
     private RunningGateway gateway;
 
@@ -33,7 +36,8 @@ class UnconfirmedCommitIT {
         assumeFalse(TestDatabase.isH2(), "needs a database reached over TCP (TEST_DB_URL)");
         TestDatabase.clean();
         proxy = CommitCuttingProxy.to(TestDatabase.url());
-        GatewayConfig config = TestDatabase.gatewayConfig(Map.of(GatewayConfig.DB_URL, proxy.jdbcUrl()));
+        GatewayConfig config = TestDatabase.gatewayConfig(Map.of(GatewayConfig.DB_URL, proxy.jdbcUrl(),
+                GatewayConfig.ADMIN_TOKEN, ADMIN_TOKEN));
         gateway = RunningGateway.of(GatewayApp.create(config).start(0));
         // the first order takes the gateway's block of order ids, in a transaction of its own
         assertThat(gateway.postJson("/api/v1/orders", TestOrders.json(1)).statusCode()).isEqualTo(201);
@@ -118,6 +122,31 @@ class UnconfirmedCommitIT {
         assertThat(unknown.body()).contains("outcome-unknown").contains("status change");
         assertThat(inStatus(orderId, "CANCELLED")).as("it was applied").isTrue();
         proxy.restore();
+    }
+
+    @Test
+    void anAdminRequeueWhoseCommitIsNotConfirmedIsA200WhetherOrNotItWasApplied() {
+        for (Cut how : Cut.values()) {
+            UUID eventId = parkedEvent(gateway.createOrder(TestOrders.json(8)));
+            int cutsBefore = proxy.cuts();
+            proxy.cutNextCommit(how, false);
+
+            HttpResponse<String> requeued = gateway.sendBytes("POST", "/api/v1/admin/outbox/" + eventId + "/retry",
+                    null, new byte[0], "Authorization", "Bearer " + ADMIN_TOKEN);
+
+            assertThat(proxy.cuts()).as(how.name()).isEqualTo(cutsBefore + 1);
+            assertThat(requeued.statusCode()).as(how + ": " + requeued.body()).isEqualTo(200);
+            assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE event_id = ?"
+                    + " AND status = 'PENDING' AND retry_count = 0", eventId.toString())).as(how.name()).isEqualTo(1);
+        }
+    }
+
+    /** The event of order {@code orderId}, parked as the relay parks one it gave up on. */
+    private static UUID parkedEvent(long orderId) {
+        String eventId = TestDatabase.outboxEventIds(Long.toString(orderId)).get(0);
+        TestDatabase.update("UPDATE outbox_events SET status = 'FAILED', retry_count = 10, claimed_by = ''"
+                + " WHERE event_id = ?", eventId);
+        return UUID.fromString(eventId);
     }
 
     /**

@@ -120,6 +120,38 @@ public final class TestDatabase {
         }
     }
 
+    /** Runs one data-changing statement, e.g. to put a row in a state only a fault leaves; its count of rows. */
+    public static int update(String sql, Object... params) {
+        try (Connection conn = DATA_SOURCE.getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            int rows = ps.executeUpdate();
+            conn.commit();
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("update failed: " + sql, e);
+        }
+    }
+
+    /** The eventIds of the outbox rows of one order, in insertion order. */
+    public static List<String> outboxEventIds(String aggregateId) {
+        try (Connection conn = DATA_SOURCE.getConnection();
+             PreparedStatement ps = conn.prepareStatement(
+                     "SELECT event_id FROM outbox_events WHERE aggregate_id = ? ORDER BY id")) {
+            ps.setString(1, aggregateId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> eventIds = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    eventIds.add(rs.getString(1));
+                }
+                return eventIds;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the outbox failed", e);
+        }
+    }
+
     /** Row counts of all gateway tables, for before/after comparisons. */
     public static Map<String, Long> rowCounts() {
         Map<String, Long> counts = new HashMap<>();

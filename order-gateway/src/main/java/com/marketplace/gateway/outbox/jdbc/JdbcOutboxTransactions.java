@@ -1,8 +1,10 @@
 package com.marketplace.gateway.outbox.jdbc;
 
+import com.marketplace.gateway.db.CommitUnknownException;
 import com.marketplace.gateway.db.SqlCall;
 import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.outbox.FailedOutboxEvent;
+import com.marketplace.gateway.outbox.OutboxCommitUnknownException;
 import com.marketplace.gateway.outbox.OutboxCounts;
 import com.marketplace.gateway.outbox.OutboxRow;
 import com.marketplace.gateway.outbox.OutboxStatus;
@@ -39,6 +41,9 @@ public final class JdbcOutboxTransactions implements OutboxTransactions {
     public <T> T inTransaction(Function<OutboxStore, T> work) {
         try {
             return transactions.inTransaction(conn -> work.apply(new ConnectionOutboxStore(conn)));
+        } catch (CommitUnknownException e) {
+            throw new OutboxCommitUnknownException("the database did not confirm the outbox transaction's commit"
+                    + " (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
         } catch (SQLException e) {
             throw failure("outbox transaction", e);
         }
