@@ -172,8 +172,12 @@ final class JitWarmUp {
                 log.warn("JIT warm-up: {} of its synthetic events were dead-lettered, so it warmed less of the topology",
                         deadLetters);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too is said here: nothing awaits the warm-up's outcome, and the instance goes on without it
             log.warn("JIT warm-up failed after {} events, starting without it: {}", piped.get(), e.toString());
+            if (e instanceof Error error) {
+                throw error;
+            }
         } finally {
             if (dir != null) {
                 delete(dir);

@@ -30,6 +30,15 @@ public final class Main {
         System.exit(run(config));
     }
 
+    /** Removes the hook of an app whose start failed, unless the JVM is already running it (then the start failed for it). */
+    private static void removeUnlessRunning(Thread shutdown) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or has run: it stopped the app, which ended its start
+        }
+    }
+
     /** Runs until shutdown; returns the process exit code. */
     static int run(StreamsAppConfig config) throws InterruptedException {
         // begun first: they wait on the broker and the disk while the app is built (TopicCheck, RocksDbLibrary)
@@ -44,17 +53,21 @@ public final class Main {
             log.debug("start-up failure", e);
             return 1;
         }
+        // before the start: a SIGTERM while it runs (the warm-up, Kafka Streams opening the local stores)
+        // stops the app, which ends the start and closes Kafka Streams cleanly, instead of halting the JVM
+        Thread shutdown = new Thread(() -> {
+            log.info("shutdown requested, closing streams");
+            app.stop();
+        }, "streams-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             app.start(config.httpPort(), topics, rocksDb);
         } catch (RuntimeException | Error e) { // an Error too: the process must not stay half started
             log.error("streams app failed to start: {}", StartupFailure.describe(e));
             log.debug("start-up failure", e); // the failed start stopped what it had started
+            removeUnlessRunning(shutdown);
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutdown requested, closing streams");
-            app.stop();
-        }, "streams-shutdown"));
         return app.awaitTermination() ? 1 : 0;
     }
 }
