@@ -1,5 +1,6 @@
 package com.marketplace.events;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -55,7 +56,9 @@ public final class EventCodec {
      * (e.g. an HTTP layer adding stricter read features). Changing it does not affect this codec.
      */
     public static ObjectMapper newMapper() {
-        return withContractSettings(JsonMapper.builder()).build();
+        // UTF-8 only, as the contract says: Jackson would otherwise read UTF-16 and UTF-32 bytes as well
+        JsonFactory utf8 = JsonFactory.builder().disable(JsonFactory.Feature.CHARSET_DETECTION).build();
+        return withContractSettings(JsonMapper.builder(utf8)).build();
     }
 
     /**

@@ -23,10 +23,10 @@ public record OrderCreated(
         Payloads.requirePositive(buyerId, "buyerId");
         Payloads.requireText(orderNumber, "orderNumber", MAX_ORDER_NUMBER_LENGTH);
         Payloads.requireText(buyerEmail, "buyerEmail", MAX_BUYER_EMAIL_LENGTH);
-        sellerIds = Payloads.requirePositiveIds(sellerIds, "sellerIds");
+        sellerIds = Payloads.requirePositiveIds(sellerIds, "sellerIds", MAX_ITEMS);
         items = List.copyOf(Objects.requireNonNull(items, "items"));
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException("an order has at least one item");
+        if (items.isEmpty() || items.size() > MAX_ITEMS) {
+            throw new IllegalArgumentException("an order has 1-" + MAX_ITEMS + " items, was " + items.size());
         }
         totalAmount = Payloads.requireAmount(totalAmount, "totalAmount", false);
         Payloads.requireCurrency(currency);

@@ -10,11 +10,15 @@ import java.util.List;
 public sealed interface OrderEventPayload permits OrderCreated, OrderStatusChanged {
 
     /*
-     * Text fields are bounded because the streams app copies them into its outputs and state values:
-     * an event of a megabyte that is nearly all e-mail address would make an output or changelog
-     * record larger than the producer takes, which fails the exactly-once transaction on every
-     * instance that takes the task over.
+     * Text fields and lists are bounded because the streams app copies them into its outputs and
+     * state values: an event of a megabyte that is nearly all e-mail address, or a list of a hundred
+     * thousand sellers (a few kilobytes on the topic once compressed), would make an output or
+     * changelog record larger than the producer takes, which fails the exactly-once transaction on
+     * every instance that takes the task over.
      */
+
+    /** The most items an order has, and so the most sellers: what the gateway accepts. */
+    int MAX_ITEMS = 100;
 
     /** The longest {@link #buyerEmail()}: RFC 5321's path limit, what the gateway accepts and stores. */
     int MAX_BUYER_EMAIL_LENGTH = 254;

@@ -23,7 +23,7 @@ public record OrderStatusChanged(
         Payloads.requirePositive(buyerId, "buyerId");
         Payloads.requireText(orderNumber, "orderNumber", MAX_ORDER_NUMBER_LENGTH);
         Payloads.requireText(buyerEmail, "buyerEmail", MAX_BUYER_EMAIL_LENGTH);
-        sellerIds = Payloads.requirePositiveIds(sellerIds, "sellerIds");
+        sellerIds = Payloads.requirePositiveIds(sellerIds, "sellerIds", MAX_ITEMS);
         Objects.requireNonNull(previousStatus, "previousStatus");
         Objects.requireNonNull(status, "status");
         if (!previousStatus.canTransitionTo(status)) {

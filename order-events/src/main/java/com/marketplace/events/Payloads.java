@@ -64,9 +64,12 @@ final class Payloads {
                 : amount;
     }
 
-    /** Ids of other parties (sellers): each one {@code > 0}. */
-    static List<Long> requirePositiveIds(List<Long> ids, String name) {
+    /** Ids of other parties (sellers): each one {@code > 0}, at most {@code max} of them. */
+    static List<Long> requirePositiveIds(List<Long> ids, String name, int max) {
         List<Long> copy = List.copyOf(Objects.requireNonNull(ids, name));
+        if (copy.size() > max) {
+            throw new IllegalArgumentException(name + " has more than " + max + " elements");
+        }
         for (long id : copy) {
             requirePositive(id, name + " element");
         }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -227,9 +228,40 @@ class EventCodecTest {
                 // text longer than an order's: an e-mail address beyond 254 characters, an order number beyond 40
                 changed.replace("\"buyerEmail\":\"buyer@example.com\"",
                         "\"buyerEmail\":\"" + "b".repeat(243) + "@example.com\""),
-                created.replace("\"orderNumber\":\"ORD-20261125-0000000042\"", "\"orderNumber\":\"ORD-" + "9".repeat(37) + "\""));
+                created.replace("\"orderNumber\":\"ORD-20261125-0000000042\"", "\"orderNumber\":\"ORD-" + "9".repeat(37) + "\""),
+                // lists longer than an order's: more than 100 items, more than 100 sellers
+                created.replace("\"items\":[", "\"items\":[" + ("{\"productId\":10,\"sellerId\":7,\"quantity\":1,"
+                        + "\"unitPrice\":1.00},").repeat(99)),
+                created.replace("\"sellerIds\":[7,9]", "\"sellerIds\":[" + "7,".repeat(100) + "9]"),
+                changed.replace("\"sellerIds\":[7,9]", "\"sellerIds\":[" + "7,".repeat(100) + "9]"));
 
         assertEveryOneMalformed(bad, created, changed);
+    }
+
+    @Test
+    void anOrderOfAHundredItemsAndSellersIsRead() throws IOException {
+        String created = golden("order-created.json")
+                .replace("\"items\":[", "\"items\":[" + ("{\"productId\":10,\"sellerId\":7,\"quantity\":1,"
+                        + "\"unitPrice\":1.00},").repeat(98))
+                .replace("\"sellerIds\":[7,9]", "\"sellerIds\":[" + "7,".repeat(99) + "9]");
+
+        OrderCreated payload = (OrderCreated) codec.decodeEnvelope(created).payload();
+
+        assertThat(payload.items()).hasSize(OrderEventPayload.MAX_ITEMS);
+        assertThat(payload.sellerIds()).hasSize(OrderEventPayload.MAX_ITEMS);
+    }
+
+    @Test
+    void anEnvelopeInAnotherEncodingThanUtf8IsMalformed() throws IOException {
+        String created = golden("order-created.json");
+
+        for (Charset charset : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_16,
+                Charset.forName("UTF-32LE"))) {
+            byte[] encoded = created.getBytes(charset);
+            assertThatThrownBy(() -> codec.decodeEnvelope(encoded)).as(charset.name())
+                    .isInstanceOfSatisfying(EventDecodingException.class,
+                            e -> assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.MALFORMED));
+        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class OrderValidator {
 
-    public static final int MAX_ITEMS = 100;
+    public static final int MAX_ITEMS = OrderEventPayload.MAX_ITEMS;
     public static final int MAX_QUANTITY = 10_000;
     public static final BigDecimal MAX_UNIT_PRICE = new BigDecimal("1000000000");
     public static final int MAX_EMAIL_LENGTH = OrderEventPayload.MAX_BUYER_EMAIL_LENGTH;
