@@ -141,6 +141,21 @@ class UnconfirmedCommitIT {
         }
     }
 
+    @Test
+    void anAdminRequeueOfAnEventNotParkedIsA409WhateverBecomesOfItsCommit() {
+        for (Cut how : Cut.values()) {
+            String eventId = TestDatabase.outboxEventIds(Long.toString(gateway.createOrder(TestOrders.json(9)))).get(0);
+            int cutsBefore = proxy.cuts();
+            proxy.cutNextCommit(how, false);
+
+            HttpResponse<String> refused = gateway.sendBytes("POST", "/api/v1/admin/outbox/" + eventId + "/retry",
+                    null, new byte[0], "Authorization", "Bearer " + ADMIN_TOKEN);
+
+            assertThat(proxy.cuts()).as(how.name()).isEqualTo(cutsBefore + 1);
+            assertThat(refused.statusCode()).as(how + ": " + refused.body()).isEqualTo(409);
+        }
+    }
+
     /** The event of order {@code orderId}, parked as the relay parks one it gave up on. */
     private static UUID parkedEvent(long orderId) {
         String eventId = TestDatabase.outboxEventIds(Long.toString(orderId)).get(0);
