@@ -39,9 +39,11 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         if (dataDir == null) {
             throw ConfigException.withoutValue(DATA_DIR, "must not be empty");
         }
-        if (dataDir.toString().contains(";")) {
-            // the embedded database's URL (dbUrl) separates its settings with it
-            throw ConfigException.rejected(DATA_DIR, dataDir.toString(), "must not contain ';'");
+        if (dataDir.toAbsolutePath().toString().contains(";")) {
+            // the embedded database's URL (dbUrl) separates its settings with it; a relative path counts
+            // from the working directory, whose path goes into the URL too
+            throw ConfigException.rejected(DATA_DIR, dataDir.toAbsolutePath(), "must not contain ';', even in its"
+                    + " absolute path");
         }
         requirePortOrAny(KAFKA_PORT, kafkaPort);
         requirePortOrAny(GATEWAY_PORT, gatewayPort);
