@@ -3,6 +3,7 @@ package com.marketplace.streams;
 import com.marketplace.config.ConfigException;
 import com.marketplace.config.StartupFailure;
 import com.marketplace.streams.config.StreamsAppConfig;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,9 @@ public final class Main {
         }
         // before the start: a SIGTERM while it runs (the warm-up, Kafka Streams opening the local stores)
         // stops the app, which ends the start and closes Kafka Streams cleanly, instead of halting the JVM
+        AtomicBoolean shutdownRequested = new AtomicBoolean();
         Thread shutdown = new Thread(() -> {
+            shutdownRequested.set(true);
             log.info("shutdown requested, closing streams");
             app.stop();
         }, "streams-shutdown");
@@ -63,7 +66,11 @@ public final class Main {
         try {
             app.start(config.httpPort(), topics, rocksDb);
         } catch (RuntimeException | Error e) { // an Error too: the process must not stay half started
-            log.error("streams app failed to start: {}", StartupFailure.describe(e));
+            if (shutdownRequested.get()) {
+                log.info("streams app start ended by the shutdown");
+            } else {
+                log.error("streams app failed to start: {}", StartupFailure.describe(e));
+            }
             log.debug("start-up failure", e); // the failed start stopped what it had started
             removeUnlessRunning(shutdown);
             return 1;
