@@ -100,9 +100,10 @@ public final class Audit {
     }
 
     /** The figures for the current database and records. */
-    public static Figures figures(Stack stack, TopicRecorder recorder, boolean outputs) throws SQLException {
+    public static Figures figures(Stack stack, TopicRecorder recorder, boolean outputs)
+            throws SQLException, InterruptedException {
         try (Connection conn = stack.db()) {
-            return figures(outbox(conn), recorder.all(), outputs);
+            return figures(outbox(conn), recorder.allToTheEnd(), outputs);
         }
     }
 
@@ -112,9 +113,9 @@ public final class Audit {
      * explain. A count of duplicates alone would let rows sent twice for no reason pass beside them.
      */
     public static long rawDuplicatesOutside(Stack stack, TopicRecorder recorder, Set<String> outboxIds)
-            throws SQLException {
+            throws SQLException, InterruptedException {
         try (Connection conn = stack.db()) {
-            return rawDuplicatesOutside(outbox(conn), recorder.all(), outboxIds);
+            return rawDuplicatesOutside(outbox(conn), recorder.allToTheEnd(), outboxIds);
         }
     }
 

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,16 +48,21 @@ public final class TopicRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TopicRecorder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(120);
+    /** The longest {@link #allToTheEnd} waits for the recorder to read what the topics hold. */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
+    private final Properties props = new Properties();
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<String> topics;
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    /** Each partition's next offset to read, as the polling thread last saw it. */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final List<Seen> seen = new ArrayList<>();
     private final Thread thread;
     private final List<Consumer<ConsumerRecord<String, byte[]>>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     TopicRecorder(String bootstrapServers, List<String> topics) {
-        Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -78,7 +85,6 @@ public final class TopicRecorder implements AutoCloseable {
     }
 
     private void assignFromTheBeginning() {
-        List<TopicPartition> partitions = new ArrayList<>();
         long deadline = System.nanoTime() + TOPICS_TIMEOUT.toNanos();
         for (String topic : topics) {
             List<PartitionInfo> infos = List.of();
@@ -107,6 +113,9 @@ public final class TopicRecorder implements AutoCloseable {
                         seen.add(one);
                     }
                     listeners.forEach(listener -> listener.accept(record));
+                }
+                for (TopicPartition partition : partitions) {
+                    positions.put(partition, consumer.position(partition));
                 }
             }
         } catch (WakeupException e) {
@@ -160,6 +169,39 @@ public final class TopicRecorder implements AutoCloseable {
     public List<Seen> all() {
         synchronized (seen) {
             return List.copyOf(seen);
+        }
+    }
+
+    /**
+     * Everything the topics held when called, once recorded: waits until the recorder has read each
+     * partition up to the end it had then (its last stable offset, as the recorder reads committed
+     * records only). What a scenario audits after its last fault must not miss records still on
+     * their way to the recorder, such as a stopped relay's late sends.
+     *
+     * @throws IllegalStateException when the recorder has stopped, or has not read that far within a minute
+     */
+    public List<Seen> allToTheEnd() throws InterruptedException {
+        Map<TopicPartition, Long> ends = endOffsets();
+        boolean caughtUp = Audit.Wait.until(CATCH_UP_TIMEOUT, Duration.ofMillis(50), () -> !thread.isAlive()
+                || ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue()));
+        if (!thread.isAlive()) {
+            throw new IllegalStateException("the topic recorder has stopped (see its log): what it recorded is not"
+                    + " all the topics hold");
+        }
+        if (!caughtUp) {
+            throw new IllegalStateException("the topic recorder did not read to the topics' end within "
+                    + CATCH_UP_TIMEOUT + ": at " + positions + ", the end at " + ends);
+        }
+        return all();
+    }
+
+    private Map<TopicPartition, Long> endOffsets() {
+        Properties probeProps = new Properties();
+        probeProps.putAll(props);
+        probeProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "fault-suite-recorder-end-offsets");
+        try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(probeProps, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return probe.endOffsets(partitions, Duration.ofSeconds(30));
         }
     }
 

@@ -3,6 +3,7 @@ package com.marketplace.faults.scenarios;
 import com.marketplace.events.Topics;
 import com.marketplace.faults.Audit;
 import com.marketplace.faults.Checks;
+import com.marketplace.faults.FaultThreads;
 import com.marketplace.faults.JarService;
 import com.marketplace.faults.Load;
 import com.marketplace.faults.OrderClient;
@@ -47,7 +48,7 @@ public final class BrokerDown implements Scenario {
         AtomicInteger sent = new AtomicInteger();
         long[] restartedAt = new long[1];
         Duration before = Duration.ofSeconds(10);
-        Thread fault = new Thread(() -> {
+        Thread fault = FaultThreads.start("broker-outage", () -> {
             try {
                 Thread.sleep(before.toMillis());
                 stack.kafka().stop(1);
@@ -59,25 +60,28 @@ public final class BrokerDown implements Scenario {
             } catch (RuntimeException e) {
                 checks.check(false, "broker stop/restart failed: " + e);
             }
-        }, "broker-outage");
-        fault.start();
-        Load.run(WORKERS, before.plus(DOWN).plus(Duration.ofSeconds(15)), Load.paced(PER_WORKER_RATE, (worker, i) -> {
-            long n = worker * 1_000_000L + i;
-            sent.incrementAndGet();
-            OrderClient.Answer created = client.create("b-" + n, OrderClient.orderBody(1 + n % 30, 1 + worker, 9 + n % 4, n));
-            if (created.status() != 201) {
-                refused.incrementAndGet();
-            } else if (n % 3 == 0) {
-                for (String status : List.of("PAID", "SHIPPED")) {
-                    sent.incrementAndGet();
-                    if (!client.changeStatus(created.orderId(), status).ok()) {
-                        refused.incrementAndGet();
+        });
+        try {
+            Load.run(WORKERS, before.plus(DOWN).plus(Duration.ofSeconds(15)), Load.paced(PER_WORKER_RATE, (worker, i) -> {
+                long n = worker * 1_000_000L + i;
+                sent.incrementAndGet();
+                OrderClient.Answer created = client.create("b-" + n,
+                        OrderClient.orderBody(1 + n % 30, 1 + worker, 9 + n % 4, n));
+                if (created.status() != 201) {
+                    refused.incrementAndGet();
+                } else if (n % 3 == 0) {
+                    for (String status : List.of("PAID", "SHIPPED")) {
+                        sent.incrementAndGet();
+                        if (!client.changeStatus(created.orderId(), status).ok()) {
+                            refused.incrementAndGet();
+                        }
                     }
                 }
-            }
-            return true;
-        }));
-        fault.join(120_000);
+                return true;
+            }));
+        } finally {
+            FaultThreads.end(fault, Duration.ofSeconds(120), checks);
+        }
         boolean delivered = Audit.awaitDelivered(stack, recorder, false, Duration.ofSeconds(180));
         Duration recovery = delivered ? Duration.ofNanos(System.nanoTime() - restartedAt[0]) : null;
         checks.check(refused.get() == 0, refused.get() + " of " + sent.get() + " requests not answered 2xx");

@@ -3,6 +3,7 @@ package com.marketplace.faults.scenarios;
 import com.marketplace.events.Topics;
 import com.marketplace.faults.Audit;
 import com.marketplace.faults.Checks;
+import com.marketplace.faults.FaultThreads;
 import com.marketplace.faults.JarService;
 import com.marketplace.faults.Load;
 import com.marketplace.faults.OrderClient;
@@ -80,14 +81,16 @@ public final class LeaderBrokerKill implements Scenario {
             checkReplication(admin, checks);
             OrderClient client = new OrderClient(gateway.uri("/"));
             Outage outage = new Outage(stack, kafka, admin, recorder, length);
-            Thread fault = new Thread(outage, "leader-kill");
-            fault.start();
-            Load.run(WORKERS, length, Load.paced(PER_WORKER_RATE, (worker, i) -> {
-                StreamsKill.createAndWalk(client, worker * 1_000_000L + i);
-                return true;
-            }));
-            fault.join(FAILOVER_TIMEOUT.plus(RECOVERY_TIMEOUT).plus(REJOIN_TIMEOUT).plus(length).toMillis());
-            checks.check(!fault.isAlive(), "the broker kill and restart did not finish");
+            Thread fault = FaultThreads.start("leader-kill", outage);
+            try {
+                Load.run(WORKERS, length, Load.paced(PER_WORKER_RATE, (worker, i) -> {
+                    StreamsKill.createAndWalk(client, worker * 1_000_000L + i);
+                    return true;
+                }));
+            } finally {
+                FaultThreads.end(fault, FAILOVER_TIMEOUT.plus(RECOVERY_TIMEOUT).plus(REJOIN_TIMEOUT).plus(length),
+                        checks);
+            }
 
             boolean delivered = Audit.awaitDelivered(stack, recorder, true, Duration.ofSeconds(180));
             checks.check(delivered, "not every event and its outputs delivered within 180 s after the load");

@@ -67,7 +67,10 @@ public final class StateWipe implements Scenario {
             Thread.sleep(50);
         }
         checks.check(answered > 0, "the restarted instance did not answer within 120 s");
-        checks.check(statsAgree(stack, streams), "statistics after the restore differ from the database");
+        // compared once, not until they agree: nothing writes any more, so any difference is a wrong answer
+        List<String> restored = answered > 0 ? StatsCheck.differences(stack, streams) : List.of();
+        checks.check(restored.isEmpty(), "the first statistics answered after the restore differ from the database: "
+                + StatsCheck.summary(restored));
         Duration recovery = answered == 0 ? null : Duration.ofNanos(answered - restartedAt);
         checks.note("restore: restart to first answer %s; 503 answers for %s", recovery == null ? "never"
                 : RelayKill.seconds(recovery), first503 == 0 ? "0 s" : RelayKill.seconds(Duration.ofNanos(last503 - first503)));
