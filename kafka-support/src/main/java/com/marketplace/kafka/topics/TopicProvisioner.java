@@ -130,10 +130,12 @@ public final class TopicProvisioner {
             List<String> raced = new ArrayList<>();
             createMissing(wanted.stream().filter(t -> !existing.contains(t)).toList(), orderRecordLimit, created,
                     raced, deadline);
-            if (!raced.isEmpty()) {
-                // another client created these between the listing and the creation, with settings of its own
-                requireUsableSettings(wanted.stream().filter(t -> existing.contains(t) || raced.contains(t))
-                        .toList(), deadline);
+            if (!raced.isEmpty() || created.stream().anyMatch(Topics.ORDER_EVENT_TOPICS::contains)) {
+                // another client created these between the listing and the creation, with settings of its own;
+                // or order topics were created now, whose limit the topics of outputs that were there already
+                // were not held to above
+                requireUsableSettings(wanted.stream().filter(t -> existing.contains(t) || raced.contains(t)
+                        || created.contains(t) && Topics.ORDER_EVENT_TOPICS.contains(t)).toList(), deadline);
             }
             orderTopicPartitions.putAll(existingPartitions(
                     raced.stream().filter(Topics.ORDER_EVENT_TOPICS::contains).toList(), deadline));

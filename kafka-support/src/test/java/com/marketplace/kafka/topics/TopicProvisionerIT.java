@@ -119,6 +119,17 @@ class TopicProvisionerIT {
     }
 
     @Test
+    void anExistingTopicTakingSmallerRecordsThanTheOrderTopicsCreatedNowIsRefusedToo() throws Exception {
+        admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000")))).all().get(30, TimeUnit.SECONDS);
+
+        // the order topics are created now, with the broker's default limit: the next start would refuse
+        assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT))
+                .isInstanceOf(TopicsRefusedException.class)
+                .hasMessageContaining(OTHER + " (1000)");
+    }
+
+    @Test
     void aMissingTopicOfOutputsIsCreatedTakingRecordsAsLargeAsTheOrderTopicsAndTheDlqIsLeftAlone() throws Exception {
         Map<String, String> larger = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "5000000");
         admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1).configs(larger),
