@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marketplace.events.Topics;
 import com.marketplace.localstack.DockerComposeIT.Component;
 import com.marketplace.localstack.DockerComposeIT.Service;
 import java.io.IOException;
@@ -16,10 +17,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +66,21 @@ class OpsKitIT {
                 .statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
                 send("GET", stack.streamsUrl() + "/api/v1/orders/" + orderId + "/state", null).body().contains("\"PAID\""));
+        deadLetterOneRecord();
+    }
+
+    /** A record the streams app cannot read: it goes to the DLQ, whose producer series then exist. */
+    private static void deadLetterOneRecord() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.ORDER_CREATED, "1", "not an event")).get(30, TimeUnit.SECONDS);
+        }
+        // (Micrometer binds a Kafka client's metrics that appear later at its next look, a minute at most)
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                send("GET", stack.streamsUrl() + "/metrics", null).body().lines().anyMatch(line ->
+                        line.startsWith("kafka_producer_topic_record_send_total{")
+                                && line.contains("topic=\"" + Topics.DLQ + "\"")));
     }
 
     @AfterAll
