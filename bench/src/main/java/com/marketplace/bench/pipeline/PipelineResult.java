@@ -102,7 +102,8 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
         for (int i = 0; i < phases; i++) {
             Histogram h = perPhase.get(i);
             timeline.add(new Phase(i * PHASE_SECONDS, Math.min(s.seconds(), (i + 1) * PHASE_SECONDS), h.getTotalCount(),
-                    ms(h, 50), ms(h, 99), h.getMaxValue() / 1000.0, ms(relayPerPhase.get(i), 50),
+                    ms(h, 50), ms(h, 99), h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1000.0,
+                    ms(relayPerPhase.get(i), 50),
                     ms(relayPerPhase.get(i), 99), i < cpuTimeline.size() ? cpuTimeline.get(i) : null, h,
                     relayPerPhase.get(i)));
         }
@@ -165,6 +166,11 @@ public record PipelineResult(PipelineSettings settings, Duration startup, int se
             return Double.NaN;
         }
         return drained.pipelineCores() * drained.wallSeconds() * 1000 / created;
+    }
+
+    /** Whether every order was created and reached both topics: otherwise its percentiles leave some out. */
+    public boolean loadComplete() {
+        return created > 0 && answeredOther == 0 && lostRelay == 0 && lostEndToEnd == 0;
     }
 
     public String toMarkdown() {
