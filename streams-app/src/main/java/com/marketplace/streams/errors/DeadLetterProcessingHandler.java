@@ -5,6 +5,7 @@ import com.marketplace.streams.serde.UnreadableStateValueException;
 import com.marketplace.streams.topology.OrderTopology;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -87,8 +88,16 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         return Causes.include(exception, StreamsException.class);
     }
 
+    /**
+     * A state value of this app's own serdes that cannot be read, or one of a store kept with one of
+     * Kafka's serdes (a count, an offset, the partial orders' times), which throw a
+     * {@link SerializationException}: inside processing only a store's value goes through those (the
+     * input is read before, by the deserialization handler's rules; the outputs after, by the
+     * production handler's).
+     */
     private static boolean unreadableStateValue(Throwable exception) {
-        return Causes.include(exception, UnreadableStateValueException.class);
+        return Causes.include(exception, UnreadableStateValueException.class)
+                || Causes.include(exception, SerializationException.class);
     }
 
     @Override

@@ -3,15 +3,17 @@ package com.marketplace.streams.serde;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
  * Reads what {@link CompactOutput} wrote. A value that does not follow the layout (cut short, a bad
- * tag, count, length or number, bytes left over, a version this code does not know) throws a
- * {@link RuntimeException}, which the serde reports as an unreadable value. The layout has no
- * checksum: a broken byte inside a string or a number's value is read as it is (the stores and
- * their changelogs check their own data).
+ * tag, count, length or number, bytes left over, a string that is not UTF-8, a version this code
+ * does not know) throws a {@link RuntimeException}, which the serde reports as an unreadable value.
+ * The layout has no checksum: a broken byte inside a number's value, or one that leaves a string
+ * UTF-8, is read as it is (the stores and their changelogs check their own data).
  */
 final class CompactInput {
 
@@ -102,9 +104,24 @@ final class CompactInput {
             return null;
         }
         int length = requireLeft(lengthPlusOne - 1);
-        String value = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+        ByteBuffer utf8 = buffer.slice().limit(length);
         buffer.position(buffer.position() + length);
+        String value = new String(utf8.array(), utf8.arrayOffset(), length, StandardCharsets.UTF_8);
+        if (value.indexOf('\uFFFD') >= 0) {
+            // U+FFFD is what the lenient read puts in for broken bytes (and the next write would keep);
+            // only then is the string read again strictly, to tell them from a U+FFFD written as such
+            requireUtf8(utf8);
+        }
         return value;
+    }
+
+    private static void requireUtf8(ByteBuffer utf8) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(utf8);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("a string that is not UTF-8", e);
+        }
     }
 
     BigDecimal readDecimal() {

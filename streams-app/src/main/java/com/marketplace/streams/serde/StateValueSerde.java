@@ -117,13 +117,16 @@ public final class StateValueSerde<T> implements Serde<T> {
 
     private T decode(byte[] bytes) {
         try {
+            T value;
             if (CompactFormat.isCompact(bytes)) {
-                return CompactInput.read(bytes, codec);
+                value = CompactInput.read(bytes, codec);
+            } else if (isSmile(bytes)) {
+                value = smileReader.readValue(bytes);
+            } else {
+                value = jsonTextReader.readValue(bytes);
             }
-            if (isSmile(bytes)) {
-                return smileReader.readValue(bytes);
-            }
-            return jsonTextReader.readValue(bytes);
+            // a stored null (JSON's or Smile's) would read as no value at all: the order unseen, counted again
+            return Objects.requireNonNull(value, "a null where a value is stored");
         } catch (IOException | RuntimeException e) {
             throw new UnreadableStateValueException("not a valid " + codec.type().getSimpleName() + ": "
                     + e.getMessage(), e);

@@ -22,6 +22,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -100,7 +102,12 @@ class DeadLetterHandlersTest {
                 .deserializer().deserialize("order-state-store", newerVersion));
         assertThat(unreadable).isInstanceOf(UnreadableStateValueException.class);
 
-        for (Exception thrown : List.of(unreadable, new StreamsException("store failed", unreadable))) {
+        // and a value of a store kept with one of Kafka's own serdes (the partial orders' times, a count)
+        RuntimeException unreadableLong = catchRuntimeException(() -> Serdes.Long().deserializer()
+                .deserialize("partial-orders-store", new byte[] {0, 0, 0, 1}));
+        assertThat(unreadableLong).isInstanceOf(SerializationException.class);
+
+        for (Exception thrown : List.of(unreadable, new StreamsException("store failed", unreadable), unreadableLong)) {
             DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
             for (var response : List.of(handler.handleError(onRecord, new Record<>("42", "value", 0L), thrown),
                     handler.handleError(onPunctuation, null, thrown))) {

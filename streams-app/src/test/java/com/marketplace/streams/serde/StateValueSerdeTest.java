@@ -150,6 +150,9 @@ class StateValueSerdeTest {
         byte[] newerVersion = validCompact.clone();
         newerVersion[0] = 0x02;
         garbage.add(newerVersion);
+        // a null, as JSON text and as Smile (its header and its null token), is no stored value either
+        garbage.add("null".getBytes(StandardCharsets.UTF_8));
+        garbage.add(new byte[] {0x3A, 0x29, 0x0A, 0x01, 0x21});
         byte[] endlessNumber = validCompact.clone();
         Arrays.fill(endlessNumber, 1, endlessNumber.length, (byte) 0xff);
         garbage.add(endlessNumber);
@@ -228,6 +231,11 @@ class StateValueSerdeTest {
         }), "empty unscaled value");
         byte[] beyond64Bits = {0x01, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x02, 0, 0};
         assertUnreadable(buyers, beyond64Bits, "beyond 64 bits");
+        assertUnreadable(compact, padded(out -> {
+            out.writeLong(42);
+            out.writeCount(2); // a string of one byte, the first of a two-byte character alone
+            out.writeByte(0xC3);
+        }), "not UTF-8");
     }
 
     @Test
@@ -246,7 +254,8 @@ class StateValueSerdeTest {
     /** Every form of values at the edges of their types reads back as written. */
     @Test
     void edgeValuesRoundTrip() {
-        String longText = "x".repeat(300) + "\u00e9";
+        // a U+FFFD written as such is read back: only one put in for broken bytes is refused
+        String longText = "x".repeat(300) + "\u00e9\uFFFD";
         List<OrderState> states = new ArrayList<>();
         for (Instant instant : List.of(Instant.MIN, Instant.MAX, Instant.EPOCH, Instant.ofEpochSecond(-1, 999_999_999))) {
             states.add(new OrderState(Long.MIN_VALUE, "", true, OrderStatus.CANCELLED, instant, Long.MAX_VALUE, longText,
