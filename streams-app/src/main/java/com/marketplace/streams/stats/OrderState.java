@@ -79,7 +79,9 @@ public record OrderState(
         if (created) {
             return this;
         }
-        boolean statusKnown = status != null;
+        // a change stamped before the creation is one the created order would not take (isNewer), so it is
+        // not kept either when it came first: the state is the same whichever of the two arrived first
+        boolean statusKnown = status != null && isAfter(statusChangedAt, status, c.createdAt(), c.status());
         return new OrderState(c.orderId(), c.orderNumber(), true,
                 statusKnown ? status : c.status(),
                 statusKnown ? statusChangedAt : c.createdAt(),
@@ -102,11 +104,13 @@ public record OrderState(
     }
 
     private boolean isNewer(OrderStatusChanged change) {
-        if (status.isTerminal()) {
-            return false;
-        }
-        int byTime = change.changedAt().compareTo(statusChangedAt);
-        return byTime > 0 || (byTime == 0 && change.status().ordinal() > status.ordinal());
+        return !status.isTerminal() && isAfter(change.changedAt(), change.status(), statusChangedAt, status);
+    }
+
+    /** Whether a status set at {@code at} comes after one set at {@code than}: later, or as late and further on. */
+    private static boolean isAfter(Instant at, OrderStatus status, Instant than, OrderStatus thanStatus) {
+        int byTime = at.compareTo(than);
+        return byTime > 0 || (byTime == 0 && status.ordinal() > thanStatus.ordinal());
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -61,6 +61,17 @@ class OrderStateTest {
     }
 
     @Test
+    void aChangeStampedBeforeItsCreationIsLeftOutWhicheverArrivesFirst() {
+        EventEnvelope early = changed(order, OrderStatus.PENDING, OrderStatus.CANCELLED, T0.minusNanos(4_000));
+
+        OrderState creationFirst = OrderState.NONE.apply(order).apply(early);
+        OrderState changeFirst = OrderState.NONE.apply(early).apply(order);
+
+        assertThat(creationFirst.status()).isEqualTo(OrderStatus.PENDING);
+        assertThat(changeFirst).isEqualTo(creationFirst);
+    }
+
+    @Test
     void applyingAnEventTwiceChangesNothing() {
         OrderState once = OrderState.NONE.apply(order).apply(paid);
 
