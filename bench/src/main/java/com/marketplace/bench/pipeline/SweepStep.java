@@ -4,7 +4,7 @@ package com.marketplace.bench.pipeline;
  * One step of a rate sweep: the pipeline's measurements at one open-loop rate. A step holds its
  * rate when every order was answered 201, every created order reached {@code marketplace.email},
  * and at least {@value SweepSettings#HELD_SHARE} of the offered rate was answered per second; it
- * passes when it holds and its 201 → email p99 is at most the target.
+ * passes when it holds and its 201 → email p99 and HTTP p99 (from the due time) are both at most the target.
  */
 public record SweepStep(int rate, PipelineResult result, double p99TargetMs) {
 
