@@ -183,7 +183,8 @@ public final class TopicRecorder implements AutoCloseable {
     public List<Seen> allToTheEnd() throws InterruptedException {
         Map<TopicPartition, Long> ends = endOffsets();
         boolean caughtUp = Audit.Wait.until(CATCH_UP_TIMEOUT, Duration.ofMillis(50), () -> !thread.isAlive()
-                || ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue()));
+                || ends.entrySet().stream()
+                        .allMatch(end -> positions.getOrDefault(end.getKey(), -1L) >= end.getValue()));
         if (!thread.isAlive()) {
             throw new IllegalStateException("the topic recorder has stopped (see its log): what it recorded is not"
                     + " all the topics hold");

@@ -228,7 +228,8 @@ class EventCodecTest {
                 // text longer than an order's: an e-mail address beyond 254 characters, an order number beyond 40
                 changed.replace("\"buyerEmail\":\"buyer@example.com\"",
                         "\"buyerEmail\":\"" + "b".repeat(243) + "@example.com\""),
-                created.replace("\"orderNumber\":\"ORD-20261125-0000000042\"", "\"orderNumber\":\"ORD-" + "9".repeat(37) + "\""),
+                created.replace("\"orderNumber\":\"ORD-20261125-0000000042\"",
+                        "\"orderNumber\":\"ORD-" + "9".repeat(37) + "\""),
                 // lists longer than an order's: more than 100 items, more than 100 sellers
                 created.replace("\"items\":[", "\"items\":[" + ("{\"productId\":10,\"sellerId\":7,\"quantity\":1,"
                         + "\"unitPrice\":1.00},").repeat(99)),

@@ -31,7 +31,10 @@ public final class Main {
         System.exit(run(config));
     }
 
-    /** Removes the hook of an app whose start failed, unless the JVM is already running it (then the start failed for it). */
+    /**
+     * Removes the hook of an app whose start failed, unless the JVM is already running it (then the
+     * start failed for it).
+     */
     private static void removeUnlessRunning(Thread shutdown) {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdown);

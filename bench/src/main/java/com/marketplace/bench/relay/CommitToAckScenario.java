@@ -139,10 +139,11 @@ public final class CommitToAckScenario implements Scenario {
             // read once every order is on the topic: the last sends may still be recording
             RelayRounds rounds = RelayRounds.of(gateway).minus(roundsBefore);
             notes.append(String.format(Locale.ROOT, "Project relay: %d orders, each answered 201 and seen on the "
-                    + "topic. Its clock starts at the 201, after the commit it is handed its row at, where Debezium's "
-                    + "starts at its writer's commit: the ratios leave out the project's time from its commit to the "
-                    + "201 reaching the client (the HTTP answer's write and read, a fraction of a millisecond), so they "
-                    + "favour it by that much. The gateway used %.2f cores (%.0f µs per order) and MariaDB %.2f (%.0f µs per order); "
+                    + "topic. Its clock starts at the 201, after the commit it is handed its row at, where "
+                    + "Debezium's starts at its writer's commit: the ratios leave out the project's time from its "
+                    + "commit to the 201 reaching the client (the HTTP answer's write and read, a fraction of a "
+                    + "millisecond), so they favour it by that much. The gateway used %.2f cores (%.0f µs per "
+                    + "order) and MariaDB %.2f (%.0f µs per order); "
                     + "gateway busiest threads (cores): %s. The relay's sends / recording transactions per 100 "
                     + "orders: %s.%n%n", created, gatewayCores, gatewayCores * 1e6 / RATE, dbCores,
                     dbCores * 1e6 / RATE, busiest, rounds.per100(created)));

@@ -62,7 +62,8 @@ public final class BrokerDown implements Scenario {
             }
         });
         try {
-            Load.run(WORKERS, before.plus(DOWN).plus(Duration.ofSeconds(15)), Load.paced(PER_WORKER_RATE, (worker, i) -> {
+            Duration length = before.plus(DOWN).plus(Duration.ofSeconds(15));
+            Load.run(WORKERS, length, Load.paced(PER_WORKER_RATE, (worker, i) -> {
                 long n = worker * 1_000_000L + i;
                 sent.incrementAndGet();
                 OrderClient.Answer created = client.create("b-" + n,

@@ -128,13 +128,9 @@ class UnconfirmedCommitIT {
     void anAdminRequeueWhoseCommitIsNotConfirmedIsA200WhetherOrNotItWasApplied() {
         for (Cut how : Cut.values()) {
             UUID eventId = parkedEvent(gateway.createOrder(TestOrders.json(8)));
-            int cutsBefore = proxy.cuts();
-            proxy.cutNextCommit(how, false);
 
-            HttpResponse<String> requeued = gateway.sendBytes("POST", "/api/v1/admin/outbox/" + eventId + "/retry",
-                    null, new byte[0], "Authorization", "Bearer " + ADMIN_TOKEN);
+            HttpResponse<String> requeued = requeueCutting(eventId.toString(), how);
 
-            assertThat(proxy.cuts()).as(how.name()).isEqualTo(cutsBefore + 1);
             assertThat(requeued.statusCode()).as(how + ": " + requeued.body()).isEqualTo(200);
             assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM outbox_events WHERE event_id = ?"
                     + " AND status = 'PENDING' AND retry_count = 0", eventId.toString())).as(how.name()).isEqualTo(1);
@@ -145,15 +141,21 @@ class UnconfirmedCommitIT {
     void anAdminRequeueOfAnEventNotParkedIsA409WhateverBecomesOfItsCommit() {
         for (Cut how : Cut.values()) {
             String eventId = TestDatabase.outboxEventIds(Long.toString(gateway.createOrder(TestOrders.json(9)))).get(0);
-            int cutsBefore = proxy.cuts();
-            proxy.cutNextCommit(how, false);
 
-            HttpResponse<String> refused = gateway.sendBytes("POST", "/api/v1/admin/outbox/" + eventId + "/retry",
-                    null, new byte[0], "Authorization", "Bearer " + ADMIN_TOKEN);
+            HttpResponse<String> refused = requeueCutting(eventId, how);
 
-            assertThat(proxy.cuts()).as(how.name()).isEqualTo(cutsBefore + 1);
             assertThat(refused.statusCode()).as(how + ": " + refused.body()).isEqualTo(409);
         }
+    }
+
+    /** Asks the admin API to requeue {@code eventId} with the next {@code COMMIT} cut as {@code how} says. */
+    private HttpResponse<String> requeueCutting(String eventId, Cut how) {
+        int cutsBefore = proxy.cuts();
+        proxy.cutNextCommit(how, false);
+        HttpResponse<String> answer = gateway.sendBytes("POST", "/api/v1/admin/outbox/" + eventId + "/retry",
+                null, new byte[0], "Authorization", "Bearer " + ADMIN_TOKEN);
+        assertThat(proxy.cuts()).as(how.name()).isEqualTo(cutsBefore + 1);
+        return answer;
     }
 
     /** The event of order {@code orderId}, parked as the relay parks one it gave up on. */

@@ -136,20 +136,7 @@ public final class TestDatabase {
 
     /** The eventIds of the outbox rows of one order, in insertion order. */
     public static List<String> outboxEventIds(String aggregateId) {
-        try (Connection conn = DATA_SOURCE.getConnection();
-             PreparedStatement ps = conn.prepareStatement(
-                     "SELECT event_id FROM outbox_events WHERE aggregate_id = ? ORDER BY id")) {
-            ps.setString(1, aggregateId);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<String> eventIds = new java.util.ArrayList<>();
-                while (rs.next()) {
-                    eventIds.add(rs.getString(1));
-                }
-                return eventIds;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading the outbox failed", e);
-        }
+        return outboxColumn("event_id", "aggregate_id", aggregateId);
     }
 
     /** Row counts of all gateway tables, for before/after comparisons. */
@@ -161,16 +148,21 @@ public final class TestDatabase {
 
     /** The stored payloads (envelope JSON) of outbox rows of one event type, in insertion order. */
     public static List<String> outboxPayloads(String eventType) {
+        return outboxColumn("payload", "event_type", eventType);
+    }
+
+    /** One column of the outbox rows whose {@code where} column is {@code value}, in insertion order. */
+    private static List<String> outboxColumn(String column, String where, String value) {
         try (Connection conn = DATA_SOURCE.getConnection();
              PreparedStatement ps = conn.prepareStatement(
-                     "SELECT payload FROM outbox_events WHERE event_type = ? ORDER BY id")) {
-            ps.setString(1, eventType);
+                     "SELECT " + column + " FROM outbox_events WHERE " + where + " = ? ORDER BY id")) {
+            ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
-                List<String> payloads = new java.util.ArrayList<>();
+                List<String> values = new java.util.ArrayList<>();
                 while (rs.next()) {
-                    payloads.add(rs.getString(1));
+                    values.add(rs.getString(1));
                 }
-                return payloads;
+                return values;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the outbox failed", e);
