@@ -18,7 +18,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,11 +209,22 @@ public final class ApiServer {
             cfg.http.compressionStrategy = compression;
             cfg.http.responseBufferSize =
                     Math.max(RESPONSE_COPY_BYTES, compression.getDefaultMinSizeForCompression());
-            cfg.jetty.modifyHttpConfiguration(http -> {
-                http.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-                http.setRequestHeaderSize(maxRequestHeaderBytes);
-            });
+            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(maxRequestHeaderBytes));
             cfg.jetty.modifyServer(server -> {
+                // The idle timeout is the connectors', not HttpConfiguration's: Jetty gives a request
+                // HttpConfiguration's and puts the connection's back when it ends, over the short one a
+                // stop gives every connection, so a connection whose request ended during the stop stayed
+                // open past the grace and the stop failed. Javalin adds its connector after this runs.
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        for (Connector connector : server.getConnectors()) {
+                            if (connector instanceof AbstractConnector network) {
+                                network.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                            }
+                        }
+                    }
+                });
                 server.setErrorHandler(errorPages);
                 // Javalin puts its context inside a wrapper the server already has: the graceful
                 // handler counts the requests in flight, and stop() waits for them (up to the grace)

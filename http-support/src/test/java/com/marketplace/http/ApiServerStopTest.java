@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Stopping the server (a SIGTERM's shutdown hook) with a request in flight: the request is answered
- * before the server goes, within the grace; one that outlasts the grace does not hold the stop.
+ * before the server goes, within the grace, and its connection does not hold the stop; one that
+ * outlasts the grace does not hold the stop.
  */
 class ApiServerStopTest {
 
@@ -55,6 +57,14 @@ class ApiServerStopTest {
                         json.respond(ctx, 201, Map.of("written", true));
                     });
                     routes.get("/fast", ctx -> json.ok(ctx, Map.of("fast", true)));
+                    routes.get("/answered-then-busy", ctx -> {
+                        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+                        ctx.res().setContentLength(body.length);
+                        ctx.res().getOutputStream().write(body);
+                        ctx.res().flushBuffer();
+                        entered.countDown();
+                        release.await(60, TimeUnit.SECONDS);
+                    });
                 })
                 .build().start(0);
     }
@@ -79,6 +89,25 @@ class ApiServerStopTest {
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.body()).contains("\"written\":true");
         stopped.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aConnectionWhoseRequestEndsDuringTheStopDoesNotHoldIt() throws Exception {
+        app = serverWithASlowRoute(Duration.ofSeconds(5));
+        // answered whole, on a connection the client keeps, before the stop; the request ends after it
+        HttpResponse<String> answered = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + app.port() + "/answered-then-busy")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // Javalin's own stop, which throws when Jetty's graceful stop does not end within the grace
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(app::stop);
+        assertThatThrownBy(() -> stopped.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        release.countDown();
+
+        // the idle connection is closed by the stop once the request has ended, not left open past the grace
+        assertThat(stopped).succeedsWithin(Duration.ofSeconds(10));
     }
 
     @Test
