@@ -39,11 +39,12 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         if (dataDir == null) {
             throw ConfigException.withoutValue(DATA_DIR, "must not be empty");
         }
-        if (dataDir.toAbsolutePath().toString().contains(";")) {
-            // the embedded database's URL (dbUrl) separates its settings with it; a relative path counts
-            // from the working directory, whose path goes into the URL too
-            throw ConfigException.rejected(DATA_DIR, dataDir.toAbsolutePath(), "must not contain ';', even in its"
-                    + " absolute path");
+        String absolute = dataDir.toAbsolutePath().toString();
+        if (absolute.contains(";") || absolute.contains(",")) {
+            // the embedded database's URL (dbUrl) separates its settings with ';', the broker's log.dirs its
+            // directories with ','; a relative path counts from the working directory, whose path goes in too
+            throw ConfigException.rejected(DATA_DIR, dataDir.toAbsolutePath(), "must not contain ';' or ',', even in"
+                    + " its absolute path");
         }
         requirePortOrAny(KAFKA_PORT, kafkaPort);
         requirePortOrAny(GATEWAY_PORT, gatewayPort);
@@ -53,6 +54,11 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         requireDistinct(STREAMS_PORT, streamsPort, GATEWAY_PORT, gatewayPort);
         requireRange(DEMO, demoOrders, 0, 1_000_000);
         requireHost(HTTP_HOST, httpHost);
+        if (httpHost.contains("_")) {
+            // the streams app advertises it to the other instances (APPLICATION_SERVER), which connect to it
+            throw ConfigException.rejected(HTTP_HOST, httpHost, "must be a host name without '_' or an IP address:"
+                    + " the streams app gives it to other instances as its address");
+        }
     }
 
     /** Options whose services listen on this machine only. */

@@ -56,6 +56,8 @@ class LocalStackOptionsTest {
             "STREAMS_PORT|65536",
             "HTTP_HOST|localhost:7070",
             "DATA_DIR|/tmp/a;b",
+            "DATA_DIR|/tmp/a,b",
+            "HTTP_HOST|my_host",
     })
     void badVariableIsRejectedWithOneLineNamingIt(String variable, String value) {
         assertThatThrownBy(() -> LocalStackOptions.parse(NO_ARGS, Map.of(variable, value)))
