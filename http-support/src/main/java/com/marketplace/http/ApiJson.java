@@ -3,6 +3,7 @@ package com.marketplace.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -78,6 +79,20 @@ public final class ApiJson {
     /** Reads a request body strictly. @throws JsonProcessingException for any deviation */
     public <T> T readRequest(String json, Class<T> type) throws JsonProcessingException {
         return readers.get(type).readValue(json);
+    }
+
+    /**
+     * Whether {@code json} is one JSON value, as strictly as a request body is read (no trailing
+     * tokens, no duplicate keys): a body that is JSON of another shape than its type's is told from
+     * one that is not JSON at all.
+     */
+    public boolean isJsonValue(String json) {
+        try {
+            JsonNode value = requests.readTree(json);
+            return value != null && !value.isMissingNode();
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package com.marketplace.gateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.marketplace.gateway.order.FieldError;
 import com.marketplace.http.ApiJson;
@@ -60,7 +61,7 @@ public final class JsonBodyReader {
         try {
             return json.readRequest(text, type);
         } catch (JsonProcessingException e) {
-            throw describe(e);
+            throw describe(e, text);
         }
     }
 
@@ -201,13 +202,20 @@ public final class JsonBodyReader {
         }
     }
 
-    /** A client-safe description: the field path and kind of error, never Java type names. */
-    private static ProblemException describe(JsonProcessingException e) {
+    /**
+     * A client-safe description of why {@code text} could not be read: the field path and kind of
+     * error, never Java type names. JSON of another shape than an object (an array, a number) is a
+     * validation error of the body, as {@code null} is; text that is not one JSON value is malformed.
+     */
+    private ProblemException describe(JsonProcessingException e, String text) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return validation(path(unknown), "is not a known field");
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return validation(path(mapping), "has the wrong type or an invalid value");
+        }
+        if (e instanceof MismatchedInputException && json.isJsonValue(text)) {
+            return validation("body", "must be a JSON object");
         }
         String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();

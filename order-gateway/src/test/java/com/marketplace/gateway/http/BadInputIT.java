@@ -44,16 +44,21 @@ class BadInputIT {
      * that can, whatever is wrong in its fields (a value, a type, an unknown name), is invalid field by
      * field, as is a path's order id.
      */
-    private static final Map<String, String[]> KINDS = Map.of(
-            "not JSON at all", new String[] {"malformed-request"},
-            "non-UTF-8 bytes", new String[] {"malformed-request"},
-            "buyerId negative", new String[] {"validation-error", "buyerId"},
-            "buyerId as string", new String[] {"validation-error", "buyerId"},
-            "unknown field", new String[] {"validation-error", "admin"},
-            "non-numeric order id", new String[] {"validation-error", "orderId"},
-            "illegal transition", new String[] {"illegal-status-transition"},
-            "wrong content type", new String[] {"unsupported-media-type"},
-            "oversize body", new String[] {"payload-too-large"});
+    private static final Map<String, String[]> KINDS = Map.ofEntries(
+            Map.entry("not JSON at all", new String[] {"malformed-request"}),
+            Map.entry("non-UTF-8 bytes", new String[] {"malformed-request"}),
+            Map.entry("trailing tokens", new String[] {"malformed-request"}),
+            Map.entry("deeply nested arrays", new String[] {"malformed-request"}),
+            Map.entry("JSON array instead of object", new String[] {"validation-error", "body"}),
+            Map.entry("JSON number instead of object", new String[] {"validation-error", "body"}),
+            Map.entry("JSON null", new String[] {"validation-error", "body"}),
+            Map.entry("buyerId negative", new String[] {"validation-error", "buyerId"}),
+            Map.entry("buyerId as string", new String[] {"validation-error", "buyerId"}),
+            Map.entry("unknown field", new String[] {"validation-error", "admin"}),
+            Map.entry("non-numeric order id", new String[] {"validation-error", "orderId"}),
+            Map.entry("illegal transition", new String[] {"illegal-status-transition"}),
+            Map.entry("wrong content type", new String[] {"unsupported-media-type"}),
+            Map.entry("oversize body", new String[] {"payload-too-large"}));
     private static RunningGateway gateway;
     private static long existingOrderId;
 
@@ -75,6 +80,7 @@ class BadInputIT {
                 post("not JSON at all", "hello", 400),
                 post("empty body", "", 400),
                 post("JSON array instead of object", "[]", 400),
+                post("JSON number instead of object", "1", 400),
                 post("JSON null", "null", 400),
                 post("trailing tokens", VALID + " {}", 400),
                 post("deeply nested arrays", "[".repeat(5000), 400),
