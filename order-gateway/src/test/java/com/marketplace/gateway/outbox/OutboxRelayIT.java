@@ -522,6 +522,30 @@ class OutboxRelayIT {
     }
 
     @Test
+    void rowsARelayOfTheVersionBeforeClaimsMarkedWhileThisOneHeldThemStayMarked() throws Exception {
+        MutableClock clock = new MutableClock();
+        OutboxFixtures.insertRounds(7_000, 2, 1, 100);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboxRelay relay = newRelay(settings("relay-claims"), clock, registry);
+        List<OutboxRow> claimed = relay.claim();
+        assertThat(claimed).hasSize(2);
+
+        // Given a relay that does not know outbox_claims took both rows for free ones, sent and marked them
+        // (its lease on them, taken and cleared by its mark, leaves them as a claim's rows look)
+        assertThat(TestDatabase.update("UPDATE outbox_events SET status = 'PROCESSED',"
+                + " processed_at = '2026-01-01 00:00:01' WHERE status = 'PENDING'")).isEqualTo(2);
+
+        // When this relay's send of the one failed at its last attempt and the other's was acknowledged
+        relay.complete(List.of(
+                PublishOutcome.failed(claimed.get(0), PublishOutcome.Result.NON_RETRIABLE, new IllegalStateException()),
+                PublishOutcome.acked(claimed.get(1), clock.instant())));
+
+        // Then neither row is re-opened or parked, and both of its refused recordings are counted
+        assertThat(OutboxFixtures.countByStatus(OutboxStatus.PROCESSED)).isEqualTo(2);
+        assertThat(registry.get("outbox.fenced").counter().count()).isEqualTo(2);
+    }
+
+    @Test
     void leaseIsRenewedWhileHeldAndRowsTakenOverAreFencedOnce() throws Exception {
         MutableClock clock = new MutableClock();
         OutboxFixtures.insertRounds(9_000, 10, 1, 100);

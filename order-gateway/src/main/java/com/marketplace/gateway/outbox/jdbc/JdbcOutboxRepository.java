@@ -45,10 +45,14 @@ import java.util.UUID;
  * it, after the transaction has ended the claim ({@link #endClaim}).
  *
  * <p>Only PENDING rows ever carry a lease: the insert sets it on a PENDING row, and every move out
- * of PENDING (processed, failed, released) clears it. So {@code claimed_by = ?}
- * alone fences an update, and the updates find their rows by primary key. (With
- * {@code status = 'PENDING'} in those predicates the optimizer picks the status index instead, and
- * since marking changes that index's key it has to collect the rows in a temporary buffer first.)
+ * of PENDING (processed, failed, released) clears it. So {@code claimed_by = ?} fences an update of
+ * a leased row, and the updates find their rows by primary key. A claim's rows are fenced on the
+ * claim, and {@code processed_at} still at the epoch keeps their updates off a row a relay of the
+ * version before claims (which does not see them) has marked meanwhile: re-opened, the event would
+ * be sent again, or parked as FAILED though it was delivered. (With {@code status = 'PENDING'} in
+ * those predicates the optimizer picks the status index instead, and since marking changes that
+ * index's key it has to collect the rows in a temporary buffer first; {@code processed_at} is in no
+ * index's first column.)
  */
 public final class JdbcOutboxRepository {
 
@@ -143,13 +147,13 @@ public final class JdbcOutboxRepository {
     private static final String MARK_PROCESSED = """
             UPDATE outbox_events
             SET status = 'PROCESSED', processed_at = ?, claimed_by = '', claimed_until = ?
-            WHERE claimed_by = ? AND id IN (%s)""";
+            WHERE claimed_by = ? AND processed_at = ? AND id IN (%s)""";
 
     private static final String RECORD_FAILURE = """
             UPDATE outbox_events
             SET status = ?, retry_count = retry_count + ?, next_attempt_at = ?, last_error = ?,
                 claimed_by = '', claimed_until = ?
-            WHERE claimed_by = ? AND id = ?""";
+            WHERE claimed_by = ? AND processed_at = ? AND id = ?""";
 
     private static final String RENEW_LEASE = """
             UPDATE outbox_events SET claimed_until = ?
@@ -213,6 +217,8 @@ public final class JdbcOutboxRepository {
     private static final int MAX_ERROR_LENGTH = 1000;
     /** {@code claimed_until} of a row nobody holds (the columns are never NULL; see migration V3). */
     private static final Instant NOT_LEASED = Instant.EPOCH;
+    /** {@code processed_at} of a row not marked PROCESSED (never NULL; see migration V4). */
+    private static final Instant NOT_PROCESSED = Instant.EPOCH;
     /** {@code next_attempt_at} of a new row: before any relay's clock. */
     private static final Instant DUE_AT_ONCE = Instant.EPOCH;
     /** {@code claimed_by} of a row nobody holds a lease on of its own. */
@@ -534,7 +540,8 @@ public final class JdbcOutboxRepository {
                 UtcTimestamps.bind(ps, 1, now);
                 UtcTimestamps.bind(ps, 2, NOT_LEASED);
                 ps.setString(3, byHolder.getKey());
-                bindIds(ps, 4, byHolder.getValue());
+                UtcTimestamps.bind(ps, 4, NOT_PROCESSED);
+                bindIds(ps, 5, byHolder.getValue());
                 marked += ps.executeUpdate();
             }
         }
@@ -557,7 +564,8 @@ public final class JdbcOutboxRepository {
             ps.setString(4, truncate(error));
             UtcTimestamps.bind(ps, 5, NOT_LEASED);
             ps.setString(6, holder(relayId, row));
-            ps.setLong(7, row.id());
+            UtcTimestamps.bind(ps, 7, NOT_PROCESSED);
+            ps.setLong(8, row.id());
             return ps.executeUpdate() == 1;
         }
     }
