@@ -19,18 +19,28 @@ import java.util.Objects;
  * would rest on where Kafka Streams keeps its offsets. A start with another retention therefore
  * discards the local state itself, which is then rebuilt from the changelogs into segments of the
  * new length ({@link StreamsApp}).
+ *
+ * <p>A second file names the Kafka cluster whose changelogs the state was built from. Kafka Streams
+ * keeps, beside each store, the changelog offset the store holds up to, and at a start restores what
+ * the changelog has beyond it; it does not know which cluster the offset was read from. A state
+ * directory used against another cluster (a broker cluster rebuilt or moved to, a local stack's
+ * {@code data} directory shared with a stand-alone instance) would have that cluster's records
+ * applied on top of the other's statistics wherever its changelogs are longer. A start against
+ * another cluster therefore discards the local state too.
  */
 final class StateLayout {
 
     private static final String KEY = "DEDUPE_RETENTION=";
 
     private final Path file;
+    private final Path clusterFile;
 
-    /** The layout file of application {@code applicationId} with its local state under {@code stateDir}. */
+    /** The layout files of application {@code applicationId} with its local state under {@code stateDir}. */
     StateLayout(Path stateDir, String applicationId) {
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(applicationId, "applicationId");
         this.file = stateDir.resolve(applicationId + ".layout");
+        this.clusterFile = stateDir.resolve(applicationId + ".cluster");
     }
 
     /**
@@ -40,23 +50,37 @@ final class StateLayout {
      * instance's state on an upgrade would cost each a whole restore.
      */
     boolean isForAnotherRetention(Duration dedupeRetention) {
-        if (!Files.exists(file)) {
-            return false;
-        }
+        return Files.exists(file) && !read(file).equals(KEY + dedupeRetention);
+    }
+
+    /**
+     * Whether the local state was built from another Kafka cluster than the one of id {@code clusterId}.
+     * A state without the file (a first start, or one kept by a version that did not write it) is taken
+     * to be this cluster's, as {@link #isForAnotherRetention} takes it to be laid out for the retention.
+     */
+    boolean isFromAnotherCluster(String clusterId) {
+        return Files.exists(clusterFile) && !read(clusterFile).equals(clusterId);
+    }
+
+    /**
+     * Records that the local state is laid out for {@code dedupeRetention} and built from the cluster
+     * of id {@code clusterId} from now on: each file written beside itself and moved over it, so that
+     * a crash leaves the old content or the new, never a part of it.
+     */
+    void write(Duration dedupeRetention, String clusterId) {
+        replace(file, KEY + dedupeRetention + System.lineSeparator());
+        replace(clusterFile, clusterId + System.lineSeparator());
+    }
+
+    private static String read(Path file) {
         try {
-            return !Files.readString(file).strip().equals(KEY + dedupeRetention);
+            return Files.readString(file).strip();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
-    /**
-     * Records that the local state is laid out for {@code dedupeRetention} from now on: written
-     * beside the file and moved over it, so that a crash leaves the old content or the new, never a
-     * part of it.
-     */
-    void write(Duration dedupeRetention) {
-        String content = KEY + dedupeRetention + System.lineSeparator();
+    private static void replace(Path file, String content) {
         try {
             if (Files.exists(file) && Files.readString(file).equals(content)) {
                 return;

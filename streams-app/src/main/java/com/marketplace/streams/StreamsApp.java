@@ -232,7 +232,8 @@ public final class StreamsApp {
         ApiServer.start(javalin, config.httpHost(), port);
         // stop() begins by setting the flag: one that ran before the server started is seen here
         requireNotStopped();
-        inputPartitions.set(topics.await());
+        TopicCheck.Checked checked = topics.await();
+        inputPartitions.set(checked.orderTopicPartitions());
         rocksDb.await();
         log.info("starting {} ({}), state dir {}, queries on port {} as {}", config.applicationId(),
                 config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),
@@ -245,8 +246,8 @@ public final class StreamsApp {
             if (stopped.get()) {
                 throw new IllegalStateException("stopped before Kafka Streams started");
             }
-            discardLocalStateThatCannotBeKept();
-            layout.write(config.dedupeRetention());
+            discardLocalStateThatCannotBeKept(checked.clusterId());
+            layout.write(config.dedupeRetention(), checked.clusterId());
             running.write();
             streamsStarted = true;
             streams.start();
@@ -266,7 +267,8 @@ public final class StreamsApp {
      * Deletes the local state, so that Kafka Streams rebuilds it from the changelogs at once, when
      * it cannot be kept: under exactly_once_v2 when the last run did not stop cleanly (its
      * {@link RunningMarker} is still there), and under either guarantee when it was laid out for
-     * another {@code DEDUPE_RETENTION} ({@link StateLayout}).
+     * another {@code DEDUPE_RETENTION} or built from another Kafka cluster than {@code clusterId}'s
+     * ({@link StateLayout}).
      *
      * <p>After a crash under exactly_once_v2 Kafka Streams treats a task as corrupted, and wipes
      * and restores it, when a store of the task holds data but no committed changelog offset: the
@@ -281,7 +283,7 @@ public final class StreamsApp {
      * own check still discards what is not known to be committed. Under at_least_once the state is
      * kept after a crash and restored from its checkpoints.
      */
-    private void discardLocalStateThatCannotBeKept() {
+    private void discardLocalStateThatCannotBeKept(String clusterId) {
         if (!running.hasTaskState()) {
             return;
         }
@@ -293,6 +295,11 @@ public final class StreamsApp {
             log.info("the local state of {} was kept with another DEDUPE_RETENTION, which dedupe-store cannot open "
                     + "without forgetting eventIds: deleting it; it is rebuilt from the changelog topics",
                     config.applicationId());
+            streams.cleanUp();
+        } else if (layout.isFromAnotherCluster(clusterId)) {
+            log.info("the local state of {} was built from another Kafka cluster than {}'s (id {}): deleting it;"
+                    + " it is rebuilt from this cluster's changelog topics", config.applicationId(),
+                    config.bootstrapServers(), clusterId);
             streams.cleanUp();
         }
     }

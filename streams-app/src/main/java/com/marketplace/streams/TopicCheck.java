@@ -6,16 +6,21 @@ import com.marketplace.kafka.topics.TopicProvisioner;
 import com.marketplace.streams.config.StreamsAppConfig;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * The topics a start needs: the input topics (so the app can start before the gateway) and the
  * output topics, created when missing, the order topics checked for co-partitioning (their count
  * is what {@link #await} returns), and
  * {@code dedupe-store}'s changelog kept as long as {@code DEDUPE_RETENTION} needs
- * ({@link DedupeChangelogRetention}). It runs on a
+ * ({@link DedupeChangelogRetention}); and the Kafka cluster's id, which the local state is kept
+ * for ({@link StateLayout}). It runs on a
  * thread of its own from {@link #begin} on, because it mostly waits for the broker while the rest
  * of a start mostly loads classes: begun before the app is built ({@link Main}), it no longer adds
  * its seconds to a restart on a busy machine. {@link #await} is called before Kafka Streams starts.
@@ -26,40 +31,62 @@ final class TopicCheck {
 
     private final StartupWork work;
     /** Set by the work, read once it has ended. */
-    private final AtomicInteger orderTopicPartitions;
+    private final AtomicReference<Checked> checked;
 
-    private TopicCheck(StartupWork work, AtomicInteger orderTopicPartitions) {
+    private TopicCheck(StartupWork work, AtomicReference<Checked> checked) {
         this.work = work;
-        this.orderTopicPartitions = orderTopicPartitions;
+        this.checked = checked;
+    }
+
+    /**
+     * What the check found.
+     *
+     * @param orderTopicPartitions the partition count of the order topics
+     * @param clusterId            the Kafka cluster's id
+     */
+    record Checked(int orderTopicPartitions, String clusterId) {
     }
 
     /** Starts the check for {@code config}'s broker, partitions and replication factor. */
     static TopicCheck begin(StreamsAppConfig config) {
-        AtomicInteger partitions = new AtomicInteger();
-        return new TopicCheck(StartupWork.begin("streams-topic-check", () -> partitions.set(createTopics(config))),
-                partitions);
+        AtomicReference<Checked> checked = new AtomicReference<>();
+        return new TopicCheck(StartupWork.begin("streams-topic-check", () -> checked.set(createTopics(config))),
+                checked);
     }
 
     /**
      * Waits for the check.
      *
-     * @return the partition count of the order topics
      * @throws com.marketplace.kafka.topics.CoPartitioningException when the two order topics have
      *                                                              different partition counts
      * @throws IllegalStateException when the broker could not be reached to prepare the topics
      */
-    int await() {
+    Checked await() {
         work.await();
-        return orderTopicPartitions.get();
+        return checked.get();
     }
 
-    private static int createTopics(StreamsAppConfig config) {
+    private static Checked createTopics(StreamsAppConfig config) {
         try (Admin admin = Admin.create(TopicProvisioner.adminProperties(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()), ADMIN_TIMEOUT))) {
             ProvisionedTopics topics = TopicProvisioner.withPipelineRetention(admin, config.topicPartitions(),
                     config.topicReplicationFactor()).provision(Topics.OUTPUT_TOPICS, ADMIN_TIMEOUT);
             DedupeChangelogRetention.raise(admin, config.applicationId(), config.dedupeRetention(), ADMIN_TIMEOUT);
-            return topics.orderTopicPartitions();
+            return new Checked(topics.orderTopicPartitions(), clusterId(admin));
+        }
+    }
+
+    private static String clusterId(Admin admin) {
+        try {
+            return admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) ADMIN_TIMEOUT.toMillis()))
+                    .clusterId().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the Kafka cluster for its id", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the Kafka cluster's id: " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot read the Kafka cluster's id: no answer in " + ADMIN_TIMEOUT, e);
         }
     }
 }

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.marketplace.events.EventCodec;
 import com.marketplace.events.StoreNames;
 import com.marketplace.events.Topics;
 import com.marketplace.kafka.embedded.EmbeddedKafkaBroker;
 import com.marketplace.kafka.embedded.FreePorts;
 import com.marketplace.streams.StreamsApp;
 import com.marketplace.streams.config.StreamsAppConfig;
+import com.marketplace.streams.query.QueryPaths;
+import com.marketplace.streams.stats.BuyerStats;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * kept; under exactly_once_v2 a run that left its running marker behind (as after {@code kill -9})
  * has its state deleted at the next start and rebuilt from the changelogs, with the same answers;
  * under at_least_once the state is kept after a crash too; a start with another
- * {@code DEDUPE_RETENTION} rebuilds it, so that no eventId seen before is forgotten.
+ * {@code DEDUPE_RETENTION} rebuilds it, so that no eventId seen before is forgotten; a start against
+ * another Kafka cluster rebuilds it from that cluster's changelogs.
  */
 class RestartLocalStateIT {
 
@@ -118,6 +125,47 @@ class RestartLocalStateIT {
     }
 
     @Test
+    void aStartAgainstAnotherKafkaClusterRebuildsTheStateFromThatClustersChangelogs() throws IOException {
+        StreamsAppConfig config = config(StreamsAppConfig.AT_LEAST_ONCE);
+        try (EmbeddedKafkaBroker other = EmbeddedKafkaBroker.builder().build()) {
+            other.start();
+            // Given another cluster where the same application ran (from a state directory of its own)
+            // over twice the orders, so its changelogs reach further than this cluster's
+            InputScenario otherScenario = InputScenario.ofOrders(31, 2 * ORDERS, 5,
+                    Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1)));
+            ExpectedStats otherExpected = new ExpectedStats(otherScenario);
+            otherScenario.publish(other.bootstrapServers());
+            StreamsAppConfig onOther = config.withKafka(other.bootstrapServers(),
+                    config.stateDir().resolveSibling(config.applicationId() + "-other"));
+            app = startAndSettle(onOther, otherExpected.statusCountsOfEveryStatus());
+            stop();
+            // and an instance that ran on this cluster and stopped cleanly
+            app = startAndSettle(config);
+            stop();
+            Path sentinel = sentinelInATaskDirectory(config);
+
+            // When its state directory is used against the other cluster
+            app = startAndSettle(config.withKafka(other.bootstrapServers(), config.stateDir()),
+                    otherExpected.statusCountsOfEveryStatus());
+
+            // Then every buyer's statistics are the other cluster's, and the state built from this one is gone
+            for (long buyerId = 1; buyerId <= 50; buyerId++) {
+                HttpResponse<String> answer = http.get(app.port(), QueryPaths.withId(QueryPaths.BUYER_STATS, buyerId));
+                BuyerStats expected = otherExpected.buyers.get(buyerId);
+                if (expected == null) {
+                    assertThat(answer.statusCode()).as("buyer %d: %s", buyerId, answer.body()).isEqualTo(404);
+                } else {
+                    assertThat(answer.statusCode()).as("buyer %d: %s", buyerId, answer.body()).isEqualTo(200);
+                    assertThat(EventCodec.INSTANCE.decode(answer.body().getBytes(StandardCharsets.UTF_8),
+                            BuyerStats.class)).as("buyer %d", buyerId).usingRecursiveComparison()
+                            .withComparatorForType(BigDecimal::compareTo, BigDecimal.class).isEqualTo(expected);
+                }
+            }
+            assertThat(sentinel).as("the state built from another cluster is deleted").doesNotExist();
+        }
+    }
+
+    @Test
     void underAtLeastOnceTheStateIsKeptAfterACrash() throws IOException {
         StreamsAppConfig config = config(StreamsAppConfig.AT_LEAST_ONCE);
         Path marker = config.stateDir().resolve(config.applicationId() + ".running");
@@ -153,9 +201,13 @@ class RestartLocalStateIT {
     }
 
     private static StreamsApp startAndSettle(StreamsAppConfig config) {
+        return startAndSettle(config, expectedCounts);
+    }
+
+    private static StreamsApp startAndSettle(StreamsAppConfig config, Map<String, Long> counts) {
         StreamsApp started = StreamsApp.create(config).start();
         await().atMost(SETTLE).pollInterval(Duration.ofMillis(250)).until(() ->
-                started.streams().state() == KafkaStreams.State.RUNNING && statusCounts(started).equals(expectedCounts));
+                started.streams().state() == KafkaStreams.State.RUNNING && statusCounts(started).equals(counts));
         return started;
     }
 
