@@ -42,9 +42,9 @@ class LocalStackCloseDuringStartIT {
 
             long closing = System.nanoTime();
             stack.close();
-            // as long as the gateway takes to start (a few seconds): not as long as its Kafka clients wait
-            // (10 s and more) for a broker stopped under it
-            assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(10));
+            // as long as the gateway takes to start (a few seconds, more on a loaded machine), not a hang;
+            // that the broker was not stopped under the gateway is checked by how the start ended, below
+            assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(30));
         }
 
         assertThat(stack.isClosed()).isTrue();

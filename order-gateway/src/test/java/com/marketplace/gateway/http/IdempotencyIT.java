@@ -152,7 +152,7 @@ class IdempotencyIT {
                     clients.submit(() -> gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", key)),
                     clients.submit(() -> gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", key)));
             // both wait for the first's lock on the key (a global status: no PROCESS privilege needed)
-            await().atMost(Duration.ofSeconds(2)).until(() -> innoDbStatus("INNODB_ROW_LOCK_CURRENT_WAITS") >= 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> innoDbStatus("INNODB_ROW_LOCK_CURRENT_WAITS") >= 2);
 
             first.rollback();
 

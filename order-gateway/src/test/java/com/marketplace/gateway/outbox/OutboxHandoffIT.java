@@ -16,6 +16,7 @@ import com.marketplace.gateway.order.jdbc.JdbcOrderTransactions;
 import com.marketplace.gateway.outbox.PublishedEvents.Published;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
 import com.marketplace.gateway.support.JdbcOrderTransactionsFactory;
+import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
 import com.marketplace.gateway.support.TestOrders;
@@ -47,6 +48,9 @@ import org.junit.jupiter.api.Test;
 
 /** Rows handed from the order transaction straight to the relay, without a claim round. */
 class OutboxHandoffIT {
+
+    /** The lease of the relay that dies: longer than the test takes until its relay's clock is moved past it. */
+    private static final Duration DEAD_RELAYS_LEASE = Duration.ofSeconds(120);
 
     private static final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build();
 
@@ -146,7 +150,7 @@ class OutboxHandoffIT {
         OutboxHandoff deadRelay = new OutboxHandoff() {
             @Override
             public Optional<Lease> lease() {
-                return Optional.of(new Lease("relay-dead", Instant.now().plusSeconds(5)));
+                return Optional.of(new Lease("relay-dead", Instant.now().plus(DEAD_RELAYS_LEASE)));
             }
 
             @Override
@@ -165,17 +169,19 @@ class OutboxHandoffIT {
                 .map(p -> EventCodec.INSTANCE.decodeEnvelope(p).eventId()).toList();
 
         // When another relay runs
+        MutableClock clock = new MutableClock();
         try (OutboxRelay survivor = new OutboxRelay(OutboxFixtures.store(),
-                OutboxPublisher.create(kafka(), Clock.systemUTC()),
+                OutboxPublisher.create(kafka(), clock),
                 RelaySettings.of("relay-survivor", 500, Duration.ofMillis(200), 10),
-                new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC())) {
+                new OutboxMetrics(new SimpleMeterRegistry(), clock), clock)) {
             survivor.start();
             // Then it leaves them alone while the lease holds (its rounds run every 200 ms), and
             // publishes each once after it
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                     .until(() -> OutboxFixtures.countByStatus(OutboxStatus.PROCESSED) == 0);
+            clock.advance(DEAD_RELAYS_LEASE);
             List<Published> published = PublishedEvents.awaitAll(broker.bootstrapServers(), eventIds,
-                    Duration.ofSeconds(20)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
+                    Duration.ofSeconds(30)).stream().filter(p -> eventIds.contains(p.eventId())).toList();
             assertThat(PublishedEvents.countsByEventId(published)).hasSize(10).allSatisfy((id, n) -> assertThat(n).isOne());
         }
     }
