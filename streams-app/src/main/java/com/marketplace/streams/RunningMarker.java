@@ -37,14 +37,13 @@ final class RunningMarker {
         return Files.exists(file);
     }
 
-    /** Marks the local state as in use by this run. */
+    /**
+     * Marks the local state as in use by this run. A write that fails (a full disk) leaves no marker
+     * behind ({@link LocalFiles#replace}): the state of a run that stopped cleanly is not taken for a
+     * crashed one's at the next start.
+     */
     void write() {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, Instant.now() + System.lineSeparator());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        LocalFiles.replace(file, Instant.now() + System.lineSeparator());
     }
 
     /** Records that this run has closed cleanly. */

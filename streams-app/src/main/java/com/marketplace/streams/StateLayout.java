@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -64,12 +63,11 @@ final class StateLayout {
 
     /**
      * Records that the local state is laid out for {@code dedupeRetention} and built from the cluster
-     * of id {@code clusterId} from now on: each file written beside itself and moved over it, so that
-     * a crash leaves the old content or the new, never a part of it.
+     * of id {@code clusterId} from now on ({@link LocalFiles#replace}).
      */
     void write(Duration dedupeRetention, String clusterId) {
-        replace(file, KEY + dedupeRetention + System.lineSeparator());
-        replace(clusterFile, clusterId + System.lineSeparator());
+        LocalFiles.replace(file, KEY + dedupeRetention + System.lineSeparator());
+        LocalFiles.replace(clusterFile, clusterId + System.lineSeparator());
     }
 
     private static String read(Path file) {
@@ -77,20 +75,6 @@ final class StateLayout {
             return Files.readString(file).strip();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    private static void replace(Path file, String content) {
-        try {
-            if (Files.exists(file) && Files.readString(file).equals(content)) {
-                return;
-            }
-            Files.createDirectories(file.getParent());
-            Path next = file.resolveSibling(file.getFileName() + ".next");
-            Files.writeString(next, content);
-            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 }

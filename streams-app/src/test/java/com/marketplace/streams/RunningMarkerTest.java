@@ -1,8 +1,11 @@
 package com.marketplace.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,18 @@ class RunningMarkerTest {
         marker.delete();
         assertThat(marker.present()).isFalse();
         marker.delete();
+    }
+
+    @Test
+    void aWriteThatFailsOnAFullDiskLeavesNoMarker() throws IOException {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "a device whose writes fail as on a full disk");
+        RunningMarker marker = new RunningMarker(stateDir, "app");
+        // the file the marker is written to first, before it takes the marker's name, is on a full disk
+        Files.createSymbolicLink(stateDir.resolve("app.running.next"), Path.of("/dev/full"));
+
+        assertThatThrownBy(marker::write).isInstanceOf(UncheckedIOException.class);
+
+        assertThat(marker.present()).as("a clean stop's state is not taken for a crashed run's").isFalse();
     }
 
     @Test
