@@ -37,7 +37,10 @@ import org.HdrHistogram.Histogram;
  * against a broker process and the shared MariaDB; gateway CPU per order from {@code /proc}.
  * Baseline: the same transaction (order, items, outbox row) written by a plain JDBC loop through
  * the gateway's own pool ({@link DataSources}, {@code DB_POOL_SIZE} connections, its default unless
- * {@code -Dbench.gateway.dbPoolSize}) at the same concurrency. To show where an order's CPU goes,
+ * {@code -Dbench.gateway.dbPoolSize}) with the gateway's admission in front of it, at the same
+ * concurrency. Both sides are closed loops: their latencies are service times at saturation, not the
+ * latency of a given request rate (coordinated omission is not corrected here; the pipeline scenarios
+ * are open loops). To show where an order's CPU goes,
  * the same gateway process then answers, at 32 connections, an order that fails validation and a
  * path no route serves (neither touches the database), and the JDBC loop's own process CPU per
  * transaction is reported as the client side of the transaction.
@@ -229,7 +232,10 @@ public final class GatewayScenario implements Scenario {
         long failures = gateway.values().stream().mapToLong(l -> l.outcome().failures()).sum()
                 + jdbc.values().stream().mapToLong(l -> l.outcome().failures()).sum();
         t.append(String.format(Locale.ROOT, "%nFailed requests or transactions: %d. Database pool: %d connections "
-                + "(the gateway's `DB_POOL_SIZE` and the JDBC loop's pool).%n", failures, poolSize));
+                + "(the gateway's `DB_POOL_SIZE` and the JDBC loop's pool, each with the gateway's admission in front"
+                + " of it). Both are closed loops: each connection sends its next request when the last is answered,"
+                + " so the latencies are service times at saturation (a stall delays at most one request per"
+                + " connection), not the latencies of an open-loop rate.%n", failures, poolSize));
         StringBuilder rounds = new StringBuilder();
         for (int c : CONNECTIONS) {
             Level gl = gateway.get(c);

@@ -8,6 +8,7 @@ import com.marketplace.gateway.db.InsertedIds;
 import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.outbox.NewOutboxEvent;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.zaxxer.hikari.HikariDataSource;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 
 /**
  * The gateway's create-order transaction written by a plain JDBC client, the baseline of the
@@ -43,8 +43,13 @@ public final class OrderTransaction {
     private final AtomicLong sequence = new AtomicLong();
     private final String prefix = "ORD-B-" + Long.toString(System.nanoTime(), 36) + "-";
 
-    public OrderTransaction(DataSource db) {
-        this.tx = new Transactions(db);
+    /**
+     * Transactions on {@code pool} as the gateway runs its own ({@link Transactions#onPool}): waiting for
+     * a connection in front of the pool, not inside it, so a baseline with more clients than
+     * connections does not pay for the pool's hand-offs where the gateway does not.
+     */
+    public OrderTransaction(HikariDataSource pool) {
+        this.tx = Transactions.onPool(pool);
     }
 
     /** Writes one order with its items and outbox row in one transaction; returns the order id. */

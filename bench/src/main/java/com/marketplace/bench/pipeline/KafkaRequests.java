@@ -55,7 +55,8 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
                 + Figure.format(fetches * per100) + ", produce requests " + Figure.format(streamsRequests * per100)
                 + " (records per request " + Figure.format(streamsRecords / Math.max(1, streamsRequests))
                 + ") and commits " + Figure.format(commits * per100) + "; the measuring consumer's fetches "
-                + Figure.format(measuringFetches * per100) + ". The streams app's producers waited "
+                + Figure.format(measuringFetches * per100) + " (served by the broker, whose CPU the pipeline's"
+                + " figures include). The streams app's producers waited "
                 + Figure.format(streamsMetadataWaitNanos / 1e6) + " ms in all for topic metadata";
     }
 }
