@@ -139,11 +139,15 @@ public final class Load {
 
     /** A GET's body, or null when nothing or something other than 200 answers. */
     public static String get(URI uri) {
+        HttpResponse<String> response = answer(uri);
+        return response != null && response.statusCode() == 200 ? response.body() : null;
+    }
+
+    /** A GET's answer, or null when nothing answers within 5 s. */
+    public static HttpResponse<String> answer(URI uri) {
         try {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : null;
         } catch (java.io.IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package com.marketplace.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,10 +44,8 @@ public final class StatsCheck {
         try (Connection conn = stack.db()) {
             Map<String, Long> expectedCounts = new LinkedHashMap<>();
             query(conn, STATUS_COUNTS, rs -> expectedCounts.put(rs.getString(1), rs.getLong(2)));
-            JsonNode counts = get(streams, "/api/v1/stats/status-counts");
-            if (counts == null) {
-                diffs.add("status-counts not served");
-            } else {
+            JsonNode counts = served(diffs, streams, "/api/v1/stats/status-counts");
+            if (counts != null) {
                 expectedCounts.forEach((status, n) -> {
                     long served = counts.path(status).asLong(0);
                     if (served != n) {
@@ -92,10 +91,10 @@ public final class StatsCheck {
         return diffs.subList(0, Math.min(5, diffs.size())) + (diffs.size() > 5 ? " …" : "");
     }
 
+    /** Adds to {@code diffs} how {@code path}'s answer differs from {@code expected} ({@link #served}). */
     private static void compare(List<String> diffs, JarService streams, String path, Map<String, BigDecimal> expected) {
-        JsonNode served = get(streams, path);
+        JsonNode served = served(diffs, streams, path);
         if (served == null) {
-            diffs.add(path + " not served");
             return;
         }
         expected.forEach((field, value) -> {
@@ -106,10 +105,28 @@ public final class StatsCheck {
         });
     }
 
-    private static JsonNode get(JarService streams, String path) {
-        String body = Load.get(streams.uri(path));
+    /**
+     * {@code path}'s answer, or null after adding to {@code diffs} why there is none: {@code not served}
+     * when nothing answers or the answer is 503 (unavailable, as the API promises while a partition
+     * moves); {@code served status N} for any other answer than 200, a wrong answer (a statistic that
+     * exists is never 404).
+     */
+    private static JsonNode served(List<String> diffs, JarService streams, String path) {
+        HttpResponse<String> answer = Load.answer(streams.uri(path));
+        if (answer == null || answer.statusCode() == 503) {
+            diffs.add(path + " not served");
+            return null;
+        }
+        JsonNode served = answer.statusCode() == 200 ? json(answer.body()) : null;
+        if (served == null) {
+            diffs.add(path + ": served status " + answer.statusCode());
+        }
+        return served;
+    }
+
+    private static JsonNode json(String body) {
         try {
-            return body == null ? null : JSON.readTree(body);
+            return JSON.readTree(body);
         } catch (java.io.IOException e) {
             return null;
         }
