@@ -119,14 +119,17 @@ public final class StatsCheck {
         }
         JsonNode served = answer.statusCode() == 200 ? json(answer.body()) : null;
         if (served == null) {
-            diffs.add(path + ": served status " + answer.statusCode());
+            diffs.add(path + ": served status " + answer.statusCode()
+                    + (answer.statusCode() == 200 ? " without a JSON object" : ""));
         }
         return served;
     }
 
+    /** {@code body} as a JSON object, or null when it is not one (empty, unreadable, another value). */
     private static JsonNode json(String body) {
         try {
-            return JSON.readTree(body);
+            JsonNode value = JSON.readTree(body);
+            return value != null && value.isObject() ? value : null;
         } catch (java.io.IOException e) {
             return null;
         }

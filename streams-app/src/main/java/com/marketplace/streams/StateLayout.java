@@ -53,12 +53,13 @@ final class StateLayout {
     }
 
     /**
-     * Whether the local state was built from another Kafka cluster than the one of id {@code clusterId}.
+     * Whether the local state was built from another Kafka cluster than the one of id {@code clusterId}
+     * (null: a cluster that reports none, whose state is neither checked nor recorded).
      * A state without the file (a first start, or one kept by a version that did not write it) is taken
      * to be this cluster's, as {@link #isForAnotherRetention} takes it to be laid out for the retention.
      */
     boolean isFromAnotherCluster(String clusterId) {
-        return Files.exists(clusterFile) && !read(clusterFile).equals(clusterId);
+        return clusterId != null && Files.exists(clusterFile) && !read(clusterFile).equals(clusterId);
     }
 
     /**
@@ -67,7 +68,9 @@ final class StateLayout {
      */
     void write(Duration dedupeRetention, String clusterId) {
         LocalFiles.replace(file, KEY + dedupeRetention + System.lineSeparator());
-        LocalFiles.replace(clusterFile, clusterId + System.lineSeparator());
+        if (clusterId != null) {
+            LocalFiles.replace(clusterFile, clusterId + System.lineSeparator());
+        }
     }
 
     private static String read(Path file) {

@@ -42,7 +42,7 @@ final class TopicCheck {
      * What the check found.
      *
      * @param orderTopicPartitions the partition count of the order topics
-     * @param clusterId            the Kafka cluster's id
+     * @param clusterId            the Kafka cluster's id, null if it reports none
      */
     record Checked(int orderTopicPartitions, String clusterId) {
     }

@@ -47,9 +47,9 @@ final class Outbox {
     }
 
     /**
-     * Writes PENDING rows with the gateway's repository as orders write them, one transaction per
-     * row (which is what a binlog reader sees: one transaction's events per row), from 8
-     * connections; rows are written in id order per connection.
+     * Writes PENDING rows with the gateway's repository, one transaction per row (a binlog reader
+     * sees one transaction's events per row, but not the order and item rows an order's transaction
+     * also writes), from 8 connections; rows are written in id order per connection.
      */
     static void insertBacklog(DataSource db, List<EventEnvelope> envelopes) throws Exception {
         Transactions tx = new Transactions(db);

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drain of a backlog of PENDING outbox rows (100,000; 10,000 in a quick run), after a warm-up
- * backlog drained by the same engine in the same pass, written as orders write them (one
- * transaction per row, from 8 connections), on the MariaDB with the binlog on and a
+ * backlog drained by the same engine in the same pass, written with the gateway's repository (one
+ * transaction per row, from 8 connections, without an order's other rows), on the MariaDB with the binlog on and a
  * broker process. The project's relay (one, batch 500, in this JVM) against two baselines: a plain
  * idempotent {@code acks=all} producer sending the same records (no database), and Debezium's
  * embedded engine reading the same rows from the binlog.

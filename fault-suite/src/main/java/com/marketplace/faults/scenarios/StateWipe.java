@@ -10,6 +10,7 @@ import com.marketplace.faults.ScenarioResult;
 import com.marketplace.faults.StatsCheck;
 import com.marketplace.faults.Stack;
 import com.marketplace.faults.TopicRecorder;
+import com.marketplace.harness.ManagedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,12 @@ public final class StateWipe implements Scenario {
         checks.check(Audit.awaitDelivered(stack, recorder, true, Duration.ofSeconds(120)), "not delivered before the wipe");
         checks.check(statsAgree(stack, streams), "statistics wrong before the wipe");
 
-        streams.process().stop(Duration.ofSeconds(60));
+        streams.signal(ManagedProcess.Signal.TERM);
+        boolean stoppedCleanly = streams.process().awaitExit(Duration.ofSeconds(60));
+        checks.check(stoppedCleanly, "the streams app did not stop within 60 s of SIGTERM before its state was deleted");
+        if (!stoppedCleanly) {
+            streams.kill();
+        }
         deleteRecursively(stack.stateDir("streams"));
         long restartedAt = System.nanoTime();
         streams.start();

@@ -162,6 +162,7 @@ class RestartLocalStateIT {
                 }
             }
             assertThat(sentinel).as("the state built from another cluster is deleted").doesNotExist();
+            stop(); // before the other broker is closed
         }
     }
 
