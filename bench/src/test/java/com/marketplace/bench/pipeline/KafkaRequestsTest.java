@@ -36,7 +36,8 @@ class KafkaRequestsTest {
         assertThat(window).isEqualTo(new KafkaRequests(800, 1000, 500, 300, 10_440, 60, 1000, 1_234_500_000));
         assertThat(window.per100(1000)).isEqualTo("the relay's produce requests 80.0 (records per request 1.25); "
                 + "the streams app's fetches 50.0, produce requests 30.0 (records per request 34.8) and commits "
-                + "6.00; the measuring consumer's fetches 100. The streams app's producers waited 1,235 ms in all"
+                + "6.00; the measuring consumer's fetches 100 (served by the broker, whose CPU the pipeline's figures"
+                + " include). The streams app's producers waited 1,235 ms in all"
                 + " for topic metadata");
     }
 }
