@@ -181,9 +181,12 @@ public final class TopicProvisioner {
                 TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(MAX_TIMESTAMP_AHEAD.toMillis()));
         Map<String, String> outputConfigs = new HashMap<>(configs);
         outputConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(orderRecordLimit));
+        // dead letters are sized for Kafka's default limit, whatever the broker's default says
+        Map<String, String> dlqConfigs = new HashMap<>(configs);
+        dlqConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(Topics.DLQ_MAX_MESSAGE_BYTES));
         List<NewTopic> topics = missing.stream()
-                .map(name -> new NewTopic(name, partitions, replicationFactor)
-                        .configs(orderRecordLimit > 0 && holdsOutputs(name) ? outputConfigs : configs))
+                .map(name -> new NewTopic(name, partitions, replicationFactor).configs(Topics.DLQ.equals(name)
+                        ? dlqConfigs : orderRecordLimit > 0 && holdsOutputs(name) ? outputConfigs : configs))
                 .toList();
         for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(topics).values().entrySet()) {
             try {
@@ -297,6 +300,13 @@ public final class TopicProvisioner {
                     + " refuses cannot be written; raise their " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
                     + " to at least " + orderLimit, null);
         }
+        Long dlqLimit = limits.get(Topics.DLQ);
+        if (dlqLimit != null && dlqLimit < Topics.DLQ_MAX_MESSAGE_BYTES) {
+            throw new TopicsRefusedException(Topics.DLQ + " takes records of at most " + dlqLimit + " bytes ("
+                    + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "), less than a dead letter may need: one it refused"
+                    + " would stop every instance that processes its source record; raise its "
+                    + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " to at least " + Topics.DLQ_MAX_MESSAGE_BYTES, null);
+        }
         return Topics.ORDER_EVENT_TOPICS.stream().filter(setOnTopic::containsKey).mapToLong(setOnTopic::get)
                 .max().orElse(0);
     }
@@ -304,7 +314,7 @@ public final class TopicProvisioner {
     /**
      * Whether {@code topic} holds what the streams app derives from events, each record no larger than
      * its event: not an order topic, and not the DLQ, whose records are kept within Kafka's default
-     * limit whatever the event's size.
+     * limit whatever the event's size (and which must take that limit: {@link Topics#DLQ_MAX_MESSAGE_BYTES}).
      */
     private static boolean holdsOutputs(String topic) {
         return !Topics.ORDER_EVENT_TOPICS.contains(topic) && !Topics.DLQ.equals(topic);

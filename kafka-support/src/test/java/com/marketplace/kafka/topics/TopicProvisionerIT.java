@@ -145,6 +145,28 @@ class TopicProvisionerIT {
     }
 
     @Test
+    void aDlqTakingSmallerRecordsThanADeadLetterMayNeedIsRefusedInOneLine() throws Exception {
+        admin.createTopics(List.of(new NewTopic(Topics.DLQ, 3, (short) 1)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000")))).all().get(30, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1)
+                .provision(List.of(Topics.DLQ), TIMEOUT))
+                .isInstanceOf(TopicsRefusedException.class)
+                .hasMessageContaining(Topics.DLQ + " takes records of at most 100000 bytes")
+                .hasMessageContaining(Long.toString(Topics.DLQ_MAX_MESSAGE_BYTES))
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aMissingDlqIsCreatedTakingTheRecordsADeadLetterMayNeedWhateverTheBrokersDefault() throws Exception {
+        TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(Topics.DLQ), TIMEOUT);
+
+        ConfigEntry limit = config(Topics.DLQ).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        assertThat(limit.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertThat(Long.parseLong(limit.value())).isEqualTo(Topics.DLQ_MAX_MESSAGE_BYTES);
+    }
+
+    @Test
     void aMissingTopicOfOutputsFollowsTheBrokersDefaultLimitWhenTheOrderTopicsDo() throws Exception {
         admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1),
                 new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);

@@ -42,7 +42,7 @@ public final class DeadLetters {
      * failed send would abort the transaction, and every instance that took the task over would fail
      * on the record again.
      */
-    static final int MAX_RECORD_BYTES = 1_000_000;
+    static final int MAX_RECORD_BYTES = Topics.DLQ_MAX_RECORD_BYTES;
     /** Bytes counted for each header beside its name and value (their lengths as varints, at most). */
     private static final int HEADER_FRAMING_BYTES = 10;
 
