@@ -53,7 +53,8 @@ public final class StateWipe implements Scenario {
 
         streams.signal(ManagedProcess.Signal.TERM);
         boolean stoppedCleanly = streams.process().awaitExit(Duration.ofSeconds(60));
-        checks.check(stoppedCleanly, "the streams app did not stop within 60 s of SIGTERM before its state was deleted");
+        checks.check(stoppedCleanly,
+                "the streams app did not stop within 60 s of SIGTERM before its state was deleted");
         if (!stoppedCleanly) {
             streams.kill();
         }
