@@ -135,6 +135,9 @@ class TopicProvisionerIT {
         admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1).configs(larger),
                 new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1).configs(larger),
                 new NewTopic(Topics.DLQ, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        // (the broker applies a new topic's settings a moment after it confirms the topic)
+        await().atMost(Duration.ofSeconds(10)).until(() -> maxMessageBytes(Topics.ORDER_CREATED) == 5_000_000L
+                && maxMessageBytes(Topics.ORDER_STATUS_CHANGED) == 5_000_000L);
 
         assertThat(created(OTHER, Topics.DLQ))
                 .containsExactly(OTHER);
@@ -148,6 +151,7 @@ class TopicProvisionerIT {
     void aDlqTakingSmallerRecordsThanADeadLetterMayNeedIsRefusedInOneLine() throws Exception {
         admin.createTopics(List.of(new NewTopic(Topics.DLQ, 3, (short) 1)
                 .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000")))).all().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> maxMessageBytes(Topics.DLQ) == 100_000L);
 
         assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1)
                 .provision(List.of(Topics.DLQ), TIMEOUT))
