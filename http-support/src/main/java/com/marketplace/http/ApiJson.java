@@ -3,7 +3,6 @@ package com.marketplace.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -83,14 +82,19 @@ public final class ApiJson {
 
     /**
      * Whether {@code json} is one JSON value, as strictly as a request body is read (no trailing
-     * tokens, no duplicate keys): a body that is JSON of another shape than its type's is told from
-     * one that is not JSON at all.
+     * tokens, no duplicate keys, the same limits on nesting and number length): a body that is JSON of
+     * another shape than its type's is told from one that is not JSON at all.
      */
     public boolean isJsonValue(String json) {
-        try {
-            JsonNode value = requests.readTree(json);
-            return value != null && !value.isMissingNode();
-        } catch (JsonProcessingException e) {
+        // read as tokens, not as a tree: a number is checked for its syntax and length, not converted
+        // (1e2147483648 is valid JSON that no double or BigDecimal holds)
+        try (JsonParser parser = requests.createParser(json)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
             return false;
         }
     }
