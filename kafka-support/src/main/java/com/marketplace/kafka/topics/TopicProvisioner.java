@@ -184,10 +184,15 @@ public final class TopicProvisioner {
         // dead letters are sized for Kafka's default limit, whatever the broker's default says
         Map<String, String> dlqConfigs = new HashMap<>(configs);
         dlqConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(Topics.DLQ_MAX_MESSAGE_BYTES));
-        List<NewTopic> topics = missing.stream()
-                .map(name -> new NewTopic(name, partitions, replicationFactor).configs(Topics.DLQ.equals(name)
-                        ? dlqConfigs : orderRecordLimit > 0 && holdsOutputs(name) ? outputConfigs : configs))
-                .toList();
+        List<NewTopic> topics = missing.stream().map(name -> {
+            Map<String, String> settings = configs;
+            if (Topics.DLQ.equals(name)) {
+                settings = dlqConfigs;
+            } else if (orderRecordLimit > 0 && holdsOutputs(name)) {
+                settings = outputConfigs;
+            }
+            return new NewTopic(name, partitions, replicationFactor).configs(settings);
+        }).toList();
         for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(topics).values().entrySet()) {
             try {
                 entry.getValue().get(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
