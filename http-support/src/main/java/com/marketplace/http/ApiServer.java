@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -187,21 +188,24 @@ public final class ApiServer {
     }
 
     /**
-     * The configured server, not started. Its registry gets the JVM's and the process's meters
-     * ({@link JvmMetrics}) as well as the requests'.
+     * The configured server, not started. Once started, its registry gets the JVM's and the
+     * process's meters ({@link JvmMetrics}) as well as the requests'.
      */
     public Javalin build() {
         HealthController health = new HealthController(readiness, json);
         MetricsController metrics = new MetricsController(registry);
         HttpMetrics httpMetrics = new HttpMetrics(registry);
-        AutoCloseable jvmMetrics = JvmMetrics.bindTo(registry);
         ProblemErrorHandler errorPages = new ProblemErrorHandler(problems);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            // whichever way the server ends (closing twice does nothing)
-            cfg.events.serverStopped(jvmMetrics::close);
-            cfg.events.serverStopFailed(jvmMetrics::close);
-            cfg.events.serverStartFailed(jvmMetrics::close);
+            // bound when the server starts, not here: a server that is built and never started (its
+            // service failed to start, or was stopped first) sends no event that would unbind them
+            AtomicReference<AutoCloseable> jvmMetrics = new AtomicReference<>(() -> { });
+            cfg.events.serverStarting(() -> jvmMetrics.set(JvmMetrics.bindTo(registry)));
+            // whichever way a started server ends (closing twice does nothing)
+            cfg.events.serverStopped(() -> jvmMetrics.get().close());
+            cfg.events.serverStopFailed(() -> jvmMetrics.get().close());
+            cfg.events.serverStartFailed(() -> jvmMetrics.get().close());
             cfg.http.maxRequestSize = maxRequestBytes;
             // a path that other methods serve answers 405 with an Allow header, not 404
             cfg.http.prefer405over404 = true;

@@ -31,4 +31,18 @@ class ApiServerJvmMetricsTest {
             app.stop();
         }
     }
+
+    @Test
+    void aServerBuiltButNeverStartedBindsNothingThatItsStopCouldNotUnbind() {
+        // the collections' meters listen to the JVM's notifications until closed, and only a started
+        // server's stop sends the event that closes them: a service whose start failed before its
+        // server started, or that was stopped first, must not leave them bound
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Javalin app = ApiServer.with(new ApiJson(JsonMapper.builder().build()), registry).build();
+
+        ApiServer.stop(app);
+
+        assertThat(registry.find("jvm.gc.memory.allocated").meter()).isNull();
+        assertThat(registry.find("jvm.memory.used").meter()).isNull();
+    }
 }
