@@ -78,6 +78,9 @@ public final class LocalStack implements AutoCloseable {
      * component, stops the one it is starting as soon as that has started, and throws; the close then
      * stops the components started before it.
      *
+     * A start that fails closes the stack before it throws: nothing it started stays running, and the
+     * data directory is free for the next stack.
+     *
      * @throws IllegalStateException when the stack was closed already, or is closed during the start
      */
     public LocalStack start() {
@@ -89,6 +92,14 @@ public final class LocalStack implements AutoCloseable {
             startAll();
             requireOpen();
             return this;
+        } catch (RuntimeException | Error e) {
+            starting.countDown(); // first: the close waits for the start to end
+            try {
+                close(); // or, when a close is under way (the start's failure came from it), waits for it
+            } catch (RuntimeException | Error closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
         } finally {
             starting.countDown();
         }

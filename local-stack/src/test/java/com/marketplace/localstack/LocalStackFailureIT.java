@@ -1,16 +1,26 @@
 package com.marketplace.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marketplace.http.testing.Listening;
+import com.marketplace.http.testing.LogCapture;
+import com.marketplace.kafka.embedded.FreePorts;
+import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A stack one of whose services stops on its own says so, as the stand-alone services exit; a closed one does not. */
+/**
+ * A stack one of whose services stops on its own says so, as the stand-alone services exit; a closed
+ * one does not; and one whose start fails leaves nothing running.
+ */
 class LocalStackFailureIT {
 
     @TempDir
@@ -38,6 +48,34 @@ class LocalStackFailureIT {
         stack.close();
 
         assertThat(failure.get(60, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void aStartThatFailsStopsWhatItStartedAndLeavesTheDataDirectoryToTheNextStack() throws Exception {
+        // Given a state directory for the streams app that is a file: its start fails after the broker's
+        // and the gateway's
+        Path stateDir = Files.writeString(dataDir.resolve("streams-state"), "not a directory");
+        int[] ports = FreePorts.distinct(3);
+        LocalStackOptions options = new LocalStackOptions(dataDir, ports[0], ports[1], ports[2], 0);
+        LocalStack failed = new LocalStack(options);
+
+        try (LogCapture logged = LogCapture.start()) {
+            assertThatThrownBy(failed::start).isInstanceOf(RuntimeException.class);
+            assertThat(logged.awaitMessage("Order gateway ready at", Duration.ZERO)).as("gateway started").isTrue();
+        }
+
+        // Then the failed start left nothing running: its ports are free, and a stack on the same data
+        // directory and ports starts
+        assertThat(failed.isClosed()).isTrue();
+        assertThat(Arrays.stream(ports).filter(LocalStackFailureIT::listening)).isEmpty();
+        Files.delete(stateDir);
+        try (LocalStack next = new LocalStack(options).start()) {
+            assertThat(listening(ports[1])).isTrue();
+        }
+    }
+
+    private static boolean listening(int port) {
+        return Listening.accepts(InetAddress.getLoopbackAddress(), port);
     }
 
     private static CompletableFuture<Optional<String>> waitForFailure(LocalStack stack) {
