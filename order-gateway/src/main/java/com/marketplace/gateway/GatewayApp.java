@@ -184,7 +184,7 @@ public final class GatewayApp {
      *
      * @throws CoPartitioningException when the two order topics have different partition counts;
      *         nothing is started, and the relay's producer and a pool this app owns are closed (as they
-     *         are when the HTTP port cannot be bound)
+     *         are when the HTTP port cannot be bound, and, with HTTP stopped, when the relay cannot start)
      * @throws IllegalStateException   when {@link #stop()} came first; a stop called while this runs
      *                                 waits for it to end
      */
@@ -192,23 +192,27 @@ public final class GatewayApp {
         if (stopped) {
             throw new IllegalStateException("stopped before it started");
         }
-        if (outbox != null) {
-            try {
-                outbox.prepareTopics();
-            } catch (RuntimeException e) {
-                closeOnFailedStart();
-                throw e;
-            }
-        }
         try {
+            if (outbox != null) {
+                outbox.prepareTopics();
+            }
             ApiServer.start(javalin, config.httpHost(), port);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             closeOnFailedStart();
             throw e;
         }
         log.info("Order gateway listening on port {} ({})", javalin.port(),
                 config.httpHost().map(host -> "on " + host).orElse("every interface"));
-        startRelayIfEnabled();
+        try {
+            startRelayIfEnabled();
+        } catch (RuntimeException | Error e) { // a thread the JVM could not create, say
+            try {
+                ApiServer.stop(javalin);
+            } finally {
+                closeOnFailedStart();
+            }
+            throw e;
+        }
         return this;
     }
 
