@@ -219,9 +219,13 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /**
      * Starts the relay's threads.
      *
-     * @throws IllegalStateException when it was started before
+     * @throws IllegalStateException when it was started before, or closed
      */
     public void start() {
+        if (closing) {
+            // its executors are shut down: the lease keeper's thread would start and run on alone
+            throw new IllegalStateException("outbox relay " + settings.relayId() + " was closed");
+        }
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("outbox relay " + settings.relayId() + " was started before");
         }

@@ -686,6 +686,17 @@ class OutboxRelayIT {
                 .hasMessageContaining("claiming thread ended without the relay being closed");
     }
 
+    @Test
+    void aClosedRelayRefusesToStartAndStartsNoThread() {
+        OutboxRelay relay = newRelay(settings("relay-closed-first"), Clock.systemUTC());
+        relay.close();
+
+        assertThatThrownBy(relay::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was closed");
+        // its lease keeper's renewer would otherwise run on with nothing to renew, and no close to end it
+        assertThat(liveThreads(Set.of("outbox-lease-relay-closed-first"))).isEmpty();
+    }
+
     private static List<Thread> liveThreads(Set<String> names) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && names.contains(t.getName()))
