@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.config.RoutesConfig;
+import io.javalin.event.LifecycleEventListener;
 import io.javalin.http.Handler;
 import io.javalin.util.JavalinException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -203,9 +204,10 @@ public final class ApiServer {
             AtomicReference<AutoCloseable> jvmMetrics = new AtomicReference<>(() -> { });
             cfg.events.serverStarting(() -> jvmMetrics.set(JvmMetrics.bindTo(registry)));
             // whichever way a started server ends (closing twice does nothing)
-            cfg.events.serverStopped(() -> jvmMetrics.get().close());
-            cfg.events.serverStopFailed(() -> jvmMetrics.get().close());
-            cfg.events.serverStartFailed(() -> jvmMetrics.get().close());
+            LifecycleEventListener unbind = () -> jvmMetrics.get().close();
+            cfg.events.serverStopped(unbind);
+            cfg.events.serverStopFailed(unbind);
+            cfg.events.serverStartFailed(unbind);
             cfg.http.maxRequestSize = maxRequestBytes;
             // a path that other methods serve answers 405 with an Allow header, not 404
             cfg.http.prefer405over404 = true;

@@ -58,6 +58,8 @@ public final class LocalStack implements AutoCloseable {
     /** The thread running the first {@link #close()}; a later call on another thread waits for it. */
     private Thread closer;
     private final CountDownLatch closeEnded = new CountDownLatch(1);
+    /** Whether the stack was closed by its start's failure, not by a stop request. */
+    private volatile boolean closedByFailedStart;
     /** Counted down when a {@link #start()} ends, however it ends; {@code null} before one begins. */
     private volatile CountDownLatch starting;
 
@@ -93,6 +95,9 @@ public final class LocalStack implements AutoCloseable {
             requireOpen();
             return this;
         } catch (RuntimeException | Error e) {
+            synchronized (lock) {
+                closedByFailedStart = !closed;
+            }
             starting.countDown(); // first: the close waits for the start to end
             try {
                 close(); // or, when a close is under way (the start's failure came from it), waits for it
@@ -136,9 +141,17 @@ public final class LocalStack implements AutoCloseable {
                 startedStreams.config().stateDir().toAbsolutePath());
     }
 
-    /** Whether {@link #close()} has been called. */
+    /** Whether {@link #close()} has been called, by a failed {@link #start()} too. */
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Whether the stack was asked to stop ({@link #close()} called from outside, a Ctrl-C), as against
+     * closed by its own failed start.
+     */
+    public boolean isStopRequested() {
+        return closed && !closedByFailedStart;
     }
 
     private void requireOpen() {

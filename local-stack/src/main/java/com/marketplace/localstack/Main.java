@@ -50,7 +50,7 @@ public final class Main {
             log.error("Local stack refuses to start: {}", e.getMessage());
             System.exit(1);
         } catch (RuntimeException | Error e) { // an Error too: the broker's threads would keep a half start alive
-            if (stack.isClosed()) {
+            if (stack.isStopRequested()) {
                 // Ctrl-C during start-up: the shutdown hook stops what had started
                 log.info("Local stack start-up ended by a stop request");
                 return;

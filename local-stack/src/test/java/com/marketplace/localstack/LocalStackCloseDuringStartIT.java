@@ -48,6 +48,7 @@ class LocalStackCloseDuringStartIT {
         }
 
         assertThat(stack.isClosed()).isTrue();
+        assertThat(stack.isStopRequested()).isTrue();
         try {
             started.get(60, TimeUnit.SECONDS);
             throw new AssertionError("the start completed on a closed stack");

@@ -7,6 +7,7 @@ import com.marketplace.http.testing.Listening;
 import com.marketplace.http.testing.LogCapture;
 import com.marketplace.kafka.embedded.FreePorts;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,10 +68,39 @@ class LocalStackFailureIT {
         // Then the failed start left nothing running: its ports are free, and a stack on the same data
         // directory and ports starts
         assertThat(failed.isClosed()).isTrue();
+        assertThat(failed.isStopRequested()).as("closed by its failure, not stopped").isFalse();
         assertThat(Arrays.stream(ports).filter(LocalStackFailureIT::listening)).isEmpty();
         Files.delete(stateDir);
         try (LocalStack next = new LocalStack(options).start()) {
             assertThat(listening(ports[1])).isTrue();
+        }
+    }
+
+    @Test
+    void theCommandWhoseStartFailsSaysWhyAndExitsWithOne() throws Exception {
+        // Given the gateway's port taken by another process
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Path output = dataDir.resolve("output.txt");
+            ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName())
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            command.environment().put(LocalStackOptions.DATA_DIR, dataDir.resolve("stack").toString());
+            command.environment().put(LocalStackOptions.GATEWAY_PORT, Integer.toString(taken.getLocalPort()));
+            command.environment().put(LocalStackOptions.KAFKA_PORT, "0");
+            command.environment().put(LocalStackOptions.STREAMS_PORT, "0");
+
+            // When the local stack's command starts
+            Process stack = command.start();
+
+            // Then it says why it could not, and exits with 1: not as a stop request would, with 0
+            try {
+                assertThat(stack.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+            } finally {
+                stack.destroyForcibly();
+            }
+            assertThat(Files.readString(output)).contains("Local stack failed to start",
+                    LocalStackOptions.GATEWAY_PORT + " " + taken.getLocalPort() + " is in use");
+            assertThat(stack.exitValue()).isEqualTo(1);
         }
     }
 

@@ -183,8 +183,10 @@ public final class GatewayApp {
      * co-partitioning; then starts HTTP on {@code port} (0 = a free port, see {@link #port()}) and the relay.
      *
      * @throws CoPartitioningException when the two order topics have different partition counts;
-     *         nothing is started, and the relay's producer and a pool this app owns are closed (as they
-     *         are when the HTTP port cannot be bound, and, with HTTP stopped, when the relay cannot start)
+     *         nothing is started, and the relay's producer, the database check's thread and a pool this
+     *         app owns are closed, as they are (with HTTP stopped) on any other failure of the start:
+     *         topics the brokers refuse ({@code TopicsRefusedException}), a port that cannot be bound,
+     *         a relay that cannot start
      * @throws IllegalStateException   when {@link #stop()} came first; a stop called while this runs
      *                                 waits for it to end
      */
@@ -197,19 +199,18 @@ public final class GatewayApp {
                 outbox.prepareTopics();
             }
             ApiServer.start(javalin, config.httpHost(), port);
-        } catch (RuntimeException | Error e) {
-            closeOnFailedStart();
-            throw e;
-        }
-        log.info("Order gateway listening on port {} ({})", javalin.port(),
-                config.httpHost().map(host -> "on " + host).orElse("every interface"));
-        try {
+            log.info("Order gateway listening on port {} ({})", javalin.port(),
+                    config.httpHost().map(host -> "on " + host).orElse("every interface"));
             startRelayIfEnabled();
-        } catch (RuntimeException | Error e) { // a thread the JVM could not create, say
+        } catch (RuntimeException | Error e) { // an Error too: a thread the JVM could not create, say
             try {
-                ApiServer.stop(javalin);
-            } finally {
-                closeOnFailedStart();
+                try {
+                    ApiServer.stop(javalin); // nothing to do unless the server started, or half started
+                } finally {
+                    closeOnFailedStart();
+                }
+            } catch (RuntimeException | Error closeFailure) {
+                e.addSuppressed(closeFailure);
             }
             throw e;
         }
