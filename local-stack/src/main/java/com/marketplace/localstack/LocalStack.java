@@ -80,8 +80,8 @@ public final class LocalStack implements AutoCloseable {
      * component, stops the one it is starting as soon as that has started, and throws; the close then
      * stops the components started before it.
      *
-     * A start that fails closes the stack before it throws: nothing it started stays running, and the
-     * data directory is free for the next stack.
+     * <p>A start that fails closes the stack before it throws: nothing it started stays running, and
+     * the data directory is free for the next stack ({@link #isStopRequested()} tells the two apart).
      *
      * @throws IllegalStateException when the stack was closed already, or is closed during the start
      */

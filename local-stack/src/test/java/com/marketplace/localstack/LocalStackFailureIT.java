@@ -88,6 +88,7 @@ class LocalStackFailureIT {
             command.environment().put(LocalStackOptions.GATEWAY_PORT, Integer.toString(taken.getLocalPort()));
             command.environment().put(LocalStackOptions.KAFKA_PORT, "0");
             command.environment().put(LocalStackOptions.STREAMS_PORT, "0");
+            command.environment().remove(LocalStackOptions.HTTP_HOST); // the loopback address, where the port is taken
 
             // When the local stack's command starts
             Process stack = command.start();

@@ -203,18 +203,27 @@ public final class GatewayApp {
                     config.httpHost().map(host -> "on " + host).orElse("every interface"));
             startRelayIfEnabled();
         } catch (RuntimeException | Error e) { // an Error too: a thread the JVM could not create, say
-            try {
-                try {
-                    ApiServer.stop(javalin); // nothing to do unless the server started, or half started
-                } finally {
-                    closeOnFailedStart();
-                }
-            } catch (RuntimeException | Error closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            closeAfterFailedStart(e);
             throw e;
         }
         return this;
+    }
+
+    /**
+     * Stops HTTP (nothing to do unless it started, or half started), then the rest; their failures
+     * are added to {@code cause}.
+     */
+    private void closeAfterFailedStart(Throwable cause) {
+        try {
+            ApiServer.stop(javalin);
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            closeOnFailedStart();
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** What {@link #start(int)} built and may not leave running when it fails: the relay's producer, an owned pool. */
