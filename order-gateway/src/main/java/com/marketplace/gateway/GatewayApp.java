@@ -210,26 +210,22 @@ public final class GatewayApp {
     }
 
     /**
-     * Stops HTTP (nothing to do unless it started, or half started), then the rest; their failures
-     * are added to {@code cause}.
+     * Closes what {@link #start(int)} built and may not leave running when it fails: HTTP (nothing to
+     * do unless it started, or half started), then the relay's producer, the database check's thread
+     * and an owned pool. Their failures are added to {@code cause}.
      */
     private void closeAfterFailedStart(Throwable cause) {
+        stopped = true; // what it built is closed: it does not start again, and a stop has nothing left to do
         try {
             ApiServer.stop(javalin);
         } catch (RuntimeException | Error e) {
             cause.addSuppressed(e);
         }
         try {
-            closeOnFailedStart();
+            closeBackgroundParts();
         } catch (RuntimeException | Error e) {
             cause.addSuppressed(e);
         }
-    }
-
-    /** What {@link #start(int)} built and may not leave running when it fails: the relay's producer, an owned pool. */
-    private void closeOnFailedStart() {
-        stopped = true; // what it built is closed: it does not start again, and a stop has nothing left to do
-        closeBackgroundParts();
     }
 
     /** The relay, the database check's thread and an owned pool, each whatever the one before did; then the end. */
