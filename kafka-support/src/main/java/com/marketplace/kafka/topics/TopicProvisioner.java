@@ -179,11 +179,9 @@ public final class TopicProvisioner {
         Map<String, String> configs = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
                 TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(MAX_TIMESTAMP_AHEAD.toMillis()));
-        Map<String, String> outputConfigs = new HashMap<>(configs);
-        outputConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(orderRecordLimit));
+        Map<String, String> outputConfigs = withRecordLimit(configs, orderRecordLimit);
         // dead letters are sized for Kafka's default limit, whatever the broker's default says
-        Map<String, String> dlqConfigs = new HashMap<>(configs);
-        dlqConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(Topics.DLQ_MAX_MESSAGE_BYTES));
+        Map<String, String> dlqConfigs = withRecordLimit(configs, Topics.DLQ_MAX_MESSAGE_BYTES);
         List<NewTopic> topics = missing.stream().map(name -> {
             Map<String, String> settings = configs;
             if (Topics.DLQ.equals(name)) {
@@ -314,6 +312,13 @@ public final class TopicProvisioner {
         }
         return Topics.ORDER_EVENT_TOPICS.stream().filter(setOnTopic::containsKey).mapToLong(setOnTopic::get)
                 .max().orElse(0);
+    }
+
+    /** {@code configs} with {@code max.message.bytes} set to {@code limit}. */
+    private static Map<String, String> withRecordLimit(Map<String, String> configs, long limit) {
+        Map<String, String> limited = new HashMap<>(configs);
+        limited.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(limit));
+        return limited;
     }
 
     /**
