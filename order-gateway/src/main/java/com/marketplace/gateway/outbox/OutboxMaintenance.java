@@ -24,6 +24,11 @@ public final class OutboxMaintenance implements AutoCloseable {
     static final int CLEANUP_BATCH = 5_000;
     static final Duration COUNTS_EVERY = Duration.ofSeconds(5);
     static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+    /**
+     * How long {@link #close()} waits for a statement under way to end. An interrupt does not stop a
+     * statement the database is running, and the pool closed under it would abort it.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final OutboxTransactions outbox;
     private final OutboxMetrics metrics;
@@ -34,6 +39,8 @@ public final class OutboxMaintenance implements AutoCloseable {
     private final Duration cleanupEvery;
     private final ScheduledExecutorService counts = daemonScheduler("outbox-backlog-counts");
     private final ScheduledExecutorService cleanups = daemonScheduler("outbox-cleanup");
+    /** Set by {@link #close()}: a task's failure after it is the stop's doing, not the database's. */
+    private volatile boolean closing;
 
     public OutboxMaintenance(OutboxTransactions outbox, OutboxMetrics metrics, Duration retention, String owner,
             Clock clock) {
@@ -121,19 +128,38 @@ public final class OutboxMaintenance implements AutoCloseable {
      * Runs one upkeep task, which never throws: a scheduled task that throws is never run again, so
      * an {@link Error} too is logged and the next run comes as planned, as the lease keeper's does.
      */
-    private static void quietly(String what, Runnable task) {
+    private void quietly(String what, Runnable task) {
         try {
             task.run();
         } catch (RuntimeException e) {
-            log.warn("Outbox {} failed: {}", what, e.toString());
+            if (closing) {
+                log.debug("Outbox {} ended by the stop: {}", what, e.toString());
+            } else {
+                log.warn("Outbox {} failed: {}", what, e.toString());
+            }
         } catch (Error e) {
             log.error("Outbox {} failed", what, e);
         }
     }
 
+    /**
+     * Stops the upkeep: interrupts a cleanup between its pages and waits up to {@link #STOP_WAIT}
+     * for a statement under way to end, so that the pool, closed after this, does not abort it.
+     */
     @Override
     public void close() {
+        closing = true;
         counts.shutdownNow();
         cleanups.shutdownNow();
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        try {
+            boolean ended = counts.awaitTermination(STOP_WAIT.toNanos(), TimeUnit.NANOSECONDS)
+                    & cleanups.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!ended) {
+                log.info("Outbox upkeep still running a statement after {}; the stop goes on without it", STOP_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

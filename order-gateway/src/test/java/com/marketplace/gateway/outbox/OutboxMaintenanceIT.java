@@ -5,10 +5,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.marketplace.events.EventEnvelope;
+import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.Transactions;
 import com.marketplace.gateway.db.UtcTimestamps;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.marketplace.gateway.outbox.jdbc.JdbcOutboxTransactions;
 import com.marketplace.gateway.support.MutableClock;
 import com.marketplace.gateway.support.TestDatabase;
+import com.marketplace.http.testing.LogCapture;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -237,6 +242,46 @@ class OutboxMaintenanceIT {
             assertThat(calls.get()).isGreaterThan(1);
         } finally {
             maintenance.close();
+        }
+    }
+
+    @Test
+    void aStopWaitsForTheStatementUnderWayBeforeThePoolCloses() throws Exception {
+        assumeFalse(TestDatabase.isH2(), "needs InnoDB's row locks: H2 gives up on a locked row after 1 s");
+        // Given a cleanup whose lease statement waits on a row lock (as on a slow database), on a pool of its own
+        HikariDataSource pool = DataSources.create(TestDatabase.url(), TestDatabase.user(), TestDatabase.password(), 2);
+        OutboxMaintenance maintenance = new OutboxMaintenance(
+                new JdbcOutboxTransactions(Transactions.onPool(pool), new JdbcOutboxRepository()),
+                new OutboxMetrics(new SimpleMeterRegistry(), clock), RETENTION, "instance-a", clock,
+                Duration.ofHours(1), Duration.ofMillis(10));
+        ExecutorService stopper = Executors.newSingleThreadExecutor();
+        try (LogCapture logs = LogCapture.start();
+                Connection holder = TestDatabase.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT owner FROM outbox_leases WHERE name = ? FOR UPDATE")) {
+                lock.setString(1, OutboxMaintenance.CLEANUP_LEASE);
+                lock.executeQuery().close();
+            }
+            maintenance.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.queryLong(
+                    "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'UPDATE outbox_leases%'") > 0);
+
+            // When the gateway stops (the upkeep, then the pool) and the statement ends a moment later
+            Future<?> stop = stopper.submit(() -> {
+                maintenance.close();
+                pool.close();
+            });
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> !stop.isDone());
+            holder.commit();
+            stop.get(30, TimeUnit.SECONDS);
+
+            // Then the statement was not aborted under the cleanup, which logged no failure
+            assertThat(logs.warningsAndErrors()).noneMatch(line -> line.contains(OutboxMaintenance.class.getName()));
+        } finally {
+            stopper.shutdownNow();
+            maintenance.close();
+            pool.close();
         }
     }
 
