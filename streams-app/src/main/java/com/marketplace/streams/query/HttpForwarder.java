@@ -59,6 +59,8 @@ public final class HttpForwarder implements Forwarder {
      * sends, a day of per-minute counts, is some 100 KB.
      */
     static final long MAX_ANSWER_BYTES = 1 << 20;
+    /** Owners whose refusals were warned of that are remembered, before the memory starts again. */
+    private static final int MAX_WARNED_OWNERS = 1_000;
 
     private final HttpClient client;
     private final String self;
@@ -114,8 +116,9 @@ public final class HttpForwarder implements Forwarder {
         } catch (StoreUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        OwnerPlaces places = inFlight.computeIfAbsent(host, owner -> new OwnerPlaces(maxInFlightPerOwner));
-        CompletableFuture<Void> place = places.take(placeWaitNanos);
+        Place taken = placeFor(host);
+        OwnerPlaces places = taken.among();
+        CompletableFuture<Void> place = taken.granted();
         CompletableFuture<Optional<T>> answer = new CompletableFuture<>();
         place.whenComplete((granted, failure) -> {
             if (failure != null) {
@@ -135,6 +138,23 @@ public final class HttpForwarder implements Forwarder {
             }
         });
         return answer;
+    }
+
+    /** A place taken, or waited for, among one owner's places. */
+    private record Place(OwnerPlaces among, CompletableFuture<Void> granted) {
+    }
+
+    /** A place among {@code host}'s, whose places exist while queries to it are in flight or waiting. */
+    private Place placeFor(HostInfo host) {
+        while (true) {
+            OwnerPlaces places = inFlight.computeIfAbsent(host, owner -> new OwnerPlaces(maxInFlightPerOwner,
+                    retired -> inFlight.remove(owner, retired)));
+            CompletableFuture<Void> granted = places.take(placeWaitNanos);
+            if (granted != null) {
+                return new Place(places, granted);
+            }
+            // retired by the last answer meanwhile, and forgotten: the next look-up makes new places
+        }
     }
 
     /** Sends {@code request} on a place taken from {@code places} and completes {@code answer} with its answer. */
@@ -224,8 +244,11 @@ public final class HttpForwarder implements Forwarder {
         }
     }
 
-    /** The owner does not share this instance's secret: warned once per owner, answered 503. */
+    /** The owner does not share this instance's secret: warned once per owner (of the last thousand), answered 503. */
     private StoreUnavailableException refused(HostInfo host) {
+        if (warnedRefusals.size() >= MAX_WARNED_OWNERS) {
+            warnedRefusals.clear(); // owners come and go at new addresses: warned again, not remembered forever
+        }
         if (warnedRefusals.add(host)) {
             log.warn("instance {} refused a query forwarded to it: the instances do not share INSTANCE_SECRET{}",
                     host, secret.configured() ? "" : " (it is not set here)");

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -284,6 +286,52 @@ class HttpForwarderTest {
             assertThat(first).isCancelled();
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void anOwnersLimitHoldsWhileItsPlacesAreRetiredAndMadeAgainBetweenAnswers() throws Exception {
+        // Given an owner answering at once, asked by four threads with one place: its places are
+        // retired each time the last answer is in, and made again by the next ask
+        AtomicInteger atOnce = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        peer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        peerThreads = Executors.newCachedThreadPool();
+        peer.setExecutor(peerThreads);
+        peer.createContext("/", exchange -> {
+            mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+            byte[] bytes = "{\"PENDING\":3}".getBytes(StandardCharsets.UTF_8);
+            atOnce.decrementAndGet();
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        peer.start();
+        HostInfo owner = new HostInfo("127.0.0.1", peer.getAddress().getPort());
+        HttpForwarder forwarder = new HttpForwarder(new HostInfo("127.0.0.1", 1), SECRET, Duration.ofSeconds(30), 1,
+                Duration.ofSeconds(30));
+        ExecutorService askers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> answered = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answered.add(askers.submit(() -> {
+                    int count = 0;
+                    for (int j = 0; j < 200; j++) {
+                        if (forwarder.get(owner, PATH, Map.class).equals(Optional.of(Map.of("PENDING", 3)))) {
+                            count++;
+                        }
+                    }
+                    return count;
+                }));
+            }
+
+            // Then every ask is answered, never more than one at a time at the owner
+            for (Future<Integer> count : answered) {
+                assertThat(count.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+            assertThat(mostAtOnce.get()).isEqualTo(1);
+        } finally {
+            askers.shutdownNow();
         }
     }
 
