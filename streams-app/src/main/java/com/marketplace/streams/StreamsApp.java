@@ -89,30 +89,39 @@ public final class StreamsApp {
         DroppedDuplicates droppedDuplicates = new DroppedDuplicates();
         Topology topology = OrderTopology.build(config, queryablePartitions, droppedDuplicates, inputPartitions);
         this.clients = new PrefetchingClientSupplier(topology.describe(), config.applicationId());
-        this.streams = new KafkaStreams(topology, config.toStreamsProperties(), clients);
-        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        registerDedupeDrops(droppedDuplicates);
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
         this.secret = InstanceSecret.of(config.instanceSecret());
-        this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
-                Clock.systemUTC(), queryablePartitions);
+        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
-        this.javalin = createJavalin();
         this.running = new RunningMarker(config.stateDir(), config.applicationId());
         this.layout = new StateLayout(config.stateDir(), config.applicationId());
-        streams.setUncaughtExceptionHandler(e -> {
-            if (Causes.include(e, FencedInstanceIdException.class)) {
-                // the group's static member id is named after APPLICATION_SERVER (StreamsAppConfig)
-                log.error("another instance of {} joined the group with this instance's APPLICATION_SERVER {}:"
-                        + " shutting down this instance. Either a second instance was given the same address (give"
-                        + " every instance its own, the one the others reach it at) or this one's replacement"
-                        + " started while it still ran", config.applicationId(), config.applicationServer());
-            }
-            log.error("stream thread died; shutting down this instance", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.setStateListener(this::onStateChange);
+        // from here the client holds its threads' clients and the state directory: closed if what follows fails
+        this.streams = new KafkaStreams(topology, config.toStreamsProperties(), clients);
+        try {
+            this.streamsMetrics = new KafkaStreamsMetrics(streams);
+            registerDedupeDrops(droppedDuplicates);
+            this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
+                    Clock.systemUTC(), queryablePartitions);
+            this.javalin = createJavalin();
+            streams.setUncaughtExceptionHandler(this::onStreamThreadDied);
+            streams.setStateListener(this::onStateChange);
+        } catch (RuntimeException | Error e) {
+            streams.close(Duration.ZERO);
+            meterRegistry.close();
+            throw e;
+        }
+    }
+
+    private StreamThreadExceptionResponse onStreamThreadDied(Throwable e) {
+        if (Causes.include(e, FencedInstanceIdException.class)) {
+            // the group's static member id is named after APPLICATION_SERVER (StreamsAppConfig)
+            log.error("another instance of {} joined the group with this instance's APPLICATION_SERVER {}:"
+                    + " shutting down this instance. Either a second instance was given the same address (give"
+                    + " every instance its own, the one the others reach it at) or this one's replacement"
+                    + " started while it still ran", config.applicationId(), config.applicationServer());
+        }
+        log.error("stream thread died; shutting down this instance", e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
     /** Builds the instance for {@code config}; nothing runs until {@link #start()}. */
