@@ -106,8 +106,12 @@ public final class StreamsApp {
             streams.setUncaughtExceptionHandler(this::onStreamThreadDied);
             streams.setStateListener(this::onStateChange);
         } catch (RuntimeException | Error e) {
-            streams.close(Duration.ZERO);
-            meterRegistry.close();
+            try {
+                streams.close(CLOSE_TIMEOUT); // not at once: a close that does not wait runs on a daemon thread
+                meterRegistry.close();
+            } catch (RuntimeException | Error closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }

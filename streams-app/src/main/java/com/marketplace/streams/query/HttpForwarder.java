@@ -153,7 +153,9 @@ public final class HttpForwarder implements Forwarder {
             if (granted != null) {
                 return new Place(places, granted);
             }
-            // retired by the last answer meanwhile, and forgotten: the next look-up makes new places
+            // retired by the last answer meanwhile: forgotten here too, so the next look-up makes new places
+            // without waiting for the answer's thread to forget them
+            inFlight.remove(host, places);
         }
     }
 
@@ -244,7 +246,10 @@ public final class HttpForwarder implements Forwarder {
         }
     }
 
-    /** The owner does not share this instance's secret: warned once per owner (of the last thousand), answered 503. */
+    /**
+     * The owner does not share this instance's secret: answered 503, and warned once per owner (until a
+     * thousand are remembered, then anew).
+     */
     private StoreUnavailableException refused(HostInfo host) {
         if (warnedRefusals.size() >= MAX_WARNED_OWNERS) {
             warnedRefusals.clear(); // owners come and go at new addresses: warned again, not remembered forever

@@ -301,6 +301,11 @@ class HttpForwarderTest {
         peer.createContext("/", exchange -> {
             mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
             byte[] bytes = "{\"PENDING\":3}".getBytes(StandardCharsets.UTF_8);
+            try {
+                Thread.sleep(2); // a window in which a second query in flight would be seen
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             atOnce.decrementAndGet();
             exchange.sendResponseHeaders(200, bytes.length);
             exchange.getResponseBody().write(bytes);
