@@ -17,6 +17,7 @@ import com.marketplace.http.ApiServer;
 import com.marketplace.http.Readiness;
 import com.marketplace.http.StopDelay;
 import com.marketplace.gateway.metrics.MicrometerOrderMetrics;
+import com.marketplace.gateway.order.IdempotencyKeyExpiry;
 import com.marketplace.gateway.order.OrderService;
 import com.marketplace.gateway.order.jdbc.JdbcIdempotencyRepository;
 import com.marketplace.gateway.order.jdbc.JdbcOrderIdBlocks;
@@ -58,6 +59,7 @@ public final class GatewayApp {
     private final HikariDataSource ownedDataSource;
     private final PrometheusMeterRegistry meterRegistry;
     private final OrderService orderService;
+    private final IdempotencyKeyExpiry idempotencyKeyExpiry;
     private final OutboxModule outbox;
     private final OutboxAdmin outboxAdmin;
     private final DatabaseHealth database;
@@ -77,9 +79,11 @@ public final class GatewayApp {
         Migrations.migrate(dataSource);
         Transactions tx = ownedDataSource == null ? new Transactions(dataSource)
                 : onOwnPool(ownedDataSource, meterRegistry);
+        // the upkeep's statements (cleanups, counts) may rightly run longer than a request's
+        Transactions upkeep = ownedDataSource == null ? tx
+                : tx.withRoundTripTimeout(DataSources.UPKEEP_STATEMENT_TIMEOUT);
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
-        OutboxTransactions upkeepStore = ownedDataSource == null ? outboxStore : new JdbcOutboxTransactions(
-                tx.withRoundTripTimeout(DataSources.UPKEEP_STATEMENT_TIMEOUT), new JdbcOutboxRepository());
+        OutboxTransactions upkeepStore = new JdbcOutboxTransactions(upkeep, new JdbcOutboxRepository());
         this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, upkeepStore, meterRegistry) : null;
         if (outbox != null) {
             outbox.relayFailure().thenRun(() -> {
@@ -93,6 +97,8 @@ public final class GatewayApp {
         OutboxHandoff handoff = outbox == null || !config.outboxWakeOnCommit() ? OutboxHandoff.NONE : outbox.handoff();
         this.orderService = new OrderService(orderTransactions(tx, handoff), new JdbcOrderIdBlocks(tx), notifier,
                 new MicrometerOrderMetrics(meterRegistry));
+        this.idempotencyKeyExpiry = new IdempotencyKeyExpiry(orderTransactions(upkeep, OutboxHandoff.NONE),
+                config.idempotencyKeyRetention(), Clock.systemUTC());
         this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier);
         this.database = new DatabaseHealth(dataSource);
         this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
@@ -201,6 +207,7 @@ public final class GatewayApp {
             ApiServer.start(javalin, config.httpHost(), port);
             log.info("Order gateway listening on port {} ({})", javalin.port(),
                     config.httpHost().map(host -> "on " + host).orElse("every interface"));
+            idempotencyKeyExpiry.start();
             startRelayIfEnabled();
         } catch (RuntimeException | Error e) { // an Error too: a thread the JVM could not create, say
             closeAfterFailedStart(e);
@@ -228,13 +235,18 @@ public final class GatewayApp {
         }
     }
 
-    /** The relay, the database check's thread and an owned pool, each whatever the one before did; then the end. */
+    /**
+     * The relay, the idempotency keys' expiry, the database check's thread and an owned pool, each
+     * whatever the one before did; then the end.
+     */
     private void closeBackgroundParts() {
+        idempotencyKeyExpiry.close();
         try {
             if (outbox != null) {
                 outbox.close();
             }
         } finally {
+            idempotencyKeyExpiry.awaitStopped(); // its statement under way ends while the relay stops, or soon after
             database.close();
             if (ownedDataSource != null) {
                 ownedDataSource.close();

@@ -46,7 +46,8 @@ public record GatewayConfig(
         int topicReplicationFactor,
         Optional<String> adminToken,
         Optional<String> httpHost,
-        Duration shutdownDelay) {
+        Duration shutdownDelay,
+        Duration idempotencyKeyRetention) {
 
     public static final String HTTP_PORT = "HTTP_PORT";
     /** The address the HTTP server listens on; unset, every interface. */
@@ -70,6 +71,11 @@ public record GatewayConfig(
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** How long a stopping gateway reports not ready and goes on serving before its port closes ({@link StopDelay}). */
     public static final String SHUTDOWN_DELAY = "SHUTDOWN_DELAY";
+    /**
+     * How long an {@code Idempotency-Key} is kept at least: within it, the same key and body answer
+     * the order they made; after it, the key is deleted and may make a new order.
+     */
+    public static final String IDEMPOTENCY_KEY_RETENTION = "IDEMPOTENCY_KEY_RETENTION";
 
     private static final int MAX_BATCH_SIZE = 10_000;
     /** Above MariaDB's and MySQL's default max_connections (151) for a single instance already. */
@@ -116,6 +122,7 @@ public record GatewayConfig(
         Objects.requireNonNull(httpHost, HTTP_HOST);
         httpHost.ifPresent(host -> requireAddressOfThisMachine(HTTP_HOST, host));
         requireBetween(SHUTDOWN_DELAY, shutdownDelay, Duration.ZERO, StopDelay.MAX);
+        requireBetween(IDEMPOTENCY_KEY_RETENTION, idempotencyKeyRetention, MIN_RETENTION, MAX_RETENTION);
     }
 
     /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */
@@ -139,7 +146,8 @@ public record GatewayConfig(
                 r.integer(TOPIC_REPLICATION_FACTOR, 1),
                 r.optional(ADMIN_TOKEN),
                 r.optional(HTTP_HOST),
-                r.duration(SHUTDOWN_DELAY, Duration.ZERO));
+                r.duration(SHUTDOWN_DELAY, Duration.ZERO),
+                r.duration(IDEMPOTENCY_KEY_RETENTION, Duration.ofDays(7)));
     }
 
     /**
@@ -253,6 +261,7 @@ public record GatewayConfig(
                 + ", outboxLease=" + outboxLease + ", outboxWakeOnCommit=" + outboxWakeOnCommit
                 + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
                 + ", adminToken=" + (adminToken.isPresent() ? "***" : "<unset>")
-                + ", httpHost=" + httpHost.orElse("<every interface>") + ", shutdownDelay=" + shutdownDelay + "]";
+                + ", httpHost=" + httpHost.orElse("<every interface>") + ", shutdownDelay=" + shutdownDelay
+                + ", idempotencyKeyRetention=" + idempotencyKeyRetention + "]";
     }
 }

@@ -2,6 +2,7 @@ package com.marketplace.gateway.order;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.upkeep.CleanupPage;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,4 +39,11 @@ public interface OrderStore {
 
     /** @throws DuplicateIdempotencyKeyException when the key is already stored (possibly by a concurrent transaction) */
     void saveIdempotencyKey(IdempotencyRecord record);
+
+    /**
+     * One page of the idempotency keys' expiry: reads up to {@code window} keys of the lowest order
+     * ids above {@code afterOrderId}, in order id order, and deletes those created before
+     * {@code cutoff}. A key younger than the cutoff is stepped over and kept until it expires itself.
+     */
+    CleanupPage deleteIdempotencyKeysBefore(Instant cutoff, long afterOrderId, int window);
 }

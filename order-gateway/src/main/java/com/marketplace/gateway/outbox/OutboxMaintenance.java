@@ -1,11 +1,10 @@
 package com.marketplace.gateway.outbox;
 
+import com.marketplace.gateway.upkeep.CleanupPage;
+import com.marketplace.gateway.upkeep.PeriodicWork;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +23,6 @@ public final class OutboxMaintenance implements AutoCloseable {
     static final int CLEANUP_BATCH = 5_000;
     static final Duration COUNTS_EVERY = Duration.ofSeconds(5);
     static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
-    /**
-     * How long {@link #close()} waits for a statement under way to end. An interrupt does not stop a
-     * statement the database is running, and the pool closed under it would abort it.
-     */
-    static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final OutboxTransactions outbox;
     private final OutboxMetrics metrics;
@@ -37,10 +31,9 @@ public final class OutboxMaintenance implements AutoCloseable {
     private final Clock clock;
     private final Duration countsEvery;
     private final Duration cleanupEvery;
-    private final ScheduledExecutorService counts = daemonScheduler("outbox-backlog-counts");
-    private final ScheduledExecutorService cleanups = daemonScheduler("outbox-cleanup");
-    /** Set by {@link #close()}: a task's failure after it is the stop's doing, not the database's. */
-    private volatile boolean closing;
+    private volatile PeriodicWork counts;
+    private volatile PeriodicWork cleanups;
+    private boolean closed;
 
     public OutboxMaintenance(OutboxTransactions outbox, OutboxMetrics metrics, Duration retention, String owner,
             Clock clock) {
@@ -59,11 +52,14 @@ public final class OutboxMaintenance implements AutoCloseable {
         this.cleanupEvery = cleanupEvery;
     }
 
-    public void start() {
-        counts.scheduleWithFixedDelay(() -> quietly("backlog refresh", this::refreshCounts),
-                0, countsEvery.toMillis(), TimeUnit.MILLISECONDS);
-        cleanups.scheduleWithFixedDelay(() -> quietly("cleanup", this::cleanup),
-                cleanupEvery.toMillis(), cleanupEvery.toMillis(), TimeUnit.MILLISECONDS);
+    /** @throws IllegalStateException after {@link #close()} */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("outbox upkeep closed");
+        }
+        counts = PeriodicWork.start("outbox-backlog-counts", "Outbox backlog refresh", Duration.ZERO, countsEvery,
+                this::refreshCounts);
+        cleanups = PeriodicWork.start("outbox-cleanup", "Outbox cleanup", cleanupEvery, cleanupEvery, this::cleanup);
     }
 
     /** Reads the backlog counts into the gauges. */
@@ -86,7 +82,7 @@ public final class OutboxMaintenance implements AutoCloseable {
     int cleanup() {
         Instant cutoff = clock.instant().minus(retention);
         int total = 0;
-        OutboxStore.CleanupPage page = new OutboxStore.CleanupPage(0, 0, true);
+        CleanupPage page = new CleanupPage(0, 0, true);
         // close() interrupts this thread, which the pool's admission lets through when it has room
         while (page.more() && !Thread.currentThread().isInterrupted()) {
             long afterId = page.lastId();
@@ -94,7 +90,7 @@ public final class OutboxMaintenance implements AutoCloseable {
                 if (!holdLease(store)) {
                     return null;
                 }
-                OutboxStore.CleanupPage deleted = store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH);
+                CleanupPage deleted = store.deleteProcessedBefore(cutoff, afterId, CLEANUP_BATCH);
                 holdLease(store);
                 return deleted;
             });
@@ -116,50 +112,21 @@ public final class OutboxMaintenance implements AutoCloseable {
         return store.acquireLease(CLEANUP_LEASE, owner, now, now.plus(cleanupEvery.multipliedBy(2)));
     }
 
-    private static ScheduledExecutorService daemonScheduler(String threadName) {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
     /**
-     * Runs one upkeep task, which never throws: a scheduled task that throws is never run again, so
-     * an {@link Error} too is logged and the next run comes as planned, as the lease keeper's does.
-     */
-    private void quietly(String what, Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            if (closing) {
-                log.debug("Outbox {} ended by the stop: {}", what, e.toString());
-            } else {
-                log.warn("Outbox {} failed: {}", what, e.toString());
-            }
-        } catch (Error e) {
-            log.error("Outbox {} failed", what, e);
-        }
-    }
-
-    /**
-     * Stops the upkeep: interrupts a cleanup between its pages and waits up to {@link #STOP_WAIT}
-     * for a statement under way to end, so that the pool, closed after this, does not abort it.
+     * Stops the upkeep: interrupts a cleanup between its pages, and returns at once. A statement under
+     * way may still run: {@link #awaitStopped()} waits for it before the pool closes.
      */
     @Override
-    public void close() {
-        closing = true;
-        counts.shutdownNow();
-        cleanups.shutdownNow();
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        try {
-            boolean ended = counts.awaitTermination(STOP_WAIT.toNanos(), TimeUnit.NANOSECONDS)
-                    & cleanups.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (!ended) {
-                log.info("Outbox upkeep still running a statement after {}; the stop goes on without it", STOP_WAIT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public synchronized void close() {
+        closed = true;
+        if (counts != null) {
+            counts.stop();
+            cleanups.stop();
         }
+    }
+
+    /** After {@link #close()}: waits a bounded time for a statement under way ({@link PeriodicWork#awaitStopped}). */
+    public void awaitStopped() {
+        PeriodicWork.awaitStopped(counts, cleanups);
     }
 }

@@ -128,6 +128,7 @@ public final class OutboxModule implements AutoCloseable {
             maintenance.close();
             relay.close();
         } finally {
+            maintenance.awaitStopped(); // a statement of the upkeep's ends while the relay stops, or soon after
             producerMetrics.close(); // also when the relay's producer, closed by a thread interrupted, threw
         }
     }

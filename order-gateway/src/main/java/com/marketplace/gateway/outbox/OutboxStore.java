@@ -1,5 +1,6 @@
 package com.marketplace.gateway.outbox;
 
+import com.marketplace.gateway.upkeep.CleanupPage;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -104,16 +105,6 @@ public interface OutboxStore {
      * processed late is stepped over and kept until it expires itself.
      */
     CleanupPage deleteProcessedBefore(Instant cutoff, long afterId, int window);
-
-    /**
-     * What one cleanup page did.
-     *
-     * @param deleted rows deleted
-     * @param lastId  the highest id read: the next page starts after it
-     * @param more    whether later rows may still hold expired ones
-     */
-    record CleanupPage(int deleted, long lastId, boolean more) {
-    }
 
     /**
      * Takes or renews the named lease (e.g. the cleanup's) for {@code owner} until {@code until}, if

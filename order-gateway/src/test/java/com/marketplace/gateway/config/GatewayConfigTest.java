@@ -36,6 +36,7 @@ class GatewayConfigTest {
         assertThat(config.topicReplicationFactor()).isEqualTo(1);
         assertThat(config.adminToken()).isEmpty();
         assertThat(config.shutdownDelay()).isZero();
+        assertThat(config.idempotencyKeyRetention()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test
@@ -58,12 +59,14 @@ class GatewayConfigTest {
                 Map.entry("TOPIC_REPLICATION_FACTOR", "3"),
                 Map.entry("ADMIN_TOKEN", "0123456789abcdef"),
                 Map.entry("HTTP_HOST", "127.0.0.1"),
-                Map.entry("SHUTDOWN_DELAY", "PT5S")));
+                Map.entry("SHUTDOWN_DELAY", "PT5S"),
+                Map.entry("IDEMPOTENCY_KEY_RETENTION", "PT36H")));
 
         assertThat(config).isEqualTo(new GatewayConfig(8080, "jdbc:h2:mem:x;MODE=MySQL", "app", "secret", 32,
                 "k1:9092,k2:9093", false, Duration.ofMillis(250), 50, 3, Duration.ofDays(1),
                 Duration.ofSeconds(20), false, 6, 3,
-                Optional.of("0123456789abcdef"), Optional.of("127.0.0.1"), Duration.ofSeconds(5)));
+                Optional.of("0123456789abcdef"), Optional.of("127.0.0.1"), Duration.ofSeconds(5),
+                Duration.ofHours(36)));
         assertThat(config.toString()).doesNotContain("secret", "0123456789abcdef");
         assertThat(OutboxPublisher.producerProperties(config.kafkaClientProperties()))
                 .containsEntry("bootstrap.servers", "k1:9092,k2:9093")
@@ -108,6 +111,9 @@ class GatewayConfigTest {
             "SHUTDOWN_DELAY|-PT1S",
             "SHUTDOWN_DELAY|PT61S",
             "SHUTDOWN_DELAY|5s",
+            "IDEMPOTENCY_KEY_RETENTION|P0D",
+            "IDEMPOTENCY_KEY_RETENTION|P99999D",
+            "IDEMPOTENCY_KEY_RETENTION|1d",
             "ADMIN_TOKEN|geheimes-Passwört-123",
             "ADMIN_TOKEN|sixteen chars and a space",
     })
@@ -132,7 +138,7 @@ class GatewayConfigTest {
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new GatewayConfig(7070, "jdbc:h2:mem:x", "sa", "", 10, "localhost:9092", true,
                 Duration.ofSeconds(1), 0, 10, Duration.ofDays(7), Duration.ofSeconds(10), true, 3, 1, Optional.empty(),
-                Optional.empty(), Duration.ZERO))
+                Optional.empty(), Duration.ZERO, Duration.ofDays(7)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");
     }

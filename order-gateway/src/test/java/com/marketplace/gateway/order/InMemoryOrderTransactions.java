@@ -2,8 +2,10 @@ package com.marketplace.gateway.order;
 
 import com.marketplace.events.EventEnvelope;
 import com.marketplace.events.OrderStatus;
+import com.marketplace.gateway.upkeep.CleanupPage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,5 +86,19 @@ final class InMemoryOrderTransactions implements OrderTransactions, OrderStore, 
         if (keys.putIfAbsent(record.key(), record) != null) {
             throw new DuplicateIdempotencyKeyException(record.key(), null);
         }
+    }
+
+    @Override
+    public CleanupPage deleteIdempotencyKeysBefore(Instant cutoff, long afterOrderId, int window) {
+        List<IdempotencyRecord> page = keys.values().stream()
+                .filter(record -> record.orderId() > afterOrderId)
+                .sorted(Comparator.comparingLong(IdempotencyRecord::orderId))
+                .limit(window)
+                .toList();
+        List<IdempotencyRecord> expired = page.stream().filter(record -> record.createdAt().isBefore(cutoff)).toList();
+        expired.forEach(record -> keys.remove(record.key()));
+        IdempotencyRecord last = page.isEmpty() ? null : page.get(page.size() - 1);
+        return new CleanupPage(expired.size(), last == null ? afterOrderId : last.orderId(),
+                page.size() == window && last.createdAt().isBefore(cutoff));
     }
 }

@@ -20,6 +20,7 @@ import com.marketplace.gateway.outbox.NewOutboxEvent;
 import com.marketplace.gateway.outbox.OutboxHandoff;
 import com.marketplace.gateway.outbox.OutboxRow;
 import com.marketplace.gateway.outbox.jdbc.JdbcOutboxRepository;
+import com.marketplace.gateway.upkeep.CleanupPage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -218,6 +219,12 @@ public final class JdbcOrderTransactions implements OrderTransactions {
                 }
                 throw new StorageException("idempotency key insert failed (SQLState " + e.getSQLState() + ")", e);
             }
+        }
+
+        @Override
+        public CleanupPage deleteIdempotencyKeysBefore(Instant cutoff, long afterOrderId, int window) {
+            return run("idempotency key expiry",
+                    () -> idempotencyKeys.deleteBefore(conn, cutoff, afterOrderId, window));
         }
     }
 }

@@ -8,7 +8,7 @@ import com.marketplace.gateway.outbox.OutboxCounts;
 import com.marketplace.gateway.outbox.OutboxHandoff;
 import com.marketplace.gateway.outbox.OutboxRow;
 import com.marketplace.gateway.outbox.OutboxStatus;
-import com.marketplace.gateway.outbox.OutboxStore.CleanupPage;
+import com.marketplace.gateway.upkeep.CleanupPage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

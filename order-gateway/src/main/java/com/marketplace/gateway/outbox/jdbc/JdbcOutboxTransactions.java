@@ -11,6 +11,7 @@ import com.marketplace.gateway.outbox.OutboxStatus;
 import com.marketplace.gateway.outbox.OutboxStorageException;
 import com.marketplace.gateway.outbox.OutboxStore;
 import com.marketplace.gateway.outbox.OutboxTransactions;
+import com.marketplace.gateway.upkeep.CleanupPage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,0 +1,98 @@
+package com.marketplace.gateway.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marketplace.gateway.support.JdbcOrderTransactionsFactory;
+import com.marketplace.gateway.support.MutableClock;
+import com.marketplace.gateway.support.TestDatabase;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Idempotency keys deleted after their retention, against the test database. */
+class IdempotencyKeyExpiryIT {
+
+    private static final Duration RETENTION = Duration.ofDays(7);
+    private static final NewOrderRequest REQUEST = new NewOrderRequest(7L, "keys@example.com", "KRW",
+            List.of(new NewOrderRequest.Item(10L, 20L, 1, new BigDecimal("99.00"))));
+
+    private final OrderService service = JdbcOrderTransactionsFactory.service();
+    /** Where the expiry stands: past the retention of every key made now. */
+    private final MutableClock clock = new MutableClock();
+
+    @BeforeEach
+    void clean() {
+        TestDatabase.clean();
+        clock.advance(RETENTION.plusHours(1));
+    }
+
+    @Test
+    void aKeyPastItsRetentionIsDeletedAndItsReuseMakesANewOrderWhileAYoungerOneStillAnswersItsOrder() {
+        // Given two orders made with keys, one of them made two days later than the other
+        Order old = service.create(REQUEST, "old-key").order();
+        Order young = service.create(REQUEST, "young-key").order();
+        makeYounger(List.of(young.orderId()));
+
+        // When the keys' expiry runs once the first is past its retention
+        int deleted = expiry().expire();
+
+        // Then only the first key is gone; both orders stay
+        assertThat(deleted).isEqualTo(1);
+        assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(1);
+        assertThat(TestDatabase.count("orders")).isEqualTo(2);
+        CreateOrderResult reused = service.create(REQUEST, "old-key");
+        assertThat(reused.replayed()).isFalse();
+        assertThat(reused.order().orderId()).isNotEqualTo(old.orderId());
+        CreateOrderResult replayed = service.create(REQUEST, "young-key");
+        assertThat(replayed.replayed()).isTrue();
+        assertThat(replayed.order().orderId()).isEqualTo(young.orderId());
+    }
+
+    @Test
+    void theWalkGoesPageByPageAndStepsOverYoungerKeysAmongOlderOnes() {
+        // Given more than two pages of keys, one younger key in the second page and younger ones at the end
+        int total = 2 * IdempotencyKeyExpiry.PAGE + 100;
+        List<Long> orderIds = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            orderIds.add(service.create(REQUEST, "key-" + i).order().orderId());
+        }
+        List<Long> younger = new ArrayList<>(orderIds.subList(total - 50, total));
+        younger.add(orderIds.get(IdempotencyKeyExpiry.PAGE + 500));
+        makeYounger(younger);
+
+        // When the expiry runs
+        int deleted = expiry().expire();
+
+        // Then every older key is deleted and every younger one kept
+        assertThat(deleted).isEqualTo(total - younger.size());
+        assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(younger.size());
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM idempotency_keys WHERE order_id IN ("
+                + younger.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")"))
+                .isEqualTo(younger.size());
+    }
+
+    @Test
+    void nothingIsDeletedWithinTheRetention() {
+        service.create(REQUEST, "a-key");
+
+        int deleted = new IdempotencyKeyExpiry(JdbcOrderTransactionsFactory.transactions(), RETENTION,
+                new MutableClock()).expire();
+
+        assertThat(deleted).isZero();
+        assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(1);
+    }
+
+    private IdempotencyKeyExpiry expiry() {
+        return new IdempotencyKeyExpiry(JdbcOrderTransactionsFactory.transactions(), RETENTION, clock);
+    }
+
+    /** Moves the creation of these orders' keys two days later, past the expiry's cutoff. */
+    private static void makeYounger(List<Long> orderIds) {
+        TestDatabase.update("UPDATE idempotency_keys SET created_at = TIMESTAMPADD(DAY, 2, created_at)"
+                + " WHERE order_id IN (" + orderIds.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")");
+    }
+}
