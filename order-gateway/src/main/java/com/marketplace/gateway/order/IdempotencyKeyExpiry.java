@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes idempotency keys older than their retention ({@code IDEMPOTENCY_KEY_RETENTION}), every
- * minute, in pages of {@link #PAGE} keys, each in its own short transaction beside live traffic. A
+ * Deletes idempotency keys older than their retention ({@code IDEMPOTENCY_KEY_RETENTION}) at start
+ * and every minute after, in pages of {@link #PAGE} keys, each in its own short transaction beside live traffic. A
  * key is kept at least its retention: until then the same key and body answer the order it made;
  * after it they may make a new order. Every gateway runs it: two walks at once delete each key once,
  * the second finding it gone.
@@ -40,7 +40,9 @@ public final class IdempotencyKeyExpiry implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("idempotency key expiry closed");
         }
-        walks = PeriodicWork.start("idempotency-key-expiry", "Idempotency key expiry", EVERY, EVERY, this::expire);
+        // a first walk at once: the keys that expired while no gateway ran go now, not a minute after
+        walks = PeriodicWork.start("idempotency-key-expiry", "Idempotency key expiry", Duration.ZERO, EVERY,
+                this::expire);
     }
 
     /**

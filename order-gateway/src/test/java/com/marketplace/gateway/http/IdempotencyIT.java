@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.marketplace.gateway.config.GatewayConfig;
+import com.marketplace.gateway.outbox.OutboxNotifier;
 import com.marketplace.gateway.support.Concurrently;
 import com.marketplace.gateway.support.RunningGateway;
 import com.marketplace.gateway.support.TestDatabase;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,6 +59,24 @@ class IdempotencyIT {
         assertThat(second.body()).isEqualTo(first.body());
         assertThat(second.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
         assertOneOrderOneEventOneKey();
+    }
+
+    @Test
+    void aKeyPastItsRetentionIsDeletedByAGatewayAndItsReuseMakesANewOrder() {
+        // Given an order made with a key two seconds ago, and a gateway keeping keys one second
+        HttpResponse<String> first = gateway.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key", "k-expiring");
+        TestDatabase.update("UPDATE idempotency_keys SET created_at = TIMESTAMPADD(SECOND, -2, created_at)");
+        try (RunningGateway keepingASecond = RunningGateway.start(TestDatabase.gatewayConfig(
+                Map.of(GatewayConfig.IDEMPOTENCY_KEY_RETENTION, "PT1S")), OutboxNotifier.NONE)) {
+
+            // Then that gateway deletes the key, and the same key and body make a new order
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.count("idempotency_keys") == 0);
+            HttpResponse<String> again = keepingASecond.postJson(ORDERS, TestOrders.json(1), "Idempotency-Key",
+                    "k-expiring");
+            assertThat(again.statusCode()).isEqualTo(201);
+            assertThat(again.headers().firstValue("Location")).isNotEqualTo(first.headers().firstValue("Location"));
+            assertThat(TestDatabase.count("orders")).isEqualTo(2);
+        }
     }
 
     @Test
