@@ -79,7 +79,7 @@ public final class GatewayApp {
         Migrations.migrate(dataSource);
         Transactions tx = ownedDataSource == null ? new Transactions(dataSource)
                 : onOwnPool(ownedDataSource, meterRegistry);
-        // the upkeep's statements (cleanups, counts) may rightly run longer than a request's
+        // the upkeep's statements (the outbox's cleanup and counts, the keys' expiry) may rightly run longer
         Transactions upkeep = ownedDataSource == null ? tx
                 : tx.withRoundTripTimeout(DataSources.UPKEEP_STATEMENT_TIMEOUT);
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
@@ -190,7 +190,8 @@ public final class GatewayApp {
      *
      * @throws CoPartitioningException when the two order topics have different partition counts;
      *         nothing is started, and the relay's producer, the database check's thread and a pool this
-     *         app owns are closed, as they are (with HTTP stopped) on any other failure of the start:
+     *         app owns are closed, as they are (with HTTP and the idempotency keys' expiry stopped) on
+     *         any other failure of the start:
      *         topics the brokers refuse ({@code TopicsRefusedException}), a port that cannot be bound,
      *         a relay that cannot start
      * @throws IllegalStateException   when {@link #stop()} came first; a stop called while this runs
@@ -218,8 +219,8 @@ public final class GatewayApp {
 
     /**
      * Closes what {@link #start(int)} built and may not leave running when it fails: HTTP (nothing to
-     * do unless it started, or half started), then the relay's producer, the database check's thread
-     * and an owned pool. Their failures are added to {@code cause}.
+     * do unless it started, or half started), then the idempotency keys' expiry, the relay's producer,
+     * the database check's thread and an owned pool. Their failures are added to {@code cause}.
      */
     private void closeAfterFailedStart(Throwable cause) {
         stopped = true; // what it built is closed: it does not start again, and a stop has nothing left to do
@@ -271,7 +272,9 @@ public final class GatewayApp {
      * them) are answered within {@link ApiServer#DEFAULT_STOP_GRACE}. Then the relay: it stops
      * claiming and waits a bounded time for its batch in flight; rows sent but not yet recorded are
      * sent again after their lease by the next relay, and the streams app drops the copies by
-     * eventId. Then the database check's thread, and the pool if this app owns it. Each step runs
+     * eventId. The upkeep (the outbox's, the idempotency keys' expiry) is stopped with the relay, its
+     * statement under way given up to 5 s from then. Then the database check's thread, and the pool
+     * if this app owns it. Each step runs
      * whatever the one before did.
      * Calling it again does nothing once the first call has returned; a call made meanwhile waits for it.
      */

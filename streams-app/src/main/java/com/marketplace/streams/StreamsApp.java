@@ -108,10 +108,10 @@ public final class StreamsApp {
         } catch (RuntimeException | Error e) {
             try {
                 streams.close(CLOSE_TIMEOUT); // not at once: a close that does not wait runs on a daemon thread
-                meterRegistry.close();
             } catch (RuntimeException | Error closing) {
                 e.addSuppressed(closing);
             }
+            meterRegistry.close();
             throw e;
         }
     }

@@ -96,6 +96,8 @@ public record GatewayConfig(
     /** Keeps "now minus the retention" far from overflowing; the lower bound is what tests compress time to. */
     private static final Duration MIN_RETENTION = Duration.ofSeconds(1);
     private static final Duration MAX_RETENTION = Duration.ofDays(3650);
+    /** Shorter than a client's retry of a request whose answer it did not get would make the key useless. */
+    private static final Duration MIN_KEY_RETENTION = Duration.ofMinutes(1);
 
     public GatewayConfig {
         // 0 = any free port, as docs/operations.md documents for the gateway
@@ -122,7 +124,7 @@ public record GatewayConfig(
         Objects.requireNonNull(httpHost, HTTP_HOST);
         httpHost.ifPresent(host -> requireAddressOfThisMachine(HTTP_HOST, host));
         requireBetween(SHUTDOWN_DELAY, shutdownDelay, Duration.ZERO, StopDelay.MAX);
-        requireBetween(IDEMPOTENCY_KEY_RETENTION, idempotencyKeyRetention, MIN_RETENTION, MAX_RETENTION);
+        requireBetween(IDEMPOTENCY_KEY_RETENTION, idempotencyKeyRetention, MIN_KEY_RETENTION, MAX_RETENTION);
     }
 
     /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */

@@ -27,15 +27,16 @@ public final class DataSources {
      * {@link Transactions#onPool}): the claims, recordings and order writes take milliseconds, so a
      * database that has not answered for this long is taken for gone. With the wait for a
      * connection, a request is answered within {@code CONNECTION_WAIT - POOL_WAIT} (the longest wait
-     * to be admitted) plus this, while the database hangs instead of refusing. The outbox's upkeep
-     * has a longer bound ({@link #UPKEEP_STATEMENT_TIMEOUT}); schema migrations at start-up have none.
+     * to be admitted) plus this, while the database hangs instead of refusing. The upkeep (the
+     * outbox's, the idempotency keys' expiry) has a longer bound ({@link #UPKEEP_STATEMENT_TIMEOUT});
+     * schema migrations at start-up have none.
      */
     public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(3);
     /**
-     * The bound of a round trip of the outbox's upkeep instead ({@link Transactions#withRoundTripTimeout}):
-     * after an outage its backlog count reads every PENDING row and its cleanup deletes pages of
-     * thousands of rows, which may rightly take longer than a request's statements. It runs on a
-     * thread of its own, so no client waits for it.
+     * The bound of a round trip of the upkeep instead ({@link Transactions#withRoundTripTimeout}):
+     * after an outage the outbox's backlog count reads every PENDING row, and its cleanup and the
+     * idempotency keys' expiry delete pages of thousands of rows, which may rightly take longer than a
+     * request's statements. They run on threads of their own, so no client waits for them.
      */
     public static final Duration UPKEEP_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
     /**

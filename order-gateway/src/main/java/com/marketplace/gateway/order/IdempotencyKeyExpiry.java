@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes idempotency keys older than their retention ({@code IDEMPOTENCY_KEY_RETENTION}) at start
  * and every minute after, in pages of {@link #PAGE} keys, each in its own short transaction beside live traffic. A
- * key is kept at least its retention: until then the same key and body answer the order it made;
- * after it they may make a new order. Every gateway runs it: two walks at once delete each key once,
- * the second finding it gone.
+ * key is kept for its retention, as the gateways' clocks tell it: until then the same key and body
+ * answer the order it made; after it they may make a new order. Every gateway runs it: two walks at
+ * once delete each key once, the second finding it gone, and neither deletes a key made anew since
+ * it read its page ({@code JdbcIdempotencyRepository#deleteBefore}).
  */
 public final class IdempotencyKeyExpiry implements AutoCloseable {
 

@@ -121,6 +121,8 @@ public final class OutboxMaintenance implements AutoCloseable {
         closed = true;
         if (counts != null) {
             counts.stop();
+        }
+        if (cleanups != null) {
             cleanups.stop();
         }
     }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * Background database work run at a fixed delay on a daemon thread of its own, such as the outbox's
  * and the idempotency keys' upkeep. A run never stops the ones after it: a failure, an {@link Error}
  * too, is logged and the next run comes as planned. {@link #stop} interrupts a run under way, which
- * the work checks between its transactions, and {@link #awaitStopped} waits a bounded time for the
- * statement it may be in: an interrupt does not stop a statement the database is running, and the
+ * the work checks between its transactions, and {@link #awaitStopped} waits up to 5 s from the stop
+ * for the statement it may be in: an interrupt does not stop a statement the database is running, and the
  * pool, closed after the stop, would abort it. Between the two the owner may stop other parts, so
  * that the waits overlap.
  */
@@ -28,6 +28,8 @@ public final class PeriodicWork {
     private final ScheduledExecutorService thread;
     /** Set by the stop: a failure after it is the stop's doing, not the database's. */
     private volatile boolean stopping;
+    /** {@link System#nanoTime()} by which a statement under way at the stop should have ended. */
+    private volatile long stopDeadline;
 
     private PeriodicWork(String threadName, String what, Runnable work) {
         this.what = Objects.requireNonNull(what, "what");
@@ -66,24 +68,29 @@ public final class PeriodicWork {
         }
     }
 
-    /** Interrupts a run under way and runs no more; returns at once. */
+    /**
+     * Interrupts a run under way and runs no more; returns at once. A statement under way has
+     * {@link #STOP_WAIT} from now to end ({@link #awaitStopped}).
+     */
     public void stop() {
-        stopping = true;
+        if (!stopping) {
+            stopDeadline = System.nanoTime() + STOP_WAIT.toNanos();
+            stopping = true;
+        }
         thread.shutdownNow();
     }
 
     /**
-     * Waits up to {@link #STOP_WAIT} in all for the runs under way of {@code works} (null ones left
-     * out), stopped before, to end.
+     * Waits for the runs under way of {@code works} (null ones left out), stopped before, to end, each
+     * until {@link #STOP_WAIT} after its stop: what the owner stopped meanwhile shortens the wait.
      */
     public static void awaitStopped(PeriodicWork... works) {
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         try {
             for (PeriodicWork periodic : works) {
                 if (periodic != null && !periodic.thread.awaitTermination(
-                        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    log.info("{} still in a statement after {}; the stop goes on without it", periodic.what,
-                            STOP_WAIT);
+                        Math.max(0, periodic.stopDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    log.info("{} still in a statement {} after its stop; the stop goes on without it",
+                            periodic.what, STOP_WAIT);
                 }
             }
         } catch (InterruptedException e) {

@@ -111,7 +111,7 @@ class GatewayConfigTest {
             "SHUTDOWN_DELAY|-PT1S",
             "SHUTDOWN_DELAY|PT61S",
             "SHUTDOWN_DELAY|5s",
-            "IDEMPOTENCY_KEY_RETENTION|P0D",
+            "IDEMPOTENCY_KEY_RETENTION|PT59S",
             "IDEMPOTENCY_KEY_RETENTION|P99999D",
             "IDEMPOTENCY_KEY_RETENTION|1d",
             "ADMIN_TOKEN|geheimes-Passwört-123",

@@ -70,9 +70,30 @@ class IdempotencyKeyExpiryIT {
         // Then every older key is deleted and every younger one kept
         assertThat(deleted).isEqualTo(total - younger.size());
         assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(younger.size());
-        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM idempotency_keys WHERE order_id IN ("
-                + younger.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")"))
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM idempotency_keys WHERE order_id IN " + inList(younger)))
                 .isEqualTo(younger.size());
+    }
+
+    @Test
+    void aWalkStopsAtAFullPageEndingOnAYoungerKeyAndTheNextOneGoesOnOnceThatHasExpired() {
+        // Given a full page whose last key is younger, and older keys after it
+        List<Long> orderIds = new ArrayList<>();
+        for (int i = 0; i < IdempotencyKeyExpiry.PAGE + 100; i++) {
+            orderIds.add(service.create(REQUEST, "key-" + i).order().orderId());
+        }
+        makeYounger(List.of(orderIds.get(IdempotencyKeyExpiry.PAGE - 1)));
+
+        // When the expiry runs, then again once that key too is past its retention
+        int first = expiry().expire();
+        long left = TestDatabase.count("idempotency_keys");
+        clock.advance(Duration.ofDays(3));
+        int second = expiry().expire();
+
+        // Then the first walk ends with that page, and the second deletes the rest
+        assertThat(first).isEqualTo(IdempotencyKeyExpiry.PAGE - 1);
+        assertThat(left).isEqualTo(101);
+        assertThat(second).isEqualTo(101);
+        assertThat(TestDatabase.count("idempotency_keys")).isZero();
     }
 
     @Test
@@ -93,6 +114,10 @@ class IdempotencyKeyExpiryIT {
     /** Moves the creation of these orders' keys two days later, past the expiry's cutoff. */
     private static void makeYounger(List<Long> orderIds) {
         TestDatabase.update("UPDATE idempotency_keys SET created_at = TIMESTAMPADD(DAY, 2, created_at)"
-                + " WHERE order_id IN (" + orderIds.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")");
+                + " WHERE order_id IN " + inList(orderIds));
+    }
+
+    private static String inList(List<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(", ", "(", ")"));
     }
 }

@@ -9,9 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,11 +25,18 @@ public final class JdbcIdempotencyRepository {
             VALUES (?, ?, ?, ?)""";
     /** Walks the keys by the index of their foreign key: order ids grow with time, the keys do not. */
     private static final String SELECT_AFTER_ORDER = """
-            SELECT idempotency_key, order_id, created_at FROM idempotency_keys
+            SELECT order_id, created_at FROM idempotency_keys
             WHERE order_id > ?
             ORDER BY order_id
             LIMIT ?""";
-    private static final String DELETE_KEYS = "DELETE FROM idempotency_keys WHERE idempotency_key IN (%s)";
+    /**
+     * The expired keys of a page, by its range of order ids: one statement text whatever the page
+     * holds, and the age checked again, so that a key made anew since the page was read (another
+     * gateway's walk deleted the old one, a client used it again) is not deleted with it.
+     */
+    private static final String DELETE_EXPIRED_IN_RANGE = """
+            DELETE FROM idempotency_keys
+            WHERE order_id > ? AND order_id <= ? AND created_at < ?""";
 
     public Optional<IdempotencyRecord> find(Connection conn, String key) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(SELECT)) {
@@ -62,15 +66,17 @@ public final class JdbcIdempotencyRepository {
 
     /**
      * Reads up to {@code window} keys of order ids above {@code afterOrderId}, in order id order, and
-     * deletes the ones created before {@code cutoff}. The walk may stop once a window ends on a key
-     * created after the cutoff ({@link CleanupPage#more()} is false): order ids come in blocks each
-     * gateway takes as it needs them, so later keys were created about as late, and the few expired
-     * ones among them are deleted by a later walk.
+     * deletes the ones among them created before {@code cutoff}. The walk may stop once a window ends
+     * on a key created after the cutoff ({@link CleanupPage#more()} is false): order ids come in
+     * blocks of 100 each gateway takes as it needs them, so later keys were created about as late, and
+     * the few expired ones among them are deleted by a later walk, once the key the window ended on
+     * has expired too. (Many gateways with blocks partly used for long, or clocks far apart, put more
+     * younger keys below older ones and hold those back longer.)
      */
     public CleanupPage deleteBefore(Connection conn, Instant cutoff, long afterOrderId, int window)
             throws SQLException {
-        List<byte[]> expired = new ArrayList<>();
         int read = 0;
+        int expired = 0;
         long lastOrderId = afterOrderId;
         boolean lastCreatedBeforeCutoff = false;
         try (PreparedStatement ps = conn.prepareStatement(SELECT_AFTER_ORDER)) {
@@ -81,19 +87,16 @@ public final class JdbcIdempotencyRepository {
                     read++;
                     lastOrderId = rs.getLong("order_id");
                     lastCreatedBeforeCutoff = UtcTimestamps.read(rs, "created_at").isBefore(cutoff);
-                    if (lastCreatedBeforeCutoff) {
-                        expired.add(rs.getBytes("idempotency_key"));
-                    }
+                    expired += lastCreatedBeforeCutoff ? 1 : 0;
                 }
             }
         }
         int deleted = 0;
-        if (!expired.isEmpty()) {
-            String keys = String.join(", ", Collections.nCopies(expired.size(), "?"));
-            try (PreparedStatement ps = conn.prepareStatement(DELETE_KEYS.formatted(keys))) {
-                for (int i = 0; i < expired.size(); i++) {
-                    ps.setBytes(i + 1, expired.get(i));
-                }
+        if (expired > 0) {
+            try (PreparedStatement ps = conn.prepareStatement(DELETE_EXPIRED_IN_RANGE)) {
+                ps.setLong(1, afterOrderId);
+                ps.setLong(2, lastOrderId);
+                UtcTimestamps.bind(ps, 3, cutoff);
                 deleted = ps.executeUpdate();
             }
         }
