@@ -9,6 +9,12 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,18 +103,74 @@ class IdempotencyKeyExpiryIT {
     }
 
     @Test
+    void twoWalksAtOnceBesideNewOrdersDeleteEveryExpiredKeyOnceAndKeepTheRest() throws Exception {
+        // Given three pages of keys past their retention with younger ones among them, as two gateways find them
+        int total = 3 * IdempotencyKeyExpiry.PAGE;
+        List<Long> orderIds = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            orderIds.add(service.create(REQUEST, "key-" + i).order().orderId());
+        }
+        List<Long> younger = new ArrayList<>();
+        for (int i = 0; i < total; i += 97) {
+            younger.add(orderIds.get(i));
+        }
+        TestDatabase.update("UPDATE idempotency_keys SET created_at = TIMESTAMPADD(DAY, -8, created_at)"
+                + " WHERE order_id NOT IN " + inList(younger));
+
+        // When both gateways' walks run at once, by the present time, while orders with new keys keep coming
+        int newOrders = 200;
+        CyclicBarrier start = new CyclicBarrier(3);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        int deleted;
+        int created;
+        try {
+            Future<Integer> first = threads.submit(() -> awaitThen(start, () -> presentExpiry().expire()));
+            Future<Integer> second = threads.submit(() -> awaitThen(start, () -> presentExpiry().expire()));
+            Future<Integer> traffic = threads.submit(() -> awaitThen(start, () -> {
+                for (int i = 0; i < newOrders; i++) {
+                    service.create(REQUEST, "new-key-" + i);
+                }
+                return newOrders;
+            }));
+            created = traffic.get(2, TimeUnit.MINUTES);
+            deleted = first.get(2, TimeUnit.MINUTES) + second.get(2, TimeUnit.MINUTES);
+        } finally {
+            threads.shutdownNow();
+        }
+
+        // Then between them they delete each expired key once, fail nowhere, and keep every other key
+        assertThat(created).isEqualTo(newOrders);
+        assertThat(deleted).isEqualTo(total - younger.size());
+        assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(younger.size() + newOrders);
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM idempotency_keys WHERE order_id IN " + inList(younger)))
+                .isEqualTo(younger.size());
+        assertThat(TestDatabase.queryLong("SELECT COUNT(*) FROM idempotency_keys WHERE order_id > ?",
+                orderIds.get(total - 1))).as("the new orders' keys").isEqualTo(newOrders);
+        assertThat(TestDatabase.count("orders")).isEqualTo(total + newOrders);
+    }
+
+    @Test
     void nothingIsDeletedWithinTheRetention() {
         service.create(REQUEST, "a-key");
 
-        int deleted = new IdempotencyKeyExpiry(JdbcOrderTransactionsFactory.transactions(), RETENTION,
-                new MutableClock()).expire();
+        int deleted = presentExpiry().expire();
 
         assertThat(deleted).isZero();
         assertThat(TestDatabase.count("idempotency_keys")).isEqualTo(1);
     }
 
+    private static <T> T awaitThen(CyclicBarrier start, Callable<T> work) throws Exception {
+        start.await(30, TimeUnit.SECONDS);
+        return work.call();
+    }
+
     private IdempotencyKeyExpiry expiry() {
         return new IdempotencyKeyExpiry(JdbcOrderTransactionsFactory.transactions(), RETENTION, clock);
+    }
+
+    /** An expiry by the present time: a key just made is within its retention. */
+    private static IdempotencyKeyExpiry presentExpiry() {
+        return new IdempotencyKeyExpiry(JdbcOrderTransactionsFactory.transactions(), RETENTION, new MutableClock());
     }
 
     /** Moves the creation of these orders' keys two days later, past the expiry's cutoff. */
