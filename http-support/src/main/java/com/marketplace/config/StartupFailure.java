@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * A service's start-up failure as the one line its log gives the operator: what failed, and the
  * underlying cause that says why (a wrong password, a port in use, a broker that refused), without a
- * stack trace, which the service logs at debug level only.
+ * stack trace, which the service logs at debug level only. Background work that fails again and again
+ * (the gateway's upkeep while the database is down) logs its failures in the same one line.
  */
 public final class StartupFailure {
 

@@ -1,5 +1,6 @@
 package com.marketplace.gateway.upkeep;
 
+import com.marketplace.config.StartupFailure;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class PeriodicWork {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicWork.class);
-    /** How long {@link #stop} waits for a statement under way to end. */
+    /** How long after {@link #stop} {@link #awaitStopped} waits for a statement under way to end. */
     public static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final String what;
@@ -61,7 +62,8 @@ public final class PeriodicWork {
             if (stopping) {
                 log.debug("{} ended by the stop: {}", what, e.toString());
             } else {
-                log.warn("{} failed: {}", what, e.toString());
+                // the cause's text too: a storage failure's own message names only the SQL state
+                log.warn("{} failed: {}", what, StartupFailure.describe(e));
             }
         } catch (Error e) {
             log.error("{} failed", what, e);
