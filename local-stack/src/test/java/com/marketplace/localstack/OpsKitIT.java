@@ -76,8 +76,8 @@ class OpsKitIT {
                 new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(Topics.ORDER_CREATED, "1", "not an event")).get(30, TimeUnit.SECONDS);
         }
-        // (Micrometer binds a Kafka client's metrics that appear later at its next look, a minute at most)
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+        // (a Kafka client's metrics that appear later become meters at the next look, KafkaClientMeters.REFRESH)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
                 send("GET", stack.streamsUrl() + "/metrics", null).body().lines().anyMatch(line ->
                         line.startsWith("kafka_producer_topic_record_send_total{")
                                 && line.contains("topic=\"" + Topics.DLQ + "\"")));

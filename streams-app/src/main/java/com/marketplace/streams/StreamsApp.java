@@ -3,6 +3,7 @@ package com.marketplace.streams;
 import com.marketplace.events.EventCodec;
 import com.marketplace.http.ApiJson;
 import com.marketplace.kafka.errors.Causes;
+import com.marketplace.kafka.metrics.KafkaClientMeters;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.http.ApiServer;
 import com.marketplace.http.ClientInput;
@@ -31,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -66,7 +68,7 @@ public final class StreamsApp {
     private final PrefetchingClientSupplier clients;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry meterRegistry;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private final KafkaClientMeters streamsMetrics;
     private final InstanceSecret secret;
     private final StoreQueries queries;
     private final StopDelay stopDelay;
@@ -98,7 +100,8 @@ public final class StreamsApp {
         // from here the client holds its threads' clients and the state directory: closed if what follows fails
         this.streams = new KafkaStreams(topology, config.toStreamsProperties(), clients);
         try {
-            this.streamsMetrics = new KafkaStreamsMetrics(streams);
+            this.streamsMetrics = KafkaClientMeters.of(
+                    (scheduler, every) -> new KafkaStreamsMetrics(streams, List.of(), scheduler, every));
             registerDedupeDrops(droppedDuplicates);
             this.queries = new StoreQueries(streams, self, new HttpForwarder(self, secret, FORWARD_TIMEOUT),
                     Clock.systemUTC(), queryablePartitions);

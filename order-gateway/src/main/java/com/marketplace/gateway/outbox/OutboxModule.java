@@ -1,5 +1,6 @@
 package com.marketplace.gateway.outbox;
 
+import com.marketplace.kafka.metrics.KafkaClientMeters;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.kafka.topics.TopicsRefusedException;
 import com.marketplace.kafka.topics.TopicProvisioner;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,13 +34,13 @@ public final class OutboxModule implements AutoCloseable {
 
     private final OutboxRelay relay;
     private final OutboxMaintenance maintenance;
-    private final KafkaClientMetrics producerMetrics;
+    private final KafkaClientMeters producerMetrics;
     private final Properties kafkaProps;
     private final int topicPartitions;
     private final int replication;
     private boolean topicsReady;
 
-    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, KafkaClientMetrics producerMetrics,
+    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, KafkaClientMeters producerMetrics,
             Properties kafkaProps, int topicPartitions, int replication) {
         this.relay = relay;
         this.maintenance = maintenance;
@@ -61,7 +63,8 @@ public final class OutboxModule implements AutoCloseable {
             Clock clock) {
         OutboxMetrics metrics = new OutboxMetrics(registry, clock);
         KafkaProducer<String, byte[]> producer = OutboxPublisher.newProducer(kafkaProps);
-        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+        KafkaClientMeters producerMetrics = KafkaClientMeters.of(
+                (scheduler, every) -> new KafkaClientMetrics(producer, List.of(), scheduler, every));
         producerMetrics.bindTo(registry);
         OutboxRelay relay = new OutboxRelay(outbox, new OutboxPublisher(producer, clock), settings, metrics, clock);
         OutboxMaintenance maintenance = new OutboxMaintenance(upkeep, metrics, retention, settings.relayId(), clock);
