@@ -9,7 +9,8 @@
 # a scenario starts: the files (<name>.jfr) stay in the scenario's work directory under
 # bench/target/bench-run/<scenario>, and the scenario's section of the report ends with a summary of each:
 # execution samples by thread group, the top methods by self samples and the project's own methods by
-# inclusive samples. In the streams scenario, -Dbench.streams.rounds=N sets its rounds (3), and
+# inclusive samples; the streams scenario's first gives its measured stream threads' CPU per input by part
+# of the work, under each guarantee. In the streams scenario, -Dbench.streams.rounds=N sets its rounds (3), and
 # -Dbench.jvm.streams-throughput=-Dbench.streams.variant.<setting>=<value> runs the full topology with that
 # Kafka Streams setting changed in every round too, beside the app's own settings (an empty value removes it).
 #

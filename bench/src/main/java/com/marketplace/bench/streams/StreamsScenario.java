@@ -27,7 +27,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * broker process): events/s and stream-thread CPU per input of the full topology against a
  * pass-through over the same input, with {@code exactly_once_v2} and {@code at_least_once}; then,
  * against a fresh broker, the dedupe store's size after 1,000,000 events (20,000 in a quick run)
- * with 7-day and 1-minute retention.
+ * with 7-day and 1-minute retention. With JFR on ({@code -Dbench.jfr=true}) the report also gives the measured
+ * stream threads' CPU per input by part of the work under each guarantee ({@link StreamThreadParts}).
  */
 public final class StreamsScenario implements Scenario {
 
@@ -114,6 +115,13 @@ public final class StreamsScenario implements Scenario {
         }
         Charts.bars(env.plotFile("streams"), "Streams app, events/s flat out", "events/s", bars);
         result.plot(env.plotFile("streams").getFileName().toString());
+        Path recording = work.resolve("throughput").resolve("streams-throughput.jfr");
+        if (Files.exists(recording)) {
+            Map<String, Double> cpuPerInput = new LinkedHashMap<>();
+            cpuPerInput.put(EOS, cpuEos);
+            cpuPerInput.put(ALOS, Double.parseDouble(t.getProperty("full." + ALOS + ".cpuMicros")));
+            result.profile(StreamThreadParts.read(recording).toMarkdown(cpuPerInput));
+        }
         return result;
     }
 
