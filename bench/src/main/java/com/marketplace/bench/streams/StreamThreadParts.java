@@ -22,9 +22,9 @@ import jdk.jfr.consumer.RecordingFile;
  * threads, whose names also carry the stream thread's), each given to the part of the work its
  * innermost recognised frame belongs to: a sample in a {@code HashMap} the record cache called is the
  * record cache's, one in the producer that a cache flush called is the producer's, and one anywhere under
- * the envelope's decoder is the input's decoding (its JSON reads included). The shares
- * are scaled to µs per input by the guarantee's measured stream-thread CPU per input, so the parts of a
- * guarantee add up to its figure in the table above them.
+ * the envelope's decoder is the input's decoding (its JSON reads included). The shares are scaled to µs
+ * per input by the guarantee's measured stream-thread CPU per input, so the parts of a guarantee add up
+ * to its figure in the table above them.
  */
 final class StreamThreadParts {
 
