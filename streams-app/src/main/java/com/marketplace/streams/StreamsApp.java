@@ -68,7 +68,7 @@ public final class StreamsApp {
     private final PrefetchingClientSupplier clients;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry meterRegistry;
-    private final KafkaClientMeters streamsMetrics;
+    private final KafkaClientMeters<KafkaStreamsMetrics> streamsMetrics;
     private final InstanceSecret secret;
     private final StoreQueries queries;
     private final StopDelay stopDelay;

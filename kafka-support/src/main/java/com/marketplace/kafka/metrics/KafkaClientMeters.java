@@ -17,19 +17,17 @@ import java.util.function.BiFunction;
  * off {@code /metrics}, and an alert on it blind, for up to a minute after it began. A look-up that finds
  * no new metric compares two sets of names; one that finds some registers them.
  */
-public final class KafkaClientMeters implements AutoCloseable {
+public final class KafkaClientMeters<B extends MeterBinder & AutoCloseable> implements AutoCloseable {
 
     /** How often the client's metrics are looked up again for new ones. */
     public static final Duration REFRESH = Duration.ofSeconds(10);
 
     private final ScheduledExecutorService refresh;
-    private final MeterBinder binder;
-    private final AutoCloseable closer;
+    private final B binder;
 
-    private <B extends MeterBinder & AutoCloseable> KafkaClientMeters(ScheduledExecutorService refresh, B binder) {
+    private KafkaClientMeters(ScheduledExecutorService refresh, B binder) {
         this.refresh = refresh;
         this.binder = binder;
-        this.closer = binder;
     }
 
     /**
@@ -37,7 +35,7 @@ public final class KafkaClientMeters implements AutoCloseable {
      * {@code (scheduler, every) -> new KafkaClientMetrics(producer, List.of(), scheduler, every)}.
      * Nothing is registered and no thread started before {@link #bindTo(MeterRegistry)}.
      */
-    public static <B extends MeterBinder & AutoCloseable> KafkaClientMeters of(
+    public static <B extends MeterBinder & AutoCloseable> KafkaClientMeters<B> of(
             BiFunction<ScheduledExecutorService, Duration, B> binder) {
         ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "kafka-metrics-refresh");
@@ -45,7 +43,7 @@ public final class KafkaClientMeters implements AutoCloseable {
             return thread;
         });
         try {
-            return new KafkaClientMeters(refresh, Objects.requireNonNull(binder.apply(refresh, REFRESH), "binder"));
+            return new KafkaClientMeters<>(refresh, Objects.requireNonNull(binder.apply(refresh, REFRESH), "binder"));
         } catch (RuntimeException | Error e) {
             refresh.shutdownNow();
             throw e;
@@ -61,7 +59,7 @@ public final class KafkaClientMeters implements AutoCloseable {
     @Override
     public void close() {
         try {
-            closer.close();
+            binder.close();
         } catch (Exception e) {
             throw new IllegalStateException("closing the Kafka client's meters failed", e);
         } finally {

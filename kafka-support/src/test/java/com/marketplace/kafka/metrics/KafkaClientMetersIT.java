@@ -42,7 +42,7 @@ class KafkaClientMetersIT {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
-            KafkaClientMeters meters = KafkaClientMeters.of(
+            KafkaClientMeters<KafkaClientMetrics> meters = KafkaClientMeters.of(
                     (scheduler, every) -> new KafkaClientMetrics(producer, List.of(), scheduler, every));
             meters.bindTo(registry);
             assertThat(registry.getMeters()).as("the producer's metrics at the bind").isNotEmpty();

@@ -34,14 +34,15 @@ public final class OutboxModule implements AutoCloseable {
 
     private final OutboxRelay relay;
     private final OutboxMaintenance maintenance;
-    private final KafkaClientMeters producerMetrics;
+    private final KafkaClientMeters<KafkaClientMetrics> producerMetrics;
     private final Properties kafkaProps;
     private final int topicPartitions;
     private final int replication;
     private boolean topicsReady;
 
-    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance, KafkaClientMeters producerMetrics,
-            Properties kafkaProps, int topicPartitions, int replication) {
+    private OutboxModule(OutboxRelay relay, OutboxMaintenance maintenance,
+            KafkaClientMeters<KafkaClientMetrics> producerMetrics, Properties kafkaProps, int topicPartitions,
+            int replication) {
         this.relay = relay;
         this.maintenance = maintenance;
         this.producerMetrics = producerMetrics;
@@ -63,7 +64,7 @@ public final class OutboxModule implements AutoCloseable {
             Clock clock) {
         OutboxMetrics metrics = new OutboxMetrics(registry, clock);
         KafkaProducer<String, byte[]> producer = OutboxPublisher.newProducer(kafkaProps);
-        KafkaClientMeters producerMetrics = KafkaClientMeters.of(
+        KafkaClientMeters<KafkaClientMetrics> producerMetrics = KafkaClientMeters.of(
                 (scheduler, every) -> new KafkaClientMetrics(producer, List.of(), scheduler, every));
         producerMetrics.bindTo(registry);
         OutboxRelay relay = new OutboxRelay(outbox, new OutboxPublisher(producer, clock), settings, metrics, clock);
