@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * JDBC access to {@code outbox_events}, {@code outbox_claims} and {@code outbox_leases}. Every method
@@ -173,6 +175,12 @@ public final class JdbcOutboxRepository {
             LIMIT ?""";
 
     private static final String DELETE_BY_IDS = "DELETE FROM outbox_events WHERE status = 'PROCESSED' AND id IN (%s)";
+
+    /**
+     * The texts {@link #withIdList} built, by template and padded list length: a dozen templates, each
+     * in the few lengths of the relay's batches and the purge's windows.
+     */
+    private static final ConcurrentMap<IdList, String> ID_LIST_STATEMENTS = new ConcurrentHashMap<>();
 
     /** Answered from the {@code (status, id)} index alone, however long the backlog. */
     private static final String COUNT_UNFINISHED = """
@@ -815,10 +823,16 @@ public final class JdbcOutboxRepository {
      * The lists come in a few lengths (1, 2, 4, … 512, …) instead of one per batch size, so there are
      * few distinct statement texts: each is a server-side prepared statement kept per connection
      * ({@code DataSources}), and one per batch size would fill the server's statement limit
-     * ({@code max_prepared_stmt_count}) with gateways enough.
+     * ({@code max_prepared_stmt_count}) with gateways enough. Each text is built once and kept
+     * ({@link #ID_LIST_STATEMENTS}), so the relay's rounds format no SQL.
      */
-    private static String withIdList(String sqlTemplate, int count) {
-        return sqlTemplate.formatted(String.join(", ", Collections.nCopies(paddedLength(count), "?")));
+    static String withIdList(String sqlTemplate, int count) {
+        return ID_LIST_STATEMENTS.computeIfAbsent(new IdList(sqlTemplate, paddedLength(count)),
+                list -> list.template().formatted(String.join(", ", Collections.nCopies(list.length(), "?"))));
+    }
+
+    /** A statement template with an IN list of {@code length} placeholders. */
+    private record IdList(String template, int length) {
     }
 
     /** The next power of two from {@code count} on. */

@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The IN lists' lengths and the claim ranges left out of a claim query; the statements themselves
+ * The IN lists' lengths and texts and the claim ranges left out of a claim query; the statements themselves
  * are tested on the database by the outbox ITs.
  */
 class JdbcOutboxRepositoryTest {
@@ -26,6 +26,20 @@ class JdbcOutboxRepositoryTest {
     void aBatchOfEverySizeUpToTenThousandNeedsAtMostFifteenStatementTexts() {
         assertThat(IntStream.rangeClosed(1, 10_000).map(JdbcOutboxRepository::paddedLength).distinct().count())
                 .isEqualTo(15);
+    }
+
+    @Test
+    void anIdListStatementIsBuiltOnceForEachPaddedLength() {
+        String template = "DELETE FROM t WHERE id IN (%s)";
+
+        String three = JdbcOutboxRepository.withIdList(template, 3);
+
+        assertThat(three).isEqualTo("DELETE FROM t WHERE id IN (?, ?, ?, ?)");
+        assertThat(JdbcOutboxRepository.withIdList(template, 4)).isSameAs(three);
+        assertThat(JdbcOutboxRepository.withIdList(template, 5))
+                .isEqualTo("DELETE FROM t WHERE id IN (?, ?, ?, ?, ?, ?, ?, ?)");
+        assertThat(JdbcOutboxRepository.withIdList("SELECT id FROM t WHERE id IN (%s)", 4))
+                .isEqualTo("SELECT id FROM t WHERE id IN (?, ?, ?, ?)");
     }
 
     @Test
