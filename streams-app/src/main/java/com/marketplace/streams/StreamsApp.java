@@ -92,7 +92,7 @@ public final class StreamsApp {
         Topology topology = OrderTopology.build(config, queryablePartitions, droppedDuplicates, inputPartitions);
         this.clients = new PrefetchingClientSupplier(topology.describe(), config.applicationId());
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer());
-        this.secret = InstanceSecret.of(config.instanceSecret());
+        this.secret = InstanceSecret.of(config.instanceSecret(), config.applicationId());
         this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
         this.running = new RunningMarker(config.stateDir(), config.applicationId());
@@ -255,8 +255,9 @@ public final class StreamsApp {
                 config.processingGuarantee(), config.stateDir().toAbsolutePath(), javalin.port(),
                 config.applicationServer());
         if (!secret.configured()) {
-            log.info("INSTANCE_SECRET is not set: this instance answers no queries forwarded by other instances;"
-                    + " set the same INSTANCE_SECRET on every instance of {}", config.applicationId());
+            log.info("INSTANCE_SECRET is not set: forwarded queries are marked with the application id {}, which any"
+                    + " client that knows it can present; set the same INSTANCE_SECRET on every instance where others"
+                    + " reach the query port", config.applicationId());
         }
         synchronized (lifecycle) {
             if (stopped.get()) {

@@ -256,7 +256,7 @@ public final class HttpForwarder implements Forwarder {
         }
         if (warnedRefusals.add(host)) {
             log.warn("instance {} refused a query forwarded to it: the instances do not share INSTANCE_SECRET{}",
-                    host, secret.configured() ? "" : " (it is not set here)");
+                    host, secret.configured() ? "" : " (it is not set here: this instance uses its application id)");
         }
         return StoreUnavailableException.ofPeer(host,
                 "refused the forwarded query: the instances do not share INSTANCE_SECRET");

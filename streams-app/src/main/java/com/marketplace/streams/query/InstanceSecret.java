@@ -2,8 +2,6 @@ package com.marketplace.streams.query;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,12 +9,13 @@ import java.util.Optional;
  * The secret the instances of one application share to recognise each other's forwarded queries
  * ({@code INSTANCE_SECRET}). Only a request carrying it is answered as a forwarded one (local
  * stores only, internal parameters honoured); a request with the forwarding marker but without
- * the secret is refused. Without a configured secret each instance makes up its own, which is
- * right for a single instance and refuses the others' forwards.
+ * the secret is refused. Without a configured secret the instances use their application id, which
+ * they share, so several instances answer each other's queries with the contract's settings alone;
+ * the id is no secret, so a client that knows it can pass a query off as forwarded, which gets it
+ * this instance's local answer and nothing a query could not read. Where clients outside the
+ * application reach the query port, a configured secret keeps that to the instances.
  */
 public final class InstanceSecret {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String value;
     private final byte[] bytes;
@@ -28,13 +27,10 @@ public final class InstanceSecret {
         this.configured = configured;
     }
 
-    /** The configured secret, or a random one of this instance alone. */
-    public static InstanceSecret of(Optional<String> configured) {
-        return configured.map(secret -> new InstanceSecret(secret, true)).orElseGet(() -> {
-            byte[] random = new byte[32];
-            RANDOM.nextBytes(random);
-            return new InstanceSecret(Base64.getUrlEncoder().withoutPadding().encodeToString(random), false);
-        });
+    /** The configured secret, or else the application id the instances share. */
+    public static InstanceSecret of(Optional<String> configured, String applicationId) {
+        return configured.map(secret -> new InstanceSecret(secret, true))
+                .orElseGet(() -> new InstanceSecret(applicationId, false));
     }
 
     /** Whether {@code given} is the secret; compared in constant time. */
@@ -42,7 +38,7 @@ public final class InstanceSecret {
         return given != null && MessageDigest.isEqual(bytes, given.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Whether it was configured, rather than made up by this instance. */
+    /** Whether it was configured, rather than the application id. */
     public boolean configured() {
         return configured;
     }
@@ -54,6 +50,6 @@ public final class InstanceSecret {
 
     @Override
     public String toString() {
-        return configured ? "InstanceSecret[configured]" : "InstanceSecret[random]";
+        return configured ? "InstanceSecret[configured]" : "InstanceSecret[application id]";
     }
 }

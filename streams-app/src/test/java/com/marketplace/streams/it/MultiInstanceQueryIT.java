@@ -39,8 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two streams-app instances (same application id, one standby replica each) against one real
- * broker, fed the events of 500 orders with re-sent duplicates. Every key is asked on both
+ * Two streams-app instances (same application id, one standby replica each, no {@code INSTANCE_SECRET}:
+ * the contract's settings alone) against one real broker, fed the events of 500 orders with re-sent
+ * duplicates. Every key is asked on both
  * instances and must give the same answer, equal to the value computed directly from the input;
  * then one instance stops and the other must answer every key, correct or 503 meanwhile.
  */
@@ -50,7 +51,8 @@ class MultiInstanceQueryIT {
     private static final int ORDERS = 500;
     private static final int DUPLICATES = 50;
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
-    private static final String INSTANCE_SECRET = "multi-instance-it-secret";
+    /** What marks the instances' forwarded queries: with no INSTANCE_SECRET set, their application id. */
+    private static String instanceSecret;
 
     private static final QueryHttp http = new QueryHttp();
     private static EmbeddedKafkaBroker broker;
@@ -65,6 +67,7 @@ class MultiInstanceQueryIT {
         broker = EmbeddedKafkaBroker.builder().build();
         broker.start();
         String applicationId = "iq-it-" + UUID.randomUUID().toString().substring(0, 8);
+        instanceSecret = applicationId;
         Path state = Path.of("target", "it-state", applicationId);
         first = startInstance(applicationId, state.resolve("first"));
         second = startInstance(applicationId, state.resolve("second"));
@@ -83,8 +86,7 @@ class MultiInstanceQueryIT {
                 .withKafka(broker.bootstrapServers(), stateDir)
                 .withApplicationId(applicationId)
                 .withHttp(port, "localhost:" + port)
-                .withStandbyReplicas(1)
-                .withInstanceSecret(INSTANCE_SECRET);
+                .withStandbyReplicas(1);
         return StreamsApp.create(config).start();
     }
 
@@ -194,7 +196,7 @@ class MultiInstanceQueryIT {
         long orderOfSecond = orderOwnedBy(second);
         double servedBySecond = stateRequestsServed(second);
         HttpResponse<String> response = http.get(first.port(), QueryPaths.withId(QueryPaths.ORDER_STATE, orderOfSecond),
-                QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, INSTANCE_SECRET);
+                QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, instanceSecret);
         assertProblem(response, 503);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
 
@@ -216,7 +218,7 @@ class MultiInstanceQueryIT {
 
     private static HttpResponse<String> forwardedStatusCounts(StreamsApp app, String partitions) {
         return http.get(app.port(), QueryPaths.STATUS_COUNTS + "?" + QueryPaths.PARTITIONS_PARAM + "=" + partitions,
-                QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, INSTANCE_SECRET);
+                QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, instanceSecret);
     }
 
     /** The input partitions {@code app} actively owns, as the comma-separated parameter value. */
@@ -232,7 +234,7 @@ class MultiInstanceQueryIT {
     void theForwardingMarkerWithoutTheSecretIsRefusedAndGoesNoFurther() {
         long orderOfSecond = orderOwnedBy(second);
         double servedBySecond = stateRequestsServed(second);
-        for (String secret : List.of("", "wrong-secret-wrong-secret", INSTANCE_SECRET.toUpperCase())) {
+        for (String secret : List.of("", "wrong-secret-wrong-secret", instanceSecret.toUpperCase())) {
             HttpResponse<String> response = http.get(first.port(),
                     QueryPaths.withId(QueryPaths.ORDER_STATE, orderOfSecond),
                     QueryPaths.FORWARDED_HEADER, "localhost:1", QueryPaths.INSTANCE_SECRET_HEADER, secret);

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 class HttpForwarderTest {
 
     private static final String PATH = QueryPaths.STATUS_COUNTS + "?" + QueryPaths.PARTITIONS_PARAM + "=0";
-    private static final InstanceSecret SECRET = InstanceSecret.of(Optional.of("forwarder-test-secret"));
+    private static final InstanceSecret SECRET =
+            InstanceSecret.of(Optional.of("forwarder-test-secret"), "forwarder-test");
 
     private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
     private HttpServer peer;
