@@ -4,9 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka client's metrics as meters, Micrometer's {@code KafkaClientMetrics} or
@@ -21,6 +26,10 @@ public final class KafkaClientMeters<B extends MeterBinder & AutoCloseable> impl
 
     /** How often the client's metrics are looked up again for new ones. */
     public static final Duration REFRESH = Duration.ofSeconds(10);
+    /** How long {@link #close()} waits for a look-up under way to end before it removes the meters. */
+    private static final Duration LOOK_UP_END = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaClientMeters.class);
 
     private final ScheduledExecutorService refresh;
     private final B binder;
@@ -37,11 +46,7 @@ public final class KafkaClientMeters<B extends MeterBinder & AutoCloseable> impl
      */
     public static <B extends MeterBinder & AutoCloseable> KafkaClientMeters<B> of(
             BiFunction<ScheduledExecutorService, Duration, B> binder) {
-        ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "kafka-metrics-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService refresh = new LookUps();
         try {
             return new KafkaClientMeters<>(refresh, Objects.requireNonNull(binder.apply(refresh, REFRESH), "binder"));
         } catch (RuntimeException | Error e) {
@@ -55,15 +60,56 @@ public final class KafkaClientMeters<B extends MeterBinder & AutoCloseable> impl
         binder.bindTo(registry);
     }
 
-    /** Removes the meters and stops the look-ups. */
+    /**
+     * Stops the look-ups, waiting a little for one under way, and then removes the meters: a look-up
+     * still running after the removal could register meters of a closed client again.
+     */
     @Override
     public void close() {
+        refresh.shutdownNow();
+        try {
+            if (!refresh.awaitTermination(LOOK_UP_END.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("a look-up of Kafka client metrics did not end within {}; removing the meters anyway",
+                        LOOK_UP_END);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             binder.close();
         } catch (Exception e) {
             throw new IllegalStateException("closing the Kafka client's meters failed", e);
-        } finally {
-            refresh.shutdownNow();
+        }
+    }
+
+    /**
+     * The look-ups' thread. Micrometer's look-up catches exceptions itself; anything else that ends
+     * one (an {@code Error}) ends the periodic task with it, and is logged here rather than lost with
+     * the task's future.
+     */
+    private static final class LookUps extends ScheduledThreadPoolExecutor {
+
+        LookUps() {
+            super(1, task -> {
+                Thread thread = new Thread(task, "kafka-metrics-refresh");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        @Override
+        protected void afterExecute(Runnable task, Throwable thrown) {
+            super.afterExecute(task, thrown);
+            if (task instanceof Future<?> future && future.isDone() && !future.isCancelled()) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    log.error("looking up a Kafka client's metrics failed; its new series are no longer registered",
+                            e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }
