@@ -3,6 +3,9 @@ package com.marketplace.streams;
 import com.marketplace.config.ConfigException;
 import com.marketplace.config.StartupFailure;
 import com.marketplace.streams.config.StreamsAppConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +26,29 @@ public final class Main {
         StreamsAppConfig config;
         try {
             config = StreamsAppConfig.fromEnv(System.getenv());
+            requireUsableStateDir(config.stateDir());
         } catch (ConfigException e) {
             System.err.println("invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
         System.exit(run(config));
+    }
+
+    /**
+     * Makes {@code STATE_DIR} when missing and writes and removes a file in it: a directory this
+     * instance cannot use is a configuration error, named as one before the broker is asked for
+     * anything (the topic check creates missing topics), rather than Kafka Streams' failure to open
+     * it later.
+     */
+    static void requireUsableStateDir(Path stateDir) {
+        try {
+            Files.createDirectories(stateDir);
+            Files.delete(Files.createTempFile(stateDir, ".write-check-", ".tmp"));
+        } catch (IOException | SecurityException e) {
+            throw ConfigException.rejected("STATE_DIR", stateDir,
+                    "must be a directory this instance can create and write in (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /**
