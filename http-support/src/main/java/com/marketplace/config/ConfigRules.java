@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +31,22 @@ public final class ConfigRules {
      */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-]{1,253}|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
 
+    /** The levels Logback's {@code Level.toLevel} knows; it reads any other word as DEBUG, and says nothing. */
+    private static final List<String> LOG_LEVELS = List.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL");
+
     private ConfigRules() {
+    }
+
+    /**
+     * {@code LOG_LEVEL}, which Logback reads itself ({@code logback.xml}) when unset or blank taking the
+     * default: one of Logback's levels in any case. Checked here because Logback would take a misspelt
+     * level for DEBUG, whose lines may hold what the info lines keep out of the log.
+     */
+    public static void requireLogLevel(String name, Optional<String> level) {
+        if (level.isPresent() && !LOG_LEVELS.contains(level.get().toUpperCase(Locale.ROOT))) {
+            throw ConfigException.rejected(name, level.get(), "must be one of " + String.join(", ", LOG_LEVELS)
+                    + " (any case)");
+        }
     }
 
     /** An integer from {@code min} to {@code max}, both included. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,19 @@ class ConfigRulesTest {
         assertThat(ConfigRules.requirePositive(VAR, Duration.ofNanos(1))).isEqualTo(Duration.ofNanos(1));
         assertRejected(() -> ConfigRules.requirePositive(VAR, Duration.ZERO), "must be a positive ISO-8601 duration", "PT0S");
         assertRejected(() -> ConfigRules.requirePositive(VAR, Duration.ofSeconds(-1)), "must be a positive", "PT-1S");
+    }
+
+    @Test
+    void aLogLevelIsOneOfLogbacksInAnyCase() {
+        for (String level : List.of("INFO", "debug", "Warn", "trace", "ERROR", "off", "ALL")) {
+            ConfigRules.requireLogLevel(VAR, Optional.of(level));
+        }
+        ConfigRules.requireLogLevel(VAR, Optional.empty());
+        // Logback would take these for DEBUG
+        assertRejected(() -> ConfigRules.requireLogLevel(VAR, Optional.of("INFOO")),
+                "must be one of OFF, ERROR, WARN, INFO,", "INFOO");
+        assertRejected(() -> ConfigRules.requireLogLevel(VAR, Optional.of("WARNING")), "must be one of", "WARNING");
+        assertRejected(() -> ConfigRules.requireLogLevel(VAR, Optional.of("3")), "must be one of", "3");
     }
 
     @Test

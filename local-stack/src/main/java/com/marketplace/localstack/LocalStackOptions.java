@@ -79,6 +79,8 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
             }
         }
         EnvReader r = new EnvReader(env);
+        // read by Logback (logback.xml), checked here
+        ConfigRules.requireLogLevel("LOG_LEVEL", r.optional("LOG_LEVEL"));
         return new LocalStackOptions(
                 dataDir(env),
                 r.integer(KAFKA_PORT, 9092),

@@ -50,6 +50,7 @@ class LocalStackOptionsTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
+            "LOG_LEVEL|verbose",
             "KAFKA_PORT|abc",
             "KAFKA_PORT|70000",
             "GATEWAY_PORT|-1",

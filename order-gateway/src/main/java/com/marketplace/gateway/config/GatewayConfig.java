@@ -3,6 +3,7 @@ package com.marketplace.gateway.config;
 import static com.marketplace.config.ConfigRules.requireAddressOfThisMachine;
 import static com.marketplace.config.ConfigRules.requireBetween;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
+import static com.marketplace.config.ConfigRules.requireLogLevel;
 import static com.marketplace.config.ConfigRules.requirePortOrAny;
 import static com.marketplace.config.ConfigRules.requireRange;
 import static com.marketplace.config.ConfigRules.requireSecret;
@@ -52,6 +53,8 @@ public record GatewayConfig(
     public static final String HTTP_PORT = "HTTP_PORT";
     /** The address the HTTP server listens on; unset, every interface. */
     public static final String HTTP_HOST = "HTTP_HOST";
+    /** Read by Logback ({@code logback.xml}); {@link #fromEnv} checks it. */
+    public static final String LOG_LEVEL = "LOG_LEVEL";
     public static final String DB_URL = "DB_URL";
     public static final String DB_USER = "DB_USER";
     public static final String DB_PASSWORD = "DB_PASSWORD";
@@ -130,6 +133,7 @@ public record GatewayConfig(
     /** Reads every variable of docs/architecture.md ("Configuration and ports") for the gateway, applying the documented defaults. */
     public static GatewayConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
+        requireLogLevel(LOG_LEVEL, r.optional(LOG_LEVEL));
         return new GatewayConfig(
                 r.integer(HTTP_PORT, 7070),
                 r.string(DB_URL, "jdbc:mysql://localhost:3306/marketplace"),

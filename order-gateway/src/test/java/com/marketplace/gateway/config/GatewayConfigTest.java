@@ -76,6 +76,7 @@ class GatewayConfigTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
+            "LOG_LEVEL|INFOO",
             "HTTP_PORT|abc",
             "HTTP_PORT|70000",
             "HTTP_PORT|-1",

@@ -4,6 +4,7 @@ import static com.marketplace.config.ConfigRules.requireAddressOfThisMachine;
 import static com.marketplace.config.ConfigRules.requireBetween;
 import static com.marketplace.config.ConfigRules.requireConnectableHostPort;
 import static com.marketplace.config.ConfigRules.requireHostPorts;
+import static com.marketplace.config.ConfigRules.requireLogLevel;
 import static com.marketplace.config.ConfigRules.requireMatches;
 import static com.marketplace.config.ConfigRules.requireOneOf;
 import static com.marketplace.config.ConfigRules.requirePort;
@@ -180,6 +181,8 @@ public record StreamsAppConfig(
      */
     public static StreamsAppConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
+        // read by Logback (logback.xml), checked here
+        requireLogLevel("LOG_LEVEL", r.optional("LOG_LEVEL"));
         String guarantee = r.string("PROCESSING_GUARANTEE", EXACTLY_ONCE_V2);
         return new StreamsAppConfig(
                 r.integer("HTTP_PORT", 7071),

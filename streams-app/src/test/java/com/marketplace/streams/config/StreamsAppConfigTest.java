@@ -69,7 +69,7 @@ class StreamsAppConfigTest {
             "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "TOPIC_REPLICATION_FACTOR|32768", "INSTANCE_SECRET|too-short",
             "INSTANCE_SECRET|has a space in the secret", "STATE_VALUE_FORMAT|json", "STATE_VALUE_FORMAT|SMILE",
             "COMMIT_INTERVAL|50ms", "COMMIT_INTERVAL|PT0S", "COMMIT_INTERVAL|-PT0.05S", "COMMIT_INTERVAL|PT6S",
-            "JIT_WARMUP_EVENTS|-1", "JIT_WARMUP_EVENTS|1000001", "JIT_WARMUP_EVENTS|20k"})
+            "JIT_WARMUP_EVENTS|-1", "JIT_WARMUP_EVENTS|1000001", "JIT_WARMUP_EVENTS|20k", "LOG_LEVEL|INFOO"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
                 .isInstanceOf(ConfigException.class)
