@@ -12,8 +12,9 @@ import java.util.Optional;
  * The log file's path for {@code logback.xml}, read from {@code DATA_DIR} by the same rule as
  * {@link LocalStackOptions} (a blank value means the default, surrounding spaces are dropped), so the
  * file is where the console says it is. Logback's own {@code ${DATA_DIR:-data}} would take an empty
- * {@code DATA_DIR} as set and write {@code /local-stack.log}. An invalid {@code DATA_DIR} gives the
- * default here; the stack then refuses to start, naming the variable. A {@code DATA_DIR} no log file
+ * {@code DATA_DIR} as set and write {@code /local-stack.log}. Settings the stack refuses (an invalid
+ * {@code DATA_DIR} or any other variable) give a temporary file, deleted at exit, so that a start
+ * that ends with the line naming the variable writes nothing in the data directory. A {@code DATA_DIR} no log file
  * can be written in (a regular file, a directory without write permission) gives a temporary file,
  * deleted at exit: Logback would print its own stack trace for the file it cannot open, before the
  * stack's one line that names the directory and refuses to start.
@@ -28,9 +29,11 @@ public final class LogFileProperty extends PropertyDefinerBase {
     static String logFile(Map<String, String> env) {
         Path dataDir;
         try {
-            dataDir = LocalStackOptions.dataDir(env);
+            // every variable, not DATA_DIR alone: a stack that refuses its settings writes nothing in its directory
+            dataDir = LocalStackOptions.parse(new String[0], env).dataDir();
         } catch (ConfigException e) {
-            dataDir = LocalStackOptions.DEFAULT_DATA_DIR;
+            Path file = LocalStackOptions.logFile(LocalStackOptions.DEFAULT_DATA_DIR);
+            return temporaryLogFile().orElse(file).toString();
         }
         Path file = LocalStackOptions.logFile(dataDir);
         return (canHoldFiles(dataDir) ? file : temporaryLogFile().orElse(file)).toString();

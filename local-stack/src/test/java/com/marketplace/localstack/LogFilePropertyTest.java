@@ -37,6 +37,18 @@ class LogFilePropertyTest {
     }
 
     @Test
+    void settingsTheStackRefusesGiveALogFileOutsideTheDataDir(@TempDir Path dir) {
+        Path dataDir = dir.resolve("data");
+
+        Path logFile = Path.of(LogFileProperty.logFile(Map.of(LocalStackOptions.DATA_DIR, dataDir.toString(),
+                "KAFKA_PORT", "70000")));
+
+        assertThat(logFile.startsWith(dataDir)).as("%s under %s", logFile, dataDir).isFalse();
+        assertThat(logFile.startsWith(Path.of("data"))).isFalse();
+        assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
     void aDataDirStillToBeCreatedHoldsTheLogFile(@TempDir Path dir) {
         Path dataDir = dir.resolve("new").resolve("data");
 
