@@ -122,7 +122,12 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private volatile boolean sendingRounds;
     /** Failed claim rounds (or first-round preparations) in a row; drives the idle back-off. */
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
-    private volatile boolean lastRoundClean = true;
+    /**
+     * Whether the last recording (written by the completer thread, read by the claiming thread) had
+     * every outcome acknowledged: a failure makes the claiming thread wait for the next wake-up or
+     * poll instead of claiming again at once.
+     */
+    private volatile boolean lastRecordingClean = true;
 
     public OutboxRelay(OutboxTransactions outbox, OutboxPublisher publisher, RelaySettings settings,
             OutboxMetrics metrics, Clock clock) {
@@ -209,9 +214,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     /**
      * Work the relay thread must finish before its first round, retried with backoff until it
-     * succeeds or the relay is closed (e.g. creating the topics while the broker is still down).
+     * succeeds or the relay is closed (e.g. creating the topics while the broker is still down). Set
+     * before {@link #start()}, which hands it to the claiming thread.
+     *
+     * @throws IllegalStateException when the relay was started
      */
     public OutboxRelay beforeFirstRound(Runnable task) {
+        if (started.get()) {
+            throw new IllegalStateException("outbox relay " + settings.relayId() + " was started: set its first"
+                    + " round's work before");
+        }
         this.beforeFirstRound = task;
         return this;
     }
@@ -402,7 +414,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             return new Recorded(takenOver, acked.size() - marked, failures.size() - failuresCommitted.size(),
                     notSent.size() - released, marked, refusable, delivered, failuresCommitted);
         });
-        lastRoundClean = live.size() == outcomes.size()
+        lastRecordingClean = live.size() == outcomes.size()
                 && live.stream().allMatch(o -> o.result() == PublishOutcome.Result.ACKED);
         // counted and logged once committed: a recording rolled back has its rows tried again
         return () -> {
@@ -487,8 +499,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     }
 
     /**
-     * One line per recording for the events the broker could not take, and one for those it refused
-     * this client, however many they were.
+     * One line per recording for the events the broker could not take, however many they were, and
+     * at most one a minute for those it refused this client.
      */
     private void logUnavailable(List<PublishOutcome> outcomes) {
         List<PublishOutcome> unavailable = withResult(outcomes, PublishOutcome.Result.UNAVAILABLE);
@@ -564,8 +576,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                     break;
                 }
                 sending = false;
-                // a full, clean batch means more is probably waiting: go again at once
-                if (claimed.size() == settings.batchSize() && lastRoundClean) {
+                // a full batch, and the last recording had no failure: more is probably waiting, go again at once
+                if (claimed.size() == settings.batchSize() && lastRecordingClean) {
                     claimWanted.set(true);
                 }
             }
@@ -581,12 +593,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * A failure leaves them to run out.
      */
     private void releaseHandedOver() {
-        List<OutboxRow> left = new ArrayList<>();
-        OutboxRow row;
-        while ((row = handedOver.poll()) != null) {
-            left.add(row);
-        }
-        handedOverCount.addAndGet(-left.size());
+        List<OutboxRow> left = drainHandedOver(Integer.MAX_VALUE);
         if (left.isEmpty()) {
             return;
         }
@@ -602,8 +609,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
 
     private void forgetAwaited(List<OutboxRow> claimed) {
         claimed.forEach(row -> awaited.remove(row.aggregateId()));
-        long expired = System.nanoTime() - 2 * settings.pollInterval().toNanos();
-        awaited.values().removeIf(since -> since < expired);
+        long now = System.nanoTime();
+        long kept = 2 * settings.pollInterval().toNanos();
+        awaited.values().removeIf(since -> now - since > kept);
     }
 
     /**
@@ -611,13 +619,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * longer holds by their lease (taken over while they waited, by another relay or a claim of its own).
      */
     private List<OutboxRow> takeHandedOver() {
+        List<OutboxRow> rows = drainHandedOver(settings.batchSize());
+        return rows.isEmpty() ? rows : leases.stillLeased(rows);
+    }
+
+    /** Up to {@code max} handed-over rows off their queue, in the order they were committed. */
+    private List<OutboxRow> drainHandedOver(int max) {
         List<OutboxRow> rows = new ArrayList<>();
         OutboxRow row;
-        while (rows.size() < settings.batchSize() && (row = handedOver.poll()) != null) {
+        while (rows.size() < max && (row = handedOver.poll()) != null) {
             rows.add(row);
         }
         handedOverCount.addAndGet(-rows.size());
-        return rows.isEmpty() ? rows : leases.stillLeased(rows);
+        return rows;
     }
 
     /** A claim round is due when asked for, or once the idle wait has passed since the last one. */
@@ -794,7 +808,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         leases.finished(rows);
         // not counted in consecutiveErrors: that spaces the claim rounds, which fail on their own
         // while the database is away, and must not wait on after it is back
-        lastRoundClean = false;
+        lastRecordingClean = false;
         log.warn("{} {} outbox rows failed; they will be re-sent after the lease: {}", failed, rows.size(),
                 cause.toString());
     }

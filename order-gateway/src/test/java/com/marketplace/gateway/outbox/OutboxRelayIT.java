@@ -451,6 +451,16 @@ class OutboxRelayIT {
     }
 
     @Test
+    void theWorkBeforeTheFirstRoundIsGivenBeforeTheStartOrRefused() {
+        // the claiming thread reads it once, as it starts: work given later would never run
+        OutboxRelay relay = newRelay(settings("relay-late-preparation"), Clock.systemUTC());
+        relay.start();
+
+        assertThatThrownBy(() -> relay.beforeFirstRound(() -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was started");
+    }
+
+    @Test
     void aRelayWhosePreparationFailsWithAnErrorEndsBothOfItsThreads() {
         // Given a relay whose work before its first round throws an Error
         String relayId = "relay-error-in-prepare";

@@ -94,7 +94,8 @@ public final class StoreQueries {
     /**
      * @param self             this instance's {@code application.server}
      * @param forwarder        how other owners are asked
-     * @param clock            decides which orders-per-minute windows are older than the retention
+     * @param clock            decides which orders-per-minute windows are older than a query reads
+     *                         ({@link OrdersPerMinute#QUERYABLE})
      * @param queryablePartitions what {@code streams}' topology tells of its partitions: which are processing,
      *                            and the locks it moves order statuses under
      */
@@ -275,6 +276,7 @@ public final class StoreQueries {
                         forwarder.ask(owner, withPartitions(path, partitions), WindowCount[].class),
                         answer -> Optional.of(windows(owner, answered(owner, answer), first, last))),
                 StoreQueries::sumByWindow)
+                // a single part is never merged: merged with nothing, it is put in window order like any sum
                 .map(windows -> sumByWindow(windows, List.of()))
                 .orElseThrow(() -> new StoreUnavailableException("no owner read the windows of its partitions"));
     }
@@ -353,7 +355,7 @@ public final class StoreQueries {
                         + ": its partitions are 0 to " + (partitions - 1));
             }
             local.partitions().forEach(partition -> readPartition.apply(partition).ifPresent(values::add));
-            return sum(store, values, merge);
+            return mergeParts(store, values, merge);
         }
         Map<HostInfo, Set<Integer>> owners = ownersOfEveryPartition(store);
         Map<HostInfo, CompletableFuture<Optional<V>>> asked = new LinkedHashMap<>();
@@ -381,11 +383,11 @@ public final class StoreQueries {
         } finally {
             asked.values().forEach(answer -> answer.cancel(true));
         }
-        return sum(store, values, merge);
+        return mergeParts(store, values, merge);
     }
 
     /** The parts merged; parts whose counts add up beyond a {@code long} are no sum to answer with. */
-    private static <V> Optional<V> sum(String store, List<V> parts, BinaryOperator<V> merge) {
+    private static <V> Optional<V> mergeParts(String store, List<V> parts, BinaryOperator<V> merge) {
         try {
             return parts.stream().reduce(merge);
         } catch (ArithmeticException e) {
@@ -444,9 +446,9 @@ public final class StoreQueries {
      * how many partitions Kafka Streams handed it.
      */
     private static StreamPartitioner<Integer, Object> partitionByNumber(AtomicInteger partitionCount) {
-        return (topic, partition, value, partitions) -> {
-            partitionCount.set(partitions);
-            return Optional.of(Set.of(partition));
+        return (topic, key, value, numPartitions) -> {
+            partitionCount.set(numPartitions);
+            return Optional.of(Set.of(key));
         };
     }
 

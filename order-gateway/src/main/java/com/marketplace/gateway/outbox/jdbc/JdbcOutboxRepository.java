@@ -167,7 +167,7 @@ public final class JdbcOutboxRepository {
             UPDATE outbox_events SET claimed_by = '', claimed_until = ?
             WHERE claimed_by = ? AND id IN (%s)""";
 
-    /** PROCESSED rows after an id, in id order; the caller keeps those processed before the cutoff. */
+    /** PROCESSED rows after an id, in id order; the caller deletes those processed before the cutoff. */
     private static final String SELECT_PROCESSED_AFTER = """
             SELECT id, created_at, processed_at FROM outbox_events
             WHERE status = 'PROCESSED' AND id > ?
@@ -490,7 +490,10 @@ public final class JdbcOutboxRepository {
         }
     }
 
-    /** Locks the rows {@code ids} until the transaction ends, in id order (see {@link OutboxStore#lockRows}). */
+    /**
+     * Locks the rows {@code ids} until the transaction ends, in id order (see
+     * {@link com.marketplace.gateway.outbox.OutboxStore#lockRows}).
+     */
     void lockRows(Connection conn, Collection<Long> ids) throws SQLException {
         if (ids.isEmpty()) {
             return;
@@ -527,7 +530,7 @@ public final class JdbcOutboxRepository {
      */
     int renewClaims(Connection conn, String relayId, Collection<Long> claimIds, Instant leaseUntil)
             throws SQLException {
-        return extend(conn, RENEW_CLAIMS, relayId, claimIds, leaseUntil);
+        return setLeaseEnd(conn, RENEW_CLAIMS, relayId, claimIds, leaseUntil);
     }
 
     /** Those of the claims {@code claimIds} that {@code relayId} holds now. */
@@ -586,16 +589,17 @@ public final class JdbcOutboxRepository {
      */
     int renewLease(Connection conn, String relayId, Collection<Long> ids, Instant leaseUntil)
             throws SQLException {
-        return extend(conn, RENEW_LEASE, relayId, ids, leaseUntil);
+        return setLeaseEnd(conn, RENEW_LEASE, relayId, ids, leaseUntil);
     }
 
     /**
-     * Runs a renewal ({@link #RENEW_LEASE}, {@link #RENEW_CLAIMS}): the new lease end, the relay id
-     * and an IN list of {@code ids}.
+     * Sets the lease end of what {@code relayId} holds among {@code ids}: a renewal ({@link #RENEW_LEASE},
+     * {@link #RENEW_CLAIMS}) or a release ({@link #RELEASE}, to {@link #NOT_LEASED}). The statement takes
+     * the lease end, the relay id and an IN list of the ids.
      *
      * @return how many rows it updated
      */
-    private static int extend(Connection conn, String sqlTemplate, String relayId, Collection<Long> ids,
+    private static int setLeaseEnd(Connection conn, String sqlTemplate, String relayId, Collection<Long> ids,
             Instant leaseUntil) throws SQLException {
         if (ids.isEmpty()) {
             return 0;
@@ -641,15 +645,7 @@ public final class JdbcOutboxRepository {
     int release(Connection conn, String relayId, Collection<OutboxRow> rows) throws SQLException {
         List<Long> leased = rows.stream().filter(row -> !row.claimed()).map(OutboxRow::id).toList();
         int released = rows.size() - leased.size();
-        if (leased.isEmpty()) {
-            return released;
-        }
-        try (PreparedStatement ps = conn.prepareStatement(withIdList(RELEASE, leased.size()))) {
-            UtcTimestamps.bind(ps, 1, NOT_LEASED);
-            ps.setString(2, relayId);
-            bindIds(ps, 3, leased);
-            return released + ps.executeUpdate();
-        }
+        return released + setLeaseEnd(conn, RELEASE, relayId, leased, NOT_LEASED);
     }
 
     /**
