@@ -12,12 +12,13 @@ import java.util.Optional;
  * The log file's path for {@code logback.xml}, read from {@code DATA_DIR} by the same rule as
  * {@link LocalStackOptions} (a blank value means the default, surrounding spaces are dropped), so the
  * file is where the console says it is. Logback's own {@code ${DATA_DIR:-data}} would take an empty
- * {@code DATA_DIR} as set and write {@code /local-stack.log}. Settings the stack refuses (an invalid
- * {@code DATA_DIR} or any other variable) give a temporary file, deleted at exit, so that a start
- * that ends with the line naming the variable writes nothing in the data directory. A {@code DATA_DIR} no log file
- * can be written in (a regular file, a directory without write permission) gives a temporary file,
- * deleted at exit: Logback would print its own stack trace for the file it cannot open, before the
- * stack's one line that names the directory and refuses to start.
+ * {@code DATA_DIR} as set and write {@code /local-stack.log}. Variables of the stack's own that it
+ * refuses ({@link LocalStackOptions}: an invalid {@code DATA_DIR}, a port) give a temporary file,
+ * deleted at exit, so that a start that ends with the line naming one writes nothing in the data
+ * directory; the services' variables it passes through are checked later, with the file open. A
+ * {@code DATA_DIR} no log file can be written in (a regular file, a directory without write
+ * permission) gives a temporary file, deleted at exit: Logback would print its own stack trace for
+ * the file it cannot open, before the stack's one line that names the directory and refuses to start.
  */
 public final class LogFileProperty extends PropertyDefinerBase {
 
@@ -29,7 +30,7 @@ public final class LogFileProperty extends PropertyDefinerBase {
     static String logFile(Map<String, String> env) {
         Path dataDir;
         try {
-            // every variable, not DATA_DIR alone: a stack that refuses its settings writes nothing in its directory
+            // every variable of the stack's own, not DATA_DIR alone: refused, the stack writes nothing in its directory
             dataDir = LocalStackOptions.parse(new String[0], env).dataDir();
         } catch (ConfigException e) {
             Path file = LocalStackOptions.logFile(LocalStackOptions.DEFAULT_DATA_DIR);

@@ -46,8 +46,9 @@ public final class Main {
             Files.createDirectories(stateDir);
             Files.delete(Files.createTempFile(stateDir, ".write-check-", ".tmp"));
         } catch (IOException | SecurityException e) {
+            String reason = (e.getClass().getSimpleName() + ": " + e.getMessage()).replaceAll("\\p{Cntrl}", " ");
             throw ConfigException.rejected("STATE_DIR", stateDir,
-                    "must be a directory this instance can create and write in (" + e.getClass().getSimpleName() + ")");
+                    "must be a directory this instance can create and write in (" + reason + ")");
         }
     }
 

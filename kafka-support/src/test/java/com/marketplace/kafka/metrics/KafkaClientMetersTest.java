@@ -72,9 +72,14 @@ class KafkaClientMetersTest {
 
     /** Waits {@code duration} whatever interrupts come, as a look-up that never checks for them does. */
     private static void pause(Duration duration) {
+        boolean interrupted = false;
         long end = System.nanoTime() + duration.toNanos();
         for (long left = duration.toNanos(); left > 0; left = end - System.nanoTime()) {
             LockSupport.parkNanos(left);
+            interrupted |= Thread.interrupted(); // cleared, or the next park would return at once
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -46,8 +46,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * [./data/streams-state], {@code APPLICATION_SERVER} [localhost:7071], {@code DEDUPE_RETENTION}
  * [P7D; {@link #MIN_RETENTION} to {@link #MAX_RETENTION}], {@code PROCESSING_GUARANTEE} [exactly_once_v2; or at_least_once],
  * {@code NUM_STANDBY_REPLICAS} [0], {@code TOPIC_PARTITIONS} [3], {@code TOPIC_REPLICATION_FACTOR} [1],
- * {@code INSTANCE_SECRET} [unset: this instance accepts no forwarded queries; 16 to 256 visible
- * ASCII characters, the same on every instance of the application],
+ * {@code INSTANCE_SECRET} [unset: the application id marks the instances' forwarded queries; 16 to 256
+ * visible ASCII characters, the same on every instance of the application],
  * {@code PARTIAL_ORDER_RETENTION} [P7D; as the dedupe retention], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
  * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}],
  * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; 1 ms to

@@ -113,8 +113,8 @@ public final class StatsController {
         }
         if (!secret.matches(ctx.header(QueryPaths.INSTANCE_SECRET_HEADER))) {
             throw new ProblemException(QueryApiProblems.FORWARD_REFUSED, "a query marked "
-                    + QueryPaths.FORWARDED_HEADER + " must carry this instance's INSTANCE_SECRET; every instance of "
-                    + "the application is configured with the same one");
+                    + QueryPaths.FORWARDED_HEADER + " must carry this instance's INSTANCE_SECRET, which every instance"
+                    + " of the application shares (unset on all of them: their application id)");
         }
         return Origin.FORWARDED;
     }

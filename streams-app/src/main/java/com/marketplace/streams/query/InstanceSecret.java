@@ -10,9 +10,11 @@ import java.util.Optional;
  * ({@code INSTANCE_SECRET}). Only a request carrying it is answered as a forwarded one (local
  * stores only, internal parameters honoured); a request with the forwarding marker but without
  * the secret is refused. Without a configured secret the instances use their application id, which
- * they share, so several instances answer each other's queries with the contract's settings alone;
- * the id is no secret, so a client that knows it can pass a query off as forwarded, which gets it
- * this instance's local answer and nothing a query could not read. Where clients outside the
+ * they share, so several instances answer each other's queries with the contract's settings alone.
+ * The id is no secret (the Kafka clients' ids on {@code /metrics} begin with it), so any client of
+ * the query port can pass a query off as forwarded: it then gets this instance's answer alone, its
+ * statistics by partition and the orders-per-minute windows back to the store's 24 hours, which an
+ * ordinary query sums over every partition and cuts a little shorter. Where clients outside the
  * application reach the query port, a configured secret keeps that to the instances.
  */
 public final class InstanceSecret {
