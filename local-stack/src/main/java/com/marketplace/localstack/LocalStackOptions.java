@@ -82,7 +82,7 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
         // read by Logback (logback.xml), checked here
         ConfigRules.requireLogLevel("LOG_LEVEL", r.optional("LOG_LEVEL"));
         return new LocalStackOptions(
-                dataDir(env),
+                r.path(DATA_DIR, DEFAULT_DATA_DIR),
                 r.integer(KAFKA_PORT, 9092),
                 r.integer(GATEWAY_PORT, 7070),
                 r.integer(STREAMS_PORT, 7071),
@@ -108,11 +108,6 @@ public record LocalStackOptions(Path dataDir, int kafkaPort, int gatewayPort, in
             return ipv6 ? "[::1]" : LOOPBACK;
         }
         return ipv6 ? "[" + httpHost + "]" : httpHost;
-    }
-
-    /** {@code DATA_DIR} as the stack reads it ({@link LogFileProperty} reads it the same way). */
-    static Path dataDir(Map<String, String> env) {
-        return new EnvReader(env).path(DATA_DIR, DEFAULT_DATA_DIR);
     }
 
     /**
