@@ -85,24 +85,41 @@ public final class GatewayApp {
         OutboxTransactions outboxStore = new JdbcOutboxTransactions(tx, new JdbcOutboxRepository());
         OutboxTransactions upkeepStore = new JdbcOutboxTransactions(upkeep, new JdbcOutboxRepository());
         this.outbox = config.relayEnabled() ? outboxModule(config, outboxStore, upkeepStore, meterRegistry) : null;
-        if (outbox != null) {
-            outbox.relayFailure().thenRun(() -> {
-                relayFailed = true;
-                terminated.countDown();
-            });
+        try {
+            if (outbox != null) {
+                outbox.relayFailure().thenRun(() -> {
+                    relayFailed = true;
+                    terminated.countDown();
+                });
+            }
+            OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
+            // the order transactions tell the relay themselves what they wrote (OutboxHandoff), unless
+            // OUTBOX_WAKE_ON_COMMIT=false leaves every row to the relay's poll
+            OutboxHandoff handoff = outbox == null || !config.outboxWakeOnCommit() ? OutboxHandoff.NONE
+                    : outbox.handoff();
+            this.orderService = new OrderService(orderTransactions(tx, handoff), new JdbcOrderIdBlocks(tx), notifier,
+                    new MicrometerOrderMetrics(meterRegistry));
+            this.idempotencyKeyExpiry = new IdempotencyKeyExpiry(orderTransactions(upkeep, OutboxHandoff.NONE),
+                    config.idempotencyKeyRetention(), Clock.systemUTC());
+            this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier);
+            this.database = new DatabaseHealth(dataSource);
+            this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
+            this.javalin = createJavalin();
+        } catch (RuntimeException | Error e) {
+            // the relay's producer is running, its loops are not: closing the module stops what there is
+            if (outbox != null) {
+                closeOutboxAfterFailedCreate(e);
+            }
+            throw e;
         }
-        OutboxNotifier relayNotifier = outbox == null ? OutboxNotifier.NONE : outbox.notifier();
-        // the order transactions tell the relay themselves what they wrote (OutboxHandoff), unless
-        // OUTBOX_WAKE_ON_COMMIT=false leaves every row to the relay's poll
-        OutboxHandoff handoff = outbox == null || !config.outboxWakeOnCommit() ? OutboxHandoff.NONE : outbox.handoff();
-        this.orderService = new OrderService(orderTransactions(tx, handoff), new JdbcOrderIdBlocks(tx), notifier,
-                new MicrometerOrderMetrics(meterRegistry));
-        this.idempotencyKeyExpiry = new IdempotencyKeyExpiry(orderTransactions(upkeep, OutboxHandoff.NONE),
-                config.idempotencyKeyRetention(), Clock.systemUTC());
-        this.outboxAdmin = new OutboxAdmin(outboxStore, relayNotifier);
-        this.database = new DatabaseHealth(dataSource);
-        this.stopDelay = new StopDelay(config.shutdownDelay(), this::readiness);
-        this.javalin = createJavalin();
+    }
+
+    private void closeOutboxAfterFailedCreate(Throwable cause) {
+        try {
+            outbox.close();
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /**

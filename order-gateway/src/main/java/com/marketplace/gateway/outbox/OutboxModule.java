@@ -64,12 +64,36 @@ public final class OutboxModule implements AutoCloseable {
             Clock clock) {
         OutboxMetrics metrics = new OutboxMetrics(registry, clock);
         KafkaProducer<String, byte[]> producer = OutboxPublisher.newProducer(kafkaProps);
-        KafkaClientMeters<KafkaClientMetrics> producerMetrics = KafkaClientMeters.of(
-                (scheduler, every) -> new KafkaClientMetrics(producer, List.of(), scheduler, every));
-        producerMetrics.bindTo(registry);
-        OutboxRelay relay = new OutboxRelay(outbox, new OutboxPublisher(producer, clock), settings, metrics, clock);
-        OutboxMaintenance maintenance = new OutboxMaintenance(upkeep, metrics, retention, settings.relayId(), clock);
-        return new OutboxModule(relay, maintenance, producerMetrics, kafkaProps, topicPartitions, replication);
+        KafkaClientMeters<KafkaClientMetrics> producerMetrics = null;
+        try {
+            producerMetrics = KafkaClientMeters.of(
+                    (scheduler, every) -> new KafkaClientMetrics(producer, List.of(), scheduler, every));
+            producerMetrics.bindTo(registry);
+            OutboxRelay relay = new OutboxRelay(outbox, new OutboxPublisher(producer, clock), settings, metrics, clock);
+            OutboxMaintenance maintenance = new OutboxMaintenance(upkeep, metrics, retention, settings.relayId(),
+                    clock);
+            return new OutboxModule(relay, maintenance, producerMetrics, kafkaProps, topicPartitions, replication);
+        } catch (RuntimeException | Error e) {
+            // nothing has started yet: the producer's I/O thread and the meters' look-ups are all there is to stop
+            closeAfterFailedCreate(producer, producerMetrics, e);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailedCreate(KafkaProducer<String, byte[]> producer,
+                                               KafkaClientMeters<KafkaClientMetrics> producerMetrics, Throwable cause) {
+        try {
+            if (producerMetrics != null) {
+                producerMetrics.close();
+            }
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /**
