@@ -21,12 +21,16 @@ public final class JavaCommand {
      * {@code java <jvmOptions> -jar <jar> <args>}, with {@code -XX:SharedArchiveFile=<jar's name>.jsa}
      * first when the build made that class-data archive next to the jar, as the Dockerfiles run the
      * jars. An archive option among {@code jvmOptions} (another archive, {@code -Xshare:off}) comes
-     * later and wins.
+     * later and wins; with an ahead-of-time cache option among them ({@code -XX:AOTCache},
+     * {@code -XX:AOTMode}, ..., JDK 24 and later), which a JVM refuses beside an archive, the archive
+     * is left out.
      */
     public static List<String> jar(Path jar, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(java());
-        classDataArchive(jar).ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
+        if (jvmOptions.stream().noneMatch(option -> option.startsWith("-XX:AOT"))) {
+            classDataArchive(jar).ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
+        }
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());

@@ -32,4 +32,16 @@ class JavaCommandTest {
                 .containsExactly(JavaCommand.java(), "-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xshare:off",
                         "-jar", jar.toAbsolutePath().toString());
     }
+
+    @Test
+    void anAheadOfTimeCacheOfTheCallerReplacesTheArchiveWhichTheJvmWouldRefuseBesideIt() throws IOException {
+        Path jar = Files.createFile(dir.resolve("streams-app.jar"));
+        Files.createFile(dir.resolve("streams-app.jsa"));
+
+        assertThat(JavaCommand.jar(jar, List.of("-Xmx1g", "-XX:AOTCache=/caches/streams-app.aot")))
+                .containsExactly(JavaCommand.java(), "-Xmx1g", "-XX:AOTCache=/caches/streams-app.aot",
+                        "-jar", jar.toAbsolutePath().toString());
+        assertThat(JavaCommand.jar(jar, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=/caches/s.aotconf")))
+                .doesNotContain("-XX:SharedArchiveFile=" + dir.resolve("streams-app.jsa").toAbsolutePath());
+    }
 }
