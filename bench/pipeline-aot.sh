@@ -8,33 +8,44 @@
 #
 #   bench/pipeline-aot.sh JAVA_HOME [PAIRS (2)] [-Dbench.setting=value ...]
 #
-# The settings go to every run (e.g. -Dbench.seconds=120). A deployment trains its caches on its own
-# load instead (docs/operations.md, "Everything on one small machine: the JIT at start-up").
+# The settings go to every run (e.g. -Dbench.seconds=120); not -Dbench.jvm.gateway, .streams-app or .kafka,
+# which carry the caches' options, nor -Dbench.jars (the caches are made for the jars under this
+# repository). A deployment trains its caches on its own load instead (docs/operations.md, "Everything on
+# one small machine: the JIT at start-up").
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 if [ $# -lt 1 ]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
-java="$1/bin/java"
+java="$(cd "$1" && pwd -P)/bin/java"
 shift
+cd "$(dirname "$0")/.."
 pairs=2
 if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
   pairs=$1
   shift
 fi
-if ! "$java" -XX:AOTMode=auto -version >/dev/null 2>&1; then
-  echo "$java cannot use ahead-of-time caches: a JDK 25 or later is needed" >&2
+# JDK 25: the caches hold the training run's method profiles (JEP 515) and are made in one step's options
+version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+if [ -z "$version" ] || [ "${version%%.*}" -lt 25 ]; then
+  echo "$java is Java ${version:-?}: ahead-of-time caches with method profiles need a JDK 25 or later" >&2
   exit 2
 fi
 
+# the bench module's own jar (not its sources or tests), made by the build
+bench_jars() {
+  find bench/target -maxdepth 1 -name 'bench-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar'
+}
 bench/prepare.sh auto
-bench_jar=$(ls bench/target/bench-*.jar 2>/dev/null | head -1 || true)
-if [ -z "$bench_jar" ]; then
+if [ -z "$(bench_jars)" ]; then
   bench/prepare.sh always
-  bench_jar=$(ls bench/target/bench-*.jar | head -1)
 fi
+if [ "$(bench_jars | wc -l)" -ne 1 ]; then
+  echo "expected one bench jar in bench/target, found: $(bench_jars | tr '\n' ' ')" >&2
+  exit 1
+fi
+bench_jar=$(bench_jars)
 
 out=bench/target/pipeline-aot
 rm -rf "$out"
@@ -47,14 +58,19 @@ classpath="$root/$bench_jar:$(cat bench/target/classpath.txt)"
 # as the scenario starts them (PipelineSettings: the jars under bench.jars, "."), for the caches to match
 gateway_jar="$root/./order-gateway/target/order-gateway.jar"
 streams_jar="$root/./streams-app/target/streams-app.jar"
+# the heap every JVM of the scenario gets (BenchEnvironment.jvmOptions): a cache is made for the options
+# it is used with
 heap=(-Xms512m -Xmx1g)
 
 run() {
   local name=$1
   shift
   echo "== $name"
-  "$java" -Xmx2g -cp "$classpath" -Dbench.workDir="$out/$name" "$@" \
-    com.marketplace.bench.pipeline.PipelineBenchmark > "$out/$name.log" 2>&1
+  if ! "$java" -Xmx2g -cp "$classpath" -Dbench.workDir="$out/$name" "$@" \
+    com.marketplace.bench.pipeline.PipelineBenchmark > "$out/$name.log" 2>&1; then
+    echo "run $name failed: see $out/$name.log and the logs under $out/$name/" >&2
+    exit 1
+  fi
   grep -E '^Pipeline at|^orders sent|^\| (latency|201 → |[0-9]+–[0-9]+ )|^machine busy' "$out/$name.log" || true
 }
 
@@ -75,12 +91,19 @@ for jvm in gateway streams-app kafka; do
 done
 run training "${training[@]}" "$@"
 
-"$java" "${heap[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$out/gateway.aotconf" \
-  -XX:AOTCache="$out/gateway.aot" -jar "$gateway_jar" > "$out/create-gateway.log" 2>&1
-"$java" "${heap[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$out/streams-app.aotconf" \
-  -XX:AOTCache="$out/streams-app.aot" -jar "$streams_jar" > "$out/create-streams-app.log" 2>&1
-"$java" "${heap[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$out/kafka.aotconf" \
-  -XX:AOTCache="$out/kafka.aot" -cp "$classpath" kafka.Kafka > "$out/create-kafka.log" 2>&1
+# the cache of JVM $1 from its training run, for the class path or jar of the remaining arguments
+create() {
+  local jvm=$1
+  shift
+  if ! "$java" "${heap[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$out/$jvm.aotconf" \
+    -XX:AOTCache="$out/$jvm.aot" "$@" > "$out/create-$jvm.log" 2>&1; then
+    echo "the $jvm cache was not made: see $out/create-$jvm.log" >&2
+    exit 1
+  fi
+}
+create gateway -jar "$gateway_jar"
+create streams-app -jar "$streams_jar"
+create kafka -cp "$classpath" kafka.Kafka
 ls -l "$out"/*.aot
 
 for i in $(seq 1 "$pairs"); do

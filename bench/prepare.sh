@@ -13,6 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${1:-auto}
+case "$build" in
+  auto | always) ;;
+  *) echo "usage: bench/prepare.sh [auto|always]" >&2; exit 2 ;;
+esac
 
 if ! mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1; then
   echo "MariaDB not running: starting it"
@@ -62,5 +66,6 @@ if [ "$build" = always ] || ! build_is_current; then
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
   mv "$stamp.next" "$stamp"
 else
-  echo "Build is current (no source or pom newer than $stamp): not building; bench/run.sh --build forces it"
+  echo "Build is current (no source or pom newer than $stamp): not building;" \
+    "bench/run.sh --build, or bench/prepare.sh always, forces it"
 fi

@@ -163,7 +163,7 @@ public final class GatewayApp {
         HikariDataSource pool = DataSources.create(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize());
         try {
             return new GatewayApp(config, pool, pool, OutboxNotifier.NONE);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             pool.close();
             throw e;
         }

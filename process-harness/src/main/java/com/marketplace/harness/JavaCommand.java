@@ -23,7 +23,7 @@ public final class JavaCommand {
      * jars. An archive option among {@code jvmOptions} (another archive, {@code -Xshare:off}) comes
      * later and wins; with an ahead-of-time cache option among them ({@code -XX:AOTCache},
      * {@code -XX:AOTMode}, ..., JDK 24 and later), which a JVM refuses beside an archive, the archive
-     * is left out.
+     * is left out. Options the JVM reads from its environment ({@code JAVA_TOOL_OPTIONS}) are not looked at.
      */
     public static List<String> jar(Path jar, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
