@@ -8,10 +8,10 @@
 #
 #   bench/pipeline-aot.sh JAVA_HOME [PAIRS (2)] [-Dbench.setting=value ...]
 #
-# The settings go to every run (e.g. -Dbench.seconds=120); not -Dbench.jvm.gateway, .streams-app or .kafka,
-# which carry the caches' options, nor -Dbench.jars (the caches are made for the jars under this
-# repository). A deployment trains its caches on its own load instead (docs/operations.md, "Everything on
-# one small machine: the JIT at start-up").
+# PAIRS 0 makes the caches and stops. The settings go to every run (e.g. -Dbench.seconds=120); not
+# -Dbench.jvm.gateway, .streams-app or .kafka, which carry the caches' options, nor -Dbench.jars (the
+# caches are made for the jars under this repository). A deployment trains its caches on its own load
+# instead (docs/operations.md, "Everything on one small machine: the JIT at start-up").
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -26,7 +26,7 @@ if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
   pairs=$1
   shift
 fi
-# JDK 25: the caches hold the training run's method profiles (JEP 515) and are made in one step's options
+# JDK 25 or later: from 25 on a cache also holds the training run's method profiles (JEP 515)
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 if [ -z "$version" ] || [ "${version%%.*}" -lt 25 ]; then
   echo "$java is Java ${version:-?}: ahead-of-time caches with method profiles need a JDK 25 or later" >&2
