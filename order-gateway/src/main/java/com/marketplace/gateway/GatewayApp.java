@@ -108,17 +108,9 @@ public final class GatewayApp {
         } catch (RuntimeException | Error e) {
             // the relay's producer is running, its loops are not: closing the module stops what there is
             if (outbox != null) {
-                closeOutboxAfterFailedCreate(e);
+                closeAddingFailureTo(e, outbox::close);
             }
             throw e;
-        }
-    }
-
-    private void closeOutboxAfterFailedCreate(Throwable cause) {
-        try {
-            outbox.close();
-        } catch (RuntimeException | Error e) {
-            cause.addSuppressed(e);
         }
     }
 
@@ -241,13 +233,14 @@ public final class GatewayApp {
      */
     private void closeAfterFailedStart(Throwable cause) {
         stopped = true; // what it built is closed: it does not start again, and a stop has nothing left to do
+        closeAddingFailureTo(cause, () -> ApiServer.stop(javalin));
+        closeAddingFailureTo(cause, this::closeBackgroundParts);
+    }
+
+    /** Runs {@code close}; what it throws is added to {@code cause}, the failure being reported. */
+    private static void closeAddingFailureTo(Throwable cause, Runnable close) {
         try {
-            ApiServer.stop(javalin);
-        } catch (RuntimeException | Error e) {
-            cause.addSuppressed(e);
-        }
-        try {
-            closeBackgroundParts();
+            close.run();
         } catch (RuntimeException | Error e) {
             cause.addSuppressed(e);
         }
