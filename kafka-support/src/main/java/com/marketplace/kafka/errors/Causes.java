@@ -20,4 +20,21 @@ public final class Causes {
         }
         return false;
     }
+
+    /**
+     * {@code failure} as its {@code toString()}, followed by its innermost cause's when it has one: a Kafka
+     * client that met a refusal reports later failures as its own state ("in an error state"), the
+     * refusal itself only as their cause.
+     */
+    public static String describe(Throwable failure) {
+        if (failure == null) {
+            return "null";
+        }
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Throwable innermost = failure;
+        for (Throwable e = failure; e != null && seen.add(e); e = e.getCause()) {
+            innermost = e;
+        }
+        return innermost == failure ? failure.toString() : failure + " (caused by " + innermost + ")";
+    }
 }

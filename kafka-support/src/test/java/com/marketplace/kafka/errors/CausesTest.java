@@ -30,4 +30,15 @@ class CausesTest {
         assertThat(Causes.include(first, AuthorizationException.class)).isFalse();
         assertThat(Causes.include(first, RuntimeException.class)).isTrue();
     }
+
+    @Test
+    void aFailureIsDescribedWithItsInnermostCause() {
+        Exception refused = new ClusterAuthorizationException("not allowed");
+        Exception chain = new KafkaException("in an error state", new IllegalStateException("wrapped", refused));
+
+        assertThat(Causes.describe(chain)).isEqualTo("org.apache.kafka.common.KafkaException: in an error state"
+                + " (caused by org.apache.kafka.common.errors.ClusterAuthorizationException: not allowed)");
+        assertThat(Causes.describe(refused)).isEqualTo(refused.toString());
+        assertThat(Causes.describe(null)).isEqualTo("null");
+    }
 }

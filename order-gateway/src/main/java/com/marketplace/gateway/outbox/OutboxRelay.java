@@ -1,5 +1,6 @@
 package com.marketplace.gateway.outbox;
 
+import com.marketplace.kafka.errors.Causes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -477,7 +478,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         boolean park = failure.result() == PublishOutcome.Result.NON_RETRIABLE
                 || (counts && attempts >= settings.maxAttempts());
         OutboxStatus status = park ? OutboxStatus.FAILED : OutboxStatus.PENDING;
-        String error = String.valueOf(failure.error());
+        // the cause too: a producer that was refused once reports its later sends as its own error state
+        String error = Causes.describe(failure.error());
         Instant due = backoff.nextAttemptAt(now, refused ? Integer.MAX_VALUE : counts ? attempts : 1);
         if (!store.recordFailure(settings.relayId(), row, status, due, error, counts)) {
             return Optional.empty();
@@ -516,7 +518,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             log.error("Relay {}: {} outbox events not published, the broker refused this client (authentication or"
                     + " authorization); retrying them within {} s, they go out once the broker's set-up is fixed"
                     + " (logged at most once a minute): {}", settings.relayId(), refused.size(),
-                    settings.backoffMax().toSeconds(), String.valueOf(refused.get(0).error()));
+                    settings.backoffMax().toSeconds(), Causes.describe(refused.get(0).error()));
         }
     }
 
