@@ -33,6 +33,21 @@ public final class StartupFailure {
                 + ")";
     }
 
+    /**
+     * Runs {@code close}, a part to close after {@code failure} (a failed create or start); what it throws
+     * is added to {@code failure} as suppressed, so the failure reported stays the one that happened and
+     * the parts closed after this one are still closed.
+     */
+    public static void closeAddingTo(Throwable failure, Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException | Error e) {
+            if (e != failure) { // the same object thrown again (a JVM out of memory may do so) cannot suppress itself
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
     private static String messageOf(Throwable failure) {
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }

@@ -44,4 +44,22 @@ class StartupFailureTest {
         // a loop that is followed for ever fails the test after a second instead of hanging the build
         assertThat(assertTimeoutPreemptively(Duration.ofSeconds(1), () -> StartupFailure.describe(b))).startsWith("b");
     }
+
+    @Test
+    void whatAClosingAfterAFailureThrowsIsAddedToTheFailure() {
+        IllegalStateException failure = new IllegalStateException("start failed");
+        IllegalStateException closeFailure = new IllegalStateException("close failed");
+
+        StartupFailure.closeAddingTo(failure, () -> {
+            throw closeFailure;
+        });
+        StartupFailure.closeAddingTo(failure, () -> {
+            throw failure; // thrown again by the close: it cannot suppress itself
+        });
+        boolean[] closed = {false};
+        StartupFailure.closeAddingTo(failure, () -> closed[0] = true);
+
+        assertThat(failure.getSuppressed()).containsExactly(closeFailure);
+        assertThat(closed[0]).isTrue();
+    }
 }

@@ -1,5 +1,6 @@
 package com.marketplace.gateway;
 
+import com.marketplace.config.StartupFailure;
 import com.marketplace.gateway.config.GatewayConfig;
 import com.marketplace.gateway.db.DataSources;
 import com.marketplace.gateway.db.DatabaseHealth;
@@ -108,7 +109,7 @@ public final class GatewayApp {
         } catch (RuntimeException | Error e) {
             // the relay's producer is running, its loops are not: closing the module stops what there is
             if (outbox != null) {
-                closeAddingFailureTo(e, outbox::close);
+                StartupFailure.closeAddingTo(e, outbox::close);
             }
             throw e;
         }
@@ -156,7 +157,7 @@ public final class GatewayApp {
         try {
             return new GatewayApp(config, pool, pool, OutboxNotifier.NONE);
         } catch (RuntimeException | Error e) {
-            pool.close();
+            StartupFailure.closeAddingTo(e, pool::close);
             throw e;
         }
     }
@@ -233,17 +234,8 @@ public final class GatewayApp {
      */
     private void closeAfterFailedStart(Throwable cause) {
         stopped = true; // what it built is closed: it does not start again, and a stop has nothing left to do
-        closeAddingFailureTo(cause, () -> ApiServer.stop(javalin));
-        closeAddingFailureTo(cause, this::closeBackgroundParts);
-    }
-
-    /** Runs {@code close}; what it throws is added to {@code cause}, the failure being reported. */
-    private static void closeAddingFailureTo(Throwable cause, Runnable close) {
-        try {
-            close.run();
-        } catch (RuntimeException | Error e) {
-            cause.addSuppressed(e);
-        }
+        StartupFailure.closeAddingTo(cause, () -> ApiServer.stop(javalin));
+        StartupFailure.closeAddingTo(cause, this::closeBackgroundParts);
     }
 
     /**

@@ -22,9 +22,12 @@ public final class Causes {
     }
 
     /**
-     * {@code failure} as its {@code toString()}, followed by its innermost cause's when it has one: a Kafka
+     * {@code failure} as its {@code toString()}, followed by its innermost cause's when it has one that the
+     * text does not hold already (an exception made from its cause alone carries the cause's text): a Kafka
      * client that met a refusal reports later failures as its own state ("in an error state"), the
-     * refusal itself only as their cause.
+     * refusal itself only as their cause. Unlike the one line a service logs for an operator
+     * ({@code StartupFailure}), both keep their types: the text is recorded with the event that failed,
+     * where a program may look for the type.
      */
     public static String describe(Throwable failure) {
         if (failure == null) {
@@ -35,6 +38,8 @@ public final class Causes {
         for (Throwable e = failure; e != null && seen.add(e); e = e.getCause()) {
             innermost = e;
         }
-        return innermost == failure ? failure.toString() : failure + " (caused by " + innermost + ")";
+        String described = failure.toString();
+        String cause = innermost.toString();
+        return innermost == failure || described.contains(cause) ? described : described + " (caused by " + cause + ")";
     }
 }

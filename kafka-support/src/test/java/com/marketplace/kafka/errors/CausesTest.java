@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +41,13 @@ class CausesTest {
                 + " (caused by org.apache.kafka.common.errors.ClusterAuthorizationException: not allowed)");
         assertThat(Causes.describe(refused)).isEqualTo(refused.toString());
         assertThat(Causes.describe(null)).isEqualTo("null");
+    }
+
+    @Test
+    void aCauseTheFailuresTextHoldsIsNotRepeated() {
+        Exception interrupted = new InterruptException(new InterruptedException());
+
+        assertThat(Causes.describe(interrupted)).isEqualTo(interrupted.toString())
+                .contains("java.lang.InterruptedException");
     }
 }

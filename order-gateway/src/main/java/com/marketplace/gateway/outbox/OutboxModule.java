@@ -1,5 +1,6 @@
 package com.marketplace.gateway.outbox;
 
+import com.marketplace.config.StartupFailure;
 import com.marketplace.kafka.metrics.KafkaClientMeters;
 import com.marketplace.kafka.topics.CoPartitioningException;
 import com.marketplace.kafka.topics.TopicsRefusedException;
@@ -82,18 +83,10 @@ public final class OutboxModule implements AutoCloseable {
 
     private static void closeAfterFailedCreate(KafkaProducer<String, byte[]> producer,
                                                KafkaClientMeters<KafkaClientMetrics> producerMetrics, Throwable cause) {
-        try {
-            if (producerMetrics != null) {
-                producerMetrics.close();
-            }
-        } catch (RuntimeException | Error e) {
-            cause.addSuppressed(e);
+        if (producerMetrics != null) {
+            StartupFailure.closeAddingTo(cause, producerMetrics::close);
         }
-        try {
-            producer.close(Duration.ZERO);
-        } catch (RuntimeException | Error e) {
-            cause.addSuppressed(e);
-        }
+        StartupFailure.closeAddingTo(cause, () -> producer.close(Duration.ZERO));
     }
 
     /**

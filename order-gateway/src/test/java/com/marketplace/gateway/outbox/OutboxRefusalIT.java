@@ -117,6 +117,11 @@ class OutboxRefusalIT {
         assertThat(OutboxFixtures.statusOf(event.eventId())).isEqualTo("PENDING");
         assertThat(OutboxFixtures.column("retry_count", event.eventId())).isEqualTo("0");
         assertThat(OutboxFixtures.column("last_error", event.eventId())).contains("ClusterAuthorization");
+        // and sent again once its delay is over, still refused: the producer may now report a state of its own
+        // (a failed earlier request), the refusal only as its cause, which the recorded error still names
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> relay.runOnce() == 1);
+        assertThat(OutboxFixtures.statusOf(event.eventId())).isEqualTo("PENDING");
+        assertThat(OutboxFixtures.column("last_error", event.eventId())).contains("ClusterAuthorization");
 
         // When the broker's set-up is fixed
         try (Admin admin = admin()) {
