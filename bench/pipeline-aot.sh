@@ -20,12 +20,23 @@ if [ $# -lt 1 ]; then
 fi
 java="$(cd "$1" && pwd -P)/bin/java"
 shift
+if [ ! -x "$java" ]; then
+  echo "$java: not found or not executable; give the JDK's home directory" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/.."
 pairs=2
 if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
   pairs=$1
   shift
 fi
+for setting in "$@"; do
+  case "$setting" in
+    -Dbench.jvm.gateway=* | -Dbench.jvm.streams-app=* | -Dbench.jvm.kafka=* | -Dbench.jars=*)
+      echo "${setting%%=*} is set by this script (the caches' options and jars): leave it out" >&2
+      exit 2 ;;
+  esac
+done
 # JDK 25 or later: from 25 on a cache also holds the training run's method profiles (JEP 515)
 version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 if [ -z "$version" ] || [ "${version%%.*}" -lt 25 ]; then
@@ -52,6 +63,11 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd -P)
 root=$(pwd -P)
+# the caches' paths go into -Dbench.jvm.<name> values, which the scenario splits at white space
+if [[ $root =~ [[:space:]] ]]; then
+  echo "$root has white space in it, which the JVM options this script passes cannot carry" >&2
+  exit 2
+fi
 # jars only: a cache cannot be made for a class path with a directory of classes on it (the broker's is this
 # JVM's class path)
 classpath="$root/$bench_jar:$(cat bench/target/classpath.txt)"

@@ -25,6 +25,10 @@ if ! mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1; t
     mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1 && break
     sleep 1
   done
+  if ! mysqladmin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1; then
+    echo "MariaDB did not answer at 127.0.0.1:3306 within 60 s" >&2
+    exit 1
+  fi
 fi
 
 stamp=bench/target/run-sh-build.stamp

@@ -42,6 +42,6 @@ class JavaCommandTest {
                 .containsExactly(JavaCommand.java(), "-Xmx1g", "-XX:AOTCache=/caches/streams-app.aot",
                         "-jar", jar.toAbsolutePath().toString());
         assertThat(JavaCommand.jar(jar, List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=/caches/s.aotconf")))
-                .doesNotContain("-XX:SharedArchiveFile=" + dir.resolve("streams-app.jsa").toAbsolutePath());
+                .noneMatch(option -> option.startsWith("-XX:SharedArchiveFile"));
     }
 }
