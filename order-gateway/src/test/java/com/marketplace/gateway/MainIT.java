@@ -65,7 +65,8 @@ class MainIT {
         int listening = output.indexOf("Order gateway listening on port");
         assertThat(asked).as("the signal came during the start").isNotNegative();
         assertThat(listening).as("the start ended after the signal").isGreaterThan(asked);
-        assertThat(output.substring(listening)).contains("Order gateway stopped");
+        // the relay's preparation of its topics, still waiting for the broker, is cut short by the stop
+        assertThat(output.substring(listening)).contains("Order gateway stopped").doesNotContain("still running");
     }
 
     private record Result(int exitCode, String output) {

@@ -67,12 +67,15 @@ final class TopicCheck {
     }
 
     private static Checked createTopics(StreamsAppConfig config) {
-        try (Admin admin = Admin.create(TopicProvisioner.adminProperties(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()), ADMIN_TIMEOUT))) {
+        Admin admin = Admin.create(TopicProvisioner.adminProperties(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()), ADMIN_TIMEOUT));
+        try {
             ProvisionedTopics topics = TopicProvisioner.withPipelineRetention(admin, config.topicPartitions(),
                     config.topicReplicationFactor()).provision(Topics.OUTPUT_TOPICS, ADMIN_TIMEOUT);
             DedupeChangelogRetention.raise(admin, config.applicationId(), config.dedupeRetention(), ADMIN_TIMEOUT);
             return new Checked(topics.orderTopicPartitions(), clusterId(admin));
+        } finally {
+            admin.close(TopicProvisioner.CLOSE_TIMEOUT);
         }
     }
 

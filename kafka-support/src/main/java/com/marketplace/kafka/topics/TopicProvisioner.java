@@ -92,8 +92,15 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Admin client settings whose every call gives up after {@code timeout}, so neither a call nor
-     * closing the client outlasts it when the brokers are unreachable.
+     * How long closing an admin client of {@link #adminProperties} should be given, once its work is done
+     * or given up: {@code close()} without a timeout waits for the calls still pending (a failed attempt's,
+     * a retry begun near its end), each up to its own bound, so an attempt could last twice its timeout.
+     */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
+    /**
+     * Admin client settings whose every call gives up after {@code timeout} when the brokers are
+     * unreachable; close the client with {@link #CLOSE_TIMEOUT}.
      */
     public static Properties adminProperties(Map<?, ?> clientProperties, Duration timeout) {
         Properties props = new Properties();

@@ -32,6 +32,8 @@ public final class OutboxModule implements AutoCloseable {
     private static final Duration START_TOPICS_TIMEOUT = Duration.ofSeconds(10);
     /** Bound of one attempt of the relay's own, retried, topic preparation. */
     private static final Duration RELAY_TOPICS_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the relay's close gives a topic attempt's client to close: its calls are given up at once. */
+    private static final Duration CANCELLED_CLOSE_TIMEOUT = Duration.ofMillis(100);
 
     private final OutboxRelay relay;
     private final OutboxMaintenance maintenance;
@@ -116,15 +118,61 @@ public final class OutboxModule implements AutoCloseable {
     /** Starts the relay and its upkeep; topics not prepared yet are prepared by the relay first. */
     public void start() {
         if (!topicsReady) {
-            relay.beforeFirstRound(() -> provisionTopics(RELAY_TOPICS_TIMEOUT));
+            RelayTopicWork work = new RelayTopicWork();
+            relay.beforeFirstRound(work::attempt, work::cancel);
         }
         relay.start();
         maintenance.start();
     }
 
     private void provisionTopics(Duration timeout) {
-        try (Admin admin = Admin.create(TopicProvisioner.adminProperties(kafkaProps, timeout))) {
+        provisionTopics(newAdmin(timeout), timeout);
+    }
+
+    private Admin newAdmin(Duration timeout) {
+        return Admin.create(TopicProvisioner.adminProperties(kafkaProps, timeout));
+    }
+
+    /** Provisions the order topics with {@code admin}, then closes it, giving up calls still pending. */
+    private void provisionTopics(Admin admin, Duration timeout) {
+        try {
             TopicProvisioner.withPipelineRetention(admin, topicPartitions, replication).provisionOrderTopics(timeout);
+        } finally {
+            admin.close(TopicProvisioner.CLOSE_TIMEOUT);
+        }
+    }
+
+    /**
+     * The relay's attempts at the topics before its first round, which the relay's close cuts short: it
+     * holds no rows then, and an attempt against brokers that do not answer would otherwise hold the close
+     * for a whole lease and run on after it.
+     */
+    private final class RelayTopicWork {
+
+        private volatile boolean cancelled;
+        /** The client of the attempt under way, for a cancel to close: its calls then fail at once. */
+        private volatile Admin current;
+
+        void attempt() {
+            Admin admin = newAdmin(RELAY_TOPICS_TIMEOUT);
+            current = admin; // before the check: a cancel either finds this client or is found by the check
+            try {
+                if (cancelled) {
+                    admin.close(TopicProvisioner.CLOSE_TIMEOUT);
+                    throw new IllegalStateException("the relay is closing");
+                }
+                provisionTopics(admin, RELAY_TOPICS_TIMEOUT);
+            } finally {
+                current = null;
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            Admin admin = current;
+            if (admin != null) {
+                admin.close(CANCELLED_CLOSE_TIMEOUT);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -114,6 +115,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** One permit per sent batch not yet recorded, so claiming cannot run far ahead of recording. */
     private final Semaphore unrecorded = new Semaphore(UNRECORDED_BATCHES);
     private Runnable beforeFirstRound = () -> { };
+    private Runnable cancelFirstRoundWork = () -> { };
     private volatile boolean running;
     /**
      * Set while the claiming loop runs its rounds: after {@link #beforeFirstRound} succeeded and until
@@ -216,16 +218,19 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /**
      * Work the relay thread must finish before its first round, retried with backoff until it
      * succeeds or the relay is closed (e.g. creating the topics while the broker is still down). Set
-     * before {@link #start()}, which hands it to the claiming thread.
+     * before {@link #start()}, which hands it to the claiming thread. The relay's close runs
+     * {@code cancel} to end an attempt under way at once (the relay holds no rows before its first
+     * round); an attempt it cuts short may throw.
      *
      * @throws IllegalStateException when the relay was started
      */
-    public OutboxRelay beforeFirstRound(Runnable task) {
+    public OutboxRelay beforeFirstRound(Runnable task, Runnable cancel) {
         if (started.get()) {
             throw new IllegalStateException("outbox relay " + settings.relayId() + " was started: set its first"
                     + " round's work before");
         }
-        this.beforeFirstRound = task;
+        this.beforeFirstRound = Objects.requireNonNull(task, "task");
+        this.cancelFirstRoundWork = Objects.requireNonNull(cancel, "cancel");
         return this;
     }
 
@@ -822,6 +827,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 consecutiveErrors.set(0);
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    log.debug("Outbox relay closed while preparing its first round: {}", e.toString());
+                    return;
+                }
                 log.warn("Outbox relay not ready yet ({} attempts): {}", consecutiveErrors.incrementAndGet(),
                         e.toString());
                 awaitClose(idleWait());
@@ -873,13 +882,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
      * recorded as not sent (no attempt counted, nothing parked) and released to any relay, and the
      * threads are waited for once more, at most {@link #AFTER_PRODUCER_CLOSE}, so that they record
      * before the caller closes the database. One still running then (waiting on the database) is
-     * logged and left to end on its own; its rows stay leased until the lease lapses.
+     * logged and left to end on its own; its rows stay leased until the lease lapses. A preparation
+     * for the first round under way ({@link #beforeFirstRound}: the topics, while the brokers do not
+     * answer) is cut short at once: no rows are held before the first round.
      */
     @Override
     public void close() {
         closing = true;
         running = false;
         wake();
+        cancelFirstRoundWork();
         claimer.shutdown();
         completer.shutdown();
         // one lease for both: by then another relay may take the rows over anyway
@@ -894,6 +906,16 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         } finally {
             // renewed until the threads have recorded what they could: a lapsed hold would refuse it
             leases.close();
+        }
+    }
+
+    /** Ends the first round's preparation, should the claiming thread be in it: it holds no rows then. */
+    private void cancelFirstRoundWork() {
+        try {
+            cancelFirstRoundWork.run();
+        } catch (RuntimeException e) {
+            log.warn("Outbox relay {}: cutting its first round's preparation short failed; the close waits for it: {}",
+                    settings.relayId(), e.toString());
         }
     }
 

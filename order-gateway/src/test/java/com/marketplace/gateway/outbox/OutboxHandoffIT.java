@@ -359,7 +359,7 @@ class OutboxHandoffIT {
             unready.beforeFirstRound(() -> {
                 attempts.incrementAndGet();
                 throw new IllegalStateException("broker unreachable");
-            });
+            }, () -> { });
             unready.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 2);
 

@@ -2,6 +2,7 @@ package com.marketplace.gateway.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.awaitility.Awaitility.await;
 
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -433,7 +435,7 @@ class OutboxRelayIT {
         OutboxRelay relay = newRelay(settings("relay-unprepared"), Clock.systemUTC()).beforeFirstRound(() -> {
             attempts.incrementAndGet();
             throw new IllegalStateException("topics refused");
-        });
+        }, () -> { });
         relay.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 1);
 
@@ -451,12 +453,38 @@ class OutboxRelayIT {
     }
 
     @Test
+    void aCloseCutsAPreparationForTheFirstRoundShortInsteadOfWaitingALeaseForIt() {
+        // Given a relay (leases of 10 s) whose preparation waits for brokers that do not answer, up to a minute
+        String relayId = "relay-closed-while-preparing";
+        CountDownLatch cancelled = new CountDownLatch(1);
+        CountDownLatch preparing = new CountDownLatch(1);
+        OutboxRelay relay = newRelay(settings(relayId).withLease(Duration.ofSeconds(10)), Clock.systemUTC())
+                .beforeFirstRound(() -> {
+                    preparing.countDown();
+                    try {
+                        cancelled.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("no answer from the brokers");
+                }, cancelled::countDown);
+        relay.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> preparing.getCount() == 0);
+
+        // When it is closed, then the close ends the preparation at once and both threads end with it
+        assertTimeoutPreemptively(Duration.ofSeconds(3), relay::close);
+        assertThat(cancelled.getCount()).isZero();
+        await().atMost(Duration.ofSeconds(2)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().endsWith(relayId) && thread.isAlive()));
+    }
+
+    @Test
     void theWorkBeforeTheFirstRoundIsGivenBeforeTheStartOrRefused() {
         // the claiming thread reads it once, as it starts: work given later would never run
         OutboxRelay relay = newRelay(settings("relay-late-preparation"), Clock.systemUTC());
         relay.start();
 
-        assertThatThrownBy(() -> relay.beforeFirstRound(() -> { }))
+        assertThatThrownBy(() -> relay.beforeFirstRound(() -> { }, () -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("was started");
     }
 
@@ -467,7 +495,7 @@ class OutboxRelayIT {
         OutboxRelay relay = newRelay(settings(relayId).withLease(Duration.ofSeconds(2)), Clock.systemUTC())
                 .beforeFirstRound(() -> {
                     throw new LinkageError("simulated failure before the first round");
-                });
+                }, () -> { });
         relay.start();
         assertThat(relay.failure().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join())
                 .isInstanceOf(LinkageError.class);
