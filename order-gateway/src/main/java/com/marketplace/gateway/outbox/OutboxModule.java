@@ -32,7 +32,7 @@ public final class OutboxModule implements AutoCloseable {
     private static final Duration START_TOPICS_TIMEOUT = Duration.ofSeconds(10);
     /** Bound of one attempt of the relay's own, retried, topic preparation. */
     private static final Duration RELAY_TOPICS_TIMEOUT = Duration.ofSeconds(30);
-    /** How long the relay's close gives a topic attempt's client to close: its calls are given up at once. */
+    /** How long the relay's close gives a topic attempt's client to close: its calls are given up by then. */
     private static final Duration CANCELLED_CLOSE_TIMEOUT = Duration.ofMillis(100);
 
     private final OutboxRelay relay;
@@ -150,10 +150,13 @@ public final class OutboxModule implements AutoCloseable {
     private final class RelayTopicWork {
 
         private volatile boolean cancelled;
-        /** The client of the attempt under way, for a cancel to close: its calls then fail at once. */
+        /** The client of the attempt under way, for a cancel to close: its calls then fail within that close. */
         private volatile Admin current;
 
         void attempt() {
+            if (cancelled) {
+                throw new IllegalStateException("the relay is closing");
+            }
             Admin admin = newAdmin(RELAY_TOPICS_TIMEOUT);
             current = admin; // before the check: a cancel either finds this client or is found by the check
             try {

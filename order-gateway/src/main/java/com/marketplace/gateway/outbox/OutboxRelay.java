@@ -115,7 +115,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** One permit per sent batch not yet recorded, so claiming cannot run far ahead of recording. */
     private final Semaphore unrecorded = new Semaphore(UNRECORDED_BATCHES);
     private Runnable beforeFirstRound = () -> { };
-    private Runnable cancelFirstRoundWork = () -> { };
+    /** Read by whichever thread closes the relay. */
+    private volatile Runnable cancelFirstRoundWork = () -> { };
     private volatile boolean running;
     /**
      * Set while the claiming loop runs its rounds: after {@link #beforeFirstRound} succeeded and until
@@ -198,6 +199,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
             try {
                 unrecorded.release(UNRECORDED_BATCHES); // the claimer let go first
                 wake(); // a claimer between rounds ends now and releases the rows handed to it
+                cancelFirstRoundWork(); // and one still preparing its first round ends too
                 leases.close();
             } finally {
                 failure.complete(cause);
@@ -218,9 +220,11 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /**
      * Work the relay thread must finish before its first round, retried with backoff until it
      * succeeds or the relay is closed (e.g. creating the topics while the broker is still down). Set
-     * before {@link #start()}, which hands it to the claiming thread. The relay's close runs
-     * {@code cancel} to end an attempt under way at once (the relay holds no rows before its first
-     * round); an attempt it cuts short may throw.
+     * before {@link #start()}, which hands it to the claiming thread. The relay's close (and its stop
+     * after a failure) runs {@code cancel} to end an attempt under way at once: the relay holds no rows
+     * before its first round. {@code cancel} runs on the closing thread, on every close, before, during
+     * or after the task's attempts, and perhaps more than once: it must be idempotent, make an attempt
+     * under way end soon (it may throw) and one not begun yet fail at once.
      *
      * @throws IllegalStateException when the relay was started
      */
@@ -828,7 +832,8 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                 return;
             } catch (RuntimeException e) {
                 if (!running) {
-                    log.debug("Outbox relay closed while preparing its first round: {}", e.toString());
+                    log.debug("Outbox relay {} closed or stopped while preparing its first round: {}",
+                            settings.relayId(), e.toString());
                     return;
                 }
                 log.warn("Outbox relay not ready yet ({} attempts): {}", consecutiveErrors.incrementAndGet(),
@@ -891,9 +896,9 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
         closing = true;
         running = false;
         wake();
-        cancelFirstRoundWork();
         claimer.shutdown();
         completer.shutdown();
+        cancelFirstRoundWork();
         // one lease for both: by then another relay may take the rows over anyway
         boolean ended = awaitThreads(settings.lease());
         try {
@@ -913,9 +918,10 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private void cancelFirstRoundWork() {
         try {
             cancelFirstRoundWork.run();
-        } catch (RuntimeException e) {
-            log.warn("Outbox relay {}: cutting its first round's preparation short failed; the close waits for it: {}",
-                    settings.relayId(), e.toString());
+        } catch (RuntimeException | Error e) {
+            // the close goes on: a preparation it could not cut short is waited for as any round is
+            log.warn("Outbox relay {}: cutting its first round's preparation short failed: {}", settings.relayId(),
+                    e.toString());
         }
     }
 

@@ -458,8 +458,10 @@ class OutboxRelayIT {
         String relayId = "relay-closed-while-preparing";
         CountDownLatch cancelled = new CountDownLatch(1);
         CountDownLatch preparing = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
         OutboxRelay relay = newRelay(settings(relayId).withLease(Duration.ofSeconds(10)), Clock.systemUTC())
                 .beforeFirstRound(() -> {
+                    attempts.incrementAndGet();
                     preparing.countDown();
                     try {
                         cancelled.await(60, TimeUnit.SECONDS);
@@ -471,11 +473,14 @@ class OutboxRelayIT {
         relay.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> preparing.getCount() == 0);
 
-        // When it is closed, then the close ends the preparation at once and both threads end with it
+        // When it is closed, then the close ends the preparation at once and both threads end with it,
+        // without another attempt and without taking the cut-short attempt for a failure of the relay
         assertTimeoutPreemptively(Duration.ofSeconds(3), relay::close);
         assertThat(cancelled.getCount()).isZero();
         await().atMost(Duration.ofSeconds(2)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.getName().endsWith(relayId) && thread.isAlive()));
+        assertThat(attempts.get()).isEqualTo(1);
+        assertThat(relay.failure().toCompletableFuture()).isNotDone();
     }
 
     @Test
