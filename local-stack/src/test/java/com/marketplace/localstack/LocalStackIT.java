@@ -105,7 +105,9 @@ class LocalStackIT {
             assertThat(state.get("status").asText()).isEqualTo("PENDING");
             assertThat(state.get("buyerId").asLong()).isEqualTo(902);
         });
-        assertThat(request("GET", stack.streamsUrl() + "/health/ready", null).statusCode()).isEqualTo(200);
+        // ready once its start's JIT warm-up is over too, which stops within 30 s
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(request("GET", stack.streamsUrl() + "/health/ready", null).statusCode()).isEqualTo(200));
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,7 +283,7 @@ public final class MariaDbServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults",
                 "--datadir=" + dir.resolve("data"),
                 "--port=" + port,
-                "--socket=" + dir.resolve("mysqld.sock"),
+                "--socket=" + socket(),
                 "--pid-file=" + dir.resolve("mysqld.pid"),
                 "--bind-address=127.0.0.1",
                 "--max-connections=500",
@@ -294,6 +296,15 @@ public final class MariaDbServer implements AutoCloseable {
         command.addAll(extraArgs);
         command.addAll(userOption());
         process = ManagedProcess.start("mariadb", command, Map.of(), dir.resolve("server.log"));
+    }
+
+    /**
+     * The server's Unix socket, which nothing of the harness connects through: in the temporary directory
+     * rather than the data directory, since a socket's path may be at most 107 bytes long, which the data
+     * directory of a deep checkout reaches alone. Named by the port, which no other server has.
+     */
+    private Path socket() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "mariadb-harness-" + port + ".sock");
     }
 
     /**
@@ -319,6 +330,7 @@ public final class MariaDbServer implements AutoCloseable {
                 log.warn("Killing a MariaDB server (pid {}) left running on {} by an earlier run", pid, dir);
                 if (stale.get().destroyForcibly()) {
                     stale.get().onExit().get(30, TimeUnit.SECONDS);
+                    deleteSocketOf(command); // a killed server leaves it behind
                 } else {
                     log.warn("Could not kill pid {}: the server started now will not get the directory", pid);
                 }
@@ -327,6 +339,13 @@ public final class MariaDbServer implements AutoCloseable {
             log.warn("Could not check for a MariaDB server left on {}: {}", dir, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteSocketOf(String command) throws IOException {
+        Matcher socket = Pattern.compile("--socket=(\\S+)").matcher(command);
+        if (socket.find()) {
+            Files.deleteIfExists(Path.of(socket.group(1)));
         }
     }
 
@@ -379,7 +398,13 @@ public final class MariaDbServer implements AutoCloseable {
             log.warn("Could not stop MariaDB cleanly: {}", e.toString());
             kill();
         } finally {
-            disown(dir, owner);
+            try {
+                Files.deleteIfExists(socket()); // a server killed leaves it behind
+            } catch (IOException e) {
+                log.debug("Could not delete {}: {}", socket(), e.toString());
+            } finally {
+                disown(dir, owner);
+            }
         }
     }
 }

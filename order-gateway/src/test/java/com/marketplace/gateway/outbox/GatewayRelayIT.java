@@ -139,10 +139,16 @@ class GatewayRelayIT {
         // Given a gateway with its relay that has answered a readiness check
         Set<Thread> before = gatewayThreads();
         RunningGateway gateway = RunningGateway.start(relayConfig(Map.of()), OutboxNotifier.NONE);
-        assertThat(gateway.get("/health/ready").statusCode()).isEqualTo(200);
-        Set<Thread> started = new HashSet<>(gatewayThreads());
-        started.removeAll(before);
-        assertThat(started).as("this gateway's own threads").isNotEmpty();
+        Set<Thread> started;
+        try {
+            assertThat(gateway.get("/health/ready").statusCode()).isEqualTo(200);
+            started = new HashSet<>(gatewayThreads());
+            started.removeAll(before);
+            assertThat(started).as("this gateway's own threads").isNotEmpty();
+        } catch (AssertionError | RuntimeException e) {
+            gateway.close(); // its relay is not left running on the database the other tests use
+            throw e;
+        }
 
         // When it is stopped
         gateway.close();

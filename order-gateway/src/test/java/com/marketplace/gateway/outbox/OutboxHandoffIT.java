@@ -393,6 +393,14 @@ class OutboxHandoffIT {
                 RelaySettings.of("relay-closing", 500, Duration.ofMillis(200), 10).withLease(Duration.ofMinutes(5)),
                 new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
         relay.start();
+        try {
+            releasedAtOnce(relay);
+        } finally {
+            relay.close(); // closed by the commit already, unless the test failed before it: not left running
+        }
+    }
+
+    private void releasedAtOnce(OutboxRelay relay) {
         await().atMost(Duration.ofSeconds(20)).until(() -> relay.lease().isPresent());
         OutboxHandoff closedBeforeTheCommit = new OutboxHandoff() {
             @Override
