@@ -116,7 +116,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     private final Semaphore unrecorded = new Semaphore(UNRECORDED_BATCHES);
     private Runnable beforeFirstRound = () -> { };
     /** Read by whichever thread closes the relay. */
-    private volatile Runnable cancelFirstRoundWork = () -> { };
+    private volatile Runnable firstRoundCancel = () -> { };
     private volatile boolean running;
     /**
      * Set while the claiming loop runs its rounds: after {@link #beforeFirstRound} succeeded and until
@@ -234,7 +234,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
                     + " round's work before");
         }
         this.beforeFirstRound = Objects.requireNonNull(task, "task");
-        this.cancelFirstRoundWork = Objects.requireNonNull(cancel, "cancel");
+        this.firstRoundCancel = Objects.requireNonNull(cancel, "cancel");
         return this;
     }
 
@@ -917,7 +917,7 @@ public final class OutboxRelay implements OutboxNotifier, OutboxHandoff, AutoClo
     /** Ends the first round's preparation, should the claiming thread be in it: it holds no rows then. */
     private void cancelFirstRoundWork() {
         try {
-            cancelFirstRoundWork.run();
+            firstRoundCancel.run();
         } catch (RuntimeException | Error e) {
             // the close goes on: a preparation it could not cut short is waited for as any round is
             log.warn("Outbox relay {}: cutting its first round's preparation short failed: {}", settings.relayId(),
