@@ -86,8 +86,8 @@ class TopicProvisionerIT {
 
     @Test
     void anExistingCompactedTopicIsRefusedInOneLineAndNothingIsCreated() throws Exception {
-        admin.createTopics(List.of(new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete")))).all().get(30, TimeUnit.SECONDS);
+        existing(new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete")));
 
         assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT))
                 .isInstanceOf(TopicsRefusedException.class)
@@ -99,10 +99,9 @@ class TopicProvisionerIT {
 
     @Test
     void anExistingTopicTakingSmallerRecordsThanTheOrderTopicsIsRefusedInOneLine() throws Exception {
-        admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1),
+        existing(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1),
                 new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1),
-                new NewTopic(OTHER, 3, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"))))
-                .all().get(30, TimeUnit.SECONDS);
+                new NewTopic(OTHER, 3, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000")));
 
         assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT))
                 .isInstanceOf(TopicsRefusedException.class)
@@ -120,8 +119,8 @@ class TopicProvisionerIT {
 
     @Test
     void anExistingTopicTakingSmallerRecordsThanTheOrderTopicsCreatedNowIsRefusedToo() throws Exception {
-        admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000")))).all().get(30, TimeUnit.SECONDS);
+        existing(new NewTopic(OTHER, 3, (short) 1)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000")));
 
         // the order topics are created now, with the broker's default limit: the next start would refuse
         assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT))
@@ -132,9 +131,9 @@ class TopicProvisionerIT {
     @Test
     void aMissingTopicOfOutputsIsCreatedTakingRecordsAsLargeAsTheOrderTopicsAndTheDlqIsLeftAlone() throws Exception {
         Map<String, String> larger = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "5000000");
-        admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1).configs(larger),
+        existing(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1).configs(larger),
                 new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1).configs(larger),
-                new NewTopic(Topics.DLQ, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                new NewTopic(Topics.DLQ, 3, (short) 1));
         // (the broker applies a new topic's settings a moment after it confirms the topic)
         await().atMost(Duration.ofSeconds(10)).until(() -> maxMessageBytes(Topics.ORDER_CREATED) == 5_000_000L
                 && maxMessageBytes(Topics.ORDER_STATUS_CHANGED) == 5_000_000L);
@@ -149,8 +148,8 @@ class TopicProvisionerIT {
 
     @Test
     void aDlqTakingSmallerRecordsThanADeadLetterMayNeedIsRefusedInOneLine() throws Exception {
-        admin.createTopics(List.of(new NewTopic(Topics.DLQ, 3, (short) 1)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000")))).all().get(30, TimeUnit.SECONDS);
+        existing(new NewTopic(Topics.DLQ, 3, (short) 1)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100000")));
         await().atMost(Duration.ofSeconds(10)).until(() -> maxMessageBytes(Topics.DLQ) == 100_000L);
 
         assertThatThrownBy(() -> TopicProvisioner.withPipelineRetention(admin, 3, 1)
@@ -172,8 +171,8 @@ class TopicProvisionerIT {
 
     @Test
     void aMissingTopicOfOutputsFollowsTheBrokersDefaultLimitWhenTheOrderTopicsDo() throws Exception {
-        admin.createTopics(List.of(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1),
-                new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        existing(new NewTopic(Topics.ORDER_CREATED, 3, (short) 1),
+                new NewTopic(Topics.ORDER_STATUS_CHANGED, 3, (short) 1));
 
         TopicProvisioner.withPipelineRetention(admin, 3, 1).provision(List.of(OTHER), TIMEOUT);
 
@@ -183,8 +182,8 @@ class TopicProvisionerIT {
 
     @Test
     void anExistingTopicKeptForLessThanThePipelineExpectsIsAccepted() throws Exception {
-        admin.createTopics(List.of(new NewTopic(OTHER, 3, (short) 1)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")))).all().get(30, TimeUnit.SECONDS);
+        existing(new NewTopic(OTHER, 3, (short) 1)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")));
 
         List<String> created = created(OTHER);
 
@@ -391,6 +390,21 @@ class TopicProvisionerIT {
 
     private Set<String> topicNames() throws Exception {
         return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Creates {@code topics} as they already exist when provisioning runs: once the broker answering knows
+     * them (a topic is listed and described a moment after its creation is confirmed), so provisioning
+     * does not take one for missing and create the others before it meets the existing one.
+     */
+    private void existing(NewTopic... topics) throws Exception {
+        admin.createTopics(List.of(topics)).all().get(30, TimeUnit.SECONDS);
+        for (NewTopic topic : topics) {
+            await().atMost(TIMEOUT).ignoreExceptions().until(
+                    () -> admin.listTopics().names().get(5, TimeUnit.SECONDS).contains(topic.name()));
+            describe(topic.name());
+            config(topic.name());
+        }
     }
 
     /** The topics created by provisioning the order topics and {@code others} with 3 partitions, replication 1. */
