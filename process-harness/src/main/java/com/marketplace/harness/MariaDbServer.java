@@ -4,6 +4,7 @@ import com.marketplace.kafka.embedded.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +46,18 @@ public final class MariaDbServer implements AutoCloseable {
     private static final Set<Path> OWNED_HERE = ConcurrentHashMap.newKeySet();
     private static final Duration OWN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration OWN_SOCKET_TIMEOUT = Duration.ofSeconds(60);
+    /** The prefix of each server's directory for its socket in the temporary directory ({@link #socket()}). */
+    private static final String SOCKET_DIR_PREFIX = "mariadb-harness-";
+    private static final String SOCKET_NAME = "mysqld.sock";
+    /** The longest path a Unix socket may have (108 bytes with the terminating zero). */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private final Path dir;
     private final int port;
     private final List<String> extraArgs;
     private final FileChannel owner;
+    /** This server's directory for its socket, its own for its whole life, restarts included. */
+    private final Path socketDir;
     private ManagedProcess process;
 
     private MariaDbServer(Path dir, int port, List<String> extraArgs, FileChannel owner) {
@@ -59,6 +65,29 @@ public final class MariaDbServer implements AutoCloseable {
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
         this.owner = owner;
+        this.socketDir = socketDir();
+    }
+
+    /**
+     * A new directory of this user's alone in the temporary directory, for the server's Unix socket:
+     * nothing of the harness connects through it, but the data directory of a deep checkout would make
+     * the socket's path longer than a socket's may be. Its own directory, not a name made of the port:
+     * another server may be given the port while this one is stopped, and would take the same path.
+     */
+    private static Path socketDir() {
+        try {
+            Path created = Files.createTempDirectory(SOCKET_DIR_PREFIX);
+            int length = created.resolve(SOCKET_NAME).toString().getBytes(StandardCharsets.UTF_8).length;
+            if (length > MAX_SOCKET_PATH_BYTES) {
+                Files.delete(created);
+                throw new IllegalStateException("the temporary directory " + created.getParent() + " is too deep"
+                        + " for a Unix socket (" + length + " bytes of at most " + MAX_SOCKET_PATH_BYTES
+                        + "): set java.io.tmpdir to a shorter path");
+            }
+            return created;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for MariaDB's socket", e);
+        }
     }
 
     /**
@@ -298,13 +327,9 @@ public final class MariaDbServer implements AutoCloseable {
         process = ManagedProcess.start("mariadb", command, Map.of(), dir.resolve("server.log"));
     }
 
-    /**
-     * The server's Unix socket, which nothing of the harness connects through: in the temporary directory
-     * rather than the data directory, since a socket's path may be at most 107 bytes long, which the data
-     * directory of a deep checkout reaches alone. Named by the port, which no other server has.
-     */
+    /** The server's Unix socket, in its own directory ({@link #socketDir()}). */
     private Path socket() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "mariadb-harness-" + port + ".sock");
+        return socketDir.resolve(SOCKET_NAME);
     }
 
     /**
@@ -325,12 +350,14 @@ public final class MariaDbServer implements AutoCloseable {
             if (stale.isEmpty() || !Files.isReadable(cmdline)) {
                 return;
             }
-            String command = Files.readString(cmdline).replace('\0', ' ');
-            if (command.contains("mariadbd") && command.contains("--datadir=" + dir.resolve("data") + " ")) {
+            List<String> command = List.of(Files.readString(cmdline).split("\0"));
+            if (command.stream().anyMatch(arg -> arg.endsWith("mariadbd"))
+                    && command.contains("--datadir=" + dir.resolve("data"))) {
                 log.warn("Killing a MariaDB server (pid {}) left running on {} by an earlier run", pid, dir);
                 if (stale.get().destroyForcibly()) {
                     stale.get().onExit().get(30, TimeUnit.SECONDS);
-                    deleteSocketOf(command); // a killed server leaves it behind
+                    command.stream().filter(arg -> arg.startsWith("--socket="))
+                            .forEach(arg -> deleteSocket(Path.of(arg.substring("--socket=".length()))));
                 } else {
                     log.warn("Could not kill pid {}: the server started now will not get the directory", pid);
                 }
@@ -342,10 +369,22 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
-    private static void deleteSocketOf(String command) throws IOException {
-        Matcher socket = Pattern.compile("--socket=(\\S+)").matcher(command);
-        if (socket.find()) {
-            Files.deleteIfExists(Path.of(socket.group(1)));
+    /**
+     * Deletes a socket of the harness's (a killed server leaves it behind) and its directory: only a
+     * path of the harness's making, {@value #SOCKET_NAME} in a directory named {@value #SOCKET_DIR_PREFIX}…
+     */
+    private static void deleteSocket(Path socket) {
+        Path parent = socket.getParent();
+        if (!socket.getFileName().toString().equals(SOCKET_NAME) || parent == null
+                || !parent.getFileName().toString().startsWith(SOCKET_DIR_PREFIX)) {
+            log.debug("Not deleting {}: not a socket of the harness's", socket);
+            return;
+        }
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(parent);
+        } catch (IOException e) {
+            log.debug("Could not delete {}: {}", socket, e.toString());
         }
     }
 
@@ -399,9 +438,7 @@ public final class MariaDbServer implements AutoCloseable {
             kill();
         } finally {
             try {
-                Files.deleteIfExists(socket()); // a server killed leaves it behind
-            } catch (IOException e) {
-                log.debug("Could not delete {}: {}", socket(), e.toString());
+                deleteSocket(socket()); // a server killed leaves it behind
             } finally {
                 disown(dir, owner);
             }

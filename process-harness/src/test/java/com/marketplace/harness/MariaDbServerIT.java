@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,8 @@ class MariaDbServerIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(dir.resolve("ready")));
             leftPid = Long.parseLong(Files.readString(dir.resolve("mysqld.pid")).trim());
             long left = leftPid;
+            Path leftSocket = socketOf(left);
+            assertThat(leftSocket).exists();
 
             assertThatThrownBy(() -> MariaDbServer.start(dir))
                     .as("the other run is alive: its server is not touched")
@@ -52,6 +55,9 @@ class MariaDbServerIT {
                 try (Connection conn = next.connect("")) {
                     assertThat(conn.isValid(5)).isTrue();
                 }
+                assertThat(socketOf(next.process().pid())).as("a socket of its own").isNotEqualTo(leftSocket);
+                assertThat(leftSocket.getParent()).as("the killed server's socket, removed with its directory")
+                        .doesNotExist();
             }
         } finally {
             otherRun.destroyForcibly();
@@ -75,7 +81,9 @@ class MariaDbServerIT {
     @Test
     void aServerThatDiedIsStartedAgainByARestart() throws Exception {
         assumeTrue(MariaDbServer.testsCanRun(), MariaDbServer.NOT_INSTALLED);
+        Path socket;
         try (MariaDbServer server = MariaDbServer.start(dir)) {
+            socket = socketOf(server.process().pid());
             server.process().signal(ManagedProcess.Signal.KILL);
             assertThat(server.process().awaitExit(Duration.ofSeconds(30))).isTrue();
             assertThat(server.isRunning()).isFalse();
@@ -86,6 +94,16 @@ class MariaDbServerIT {
             try (Connection conn = server.connect("")) {
                 assertThat(conn.isValid(5)).isTrue();
             }
+            assertThat(socketOf(server.process().pid())).as("the same socket after the restart").isEqualTo(socket);
         }
+        assertThat(socket.getParent()).as("the socket's directory, removed with it at the close").doesNotExist();
+    }
+
+    /** The Unix socket of the {@code mariadbd} of process {@code pid}, as its command line names it. */
+    private static Path socketOf(long pid) throws Exception {
+        return Arrays.stream(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"))
+                .filter(arg -> arg.startsWith("--socket="))
+                .map(arg -> Path.of(arg.substring("--socket=".length())))
+                .findFirst().orElseThrow();
     }
 }

@@ -394,8 +394,9 @@ class TopicProvisionerIT {
 
     /**
      * Creates {@code topics} as they already exist when provisioning runs: once the broker answering knows
-     * them (a topic is listed and described a moment after its creation is confirmed), so provisioning
-     * does not take one for missing and create the others before it meets the existing one.
+     * them (a topic is listed and described, its settings read back as created, a moment after its creation
+     * is confirmed), so provisioning does not take one for missing, or for one of Kafka's defaults, and
+     * create the others before it meets the existing one.
      */
     private void existing(NewTopic... topics) throws Exception {
         admin.createTopics(List.of(topics)).all().get(30, TimeUnit.SECONDS);
@@ -404,7 +405,17 @@ class TopicProvisionerIT {
                     () -> admin.listTopics().names().get(5, TimeUnit.SECONDS).contains(topic.name()));
             describe(topic.name());
             config(topic.name());
+            Map<String, String> settings = topic.configs() == null ? Map.of() : topic.configs();
+            await().atMost(TIMEOUT).until(() -> settings.entrySet().stream().allMatch(setting -> {
+                ConfigEntry entry = config(topic.name()).get(setting.getKey());
+                return entry != null && listed(setting.getValue()).equals(listed(entry.value()));
+            }));
         }
+    }
+
+    /** A setting's value as the set of its comma-separated items, in whichever order the broker gives them. */
+    private static Set<String> listed(String value) {
+        return Set.copyOf(List.of(value.split("\\s*,\\s*")));
     }
 
     /** The topics created by provisioning the order topics and {@code others} with 3 partitions, replication 1. */

@@ -392,11 +392,11 @@ class OutboxHandoffIT {
         OutboxRelay relay = new OutboxRelay(OutboxFixtures.store(), OutboxPublisher.create(kafka(), Clock.systemUTC()),
                 RelaySettings.of("relay-closing", 500, Duration.ofMillis(200), 10).withLease(Duration.ofMinutes(5)),
                 new OutboxMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
-        relay.start();
-        try {
+        // closed by the commit already, unless the test failed before it: then not left running, and a
+        // failure of that close is added to the test's own
+        try (relay) {
+            relay.start();
             releasedAtOnce(relay);
-        } finally {
-            relay.close(); // closed by the commit already, unless the test failed before it: not left running
         }
     }
 

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -312,7 +311,12 @@ class MultiInstanceQueryIT {
         HttpResponse<String> response = http.get(app.port(), path);
         for (int retry = 0; retry < 2 && response.statusCode() == 503; retry++) {
             assertThat(response.headers().firstValue("Retry-After")).contains("1");
-            LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+            try {
+                Thread.sleep(Duration.ofSeconds(1).toMillis()); // the Retry-After, in full (a park may end early)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to ask again", e);
+            }
             response = http.get(app.port(), path);
         }
         return response;
