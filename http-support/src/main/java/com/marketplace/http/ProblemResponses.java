@@ -92,7 +92,7 @@ public final class ProblemResponses {
      * Whether {@code failure} comes from the client's connection: the body ended early or never
      * came (read timeout), or its framing was invalid.
      */
-    public static boolean isClientTransportFailure(Throwable failure) {
+    private static boolean isClientTransportFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof EofException || t instanceof HttpException || t instanceof TimeoutException) {
                 return true;

@@ -82,7 +82,7 @@ public final class IsoInstants {
      * The instant of {@code text} when it is in the form above with valid fields, otherwise null
      * (the text may still be an instant {@code Instant.parse} reads).
      */
-    public static Instant parseUtcOrNull(CharSequence text) {
+    static Instant parseUtcOrNull(CharSequence text) {
         int length = text.length();
         if (length < SHORTEST || length > LONGEST || length == SHORTEST + 1 || text.charAt(length - 1) != 'Z'
                 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'

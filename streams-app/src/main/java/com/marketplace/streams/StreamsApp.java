@@ -191,13 +191,8 @@ public final class StreamsApp {
         }
     }
 
-    /** Starts on the configured {@code HTTP_PORT}. */
-    public StreamsApp start() {
-        return start(config.httpPort());
-    }
-
     /**
-     * Creates missing topics while the HTTP server starts on {@code port} (0 = a free port, see
+     * Creates missing topics while the HTTP server starts on {@code HTTP_PORT} (0 = a free port, see
      * {@link #port()}), then starts Kafka Streams. {@code APPLICATION_SERVER} should name the port
      * actually served. The HTTP server comes first: {@code /health/live} answers from then on, and
      * a port already taken (e.g. a second copy of this instance) fails the start before the
@@ -208,13 +203,13 @@ public final class StreamsApp {
      *                               RocksDB's native library cannot be loaded, or when
      *                               {@link #stop()} came first
      */
-    public StreamsApp start(int port) {
+    public StreamsApp start() {
         requireNotStopped();
-        return start(port, TopicCheck.begin(config), RocksDbLibrary.preload(config.stateDir()));
+        return start(config.httpPort(), TopicCheck.begin(config), RocksDbLibrary.preload(config.stateDir()));
     }
 
     /**
-     * As {@link #start(int)}, with a topic check and RocksDB's library begun earlier (see {@link Main}).
+     * As {@link #start()} on {@code port}, with a topic check and RocksDB's library begun earlier (see {@link Main}).
      * A start that fails stops what it started (the HTTP server, the JIT warm-up), so a process that
      * embeds the app and goes on is not left serving a port.
      */

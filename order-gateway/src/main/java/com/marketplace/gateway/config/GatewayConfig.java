@@ -202,7 +202,7 @@ public record GatewayConfig(
      * {@code url} with every password or other secret it carries (a JDBC URL may carry a password in
      * its address or a property) replaced by {@code ***}, so that it can be logged.
      */
-    public static String redactedUrl(String url) {
+    static String redactedUrl(String url) {
         String withoutUserPassword = userPassword(url).matcher(url).replaceAll("$1***@");
         StringBuilder shown = new StringBuilder(withoutUserPassword.length());
         int copied = 0;

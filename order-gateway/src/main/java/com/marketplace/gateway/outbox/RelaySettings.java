@@ -70,7 +70,7 @@ public record RelaySettings(
                 DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX, DEFAULT_RECORD_WINDOW);
     }
 
-    public RelaySettings withPollInterval(Duration interval) {
+    RelaySettings withPollInterval(Duration interval) {
         return new RelaySettings(relayId, batchSize, interval, lease, maxAttempts, backoffBase, backoffMax,
                 recordWindow);
     }
@@ -80,11 +80,11 @@ public record RelaySettings(
                 recordWindow);
     }
 
-    public RelaySettings withBackoff(Duration base, Duration max) {
+    RelaySettings withBackoff(Duration base, Duration max) {
         return new RelaySettings(relayId, batchSize, pollInterval, lease, maxAttempts, base, max, recordWindow);
     }
 
-    public RelaySettings withRecordWindow(Duration window) {
+    RelaySettings withRecordWindow(Duration window) {
         return new RelaySettings(relayId, batchSize, pollInterval, lease, maxAttempts, backoffBase, backoffMax,
                 window);
     }

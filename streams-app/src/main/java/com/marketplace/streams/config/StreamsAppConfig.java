@@ -376,7 +376,7 @@ public record StreamsAppConfig(
     }
 
     /** {@code APPLICATION_SERVER} with every character a group instance id may not hold replaced by '_'. */
-    public String groupInstanceId() {
+    private String groupInstanceId() {
         return applicationServer.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

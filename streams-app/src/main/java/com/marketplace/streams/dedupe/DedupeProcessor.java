@@ -83,7 +83,7 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, EventEnv
      * @param retention how long an eventId is remembered
      * @throws IllegalArgumentException when retention is not positive
      */
-    public DedupeProcessor(Duration retention) {
+    DedupeProcessor(Duration retention) {
         this(retention, false, new DroppedDuplicates());
     }
 

@@ -24,7 +24,7 @@ public record BuyerStats(long buyerId, long orders, BigDecimal totalSpent) {
     }
 
     /** These stats with {@code c} removed. */
-    public BuyerStats minus(long buyer, OrderContribution c) {
+    private BuyerStats minus(long buyer, OrderContribution c) {
         return new BuyerStats(buyer, orders - 1, totalSpent.subtract(c.countedAmount()));
     }
 

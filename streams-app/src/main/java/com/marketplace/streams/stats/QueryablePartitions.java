@@ -52,7 +52,7 @@ public final class QueryablePartitions {
         this(DEFAULT_READ_WAIT);
     }
 
-    public QueryablePartitions(Duration readWait) {
+    QueryablePartitions(Duration readWait) {
         this.readWaitNanos = readWait.toNanos();
     }
 

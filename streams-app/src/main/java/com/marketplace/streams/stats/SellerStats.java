@@ -28,7 +28,7 @@ public record SellerStats(long sellerId, long orders, long itemsSold, BigDecimal
     }
 
     /** These stats with {@code c} removed. */
-    public SellerStats minus(long seller, OrderContribution c) {
+    private SellerStats minus(long seller, OrderContribution c) {
         return new SellerStats(seller, orders - 1, itemsSold - c.itemsSold(), revenue.subtract(c.countedAmount()));
     }
 

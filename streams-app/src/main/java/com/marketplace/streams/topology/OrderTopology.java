@@ -50,26 +50,20 @@ public final class OrderTopology {
     private OrderTopology() {
     }
 
-    /** The topology for {@code config}, for a client whose status counts no query reads; pure, creates no clients. */
+    /**
+     * The topology for {@code config}, for a client whose status counts no query reads; it checks no event's
+     * partition. Pure, creates no clients.
+     */
     public static Topology build(StreamsAppConfig config) {
-        return build(config, new QueryablePartitions(), new DroppedDuplicates());
+        return build(config, new QueryablePartitions(), new DroppedDuplicates(), new InputPartitionCount());
     }
 
     /**
      * The topology for {@code config}; its statistics step tells {@code queryablePartitions}, which the
      * client's queries read, when a partition's task processes, and makes its status moves under their
-     * locks; its dedupe step counts the duplicates it drops in {@code drops}, the client's metric. It
-     * checks no event's partition. Pure, creates no clients.
-     */
-    public static Topology build(StreamsAppConfig config, QueryablePartitions queryablePartitions,
-                                 DroppedDuplicates drops) {
-        return build(config, queryablePartitions, drops, new InputPartitionCount());
-    }
-
-    /**
-     * As {@link #build(StreamsAppConfig, QueryablePartitions, DroppedDuplicates)}, its decode step
-     * refusing an event read on another partition than its key's once {@code inputPartitions} is
-     * known. Pure, creates no clients.
+     * locks; its dedupe step counts the duplicates it drops in {@code drops}, the client's metric; its
+     * decode step refuses an event read on another partition than its key's once {@code inputPartitions}
+     * is known. Pure, creates no clients.
      */
     public static Topology build(StreamsAppConfig config, QueryablePartitions queryablePartitions,
                                  DroppedDuplicates drops, InputPartitionCount inputPartitions) {
