@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -38,9 +39,10 @@ public final class StreamsScenario implements Scenario {
     /** The commit interval and producer linger the app sets under {@code guarantee}, as the report states them. */
     static String appSettings(String guarantee) {
         Properties props = StreamsAppConfig.fromEnv(Map.of("PROCESSING_GUARANTEE", guarantee)).toStreamsProperties();
+        Object fetchWait = props.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
         return guarantee + ": commit interval " + props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
                 + " ms, producer linger " + props.get(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG))
-                + " ms";
+                + " ms, input fetch wait " + (fetchWait == null ? "none" : fetchWait + " ms");
     }
     /**
      * Rounds per guarantee in a full run ({@code -Dbench.streams.rounds} sets another number). A single run of

@@ -51,8 +51,8 @@ class StreamsThroughputTest {
     @Test
     void theReportStatesEachGuaranteesSettings() {
         assertThat(StreamsScenario.appSettings(StreamsConfig.AT_LEAST_ONCE))
-                .isEqualTo("at_least_once: commit interval 1000 ms, producer linger 5 ms");
+                .isEqualTo("at_least_once: commit interval 1000 ms, producer linger 5 ms, input fetch wait none");
         assertThat(StreamsScenario.appSettings(StreamsConfig.EXACTLY_ONCE_V2))
-                .isEqualTo("exactly_once_v2: commit interval 40 ms, producer linger 80 ms");
+                .isEqualTo("exactly_once_v2: commit interval 40 ms, producer linger 80 ms, input fetch wait none");
     }
 }

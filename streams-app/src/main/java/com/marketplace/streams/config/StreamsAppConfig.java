@@ -51,7 +51,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code PARTIAL_ORDER_RETENTION} [P7D; as the dedupe retention], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
  * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}],
  * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; 1 ms to
- * {@link #MAX_COMMIT_INTERVAL}], {@code JIT_WARMUP_EVENTS} [{@value #DEFAULT_JIT_WARMUP_EVENTS};
+ * {@link #MAX_COMMIT_INTERVAL}], {@code INPUT_FETCH_WAIT} [PT0S; 0 to {@link #MAX_INPUT_FETCH_WAIT}: how
+ * long the broker may hold a fetch of the input for more records], {@code JIT_WARMUP_EVENTS} [{@value #DEFAULT_JIT_WARMUP_EVENTS};
  * synthetic events run through the topology at start, off the record, before the instance reports
  * ready; 0 to {@value #MAX_JIT_WARMUP_EVENTS}, 0 for none], {@code HTTP_HOST} [unset: every interface;
  * the address the HTTP server listens on], {@code SHUTDOWN_DELAY} [PT0S; 0 to 60 s: how long a ready
@@ -75,7 +76,8 @@ public record StreamsAppConfig(
         Duration commitInterval,
         int jitWarmUpEvents,
         Optional<String> httpHost,
-        Duration shutdownDelay) {
+        Duration shutdownDelay,
+        Duration inputFetchWait) {
 
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
@@ -87,6 +89,20 @@ public record StreamsAppConfig(
      * against CPU").
      */
     public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(40);
+    /**
+     * The longest {@code INPUT_FETCH_WAIT} accepted: Kafka's own default for a consumer's fetch wait. The
+     * setting (none by default) lets the broker hold the stream thread's fetch of its input for more
+     * records: at a steady few hundred orders a second a fetch otherwise returns for nearly every record,
+     * and each fetch is a request the broker and the stream thread wake up for (operations.md, "The
+     * input's fetches, held").
+     */
+    public static final Duration MAX_INPUT_FETCH_WAIT = Duration.ofMillis(500);
+    /**
+     * What a held fetch waits for, besides the time: more than the input brings in
+     * {@link #MAX_INPUT_FETCH_WAIT} at a steady load of a few hundred orders a second, so the wait
+     * decides, while a backlog fills it at once.
+     */
+    static final int INPUT_FETCH_MIN_BYTES = 1024 * 1024;
     /**
      * Producer linger under exactly_once_v2, in commit intervals: twice the interval, so the commit,
      * which flushes the producer, is what sends the records. Nothing a transaction writes is visible
@@ -167,6 +183,7 @@ public record StreamsAppConfig(
         Objects.requireNonNull(httpHost, "HTTP_HOST");
         httpHost.ifPresent(host -> requireAddressOfThisMachine("HTTP_HOST", host));
         requireBetween("SHUTDOWN_DELAY", shutdownDelay, Duration.ZERO, StopDelay.MAX);
+        requireBetween("INPUT_FETCH_WAIT", inputFetchWait, Duration.ZERO, MAX_INPUT_FETCH_WAIT);
     }
 
     /** The configuration with every default (a broker on localhost:9092). */
@@ -202,7 +219,8 @@ public record StreamsAppConfig(
                         EXACTLY_ONCE_V2.equals(guarantee) ? EOS_COMMIT_INTERVAL : ALOS_COMMIT_INTERVAL),
                 r.integer("JIT_WARMUP_EVENTS", DEFAULT_JIT_WARMUP_EVENTS),
                 r.optional("HTTP_HOST"),
-                r.duration("SHUTDOWN_DELAY", Duration.ZERO));
+                r.duration("SHUTDOWN_DELAY", Duration.ZERO),
+                r.duration("INPUT_FETCH_WAIT", Duration.ZERO));
     }
 
     private static StateValueFormat stateValueFormat(String value) {
@@ -216,7 +234,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(httpPort, servers, applicationId, directory, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
                 instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
-                shutdownDelay);
+                shutdownDelay, inputFetchWait);
     }
 
     /** A copy with another dedupe retention. */
@@ -224,7 +242,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 retention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
                 instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
-                shutdownDelay);
+                shutdownDelay, inputFetchWait);
     }
 
     /**
@@ -235,7 +253,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(port, bootstrapServers, applicationId, stateDir, server,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
                 instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
-                shutdownDelay);
+                shutdownDelay, inputFetchWait);
     }
 
     /** A copy with another number of standby replicas per stateful task. */
@@ -243,7 +261,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, standbys, topicPartitions, topicReplicationFactor,
                 instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
-                shutdownDelay);
+                shutdownDelay, inputFetchWait);
     }
 
     /** A copy with another application id (each benchmark or test run gets its own consumer group). */
@@ -251,7 +269,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(httpPort, bootstrapServers, id, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
                 instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents, httpHost,
-                shutdownDelay);
+                shutdownDelay, inputFetchWait);
     }
 
     /** A copy whose instances recognise each other's forwarded queries by {@code secret}. */
@@ -259,7 +277,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
                 Optional.of(secret), partialOrderRetention, stateValueFormat, commitInterval, jitWarmUpEvents,
-                httpHost, shutdownDelay);
+                httpHost, shutdownDelay, inputFetchWait);
     }
 
     /** The secret is masked so the configuration can be logged. */
@@ -273,7 +291,7 @@ public record StreamsAppConfig(
                 + (instanceSecret.isPresent() ? "***" : "<unset>") + ", partialOrderRetention=" + partialOrderRetention
                 + ", stateValueFormat=" + stateValueFormat.settingValue() + ", commitInterval=" + commitInterval
                 + ", jitWarmUpEvents=" + jitWarmUpEvents + ", httpHost=" + httpHost.orElse("<every interface>")
-                + ", shutdownDelay=" + shutdownDelay + "]";
+                + ", shutdownDelay=" + shutdownDelay + ", inputFetchWait=" + inputFetchWait + "]";
     }
 
     /** A copy that runs {@code events} synthetic events through the topology at start (0: none). */
@@ -281,7 +299,7 @@ public record StreamsAppConfig(
         return new StreamsAppConfig(httpPort, bootstrapServers, applicationId, stateDir, applicationServer,
                 dedupeRetention, processingGuarantee, numStandbyReplicas, topicPartitions, topicReplicationFactor,
                 instanceSecret, partialOrderRetention, stateValueFormat, commitInterval, events, httpHost,
-                shutdownDelay);
+                shutdownDelay, inputFetchWait);
     }
 
     public boolean exactlyOnce() {
@@ -355,6 +373,11 @@ public record StreamsAppConfig(
         // run ahead of the other during a backlog, far enough that a copy re-published well within
         // the retention found its original already expired and passed as a new event.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
+        if (!inputFetchWait.isZero()) {
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                    (int) inputFetchWait.toMillis());
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), INPUT_FETCH_MIN_BYTES);
+        }
         props.putAll(membershipProperties());
         return props;
     }

@@ -9,8 +9,10 @@ import com.marketplace.streams.errors.DeadLetterProcessingHandler;
 import com.marketplace.streams.serde.StateValueFormat;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +71,7 @@ class StreamsAppConfigTest {
             "TOPIC_PARTITIONS|0", "TOPIC_REPLICATION_FACTOR|x", "TOPIC_REPLICATION_FACTOR|32768", "INSTANCE_SECRET|too-short",
             "INSTANCE_SECRET|has a space in the secret", "STATE_VALUE_FORMAT|json", "STATE_VALUE_FORMAT|SMILE",
             "COMMIT_INTERVAL|50ms", "COMMIT_INTERVAL|PT0S", "COMMIT_INTERVAL|-PT0.05S", "COMMIT_INTERVAL|PT6S",
+            "INPUT_FETCH_WAIT|-PT0.01S", "INPUT_FETCH_WAIT|PT0.501S", "INPUT_FETCH_WAIT|20ms",
             "JIT_WARMUP_EVENTS|-1", "JIT_WARMUP_EVENTS|1000001", "JIT_WARMUP_EVENTS|20k", "LOG_LEVEL|INFOO"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
@@ -124,6 +127,33 @@ class StreamsAppConfigTest {
         assertThat(new StreamsConfig(props).getProducerConfigs("client").get("linger.ms"))
                 .as("records wait for the commit that makes them visible and flushes them")
                 .isEqualTo(80L);
+    }
+
+    @Test
+    void theInputsFetchesAreHeldOnlyWhenConfigured() {
+        Properties exactlyOnce = StreamsAppConfig.defaults().toStreamsProperties();
+        Properties atLeastOnce = StreamsAppConfig.fromEnv(Map.of("PROCESSING_GUARANTEE", "at_least_once"))
+                .toStreamsProperties();
+        Properties held = StreamsAppConfig.fromEnv(Map.of("INPUT_FETCH_WAIT", "PT0.02S")).toStreamsProperties();
+        Properties heldLongest = StreamsAppConfig.fromEnv(Map.of("PROCESSING_GUARANTEE", "at_least_once",
+                "INPUT_FETCH_WAIT", "PT0.5S")).toStreamsProperties();
+
+        for (Properties unheld : List.of(exactlyOnce, atLeastOnce)) {
+            assertThat(new StreamsConfig(unheld).getMainConsumerConfigs("group", "client", 0))
+                    .as("by default a fetch returns as soon as a record is there")
+                    .doesNotContainKey(ConsumerConfig.FETCH_MIN_BYTES_CONFIG)
+                    .doesNotContainKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        }
+        assertThat(new StreamsConfig(held).getMainConsumerConfigs("group", "client", 0))
+                .as("held for the time set, unless a megabyte of records (a backlog) is there first")
+                .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)
+                .containsEntry(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024);
+        assertThat(new StreamsConfig(held).getRestoreConsumerConfigs("client"))
+                .as("restoring a store waits for nothing").doesNotContainKey(ConsumerConfig.FETCH_MIN_BYTES_CONFIG);
+        assertThat(new StreamsConfig(heldLongest).getMainConsumerConfigs("group", "client", 0))
+                .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+        assertThat(StreamsAppConfig.fromEnv(Map.of("INPUT_FETCH_WAIT", "PT0.1S")).withApplicationId("x")
+                .withHttp(1, "h:1").inputFetchWait()).as("every copy keeps it").isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
