@@ -356,8 +356,11 @@ public final class MariaDbServer implements AutoCloseable {
                 log.warn("Killing a MariaDB server (pid {}) left running on {} by an earlier run", pid, dir);
                 if (stale.get().destroyForcibly()) {
                     stale.get().onExit().get(30, TimeUnit.SECONDS);
+                    // not this server's own (a restart after a kill that timed out): it is about to use it
                     command.stream().filter(arg -> arg.startsWith("--socket="))
-                            .forEach(arg -> deleteSocket(Path.of(arg.substring("--socket=".length()))));
+                            .map(arg -> Path.of(arg.substring("--socket=".length())))
+                            .filter(leftover -> !leftover.equals(socket()))
+                            .forEach(MariaDbServer::deleteSocket);
                 } else {
                     log.warn("Could not kill pid {}: the server started now will not get the directory", pid);
                 }

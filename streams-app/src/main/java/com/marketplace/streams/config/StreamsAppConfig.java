@@ -51,7 +51,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code PARTIAL_ORDER_RETENTION} [P7D; as the dedupe retention], {@code STATE_VALUE_FORMAT} [compact; or smile, for the first
  * restart of a rolling upgrade from a version that wrote Smile, see {@link StateValueFormat}],
  * {@code COMMIT_INTERVAL} [PT0.04S under exactly_once_v2, PT1S under at_least_once; 1 ms to
- * {@link #MAX_COMMIT_INTERVAL}], {@code INPUT_FETCH_WAIT} [PT0S; 0 to {@link #MAX_INPUT_FETCH_WAIT}: how
+ * {@link #MAX_COMMIT_INTERVAL}], {@code INPUT_FETCH_WAIT} [PT0S; 0, or 1 ms to {@link #MAX_INPUT_FETCH_WAIT}: how
  * long the broker may hold a fetch of the input for more records], {@code JIT_WARMUP_EVENTS} [{@value #DEFAULT_JIT_WARMUP_EVENTS};
  * synthetic events run through the topology at start, off the record, before the instance reports
  * ready; 0 to {@value #MAX_JIT_WARMUP_EVENTS}, 0 for none], {@code HTTP_HOST} [unset: every interface;
@@ -184,6 +184,10 @@ public record StreamsAppConfig(
         httpHost.ifPresent(host -> requireAddressOfThisMachine("HTTP_HOST", host));
         requireBetween("SHUTDOWN_DELAY", shutdownDelay, Duration.ZERO, StopDelay.MAX);
         requireBetween("INPUT_FETCH_WAIT", inputFetchWait, Duration.ZERO, MAX_INPUT_FETCH_WAIT);
+        if (!inputFetchWait.isZero() && inputFetchWait.toMillis() == 0) {
+            // Kafka counts the wait in whole milliseconds: a held fetch of 0 ms would come back at once, empty
+            throw ConfigException.rejected("INPUT_FETCH_WAIT", inputFetchWait, "must be 0 or at least 1 ms");
+        }
     }
 
     /** The configuration with every default (a broker on localhost:9092). */

@@ -72,6 +72,7 @@ class StreamsAppConfigTest {
             "INSTANCE_SECRET|has a space in the secret", "STATE_VALUE_FORMAT|json", "STATE_VALUE_FORMAT|SMILE",
             "COMMIT_INTERVAL|50ms", "COMMIT_INTERVAL|PT0S", "COMMIT_INTERVAL|-PT0.05S", "COMMIT_INTERVAL|PT6S",
             "INPUT_FETCH_WAIT|-PT0.01S", "INPUT_FETCH_WAIT|PT0.501S", "INPUT_FETCH_WAIT|20ms",
+            "INPUT_FETCH_WAIT|PT0.0005S",
             "JIT_WARMUP_EVENTS|-1", "JIT_WARMUP_EVENTS|1000001", "JIT_WARMUP_EVENTS|20k", "LOG_LEVEL|INFOO"})
     void badValueIsRejectedWithOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
