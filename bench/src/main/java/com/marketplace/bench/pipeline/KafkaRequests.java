@@ -47,6 +47,24 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
                 measuringFetches - before.measuringFetches, streamsMetadataWaitNanos - before.streamsMetadataWaitNanos);
     }
 
+    /**
+     * The columns of {@link #columns}, for a table with one row per load (the rate sweep's steps). The
+     * fetches per commit show how the stream thread's commits fall against its fetches: about one fetch
+     * per record at a low rate without a fetch wait, two per commit with a 20 ms wait and a 20 ms commit
+     * interval (pipeline-tuning.md, fifty-third round).
+     */
+    static final String COLUMNS = "relay produce requests | records per request | stream threads' fetches "
+            + "| streams produce requests | records per request | commits | fetches per commit";
+
+    /** This window's figures per 100 of {@code orders}, as the cells of {@link #COLUMNS}. */
+    String columns(long orders) {
+        double per100 = 100.0 / Math.max(1, orders);
+        return String.join(" | ", Figure.format(relayRequests * per100),
+                Figure.format(relayRecords / Math.max(1, relayRequests)), Figure.format(fetches * per100),
+                Figure.format(streamsRequests * per100), Figure.format(streamsRecords / Math.max(1, streamsRequests)),
+                Figure.format(commits * per100), commits == 0 ? "–" : Figure.format(fetches / commits));
+    }
+
     /** Per 100 orders, in words for the report. */
     String per100(long orders) {
         double per100 = 100.0 / Math.max(1, orders);

@@ -61,6 +61,13 @@ public record SweepResult(SweepSettings settings, Duration startup, PipelineResu
         out.append(String.format(Locale.ROOT, " Orders not answered 201 or missing on `marketplace.email` after the "
                 + "drain, by step: %s. Latencies in ms; cores are CPU seconds per second of the step, from `/proc`; "
                 + "\"other processes\" is whatever else ran on the machine meanwhile.%n", lostByStep()));
+        out.append("\nKafka requests per 100 orders by step (the step and its drain; the measuring consumer's fetches"
+                + " not counted):\n\n| offered (orders/s) | " + KafkaRequests.COLUMNS
+                + " |\n|---|---|---|---|---|---|---|---|\n");
+        for (SweepStep step : steps) {
+            out.append("| ").append(step.rate()).append(" | ")
+                    .append(step.result().kafkaRequests().columns(step.result().created())).append(" |\n");
+        }
         return out.toString();
     }
 

@@ -40,4 +40,13 @@ class KafkaRequestsTest {
                 + " include). The streams app's producers waited 1,235 ms in all"
                 + " for topic metadata");
     }
+
+    @Test
+    void givesTheSameFiguresAsTableCellsWithTheFetchesPerCommit() {
+        KafkaRequests window = new KafkaRequests(800, 1000, 500, 300, 10_440, 60, 1000, 0);
+
+        assertThat(window.columns(1000)).isEqualTo("80.0 | 1.25 | 50.0 | 30.0 | 34.8 | 6.00 | 8.33");
+        assertThat(window.columns(1000).split(" \\| ")).hasSameSizeAs(KafkaRequests.COLUMNS.split(" \\| "));
+        assertThat(KafkaRequests.NONE.columns(0)).as("no commit in the window").endsWith(" | –");
+    }
 }
