@@ -4,6 +4,7 @@ import static com.marketplace.bench.MetricsScrape.sum;
 
 import com.marketplace.bench.Figure;
 import com.marketplace.harness.HttpService;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -48,33 +49,38 @@ record KafkaRequests(double relayRequests, double relayRecords, double fetches, 
     }
 
     /**
-     * The columns of {@link #columns}, for a table with one row per load (the rate sweep's steps). The
-     * fetches per commit show how the stream thread's commits fall against its fetches: about one fetch
-     * per record at a low rate without a fetch wait, two per commit with a 20 ms wait and a 20 ms commit
-     * interval (pipeline-tuning.md, fifty-third round).
+     * The headings of {@link #columns}, for a table with one row per load (the rate sweep's steps): per 100
+     * created orders, and two ratios. The fetches per commit show how the stream threads' commits fall
+     * against their fetches: several per commit without a fetch wait (about 5 at 100 orders/s, one fetch
+     * per record), about 2 with a 20 ms wait and a 20 ms commit interval (pipeline-tuning.md, fifty-third
+     * round).
      */
-    static final String COLUMNS = "relay produce requests | records per request | stream threads' fetches "
-            + "| streams produce requests | records per request | commits | fetches per commit";
+    static final List<String> COLUMNS = List.of("relay produce requests", "records per request",
+            "stream threads' fetches", "streams produce requests", "records per request", "stream threads' commits",
+            "fetches per commit");
 
-    /** This window's figures per 100 of {@code orders}, as the cells of {@link #COLUMNS}. */
-    String columns(long orders) {
-        double per100 = 100.0 / Math.max(1, orders);
-        return String.join(" | ", Figure.format(relayRequests * per100),
-                Figure.format(relayRecords / Math.max(1, relayRequests)), Figure.format(fetches * per100),
-                Figure.format(streamsRequests * per100), Figure.format(streamsRecords / Math.max(1, streamsRequests)),
-                Figure.format(commits * per100), commits == 0 ? "–" : Figure.format(fetches / commits));
+    /** This window's figures for {@code orders} created orders, as the cells of {@link #COLUMNS}. */
+    List<String> columns(long orders) {
+        double per100 = ratio(100, orders);
+        return List.of(Figure.format(relayRequests * per100), Figure.format(ratio(relayRecords, relayRequests)),
+                Figure.format(fetches * per100), Figure.format(streamsRequests * per100),
+                Figure.format(ratio(streamsRecords, streamsRequests)), Figure.format(commits * per100),
+                Figure.format(ratio(fetches, commits)));
     }
 
     /** Per 100 orders, in words for the report. */
     String per100(long orders) {
-        double per100 = 100.0 / Math.max(1, orders);
-        return "the relay's produce requests " + Figure.format(relayRequests * per100) + " (records per request "
-                + Figure.format(relayRecords / Math.max(1, relayRequests)) + "); the streams app's fetches "
-                + Figure.format(fetches * per100) + ", produce requests " + Figure.format(streamsRequests * per100)
-                + " (records per request " + Figure.format(streamsRecords / Math.max(1, streamsRequests))
-                + ") and commits " + Figure.format(commits * per100) + "; the measuring consumer's fetches "
-                + Figure.format(measuringFetches * per100) + " (served by the broker, whose CPU the pipeline's"
-                + " figures include). The streams app's producers waited "
-                + Figure.format(streamsMetadataWaitNanos / 1e6) + " ms in all for topic metadata";
+        List<String> c = columns(orders);
+        return "the relay's produce requests " + c.get(0) + " (records per request " + c.get(1)
+                + "); the streams app's fetches " + c.get(2) + ", produce requests " + c.get(3)
+                + " (records per request " + c.get(4) + ") and commits " + c.get(5)
+                + "; the measuring consumer's fetches " + Figure.format(measuringFetches * ratio(100, orders))
+                + " (served by the broker, whose CPU the pipeline's figures include). The streams app's producers"
+                + " waited " + Figure.format(streamsMetadataWaitNanos / 1e6) + " ms in all for topic metadata";
+    }
+
+    /** {@code a / b}, or NaN (a report's "–") when there is nothing to divide by. */
+    private static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
     }
 }

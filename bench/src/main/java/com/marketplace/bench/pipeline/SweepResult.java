@@ -1,6 +1,7 @@
 package com.marketplace.bench.pipeline;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,12 +62,15 @@ public record SweepResult(SweepSettings settings, Duration startup, PipelineResu
         out.append(String.format(Locale.ROOT, " Orders not answered 201 or missing on `marketplace.email` after the "
                 + "drain, by step: %s. Latencies in ms; cores are CPU seconds per second of the step, from `/proc`; "
                 + "\"other processes\" is whatever else ran on the machine meanwhile.%n", lostByStep()));
-        out.append("\nKafka requests per 100 orders by step (the step and its drain; the measuring consumer's fetches"
-                + " not counted):\n\n| offered (orders/s) | " + KafkaRequests.COLUMNS
-                + " |\n|---|---|---|---|---|---|---|---|\n");
+        out.append("\nKafka requests by step, per 100 created orders, read before the step and after its drain"
+                + " (the measuring consumer's fetches not counted; a step whose drain timed out shows none):\n\n"
+                + "| offered (orders/s) | ").append(String.join(" | ", KafkaRequests.COLUMNS)).append(" |\n|---|")
+                .append("---|".repeat(KafkaRequests.COLUMNS.size())).append('\n');
         for (SweepStep step : steps) {
-            out.append("| ").append(step.rate()).append(" | ")
-                    .append(step.result().kafkaRequests().columns(step.result().created())).append(" |\n");
+            PipelineResult r = step.result();
+            List<String> cells = r.drained() == null
+                    ? Collections.nCopies(KafkaRequests.COLUMNS.size(), "–") : r.kafkaRequests().columns(r.created());
+            out.append("| ").append(step.rate()).append(" | ").append(String.join(" | ", cells)).append(" |\n");
         }
         return out.toString();
     }
